@@ -1,0 +1,18 @@
+{
+  "targets": [
+    {
+      "target_name": "bpfscope_native",
+      "sources": [
+        "native/addon.cc",
+        "native/errors.cc",
+        "native/bpf_object.cc",
+        "native/ring_buffer.cc",
+        "native/probes.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers"],
+      "libraries": ["-lbpf", "-lelf", "-lz"]
+    }
+  ]
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * CO-RE shims for kernel struct changes, in one place. Each cites the change it
+ * works around so it can be dropped once no supported kernel predates it.
+ */
+#ifndef __BPFSCOPE_CORE_FIXES_BPF_H
+#define __BPFSCOPE_CORE_FIXES_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+/*
+ * sock::sk_protocol was a bitfield until kernel 5.6, commit bf9765145b85
+ * ("sock: Make sk_protocol a 16-bit value"); the probed bitfield read handles
+ * both layouts.
+ */
+static __always_inline __u16 sock_protocol(const struct sock *sk)
+{
+	return (__u16)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+}
+
+#endif /* __BPFSCOPE_CORE_FIXES_BPF_H */

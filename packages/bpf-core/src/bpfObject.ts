@@ -1,0 +1,195 @@
+import { existsSync } from 'node:fs';
+import { ToolError } from './errors.js';
+import { native } from './native.js';
+import type {
+  NativeBpfObject,
+  NativeMapEntries,
+  NativeMapInfo,
+  NativePerfEventOptions,
+  NativeProgramInfo,
+  NativeRingBuffer,
+} from './native.js';
+
+export interface UprobeTarget {
+  binaryPath: string;
+  functionName: string;
+  /** -1 for every process that maps the binary. */
+  pid?: number;
+  retprobe?: boolean;
+}
+
+/**
+ * One BPF object file, from open through load and attach to close. The native
+ * handle stays private; every argument is checked here before it reaches C++.
+ */
+export class BpfObject {
+  readonly #native: NativeBpfObject;
+  readonly #ringBuffers = new Set<RingBufferReader>();
+  #closed = false;
+
+  private constructor(nativeObject: NativeBpfObject, readonly path: string) {
+    this.#native = nativeObject;
+  }
+
+  static open(path: string): BpfObject {
+    if (!existsSync(path)) {
+      throw new ToolError('OBJECT_MISSING', `BPF object ${path} is missing: build bpf-core (make) first`);
+    }
+    // libbpf resolves tracepoints and uprobe events through tracefs.
+    native.mountTracefs();
+    return new BpfObject(new native.NativeBpfObject(path), path);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  programs(): NativeProgramInfo[] {
+    return this.#native.programs();
+  }
+
+  maps(): NativeMapInfo[] {
+    return this.#native.maps();
+  }
+
+  map(name: string): NativeMapInfo {
+    const info = this.maps().find((map) => map.name === name);
+    if (!info) throw new ToolError('OBJECT_MISSING', `BPF object ${this.path} has no map ${name}`);
+    return info;
+  }
+
+  /** Only these programs are loaded; the others (fallbacks for other kernels) are switched off. */
+  selectPrograms(names: readonly string[]): void {
+    const wanted = new Set(names);
+    for (const program of this.programs()) this.#native.setAutoload(program.name, wanted.has(program.name));
+    for (const name of wanted) {
+      if (!this.programs().some((program) => program.name === name)) {
+        throw new ToolError('OBJECT_MISSING', `BPF object ${this.path} has no program ${name}`);
+      }
+    }
+  }
+
+  setGlobal(name: string, bytes: Buffer): void {
+    this.#native.setGlobal(name, bytes);
+  }
+
+  setMapMaxEntries(map: string, entries: number): void {
+    if (!Number.isInteger(entries) || entries <= 0) throw new RangeError(`map size must be a positive integer, got ${entries}`);
+    this.#native.setMapMaxEntries(map, entries);
+  }
+
+  load(): void {
+    this.#native.load();
+  }
+
+  attach(program: string): void {
+    this.#native.attach(program);
+  }
+
+  attachUprobe(program: string, target: UprobeTarget): void {
+    this.#native.attachUprobe(program, target.binaryPath, target.functionName, target.pid ?? -1, target.retprobe ?? false);
+  }
+
+  /** Attaches to one perf event per online CPU; returns how many. */
+  attachPerfEvent(program: string, options: NativePerfEventOptions): number {
+    return this.#native.attachPerfEvent(program, options);
+  }
+
+  /** Kernel ids of the loaded programs (for audits and leak tests). */
+  programIds(): number[] {
+    return this.programs()
+      .map((program) => program.id)
+      .filter((id) => id >= 0);
+  }
+
+  linkIds(): number[] {
+    return this.#native.linkIds().filter((id) => id >= 0);
+  }
+
+  lookup(map: string, key: Buffer): Buffer | null {
+    return this.#native.mapLookup(map, key);
+  }
+
+  update(map: string, key: Buffer, value: Buffer): void {
+    this.#native.mapUpdate(map, key, value);
+  }
+
+  delete(map: string, key: Buffer): boolean {
+    return this.#native.mapDelete(map, key);
+  }
+
+  /** Every entry of a map; with clear, each is removed (hash) or zeroed (array) as it is read. */
+  entries(map: string, options: { clear?: boolean; limit?: number } = {}): Array<{ key: Buffer; value: Buffer }> {
+    const packed: NativeMapEntries = this.#native.mapEntries(map, options.clear ?? false, options.limit);
+    const result: Array<{ key: Buffer; value: Buffer }> = [];
+    for (let i = 0; i < packed.count; i++) {
+      result.push({
+        key: packed.keys.subarray(i * packed.keySize, (i + 1) * packed.keySize),
+        value: packed.values.subarray(i * packed.valueSize, (i + 1) * packed.valueSize),
+      });
+    }
+    return result;
+  }
+
+  /** Sum of a per-CPU u64 counter at key 0 (e.g. the `drops` map every tool has). */
+  sumPerCpuCounter(map: string): number {
+    const value = this.lookup(map, Buffer.alloc(4));
+    if (!value) return 0;
+    let total = 0n;
+    for (let offset = 0; offset + 8 <= value.length; offset += 8) total += value.readBigUInt64LE(offset);
+    return Number(total);
+  }
+
+  openRingBuffer(map: string, onBatch: (records: Buffer[]) => void): RingBufferReader {
+    const reader = new RingBufferReader(this.#native, map, onBatch, () => this.#ringBuffers.delete(reader));
+    this.#ringBuffers.add(reader);
+    return reader;
+  }
+
+  /** Detaches every link and frees every map and program; safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const reader of [...this.#ringBuffers]) reader.close();
+    this.#native.close();
+  }
+}
+
+/**
+ * A ring buffer consumed through libuv: the native side wakes on the ring's epoll
+ * fd and calls back once per batch of records.
+ */
+export class RingBufferReader {
+  readonly #native: NativeRingBuffer;
+  readonly #onClose: () => void;
+  #closed = false;
+
+  constructor(object: NativeBpfObject, map: string, onBatch: (records: Buffer[]) => void, onClose: () => void) {
+    this.#onClose = onClose;
+    this.#native = new native.NativeRingBuffer(object, map, (batch, count) => onBatch(splitBatch(batch, count)));
+  }
+
+  /** Delivers whatever is in the ring now, synchronously. */
+  drain(): number {
+    return this.#closed ? 0 : this.#native.drain();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#native.close();
+    this.#onClose();
+  }
+}
+
+/** Splits a native batch ([u32 length][4 pad][payload padded to 8]...) into views, no copies. */
+export function splitBatch(batch: Buffer, count: number): Buffer[] {
+  const records: Buffer[] = new Array(count);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const length = batch.readUInt32LE(offset);
+    records[i] = batch.subarray(offset + 8, offset + 8 + length);
+    offset += 8 + ((length + 7) & ~7);
+  }
+  return records;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
+import { parseCliArgs } from './cliArgs.js';
+import { BpfError, ToolError } from './errors.js';
+import { getCapabilities } from './capabilities/capabilities.js';
+import { startTool } from './session.js';
+import { formatTableHeader, formatTableRow } from './table.js';
+import { toolRegistry } from './tools/registry.js';
+import { resolveToolSupport } from './tools/support.js';
+import type { AttachMethodName } from './tools/types.js';
+
+const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]...
+       bpfscope-tool list            tools and whether each works on this kernel
+       bpfscope-tool capabilities    what this kernel offers, as JSON
+tools: ${[...toolRegistry.keys()].join(', ')}`;
+
+function main(): number | undefined {
+  const options = parseCliArgs(process.argv.slice(2), (name) => toolRegistry.get(name)?.paramsSchema);
+  switch (options.command) {
+    case 'help':
+      console.log(usage);
+      return 0;
+    case 'capabilities':
+      console.log(JSON.stringify(getCapabilities(), null, 2));
+      return 0;
+    case 'list': {
+      const capabilities = getCapabilities();
+      for (const tool of toolRegistry.values()) {
+        const support = resolveToolSupport(tool, capabilities);
+        const status = support.available ? `works (${support.attachMethod})` : `unavailable: ${support.reason}`;
+        console.log(`${tool.name.padEnd(12)} ${tool.category.padEnd(12)} ${status}`);
+      }
+      return 0;
+    }
+    case 'run':
+      break;
+  }
+  const session = startTool(options.tool ?? '', options.params, {
+    attachMethod: options.attachMethod as AttachMethodName | undefined,
+  });
+  const columns = session.tool.columns;
+  if (!options.json) {
+    process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
+    process.stdout.write(`${formatTableHeader(columns)}\n`);
+  }
+  session.onRows((rows) => {
+    let text = '';
+    for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
+    process.stdout.write(text);
+  });
+  const finish = () => {
+    session.close();
+    const stats = session.stats();
+    process.stderr.write(`${stats.events} events, ${stats.kernelDrops} lost in the kernel\n`);
+    process.exit(0);
+  };
+  process.on('SIGINT', finish);
+  process.on('SIGTERM', finish);
+  if (options.durationSeconds !== undefined) setTimeout(finish, options.durationSeconds * 1000);
+  return undefined;
+}
+
+try {
+  const code = main();
+  if (code !== undefined) process.exitCode = code;
+} catch (error) {
+  if (error instanceof ToolError || error instanceof BpfError) {
+    process.stderr.write(`bpfscope-tool: ${error.message}\n`);
+    process.exitCode = 2;
+  } else throw error;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+export interface CliOptions {
+  tool?: string;
+  json: boolean;
+  durationSeconds?: number;
+  attachMethod?: string;
+  params: Record<string, unknown>;
+  command: 'run' | 'list' | 'capabilities' | 'help';
+}
+
+type JsonSchemaProperty = { type?: string | string[]; items?: { type?: string } };
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function coerce(value: string, property: JsonSchemaProperty | undefined): unknown {
+  const type = Array.isArray(property?.type) ? property?.type[0] : property?.type;
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return value.trim() === '' ? Number.NaN : Number(value);
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'array':
+      return value.split(',').map((item) => coerce(item, property?.items));
+    default:
+      return value;
+  }
+}
+
+/**
+ * Parses `bpfscope-tool <tool> [--json] [--duration S] [--<param> value]...`, turning
+ * kebab-case flags into the tool's params and coercing values by the params schema
+ * (which then validates them).
+ */
+export function parseCliArgs(argv: readonly string[], schemaFor: (tool: string) => z.ZodType | undefined): CliOptions {
+  const options: CliOptions = { json: false, params: {}, command: 'run' };
+  const positional: string[] = [];
+  const flags: Array<[string, string | undefined]> = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    if (inline !== undefined) flags.push([flag, inline]);
+    else if (next !== undefined && !next.startsWith('--')) {
+      flags.push([flag, next]);
+      i++;
+    } else flags.push([flag, undefined]);
+  }
+  if (positional[0] === 'list') options.command = 'list';
+  else if (positional[0] === 'capabilities') options.command = 'capabilities';
+  else if (positional[0] === undefined) options.command = 'help';
+  else options.tool = positional[0];
+
+  const schema = options.tool ? schemaFor(options.tool) : undefined;
+  const properties = (schema ? (z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, JsonSchemaProperty> }).properties : undefined) ?? {};
+  for (const [flag, value] of flags) {
+    switch (flag) {
+      case 'json':
+        options.json = value === undefined || value === 'true';
+        break;
+      case 'help':
+        options.command = 'help';
+        break;
+      case 'duration':
+        options.durationSeconds = Number(value);
+        if (!Number.isFinite(options.durationSeconds) || options.durationSeconds <= 0) {
+          throw new Error(`--duration needs a positive number of seconds, got ${value}`);
+        }
+        break;
+      case 'attach-method':
+        options.attachMethod = value;
+        break;
+      default: {
+        const key = camelCase(flag);
+        const property = properties[key];
+        options.params[key] = value === undefined ? true : coerce(value, property);
+      }
+    }
+  }
+  return options;
+}

@@ -1,0 +1,23 @@
+export { BpfError, ToolError } from './errors.js';
+export type { ToolErrorCode } from './errors.js';
+export { BpfObject, RingBufferReader, splitBatch } from './bpfObject.js';
+export type { UprobeTarget } from './bpfObject.js';
+export { getCapabilities, probeCapabilities, hasTracepoint, hasKernelFunction } from './capabilities/capabilities.js';
+export type { Capabilities, FeatureName, FeatureStatus } from './capabilities/capabilities.js';
+export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
+export type { SessionStats, StartToolOptions } from './session.js';
+export { toolRegistry } from './tools/registry.js';
+export { resolveToolSupport } from './tools/support.js';
+export type { ToolSupport, AttachMethodSupport } from './tools/support.js';
+export type {
+  AttachMethod,
+  AttachMethodName,
+  Requirement,
+  TableColumn,
+  TableToolDefinition,
+  ToolCategory,
+  ToolDefinition,
+} from './tools/types.js';
+export { formatTableHeader, formatTableRow } from './table.js';
+export type { ExecRow, ExecsnoopParams } from './tools/execsnoop/execsnoop.js';
+export type { TcpSessionRow, TcplifeParams } from './tools/tcplife/tcplife.js';

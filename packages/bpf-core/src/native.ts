@@ -1,0 +1,85 @@
+import { createRequire } from 'node:module';
+import { BpfError } from './errors.js';
+
+export interface NativeProgramInfo {
+  name: string;
+  section: string;
+  type: string;
+  autoload: boolean;
+  /** Kernel program id once loaded, else -1. */
+  id: number;
+}
+
+export interface NativeMapInfo {
+  name: string;
+  type: string;
+  keySize: number;
+  valueSize: number;
+  /** Bytes of one lookup result: valueSize, or one 8-byte-aligned slot per possible CPU. */
+  valueBufferSize: number;
+  maxEntries: number;
+}
+
+export interface NativeMapEntries {
+  keys: Buffer;
+  values: Buffer;
+  count: number;
+  keySize: number;
+  valueSize: number;
+}
+
+export interface NativePerfEventOptions {
+  type: number;
+  config: number;
+  frequency?: number;
+  period?: number;
+}
+
+export interface NativeBpfObject {
+  programs(): NativeProgramInfo[];
+  maps(): NativeMapInfo[];
+  setAutoload(program: string, autoload: boolean): void;
+  setGlobal(name: string, bytes: Buffer): void;
+  setMapMaxEntries(map: string, entries: number): void;
+  load(): void;
+  attach(program: string): number;
+  attachUprobe(program: string, binaryPath: string, functionName: string, pid: number, retprobe: boolean): number;
+  attachPerfEvent(program: string, options: NativePerfEventOptions): number;
+  linkIds(): number[];
+  mapLookup(map: string, key: Buffer): Buffer | null;
+  mapUpdate(map: string, key: Buffer, value: Buffer): void;
+  mapDelete(map: string, key: Buffer): boolean;
+  mapEntries(map: string, clear: boolean, limit?: number): NativeMapEntries;
+  close(): void;
+}
+
+export interface NativeRingBuffer {
+  drain(): number;
+  close(): void;
+}
+
+export interface NativeAddon {
+  NativeBpfObject: new (path: string) => NativeBpfObject;
+  NativeRingBuffer: new (
+    object: NativeBpfObject,
+    mapName: string,
+    onBatch: (batch: Buffer, count: number) => void,
+    maxBatchEvents?: number,
+  ) => NativeRingBuffer;
+  setErrorClass(ctor: typeof BpfError): void;
+  probeMapType(name: string): number;
+  probeProgramType(name: string): number;
+  vmlinuxBtf(): { ok: boolean; errno: number };
+  vmlinuxHasType(kind: 'func' | 'struct' | 'typedef' | 'enum', name: string): boolean;
+  perfEventOpenErrno(type: number, config: number): number;
+  mountTracefs(): number;
+  numPossibleCpus(): number;
+  libbpfVersion(): string;
+}
+
+const require = createRequire(import.meta.url);
+// src/ and dist/ both sit one level below the package root, beside build/.
+const addon = require('../build/Release/bpfscope_native.node') as NativeAddon;
+addon.setErrorClass(BpfError);
+
+export const native: NativeAddon = addon;

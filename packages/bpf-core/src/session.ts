@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { BpfObject } from './bpfObject.js';
+import type { RingBufferReader } from './bpfObject.js';
+import { getCapabilities } from './capabilities/capabilities.js';
+import type { Capabilities } from './capabilities/capabilities.js';
+import { ToolError } from './errors.js';
+import { bpfObjectPath } from './paths.js';
+import { toolRegistry } from './tools/registry.js';
+import { resolveToolSupport } from './tools/support.js';
+import type { AttachMethodName, TableToolDefinition, ToolDefinition } from './tools/types.js';
+
+export interface SessionStats {
+  /** Events decoded from the ring buffer. */
+  events: number;
+  /** Events the kernel could not put in the ring buffer (it was full). */
+  kernelDrops: number;
+  /** Rows dropped in this process because an iterator consumer fell behind. */
+  userDrops: number;
+}
+
+export interface StartToolOptions {
+  /** Force a method (tests of fallbacks); by default the first one this kernel supports. */
+  attachMethod?: AttachMethodName;
+  capabilities?: Capabilities;
+}
+
+export function getTool(name: string): ToolDefinition {
+  const tool = toolRegistry.get(name);
+  if (!tool) {
+    throw new ToolError('UNKNOWN_TOOL', `unknown tool "${name}"; known tools: ${[...toolRegistry.keys()].join(', ')}`);
+  }
+  return tool;
+}
+
+export function parseToolParams<Params>(tool: { name: string; paramsSchema: z.ZodType<Params> }, params: unknown): Params {
+  const result = tool.paramsSchema.safeParse(params ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`);
+    throw new ToolError('INVALID_PARAMS', `invalid params for ${tool.name}: ${problems.join('; ')}`, z.treeifyError(result.error));
+  }
+  return result.data;
+}
+
+type RowListener<Row> = (rows: Row[]) => void;
+
+/**
+ * A running tool: its BPF object loaded and attached, its ring buffer polled by
+ * libuv, decoded rows handed to listeners in batches. close() detaches everything.
+ */
+export class ToolSession<Row = Record<string, unknown>> {
+  readonly startedAt = Date.now();
+  readonly #object: BpfObject;
+  readonly #ringBuffer: RingBufferReader;
+  readonly #listeners = new Set<RowListener<Row>>();
+  #events = 0;
+  #userDrops = 0;
+  #closed = false;
+  readonly #closeWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly tool: TableToolDefinition<unknown, Row>,
+    readonly params: unknown,
+    readonly attachMethod: AttachMethodName,
+    object: BpfObject,
+  ) {
+    this.#object = object;
+    // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
+    const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+    const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
+    this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
+      this.#events += records.length;
+      const rows: Row[] = [];
+      for (const record of records) {
+        const row = tool.decode(record, toWallClockMs);
+        if (!tool.accept || tool.accept(row, params)) rows.push(row);
+      }
+      if (rows.length === 0) return;
+      for (const listener of this.#listeners) listener(rows);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Kernel ids of this session's programs and links. */
+  programIds(): number[] {
+    return this.#closed ? [] : this.#object.programIds();
+  }
+
+  linkIds(): number[] {
+    return this.#closed ? [] : this.#object.linkIds();
+  }
+
+  stats(): SessionStats {
+    return {
+      events: this.#events,
+      kernelDrops: this.#closed ? this.#kernelDropsAtClose : this.#object.sumPerCpuCounter('drops'),
+      userDrops: this.#userDrops,
+    };
+  }
+  #kernelDropsAtClose = 0;
+
+  /** Calls `listener` with each batch of rows; returns the unsubscribe function. */
+  onRows(listener: RowListener<Row>): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Delivers events still in the ring buffer now, without waiting for libuv. */
+  flush(): void {
+    if (!this.#closed) this.#ringBuffer.drain();
+  }
+
+  /**
+   * Batches of rows as an async iterable, ending when the session closes or the
+   * signal aborts. At most `maxBufferedRows` wait for a slow consumer; beyond that
+   * the oldest are dropped and counted in stats().userDrops.
+   */
+  async *rows(options: { signal?: AbortSignal; maxBufferedRows?: number } = {}): AsyncGenerator<Row[]> {
+    const maxBufferedRows = options.maxBufferedRows ?? 100_000;
+    const pending: Row[][] = [];
+    let buffered = 0;
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.onRows((rows) => {
+      pending.push(rows);
+      buffered += rows.length;
+      while (buffered > maxBufferedRows && pending.length > 0) {
+        const oldest = pending[0] as Row[];
+        const excess = buffered - maxBufferedRows;
+        if (oldest.length <= excess) {
+          pending.shift();
+          buffered -= oldest.length;
+          this.#userDrops += oldest.length;
+        } else {
+          pending[0] = oldest.slice(excess);
+          buffered -= excess;
+          this.#userDrops += excess;
+        }
+      }
+      wake?.();
+    });
+    const stop = () => wake?.();
+    options.signal?.addEventListener('abort', stop);
+    this.#closeWaiters.push(stop);
+    try {
+      while (!options.signal?.aborted) {
+        const batch = pending.shift();
+        if (batch) {
+          buffered -= batch.length;
+          yield batch;
+          continue;
+        }
+        if (this.#closed) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      options.signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Drains the last events, then detaches and frees every program, link and map. */
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.#ringBuffer.drain();
+      this.#kernelDropsAtClose = this.#object.sumPerCpuCounter('drops');
+    } finally {
+      this.#closed = true;
+      this.#object.close();
+      for (const waiter of this.#closeWaiters.splice(0)) waiter();
+    }
+  }
+}
+
+/**
+ * Validates params, picks the attach method this kernel supports, then opens,
+ * configures, loads and attaches the tool. On any failure everything already
+ * done is undone before the error is thrown: nothing stays attached.
+ */
+export function startTool<Row = Record<string, unknown>>(
+  name: string,
+  params: unknown,
+  options: StartToolOptions = {},
+): ToolSession<Row> {
+  const tool = getTool(name) as TableToolDefinition<unknown, Row>;
+  const parsed = parseToolParams(tool, params);
+  const capabilities = options.capabilities ?? getCapabilities();
+  const support = resolveToolSupport(tool, capabilities);
+  const methodName = options.attachMethod ?? support.attachMethod;
+  if (!methodName) throw new ToolError('UNAVAILABLE', `${tool.name} cannot run on this kernel: ${support.reason}`, support);
+  const method = tool.attachMethods.find((candidate) => candidate.name === methodName);
+  const methodStatus = support.methods.find((candidate) => candidate.method === methodName);
+  if (!method || !methodStatus) {
+    throw new ToolError('INVALID_PARAMS', `${tool.name} has no attach method ${methodName}`);
+  }
+  if (!methodStatus.available) {
+    throw new ToolError('UNAVAILABLE', `${tool.name} cannot use ${methodName} on this kernel: ${methodStatus.reason}`, support);
+  }
+  const object = BpfObject.open(bpfObjectPath(tool.objectFile));
+  try {
+    object.selectPrograms(method.programs);
+    tool.configure(object, parsed);
+    object.load();
+    for (const program of method.programs) object.attach(program);
+    return new ToolSession<Row>(tool, parsed, methodName, object);
+  } catch (error) {
+    object.close();
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Capabilities } from '../capabilities/capabilities.js';
+import { hasKernelFunction, hasTracepoint } from '../capabilities/capabilities.js';
+import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from './types.js';
+
+export interface AttachMethodSupport {
+  method: AttachMethodName;
+  available: boolean;
+  /** Why not, when unavailable. */
+  reason?: string;
+}
+
+export interface ToolSupport {
+  tool: string;
+  available: boolean;
+  /** The method that would be used: the first available in the tool's preference order. */
+  attachMethod?: AttachMethodName;
+  reason?: string;
+  methods: AttachMethodSupport[];
+}
+
+// Every tool needs these: CO-RE relocation against kernel BTF, and a ring buffer for events.
+const commonRequirements: Requirement[] = [
+  { kind: 'feature', feature: 'btf' },
+  { kind: 'feature', feature: 'ringbuf' },
+];
+
+function unmetReason(requirement: Requirement, capabilities: Capabilities): string | undefined {
+  switch (requirement.kind) {
+    case 'feature': {
+      const status = capabilities.features[requirement.feature];
+      return status.available ? undefined : `${requirement.feature} unavailable (${status.reason ?? 'unknown reason'})`;
+    }
+    case 'tracepoint':
+      return hasTracepoint(requirement.category, requirement.name)
+        ? undefined
+        : `tracepoint ${requirement.category}:${requirement.name} not present in this kernel`;
+    case 'kernelFunction':
+      return hasKernelFunction(requirement.name) ? undefined : `kernel function ${requirement.name} not found in BTF`;
+    default: {
+      const unreachable: never = requirement;
+      return `unknown requirement ${JSON.stringify(unreachable)}`;
+    }
+  }
+}
+
+export function methodSupport(method: AttachMethod, capabilities: Capabilities): AttachMethodSupport {
+  for (const requirement of [...commonRequirements, ...method.requires]) {
+    const reason = unmetReason(requirement, capabilities);
+    if (reason) return { method: method.name, available: false, reason };
+  }
+  return { method: method.name, available: true };
+}
+
+/** Which attach method a tool would use on this kernel, or exactly why it cannot run. */
+export function resolveToolSupport(tool: ToolDefinition, capabilities: Capabilities): ToolSupport {
+  const methods = tool.attachMethods.map((method) => methodSupport(method, capabilities));
+  const chosen = methods.find((method) => method.available);
+  if (chosen) return { tool: tool.name, available: true, attachMethod: chosen.method, methods };
+  return {
+    tool: tool.name,
+    available: false,
+    reason: methods.map((method) => `${method.method}: ${method.reason}`).join('; '),
+    methods,
+  };
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/*
+ * tcplife: one event per TCP session when it closes, with its owner, addresses,
+ * bytes each way and lifetime, from the inet_sock_set_state tracepoint (no
+ * kprobes needed). Two entry programs share one handler: tp_btf gets typed
+ * arguments and is preferred; the classic tracepoint is the fallback.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "bpfscope.bpf.h"
+#include "core_fixes.bpf.h"
+#include "tcplife.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+
+const volatile __u32 targ_pid = 0;
+const volatile __u16 targ_local_ports[MAX_PORT_FILTERS] = {};
+const volatile __u32 targ_local_port_count = 0;
+const volatile __u16 targ_remote_ports[MAX_PORT_FILTERS] = {};
+const volatile __u32 targ_remote_port_count = 0;
+
+struct owner {
+	__u32 pid;
+	char comm[TASK_COMM_LEN];
+};
+
+/* When each socket entered its first open state. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, const struct sock *);
+	__type(value, __u64);
+} births SEC(".maps");
+
+/*
+ * Who owns each socket: recorded where the owning process is reliably on CPU,
+ * connect() (SYN_SENT) for active opens and close() (LAST_ACK) for passive
+ * closes; other transitions run in softirq context on behalf of anyone.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, const struct sock *);
+	__type(value, struct owner);
+} owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1024 * 1024);
+} events SEC(".maps");
+
+static __always_inline bool port_listed(__u16 port, const volatile __u16 *ports, __u32 count)
+{
+	__u32 i;
+
+	for (i = 0; i < MAX_PORT_FILTERS; i++) {
+		if (i >= count)
+			break;
+		if (ports[i] == port)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline int handle_state_change(const struct sock *sk, int newstate)
+{
+	struct tcp_session_event event = {};
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	struct owner *known_owner, current_owner = {};
+	__u64 now, *birth;
+
+	if (newstate < TCP_FIN_WAIT1) {
+		now = bpf_ktime_get_ns();
+		bpf_map_update_elem(&births, &sk, &now, BPF_NOEXIST);
+	}
+	if (newstate == TCP_SYN_SENT || newstate == TCP_LAST_ACK) {
+		current_owner.pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(&current_owner.comm, sizeof(current_owner.comm));
+		bpf_map_update_elem(&owners, &sk, &current_owner, BPF_ANY);
+	}
+	if (newstate != TCP_CLOSE)
+		return 0;
+
+	birth = bpf_map_lookup_elem(&births, &sk);
+	if (!birth) {
+		/* Opened before tracing started: its lifetime is unknown, skip it. */
+		bpf_map_delete_elem(&owners, &sk);
+		return 0;
+	}
+	now = bpf_ktime_get_ns();
+	event.timestamp_ns = now;
+	event.duration_ns = now - *birth;
+	bpf_map_delete_elem(&births, &sk);
+
+	known_owner = bpf_map_lookup_elem(&owners, &sk);
+	if (known_owner) {
+		event.pid = known_owner->pid;
+		__builtin_memcpy(event.comm, known_owner->comm, sizeof(event.comm));
+		bpf_map_delete_elem(&owners, &sk);
+	} else {
+		event.pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(&event.comm, sizeof(event.comm));
+	}
+	if (targ_pid && event.pid != targ_pid)
+		return 0;
+
+	/*
+	 * Not skc_num: tcp_set_state() has already released the port (zeroing
+	 * skc_num) when it reports TCP_CLOSE. inet_sport is left as it was.
+	 */
+	event.local_port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+	event.remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (targ_local_port_count &&
+	    !port_listed(event.local_port, targ_local_ports, targ_local_port_count))
+		return 0;
+	if (targ_remote_port_count &&
+	    !port_listed(event.remote_port, targ_remote_ports, targ_remote_port_count))
+		return 0;
+
+	event.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (event.family == AF_INET) {
+		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_daddr);
+	} else {
+		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	}
+	event.rx_bytes = BPF_CORE_READ(tp, bytes_received);
+	event.tx_bytes = BPF_CORE_READ(tp, bytes_acked);
+	output_or_count_drop(&events, &event, sizeof(event));
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcplife_btf, const struct sock *sk, int oldstate, int newstate)
+{
+	if (sock_protocol(sk) != IPPROTO_TCP)
+		return 0;
+	return handle_state_change(sk, newstate);
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tcplife_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol != IPPROTO_TCP)
+		return 0;
+	return handle_state_change((const struct sock *)ctx->skaddr, ctx->newstate);
+}
+
+_Static_assert(sizeof(struct tcp_session_event) == 96, "tcplife.ts expects a 96-byte event");
+
+char LICENSE[] SEC("license") = "GPL";

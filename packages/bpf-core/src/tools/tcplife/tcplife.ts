@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { cString, u16Array, u32 } from '../../encode.js';
+import { formatClockTime } from '../format.js';
+import type { TableToolDefinition } from '../types.js';
+
+// Mirrors tcplife.h.
+const TASK_COMM_LEN = 16;
+const MAX_PORT_FILTERS = 8;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const Offset = {
+  localAddr: 0,
+  remoteAddr: 16,
+  timestampNs: 32,
+  durationNs: 40,
+  rxBytes: 48,
+  txBytes: 56,
+  pid: 64,
+  localPort: 68,
+  remotePort: 70,
+  family: 72,
+  comm: 80,
+} as const;
+export const TCP_SESSION_EVENT_SIZE = 96;
+
+const port = z.number().int().min(1).max(65535);
+
+export const tcplifeParams = z
+  .object({
+    pid: z.number().int().min(1).max(4_194_304).optional().describe('only sessions owned by this process'),
+    localPorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these local ports, like bcc -L'),
+    remotePorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these remote ports, like bcc -D'),
+  })
+  .strict();
+
+export type TcplifeParams = z.infer<typeof tcplifeParams>;
+
+export interface TcpSessionRow {
+  /** Wall-clock time the session closed, epoch milliseconds. */
+  time: number;
+  pid: number;
+  comm: string;
+  ipVersion: 4 | 6;
+  laddr: string;
+  lport: number;
+  raddr: string;
+  rport: number;
+  txBytes: number;
+  rxBytes: number;
+  /** Session lifetime in milliseconds. */
+  ms: number;
+}
+
+/** Text form of an address from the kernel (IPv6 compressed as RFC 5952 asks). */
+export function formatAddress(bytes: Buffer, family: number): string {
+  if (family === AF_INET) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
+  if (groups.slice(0, 6).every((group, i) => group === (i === 5 ? 0xffff : 0))) {
+    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  }
+  // Longest run (≥ 2) of zero groups becomes "::".
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpSessionRow {
+  const family = record.readUInt16LE(Offset.family);
+  return {
+    time: toWallClockMs(record.readBigUInt64LE(Offset.timestampNs)),
+    pid: record.readUInt32LE(Offset.pid),
+    comm: cString(record, Offset.comm, TASK_COMM_LEN),
+    ipVersion: family === AF_INET6 ? 6 : 4,
+    laddr: formatAddress(record.subarray(Offset.localAddr, Offset.localAddr + 16), family),
+    lport: record.readUInt16LE(Offset.localPort),
+    raddr: formatAddress(record.subarray(Offset.remoteAddr, Offset.remoteAddr + 16), family),
+    rport: record.readUInt16LE(Offset.remotePort),
+    txBytes: Number(record.readBigUInt64LE(Offset.txBytes)),
+    rxBytes: Number(record.readBigUInt64LE(Offset.rxBytes)),
+    ms: Number(record.readBigUInt64LE(Offset.durationNs)) / 1e6,
+  };
+}
+
+/** bcc divides bytes by 1024 and prints the integer part. */
+export function kilobytes(bytes: number): number {
+  return Math.floor(bytes / 1024);
+}
+
+export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
+  name: 'tcplife',
+  title: 'TCP session life',
+  description: 'Every TCP session when it closes: owner, addresses, bytes each way and duration',
+  category: 'network',
+  outputKind: 'table',
+  objectFile: 'tcplife.bpf.o',
+  paramsSchema: tcplifeParams,
+  attachMethods: [
+    {
+      name: 'tp_btf',
+      programs: ['tcplife_btf'],
+      requires: [
+        { kind: 'feature', feature: 'tpBtf' },
+        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
+      ],
+    },
+    {
+      name: 'tracepoint',
+      programs: ['tcplife_tracepoint'],
+      requires: [
+        { kind: 'feature', feature: 'tracepoint' },
+        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
+      ],
+    },
+  ],
+  ringBufferMap: 'events',
+  columns: [
+    { header: 'TIME', key: 'time', width: 8, align: 'left', format: (row) => formatClockTime(row.time) },
+    { header: 'PID', key: 'pid', width: 7, align: 'left' },
+    { header: 'COMM', key: 'comm', width: 16, align: 'left' },
+    { header: 'LADDR', key: 'laddr', width: 15, align: 'left' },
+    { header: 'LPORT', key: 'lport', width: 5, align: 'left' },
+    { header: 'RADDR', key: 'raddr', width: 15, align: 'left' },
+    { header: 'RPORT', key: 'rport', width: 5, align: 'left' },
+    { header: 'TX_KB', key: 'txBytes', width: 5, align: 'right', unit: 'KB', format: (row) => String(kilobytes(row.txBytes)) },
+    { header: 'RX_KB', key: 'rxBytes', width: 5, align: 'right', unit: 'KB', format: (row) => String(kilobytes(row.rxBytes)) },
+    { header: 'MS', key: 'ms', width: 0, align: 'left', unit: 'ms', format: (row) => row.ms.toFixed(2) },
+  ],
+  configure(object, params) {
+    object.setGlobal('targ_pid', u32(params.pid ?? 0));
+    object.setGlobal('targ_local_ports', u16Array(params.localPorts ?? [], MAX_PORT_FILTERS));
+    object.setGlobal('targ_local_port_count', u32(params.localPorts?.length ?? 0));
+    object.setGlobal('targ_remote_ports', u16Array(params.remotePorts ?? [], MAX_PORT_FILTERS));
+    object.setGlobal('targ_remote_port_count', u32(params.remotePorts?.length ?? 0));
+  },
+  decode: decodeTcpSessionEvent,
+};
