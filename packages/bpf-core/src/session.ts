@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { BpfObject } from './bpfObject.js';
 import type { RingBufferReader } from './bpfObject.js';
@@ -22,6 +23,8 @@ export interface StartToolOptions {
   /** Force a method (tests of fallbacks); by default the first one this kernel supports. */
   attachMethod?: AttachMethodName;
   capabilities?: Capabilities;
+  /** Where the tool's .bpf.o is looked up; defaults to the package's built objects. */
+  objectDirectory?: string;
 }
 
 export function getTool(name: string): ToolDefinition {
@@ -199,7 +202,9 @@ export function startTool<Row = Record<string, unknown>>(
   if (!methodStatus.available) {
     throw new ToolError('UNAVAILABLE', `${tool.name} cannot use ${methodName} on this kernel: ${methodStatus.reason}`, support);
   }
-  const object = BpfObject.open(bpfObjectPath(tool.objectFile));
+  const object = BpfObject.open(
+    options.objectDirectory ? path.join(options.objectDirectory, tool.objectFile) : bpfObjectPath(tool.objectFile),
+  );
   try {
     object.selectPrograms(method.programs);
     tool.configure(object, parsed);

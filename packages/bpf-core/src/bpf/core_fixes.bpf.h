@@ -18,4 +18,13 @@ static __always_inline __u16 sock_protocol(const struct sock *sk)
 	return (__u16)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 }
 
+/*
+ * sock::sk_shutdown was a 2-bit bitfield until kernel 6.5, commit e14cadfd80d7
+ * ("tcp: add annotations around sk->sk_shutdown accesses") made it a u8.
+ */
+static __always_inline __u8 sock_shutdown(const struct sock *sk)
+{
+	return (__u8)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_shutdown);
+}
+
 #endif /* __BPFSCOPE_CORE_FIXES_BPF_H */

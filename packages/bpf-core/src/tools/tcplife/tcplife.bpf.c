@@ -17,6 +17,7 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
+#define RCV_SHUTDOWN 1
 
 const volatile __u32 targ_pid = 0;
 const volatile __u16 targ_local_ports[MAX_PORT_FILTERS] = {};
@@ -29,12 +30,17 @@ struct owner {
 	char comm[TASK_COMM_LEN];
 };
 
-/* When each socket entered its first open state. */
+struct birth {
+	__u64 timestamp_ns;	/* when the socket entered its first open state */
+	__u32 active_open;	/* it sent the SYN (connect), rather than answered one */
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, const struct sock *);
-	__type(value, __u64);
+	__type(value, struct birth);
 } births SEC(".maps");
 
 /*
@@ -67,16 +73,47 @@ static __always_inline bool port_listed(__u16 port, const volatile __u16 *ports,
 	return false;
 }
 
-static __always_inline int handle_state_change(const struct sock *sk, int newstate)
+/*
+ * bytes_acked and bytes_received count sequence space, where a SYN and a FIN take
+ * one byte each. Take them out so TX/RX are payload bytes, what the peer's
+ * application wrote and read.
+ */
+static __always_inline void payload_bytes(const struct sock *sk, const struct birth *birth, int oldstate,
+					  struct tcp_session_event *event)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	__u64 tx = BPF_CORE_READ(tp, bytes_acked);
+	__u64 rx = BPF_CORE_READ(tp, bytes_received);
+	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING ||
+			oldstate == TCP_TIME_WAIT || oldstate == TCP_LAST_ACK;
+
+	/* Our SYN was acked if anything was: the first ACK covers it. */
+	if (birth->active_open && tx > 0)
+		tx--;
+	/* write_seq counts our FIN too: all acked means the FIN was. */
+	if (fin_sent && tx > 0 && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq))
+		tx--;
+	/* tcp_fin() marks the receive side shut when the peer's FIN arrives. */
+	if ((sock_shutdown(sk) & RCV_SHUTDOWN) && rx > 0)
+		rx--;
+	event->tx_bytes = tx;
+	event->rx_bytes = rx;
+}
+
+static __always_inline int handle_state_change(const struct sock *sk, int oldstate, int newstate)
 {
 	struct tcp_session_event event = {};
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	struct owner *known_owner, current_owner = {};
-	__u64 now, *birth;
+	struct birth *birth;
+	__u64 now;
 
 	if (newstate < TCP_FIN_WAIT1) {
-		now = bpf_ktime_get_ns();
-		bpf_map_update_elem(&births, &sk, &now, BPF_NOEXIST);
+		struct birth new_birth = {
+			.timestamp_ns = bpf_ktime_get_ns(),
+			.active_open = newstate == TCP_SYN_SENT,
+		};
+
+		bpf_map_update_elem(&births, &sk, &new_birth, BPF_NOEXIST);
 	}
 	if (newstate == TCP_SYN_SENT || newstate == TCP_LAST_ACK) {
 		current_owner.pid = bpf_get_current_pid_tgid() >> 32;
@@ -94,7 +131,8 @@ static __always_inline int handle_state_change(const struct sock *sk, int newsta
 	}
 	now = bpf_ktime_get_ns();
 	event.timestamp_ns = now;
-	event.duration_ns = now - *birth;
+	event.duration_ns = now - birth->timestamp_ns;
+	payload_bytes(sk, birth, oldstate, &event);
 	bpf_map_delete_elem(&births, &sk);
 
 	known_owner = bpf_map_lookup_elem(&owners, &sk);
@@ -130,8 +168,6 @@ static __always_inline int handle_state_change(const struct sock *sk, int newsta
 		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	}
-	event.rx_bytes = BPF_CORE_READ(tp, bytes_received);
-	event.tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	output_or_count_drop(&events, &event, sizeof(event));
 	return 0;
 }
@@ -141,7 +177,7 @@ int BPF_PROG(tcplife_btf, const struct sock *sk, int oldstate, int newstate)
 {
 	if (sock_protocol(sk) != IPPROTO_TCP)
 		return 0;
-	return handle_state_change(sk, newstate);
+	return handle_state_change(sk, oldstate, newstate);
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
@@ -149,7 +185,7 @@ int tcplife_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	if (ctx->protocol != IPPROTO_TCP)
 		return 0;
-	return handle_state_change((const struct sock *)ctx->skaddr, ctx->newstate);
+	return handle_state_change((const struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate);
 }
 
 _Static_assert(sizeof(struct tcp_session_event) == 96, "tcplife.ts expects a 96-byte event");

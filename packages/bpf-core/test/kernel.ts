@@ -1,0 +1,43 @@
+// Helpers for tests that load real BPF programs into the running kernel.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/**
+ * BPF tests need root (or CAP_BPF+CAP_PERFMON) and kernel BTF. They never skip:
+ * a machine that cannot run them fails them, with the reason.
+ */
+export function requireBpf(): void {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push('not running as root');
+  if (!existsSync('/sys/kernel/btf/vmlinux')) problems.push('no kernel BTF at /sys/kernel/btf/vmlinux');
+  if (problems.length > 0) {
+    throw new Error(`BPF tests cannot run here (${problems.join(', ')}); run make test as root on a kernel with BTF`);
+  }
+}
+
+interface BpftoolProgram {
+  id: number;
+  name?: string;
+}
+
+/** Ids of every BPF program loaded in the kernel right now, as bpftool sees them. */
+export function kernelProgramIds(): Set<number> {
+  const output = execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' });
+  return new Set((JSON.parse(output) as BpftoolProgram[]).map((program) => program.id));
+}
+
+/** Ids of every BPF link in the kernel right now. */
+export function kernelLinkIds(): Set<number> {
+  const output = execFileSync('bpftool', ['-j', 'link', 'show'], { encoding: 'utf8' });
+  return new Set((JSON.parse(output) as Array<{ id: number }>).map((link) => link.id));
+}
+
+/** Kernel objects are freed after an RCU grace period: poll until `check` holds. */
+export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
