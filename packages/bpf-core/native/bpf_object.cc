@@ -79,10 +79,12 @@ Napi::Function NativeBpfObject::Define(Napi::Env env) {
                          InstanceMethod("mapDelete", &NativeBpfObject::MapDelete),
                          InstanceMethod("mapEntries", &NativeBpfObject::MapEntries),
                          InstanceMethod("close", &NativeBpfObject::Close),
+                         InstanceMethod("closeAsync", &NativeBpfObject::CloseAsync),
                      });
 }
 
-// new NativeBpfObject(path: string)
+// new NativeBpfObject(path: string, btfCustomPath?: string): a custom BTF (a
+// minimized copy of the kernel's, made for our objects) saves parsing all of vmlinux.
 NativeBpfObject::NativeBpfObject(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeBpfObject>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsString()) {
@@ -90,8 +92,11 @@ NativeBpfObject::NativeBpfObject(const Napi::CallbackInfo &info) : Napi::ObjectW
     return;
   }
   std::string path = info[0].As<Napi::String>();
+  std::string btf_path = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  LIBBPF_OPTS(bpf_object_open_opts, options);
+  if (!btf_path.empty()) options.btf_custom_path = btf_path.c_str();
   ClearLibbpfLog();
-  struct bpf_object *object = bpf_object__open_file(path.c_str(), nullptr);
+  struct bpf_object *object = bpf_object__open_file(path.c_str(), &options);
   long err = libbpf_get_error(object);
   if (err != 0 || object == nullptr) {
     ThrowBpfError(env, static_cast<int>(err ? err : -ENOENT), "failed to open BPF object " + path + ": " + strerror(static_cast<int>(err ? -err : ENOENT)));
@@ -466,6 +471,36 @@ Napi::Value NativeBpfObject::MapEntries(const Napi::CallbackInfo &info) {
 Napi::Value NativeBpfObject::Close(const Napi::CallbackInfo &info) {
   Destroy();
   return info.Env().Undefined();
+}
+
+namespace {
+// Detaching a tracepoint waits for an RCU grace period in the kernel (tens of ms
+// to 150 ms): do it on the libuv thread pool so the JS thread keeps serving.
+class CloseWorker : public Napi::AsyncWorker {
+ public:
+  CloseWorker(Napi::Function callback, struct bpf_object *object, std::vector<struct bpf_link *> links)
+      : Napi::AsyncWorker(callback, "bpfscope:close"), object_(object), links_(std::move(links)) {}
+
+  void Execute() override {
+    for (auto it = links_.rbegin(); it != links_.rend(); ++it) bpf_link__destroy(*it);
+    if (object_ != nullptr) bpf_object__close(object_);
+  }
+
+ private:
+  struct bpf_object *object_;
+  std::vector<struct bpf_link *> links_;
+};
+}  // namespace
+
+// closeAsync(callback): like close(), off the JS thread; the handle is unusable at once.
+Napi::Value NativeBpfObject::CloseAsync(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) return ThrowBpfError(env, EINVAL, "closeAsync(callback) expected");
+  auto *worker = new CloseWorker(info[0].As<Napi::Function>(), object_, std::move(links_));
+  links_.clear();
+  object_ = nullptr;
+  worker->Queue();
+  return env.Undefined();
 }
 
 }  // namespace bpfscope

@@ -35,6 +35,7 @@ class NativeBpfObject : public Napi::ObjectWrap<NativeBpfObject> {
   Napi::Value MapDelete(const Napi::CallbackInfo &info);
   Napi::Value MapEntries(const Napi::CallbackInfo &info);
   Napi::Value Close(const Napi::CallbackInfo &info);
+  Napi::Value CloseAsync(const Napi::CallbackInfo &info);
 
   bool CheckOpen(Napi::Env env);
   struct bpf_program *FindProgram(Napi::Env env, const Napi::Value &name);

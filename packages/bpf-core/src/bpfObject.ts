@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { coreBtf } from './coreBtf.js';
 import { ToolError } from './errors.js';
 import { native } from './native.js';
 import type {
@@ -31,13 +32,18 @@ export class BpfObject {
     this.#native = nativeObject;
   }
 
-  static open(path: string): BpfObject {
+  /**
+   * Opens an object file. CO-RE relocations use the minimized kernel BTF when one
+   * could be made (much faster loads), unless `fullKernelBtf` asks for vmlinux.
+   */
+  static open(path: string, options: { fullKernelBtf?: boolean } = {}): BpfObject {
     if (!existsSync(path)) {
       throw new ToolError('OBJECT_MISSING', `BPF object ${path} is missing: build bpf-core (make) first`);
     }
     // libbpf resolves tracepoints and uprobe events through tracefs.
     native.mountTracefs();
-    return new BpfObject(new native.NativeBpfObject(path), path);
+    const btfPath = options.fullKernelBtf ? undefined : coreBtf().path;
+    return new BpfObject(btfPath ? new native.NativeBpfObject(path, btfPath) : new native.NativeBpfObject(path), path);
   }
 
   get closed(): boolean {
@@ -152,6 +158,14 @@ export class BpfObject {
     this.#closed = true;
     for (const reader of [...this.#ringBuffers]) reader.close();
     this.#native.close();
+  }
+
+  /** close() without blocking the JS thread while the kernel waits out RCU grace periods. */
+  closeAsync(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    for (const reader of [...this.#ringBuffers]) reader.close();
+    return new Promise((resolve, reject) => this.#native.closeAsync((error) => (error ? reject(error) : resolve())));
   }
 }
 

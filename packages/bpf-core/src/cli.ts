@@ -2,7 +2,7 @@
 // bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
 import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
-import { getCapabilities } from './capabilities/capabilities.js';
+import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
 import { formatTableHeader, formatTableRow } from './table.js';
 import { toolRegistry } from './tools/registry.js';
@@ -24,9 +24,8 @@ function main(): number | undefined {
       console.log(JSON.stringify(getCapabilities(), null, 2));
       return 0;
     case 'list': {
-      const capabilities = getCapabilities();
       for (const tool of toolRegistry.values()) {
-        const support = resolveToolSupport(tool, capabilities);
+        const support = resolveToolSupport(tool, getKernelFeatures());
         const status = support.available ? `works (${support.attachMethod})` : `unavailable: ${support.reason}`;
         console.log(`${tool.name.padEnd(12)} ${tool.category.padEnd(12)} ${status}`);
       }
@@ -39,20 +38,20 @@ function main(): number | undefined {
     attachMethod: options.attachMethod as AttachMethodName | undefined,
   });
   const columns = session.tool.columns;
-  if (!options.json) {
-    process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
-    process.stdout.write(`${formatTableHeader(columns)}\n`);
-  }
+  // stderr, so that stdout stays pure JSON lines with --json.
+  process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
+  if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
   session.onRows((rows) => {
     let text = '';
     for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
     process.stdout.write(text);
   });
   const finish = () => {
-    session.close();
-    const stats = session.stats();
-    process.stderr.write(`${stats.events} events, ${stats.kernelDrops} lost in the kernel\n`);
-    process.exit(0);
+    void session.close().then(() => {
+      const stats = session.stats();
+      process.stderr.write(`${stats.events} events, ${stats.kernelDrops} lost in the kernel\n`);
+      process.exit(0);
+    });
   };
   process.on('SIGINT', finish);
   process.on('SIGTERM', finish);

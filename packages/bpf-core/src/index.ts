@@ -1,9 +1,18 @@
 export { BpfError, ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
+export { coreBtf } from './coreBtf.js';
+export type { CoreBtfStatus } from './coreBtf.js';
 export { BpfObject, RingBufferReader, splitBatch } from './bpfObject.js';
 export type { UprobeTarget } from './bpfObject.js';
-export { getCapabilities, probeCapabilities, hasTracepoint, hasKernelFunction } from './capabilities/capabilities.js';
-export type { Capabilities, FeatureName, FeatureStatus } from './capabilities/capabilities.js';
+export {
+  getCapabilities,
+  getKernelFeatures,
+  featureSourceOf,
+  KernelFeatures,
+  hasTracepoint,
+  hasKernelFunction,
+} from './capabilities/capabilities.js';
+export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
 export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
 export type { SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';

@@ -51,6 +51,7 @@ export interface NativeBpfObject {
   mapDelete(map: string, key: Buffer): boolean;
   mapEntries(map: string, clear: boolean, limit?: number): NativeMapEntries;
   close(): void;
+  closeAsync(callback: (error?: Error) => void): void;
 }
 
 export interface NativeRingBuffer {
@@ -59,7 +60,7 @@ export interface NativeRingBuffer {
 }
 
 export interface NativeAddon {
-  NativeBpfObject: new (path: string) => NativeBpfObject;
+  NativeBpfObject: new (path: string, btfCustomPath?: string) => NativeBpfObject;
   NativeRingBuffer: new (
     object: NativeBpfObject,
     mapName: string,
@@ -78,8 +79,8 @@ export interface NativeAddon {
 }
 
 const require = createRequire(import.meta.url);
-// src/ and dist/ both sit one level below the package root, beside build/.
-const addon = require('../build/Release/bpfscope_native.node') as NativeAddon;
+// src/ and dist/ both sit one level below the package root, beside native/.
+const addon = require('../native/build/Release/bpfscope_native.node') as NativeAddon;
 addon.setErrorClass(BpfError);
 
 export const native: NativeAddon = addon;

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BpfObject } from './bpfObject.js';
 import type { RingBufferReader } from './bpfObject.js';
-import { getCapabilities } from './capabilities/capabilities.js';
-import type { Capabilities } from './capabilities/capabilities.js';
+import { getKernelFeatures } from './capabilities/capabilities.js';
+import type { FeatureSource } from './capabilities/capabilities.js';
 import { ToolError } from './errors.js';
 import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
@@ -22,7 +22,8 @@ export interface SessionStats {
 export interface StartToolOptions {
   /** Force a method (tests of fallbacks); by default the first one this kernel supports. */
   attachMethod?: AttachMethodName;
-  capabilities?: Capabilities;
+  /** What the kernel offers; by default probed (lazily, once) from the running kernel. */
+  features?: FeatureSource;
   /** Where the tool's .bpf.o is looked up; defaults to the package's built objects. */
   objectDirectory?: string;
 }
@@ -164,18 +165,23 @@ export class ToolSession<Row = Record<string, unknown>> {
     }
   }
 
-  /** Drains the last events, then detaches and frees every program, link and map. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Drains the last events, then detaches and frees every program, link and map,
+   * off the JS thread. Rows stop at once; the promise settles when the kernel is done.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closing ?? Promise.resolve();
     try {
       this.#ringBuffer.drain();
       this.#kernelDropsAtClose = this.#object.sumPerCpuCounter('drops');
     } finally {
       this.#closed = true;
-      this.#object.close();
+      this.#closing = this.#object.closeAsync();
       for (const waiter of this.#closeWaiters.splice(0)) waiter();
     }
+    return this.#closing;
   }
+  #closing: Promise<void> | undefined;
 }
 
 /**
@@ -190,8 +196,7 @@ export function startTool<Row = Record<string, unknown>>(
 ): ToolSession<Row> {
   const tool = getTool(name) as TableToolDefinition<unknown, Row>;
   const parsed = parseToolParams(tool, params);
-  const capabilities = options.capabilities ?? getCapabilities();
-  const support = resolveToolSupport(tool, capabilities);
+  const support = resolveToolSupport(tool, options.features ?? getKernelFeatures());
   const methodName = options.attachMethod ?? support.attachMethod;
   if (!methodName) throw new ToolError('UNAVAILABLE', `${tool.name} cannot run on this kernel: ${support.reason}`, support);
   const method = tool.attachMethods.find((candidate) => candidate.name === methodName);

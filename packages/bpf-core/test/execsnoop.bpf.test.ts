@@ -31,7 +31,9 @@ function collect(session: ToolSession<ExecRow>): ExecRow[] {
 describe('execsnoop against real execs', () => {
   let session: ToolSession<ExecRow> | undefined;
   beforeAll(() => requireBpf());
-  afterEach(() => session?.close());
+  afterEach(async () => {
+    await session?.close();
+  });
 
   it('sees 50 known execs and 5 failed ones with the right pid, ppid, args and RET, and nothing invented', async () => {
     session = startTool<ExecRow>('execsnoop', { includeFailed: true });
@@ -101,7 +103,7 @@ describe('execsnoop against real execs', () => {
     const asNobody = await run('/bin/true', [`${nonce}-nobody`], { uid: 65534 });
     await run('/bin/true', [`${nonce}-root`]);
     session.flush();
-    session.close();
+    await session.close();
     const uidRows = byUid.filter((row) => row.argv.some((arg) => arg.includes(nonce)));
     expect(uidRows.map((row) => row.pid)).toEqual([asNobody.pid]);
     expect(uidRows[0]?.uid).toBe(65534);

@@ -22,8 +22,9 @@ describe('nothing stays attached', () => {
     const links = kernelLinkIds();
     for (const id of linkIds) expect(links.has(id)).toBe(true);
 
-    session.close();
-    session.close(); // twice is harmless
+    const closing = session.close();
+    expect(session.close()).toBe(closing); // twice is harmless
+    await closing;
     expect(await eventually(() => programIds.every((id) => !kernelProgramIds().has(id)))).toBe(true);
     expect(await eventually(() => linkIds.every((id) => !kernelLinkIds().has(id)))).toBe(true);
   });
@@ -57,11 +58,33 @@ describe('nothing stays attached', () => {
     const batch = await first;
     expect(batch.done).toBe(false);
     let delivered = batch.value?.length ?? 0;
-    session.close();
+    const closing = session.close();
     for (let result = await iterator.next(); !result.done; result = await iterator.next()) delivered += result.value.length;
     // Other processes may exec too: at least our 10 were seen, at most 3 waited.
     expect(session.stats().events).toBeGreaterThanOrEqual(10);
     expect(delivered).toBeLessThanOrEqual(4);
     expect(session.stats().userDrops).toBe(session.stats().events - delivered);
+    await closing;
+  });
+});
+
+describe('minimized kernel BTF for CO-RE', () => {
+  beforeAll(() => requireBpf());
+
+  it('is made once and loads tools the same as the full vmlinux BTF', async () => {
+    const { coreBtf, BpfObject } = await import('../src/index.js');
+    const { bpfObjectPath } = await import('../src/paths.js');
+    const status = coreBtf();
+    expect(status.reason).toBeUndefined();
+    expect(status.path).toMatch(/core-[0-9a-f]{24}\.btf$/);
+    expect(coreBtf()).toBe(status);
+    for (const fullKernelBtf of [false, true]) {
+      const object = BpfObject.open(bpfObjectPath('tcplife.bpf.o'), { fullKernelBtf });
+      object.selectPrograms(['tcplife_btf']);
+      object.load();
+      object.attach('tcplife_btf');
+      expect(object.linkIds()).toHaveLength(1);
+      object.close();
+    }
   });
 });

@@ -64,8 +64,8 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcplife via %s against real co
   let session: ToolSession<TcpSessionRow> | undefined;
   let server: net.Server | undefined;
   beforeAll(() => requireBpf());
-  afterEach(() => {
-    session?.close();
+  afterEach(async () => {
+    await session?.close();
     server?.close();
   });
 
@@ -132,7 +132,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcplife via %s against real co
     await runClient(serverPort, [['127.0.0.1', 10], ['127.0.0.1', 20]]);
     await settle(session, byPort, 2);
     expect(byPort.map((row) => row.lport)).toEqual([serverPort, serverPort]);
-    session.close();
+    await session.close();
 
     session = startTool<TcpSessionRow>('tcplife', { pid: process.pid, remotePorts: [serverPort] }, { attachMethod });
     const byPid: TcpSessionRow[] = [];

@@ -77,7 +77,8 @@ function libcPath(): string | undefined {
 function tryProgram(program: string, attach: (object: BpfObject) => void): FeatureStatus {
   let object: BpfObject | undefined;
   try {
-    object = BpfObject.open(bpfObjectPath('probe.bpf.o'));
+    // Full vmlinux BTF: the probe must not depend on the minimized copy it may precede.
+    object = BpfObject.open(bpfObjectPath('probe.bpf.o'), { fullKernelBtf: true });
     object.selectPrograms([program]);
     object.load();
     attach(object);
@@ -89,56 +90,120 @@ function tryProgram(program: string, attach: (object: BpfObject) => void): Featu
   }
 }
 
-/**
- * Finds out what this kernel offers by trying each thing, never by version numbers:
- * production kernels backport features and distributions switch them off.
- */
-export function probeCapabilities(): Capabilities {
-  const started = performance.now();
-  const btf = native.vmlinuxBtf();
-  const features = {} as Record<FeatureName, FeatureStatus>;
-  features.btf = btf.ok
-    ? { available: true }
-    : { available: false, reason: `no kernel BTF at /sys/kernel/btf/vmlinux (${errnoName(btf.errno)}): CO-RE programs cannot load` };
-  features.ringbuf = errnoStatus(native.probeMapType('ringbuf'), 'BPF_MAP_TYPE_RINGBUF not supported');
-  features.stackTraceMap = errnoStatus(native.probeMapType('stack_trace'), 'BPF_MAP_TYPE_STACK_TRACE not supported');
-  if (!btf.ok) {
-    for (const name of ['tracepoint', 'rawTracepoint', 'tpBtf', 'fentry', 'kprobe', 'uprobe', 'perfEventSampling'] as const) {
-      features[name] = { available: false, reason: 'needs kernel BTF' };
-    }
-  } else {
-    features.tracepoint = tryProgram('probe_tracepoint', (object) => object.attach('probe_tracepoint'));
-    features.rawTracepoint = tryProgram('probe_raw_tp', (object) => object.attach('probe_raw_tp'));
-    features.tpBtf = tryProgram('probe_tp_btf', (object) => object.attach('probe_tp_btf'));
-    features.fentry = tryProgram('probe_fentry', (object) => object.attach('probe_fentry'));
-    features.kprobe = tryProgram('probe_kprobe', (object) => object.attach('probe_kprobe'));
-    const libc = libcPath();
-    features.uprobe = libc
-      ? tryProgram('probe_uprobe', (object) =>
-          object.attachUprobe('probe_uprobe', { binaryPath: libc, functionName: 'getppid', pid: process.pid }),
-        )
-      : { available: false, reason: 'could not find libc in /proc/self/maps to test a uprobe' };
-    features.perfEventSampling = tryProgram('probe_perf_event', (object) =>
-      object.attachPerfEvent('probe_perf_event', { type: PERF_TYPE_SOFTWARE, config: PERF_COUNT_SW_CPU_CLOCK, frequency: 1 }),
-    );
-  }
-  features.hardwarePmu = errnoStatus(
-    native.perfEventOpenErrno(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES),
-    'no hardware cycles counter (perf_event_open)',
-  );
-  return {
-    kernelRelease: os.release(),
-    libbpfVersion: native.libbpfVersion(),
-    probedAt: new Date().toISOString(),
-    probeMs: performance.now() - started,
-    features,
-  };
+const allFeatures: readonly FeatureName[] = [
+  'btf',
+  'ringbuf',
+  'stackTraceMap',
+  'tracepoint',
+  'rawTracepoint',
+  'tpBtf',
+  'fentry',
+  'kprobe',
+  'uprobe',
+  'perfEventSampling',
+  'hardwarePmu',
+];
+
+/** Anything that can say whether a feature is available (the kernel, or a test's fake). */
+export interface FeatureSource {
+  feature(name: FeatureName): FeatureStatus;
 }
 
-let cached: Capabilities | undefined;
+export function featureSourceOf(capabilities: Capabilities): FeatureSource {
+  return { feature: (name) => capabilities.features[name] };
+}
 
-/** The probe result for this process, probed once. */
+/**
+ * Finds out what this kernel offers by trying each thing, never by version numbers:
+ * production kernels backport features and distributions switch them off. Each
+ * feature is probed on first use and remembered, so starting one tool costs only
+ * the probes that tool needs.
+ */
+export class KernelFeatures implements FeatureSource {
+  readonly #cache = new Map<FeatureName, FeatureStatus>();
+  #probeMs = 0;
+
+  feature(name: FeatureName): FeatureStatus {
+    let status = this.#cache.get(name);
+    if (!status) {
+      const started = performance.now();
+      status = this.#probe(name);
+      this.#probeMs += performance.now() - started;
+      this.#cache.set(name, status);
+    }
+    return status;
+  }
+
+  /** Probes everything not yet probed and reports it all. */
+  snapshot(): Capabilities {
+    const features = Object.fromEntries(allFeatures.map((name) => [name, this.feature(name)])) as Record<FeatureName, FeatureStatus>;
+    return {
+      kernelRelease: os.release(),
+      libbpfVersion: native.libbpfVersion(),
+      probedAt: new Date().toISOString(),
+      probeMs: this.#probeMs,
+      features,
+    };
+  }
+
+  #probe(name: FeatureName): FeatureStatus {
+    if (name !== 'btf' && name !== 'ringbuf' && name !== 'stackTraceMap' && name !== 'hardwarePmu' && !this.feature('btf').available) {
+      return { available: false, reason: 'needs kernel BTF' };
+    }
+    switch (name) {
+      case 'btf': {
+        const btf = native.vmlinuxBtf();
+        return btf.ok
+          ? { available: true }
+          : { available: false, reason: `no kernel BTF at /sys/kernel/btf/vmlinux (${errnoName(btf.errno)}): CO-RE programs cannot load` };
+      }
+      case 'ringbuf':
+        return errnoStatus(native.probeMapType('ringbuf'), 'BPF_MAP_TYPE_RINGBUF not supported');
+      case 'stackTraceMap':
+        return errnoStatus(native.probeMapType('stack_trace'), 'BPF_MAP_TYPE_STACK_TRACE not supported');
+      case 'tracepoint':
+        return tryProgram('probe_tracepoint', (object) => object.attach('probe_tracepoint'));
+      case 'rawTracepoint':
+        return tryProgram('probe_raw_tp', (object) => object.attach('probe_raw_tp'));
+      case 'tpBtf':
+        return tryProgram('probe_tp_btf', (object) => object.attach('probe_tp_btf'));
+      case 'fentry':
+        return tryProgram('probe_fentry', (object) => object.attach('probe_fentry'));
+      case 'kprobe':
+        return tryProgram('probe_kprobe', (object) => object.attach('probe_kprobe'));
+      case 'uprobe': {
+        const libc = libcPath();
+        if (!libc) return { available: false, reason: 'could not find libc in /proc/self/maps to test a uprobe' };
+        return tryProgram('probe_uprobe', (object) =>
+          object.attachUprobe('probe_uprobe', { binaryPath: libc, functionName: 'getppid', pid: process.pid }),
+        );
+      }
+      case 'perfEventSampling':
+        return tryProgram('probe_perf_event', (object) =>
+          object.attachPerfEvent('probe_perf_event', { type: PERF_TYPE_SOFTWARE, config: PERF_COUNT_SW_CPU_CLOCK, frequency: 1 }),
+        );
+      case 'hardwarePmu':
+        return errnoStatus(
+          native.perfEventOpenErrno(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES),
+          'no hardware cycles counter (perf_event_open)',
+        );
+      default: {
+        const unreachable: never = name;
+        return { available: false, reason: `unknown feature ${String(unreachable)}` };
+      }
+    }
+  }
+}
+
+let kernelFeatures: KernelFeatures | undefined;
+
+/** This process's view of the running kernel, probed lazily and once per feature. */
+export function getKernelFeatures(): KernelFeatures {
+  kernelFeatures ??= new KernelFeatures();
+  return kernelFeatures;
+}
+
+/** Every feature of the running kernel, probing whatever is not known yet. */
 export function getCapabilities(): Capabilities {
-  cached ??= probeCapabilities();
-  return cached;
+  return getKernelFeatures().snapshot();
 }

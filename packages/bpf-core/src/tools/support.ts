@@ -1,4 +1,4 @@
-import type { Capabilities } from '../capabilities/capabilities.js';
+import type { FeatureSource } from '../capabilities/capabilities.js';
 import { hasKernelFunction, hasTracepoint } from '../capabilities/capabilities.js';
 import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from './types.js';
 
@@ -24,10 +24,10 @@ const commonRequirements: Requirement[] = [
   { kind: 'feature', feature: 'ringbuf' },
 ];
 
-function unmetReason(requirement: Requirement, capabilities: Capabilities): string | undefined {
+function unmetReason(requirement: Requirement, features: FeatureSource): string | undefined {
   switch (requirement.kind) {
     case 'feature': {
-      const status = capabilities.features[requirement.feature];
+      const status = features.feature(requirement.feature);
       return status.available ? undefined : `${requirement.feature} unavailable (${status.reason ?? 'unknown reason'})`;
     }
     case 'tracepoint':
@@ -43,17 +43,17 @@ function unmetReason(requirement: Requirement, capabilities: Capabilities): stri
   }
 }
 
-export function methodSupport(method: AttachMethod, capabilities: Capabilities): AttachMethodSupport {
+export function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
   for (const requirement of [...commonRequirements, ...method.requires]) {
-    const reason = unmetReason(requirement, capabilities);
+    const reason = unmetReason(requirement, features);
     if (reason) return { method: method.name, available: false, reason };
   }
   return { method: method.name, available: true };
 }
 
 /** Which attach method a tool would use on this kernel, or exactly why it cannot run. */
-export function resolveToolSupport(tool: ToolDefinition, capabilities: Capabilities): ToolSupport {
-  const methods = tool.attachMethods.map((method) => methodSupport(method, capabilities));
+export function resolveToolSupport(tool: ToolDefinition, features: FeatureSource): ToolSupport {
+  const methods = tool.attachMethods.map((method) => methodSupport(method, features));
   const chosen = methods.find((method) => method.available);
   if (chosen) return { tool: tool.name, available: true, attachMethod: chosen.method, methods };
   return {

@@ -10,6 +10,8 @@
 #include "bpfscope.bpf.h"
 #include "execsnoop.h"
 
+#define EEXIST 17
+
 const volatile __u32 targ_uid = NO_UID_FILTER;
 const volatile __u32 targ_max_args = DEFAULT_MAX_ARGS;
 const volatile bool targ_include_failed = true;
@@ -17,10 +19,14 @@ const volatile bool targ_include_failed = true;
 /* Zeroed template: the event is too large for the BPF stack. */
 static const struct exec_event empty_event = {};
 
-/* In-flight execs, keyed by tgid (the thread id changes when exec succeeds). */
+/*
+ * In-flight execs, keyed by tgid (the thread id changes when exec succeeds).
+ * Hash maps are preallocated: 1024 entries of 7.7 KB is 8 MB of kernel memory,
+ * ample for execs *in progress at once*; beyond that they are counted as drops.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
+	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct exec_event);
 } execs SEC(".maps");
@@ -61,12 +67,18 @@ int execsnoop_enter(struct trace_event_raw_sys_enter *ctx)
 	struct task_struct *task;
 	struct exec_event *event;
 	const char *arg;
+	long err;
 	__u32 i;
 
 	if (targ_uid != NO_UID_FILTER && targ_uid != uid)
 		return 0;
-	if (bpf_map_update_elem(&execs, &tgid, &empty_event, BPF_NOEXIST))
+	err = bpf_map_update_elem(&execs, &tgid, &empty_event, BPF_NOEXIST);
+	if (err) {
+		/* EEXIST: another thread of this process is mid-exec; anything else loses the event. */
+		if (err != -EEXIST)
+			count_drop();
 		return 0;
+	}
 	event = bpf_map_lookup_elem(&execs, &tgid);
 	if (!event)
 		return 0;

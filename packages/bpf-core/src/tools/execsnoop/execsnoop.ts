@@ -10,7 +10,8 @@ const DEFAULT_MAX_ARGS = 20;
 const NO_UID_FILTER = 0xffffffff;
 const EXEC_FLAG_ARGS_TRUNCATED = 1;
 const EXEC_EVENT_HEADER_SIZE = 56;
-const Offset = {
+/** Byte offsets of struct exec_event's fields (checked against the object's BTF in tests). */
+export const ExecEventOffset = {
   timestampNs: 0,
   pid: 8,
   ppid: 12,
@@ -49,11 +50,11 @@ export interface ExecRow {
 }
 
 export function decodeExecEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): ExecRow {
-  const argsCount = record.readUInt32LE(Offset.argsCount);
-  const argsSize = Math.min(record.readUInt32LE(Offset.argsSize), record.length - Offset.args);
+  const argsCount = record.readUInt32LE(ExecEventOffset.argsCount);
+  const argsSize = Math.min(record.readUInt32LE(ExecEventOffset.argsSize), record.length - ExecEventOffset.args);
   const argv: string[] = [];
-  let start = Offset.args;
-  const end = Offset.args + argsSize;
+  let start = ExecEventOffset.args;
+  const end = ExecEventOffset.args + argsSize;
   while (argv.length < argsCount && start < end) {
     let nul = record.indexOf(0, start);
     if (nul === -1 || nul > end) nul = end;
@@ -61,14 +62,14 @@ export function decodeExecEvent(record: Buffer, toWallClockMs: (monotonicNs: big
     start = nul + 1;
   }
   return {
-    time: toWallClockMs(record.readBigUInt64LE(Offset.timestampNs)),
-    pcomm: cString(record, Offset.comm, TASK_COMM_LEN),
-    pid: record.readUInt32LE(Offset.pid),
-    ppid: record.readUInt32LE(Offset.ppid),
-    uid: record.readUInt32LE(Offset.uid),
-    ret: record.readInt32LE(Offset.retval),
+    time: toWallClockMs(record.readBigUInt64LE(ExecEventOffset.timestampNs)),
+    pcomm: cString(record, ExecEventOffset.comm, TASK_COMM_LEN),
+    pid: record.readUInt32LE(ExecEventOffset.pid),
+    ppid: record.readUInt32LE(ExecEventOffset.ppid),
+    uid: record.readUInt32LE(ExecEventOffset.uid),
+    ret: record.readInt32LE(ExecEventOffset.retval),
     argv,
-    argsTruncated: (record.readUInt32LE(Offset.flags) & EXEC_FLAG_ARGS_TRUNCATED) !== 0,
+    argsTruncated: (record.readUInt32LE(ExecEventOffset.flags) & EXEC_FLAG_ARGS_TRUNCATED) !== 0,
   };
 }
 

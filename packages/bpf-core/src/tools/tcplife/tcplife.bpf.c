@@ -188,6 +188,9 @@ int tcplife_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
 	return handle_state_change((const struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate);
 }
 
+/* Only used on the stack: this keeps the type in BTF, where tests check tcplife.ts against it. */
+const struct tcp_session_event *unused_event __attribute__((unused));
+
 _Static_assert(sizeof(struct tcp_session_event) == 96, "tcplife.ts expects a 96-byte event");
 
 char LICENSE[] SEC("license") = "GPL";

@@ -8,7 +8,8 @@ const TASK_COMM_LEN = 16;
 const MAX_PORT_FILTERS = 8;
 const AF_INET = 2;
 const AF_INET6 = 10;
-const Offset = {
+/** Byte offsets of struct tcp_session_event's fields (checked against the object's BTF in tests). */
+export const TcpSessionEventOffset = {
   localAddr: 0,
   remoteAddr: 16,
   timestampNs: 32,
@@ -81,19 +82,19 @@ export function formatAddress(bytes: Buffer, family: number): string {
 }
 
 export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpSessionRow {
-  const family = record.readUInt16LE(Offset.family);
+  const family = record.readUInt16LE(TcpSessionEventOffset.family);
   return {
-    time: toWallClockMs(record.readBigUInt64LE(Offset.timestampNs)),
-    pid: record.readUInt32LE(Offset.pid),
-    comm: cString(record, Offset.comm, TASK_COMM_LEN),
+    time: toWallClockMs(record.readBigUInt64LE(TcpSessionEventOffset.timestampNs)),
+    pid: record.readUInt32LE(TcpSessionEventOffset.pid),
+    comm: cString(record, TcpSessionEventOffset.comm, TASK_COMM_LEN),
     ipVersion: family === AF_INET6 ? 6 : 4,
-    laddr: formatAddress(record.subarray(Offset.localAddr, Offset.localAddr + 16), family),
-    lport: record.readUInt16LE(Offset.localPort),
-    raddr: formatAddress(record.subarray(Offset.remoteAddr, Offset.remoteAddr + 16), family),
-    rport: record.readUInt16LE(Offset.remotePort),
-    txBytes: Number(record.readBigUInt64LE(Offset.txBytes)),
-    rxBytes: Number(record.readBigUInt64LE(Offset.rxBytes)),
-    ms: Number(record.readBigUInt64LE(Offset.durationNs)) / 1e6,
+    laddr: formatAddress(record.subarray(TcpSessionEventOffset.localAddr, TcpSessionEventOffset.localAddr + 16), family),
+    lport: record.readUInt16LE(TcpSessionEventOffset.localPort),
+    raddr: formatAddress(record.subarray(TcpSessionEventOffset.remoteAddr, TcpSessionEventOffset.remoteAddr + 16), family),
+    rport: record.readUInt16LE(TcpSessionEventOffset.remotePort),
+    txBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.txBytes)),
+    rxBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.rxBytes)),
+    ms: Number(record.readBigUInt64LE(TcpSessionEventOffset.durationNs)) / 1e6,
   };
 }
 

@@ -3,11 +3,11 @@
     {
       "target_name": "bpfscope_native",
       "sources": [
-        "native/addon.cc",
-        "native/errors.cc",
-        "native/bpf_object.cc",
-        "native/ring_buffer.cc",
-        "native/probes.cc"
+        "addon.cc",
+        "errors.cc",
+        "bpf_object.cc",
+        "ring_buffer.cc",
+        "probes.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

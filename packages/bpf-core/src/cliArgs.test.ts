@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './cliArgs.js';
+import { toolRegistry } from './tools/registry.js';
+
+const schemaFor = (tool: string) => toolRegistry.get(tool)?.paramsSchema;
+
+describe('parseCliArgs', () => {
+  it('turns kebab-case flags into params typed by the schema', () => {
+    const options = parseCliArgs(['execsnoop', '--uid', '1000', '--include-failed', '--max-args=5', '--json'], schemaFor);
+    expect(options).toMatchObject({ tool: 'execsnoop', json: true, params: { uid: 1000, includeFailed: true, maxArgs: 5 } });
+  });
+
+  it('splits array params on commas', () => {
+    const options = parseCliArgs(['tcplife', '--local-ports', '80,443', '--duration', '2'], schemaFor);
+    expect(options.params).toEqual({ localPorts: [80, 443] });
+    expect(options.durationSeconds).toBe(2);
+  });
+
+  it('keeps bad values for the schema to reject, and rejects a bad duration itself', () => {
+    expect(parseCliArgs(['tcplife', '--pid', 'abc'], schemaFor).params).toEqual({ pid: Number.NaN });
+    expect(() => parseCliArgs(['tcplife', '--duration', '-1'], schemaFor)).toThrow(/--duration/);
+  });
+
+  it('knows the list, capabilities and help commands', () => {
+    expect(parseCliArgs(['list'], schemaFor).command).toBe('list');
+    expect(parseCliArgs(['capabilities'], schemaFor).command).toBe('capabilities');
+    expect(parseCliArgs([], schemaFor).command).toBe('help');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { featureSourceOf } from '../capabilities/capabilities.js';
+import type { Capabilities, FeatureName, FeatureSource } from '../capabilities/capabilities.js';
+import { ExecSnoopTool } from './execsnoop/execsnoop.js';
+import { resolveToolSupport } from './support.js';
+import { TcpLifeTool } from './tcplife/tcplife.js';
+
+function capabilities(unavailable: Partial<Record<FeatureName, string>>): FeatureSource {
+  const names: FeatureName[] = ['btf', 'ringbuf', 'tracepoint', 'rawTracepoint', 'tpBtf', 'fentry', 'kprobe', 'uprobe', 'perfEventSampling', 'hardwarePmu', 'stackTraceMap'];
+  const snapshot: Capabilities = {
+    kernelRelease: 'test',
+    libbpfVersion: 'test',
+    probedAt: '',
+    probeMs: 0,
+    features: Object.fromEntries(
+      names.map((name) => [name, unavailable[name] ? { available: false, reason: unavailable[name] } : { available: true }]),
+    ) as Capabilities['features'],
+  };
+  return featureSourceOf(snapshot);
+}
+
+describe('resolveToolSupport (tracepoint presence read from this kernel)', () => {
+  it('prefers tp_btf for tcplife and falls back to the tracepoint without it', () => {
+    expect(resolveToolSupport(TcpLifeTool, capabilities({})).attachMethod).toBe('tp_btf');
+    const fallback = resolveToolSupport(TcpLifeTool, capabilities({ tpBtf: 'EPERM' }));
+    expect(fallback).toMatchObject({ available: true, attachMethod: 'tracepoint' });
+    expect(fallback.methods[0]).toEqual({ method: 'tp_btf', available: false, reason: 'tpBtf unavailable (EPERM)' });
+  });
+
+  it('says exactly why a tool cannot run', () => {
+    const none = resolveToolSupport(ExecSnoopTool, capabilities({ ringbuf: 'BPF_MAP_TYPE_RINGBUF not supported: EINVAL' }));
+    expect(none.available).toBe(false);
+    expect(none.attachMethod).toBeUndefined();
+    expect(none.reason).toBe('tracepoint: ringbuf unavailable (BPF_MAP_TYPE_RINGBUF not supported: EINVAL)');
+  });
+});

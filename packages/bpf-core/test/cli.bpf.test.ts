@@ -1,0 +1,75 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBpf } from './kernel.js';
+
+// The built CLI, through the same shim package managers link as `bpfscope-tool`.
+const cli = fileURLToPath(new URL('../bin/bpfscope-tool.js', import.meta.url));
+
+/** Runs the CLI for a while, runs `workload` once it is tracing, returns what it printed. */
+async function traceWhile(args: string[], workload: () => Promise<void>): Promise<{ stdout: string; stderr: string; code: number }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  while (!/Tracing/.test(stderr) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+  await workload();
+  const [code] = (await once(child, 'exit')) as [number];
+  return { stdout, stderr, code };
+}
+
+const runTrue = async (arg: string) => {
+  const child = spawn('/bin/true', [arg]);
+  await once(child, 'exit');
+  return child.pid as number;
+};
+
+describe('bpfscope-tool CLI', () => {
+  beforeAll(() => requireBpf());
+
+  it('prints the bcc-style table until --duration ends', async () => {
+    const nonce = `bpfscope-${randomBytes(6).toString('hex')}`;
+    let pid = 0;
+    const { stdout, code } = await traceWhile(['execsnoop', '--duration', '1.5'], async () => {
+      pid = await runTrue(nonce);
+    });
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('TIME     PCOMM            PID     PPID    RET ARGS');
+    const line = lines.find((candidate) => candidate.includes(nonce));
+    expect(line).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d true +${pid} +${process.pid} +0 /bin/true ${nonce}$`));
+  });
+
+  it('prints JSON lines with --json', async () => {
+    const nonce = `bpfscope-${randomBytes(6).toString('hex')}`;
+    let pid = 0;
+    const { stdout } = await traceWhile(['execsnoop', '--json', '--duration', '1.5'], async () => {
+      pid = await runTrue(nonce);
+    });
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { pid: number; argv: string[] });
+    expect(rows.filter((row) => row.argv.includes(nonce))).toEqual([expect.objectContaining({ pid, argv: ['/bin/true', nonce] })]);
+  });
+
+  it('exits 2 with a clear message on bad input and attaches nothing', async () => {
+    const run = promisify(execFile);
+    for (const [args, message] of [
+      [['nosuchtool'], /unknown tool "nosuchtool"/],
+      [['tcplife', '--local-ports', '70000'], /localPorts\.0: .*65535/],
+      [['tcplife', '--pid', '-3'], /pid/],
+    ] as const) {
+      const result = await run(process.execPath, [cli, ...args]).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});

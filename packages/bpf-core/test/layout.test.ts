@@ -1,0 +1,41 @@
+// The decoders in <tool>.ts mirror the event structs in <tool>.h: check every
+// offset against the struct layout clang recorded in the built object's BTF.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ExecEventOffset } from '../src/tools/execsnoop/execsnoop.js';
+import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset } from '../src/tools/tcplife/tcplife.js';
+
+function structLayout(objectFile: string, struct: string): { size: number; offsets: Map<string, number> } {
+  const path = fileURLToPath(new URL(`../out/bpf/${objectFile}`, import.meta.url));
+  const dump = execFileSync('bpftool', ['btf', 'dump', 'file', path, 'format', 'raw'], { encoding: 'utf8' });
+  const lines = dump.split('\n');
+  const start = lines.findIndex((line) => line.includes(`STRUCT '${struct}' `));
+  if (start === -1) throw new Error(`struct ${struct} not in the BTF of ${objectFile}`);
+  const header = /size=(\d+) vlen=(\d+)/.exec(lines[start] as string);
+  const offsets = new Map<string, number>();
+  for (const line of lines.slice(start + 1, start + 1 + Number(header?.[2]))) {
+    const member = /'(\w+)' type_id=\d+ bits_offset=(\d+)/.exec(line);
+    if (member) offsets.set(member[1] as string, Number(member[2]) / 8);
+  }
+  return { size: Number(header?.[1]), offsets };
+}
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+describe('event layouts: TypeScript decoders against the BPF objects', () => {
+  it.each([
+    ['execsnoop.bpf.o', 'exec_event', ExecEventOffset, { retval: 'retval', args: 'args' }],
+    ['tcplife.bpf.o', 'tcp_session_event', TcpSessionEventOffset, {}],
+  ] as const)('%s %s', (objectFile, struct, offsets, renames) => {
+    const layout = structLayout(objectFile, struct);
+    for (const [field, offset] of Object.entries(offsets)) {
+      const cName = (renames as Record<string, string>)[field] ?? snakeCase(field);
+      expect(layout.offsets.get(cName), `${struct}.${cName}`).toBe(offset);
+    }
+  });
+
+  it('tcp_session_event is the size tcplife.ts expects', () => {
+    expect(structLayout('tcplife.bpf.o', 'tcp_session_event').size).toBe(TCP_SESSION_EVENT_SIZE);
+  });
+});
