@@ -1,0 +1,27 @@
+# One entry point for people and CI: `make start` and `make test` set up everything they need.
+# corepack's bundled signing keys lag pnpm releases; the sha512 in packageManager still pins the download.
+export COREPACK_INTEGRITY_KEYS := 0
+export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
+# So a direct `make -C packages/bpf-core` finds tsc and node-gyp as `pnpm run` would.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/packages/bpf-core/node_modules/.bin:$(PATH)
+
+.PHONY: bootstrap build start test bench clean
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+build: bootstrap
+	pnpm -r run build
+
+start: build
+	node apps/agent/dist/main.js
+
+test: build
+	pnpm -r --workspace-concurrency=1 run test
+
+bench: build
+	pnpm bench
+
+clean:
+	rm -rf apps/agent/dist apps/web/dist packages/charts/dist
+	$(MAKE) -C packages/bpf-core clean

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange } from './log2Buckets.js';
+
+describe('log2BucketRange', () => {
+  it('matches the rows bcc prints for a latency histogram', () => {
+    expect(log2BucketRange(0)).toEqual({ low: 0, high: 1 });
+    expect(log2BucketRange(1)).toEqual({ low: 2, high: 3 });
+    expect(log2BucketRange(2)).toEqual({ low: 4, high: 7 });
+    expect(log2BucketRange(3)).toEqual({ low: 8, high: 15 });
+    expect(log2BucketRange(10)).toEqual({ low: 1024, high: 2047 });
+    expect(log2BucketRange(26)).toEqual({ low: 67108864, high: 134217727 });
+  });
+
+  it('stays exact up to the last safe slot', () => {
+    expect(log2BucketRange(MAX_EXACT_LOG2_SLOT)).toEqual({
+      low: 4503599627370496,
+      high: Number.MAX_SAFE_INTEGER,
+    });
+  });
+
+  it('covers every value once: each slot starts right after the previous one ends', () => {
+    for (let slot = 1; slot <= MAX_EXACT_LOG2_SLOT; slot++) {
+      expect(log2BucketRange(slot).low).toBe(log2BucketRange(slot - 1).high + 1);
+    }
+  });
+
+  it('rejects slots that are not small non-negative integers', () => {
+    for (const slot of [-1, 1.5, Number.NaN, MAX_EXACT_LOG2_SLOT + 1]) {
+      expect(() => log2BucketRange(slot)).toThrow(RangeError);
+    }
+  });
+});
+
+describe('formatLog2Label', () => {
+  it('labels rows like bcc with the unit after the range', () => {
+    expect(formatLog2Label(0, 'usecs')).toBe('0 -> 1 usecs');
+    expect(formatLog2Label(3, 'kbytes')).toBe('8 -> 15 kbytes');
+    expect(formatLog2Label(20, 'nsecs')).toBe('1048576 -> 2097151 nsecs');
+  });
+
+  it('leaves the unit out when there is none', () => {
+    expect(formatLog2Label(2, '')).toBe('4 -> 7');
+  });
+});

@@ -1,0 +1,30 @@
+// Bucket bounds of bcc's power-of-two histograms: the kernel side counts value v in
+// slot floor(log2(v)) (0 and 1 both land in slot 0), and print_log2_hist labels each row.
+
+export interface Log2BucketRange {
+  /** Smallest value counted in the slot. */
+  low: number;
+  /** Largest value counted in the slot, inclusive. */
+  high: number;
+}
+
+/** Beyond this slot `high` passes Number.MAX_SAFE_INTEGER and would no longer be exact. */
+export const MAX_EXACT_LOG2_SLOT = 52;
+
+/** The inclusive value range of one log2 slot: 0 → 0..1, k ≥ 1 → 2^k..2^(k+1)-1. */
+export function log2BucketRange(slot: number): Log2BucketRange {
+  if (!Number.isInteger(slot) || slot < 0 || slot > MAX_EXACT_LOG2_SLOT) {
+    throw new RangeError(`log2 slot must be an integer in 0..${MAX_EXACT_LOG2_SLOT}, got ${slot}`);
+  }
+  const high = 2 ** (slot + 1) - 1;
+  // bcc folds 0 into slot 0, whose nominal range 1..1 would otherwise hide it.
+  const low = slot === 0 ? 0 : 2 ** slot;
+  return { low, high };
+}
+
+/** A row label as bcc prints it, `low -> high`, followed by the unit when there is one. */
+export function formatLog2Label(slot: number, unit: string): string {
+  const { low, high } = log2BucketRange(slot);
+  const range = `${low} -> ${high}`;
+  return unit === '' ? range : `${range} ${unit}`;
+}
