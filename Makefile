@@ -14,7 +14,7 @@ build: bootstrap
 	pnpm -r run build
 
 start: build
-	node apps/agent/dist/main.js
+	node apps/agent/dist/main.js --print-token
 
 test: build
 	pnpm -r --workspace-concurrency=1 run test

@@ -1,0 +1,9 @@
+// One JSON line per session start and stop: who (by token name, never the token),
+// what, when. Written to stdout, where systemd's journal or a log shipper takes it.
+import type { AuditEvent } from './sessions/sessionManager.js';
+
+export type AuditLog = (event: AuditEvent) => void;
+
+export function createAuditLog(write: (line: string) => void = (line) => process.stdout.write(line)): AuditLog {
+  return (event) => write(`${JSON.stringify({ audit: true, time: new Date().toISOString(), ...event })}\n`);
+}

@@ -1,0 +1,37 @@
+import type { FeatureSource } from '@bpfscope/bpf-core';
+import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
+import { bearerToken, tokenName, tokensEqual } from './auth/token.js';
+import type { RateLimiter } from './auth/rateLimit.js';
+import type { AgentConfig } from './env.js';
+import type { SessionManager } from './sessions/sessionManager.js';
+import type { ToolBackend } from './sessions/backend.js';
+
+/** Everything procedures use, built once at start-up (tests build it with a fake backend). */
+export interface AgentServices {
+  config: AgentConfig;
+  token: string;
+  sessions: SessionManager;
+  backend: ToolBackend;
+  features: FeatureSource;
+  startLimiter: RateLimiter;
+  version: string;
+  startedAt: number;
+}
+
+export interface Context {
+  services: AgentServices;
+  /** Who is calling, by token name; undefined when the token is missing or wrong. */
+  caller?: string;
+}
+
+/** Pure: no request objects, so router tests can call it directly. */
+export function createContextInner(options: { services: AgentServices; presentedToken?: string }): Context {
+  const { services, presentedToken } = options;
+  const valid = presentedToken !== undefined && tokensEqual(presentedToken, services.token);
+  return { services, caller: valid ? tokenName(services.token) : undefined };
+}
+
+export function createContextFactory(services: AgentServices) {
+  return ({ req }: CreateExpressContextOptions): Context =>
+    createContextInner({ services, presentedToken: bearerToken(req.headers.authorization) });
+}

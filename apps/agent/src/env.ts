@@ -1,0 +1,101 @@
+// Agent configuration from flags and environment, validated once at start-up: a bad
+// value stops the agent with a clear message instead of surprising it later.
+import path from 'node:path';
+import { z } from 'zod';
+
+const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7070 or [::1]:7070')
+  .transform((value) => {
+    const colon = value.lastIndexOf(':');
+    return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
+  })
+  .refine((address) => address.port <= 65535, 'port must be at most 65535');
+
+const origin = z
+  .string()
+  .url()
+  .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'an origin is scheme://host[:port], without a path');
+
+export const agentConfigSchema = z
+  .object({
+    listen: listenAddress.prefault('127.0.0.1:7070'),
+    dataDir: z.string().min(1).default('/var/lib/bpfscope'),
+    tokenFile: z.string().min(1).optional(),
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    allowOrigin: z.array(origin).default([]),
+    webRoot: z.string().min(1).optional(),
+    maxSessions: z.coerce.number().int().min(1).max(256).default(16),
+    maxSessionSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+    gracePeriodSeconds: z.coerce.number().min(0).max(3600).default(10),
+    startsPerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
+  })
+  .strict()
+  .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
+    message: '--tls-cert and --tls-key go together',
+    path: ['tlsCert'],
+  })
+  .transform((config) => ({ ...config, tokenFile: config.tokenFile ?? path.join(config.dataDir, 'token') }));
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
+  '--listen': 'listen',
+  '--data-dir': 'dataDir',
+  '--token-file': 'tokenFile',
+  '--tls-cert': 'tlsCert',
+  '--tls-key': 'tlsKey',
+  '--allow-origin': 'allowOrigin',
+  '--web-root': 'webRoot',
+  '--max-sessions': 'maxSessions',
+  '--max-session-seconds': 'maxSessionSeconds',
+  '--grace-period-seconds': 'gracePeriodSeconds',
+  '--starts-per-minute': 'startsPerMinute',
+};
+
+const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
+  BPFSCOPE_LISTEN: 'listen',
+  BPFSCOPE_DATA_DIR: 'dataDir',
+  BPFSCOPE_TOKEN_FILE: 'tokenFile',
+  BPFSCOPE_TLS_CERT: 'tlsCert',
+  BPFSCOPE_TLS_KEY: 'tlsKey',
+  BPFSCOPE_ALLOW_ORIGIN: 'allowOrigin',
+  BPFSCOPE_WEB_ROOT: 'webRoot',
+  BPFSCOPE_MAX_SESSIONS: 'maxSessions',
+  BPFSCOPE_MAX_SESSION_SECONDS: 'maxSessionSeconds',
+  BPFSCOPE_GRACE_PERIOD_SECONDS: 'gracePeriodSeconds',
+  BPFSCOPE_STARTS_PER_MINUTE: 'startsPerMinute',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Flags win over environment variables; `--allow-origin` may repeat (env: comma-separated). */
+export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[key] = key === 'allowOrigin' ? value.split(',').map((item) => item.trim()) : value;
+  }
+  const origins: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const key = flagNames[flag];
+    if (!key) throw new ConfigError(`unknown option ${flag}; known: ${Object.keys(flagNames).join(' ')}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    if (key === 'allowOrigin') origins.push(value);
+    else raw[key] = value;
+  }
+  if (origins.length > 0) raw.allowOrigin = origins;
+  const result = agentConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    throw new ConfigError(`invalid agent configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,35 @@
+import { BpfError, ToolError } from '@bpfscope/bpf-core';
+import { TRPCError } from '@trpc/server';
+import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessions/sessionManager.js';
+
+/** Maps what the session and kernel layers throw to a TRPCError a client can act on. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof ToolError) {
+    switch (error.code) {
+      case 'UNKNOWN_TOOL':
+        return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+      case 'INVALID_PARAMS':
+        return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+      case 'UNAVAILABLE':
+        return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
+      case 'OBJECT_MISSING':
+      case 'ATTACH_FAILED':
+      case 'CLOSED':
+        return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
+      default: {
+        const unreachable: never = error.code;
+        return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `unexpected tool error ${String(unreachable)}` });
+      }
+    }
+  }
+  if (error instanceof SessionNotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+  if (error instanceof SessionManagerClosedError) {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+  }
+  if (error instanceof SessionLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  if (error instanceof BpfError) {
+    return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `kernel refused: ${error.message.split('\n')[0]}`, cause: error });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error', cause: error });
+}

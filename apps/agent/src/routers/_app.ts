@@ -1,0 +1,12 @@
+import { router } from '../trpc.js';
+import { hostRouter } from './host.js';
+import { sessionsRouter } from './sessions.js';
+import { toolsRouter } from './tools.js';
+
+export const appRouter = router({
+  host: hostRouter,
+  tools: toolsRouter,
+  sessions: sessionsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,53 @@
+import { tracked, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { toTRPCError } from '../errors.js';
+import { authedProcedure, router } from '../trpc.js';
+
+/** Params stay small: tools take a handful of scalars and short lists. */
+const MAX_PARAMS_JSON_BYTES = 4096;
+
+const startInput = z
+  .object({
+    tool: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'a tool name is lower-case letters, digits, - and _'),
+    params: z
+      .record(z.string().max(64), z.unknown())
+      .default({})
+      .refine((params) => JSON.stringify(params).length <= MAX_PARAMS_JSON_BYTES, `params must be at most ${MAX_PARAMS_JSON_BYTES} bytes of JSON`),
+  })
+  .strict();
+
+const sessionId = z.object({ id: z.string().uuid() }).strict();
+
+export const sessionsRouter = router({
+  start: authedProcedure.input(startInput).mutation(({ ctx, input }) => {
+    if (!ctx.services.startLimiter.take(ctx.caller)) {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many sessions started; try again in a minute' });
+    }
+    try {
+      return ctx.services.sessions.start({ tool: input.tool, params: input.params, owner: ctx.caller });
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  stream: authedProcedure.input(sessionId).subscription(async function* ({ ctx, input, signal }) {
+    try {
+      for await (const batch of ctx.services.sessions.stream(input.id, signal ?? new AbortController().signal)) {
+        yield tracked(String(batch.seq), batch);
+      }
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  stop: authedProcedure.input(sessionId).mutation(({ ctx, input }) => {
+    try {
+      ctx.services.sessions.stop(input.id, ctx.caller);
+      return { stopped: true };
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  list: authedProcedure.query(({ ctx }) => ctx.services.sessions.list()),
+});

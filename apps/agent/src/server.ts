@@ -1,0 +1,125 @@
+// The agent's HTTP(S) server: CORS and bearer-token checks in front of tRPC, and
+// the built web app from the same origin.
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { bearerToken, tokensEqual } from './auth/token.js';
+import { createContextFactory } from './context.js';
+import type { AgentServices } from './context.js';
+import { appRouter } from './routers/_app.js';
+
+/** Request bodies are tRPC calls with small inputs. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+function allowedOrigin(request: Request, services: AgentServices): { allowed: boolean; origin?: string } {
+  const origin = request.headers.origin;
+  if (origin === undefined) return { allowed: true };
+  const scheme = services.config.tlsCert ? 'https' : 'http';
+  const own = `${scheme}://${request.headers.host ?? ''}`;
+  return { allowed: origin === own || services.config.allowOrigin.includes(origin), origin };
+}
+
+export function createApp(services: AgentServices): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ ok: true });
+  });
+
+  // CORS: the agent's own origin plus --allow-origin; anything else is refused outright.
+  app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
+    const { allowed, origin } = allowedOrigin(request, services);
+    if (!allowed) {
+      response.status(403).json({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
+      return;
+    }
+    if (origin) {
+      response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Vary', 'Origin');
+      response.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept, last-event-id, x-trpc-source');
+      response.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      response.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (request.method === 'OPTIONS') {
+      response.status(204).end();
+      return;
+    }
+    next();
+  });
+
+  // Every tRPC request, subscriptions included, needs the bearer token in the header
+  // (never in a URL, where it would end up in logs and browser history).
+  app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined || !tokensEqual(presented, services.token)) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="bpfscope"');
+      response.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } });
+      return;
+    }
+    next();
+  });
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createContextFactory(services),
+      maxBodySize: MAX_BODY_BYTES,
+      onError({ error, path: procedure }) {
+        // Server-side record of internal failures only; client errors are the client's business.
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          process.stderr.write(`bpfscope agent: ${procedure ?? '?'}: ${error.message}\n`);
+        }
+      },
+    }),
+  );
+
+  const webRoot = services.config.webRoot;
+  if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {
+    const index = readFileSync(path.join(webRoot, 'index.html'));
+    app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!trpc\/|healthz).*/, (_request, response) => {
+      response.type('html').send(index);
+    });
+  }
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  server: http.Server | https.Server;
+  close(): Promise<void>;
+}
+
+export function listen(services: AgentServices): Promise<RunningServer> {
+  const app = createApp(services);
+  const { tlsCert, tlsKey, listen: address } = services.config;
+  const server =
+    tlsCert && tlsKey ? https.createServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, app) : http.createServer(app);
+  // Bound idle connections and slow request headers.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0; // subscriptions are long-lived
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => {
+      const bound = server.address() as AddressInfo;
+      const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+      resolve({
+        url: `${tlsCert ? 'https' : 'http'}://${host}:${bound.port}`,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

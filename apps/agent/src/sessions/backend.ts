@@ -1,0 +1,33 @@
+// The one seam between agent sessions and the kernel: the real backend runs
+// bpf-core tools; tests pass a fake with the same shape.
+import { parseToolParams, getTool, startTool } from '@bpfscope/bpf-core';
+import type { SessionStats } from '@bpfscope/bpf-core';
+
+export type Row = Record<string, unknown>;
+
+/** One BPF attachment of a tool, as the session layer sees it. */
+export interface BackendSession {
+  readonly attachMethod: string;
+  /** Calls `listener` with each batch of decoded rows; returns the unsubscribe function. */
+  onRows(listener: (rows: Row[]) => void): () => void;
+  stats(): SessionStats;
+  /** Kernel program ids (for audits, `sessions.list` and leak tests). */
+  programIds(): number[];
+  close(): Promise<void>;
+}
+
+export interface ToolBackend {
+  /** Validates and normalizes params (throws bpf-core's ToolError INVALID_PARAMS / UNKNOWN_TOOL). */
+  normalizeParams(tool: string, params: unknown): unknown;
+  /** Loads and attaches the tool (throws ToolError / BpfError, leaving nothing attached). */
+  start(tool: string, params: unknown): BackendSession;
+}
+
+export const bpfBackend: ToolBackend = {
+  normalizeParams(tool, params) {
+    return parseToolParams(getTool(tool), params);
+  },
+  start(tool, params) {
+    return startTool(tool, params) as unknown as BackendSession;
+  },
+};

@@ -1,0 +1,558 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BackendSession, Row, ToolBackend } from './backend.js';
+import {
+  SessionLimitError,
+  SessionManager,
+  SessionManagerClosedError,
+  SessionNotFoundError,
+  attachmentKey,
+} from './sessionManager.js';
+import type { AuditEvent, SessionManagerOptions, StreamBatch } from './sessionManager.js';
+
+const gracePeriodMs = 10_000;
+
+/** A backend session the test drives: push() delivers rows, close() is counted. */
+class FakeSession implements BackendSession {
+  readonly attachMethod = 'fentry';
+  events = 0;
+  kernelDrops = 0;
+  closeCalls = 0;
+  /** Rows the "ring buffer" still holds; close() delivers them first, as ToolSession does. */
+  rowsLeftAtClose: Row[] = [];
+  readonly #listeners = new Set<(rows: Row[]) => void>();
+
+  constructor(
+    readonly tool: string,
+    readonly params: unknown,
+    readonly programIdList: number[],
+  ) {}
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  push(rows: Row[]): void {
+    this.events += rows.length;
+    for (const listener of this.#listeners) listener(rows);
+  }
+
+  onRows(listener: (rows: Row[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  stats() {
+    return { events: this.events, kernelDrops: this.kernelDrops, userDrops: 0 };
+  }
+
+  programIds(): number[] {
+    return this.closeCalls > 0 ? [] : this.programIdList;
+  }
+
+  close(): Promise<void> {
+    this.closeCalls += 1;
+    if (this.rowsLeftAtClose.length > 0) this.push(this.rowsLeftAtClose.splice(0));
+    return Promise.resolve();
+  }
+}
+
+class FakeBackend implements ToolBackend {
+  readonly sessions: FakeSession[] = [];
+
+  normalizeParams(tool: string, params: unknown): unknown {
+    if (tool !== 'execsnoop' && tool !== 'tcplife') throw new Error(`unknown tool "${tool}"`);
+    // Keeps the caller's key order: canonical keys are the manager's job.
+    return { ...(params as Record<string, unknown>) };
+  }
+
+  start(tool: string, params: unknown): FakeSession {
+    const session = new FakeSession(tool, params, [100 + this.sessions.length]);
+    this.sessions.push(session);
+    return session;
+  }
+
+  get openSessions(): FakeSession[] {
+    return this.sessions.filter((session) => session.closeCalls === 0);
+  }
+}
+
+function numberedRows(count: number, first = 0): Row[] {
+  return Array.from({ length: count }, (_, index) => ({ n: first + index }));
+}
+
+function rowNumbers(batch: StreamBatch): unknown[] {
+  return batch.rows.map((row) => row.n);
+}
+
+/** Follows a promise without awaiting it, to assert that it is still pending. */
+function observe<T>(promise: Promise<T>): { readonly settled: boolean; readonly result: Promise<T> } {
+  let settled = false;
+  const result = promise.then((value) => {
+    settled = true;
+    return value;
+  });
+  return {
+    get settled() {
+      return settled;
+    },
+    result,
+  };
+}
+
+async function nextBatch(stream: AsyncGenerator<StreamBatch>): Promise<StreamBatch> {
+  const next = await stream.next();
+  if (next.done) throw new Error('stream ended, a batch was expected');
+  return next.value;
+}
+
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+/** Pulls every batch as fast as they come, in the background. */
+function collect(stream: AsyncGenerator<StreamBatch>): { batches: StreamBatch[]; done: Promise<void> } {
+  const batches: StreamBatch[] = [];
+  const done = (async () => {
+    for await (const batch of stream) batches.push(batch);
+  })();
+  return { batches, done };
+}
+
+describe('SessionManager', () => {
+  let backend: FakeBackend;
+  let audit: AuditEvent[];
+  let manager: SessionManager;
+
+  function createManager(options: Partial<SessionManagerOptions> = {}): SessionManager {
+    return new SessionManager({ backend, gracePeriodMs, onAudit: (event) => audit.push(event), ...options });
+  }
+
+  function onlySession(): FakeSession {
+    expect(backend.sessions).toHaveLength(1);
+    const [session] = backend.sessions;
+    if (!session) throw new Error('no backend session');
+    return session;
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+    backend = new FakeBackend();
+    audit = [];
+    manager = createManager();
+  });
+
+  afterEach(async () => {
+    await manager.closeAll();
+    vi.useRealTimers();
+  });
+
+  describe('start', () => {
+    it('shares one attachment between viewers of equal params, whatever their key order', () => {
+      const first = manager.start({ tool: 'execsnoop', params: { uid: 0, failed: true }, owner: 'alice' });
+      const second = manager.start({ tool: 'execsnoop', params: { failed: true, uid: 0 }, owner: 'bob' });
+
+      expect(backend.sessions).toHaveLength(1);
+      expect(first).toMatchObject({ shared: false, attachMethod: 'fentry' });
+      expect(second).toMatchObject({ shared: true, attachmentId: first.attachmentId });
+      expect(second.id).not.toBe(first.id);
+      expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(manager.list()[0]?.viewers.map((viewer) => viewer.owner)).toEqual(['alice', 'bob']);
+    });
+
+    it('attaches again for different params or a different tool', () => {
+      const execsnoop = manager.start({ tool: 'execsnoop', params: { uid: 0 }, owner: 'alice' });
+      const otherUid = manager.start({ tool: 'execsnoop', params: { uid: 1000 }, owner: 'alice' });
+      const tcplife = manager.start({ tool: 'tcplife', params: { uid: 0 }, owner: 'alice' });
+
+      expect(backend.sessions.map((session) => [session.tool, session.params])).toEqual([
+        ['execsnoop', { uid: 0 }],
+        ['execsnoop', { uid: 1000 }],
+        ['tcplife', { uid: 0 }],
+      ]);
+      expect([execsnoop.shared, otherUid.shared, tcplife.shared]).toEqual([false, false, false]);
+      expect(new Set([execsnoop.attachmentId, otherUid.attachmentId, tcplife.attachmentId]).size).toBe(3);
+    });
+
+    it('keys nested params canonically but keeps array order significant', () => {
+      expect(attachmentKey('t', { a: { y: 1, x: 2 }, b: [1, 2] })).toBe(attachmentKey('t', { b: [1, 2], a: { x: 2, y: 1 } }));
+      expect(attachmentKey('t', { b: [1, 2] })).not.toBe(attachmentKey('t', { b: [2, 1] }));
+    });
+
+    it('lets normalizeParams errors through and attaches nothing', () => {
+      expect(() => manager.start({ tool: 'nosuchtool', params: {}, owner: 'alice' })).toThrow('unknown tool "nosuchtool"');
+      expect(backend.sessions).toHaveLength(0);
+      expect(manager.list()).toEqual([]);
+    });
+
+    it('refuses a new attachment past maxSessions but still lets viewers join existing ones', () => {
+      manager = createManager({ maxSessions: 2 });
+      manager.start({ tool: 'execsnoop', params: { uid: 1 }, owner: 'alice' });
+      const second = manager.start({ tool: 'execsnoop', params: { uid: 2 }, owner: 'alice' });
+
+      const refused = thrownBy(() => manager.start({ tool: 'execsnoop', params: { uid: 3 }, owner: 'alice' }));
+      expect(refused).toBeInstanceOf(SessionLimitError);
+      expect(refused).toMatchObject({ code: 'SESSION_LIMIT', maxSessions: 2 });
+      expect(backend.sessions).toHaveLength(2);
+
+      expect(manager.start({ tool: 'execsnoop', params: { uid: 2 }, owner: 'bob' }).shared).toBe(true);
+
+      // Once an attachment has detached, its slot is free again.
+      manager.stop(second.id, 'alice');
+      const bobs = manager.list().find((summary) => summary.attachmentId === second.attachmentId)?.viewers[0];
+      if (!bobs) throw new Error('bob should still watch uid 2');
+      manager.stop(bobs.id, 'bob');
+      vi.advanceTimersByTime(gracePeriodMs);
+      expect(manager.start({ tool: 'execsnoop', params: { uid: 3 }, owner: 'alice' }).shared).toBe(false);
+    });
+  });
+
+  describe('lifetimes', () => {
+    it('closes an attachment gracePeriodMs after its last viewer stops', () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      vi.advanceTimersByTime(3000);
+      manager.stop(viewer.id, 'alice');
+
+      vi.advanceTimersByTime(gracePeriodMs - 1);
+      expect(session.closeCalls).toBe(0);
+      expect(manager.list()).toHaveLength(1);
+      expect(manager.list()[0]?.viewers).toEqual([]);
+
+      vi.advanceTimersByTime(1);
+      expect(session.closeCalls).toBe(1);
+      expect(session.listenerCount).toBe(0);
+      expect(manager.list()).toEqual([]);
+    });
+
+    it('keeps the attachment when a viewer joins within the grace period', () => {
+      const first = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      manager.stop(first.id, 'alice');
+      vi.advanceTimersByTime(gracePeriodMs - 1);
+
+      const rejoined = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
+      expect(rejoined).toMatchObject({ shared: true, attachmentId: first.attachmentId });
+      vi.advanceTimersByTime(gracePeriodMs - 1);
+      expect(session.closeCalls).toBe(0);
+      expect(backend.sessions).toHaveLength(1);
+    });
+
+    it('stop() releases the viewer at once and ends its stream with the rows still queued', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const pending = observe(stream.next());
+      onlySession().push(numberedRows(2));
+      await vi.advanceTimersByTimeAsync(10);
+      expect(pending.settled).toBe(false);
+
+      manager.stop(viewer.id, 'root');
+      expect(await pending.result).toEqual({
+        done: false,
+        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0 }, end: 'stopped' },
+      });
+      expect(await stream.next()).toEqual({ done: true, value: undefined });
+      expect(manager.list()[0]?.viewers).toEqual([]);
+      expect(() => manager.stop(viewer.id, 'alice')).toThrow(SessionNotFoundError);
+      expect(() => manager.stream(viewer.id, new AbortController().signal)).toThrow(SessionNotFoundError);
+      expect(audit.at(-1)).toMatchObject({ action: 'viewer-stop', who: 'alice', stoppedBy: 'root', reason: 'stopped' });
+    });
+
+    it('releases a viewer that never streams after the grace period, then detaches', () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+
+      vi.advanceTimersByTime(gracePeriodMs - 1);
+      expect(manager.list()[0]?.viewers.map((summary) => summary.id)).toEqual([viewer.id]);
+      vi.advanceTimersByTime(1);
+      expect(manager.list()[0]?.viewers).toEqual([]);
+      expect(() => manager.stop(viewer.id, 'alice')).toThrow(SessionNotFoundError);
+      expect(session.closeCalls).toBe(0);
+
+      vi.advanceTimersByTime(gracePeriodMs);
+      expect(session.closeCalls).toBe(1);
+      expect(audit.map((event) => [event.action, 'reason' in event ? event.reason : undefined])).toEqual([
+        ['attach', undefined],
+        ['viewer-start', undefined],
+        ['viewer-stop', 'idle'],
+      ]);
+    });
+
+    it('keeps a streaming viewer alive, and releases it gracePeriodMs after its stream ends', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const abort = new AbortController();
+      const { batches, done } = collect(manager.stream(viewer.id, abort.signal));
+
+      await vi.advanceTimersByTimeAsync(3 * gracePeriodMs);
+      expect(manager.list()[0]?.viewers).toMatchObject([{ id: viewer.id, streaming: true }]);
+      expect(batches.length).toBeGreaterThan(0);
+
+      abort.abort();
+      await done;
+      expect(manager.list()[0]?.viewers).toMatchObject([{ id: viewer.id, streaming: false }]);
+      await vi.advanceTimersByTimeAsync(gracePeriodMs - 1);
+      expect(manager.list()[0]?.viewers).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(manager.list()[0]?.viewers).toEqual([]);
+    });
+
+    it('closes an attachment at maxDurationMs even while watched; streams get the drained rows and end', async () => {
+      manager = createManager({ maxDurationMs: 60_000 });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      const { batches, done } = collect(manager.stream(viewer.id, new AbortController().signal));
+
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(session.closeCalls).toBe(0);
+      expect(batches.every((batch) => batch.end === undefined)).toBe(true);
+
+      session.rowsLeftAtClose = numberedRows(3);
+      await vi.advanceTimersByTimeAsync(1);
+      await done;
+      expect(session.closeCalls).toBe(1);
+      expect(batches.at(-1)).toMatchObject({ rows: numberedRows(3), end: 'max-duration', counters: { events: 3 } });
+      expect(manager.list()).toEqual([]);
+      expect(audit.filter((event) => event.action === 'viewer-stop' || event.action === 'detach')).toMatchObject([
+        { action: 'viewer-stop', reason: 'max-duration' },
+        { action: 'detach', reason: 'max-duration', who: 'alice' },
+      ]);
+    });
+  });
+
+  describe('stream', () => {
+    it('yields a batch as soon as batchMaxRows rows are queued, the rest after batchMaxDelayMs', async () => {
+      manager = createManager({ batchMaxRows: 3, batchMaxDelayMs: 100 });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const first = observe(stream.next());
+      await vi.advanceTimersByTimeAsync(0);
+      onlySession().push(numberedRows(5));
+
+      await vi.advanceTimersByTimeAsync(0);
+      expect(first.settled).toBe(true);
+      expect(await first.result).toMatchObject({ value: { seq: 1, rows: numberedRows(3) } });
+
+      const second = observe(stream.next());
+      await vi.advanceTimersByTimeAsync(99);
+      expect(second.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await second.result).toMatchObject({ value: { seq: 2, rows: numberedRows(2, 3) } });
+    });
+
+    it('yields a row batchMaxDelayMs after it arrived, not at the next heartbeat', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const pending = observe(stream.next());
+      await vi.advanceTimersByTimeAsync(500);
+      onlySession().push(numberedRows(1));
+
+      await vi.advanceTimersByTimeAsync(99);
+      expect(pending.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await pending.result).toMatchObject({ value: { seq: 1, rows: [{ n: 0 }] } });
+    });
+
+    it('sends an empty batch with fresh counters every second when no rows come', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const first = observe(stream.next());
+      session.events = 7;
+      session.kernelDrops = 2;
+
+      await vi.advanceTimersByTimeAsync(999);
+      expect(first.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await first.result).toEqual({
+        done: false,
+        value: { seq: 1, rows: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0 } },
+      });
+
+      const second = observe(stream.next());
+      await vi.advanceTimersByTimeAsync(999);
+      expect(second.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await second.result).toMatchObject({ value: { seq: 2, rows: [] } });
+    });
+
+    it('drops the oldest rows for a consumer that does not pull, and counts them', async () => {
+      manager = createManager({ viewerMaxQueuedRows: 10 });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const first = stream.next();
+      session.push([{ n: 'first' }]);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await first).toMatchObject({ value: { rows: [{ n: 'first' }], counters: { droppedForViewer: 0 } } });
+
+      // The consumer is busy: three pushes, 25 rows, into a queue of 10.
+      session.push(numberedRows(8, 0));
+      session.push(numberedRows(8, 8));
+      session.push(numberedRows(9, 16));
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(manager.list()[0]?.viewers[0]?.droppedRows).toBe(15);
+
+      const caughtUp = await nextBatch(stream);
+      expect(rowNumbers(caughtUp)).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+      expect(caughtUp.counters).toEqual({ events: 26, kernelDrops: 0, droppedForViewer: 15 });
+    });
+
+    it('keeps memory bounded for a viewer that never reads', async () => {
+      manager = createManager({ viewerMaxQueuedRows: 100 });
+      const reader = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
+      const session = onlySession();
+      for (let push = 0; push < 1000; push += 1) session.push(numberedRows(50, push * 50));
+      session.push(numberedRows(1000, 50_000));
+
+      const viewers = manager.list()[0]?.viewers ?? [];
+      expect(viewers.map((viewer) => viewer.droppedRows)).toEqual([50_900, 50_900]);
+      const stream = manager.stream(reader.id, new AbortController().signal);
+      const batch = nextBatch(stream);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(rowNumbers(await batch)).toEqual(Array.from({ length: 100 }, (_, index) => 50_900 + index));
+    });
+
+    it('keeps rows queued between start() and the first stream, and across a reconnect', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      session.push(numberedRows(2));
+      await vi.advanceTimersByTimeAsync(5000);
+      const first = manager.stream(viewer.id, new AbortController().signal);
+      // Queued long ago, so due at once.
+      expect(rowNumbers(await nextBatch(first))).toEqual([0, 1]);
+      await first.return(undefined);
+
+      session.push(numberedRows(1, 2));
+      const second = manager.stream(viewer.id, new AbortController().signal);
+      const batch = nextBatch(second);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await batch).toMatchObject({ seq: 2, rows: [{ n: 2 }] });
+    });
+
+    it('ends the first stream when a second one starts for the same viewer', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const first = manager.stream(viewer.id, new AbortController().signal);
+      const firstNext = observe(first.next());
+      await vi.advanceTimersByTimeAsync(10);
+
+      const second = manager.stream(viewer.id, new AbortController().signal);
+      const secondNext = observe(second.next());
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await firstNext.result).toEqual({ done: true, value: undefined });
+      expect(secondNext.settled).toBe(false);
+
+      onlySession().push(numberedRows(1));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await secondNext.result).toMatchObject({ value: { seq: 1, rows: [{ n: 0 }] } });
+      // The takeover must not leave the viewer looking stream-less (and so releasable).
+      await vi.advanceTimersByTimeAsync(2 * gracePeriodMs);
+      expect(manager.list()[0]?.viewers).toMatchObject([{ id: viewer.id, streaming: true }]);
+    });
+
+    it('returns when the signal aborts, even while the consumer is not pulling', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const abort = new AbortController();
+      const stream = manager.stream(viewer.id, abort.signal);
+      const pending = observe(stream.next());
+      await vi.advanceTimersByTimeAsync(10);
+      abort.abort();
+      expect(await pending.result).toEqual({ done: true, value: undefined });
+      expect(manager.list()[0]?.viewers).toMatchObject([{ streaming: false }]);
+    });
+
+    it('throws SessionNotFoundError for an unknown id, at once', () => {
+      const error = thrownBy(() => manager.stream('00000000-0000-4000-8000-000000000000', new AbortController().signal));
+      expect(error).toBeInstanceOf(SessionNotFoundError);
+      expect(error).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+      expect(() => manager.stop('nope', 'alice')).toThrow(SessionNotFoundError);
+    });
+  });
+
+  describe('list', () => {
+    it('reports each attachment with its viewers, counters, program ids and event rate', async () => {
+      const viewer = manager.start({ tool: 'execsnoop', params: { uid: 0 }, owner: 'alice' });
+      manager.start({ tool: 'execsnoop', params: { uid: 0 }, owner: 'bob' });
+      const session = onlySession();
+      const stream = manager.stream(viewer.id, new AbortController().signal);
+      void stream.next();
+      await vi.advanceTimersByTimeAsync(0);
+      session.push(numberedRows(100));
+      session.kernelDrops = 4;
+      await vi.advanceTimersByTimeAsync(9_000);
+
+      expect(manager.list()).toEqual([
+        {
+          attachmentId: viewer.attachmentId,
+          tool: 'execsnoop',
+          params: { uid: 0 },
+          attachMethod: 'fentry',
+          startedAt: 0,
+          viewers: [
+            { id: viewer.id, owner: 'alice', startedAt: 0, streaming: true, droppedRows: 0 },
+            { id: expect.any(String), owner: 'bob', startedAt: 0, streaming: false, droppedRows: 0 },
+          ],
+          stats: { events: 100, kernelDrops: 4 },
+          programIds: [100],
+          overhead: { eventsPerSecond: 100 / 9 },
+        },
+      ]);
+    });
+  });
+
+  describe('closeAll', () => {
+    it('closes every backend session, ends every stream, clears every timer and refuses new starts', async () => {
+      const watched = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
+      manager.start({ tool: 'tcplife', params: {}, owner: 'carol' });
+      const { batches, done } = collect(manager.stream(watched.id, new AbortController().signal));
+      await vi.advanceTimersByTimeAsync(1500);
+
+      await manager.closeAll();
+      await done;
+      expect(backend.sessions.map((session) => session.closeCalls)).toEqual([1, 1]);
+      expect(backend.openSessions).toEqual([]);
+      expect(batches.at(-1)).toMatchObject({ end: 'closed' });
+      expect(manager.list()).toEqual([]);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(() => manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' })).toThrow(SessionManagerClosedError);
+      expect(audit.filter((event) => event.action === 'detach')).toMatchObject([
+        { reason: 'shutdown', who: 'alice', tool: 'execsnoop' },
+        { reason: 'shutdown', who: 'carol', tool: 'tcplife' },
+      ]);
+    });
+
+    it('waits for closes already in flight and reports close failures', async () => {
+      manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const session = onlySession();
+      let finishClose: (() => void) | undefined;
+      session.close = () => {
+        session.closeCalls += 1;
+        return new Promise((resolve) => (finishClose = resolve));
+      };
+      manager.start({ tool: 'tcplife', params: {}, owner: 'alice' });
+      const failing = backend.sessions[1];
+      if (!failing) throw new Error('no tcplife session');
+      failing.close = () => Promise.reject(new Error('link busy'));
+
+      // Both viewers idle out, then the grace period closes both attachments.
+      vi.advanceTimersByTime(2 * gracePeriodMs);
+      let settled = false;
+      const closing = manager.closeAll().finally(() => (settled = true));
+      closing.catch(() => {});
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      finishClose?.();
+      await expect(closing).rejects.toThrow('failed to close 1 of 2 tool sessions');
+      expect(audit.filter((event) => event.action === 'detach')).toMatchObject([
+        { tool: 'tcplife', reason: 'idle', error: 'link busy' },
+        { tool: 'execsnoop', reason: 'idle' },
+      ]);
+    });
+  });
+});

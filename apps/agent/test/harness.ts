@@ -1,0 +1,132 @@
+// Test harness: a real agent on loopback (in this process, or as a child process
+// that tests can SIGKILL), and a real tRPC client for it.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import type { TRPCClient } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { loadOrCreateToken } from '../src/auth/token.js';
+import { parseAgentConfig } from '../src/env.js';
+import type { AppRouter } from '../src/routers/_app.js';
+import { listen } from '../src/server.js';
+import { createAgentServices } from '../src/services/agentServices.js';
+import type { AgentServices } from '../src/context.js';
+
+export type AgentClient = TRPCClient<AppRouter>;
+
+export function createClient(url: string, token: string | undefined): AgentClient {
+  const authorization: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (operation) => operation.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          EventSource,
+          // EventSource cannot send headers; this one takes a fetch that can.
+          eventSourceOptions: () => ({
+            fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authorization } }),
+          }),
+        }),
+        false: httpBatchLink({ url: `${url}/trpc`, headers: () => authorization }),
+      }),
+    ],
+  });
+}
+
+export interface TestAgent {
+  url: string;
+  token: string;
+  services: AgentServices;
+  client: AgentClient;
+  close(): Promise<void>;
+}
+
+/** A real agent on 127.0.0.1 with an ephemeral port and its own data dir. */
+export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
+  const config = parseAgentConfig(['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {});
+  const { token } = loadOrCreateToken(config.tokenFile);
+  const audit: string[] = [];
+  const services = createAgentServices({ config, token, audit: (event) => audit.push(JSON.stringify(event)) });
+  const server = await listen(services);
+  return {
+    url: server.url,
+    token,
+    services,
+    client: createClient(server.url, token),
+    async close() {
+      await services.sessions.closeAll();
+      await server.close();
+    },
+  };
+}
+
+export interface ChildAgent {
+  url: string;
+  token: string;
+  pid: number;
+  process: ChildProcess;
+  client: AgentClient;
+}
+
+const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** The agent as its own process (for SIGKILL and memory tests). */
+export async function spawnAgent(flags: string[] = []): Promise<ChildAgent> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      const match = /listening on (\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`agent exited (${code}) before listening`)));
+  });
+  const token = readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
+  return { url, token, pid: child.pid as number, process: child, client: createClient(url, token) };
+}
+
+/** Resident memory of a process in bytes. */
+export function residentBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** Names of every BPF program in the kernel (one entry per program). */
+export function kernelProgramNames(): string[] {
+  return (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ name?: string }>).map(
+    (program) => program.name ?? '',
+  );
+}
+
+export function kernelProgramIds(): Set<number> {
+  return new Set(
+    (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number }>).map(
+      (program) => program.id,
+    ),
+  );
+}
+
+export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+export function requireBpf(): void {
+  if (process.getuid?.() !== 0) throw new Error('agent BPF tests need root; run make test as root');
+}
