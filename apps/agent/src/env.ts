@@ -30,6 +30,7 @@ export const agentConfigSchema = z
     maxSessionSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(600),
     gracePeriodSeconds: z.coerce.number().min(0).max(3600).default(10),
     startsPerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
+    viewerMaxQueuedRows: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   })
   .strict()
   .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
@@ -52,6 +53,7 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--max-session-seconds': 'maxSessionSeconds',
   '--grace-period-seconds': 'gracePeriodSeconds',
   '--starts-per-minute': 'startsPerMinute',
+  '--viewer-max-queued-rows': 'viewerMaxQueuedRows',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -66,6 +68,7 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_MAX_SESSION_SECONDS: 'maxSessionSeconds',
   BPFSCOPE_GRACE_PERIOD_SECONDS: 'gracePeriodSeconds',
   BPFSCOPE_STARTS_PER_MINUTE: 'startsPerMinute',
+  BPFSCOPE_VIEWER_MAX_QUEUED_ROWS: 'viewerMaxQueuedRows',
 };
 
 export class ConfigError extends Error {

@@ -10,6 +10,11 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // tRPC puts zod's raw issue dump in the message; say it in one readable line instead.
+      message:
+        cause instanceof z.ZodError
+          ? `invalid input: ${cause.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ')}`
+          : shape.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,

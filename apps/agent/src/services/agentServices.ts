@@ -37,6 +37,7 @@ export function createAgentServices(options: {
       maxSessions: config.maxSessions,
       gracePeriodMs: config.gracePeriodSeconds * 1000,
       maxDurationMs: config.maxSessionSeconds * 1000,
+      viewerMaxQueuedRows: config.viewerMaxQueuedRows,
       onAudit: audit,
     }),
   };
