@@ -33,7 +33,8 @@ export async function benchExecStorm(): Promise<object> {
     workerPids.add(child.pid as number);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return once(child, 'exit').then(() => Number(output.trim()));
+    // 'exit' can come before stdout is drained: wait for both before reading the count.
+    return Promise.all([once(child, 'exit'), once(child.stdout, 'end')]).then(() => Number(output.trim()));
   });
   const counts = await Promise.all(workers);
   session.flush();

@@ -1,0 +1,32 @@
+// Helpers of packages/bpf-core/bench/common.ts, copied: the agent's tsconfig keeps
+// rootDir at apps/agent, so tsc rejects importing them across packages (TS6059).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bench/results at the repository root, beside bpf-core's results. */
+export const resultsDirectory = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export function writeResult(name: string, result: object): string {
+  mkdirSync(resultsDirectory, { recursive: true });
+  const file = path.join(resultsDirectory, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ benchmark: name, date: new Date().toISOString(), ...result }, null, 2)}\n`);
+  return file;
+}
+
+export function printTable(title: string, rows: Array<[string, string]>): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${title}`);
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+}
