@@ -1,10 +1,9 @@
 // bpfscope agent: one per host, root (or CAP_BPF+CAP_PERFMON), serving tRPC and the web UI.
-import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateToken } from './auth/token.js';
 import { ConfigError, parseAgentConfig } from './env.js';
 import { listen } from './server.js';
-import { createAgentServices } from './services/agentServices.js';
+import { createAgentServices, warmUpKernel } from './services/agentServices.js';
 
 async function main(): Promise<void> {
   const printToken = process.argv.includes('--print-token');
@@ -15,9 +14,7 @@ async function main(): Promise<void> {
   config.webRoot ??= fileURLToPath(new URL('../../web/dist/', import.meta.url));
   const { token, created } = loadOrCreateToken(config.tokenFile);
 
-  // Pay the one-time costs now, not on the first user's click.
-  coreBtf();
-  getKernelFeatures().snapshot();
+  warmUpKernel();
 
   const services = createAgentServices({ config, token });
   const server = await listen(services);

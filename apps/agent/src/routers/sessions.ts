@@ -1,6 +1,6 @@
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { toTRPCError } from '../errors.js';
+import { toTRPCError } from '../services/errors.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** Params stay small: tools take a handful of scalars and short lists. */

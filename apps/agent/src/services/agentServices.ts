@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { getKernelFeatures } from '@bpfscope/bpf-core';
+import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import { createAuditLog } from '../audit.js';
 import type { AuditLog } from '../audit.js';
@@ -41,4 +41,10 @@ export function createAgentServices(options: {
       onAudit: audit,
     }),
   };
+}
+
+/** Pays the one-time kernel costs (minimized BTF, feature probes) at start-up, not on a user's first click. */
+export function warmUpKernel(): void {
+  coreBtf();
+  getKernelFeatures().snapshot();
 }

@@ -1,6 +1,6 @@
 import { BpfError, ToolError } from '@bpfscope/bpf-core';
 import { TRPCError } from '@trpc/server';
-import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessions/sessionManager.js';
+import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionManager.js';
 
 /** Maps what the session and kernel layers throw to a TRPCError a client can act on. */
 export function toTRPCError(error: unknown): TRPCError {

@@ -1,0 +1,23 @@
+import { resolveToolSupport, toolRegistry } from '@bpfscope/bpf-core';
+import type { FeatureSource } from '@bpfscope/bpf-core';
+import { z } from 'zod';
+
+/** The tool catalog as the web shows it: what each tool is, its form, and whether it works here. */
+export function listTools(features: FeatureSource) {
+  return [...toolRegistry.values()].map((tool) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    category: tool.category,
+    outputKind: tool.outputKind,
+    columns: tool.columns.map((column) => ({
+      header: column.header,
+      key: column.key,
+      unit: column.unit ?? null,
+      align: column.align,
+    })),
+    // For the web's generated params form.
+    paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    support: resolveToolSupport(tool, features),
+  }));
+}
