@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { decodeViewState, emptyViewState, encodeViewState } from './urlState';
+import type { ViewState } from './urlState';
+
+const full: ViewState = {
+  hosts: ['10.0.0.5:7070', 'db-1.example:7070', '[::1]:7071'],
+  tool: 'execsnoop',
+  params: { uid: 1000, includeFailed: true, nameContains: 'a b&c=d/é' },
+  filter: 'curl #1',
+  columnFilters: { pcomm: 'sh', argv: '--flag=x' },
+  sort: { column: 'pid', direction: 'desc' },
+};
+
+describe('view state in the URL', () => {
+  it('round-trips every field, including awkward characters', () => {
+    const decoded = decodeViewState(encodeViewState(full));
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.state).toEqual(full);
+  });
+
+  it('round-trips the empty view', () => {
+    expect(encodeViewState(emptyViewState)).toBe('#/');
+    expect(decodeViewState('#/')).toEqual({ state: emptyViewState, problems: [] });
+  });
+
+  it('gives the same link for the same params in any key order', () => {
+    const a = encodeViewState({ ...emptyViewState, tool: 'tcplife', params: { pid: 1, localPorts: [80] } });
+    const b = encodeViewState({ ...emptyViewState, tool: 'tcplife', params: { localPorts: [80], pid: 1 } });
+    expect(a).toBe(b);
+    expect(a).toBe('#/tool/tcplife?params=%7B%22localPorts%22%3A%5B80%5D%2C%22pid%22%3A1%7D');
+  });
+
+  it('never carries a token, whatever the state holds', () => {
+    const sneaky = { ...full, token: 'secret-token' } as ViewState;
+    expect(encodeViewState(sneaky)).not.toContain('secret-token');
+  });
+
+  it('keeps what it can from a damaged link and says what it dropped', () => {
+    const decoded = decodeViewState('#/host/good:7070,bad host/tool/EXEC!?params=%7Bnot-json&sort=pid:sideways&q=ok');
+    expect(decoded.state.hosts).toEqual(['good:7070']);
+    expect(decoded.state.tool).toBeUndefined();
+    expect(decoded.state.params).toEqual({});
+    expect(decoded.state.sort).toBeUndefined();
+    expect(decoded.state.filter).toBe('ok');
+    expect(decoded.problems).toEqual(expect.arrayContaining(['params are not valid JSON', expect.stringMatching(/^tool/), expect.stringMatching(/^sort/)]));
+  });
+
+  it('refuses oversized parts instead of trusting them', () => {
+    const decoded = decodeViewState(`#/tool/execsnoop?params=${encodeURIComponent(JSON.stringify({ x: 'y'.repeat(5000) }))}&q=${'z'.repeat(600)}`);
+    expect(decoded.state.params).toEqual({});
+    expect(decoded.state.filter).toBe('');
+    expect(decoded.problems).toContain('params are too long');
+  });
+});
