@@ -73,7 +73,11 @@ function libcPath(): string | undefined {
   return match?.[1];
 }
 
-/** Loads (and attaches) one program of probe.bpf.o alone: the answer is whether the kernel let us. */
+/**
+ * Loads (and attaches) one program of probe.bpf.o alone: the answer is whether the
+ * kernel let us. The probe is then closed off the JS thread: detaching waits out an
+ * RCU grace period, which would otherwise dominate a tool's first start.
+ */
 function tryProgram(program: string, attach: (object: BpfObject) => void): FeatureStatus {
   let object: BpfObject | undefined;
   try {
@@ -86,7 +90,7 @@ function tryProgram(program: string, attach: (object: BpfObject) => void): Featu
   } catch (error) {
     return { available: false, reason: describeError(error) };
   } finally {
-    object?.close();
+    void object?.closeAsync();
   }
 }
 
