@@ -67,9 +67,10 @@ export class BpfObject {
   /** Only these programs are loaded; the others (fallbacks for other kernels) are switched off. */
   selectPrograms(names: readonly string[]): void {
     const wanted = new Set(names);
-    for (const program of this.programs()) this.#native.setAutoload(program.name, wanted.has(program.name));
+    const present = new Set(this.programs().map((program) => program.name));
+    for (const name of present) this.#native.setAutoload(name, wanted.has(name));
     for (const name of wanted) {
-      if (!this.programs().some((program) => program.name === name)) {
+      if (!present.has(name)) {
         throw new ToolError('OBJECT_MISSING', `BPF object ${this.path} has no program ${name}`);
       }
     }

@@ -37,7 +37,10 @@ export function coreBtf(): CoreBtfStatus {
       .sort()
       .map((name) => path.join(bpfObjectDirectory, name));
     const key = createHash('sha256').update(readFileSync(VMLINUX_BTF));
-    for (const object of objects) key.update(`${object}:${statSync(object).size}:${statSync(object).mtimeMs}`);
+    for (const object of objects) {
+      const { size, mtimeMs } = statSync(object);
+      key.update(`${object}:${size}:${mtimeMs}`);
+    }
     const directory = cacheDirectory();
     const file = path.join(directory, `core-${key.digest('hex').slice(0, 24)}.btf`);
     if (!existsSync(file)) {

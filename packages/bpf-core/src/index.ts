@@ -7,6 +7,7 @@ export type { UprobeTarget } from './bpfObject.js';
 export {
   getCapabilities,
   getKernelFeatures,
+  featureNames,
   featureSourceOf,
   KernelFeatures,
   hasTracepoint,

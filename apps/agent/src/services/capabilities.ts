@@ -1,19 +1,5 @@
-import { resolveToolSupport, toolRegistry } from '@bpfscope/bpf-core';
+import { featureNames, resolveToolSupport, toolRegistry } from '@bpfscope/bpf-core';
 import type { FeatureName, FeatureSource, FeatureStatus, ToolSupport } from '@bpfscope/bpf-core';
-
-const featureNames: readonly FeatureName[] = [
-  'btf',
-  'ringbuf',
-  'stackTraceMap',
-  'tracepoint',
-  'rawTracepoint',
-  'tpBtf',
-  'fentry',
-  'kprobe',
-  'uprobe',
-  'perfEventSampling',
-  'hardwarePmu',
-];
 
 /** What this kernel offers and, per tool, works / which method / why not. */
 export function getCapabilitiesSnapshot(features: FeatureSource): {

@@ -94,7 +94,8 @@ function tryProgram(program: string, attach: (object: BpfObject) => void): Featu
   }
 }
 
-const allFeatures: readonly FeatureName[] = [
+/** Every feature the probe knows, in report order. */
+export const featureNames: readonly FeatureName[] = [
   'btf',
   'ringbuf',
   'stackTraceMap',
@@ -140,7 +141,7 @@ export class KernelFeatures implements FeatureSource {
 
   /** Probes everything not yet probed and reports it all. */
   snapshot(): Capabilities {
-    const features = Object.fromEntries(allFeatures.map((name) => [name, this.feature(name)])) as Record<FeatureName, FeatureStatus>;
+    const features = Object.fromEntries(featureNames.map((name) => [name, this.feature(name)])) as Record<FeatureName, FeatureStatus>;
     return {
       kernelRelease: os.release(),
       libbpfVersion: native.libbpfVersion(),

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { featureSourceOf } from '../capabilities/capabilities.js';
+import { featureNames, featureSourceOf } from '../capabilities/capabilities.js';
 import type { Capabilities, FeatureName, FeatureSource } from '../capabilities/capabilities.js';
 import { ExecSnoopTool } from './execsnoop/execsnoop.js';
 import { resolveToolSupport } from './support.js';
 import { TcpLifeTool } from './tcplife/tcplife.js';
 
 function capabilities(unavailable: Partial<Record<FeatureName, string>>): FeatureSource {
-  const names: FeatureName[] = ['btf', 'ringbuf', 'tracepoint', 'rawTracepoint', 'tpBtf', 'fentry', 'kprobe', 'uprobe', 'perfEventSampling', 'hardwarePmu', 'stackTraceMap'];
   const snapshot: Capabilities = {
     kernelRelease: 'test',
     libbpfVersion: 'test',
     probedAt: '',
     probeMs: 0,
     features: Object.fromEntries(
-      names.map((name) => [name, unavailable[name] ? { available: false, reason: unavailable[name] } : { available: true }]),
+      featureNames.map((name) => [name, unavailable[name] ? { available: false, reason: unavailable[name] } : { available: true }]),
     ) as Capabilities['features'],
   };
   return featureSourceOf(snapshot);
