@@ -1,9 +1,97 @@
-// Placeholder: the web UI (tools, live charts, flame graphs) arrives in a later issue.
+// Layout: hosts and tools on the left, the chosen tool on the chosen host on the right.
+// Whatever stands between the user and rows (no token, refused token, unreachable
+// agent, unknown tool) is said in the main pane, never a blank page.
+import { useEffect, useState } from 'react';
+import { HostSidebar } from './features/hosts/HostSidebar';
+import { TokenPrompt } from './features/hosts/TokenPrompt';
+import { ToolPicker } from './features/tools/ToolPicker';
+import { ToolView } from './features/tools/ToolView';
+import { activeHost } from './state/appStore';
+import { useAppStore } from './state/storeContext';
+import { testIds } from './testIds';
+
 export function App() {
+  const theme = useAppStore((state) => state.theme);
+  const setTheme = useAppStore((state) => state.setTheme);
+  const linkProblems = useAppStore((state) => state.linkProblems);
+  const address = useAppStore(activeHost);
+  const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
+  const selectedTool = useAppStore((state) => state.view.tool);
+  const selectTool = useAppStore((state) => state.selectTool);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const copyLink = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      window.prompt('Copy this link', window.location.href);
+    }
+  };
+
   return (
-    <main>
-      <h1>bpfscope</h1>
-      <p>Web GUI for Linux eBPF performance analysis. This page is a placeholder; the UI arrives in a later issue.</p>
-    </main>
+    <div className="app" data-testid={testIds.app}>
+      <header className="topbar">
+        <span className="topbar__brand">bpfscope</span>
+        <span className="muted">{address ?? 'no host'}</span>
+        <span className="toolbar__spacer" />
+        <button type="button" className="button" data-testid={testIds.copyLink} onClick={() => void copyLink()} title="Copy a link to this view (hosts, tool, params, filters, sort; never a token)">
+          {copied ? 'Copied' : 'Copy link'}
+        </button>
+        <button type="button" className="button" data-testid={testIds.themeToggle} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          {theme === 'dark' ? 'Light' : 'Dark'}
+        </button>
+      </header>
+      {linkProblems.length > 0 ? (
+        <div className="banner banner--warn" role="status" data-testid={testIds.linkProblems}>
+          Parts of this link could not be used: {linkProblems.join('; ')}.
+        </div>
+      ) : null}
+      <aside className="sidebar">
+        <HostSidebar />
+        {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
+      </aside>
+      <main className="main">
+        <MainPane />
+      </main>
+    </div>
   );
+}
+
+function MainPane() {
+  const address = useAppStore(activeHost);
+  const status = useAppStore((state) => (address ? state.statuses[address] : undefined));
+  const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
+  const toolName = useAppStore((state) => state.view.tool);
+
+  if (!address) return <p className="placeholder">Add a host (host:port of a bpfscope agent) on the left.</p>;
+  if (status?.state === 'no-token') return <TokenPrompt address={address} reason="No token is stored for this host." />;
+  if (status?.state === 'error' || catalog?.state === 'error') {
+    const problem = status?.state === 'error' ? status.problem : catalog?.state === 'error' ? catalog.problem : undefined;
+    return (
+      <>
+        <div className="banner banner--error" role="alert" data-testid={testIds.hostProblem}>
+          {problem?.message}
+        </div>
+        {problem?.kind === 'unauthorized' ? <TokenPrompt address={address} reason="The stored token was refused." /> : null}
+      </>
+    );
+  }
+  if (catalog?.state !== 'loaded') return <p className="placeholder">Connecting to {address}…</p>;
+  if (!toolName) return <p className="placeholder">Pick a tool on the left. Press / to filter a table, space to pause it.</p>;
+  const tool = catalog.tools.find((candidate) => candidate.name === toolName);
+  if (!tool) {
+    return (
+      <div className="banner banner--error" role="alert" data-testid={testIds.hostProblem}>
+        {address} has no tool named “{toolName}” (it offers {catalog.tools.map((candidate) => candidate.name).join(', ')}).
+      </div>
+    );
+  }
+  if (tool.outputKind !== 'table') return <p className="placeholder">{tool.name} has no view in this version of the web app.</p>;
+  return <ToolView key={tool.name} tool={tool} />;
 }

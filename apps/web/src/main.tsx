@@ -1,13 +1,33 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startHostMonitor } from './api/hostMonitor';
 import { App } from './App';
+import { createAppStore, takeTokenFromHash } from './state/appStore';
+import { StoreProvider } from './state/storeContext';
+import { syncViewWithUrl } from './state/urlSync';
+import './styles.css';
+
+// A sign-in link from `make start` carries the local agent's token: store it, then
+// drop it from the address bar and history before anything can copy it.
+const signIn = takeTokenFromHash(window.location.hash);
+if (signIn.token !== undefined) window.history.replaceState(null, '', signIn.hash);
+
+const store = createAppStore({
+  storage: window.localStorage,
+  defaultHost: window.location.host,
+  hash: window.location.hash,
+  prefersDark: window.matchMedia?.('(prefers-color-scheme: dark)').matches,
+});
+if (signIn.token !== undefined) store.getState().setToken(window.location.host, signIn.token);
+syncViewWithUrl(store);
+startHostMonitor(store);
 
 const container = document.getElementById('root');
-if (container === null) {
-  throw new Error('index.html has no #root element');
-}
+if (container === null) throw new Error('index.html has no #root element');
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
   </StrictMode>,
 );

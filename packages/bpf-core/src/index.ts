@@ -22,6 +22,7 @@ export type { ToolSupport, AttachMethodSupport } from './tools/support.js';
 export type {
   AttachMethod,
   AttachMethodName,
+  ColumnDisplay,
   Requirement,
   TableColumn,
   TableToolDefinition,

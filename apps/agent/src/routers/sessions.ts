@@ -17,6 +17,9 @@ const startInput = z
   .strict();
 
 const sessionId = z.object({ id: z.string().uuid() }).strict();
+// tRPC's subscription link sends back the last tracked id when it reconnects; the
+// viewer's queue already resumes from where it was, so the id is accepted and unused.
+const streamInput = z.object({ id: z.string().uuid(), lastEventId: z.string().max(32).nullish() }).strict();
 
 export const sessionsRouter = router({
   start: authedProcedure.input(startInput).mutation(({ ctx, input }) => {
@@ -30,7 +33,7 @@ export const sessionsRouter = router({
     }
   }),
 
-  stream: authedProcedure.input(sessionId).subscription(async function* ({ ctx, input, signal }) {
+  stream: authedProcedure.input(streamInput).subscription(async function* ({ ctx, input, signal }) {
     try {
       for await (const batch of ctx.services.sessions.stream(input.id, signal ?? new AbortController().signal)) {
         yield tracked(String(batch.seq), batch);

@@ -15,6 +15,7 @@ export function listTools(features: FeatureSource) {
       key: column.key,
       unit: column.unit ?? null,
       align: column.align,
+      display: column.display,
     })),
     // For the web's generated params form.
     paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,

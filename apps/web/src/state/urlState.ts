@@ -18,7 +18,7 @@ export interface ViewState {
 
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
 
-const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 const MAX_HOSTS = 16;
 const MAX_TEXT = 512;
 const MAX_PARAMS_JSON = 4096;

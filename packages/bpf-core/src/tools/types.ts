@@ -19,6 +19,14 @@ export interface AttachMethod {
   requires: readonly Requirement[];
 }
 
+/**
+ * How a column's value is shown, declared rather than coded so clients that cannot
+ * run `format` (the web) show the same text: epoch ms as local HH:MM:SS, bytes as
+ * whole KB (floored, as bcc), milliseconds with 2 decimals, argv joined with " ..."
+ * when truncated.
+ */
+export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'arguments';
+
 export interface TableColumn<Row> {
   /** Header exactly as bcc prints it. */
   header: string;
@@ -28,6 +36,7 @@ export interface TableColumn<Row> {
   align: 'left' | 'right';
   /** Unit of the column's values as bcc prints them (KB, ms...). */
   unit?: string;
+  display: ColumnDisplay;
   format?: (row: Row) => string;
 }
 

@@ -101,12 +101,12 @@ export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   ],
   ringBufferMap: 'events',
   columns: [
-    { header: 'TIME', key: 'time', width: 8, align: 'left', format: (row) => formatClockTime(row.time) },
-    { header: 'PCOMM', key: 'pcomm', width: 16, align: 'left' },
-    { header: 'PID', key: 'pid', width: 7, align: 'left' },
-    { header: 'PPID', key: 'ppid', width: 7, align: 'left' },
-    { header: 'RET', key: 'ret', width: 3, align: 'right' },
-    { header: 'ARGS', key: 'argv', width: 0, align: 'left', format: formatArgs },
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', format: (row) => formatClockTime(row.time) },
+    { header: 'PCOMM', key: 'pcomm', width: 16, display: 'text', align: 'left' },
+    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
+    { header: 'PPID', key: 'ppid', width: 7, display: 'integer', align: 'left' },
+    { header: 'RET', key: 'ret', width: 3, display: 'integer', align: 'right' },
+    { header: 'ARGS', key: 'argv', width: 0, display: 'arguments', align: 'left', format: formatArgs },
   ],
   configure(object, params) {
     object.setGlobal('targ_uid', u32(params.uid ?? NO_UID_FILTER));

@@ -1,0 +1,14 @@
+// Shapes of what agents send, inferred from the agent's router so a change there
+// is a type error here rather than a blank cell.
+import type { AppRouter } from '@bpfscope/agent';
+import type { inferRouterOutputs } from '@trpc/server';
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type HostInfo = Outputs['host']['info'];
+export type ToolInfo = Outputs['tools']['list'][number];
+export type ToolColumn = ToolInfo['columns'][number];
+export type ColumnDisplay = ToolColumn['display'];
+export type ToolSupport = ToolInfo['support'];
+export type StartedSession = Outputs['sessions']['start'];
+export type Row = Record<string, unknown>;

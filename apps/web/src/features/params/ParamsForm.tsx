@@ -1,0 +1,101 @@
+// The tool's params as a form generated from its JSON Schema. Applying writes the
+// params into the URL (which restarts the session); invalid fields say why.
+import { useEffect, useMemo, useState } from 'react';
+import { testIds } from '../../testIds';
+import type { FormValues } from './schemaForm';
+import { fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+
+interface ParamsFormProps {
+  schema: Record<string, unknown>;
+  params: Record<string, unknown>;
+  onApply(params: Record<string, unknown>): void;
+  /** Problem the agent found with the params it was given, if any. */
+  serverError?: string;
+}
+
+export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormProps) {
+  const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
+  const paramsKey = JSON.stringify(params);
+  const [values, setValues] = useState<FormValues>(() => formValuesFromParams(fields, params));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  // A link or another tool changes the params from outside: show those.
+  useEffect(() => {
+    setValues(formValuesFromParams(fields, JSON.parse(paramsKey) as Record<string, unknown>));
+    setErrors({});
+  }, [fields, paramsKey]);
+
+  if (fields.length === 0) return null;
+  const apply = () => {
+    const parsed = paramsFromForm(fields, values);
+    setErrors(parsed.errors);
+    if (Object.keys(parsed.errors).length === 0) onApply(parsed.params);
+  };
+  return (
+    <form
+      className="params-form"
+      data-testid={testIds.paramsForm}
+      onSubmit={(event) => {
+        event.preventDefault();
+        apply();
+      }}
+    >
+      {fields.map((field) => {
+        const id = `param-${field.name}`;
+        const error = errors[field.name];
+        const hint = [
+          field.description,
+          field.minimum !== undefined || field.maximum !== undefined ? `${field.minimum ?? '…'}–${field.maximum ?? '…'}` : '',
+          field.kind === 'integerList' ? `comma-separated, up to ${field.maxItems ?? '…'}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+        return (
+          <div key={field.name} className={`params-form__field ${error ? 'params-form__field--invalid' : ''}`} title={hint}>
+            <label htmlFor={id}>{fieldLabel(field.name)}</label>
+            {field.kind === 'boolean' ? (
+              <input
+                id={id}
+                type="checkbox"
+                data-testid={testIds.paramField(field.name)}
+                checked={values[field.name] === true}
+                onChange={(event) => setValues({ ...values, [field.name]: event.target.checked })}
+              />
+            ) : field.kind === 'enum' ? (
+              <select id={id} data-testid={testIds.paramField(field.name)} value={String(values[field.name] ?? '')} onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}>
+                <option value="">(any)</option>
+                {field.options?.map((option) => (
+                  <option key={option}>{option}</option>
+                ))}
+              </select>
+            ) : (
+              <input
+                id={id}
+                data-testid={testIds.paramField(field.name)}
+                inputMode={field.kind === 'integer' || field.kind === 'number' ? 'numeric' : undefined}
+                placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : 'any'}
+                value={String(values[field.name] ?? '')}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${id}-error` : undefined}
+                maxLength={1024}
+                onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+              />
+            )}
+            {error ? (
+              <span id={`${id}-error`} className="params-form__error" data-testid={testIds.paramError(field.name)} role="alert">
+                {error}
+              </span>
+            ) : null}
+          </div>
+        );
+      })}
+      <button type="submit" data-testid={testIds.paramsApply} className="button button--primary">
+        Apply
+      </button>
+      {serverError ? (
+        <span className="params-form__error" role="alert">
+          {serverError}
+        </span>
+      ) : null}
+    </form>
+  );
+}

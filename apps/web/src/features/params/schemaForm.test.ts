@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+
+// As the agent sends execsnoop's and tcplife's schemas (zod → JSON Schema).
+const schema = {
+  type: 'object',
+  properties: {
+    uid: { description: 'only execs by this user id', type: 'integer', minimum: 0, maximum: 4294967294 },
+    comm: { type: 'string', minLength: 1, maxLength: 15 },
+    includeFailed: { default: false, type: 'boolean' },
+    maxArgs: { default: 20, type: 'integer', minimum: 1, maximum: 60 },
+    localPorts: { minItems: 1, maxItems: 8, type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+    mode: { enum: ['a', 'b'] },
+  },
+  additionalProperties: false,
+};
+
+describe('schema form', () => {
+  const fields = fieldsFromSchema(schema);
+
+  it('turns each property into a typed field with its bounds', () => {
+    expect(fields.map((field) => [field.name, field.kind])).toEqual([
+      ['uid', 'integer'],
+      ['comm', 'string'],
+      ['includeFailed', 'boolean'],
+      ['maxArgs', 'integer'],
+      ['localPorts', 'integerList'],
+      ['mode', 'enum'],
+    ]);
+    expect(fields[0]).toMatchObject({ minimum: 0, maximum: 4294967294, description: 'only execs by this user id' });
+    expect(fields[4]).toMatchObject({ minItems: 1, maxItems: 8, minimum: 1, maximum: 65535 });
+  });
+
+  it('parses valid input and omits empty fields and untouched defaults', () => {
+    const values = { ...formValuesFromParams(fields, {}), uid: ' 1000 ', localPorts: '80, 443 8080', includeFailed: false };
+    expect(paramsFromForm(fields, values)).toEqual({ params: { uid: 1000, localPorts: [80, 443, 8080] }, errors: {} });
+  });
+
+  it('says what is wrong with each bad field', () => {
+    const { errors } = paramsFromForm(fields, {
+      uid: '-1',
+      comm: 'a'.repeat(16),
+      maxArgs: '2.5',
+      localPorts: '80, 70000',
+      mode: 'c',
+      includeFailed: true,
+    });
+    expect(errors).toEqual({
+      uid: 'at least 0',
+      comm: 'at most 15 characters',
+      maxArgs: 'a whole number',
+      localPorts: '"70000": at most 65535',
+      mode: 'one of a, b',
+    });
+  });
+
+  it('round-trips params through the form', () => {
+    const params = { uid: 0, comm: 'bash', includeFailed: true, localPorts: [22, 80], mode: 'b' };
+    expect(paramsFromForm(fields, formValuesFromParams(fields, params))).toEqual({ params, errors: {} });
+  });
+
+  it('labels camelCase names in words', () => {
+    expect(fieldLabel('nameContains')).toBe('name contains');
+  });
+});

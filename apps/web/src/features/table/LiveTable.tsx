@@ -1,0 +1,126 @@
+// The live table: virtualized (only visible rows are in the DOM, so 100k rows scroll
+// like 100), sortable by any column, filtered by text and per column. When unsorted
+// it follows new rows at the bottom, as bcc prints them, unless scrolled up.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { Row } from '../../state/liveRows';
+import type { ViewState } from '../../state/urlState';
+import { testIds } from '../../testIds';
+import type { DisplayColumn } from './formatCell';
+import { formatCell } from './formatCell';
+
+const ROW_HEIGHT = 22;
+
+const columnWidth: Record<string, string> = {
+  clockTime: '76px',
+  integer: '80px',
+  kilobytes: '72px',
+  milliseconds: '90px',
+  text: 'minmax(120px, 180px)',
+  arguments: 'minmax(200px, 1fr)',
+};
+
+export function gridTemplate(columns: readonly DisplayColumn[]): string {
+  return columns
+    .map((column, index) => (index === columns.length - 1 ? 'minmax(160px, 1fr)' : (columnWidth[column.display] ?? '120px')))
+    .join(' ');
+}
+
+interface LiveTableProps {
+  columns: readonly DisplayColumn[];
+  rows: readonly Row[];
+  view: ViewState;
+  onToggleSort(column: string): void;
+  onColumnFilter(column: string, text: string): void;
+}
+
+export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }: LiveTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const followRef = useRef(true);
+  const template = gridTemplate(columns);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+
+  // Follow the tail only in arrival order and only while the user is at the bottom.
+  useLayoutEffect(() => {
+    if (!view.sort && followRef.current && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [rows, view.sort, virtualizer]);
+
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const onScroll = () => {
+      followRef.current = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT * 2;
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => element.removeEventListener('scroll', onScroll);
+  }, []);
+
+  return (
+    <div className="live-table" data-testid={testIds.liveTable} role="table" aria-rowcount={rows.length}>
+      <div className="live-table__head" role="rowgroup">
+        <div className="live-table__row live-table__row--header" role="row" style={{ gridTemplateColumns: template }}>
+          {columns.map((column) => {
+            const direction = view.sort?.column === column.key ? view.sort.direction : undefined;
+            return (
+              <div key={column.key} role="columnheader" aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'} className={`cell cell--${column.align}`}>
+                <button type="button" className="sort-button" data-testid={testIds.columnHeader(column.key)} onClick={() => onToggleSort(column.key)} title={`Sort by ${column.header}${column.unit ? ` (${column.unit})` : ''}`}>
+                  {column.header}
+                  <span className="sort-mark" aria-hidden="true">
+                    {direction === 'asc' ? '▲' : direction === 'desc' ? '▼' : ''}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
+        </div>
+        <div className="live-table__row live-table__row--filters" role="row" style={{ gridTemplateColumns: template }}>
+          {columns.map((column) => (
+            <div key={column.key} className="cell" role="cell">
+              <input
+                className="column-filter"
+                data-testid={testIds.columnFilter(column.key)}
+                aria-label={`Filter ${column.header}`}
+                placeholder="filter"
+                value={view.columnFilters[column.key] ?? ''}
+                maxLength={512}
+                onChange={(event) => onColumnFilter(column.key, event.target.value)}
+              />
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="live-table__body" ref={scrollRef} role="rowgroup" tabIndex={0}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index] as Row;
+            return (
+              <div
+                key={item.key}
+                className={`live-table__row ${item.index % 2 ? 'live-table__row--odd' : ''}`}
+                data-testid={testIds.tableRow}
+                role="row"
+                aria-rowindex={item.index + 1}
+                style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                {columns.map((column) => {
+                  const text = formatCell(column, row);
+                  return (
+                    <div key={column.key} className={`cell cell--${column.align}`} role="cell" data-column={column.key} title={text}>
+                      {text}
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+        {rows.length === 0 ? <div className="live-table__empty">No rows yet{view.filter || Object.keys(view.columnFilters).length ? ' match the filters' : ''}.</div> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+// Cell text exactly as bcc prints it, from the display kind the agent declares per column.
+import type { ColumnDisplay } from '../../api/types';
+import type { ColumnSpec } from './tableModel';
+
+export interface DisplayColumn {
+  key: string;
+  header: string;
+  display: ColumnDisplay;
+  unit: string | null;
+  align: 'left' | 'right';
+}
+
+export function formatCell(column: Pick<DisplayColumn, 'key' | 'display'>, row: Record<string, unknown>): string {
+  const value = row[column.key];
+  if (value === undefined || value === null) return '';
+  switch (column.display) {
+    case 'clockTime':
+      return typeof value === 'number' ? formatClockTime(value) : String(value);
+    case 'kilobytes':
+      return typeof value === 'number' ? String(Math.floor(value / 1024)) : String(value);
+    case 'milliseconds':
+      return typeof value === 'number' ? value.toFixed(2) : String(value);
+    case 'arguments': {
+      const text = Array.isArray(value) ? value.join(' ') : String(value);
+      return row.argsTruncated === true ? `${text} ...` : text;
+    }
+    case 'integer':
+    case 'text':
+      return String(value);
+    default:
+      // A display kind from a newer agent: raw text beats nothing.
+      return String(value);
+  }
+}
+
+/** Local HH:MM:SS, like bcc's TIME column. */
+export function formatClockTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (part: number) => String(part).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** Columns as the filter/sort model wants them: matching what is shown, sorting on raw values. */
+export function columnSpecs(columns: readonly DisplayColumn[]): ColumnSpec[] {
+  return columns.map((column) => ({ key: column.key, text: (row) => formatCell(column, row) }));
+}

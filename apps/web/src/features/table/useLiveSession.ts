@@ -1,0 +1,133 @@
+// A live session as the table sees it: start on the agent, stream batches into a
+// bounded LiveRows, stop on the agent when the view changes or closes.
+import { useEffect, useRef, useState } from 'react';
+import type { AgentProblem } from '../../api/agentClient';
+import { describeAgentError } from '../../api/agentClient';
+import { clientFor } from '../../api/clients';
+import type { StartedSession } from '../../api/types';
+import { LiveRows } from '../../state/liveRows';
+
+export interface AgentCounters {
+  /** Events the shared attachment decoded since it started. */
+  events: number;
+  kernelDrops: number;
+  /** Rows the agent dropped for this viewer because the browser fell behind. */
+  droppedForViewer: number;
+}
+
+export type SessionPhase =
+  | { phase: 'idle' }
+  | { phase: 'starting' }
+  | { phase: 'streaming'; started: StartedSession; reconnecting?: string }
+  | { phase: 'ended'; reason: string }
+  | { phase: 'error'; problem: AgentProblem };
+
+export interface LiveSession {
+  live: LiveRows;
+  /** Changes whenever rows change, at most a few times a second. */
+  version: number;
+  status: SessionPhase;
+  counters: AgentCounters;
+  restart(): void;
+  /** Re-render after changing `live` directly (pause, resume, cap). */
+  refresh(): void;
+}
+
+const RENDER_INTERVAL_MS = 150;
+const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0 };
+
+export function useLiveSession(options: { address?: string; token?: string; tool?: string; params: Record<string, unknown>; enabled: boolean }): LiveSession {
+  const { address, token, tool, enabled } = options;
+  const paramsKey = JSON.stringify(options.params);
+  const liveRef = useRef<LiveRows>(null);
+  liveRef.current ??= new LiveRows();
+  const live = liveRef.current;
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
+  const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
+  const [runNumber, setRunNumber] = useState(0);
+
+  useEffect(() => {
+    live.clear();
+    setVersion(live.version);
+    setCounters(zeroCounters);
+    if (!enabled || !address || !token || !tool) {
+      setStatus({ phase: 'idle' });
+      return;
+    }
+    const client = clientFor(address, token);
+    const params = JSON.parse(paramsKey) as Record<string, unknown>;
+    let cancelled = false;
+    let sessionId: string | undefined;
+    let unsubscribe: (() => void) | undefined;
+    let renderTimer: ReturnType<typeof setTimeout> | undefined;
+    const scheduleRender = () => {
+      renderTimer ??= setTimeout(() => {
+        renderTimer = undefined;
+        setVersion(live.version);
+      }, RENDER_INTERVAL_MS);
+    };
+
+    setStatus({ phase: 'starting' });
+    client.sessions.start
+      .mutate({ tool, params })
+      .then((started) => {
+        if (cancelled) {
+          void client.sessions.stop.mutate({ id: started.id }).catch(() => undefined);
+          return;
+        }
+        sessionId = started.id;
+        setStatus({ phase: 'streaming', started });
+        const subscription = client.sessions.stream.subscribe(
+          { id: started.id },
+          {
+            onData(envelope) {
+              const batch = envelope.data;
+              live.append(batch.rows);
+              setCounters(batch.counters);
+              scheduleRender();
+              if (batch.end) {
+                sessionId = undefined;
+                setStatus({ phase: 'ended', reason: endReason(batch.end) });
+              }
+            },
+            onConnectionStateChange(state) {
+              if (cancelled) return;
+              if (state.state === 'connecting' && state.error) {
+                setStatus({ phase: 'streaming', started, reconnecting: describeAgentError(state.error, address).message });
+              } else if (state.state === 'pending') {
+                setStatus((current) => (current.phase === 'streaming' && current.reconnecting ? { phase: 'streaming', started } : current));
+              }
+            },
+            onError(error) {
+              if (!cancelled) setStatus({ phase: 'error', problem: describeAgentError(error, address) });
+            },
+          },
+        );
+        unsubscribe = () => subscription.unsubscribe();
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setStatus({ phase: 'error', problem: describeAgentError(error, address) });
+      });
+
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+      if (renderTimer) clearTimeout(renderTimer);
+      if (sessionId) void client.sessions.stop.mutate({ id: sessionId }).catch(() => undefined);
+    };
+  }, [address, token, tool, paramsKey, enabled, runNumber, live]);
+
+  return { live, version, status, counters, restart: () => setRunNumber((run) => run + 1), refresh: () => setVersion(live.version) };
+}
+
+function endReason(end: string): string {
+  switch (end) {
+    case 'max-duration':
+      return 'the agent ended this session at its maximum duration (--max-session-seconds)';
+    case 'stopped':
+      return 'the session was stopped';
+    default:
+      return 'the agent closed the session (it is shutting down)';
+  }
+}

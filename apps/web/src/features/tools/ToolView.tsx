@@ -1,0 +1,225 @@
+// One tool on one host: where it stands on this kernel, its params, and its live table.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { ToolInfo } from '../../api/types';
+import { activeHost } from '../../state/appStore';
+import { DEFAULT_ROW_CAP } from '../../state/liveRows';
+import { useAppStore } from '../../state/storeContext';
+import { testIds } from '../../testIds';
+import { ParamsForm } from '../params/ParamsForm';
+import { exportFileName, rowsToCsv, rowsToJson } from '../table/exportRows';
+import type { DisplayColumn } from '../table/formatCell';
+import { columnSpecs } from '../table/formatCell';
+import { LiveTable } from '../table/LiveTable';
+import { filterRows, sortRows } from '../table/tableModel';
+import { useLiveSession } from '../table/useLiveSession';
+
+const ROW_CAPS = [1_000, 10_000, DEFAULT_ROW_CAP, 1_000_000];
+const number = new Intl.NumberFormat('en-US');
+
+export function ToolView({ tool }: { tool: ToolInfo }) {
+  const view = useAppStore((state) => state.view);
+  const address = useAppStore(activeHost);
+  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const setParams = useAppStore((state) => state.setParams);
+  const setFilter = useAppStore((state) => state.setFilter);
+  const setColumnFilter = useAppStore((state) => state.setColumnFilter);
+  const toggleSort = useAppStore((state) => state.toggleSort);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available });
+  const { live, status, counters } = session;
+
+  const columns = tool.columns as DisplayColumn[];
+  const specs = useMemo(() => columnSpecs(columns), [columns]);
+  const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
+  // Re-derived when rows change (at most every 150 ms) or the query does.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => sortRows(filterRows(live.rows, specs, query), specs, query), [session.version, live, specs, query]);
+
+  const togglePause = useCallback(() => {
+    if (live.paused) live.resume();
+    else live.pause();
+    session.refresh();
+  }, [live, session]);
+
+  // Keyboard: "/" filters, space pauses (outside inputs), Escape clears the filter.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      const typing = target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA';
+      if (event.key === '/' && !typing) {
+        event.preventDefault();
+        filterRef.current?.focus();
+      } else if (event.key === ' ' && !typing && target.tagName !== 'BUTTON') {
+        event.preventDefault();
+        togglePause();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [togglePause]);
+
+  const download = (format: 'csv' | 'json') => {
+    const text = format === 'csv' ? rowsToCsv(columns, shown) : rowsToJson(columns, shown);
+    const url = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = exportFileName(tool.name, address ?? 'host', format);
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const support = tool.support;
+  const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
+  const filtered = shown.length !== live.rows.length;
+
+  return (
+    <section className="tool-view" aria-label={tool.title}>
+      <header className="tool-view__header">
+        <h2 data-testid={testIds.toolTitle}>
+          {tool.name} <span className="muted">{tool.title}</span>
+        </h2>
+        <p className="muted">{tool.description}</p>
+        <p className={`support ${support.available ? 'support--ok' : 'support--no'}`} data-testid={testIds.toolSupport}>
+          {support.available
+            ? `Works on ${address}: attaches with ${support.attachMethod}${support.methods.length > 1 ? ` (preferred order ${support.methods.map((method) => method.method).join(' > ')})` : ''}`
+            : `Unavailable on ${address}: ${support.reason ?? 'no attach method works on this kernel'}`}
+        </p>
+        {!support.available ? (
+          <ul className="support__methods">
+            {support.methods.map((method) => (
+              <li key={method.method}>
+                {method.method}: {method.available ? 'available' : method.reason}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </header>
+
+      <ParamsForm
+        schema={tool.paramsJsonSchema}
+        params={view.params}
+        onApply={setParams}
+        serverError={status.phase === 'error' && status.problem.kind === 'invalid' ? status.problem.message : undefined}
+      />
+
+      {status.phase === 'error' && status.problem.kind !== 'invalid' ? (
+        <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
+          <strong>{problemTitle(status.problem.kind)}</strong> {status.problem.message}{' '}
+          <button type="button" className="button" data-testid={testIds.rerun} onClick={session.restart}>
+            Retry
+          </button>
+        </div>
+      ) : null}
+      {status.phase === 'ended' ? (
+        <div className="banner" role="status">
+          Stopped: {status.reason}.{' '}
+          <button type="button" className="button" data-testid={testIds.rerun} onClick={session.restart}>
+            Run again
+          </button>
+        </div>
+      ) : null}
+
+      <div className="toolbar" role="toolbar" aria-label="Table controls">
+        <input
+          ref={filterRef}
+          className="toolbar__filter"
+          data-testid={testIds.tableFilter}
+          placeholder="Filter all columns  ( / )"
+          aria-label="Filter all columns"
+          value={view.filter}
+          maxLength={512}
+          onChange={(event) => setFilter(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setFilter('');
+          }}
+        />
+        <button type="button" className="button" data-testid={testIds.pauseButton} onClick={togglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
+          {live.paused ? 'Resume' : 'Pause'}
+        </button>
+        {live.paused ? (
+          <span className="pill pill--warn" data-testid={testIds.waitingCount}>
+            {number.format(live.waitingCount)} waiting
+          </span>
+        ) : null}
+        <span className="muted" data-testid={testIds.sessionStatus}>
+          {sessionText(status)}
+        </span>
+        <span className="toolbar__spacer" />
+        <span data-testid={testIds.rowCount} className="muted">
+          {filtered ? `${number.format(shown.length)} of ` : ''}
+          {number.format(live.rows.length)} rows
+        </span>
+        <span
+          className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
+          data-testid={testIds.droppedIndicator}
+          title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
+        >
+          {number.format(dropped)} dropped
+          {dropped > 0
+            ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})`
+            : ''}
+        </span>
+        <label className="muted">
+          cap{' '}
+          <select
+            data-testid={testIds.rowCap}
+            value={live.cap}
+            onChange={(event) => {
+              live.setCap(Number(event.target.value));
+              session.refresh();
+            }}
+          >
+            {ROW_CAPS.map((cap) => (
+              <option key={cap} value={cap}>
+                {number.format(cap)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => download('csv')} title="Download the rows shown (filtered and sorted) as CSV">
+          CSV
+        </button>
+        <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => download('json')} title="Download the rows shown (filtered and sorted) as JSON">
+          JSON
+        </button>
+      </div>
+
+      <LiveTable columns={columns} rows={shown} view={view} onToggleSort={toggleSort} onColumnFilter={setColumnFilter} />
+    </section>
+  );
+}
+
+function problemTitle(kind: string): string {
+  switch (kind) {
+    case 'unreachable':
+      return 'Agent unreachable.';
+    case 'unauthorized':
+      return 'Unauthorized.';
+    case 'forbidden':
+      return 'Origin refused.';
+    case 'unavailable':
+      return 'Tool unavailable on this kernel.';
+    case 'busy':
+      return 'Agent busy.';
+    default:
+      return 'Failed.';
+  }
+}
+
+function sessionText(status: ReturnType<typeof useLiveSession>['status']): string {
+  switch (status.phase) {
+    case 'idle':
+      return 'not running';
+    case 'starting':
+      return 'attaching…';
+    case 'streaming':
+      if (status.reconnecting) return `reconnecting: ${status.reconnecting}`;
+      return `live · ${status.started.attachMethod}${status.started.shared ? ' · shared with other viewers' : ''}`;
+    case 'ended':
+      return 'stopped';
+    case 'error':
+      return 'failed';
+    default:
+      return '';
+  }
+}

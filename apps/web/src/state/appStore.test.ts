@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { activeHost, createAppStore, takeTokenFromHash } from './appStore';
+import type { KeyValueStorage } from './appStore';
+import { encodeViewState } from './urlState';
+
+function memoryStorage(initial: Record<string, string> = {}): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map(Object.entries(initial));
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+describe('app store', () => {
+  it('knows the agent that served the page, and what this browser stored', () => {
+    const storage = memoryStorage({ 'bpfscope.hosts': JSON.stringify(['10.0.0.2:7070', 'bad host']), 'bpfscope.token:10.0.0.2:7070': 'secret' });
+    const store = createAppStore({ storage, defaultHost: '127.0.0.1:7070' });
+    expect(store.getState().hosts).toEqual(['127.0.0.1:7070', '10.0.0.2:7070']);
+    expect(store.getState().tokens).toEqual({ '10.0.0.2:7070': 'secret' });
+    expect(activeHost(store.getState())).toBe('127.0.0.1:7070');
+  });
+
+  it('adds and removes hosts, validating addresses and keeping tokens in storage only for known hosts', () => {
+    const storage = memoryStorage();
+    const store = createAppStore({ storage, defaultHost: '127.0.0.1:7070' });
+    expect(store.getState().addHost('no-port')).toMatch(/host:port/);
+    expect(store.getState().addHost('[::1]:7070')).toBeUndefined();
+    expect(store.getState().setToken('[::1]:7070', 'has space')).toMatch(/printable/);
+    expect(store.getState().setToken('[::1]:7070', ' tok ')).toBeUndefined();
+    expect(storage.data.get('bpfscope.token:[::1]:7070')).toBe('tok');
+    store.getState().selectHost('[::1]:7070');
+    store.getState().removeHost('[::1]:7070');
+    expect(store.getState().hosts).toEqual(['127.0.0.1:7070']);
+    expect(storage.data.has('bpfscope.token:[::1]:7070')).toBe(false);
+    expect(store.getState().view.hosts).toEqual(['127.0.0.1:7070']);
+  });
+
+  it('keeps tool, params, filters and sort when another host is selected', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    store.getState().addHost('b:2');
+    const { selectTool, setParams, setFilter, setColumnFilter, toggleSort, selectHost } = store.getState();
+    selectTool('execsnoop');
+    setParams({ uid: 0 });
+    setFilter('curl');
+    setColumnFilter('pcomm', 'bash');
+    toggleSort('pid');
+    selectHost('b:2');
+    expect(store.getState().view).toEqual({
+      hosts: ['b:2'],
+      tool: 'execsnoop',
+      params: { uid: 0 },
+      filter: 'curl',
+      columnFilters: { pcomm: 'bash' },
+      sort: { column: 'pid', direction: 'asc' },
+    });
+  });
+
+  it('starts another tool with empty params, filters and sort', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    store.getState().selectTool('execsnoop');
+    store.getState().setFilter('x');
+    store.getState().selectTool('tcplife');
+    expect(store.getState().view).toEqual({ hosts: ['a:1'], tool: 'tcplife', params: {}, filter: '', columnFilters: {} });
+  });
+
+  it('cycles sort ascending, descending, off', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    const directions = [1, 2, 3].map(() => {
+      store.getState().toggleSort('pid');
+      return store.getState().view.sort?.direction;
+    });
+    expect(directions).toEqual(['asc', 'desc', undefined]);
+  });
+
+  it('opens a shared link: same view, and its host becomes known (without a token)', () => {
+    const link = encodeViewState({ hosts: ['10.9.8.7:7070'], tool: 'tcplife', params: { pid: 42 }, filter: 'x', columnFilters: { comm: 'nginx' } });
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: '127.0.0.1:7070', hash: link });
+    expect(store.getState().view).toMatchObject({ hosts: ['10.9.8.7:7070'], tool: 'tcplife', params: { pid: 42 }, columnFilters: { comm: 'nginx' } });
+    expect(store.getState().hosts).toEqual(['127.0.0.1:7070', '10.9.8.7:7070']);
+    expect(store.getState().tokens['10.9.8.7:7070']).toBeUndefined();
+    expect(encodeViewState(store.getState().view)).toBe(link);
+  });
+
+  it('reports what was wrong with a damaged link and keeps the rest', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    store.getState().openLink('#/tool/execsnoop?params=%7Bbroken&sort=pid:sideways');
+    expect(store.getState().view.tool).toBe('execsnoop');
+    expect(store.getState().view.hosts).toEqual(['a:1']);
+    expect(store.getState().linkProblems.join('; ')).toMatch(/params are not valid JSON/);
+    expect(store.getState().view.sort).toBeUndefined();
+  });
+
+  it('remembers the theme', () => {
+    const storage = memoryStorage();
+    createAppStore({ storage }).getState().setTheme('light');
+    expect(createAppStore({ storage }).getState().theme).toBe('light');
+    expect(createAppStore({ storage: memoryStorage(), prefersDark: false }).getState().theme).toBe('light');
+  });
+
+  it('takes a sign-in token out of the hash', () => {
+    expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
+    expect(takeTokenFromHash('#/tool/execsnoop')).toEqual({ hash: '#/tool/execsnoop' });
+  });
+});

@@ -1,0 +1,30 @@
+// Keeps the address bar and the store's view in step, both ways. Choosing a host or
+// tool is a history entry (Back works); typing in a filter replaces the current one.
+import type { AppStore } from './appStore';
+import { encodeViewState } from './urlState';
+
+export function syncViewWithUrl(store: AppStore): () => void {
+  const write = () => {
+    const hash = encodeViewState(store.getState().view);
+    if (hash !== window.location.hash) window.history.replaceState(null, '', hash);
+  };
+  write();
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.view === previous.view) return;
+    const hash = encodeViewState(state.view);
+    if (hash === window.location.hash) return;
+    const navigation = state.view.tool !== previous.view.tool || state.view.hosts[0] !== previous.view.hosts[0];
+    if (navigation) window.history.pushState(null, '', hash);
+    else window.history.replaceState(null, '', hash);
+  });
+  const onNavigate = () => {
+    if (window.location.hash !== encodeViewState(store.getState().view)) store.getState().openLink(window.location.hash);
+  };
+  window.addEventListener('popstate', onNavigate);
+  window.addEventListener('hashchange', onNavigate);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', onNavigate);
+    window.removeEventListener('hashchange', onNavigate);
+  };
+}
