@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const server = await listen(services);
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
   // The token goes to the terminal that started the agent, never into a log line.
-  if (created || printToken) process.stdout.write(`token: ${token}\n`);
+  if (created || printToken) {
+    process.stdout.write(`token: ${token}\n`);
+    // Opening this signs the browser in: the page stores the token and removes it from the address bar.
+    process.stdout.write(`open: ${server.url}/#token=${token}\n`);
+  }
   else process.stdout.write(`token: in ${config.tokenFile}\n`);
 
   let stopping = false;

@@ -6,6 +6,7 @@ export const testIds = {
   linkProblems: 'link-problems',
   hostList: 'host-list',
   host: (address: string) => `host-${address}`,
+  hostSelect: 'host-select',
   hostStatus: 'host-status',
   hostRemove: 'host-remove',
   hostSetToken: 'host-set-token',

@@ -24,7 +24,7 @@ export function HostSidebar() {
           const status = statuses[address];
           return (
             <li key={address} className={`host ${address === active ? 'host--active' : ''}`} data-testid={testIds.host(address)}>
-              <button type="button" className="host__select" onClick={() => selectHost(address)} aria-current={address === active ? 'true' : undefined} title={statusTitle(address, status)}>
+              <button type="button" className="host__select" data-testid={testIds.hostSelect} onClick={() => selectHost(address)} aria-current={address === active ? 'true' : undefined} title={statusTitle(address, status)}>
                 <span className={`dot dot--${dotClass(status)}`} aria-hidden="true" />
                 <span className="host__address">{address}</span>
                 <span className="host__detail muted" data-testid={testIds.hostStatus}>

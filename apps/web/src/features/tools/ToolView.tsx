@@ -70,7 +70,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
 
   const support = tool.support;
   const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
-  const filtered = shown.length !== live.rows.length;
+  const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
 
   return (
     <section className="tool-view" aria-label={tool.title}>

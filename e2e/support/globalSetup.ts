@@ -1,0 +1,45 @@
+// Starts the real agent once for the run (built by `make build`, serving the built web
+// app), as root with real BPF, and hands its URL and token to the tests.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) throw new Error('the e2e tests drive real BPF through the agent: run them as root (make test)');
+  const agentMain = path.join(repoRoot, 'apps/agent/dist/main.js');
+  const webIndex = path.join(repoRoot, 'apps/web/dist/index.html');
+  for (const file of [agentMain, webIndex]) if (!existsSync(file)) throw new Error(`${file} is missing: run make build first`);
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-e2e-'));
+  const agent = spawn(process.execPath, [agentMain, '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: agent.stdout });
+  const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    let url: string | undefined;
+    const timer = setTimeout(() => reject(new Error('the agent did not start within 20 s')), 20_000);
+    lines.on('line', (line) => {
+      url ??= /listening on (\S+)/.exec(line)?.[1];
+      const token = /^token: (\S+)$/.exec(line)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        resolve({ url, token });
+      }
+    });
+    agent.once('exit', (code) => reject(new Error(`the agent exited (${code}) before listening`)));
+  });
+  process.env.BPFSCOPE_E2E_URL = url;
+  process.env.BPFSCOPE_E2E_TOKEN = token;
+  process.env.BPFSCOPE_E2E_AGENT_PID = String(agent.pid);
+
+  return async () => {
+    agent.kill('SIGTERM');
+    await new Promise((resolve) => agent.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
