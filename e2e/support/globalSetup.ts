@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
+export interface RunningAgent {
+  url: string;
+  token: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The built agent as a child process on an ephemeral loopback port, with its own data dir. */
+export async function startAgent(): Promise<RunningAgent> {
   if (process.getuid?.() !== 0) throw new Error('the e2e tests drive real BPF through the agent: run them as root (make test)');
   const agentMain = path.join(repoRoot, 'apps/agent/dist/main.js');
   const webIndex = path.join(repoRoot, 'apps/web/dist/index.html');
@@ -33,13 +41,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
     agent.once('exit', (code) => reject(new Error(`the agent exited (${code}) before listening`)));
   });
-  process.env.BPFSCOPE_E2E_URL = url;
-  process.env.BPFSCOPE_E2E_TOKEN = token;
-  process.env.BPFSCOPE_E2E_AGENT_PID = String(agent.pid);
-
-  return async () => {
-    agent.kill('SIGTERM');
-    await new Promise((resolve) => agent.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+  return {
+    url,
+    token,
+    pid: agent.pid as number,
+    async stop() {
+      agent.kill('SIGTERM');
+      await new Promise((resolve) => agent.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const agent = await startAgent();
+  process.env.BPFSCOPE_E2E_URL = agent.url;
+  process.env.BPFSCOPE_E2E_TOKEN = agent.token;
+  return () => agent.stop();
 }

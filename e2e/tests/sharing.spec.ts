@@ -80,6 +80,8 @@ test('an unreachable agent is reported as unreachable; switching back keeps the 
   await expect(page.getByTestId(testIds.toolTitle)).toContainText('execsnoop');
   await expect(page.getByTestId(testIds.tableFilter)).toHaveValue('kept-filter');
   await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
+  // The tool header gives every other host's verdict too.
+  await expect(page.getByTestId(testIds.toolSupportElsewhere)).toContainText('127.0.0.1:1 unreachable');
   await page.getByTestId(testIds.host('127.0.0.1:1')).getByTestId(testIds.hostRemove).click();
   await expect(page.getByTestId(testIds.host('127.0.0.1:1'))).toHaveCount(0);
 });

@@ -71,7 +71,13 @@ function MainPane() {
 
   if (!address) return <p className="placeholder">Add a host (host:port of a bpfscope agent) on the left.</p>;
   if (status?.state === 'no-token') return <TokenPrompt address={address} reason="No token is stored for this host." />;
-  if (status?.state === 'error' || catalog?.state === 'error') {
+  const hostWarning =
+    status?.state === 'error' && catalog?.state === 'loaded' ? (
+      <div className="banner banner--warn" role="status" data-testid={testIds.hostProblem}>
+        {status.problem.message}
+      </div>
+    ) : null;
+  if (catalog?.state === 'error' || (status?.state === 'error' && catalog?.state !== 'loaded')) {
     const problem = status?.state === 'error' ? status.problem : catalog?.state === 'error' ? catalog.problem : undefined;
     return (
       <>
@@ -83,7 +89,14 @@ function MainPane() {
     );
   }
   if (catalog?.state !== 'loaded') return <p className="placeholder">Connecting to {address}…</p>;
-  if (!toolName) return <p className="placeholder">Pick a tool on the left. Press / to filter a table, space to pause it.</p>;
+  if (!toolName) {
+    return (
+      <>
+        {hostWarning}
+        <p className="placeholder">Pick a tool on the left. Press / to filter a table, space to pause it.</p>
+      </>
+    );
+  }
   const tool = catalog.tools.find((candidate) => candidate.name === toolName);
   if (!tool) {
     return (
@@ -93,5 +106,10 @@ function MainPane() {
     );
   }
   if (tool.outputKind !== 'table') return <p className="placeholder">{tool.name} has no view in this version of the web app.</p>;
-  return <ToolView key={tool.name} tool={tool} />;
+  return (
+    <>
+      {hostWarning}
+      <ToolView key={tool.name} tool={tool} />
+    </>
+  );
 }

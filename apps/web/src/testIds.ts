@@ -21,6 +21,7 @@ export const testIds = {
   tool: (name: string) => `tool-${name}`,
   toolTitle: 'tool-title',
   toolSupport: 'tool-support',
+  toolSupportElsewhere: 'tool-support-elsewhere',
   paramsForm: 'params-form',
   paramField: (name: string) => `param-${name}`,
   paramError: (name: string) => `param-error-${name}`,

@@ -33,7 +33,10 @@ export function startHostMonitor(store: AppStore): () => void {
       if (stopped || store.getState().tokens[address] !== token) return;
       const problem = describeAgentError(error, address);
       store.getState().setHostStatus(address, { state: 'error', problem, checkedAt: Date.now() });
-      store.getState().setCatalog(address, { state: 'error', problem });
+      // A missed poll does not take away a catalog already shown (a live table keeps
+      // reconnecting on its own); a refused token or origin does.
+      const keepCatalog = store.getState().catalogs[address]?.state === 'loaded' && problem.kind !== 'unauthorized' && problem.kind !== 'forbidden';
+      if (!keepCatalog) store.getState().setCatalog(address, { state: 'error', problem });
     } finally {
       inFlight.delete(address);
     }

@@ -3,17 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { ToolInfo } from '../../api/types';
 import { testIds } from '../../testIds';
-
-export function matchTools(tools: readonly ToolInfo[], search: string): Map<string, ToolInfo[]> {
-  const needle = search.trim().toLowerCase();
-  const groups = new Map<string, ToolInfo[]>();
-  for (const tool of tools) {
-    const haystack = `${tool.name} ${tool.title} ${tool.description} ${tool.category}`.toLowerCase();
-    if (needle && !haystack.includes(needle)) continue;
-    groups.set(tool.category, [...(groups.get(tool.category) ?? []), tool]);
-  }
-  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
-}
+import { matchTools } from './toolCatalog';
 
 interface ToolPickerProps {
   tools: readonly ToolInfo[];

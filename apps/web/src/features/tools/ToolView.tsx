@@ -12,6 +12,7 @@ import { columnSpecs } from '../table/formatCell';
 import { LiveTable } from '../table/LiveTable';
 import { filterRows, sortRows } from '../table/tableModel';
 import { useLiveSession } from '../table/useLiveSession';
+import { supportAcrossHosts } from './toolCatalog';
 
 const ROW_CAPS = [1_000, 10_000, DEFAULT_ROW_CAP, 1_000_000];
 const number = new Intl.NumberFormat('en-US');
@@ -24,6 +25,9 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   const setFilter = useAppStore((state) => state.setFilter);
   const setColumnFilter = useAppStore((state) => state.setColumnFilter);
   const toggleSort = useAppStore((state) => state.toggleSort);
+  const hosts = useAppStore((state) => state.hosts);
+  const catalogs = useAppStore((state) => state.catalogs);
+  const elsewhere = useMemo(() => supportAcrossHosts(tool.name, hosts.filter((host) => host !== address), catalogs), [tool.name, hosts, address, catalogs]);
   const filterRef = useRef<HTMLInputElement>(null);
   const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available });
   const { live, status, counters } = session;
@@ -92,6 +96,17 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
               </li>
             ))}
           </ul>
+        ) : null}
+        {elsewhere.length > 0 ? (
+          <p className="muted" data-testid={testIds.toolSupportElsewhere}>
+            Other hosts:{' '}
+            {elsewhere.map((host, index) => (
+              <span key={host.address} className={`verdict verdict--${host.verdict}`} title={host.detail}>
+                {index > 0 ? ' · ' : ''}
+                {host.address} {host.verdict === 'works' ? `works (${host.detail})` : host.verdict === 'unavailable' ? `unavailable: ${host.detail}` : host.detail}
+              </span>
+            ))}
+          </p>
         ) : null}
       </header>
 
