@@ -5,6 +5,7 @@ import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
+import type { RecorderStatus } from './services/flightRecorder.js';
 
 /** Everything procedures use, built once at start-up (tests build it with a fake backend). */
 export interface AgentServices {
@@ -16,6 +17,8 @@ export interface AgentServices {
   startLimiter: RateLimiter;
   version: string;
   startedAt: number;
+  /** The flight recorder's tools: recording, or why not. */
+  recorder: RecorderStatus[];
 }
 
 export interface Context {

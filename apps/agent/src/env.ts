@@ -31,6 +31,13 @@ export const agentConfigSchema = z
     gracePeriodSeconds: z.coerce.number().min(0).max(3600).default(10),
     startsPerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
     viewerMaxQueuedRows: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+    // The flight recorder: histogram tools kept attached with their default params. "none" turns it off.
+    record: z
+      .string()
+      .regex(/^(none|[a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*)$/, 'a comma-separated list of tool names, or none')
+      .default('biolatency,runqlat,tcplife')
+      .transform((value) => (value === 'none' ? [] : [...new Set(value.split(','))])),
+    recordSeconds: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
   })
   .strict()
   .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
@@ -54,6 +61,8 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--grace-period-seconds': 'gracePeriodSeconds',
   '--starts-per-minute': 'startsPerMinute',
   '--viewer-max-queued-rows': 'viewerMaxQueuedRows',
+  '--record': 'record',
+  '--record-seconds': 'recordSeconds',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -69,6 +78,8 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_GRACE_PERIOD_SECONDS: 'gracePeriodSeconds',
   BPFSCOPE_STARTS_PER_MINUTE: 'startsPerMinute',
   BPFSCOPE_VIEWER_MAX_QUEUED_ROWS: 'viewerMaxQueuedRows',
+  BPFSCOPE_RECORD: 'record',
+  BPFSCOPE_RECORD_SECONDS: 'recordSeconds',
 };
 
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@ import { loadOrCreateToken } from './auth/token.js';
 import { ConfigError, parseAgentConfig } from './env.js';
 import { listen } from './server.js';
 import { createAgentServices, warmUpKernel } from './services/agentServices.js';
+import { startFlightRecorder } from './services/flightRecorder.js';
 
 async function main(): Promise<void> {
   const printToken = process.argv.includes('--print-token');
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
   warmUpKernel();
 
   const services = createAgentServices({ config, token });
+  for (const status of startFlightRecorder(services)) {
+    if (!status.recording) process.stderr.write(`bpfscope agent: flight recorder: ${status.tool} not recorded: ${status.reason}\n`);
+  }
   const server = await listen(services);
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
   // The token goes to the terminal that started the agent, never into a log line.

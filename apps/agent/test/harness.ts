@@ -16,6 +16,7 @@ import { parseAgentConfig } from '../src/env.js';
 import type { AppRouter } from '../src/routers/_app.js';
 import { listen } from '../src/server.js';
 import { createAgentServices } from '../src/services/agentServices.js';
+import { startFlightRecorder } from '../src/services/flightRecorder.js';
 import type { AgentServices } from '../src/context.js';
 
 export type AgentClient = TRPCClient<AppRouter>;
@@ -41,6 +42,11 @@ export function createClient(url: string, token: string | undefined): AgentClien
   });
 }
 
+/** Tests count kernel programs: the flight recorder's only run where a test asks for them. */
+function withoutRecorderUnlessAsked(flags: string[]): string[] {
+  return flags.some((flag) => flag.startsWith('--record')) ? flags : ['--record', 'none', ...flags];
+}
+
 export interface TestAgent {
   url: string;
   token: string;
@@ -52,10 +58,11 @@ export interface TestAgent {
 /** A real agent on 127.0.0.1 with an ephemeral port and its own data dir. */
 export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
-  const config = parseAgentConfig(['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {});
+  const config = parseAgentConfig(['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {});
   const { token } = loadOrCreateToken(config.tokenFile);
   const audit: string[] = [];
   const services = createAgentServices({ config, token, audit: (event) => audit.push(JSON.stringify(event)) });
+  startFlightRecorder(services);
   const server = await listen(services);
   return {
     url: server.url,
@@ -82,7 +89,7 @@ const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /** The agent as its own process (for SIGKILL and memory tests). */
 export async function spawnAgent(flags: string[] = []): Promise<ChildAgent> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

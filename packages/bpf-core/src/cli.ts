@@ -4,7 +4,9 @@ import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
+import { formatLog2Histogram } from './histogramText.js';
 import { formatTableHeader, formatTableRow } from './table.js';
+import { formatClockTime } from './tools/format.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './tools/support.js';
 import type { AttachMethodName } from './tools/types.js';
@@ -37,15 +39,33 @@ function main(): number | undefined {
   const session = startTool(options.tool ?? '', options.params, {
     attachMethod: options.attachMethod as AttachMethodName | undefined,
   });
-  const columns = session.tool.columns;
   // stderr, so that stdout stays pure JSON lines with --json.
   process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
-  if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
-  session.onRows((rows) => {
-    let text = '';
-    for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
-    process.stdout.write(text);
-  });
+  const tool = session.tool;
+  if (tool.outputKind === 'table') {
+    const columns = tool.columns;
+    if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
+    session.onRows((rows) => {
+      let text = '';
+      for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
+      process.stdout.write(text);
+    });
+  } else {
+    // One histogram per interval, as `biolatency -T 1` prints them.
+    const description = session.histogram;
+    session.onFrame((frame) => {
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(frame)}\n`);
+        return;
+      }
+      let text = `\n${formatClockTime(frame.time)}\n`;
+      for (const series of frame.series) {
+        if (description?.keyName) text += `\n${description.keyName} = ${series.label}\n`;
+        text += formatLog2Histogram(series.counts, frame.unit);
+      }
+      process.stdout.write(text);
+    });
+  }
   const finish = () => {
     void session.close().then(() => {
       const stats = session.stats();

@@ -15,7 +15,7 @@ export {
 } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
 export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
-export type { SessionStats, StartToolOptions } from './session.js';
+export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
 export { resolveToolSupport } from './tools/support.js';
 export type { ToolSupport, AttachMethodSupport } from './tools/support.js';
@@ -23,6 +23,10 @@ export type {
   AttachMethod,
   AttachMethodName,
   ColumnDisplay,
+  HistogramToolDefinition,
+  HistogramUnit,
+  MapHistogramOutput,
+  RowHistogramOutput,
   Requirement,
   TableColumn,
   TableToolDefinition,
@@ -32,3 +36,6 @@ export type {
 export { formatTableHeader, formatTableRow } from './table.js';
 export type { ExecRow, ExecsnoopParams } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow, TcplifeParams } from './tools/tcplife/tcplife.js';
+export { HISTOGRAM_SLOTS, log2Slot } from './histogram.js';
+export type { HistogramFrame, HistogramSeries } from './histogram.js';
+export { formatLog2Histogram } from './histogramText.js';

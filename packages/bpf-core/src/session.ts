@@ -5,10 +5,12 @@ import type { RingBufferReader } from './bpfObject.js';
 import { getKernelFeatures } from './capabilities/capabilities.js';
 import type { FeatureSource } from './capabilities/capabilities.js';
 import { ToolError } from './errors.js';
+import { MapHistogramReader, RowHistogramAccumulator } from './histogram.js';
+import type { HistogramFrame, HistogramSeries } from './histogram.js';
 import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './tools/support.js';
-import type { AttachMethodName, TableToolDefinition, ToolDefinition } from './tools/types.js';
+import type { AttachMethodName, HistogramUnit, ToolDefinition } from './tools/types.js';
 
 export interface SessionStats {
   /** Events decoded from the ring buffer. */
@@ -26,7 +28,12 @@ export interface StartToolOptions {
   features?: FeatureSource;
   /** Where the tool's .bpf.o is looked up; defaults to the package's built objects. */
   objectDirectory?: string;
+  /** How often histograms are read into a frame. Default 1000 ms, aligned to wall-clock seconds. */
+  histogramIntervalMs?: number;
 }
+
+/** Most keys a histogram map of any tool holds (its max_entries), for pruning idle keys. */
+const DEFAULT_HISTOGRAM_MAX_KEYS = 10240;
 
 export function getTool(name: string): ToolDefinition {
   const tool = toolRegistry.get(name);
@@ -46,41 +53,116 @@ export function parseToolParams<Params>(tool: { name: string; paramsSchema: z.Zo
 }
 
 type RowListener<Row> = (rows: Row[]) => void;
+type FrameListener = (frame: HistogramFrame) => void;
+
+/** What a session's histograms measure, for axis titles and labels. */
+export interface HistogramDescription {
+  measure: string;
+  unit: HistogramUnit;
+  /** What the series are ("disk", "pid"), or undefined for one histogram. */
+  keyName?: string;
+}
 
 /**
- * A running tool: its BPF object loaded and attached, its ring buffer polled by
- * libuv, decoded rows handed to listeners in batches. close() detaches everything.
+ * A running tool: its BPF object loaded and attached. Table tools' ring buffer is
+ * polled by libuv and decoded rows go to listeners in batches; histogram tools
+ * (and tables with a heat map) produce one frame of log2 histograms per interval.
+ * close() detaches everything.
  */
 export class ToolSession<Row = Record<string, unknown>> {
   readonly startedAt = Date.now();
   readonly #object: BpfObject;
-  readonly #ringBuffer: RingBufferReader;
+  readonly #ringBuffer: RingBufferReader | undefined;
   readonly #listeners = new Set<RowListener<Row>>();
+  readonly #frameListeners = new Set<FrameListener>();
+  readonly #readHistograms: (() => HistogramSeries[]) | undefined;
+  readonly #histogramIntervalMs: number;
+  #lastFrameAt = Date.now();
+  #frameTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the tool produces histograms. */
+  readonly histogram: HistogramDescription | undefined;
   #events = 0;
   #userDrops = 0;
   #closed = false;
   readonly #closeWaiters: Array<() => void> = [];
 
   constructor(
-    readonly tool: TableToolDefinition<unknown, Row>,
+    readonly tool: ToolDefinition,
     readonly params: unknown,
     readonly attachMethod: AttachMethodName,
     object: BpfObject,
+    options: { histogramIntervalMs?: number } = {},
   ) {
     this.#object = object;
-    // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
-    const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-    const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
-    this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
-      this.#events += records.length;
-      const rows: Row[] = [];
-      for (const record of records) {
-        const row = tool.decode(record, toWallClockMs);
-        if (!tool.accept || tool.accept(row, params)) rows.push(row);
-      }
-      if (rows.length === 0) return;
-      for (const listener of this.#listeners) listener(rows);
-    });
+    this.#histogramIntervalMs = options.histogramIntervalMs ?? 1000;
+    const output = tool.histogram;
+    let rowHistogram: { accumulator: RowHistogramAccumulator; valueOf: (row: Row) => number | undefined } | undefined;
+    if (output?.source === 'map') {
+      const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
+      const reader = new MapHistogramReader(object, output, params, maxKeys);
+      this.#readHistograms = () => reader.read();
+      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params) };
+    } else if (output?.source === 'rows') {
+      const accumulator = new RowHistogramAccumulator();
+      rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
+      this.#readHistograms = () => accumulator.take();
+      this.histogram = { measure: output.measure, unit: output.unit };
+    }
+    if (tool.outputKind === 'table') {
+      // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
+      const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+      const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
+      this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
+        this.#events += records.length;
+        const rows: Row[] = [];
+        for (const record of records) {
+          const row = tool.decode(record, toWallClockMs) as Row;
+          if (tool.accept && !tool.accept(row, params)) continue;
+          rows.push(row);
+          if (rowHistogram) {
+            const value = rowHistogram.valueOf(row);
+            if (value !== undefined) rowHistogram.accumulator.add(value);
+          }
+        }
+        if (rows.length === 0) return;
+        for (const listener of this.#listeners) listener(rows);
+      });
+    }
+    if (this.#readHistograms) this.#scheduleFrame();
+  }
+
+  /** Next frame at the next multiple of the interval on the wall clock, so hosts' frames line up. */
+  #scheduleFrame(): void {
+    const interval = this.#histogramIntervalMs;
+    const delay = interval - (Date.now() % interval) || interval;
+    this.#frameTimer = setTimeout(() => {
+      this.#frameTimer = undefined;
+      if (this.#closed) return;
+      this.flushHistogram();
+      this.#scheduleFrame();
+    }, delay);
+  }
+
+  /**
+   * Reads the histograms accumulated since the last frame into a frame now and
+   * hands it to frame listeners (and returns it). Undefined for tools without histograms.
+   */
+  flushHistogram(): HistogramFrame | undefined {
+    if (!this.#readHistograms || !this.histogram || this.#closed) return undefined;
+    this.#ringBuffer?.drain();
+    const now = Date.now();
+    const frame: HistogramFrame = { time: now, intervalMs: now - this.#lastFrameAt, unit: this.histogram.unit, series: this.#readHistograms() };
+    this.#lastFrameAt = now;
+    // A histogram tool's events are the values its histograms counted.
+    if (this.tool.outputKind === 'histogram') for (const series of frame.series) for (const count of series.counts) this.#events += count;
+    for (const listener of this.#frameListeners) listener(frame);
+    return frame;
+  }
+
+  /** Calls `listener` with each histogram frame; returns the unsubscribe function. */
+  onFrame(listener: FrameListener): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
   }
 
   get closed(): boolean {
@@ -113,7 +195,7 @@ export class ToolSession<Row = Record<string, unknown>> {
 
   /** Delivers events still in the ring buffer now, without waiting for libuv. */
   flush(): void {
-    if (!this.#closed) this.#ringBuffer.drain();
+    if (!this.#closed) this.#ringBuffer?.drain();
   }
 
   /**
@@ -172,10 +254,11 @@ export class ToolSession<Row = Record<string, unknown>> {
   close(): Promise<void> {
     if (this.#closed) return this.#closing ?? Promise.resolve();
     try {
-      this.#ringBuffer.drain();
+      this.#ringBuffer?.drain();
       this.#kernelDropsAtClose = this.#object.sumPerCpuCounter('drops');
     } finally {
       this.#closed = true;
+      if (this.#frameTimer) clearTimeout(this.#frameTimer);
       this.#closing = this.#object.closeAsync();
       for (const waiter of this.#closeWaiters.splice(0)) waiter();
     }
@@ -194,7 +277,7 @@ export function startTool<Row = Record<string, unknown>>(
   params: unknown,
   options: StartToolOptions = {},
 ): ToolSession<Row> {
-  const tool = getTool(name) as TableToolDefinition<unknown, Row>;
+  const tool = getTool(name);
   const parsed = parseToolParams(tool, params);
   const support = resolveToolSupport(tool, options.features ?? getKernelFeatures());
   const methodName = options.attachMethod ?? support.attachMethod;
@@ -215,7 +298,7 @@ export function startTool<Row = Record<string, unknown>>(
     tool.configure(object, parsed);
     object.load();
     for (const program of method.programs) object.attach(program);
-    return new ToolSession<Row>(tool, parsed, methodName, object);
+    return new ToolSession<Row>(tool, parsed, methodName, object, { histogramIntervalMs: options.histogramIntervalMs });
   } catch (error) {
     object.close();
     throw error;

@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ExecEventOffset } from '../src/tools/execsnoop/execsnoop.js';
+import { HISTOGRAM_VALUE_SIZE } from '../src/histogram.js';
+import { BiolatencyKeyOffset } from '../src/tools/biolatency/biolatency.js';
 import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset } from '../src/tools/tcplife/tcplife.js';
 
 function structLayout(objectFile: string, struct: string): { size: number; offsets: Map<string, number> } {
@@ -27,6 +29,7 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
   it.each([
     ['execsnoop.bpf.o', 'exec_event', ExecEventOffset, { retval: 'retval', args: 'args' }],
     ['tcplife.bpf.o', 'tcp_session_event', TcpSessionEventOffset, {}],
+    ['biolatency.bpf.o', 'biolatency_key', BiolatencyKeyOffset, {}],
   ] as const)('%s %s', (objectFile, struct, offsets, renames) => {
     const layout = structLayout(objectFile, struct);
     for (const [field, offset] of Object.entries(offsets)) {
@@ -37,5 +40,14 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
 
   it('tcp_session_event is the size tcplife.ts expects', () => {
     expect(structLayout('tcplife.bpf.o', 'tcp_session_event').size).toBe(TCP_SESSION_EVENT_SIZE);
+  });
+
+  it.each(['biolatency.bpf.o', 'runqlat.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {
+    expect(structLayout(objectFile, 'histogram').size).toBe(HISTOGRAM_VALUE_SIZE);
+  });
+
+  it('histogram keys are the sizes their decoders read', () => {
+    expect(structLayout('biolatency.bpf.o', 'biolatency_key').size).toBe(8);
+    expect(structLayout('runqlat.bpf.o', 'runqlat_key').size).toBe(4);
   });
 });

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { getCapabilitiesSnapshot } from '../services/capabilities.js';
+import { recorderSnapshot } from '../services/flightRecorder.js';
 import { authedProcedure, router } from '../trpc.js';
 
 export const hostRouter = router({
@@ -15,6 +16,7 @@ export const hostRouter = router({
       hostUptimeSeconds: os.uptime(),
       agentUptimeSeconds: (Date.now() - services.startedAt) / 1000,
       ...getCapabilitiesSnapshot(services.features),
+      recorder: recorderSnapshot(services),
     };
   }),
 });

@@ -32,12 +32,15 @@ export function createAgentServices(options: {
     startLimiter: new RateLimiter(config.startsPerMinute),
     version: agentVersion,
     startedAt: Date.now(),
+    recorder: [],
     sessions: new SessionManager({
       backend,
       maxSessions: config.maxSessions,
       gracePeriodMs: config.gracePeriodSeconds * 1000,
       maxDurationMs: config.maxSessionSeconds * 1000,
       viewerMaxQueuedRows: config.viewerMaxQueuedRows,
+      // Frames are one per second: the history is the flight recorder's window.
+      frameHistoryLimit: config.recordSeconds,
       onAudit: audit,
     }),
   };

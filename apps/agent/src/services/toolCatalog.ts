@@ -10,13 +10,15 @@ export function listTools(features: FeatureSource) {
     description: tool.description,
     category: tool.category,
     outputKind: tool.outputKind,
-    columns: tool.columns.map((column) => ({
+    columns: (tool.outputKind === 'table' ? tool.columns : []).map((column) => ({
       header: column.header,
       key: column.key,
       unit: column.unit ?? null,
       align: column.align,
       display: column.display,
     })),
+    // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
+    heatMap: tool.histogram ? { measure: tool.histogram.measure } : null,
     // For the web's generated params form.
     paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     support: resolveToolSupport(tool, features),

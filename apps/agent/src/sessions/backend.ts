@@ -1,15 +1,20 @@
 // The one seam between agent sessions and the kernel: the real backend runs
 // bpf-core tools; tests pass a fake with the same shape.
 import { parseToolParams, getTool, startTool } from '@bpfscope/bpf-core';
-import type { SessionStats } from '@bpfscope/bpf-core';
+import type { HistogramDescription, HistogramFrame, SessionStats } from '@bpfscope/bpf-core';
 
 export type Row = Record<string, unknown>;
+export type { HistogramDescription, HistogramFrame };
 
 /** One BPF attachment of a tool, as the session layer sees it. */
 export interface BackendSession {
   readonly attachMethod: string;
   /** Calls `listener` with each batch of decoded rows; returns the unsubscribe function. */
   onRows(listener: (rows: Row[]) => void): () => void;
+  /** What the session's histograms measure, when it produces them (heat-map tools, tcplife). */
+  readonly histogram?: HistogramDescription;
+  /** Calls `listener` with each interval's histogram frame; returns the unsubscribe function. */
+  onFrame?(listener: (frame: HistogramFrame) => void): () => void;
   stats(): SessionStats;
   /** Kernel program ids (for audits, `sessions.list` and leak tests). */
   programIds(): number[];

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BackendSession, Row, ToolBackend } from './backend.js';
+import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
 import {
   SessionLimitError,
   SessionManager,
@@ -56,17 +56,37 @@ class FakeSession implements BackendSession {
   }
 }
 
+/** A heat-map tool's session: pushFrame() delivers one interval's histograms. */
+class FakeHistogramSession extends FakeSession {
+  readonly histogram = { measure: 'block I/O latency', unit: 'usecs' as const };
+  readonly #frameListeners = new Set<(frame: HistogramFrame) => void>();
+
+  pushFrame(time: number): void {
+    for (const listener of this.#frameListeners) listener(frameAt(time));
+  }
+
+  onFrame(listener: (frame: HistogramFrame) => void): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
+  }
+}
+
+function frameAt(time: number): HistogramFrame {
+  return { time, intervalMs: 1000, unit: 'usecs', series: [{ label: '', counts: [0, time] }] };
+}
+
 class FakeBackend implements ToolBackend {
   readonly sessions: FakeSession[] = [];
 
   normalizeParams(tool: string, params: unknown): unknown {
-    if (tool !== 'execsnoop' && tool !== 'tcplife') throw new Error(`unknown tool "${tool}"`);
+    if (tool !== 'execsnoop' && tool !== 'tcplife' && tool !== 'biolatency') throw new Error(`unknown tool "${tool}"`);
     // Keeps the caller's key order: canonical keys are the manager's job.
     return { ...(params as Record<string, unknown>) };
   }
 
   start(tool: string, params: unknown): FakeSession {
-    const session = new FakeSession(tool, params, [100 + this.sessions.length]);
+    const session =
+      tool === 'biolatency' ? new FakeHistogramSession(tool, params, [100 + this.sessions.length]) : new FakeSession(tool, params, [100 + this.sessions.length]);
     this.sessions.push(session);
     return session;
   }
@@ -254,7 +274,7 @@ describe('SessionManager', () => {
       manager.stop(viewer.id, 'root');
       expect(await pending.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0 }, end: 'stopped' },
+        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, end: 'stopped' },
       });
       expect(await stream.next()).toEqual({ done: true, value: undefined });
       expect(manager.list()[0]?.viewers).toEqual([]);
@@ -370,7 +390,7 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(await first.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0 } },
+        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 } },
       });
 
       const second = observe(stream.next());
@@ -399,7 +419,7 @@ describe('SessionManager', () => {
 
       const caughtUp = await nextBatch(stream);
       expect(rowNumbers(caughtUp)).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
-      expect(caughtUp.counters).toEqual({ events: 26, kernelDrops: 0, droppedForViewer: 15 });
+      expect(caughtUp.counters).toEqual({ events: 26, kernelDrops: 0, droppedForViewer: 15, droppedFramesForViewer: 0 });
     });
 
     it('keeps memory bounded for a viewer that never reads', async () => {
@@ -500,6 +520,8 @@ describe('SessionManager', () => {
           stats: { events: 100, kernelDrops: 4 },
           programIds: [100],
           overhead: { eventsPerSecond: 100 / 9 },
+          recording: false,
+          history: { frames: 0, since: undefined },
         },
       ]);
     });
@@ -553,6 +575,78 @@ describe('SessionManager', () => {
         { tool: 'tcplife', reason: 'idle', error: 'link busy' },
         { tool: 'execsnoop', reason: 'idle' },
       ]);
+    });
+  });
+
+  describe('histogram frames and the flight recorder', () => {
+    const frameTimes = (batch: StreamBatch) => batch.frames.map((frame) => frame.time);
+
+    it('gives a new viewer the history at once, then live frames as they come', async () => {
+      manager = createManager({ frameHistoryLimit: 5 });
+      manager.record('biolatency', {});
+      const session = onlySession() as FakeHistogramSession;
+      for (let time = 1; time <= 7; time++) session.pushFrame(time);
+
+      const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      expect(started).toMatchObject({ shared: true, historyFrames: 5, histogram: { measure: 'block I/O latency', unit: 'usecs' } });
+      const stream = manager.stream(started.id, new AbortController().signal);
+      const first = await nextBatch(stream);
+      expect(frameTimes(first)).toEqual([3, 4, 5, 6, 7]);
+      expect(first.rows).toEqual([]);
+      session.pushFrame(8);
+      expect(frameTimes(await nextBatch(stream))).toEqual([8]);
+      expect(manager.list()[0]).toMatchObject({ recording: true, history: { frames: 5, since: 4 } });
+    });
+
+    it('sends a long history in batches of batchMaxFrames', async () => {
+      manager = createManager({ frameHistoryLimit: 100, batchMaxFrames: 40 });
+      manager.record('biolatency', {});
+      const session = onlySession() as FakeHistogramSession;
+      for (let time = 1; time <= 100; time++) session.pushFrame(time);
+      const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      const stream = manager.stream(started.id, new AbortController().signal);
+      const sizes = [];
+      for (let i = 0; i < 3; i++) sizes.push((await nextBatch(stream)).frames.length);
+      expect(sizes).toEqual([40, 40, 20]);
+    });
+
+    it('keeps recording with nobody watching, past the grace period and the maximum duration', async () => {
+      manager = createManager({ maxDurationMs: 60_000 });
+      manager.record('biolatency', {});
+      const viewer = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      manager.stop(viewer.id, 'alice');
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(onlySession().closeCalls).toBe(0);
+      await manager.closeAll();
+      expect(onlySession().closeCalls).toBe(1);
+    });
+
+    it('does not count recorded tools against maxSessions', () => {
+      manager = createManager({ maxSessions: 1 });
+      manager.record('biolatency', {});
+      expect(() => manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' })).not.toThrow();
+      expect(thrownBy(() => manager.start({ tool: 'tcplife', params: {}, owner: 'alice' }))).toBeInstanceOf(SessionLimitError);
+    });
+
+    it('a viewer that does not read loses the oldest frames beyond the history, counted', async () => {
+      manager = createManager({ frameHistoryLimit: 3 });
+      const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      const session = onlySession() as FakeHistogramSession;
+      for (let time = 1; time <= 5; time++) session.pushFrame(time);
+      const batch = await nextBatch(manager.stream(started.id, new AbortController().signal));
+      expect(frameTimes(batch)).toEqual([3, 4, 5]);
+      expect(batch.counters.droppedFramesForViewer).toBe(2);
+    });
+
+    it('tools without histograms send no frames and keep no history', async () => {
+      const started = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      expect(started.historyFrames).toBe(0);
+      expect(started.histogram).toBeUndefined();
+      onlySession().push(numberedRows(2));
+      await vi.advanceTimersByTimeAsync(200);
+      const batch = await nextBatch(manager.stream(started.id, new AbortController().signal));
+      expect(batch.frames).toEqual([]);
+      expect(manager.list()[0]?.history).toEqual({ frames: 0, since: undefined });
     });
   });
 });

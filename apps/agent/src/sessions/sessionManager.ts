@@ -2,7 +2,8 @@
 // (tool, params), shared by any number of viewers, each with its own bounded
 // row queue and batched stream. Pure logic over a ToolBackend; no kernel here.
 import { randomUUID } from 'node:crypto';
-import type { BackendSession, Row, ToolBackend } from './backend.js';
+import type { BackendSession, HistogramDescription, HistogramFrame, Row, ToolBackend } from './backend.js';
+import { FrameHistory } from './frameHistory.js';
 import { ViewerQueue } from './viewerQueue.js';
 
 export const sessionManagerDefaults = {
@@ -12,6 +13,8 @@ export const sessionManagerDefaults = {
   batchMaxRows: 500,
   batchMaxDelayMs: 100,
   viewerMaxQueuedRows: 10_000,
+  frameHistoryLimit: 3600,
+  batchMaxFrames: 600,
 } as const;
 
 /** A stream yields at least this often, rows or not, so the viewer's counters stay live. */
@@ -34,6 +37,10 @@ export interface SessionManagerOptions {
   batchMaxDelayMs?: number;
   /** Per-viewer queue bound; beyond it the oldest rows are dropped and counted. Default 10 000. */
   viewerMaxQueuedRows?: number;
+  /** Histogram frames an attachment keeps for new viewers (1 s frames: an hour). Default 3600. */
+  frameHistoryLimit?: number;
+  /** Most histogram frames in one StreamBatch (the history arrives in a few). Default 600. */
+  batchMaxFrames?: number;
   /** Clock in ms; must advance with the timers (vitest fake timers fake both). Default Date.now. */
   now?: () => number;
   onAudit?: (event: AuditEvent) => void;
@@ -52,6 +59,10 @@ export interface StartedSession {
   /** True when an existing attachment of the same tool and params was reused. */
   shared: boolean;
   attachMethod: string;
+  /** Set for tools that produce histogram frames (heat maps). */
+  histogram?: HistogramDescription;
+  /** Frames of the past the first batches will carry (the flight recorder's). */
+  historyFrames: number;
 }
 
 export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
@@ -62,12 +73,16 @@ export interface StreamCounters {
   kernelDrops: number;
   /** Rows this viewer lost because its queue was full, since the viewer started. */
   droppedForViewer: number;
+  /** Frames this viewer lost because it did not read them for longer than the history lasts. */
+  droppedFramesForViewer: number;
 }
 
 export interface StreamBatch {
   /** 1 for the viewer's first batch, then +1 per batch, across reconnecting streams. */
   seq: number;
   rows: Row[];
+  /** Histogram frames, oldest first (empty for tools without histograms). */
+  frames: HistogramFrame[];
   counters: StreamCounters;
   /** Set on the last batch when the session ended on the agent's side. */
   end?: StreamEnd;
@@ -90,6 +105,10 @@ export interface SessionSummary {
   viewers: ViewerSummary[];
   stats: { events: number; kernelDrops: number };
   programIds: number[];
+  /** Kept attached by the flight recorder whether or not anyone watches. */
+  recording: boolean;
+  /** Histogram frames held for new viewers, and the oldest one's time. */
+  history: { frames: number; since?: number };
   /** Average event rate over the attachment's life: what the kernel side is paying for. */
   overhead: { eventsPerSecond: number };
 }
@@ -158,6 +177,9 @@ interface Attachment {
   readonly startedAt: number;
   readonly session: BackendSession;
   readonly viewers: Set<Viewer>;
+  readonly history: FrameHistory | undefined;
+  /** Pinned by the flight recorder: never closed for idleness or age. */
+  recording: boolean;
   unsubscribe: () => void;
   idleTimer: Timer | undefined;
   maxDurationTimer: Timer | undefined;
@@ -172,6 +194,9 @@ interface Viewer {
   readonly attachment: Attachment;
   /** Lives on the viewer, not the stream, so rows survive a reconnect within the grace period. */
   readonly queue: ViewerQueue;
+  /** Frames not yet streamed, oldest first; starts with the attachment's history. */
+  frames: HistogramFrame[];
+  droppedFrames: number;
   seq: number;
   activeStream: ViewerStream | undefined;
   idleTimer: Timer | undefined;
@@ -215,6 +240,8 @@ export class SessionManager {
   readonly #batchMaxRows: number;
   readonly #batchMaxDelayMs: number;
   readonly #viewerMaxQueuedRows: number;
+  readonly #frameHistoryLimit: number;
+  readonly #batchMaxFrames: number;
   readonly #now: () => number;
   readonly #onAudit: ((event: AuditEvent) => void) | undefined;
 
@@ -236,6 +263,8 @@ export class SessionManager {
       'viewerMaxQueuedRows',
       options.viewerMaxQueuedRows ?? sessionManagerDefaults.viewerMaxQueuedRows,
     );
+    this.#frameHistoryLimit = positiveInteger('frameHistoryLimit', options.frameHistoryLimit ?? sessionManagerDefaults.frameHistoryLimit);
+    this.#batchMaxFrames = positiveInteger('batchMaxFrames', options.batchMaxFrames ?? sessionManagerDefaults.batchMaxFrames);
     this.#now = options.now ?? Date.now;
     this.#onAudit = options.onAudit;
   }
@@ -254,7 +283,7 @@ export class SessionManager {
     if (existing) {
       attachment = existing;
     } else {
-      if (this.#attachments.size >= this.#maxSessions) throw new SessionLimitError(this.#maxSessions);
+      if (this.#userAttachmentCount() >= this.#maxSessions) throw new SessionLimitError(this.#maxSessions);
       attachment = this.#attach({ key, tool: input.tool, params, owner: input.owner });
     }
     const viewer = this.#addViewer(attachment, input.owner);
@@ -265,12 +294,39 @@ export class SessionManager {
       viewerId: viewer.id,
       shared: existing !== undefined,
     });
-    return {
+    const started: StartedSession = {
       id: viewer.id,
       attachmentId: attachment.id,
       shared: existing !== undefined,
       attachMethod: attachment.session.attachMethod,
+      historyFrames: viewer.frames.length,
     };
+    if (attachment.session.histogram) started.histogram = attachment.session.histogram;
+    return started;
+  }
+
+  /**
+   * The flight recorder: attaches `tool` with `params` (or pins the attachment
+   * already there) and keeps it attached, recording its histogram frames, until
+   * closeAll(). It does not count against maxSessions.
+   */
+  record(tool: string, params: unknown): { attachmentId: string; attachMethod: string } {
+    if (this.#shuttingDown) throw new SessionManagerClosedError();
+    const normalized = this.#backend.normalizeParams(tool, params);
+    const key = attachmentKey(tool, normalized);
+    const attachment = this.#attachments.get(key) ?? this.#attach({ key, tool, params: normalized, owner: 'flight-recorder' });
+    attachment.recording = true;
+    clearTimeout(attachment.maxDurationTimer);
+    clearTimeout(attachment.idleTimer);
+    attachment.maxDurationTimer = undefined;
+    attachment.idleTimer = undefined;
+    return { attachmentId: attachment.id, attachMethod: attachment.session.attachMethod };
+  }
+
+  #userAttachmentCount(): number {
+    let count = 0;
+    for (const attachment of this.#attachments.values()) if (!attachment.recording) count++;
+    return count;
   }
 
   /**
@@ -312,6 +368,8 @@ export class SessionManager {
         stats: { events, kernelDrops },
         programIds: attachment.session.programIds(),
         overhead: { eventsPerSecond: events / lifetimeSeconds },
+        recording: attachment.recording,
+        history: { frames: attachment.history?.size ?? 0, since: attachment.history?.oldestTime },
       };
     });
   }
@@ -341,12 +399,19 @@ export class SessionManager {
       startedAt: this.#now(),
       session,
       viewers: new Set(),
+      history: session.onFrame ? new FrameHistory(this.#frameHistoryLimit) : undefined,
+      recording: false,
       unsubscribe: () => {},
       idleTimer: undefined,
       maxDurationTimer: undefined,
       closing: undefined,
     };
-    attachment.unsubscribe = session.onRows((rows) => this.#deliverRows(attachment, rows));
+    const unsubscribeRows = session.onRows((rows) => this.#deliverRows(attachment, rows));
+    const unsubscribeFrames = session.onFrame?.((frame) => this.#deliverFrame(attachment, frame));
+    attachment.unsubscribe = () => {
+      unsubscribeRows();
+      unsubscribeFrames?.();
+    };
     attachment.maxDurationTimer = unrefTimer(() => {
       this.#closeAttachment(attachment, 'max-duration').catch(reportedInAudit);
     }, this.#maxDurationMs);
@@ -368,6 +433,8 @@ export class SessionManager {
       startedAt: this.#now(),
       attachment,
       queue: new ViewerQueue({ maxRows: this.#viewerMaxQueuedRows }),
+      frames: attachment.history?.toArray() ?? [],
+      droppedFrames: 0,
       seq: 0,
       activeStream: undefined,
       idleTimer: undefined,
@@ -388,6 +455,20 @@ export class SessionManager {
       viewer.queue.push(rows, arrivedAt);
       // A waiting stream only needs to recompute when a batch deadline starts or a full batch is ready.
       if (wasEmpty || viewer.queue.size >= this.#batchMaxRows) viewer.activeStream?.wake();
+    }
+  }
+
+  #deliverFrame(attachment: Attachment, frame: HistogramFrame): void {
+    attachment.history?.push(frame);
+    for (const viewer of attachment.viewers) {
+      viewer.frames.push(frame);
+      // A viewer away for longer than the history lasts loses the oldest, counted.
+      const overflow = viewer.frames.length - this.#frameHistoryLimit;
+      if (overflow > 0) {
+        viewer.frames.splice(0, overflow);
+        viewer.droppedFrames += overflow;
+      }
+      viewer.activeStream?.wake();
     }
   }
 
@@ -413,8 +494,9 @@ export class SessionManager {
           // Hand over what is still queued (the backend drains on close), the last batch marked.
           for (;;) {
             const rows = viewer.queue.take(this.#batchMaxRows);
-            const last = viewer.queue.size === 0;
-            yield this.#batch(viewer, rows, last ? end : undefined);
+            const frames = viewer.frames.splice(0, this.#batchMaxFrames);
+            const last = viewer.queue.size === 0 && viewer.frames.length === 0;
+            yield this.#batch(viewer, rows, frames, last ? end : undefined);
             if (last) return;
           }
         }
@@ -422,11 +504,12 @@ export class SessionManager {
         const oldestArrivedAt = viewer.queue.oldestArrivedAt;
         const batchDueAt = oldestArrivedAt === undefined ? Infinity : oldestArrivedAt + this.#batchMaxDelayMs;
         const heartbeatDueAt = lastYieldAt + heartbeatIntervalMs;
-        if (viewer.queue.size >= this.#batchMaxRows || now >= batchDueAt) {
-          yield this.#batch(viewer, viewer.queue.take(this.#batchMaxRows));
+        // Frames come once an interval (or as history): they go out at once, with any rows.
+        if (viewer.queue.size >= this.#batchMaxRows || now >= batchDueAt || viewer.frames.length > 0) {
+          yield this.#batch(viewer, viewer.queue.take(this.#batchMaxRows), viewer.frames.splice(0, this.#batchMaxFrames));
           lastYieldAt = this.#now();
         } else if (now >= heartbeatDueAt) {
-          yield this.#batch(viewer, []);
+          yield this.#batch(viewer, [], []);
           lastYieldAt = this.#now();
         } else {
           await stream.sleep(Math.min(batchDueAt, heartbeatDueAt) - now);
@@ -438,13 +521,14 @@ export class SessionManager {
     }
   }
 
-  #batch(viewer: Viewer, rows: Row[], end?: StreamEnd): StreamBatch {
+  #batch(viewer: Viewer, rows: Row[], frames: HistogramFrame[], end?: StreamEnd): StreamBatch {
     const { events, kernelDrops } = viewer.attachment.session.stats();
     viewer.seq += 1;
     const batch: StreamBatch = {
       seq: viewer.seq,
       rows,
-      counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows },
+      frames,
+      counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.droppedFrames },
     };
     if (end !== undefined) batch.end = end;
     return batch;
@@ -481,7 +565,7 @@ export class SessionManager {
     };
     if (stoppedBy !== undefined) event.stoppedBy = stoppedBy;
     this.#audit(event);
-    if (attachment.viewers.size === 0 && attachment.closing === undefined) {
+    if (attachment.viewers.size === 0 && attachment.closing === undefined && !attachment.recording) {
       clearTimeout(attachment.idleTimer);
       attachment.idleTimer = unrefTimer(() => {
         this.#closeAttachment(attachment, 'idle').catch(reportedInAudit);

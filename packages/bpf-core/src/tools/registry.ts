@@ -1,8 +1,10 @@
+import { BlockIoLatencyTool } from './biolatency/biolatency.js';
 import { ExecSnoopTool } from './execsnoop/execsnoop.js';
+import { RunQueueLatencyTool } from './runqlat/runqlat.js';
 import { TcpLifeTool } from './tcplife/tcplife.js';
 import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [ExecSnoopTool, TcpLifeTool].map((tool) => [tool.name, tool]),
+  [ExecSnoopTool, TcpLifeTool, BlockIoLatencyTool, RunQueueLatencyTool].map((tool) => [tool.name, tool]),
 );

@@ -40,25 +40,65 @@ export interface TableColumn<Row> {
   format?: (row: Row) => string;
 }
 
-/** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
-export interface TableToolDefinition<Params = unknown, Row = Record<string, unknown>> {
+/** What every tool has: its kernel object, params and how it attaches. */
+export interface ToolBase<Params> {
   name: string;
   title: string;
   description: string;
   category: ToolCategory;
-  outputKind: 'table';
   objectFile: string;
   paramsSchema: z.ZodType<Params>;
   /** Preferred first; the first whose requirements hold is used. */
   attachMethods: readonly AttachMethod[];
-  ringBufferMap: string;
-  columns: readonly TableColumn<Row>[];
   /** Writes `targ_*` globals (and map sizes) between open and load. */
   configure(object: BpfObject, params: Params): void;
+}
+
+export type HistogramUnit = 'usecs' | 'msecs';
+
+/**
+ * Log2 histograms kept by the kernel in a hash map (key struct → struct histogram),
+ * one per key: all events, or per disk, per process, per operation.
+ */
+export interface MapHistogramOutput<Params> {
+  source: 'map';
+  map: string;
+  /** What is measured, for axis titles ("block I/O latency"). */
+  measure: string;
+  unit(params: Params): HistogramUnit;
+  /** What a key is ("disk", "pid"), or undefined when there is one histogram. */
+  keyName(params: Params): string | undefined;
+  /** A key's label: disk name, pid, operation; '' for the single histogram. */
+  keyLabel(key: Buffer, params: Params): string;
+}
+
+/** A histogram of a value of the table's rows, binned in user space (the same data as the table). */
+export interface RowHistogramOutput<Row> {
+  source: 'rows';
+  measure: string;
+  unit: HistogramUnit;
+  /** The row's value in `unit`, or undefined to leave the row out. */
+  valueOf(row: Row): number | undefined;
+}
+
+/** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
+export interface TableToolDefinition<Params = unknown, Row = Record<string, unknown>> extends ToolBase<Params> {
+  outputKind: 'table';
+  ringBufferMap: string;
+  columns: readonly TableColumn<Row>[];
   /** Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms. */
   decode(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): Row;
   /** Filters applied in user space, for options the kernel side cannot express cheaply. */
   accept?(row: Row, params: Params): boolean;
+  /** A latency heat map of the same events, where the tool has one. */
+  histogram?: MapHistogramOutput<Params> | RowHistogramOutput<Row>;
 }
 
-export type ToolDefinition = TableToolDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A tool whose output is latency histograms over time (a heat map). */
+export interface HistogramToolDefinition<Params = unknown> extends ToolBase<Params> {
+  outputKind: 'histogram';
+  histogram: MapHistogramOutput<Params>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ToolDefinition = TableToolDefinition<any, any> | HistogramToolDefinition<any>;

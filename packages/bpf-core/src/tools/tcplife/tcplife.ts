@@ -150,4 +150,6 @@ export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
     object.setGlobal('targ_remote_port_count', u32(params.remotePorts?.length ?? 0));
   },
   decode: decodeTcpSessionEvent,
+  // The MS column as a heat map: how long sessions lived, binned like the kernel's log2.
+  histogram: { source: 'rows', measure: 'TCP session duration', unit: 'usecs', valueOf: (row) => row.ms * 1000 },
 };

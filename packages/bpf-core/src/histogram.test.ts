@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHistogramSlots, log2Slot, mergeSeries, RowHistogramAccumulator, subtractCounts, trimTrailingZeros } from './histogram.js';
+
+describe('histogram helpers', () => {
+  it('slots values like the kernel log2 (bcc print_log2_hist ranges)', () => {
+    expect([0, 1, 2, 3, 4, 7, 8, 1023, 1024].map(log2Slot)).toEqual([0, 0, 1, 1, 2, 2, 3, 9, 10]);
+    expect(log2Slot(2 ** 40)).toBe(31);
+    expect(log2Slot(Number.NaN)).toBe(0);
+  });
+
+  it('decodes u64 slots', () => {
+    const value = Buffer.alloc(32 * 8);
+    value.writeBigUInt64LE(5n, 0);
+    value.writeBigUInt64LE(2n ** 40n, 31 * 8);
+    const counts = decodeHistogramSlots(value);
+    expect(counts).toHaveLength(32);
+    expect([counts[0], counts[1], counts[31]]).toEqual([5, 0, 2 ** 40]);
+  });
+
+  it('takes the interval difference of cumulative counts, restarting on a reset key', () => {
+    expect(subtractCounts([5, 3, 1], undefined)).toEqual([5, 3, 1]);
+    expect(subtractCounts([7, 3, 4], [5, 3, 1])).toEqual([2, 0, 3]);
+    expect(subtractCounts([1, 0, 0], [5, 3, 1])).toEqual([1, 0, 0]);
+    expect(trimTrailingZeros([0, 2, 0, 0])).toEqual([0, 2]);
+    expect(trimTrailingZeros([0, 0])).toEqual([]);
+  });
+
+  it('merges series by label in natural order', () => {
+    expect(
+      mergeSeries([
+        { label: 'vdb', counts: [1] },
+        { label: 'vda', counts: [0, 2] },
+        { label: 'vdb', counts: [1, 0, 3] },
+      ]),
+    ).toEqual([
+      { label: 'vda', counts: [0, 2] },
+      { label: 'vdb', counts: [2, 0, 3] },
+    ]);
+  });
+
+  it('bins row values and empties on take', () => {
+    const accumulator = new RowHistogramAccumulator();
+    for (const value of [0, 1, 5, 6, 1000]) accumulator.add(value);
+    expect(accumulator.take()).toEqual([{ label: '', counts: [2, 0, 2, 0, 0, 0, 0, 0, 0, 1] }]);
+    expect(accumulator.take()).toEqual([]);
+  });
+});

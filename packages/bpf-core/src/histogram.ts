@@ -1,0 +1,118 @@
+// Log2 histograms over time: decoding the kernel's cumulative counts into
+// per-interval differences, and binning row values the same way in user space.
+import type { BpfObject } from './bpfObject.js';
+import type { MapHistogramOutput } from './tools/types.js';
+
+/** Mirrors HISTOGRAM_SLOTS in bpf/histogram.h. */
+export const HISTOGRAM_SLOTS = 32;
+export const HISTOGRAM_VALUE_SIZE = HISTOGRAM_SLOTS * 8;
+
+export interface HistogramSeries {
+  /** '' for a tool's single histogram, else the key's label (disk, pid, operation). */
+  label: string;
+  /** Count per log2 slot in this interval; trailing empty slots are left off. */
+  counts: number[];
+}
+
+export interface HistogramFrame {
+  /** End of the interval, epoch milliseconds. */
+  time: number;
+  intervalMs: number;
+  unit: 'usecs' | 'msecs';
+  series: HistogramSeries[];
+}
+
+/** Slot of a value, as the kernel's log2: slot k holds [2^k, 2^(k+1)), slot 0 also holds 0. */
+export function log2Slot(value: number): number {
+  if (!(value >= 2)) return 0;
+  return Math.min(HISTOGRAM_SLOTS - 1, Math.floor(Math.log2(value)));
+}
+
+export function decodeHistogramSlots(value: Buffer): number[] {
+  const counts: number[] = [];
+  for (let slot = 0; slot < HISTOGRAM_SLOTS && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));
+  return counts;
+}
+
+/** This interval's counts from two cumulative readings; a reset key (smaller now) counts from zero. */
+export function subtractCounts(current: readonly number[], previous: readonly number[] | undefined): number[] {
+  const reset = previous !== undefined && current.some((count, slot) => count < (previous[slot] ?? 0));
+  return current.map((count, slot) => (reset || previous === undefined ? count : count - (previous[slot] ?? 0)));
+}
+
+export function trimTrailingZeros(counts: readonly number[]): number[] {
+  let end = counts.length;
+  while (end > 0 && counts[end - 1] === 0) end--;
+  return counts.slice(0, end);
+}
+
+/** Adds series with the same label together (keys that map to one label). */
+export function mergeSeries(series: readonly HistogramSeries[]): HistogramSeries[] {
+  const byLabel = new Map<string, number[]>();
+  for (const { label, counts } of series) {
+    const sum = byLabel.get(label) ?? [];
+    counts.forEach((count, slot) => (sum[slot] = (sum[slot] ?? 0) + count));
+    byLabel.set(label, sum);
+  }
+  return [...byLabel.entries()]
+    .map(([label, counts]) => ({ label, counts: Array.from(counts, (count) => count ?? 0) }))
+    .sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
+}
+
+/**
+ * Reads a histogram map every interval. The kernel's counts only grow; this keeps
+ * the previous reading per key and reports the difference, so nothing is lost
+ * between a read and a clear. When the map fills up (per-process keys), keys that
+ * were idle for the interval are deleted to make room.
+ */
+export class MapHistogramReader<Params> {
+  readonly #previous = new Map<string, number[]>();
+
+  constructor(
+    private readonly object: BpfObject,
+    private readonly output: MapHistogramOutput<Params>,
+    private readonly params: Params,
+    private readonly maxKeys: number,
+  ) {}
+
+  read(): HistogramSeries[] {
+    const entries = this.object.entries(this.output.map);
+    const series: HistogramSeries[] = [];
+    const idle: Buffer[] = [];
+    const seen = new Set<string>();
+    for (const { key, value } of entries) {
+      const id = key.toString('hex');
+      seen.add(id);
+      const counts = decodeHistogramSlots(value);
+      const delta = trimTrailingZeros(subtractCounts(counts, this.#previous.get(id)));
+      this.#previous.set(id, counts);
+      if (delta.length === 0) idle.push(key);
+      else series.push({ label: this.output.keyLabel(key, this.params), counts: delta });
+    }
+    for (const id of this.#previous.keys()) if (!seen.has(id)) this.#previous.delete(id);
+    if (entries.length > this.maxKeys * 0.75) {
+      for (const key of idle) {
+        this.object.delete(this.output.map, key);
+        this.#previous.delete(key.toString('hex'));
+      }
+    }
+    return mergeSeries(series);
+  }
+}
+
+/** Bins row values (already in the histogram's unit) into log2 slots until taken. */
+export class RowHistogramAccumulator {
+  #counts: number[] = [];
+
+  add(value: number): void {
+    const slot = log2Slot(value);
+    while (this.#counts.length <= slot) this.#counts.push(0);
+    this.#counts[slot] = (this.#counts[slot] as number) + 1;
+  }
+
+  take(): HistogramSeries[] {
+    const counts = this.#counts;
+    this.#counts = [];
+    return counts.length > 0 ? [{ label: '', counts }] : [];
+  }
+}

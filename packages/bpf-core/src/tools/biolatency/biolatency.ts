@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { u32, u8 } from '../../encode.js';
+import { ToolError } from '../../errors.js';
+import { blockDeviceByName, blockDeviceName } from '../blockDevices.js';
+import type { HistogramToolDefinition } from '../types.js';
+
+// Mirrors biolatency.h.
+export const BIOLATENCY_MAX_KEYS = 1024;
+const BIOLATENCY_SYNC = 0x100;
+export const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
+
+/** REQ_OP_* names as bcc prints them in "flags = ...". */
+const operationNames: Record<number, string> = {
+  0: 'Read',
+  1: 'Write',
+  2: 'Flush',
+  3: 'Discard',
+  5: 'SecureErase',
+  7: 'ZoneAppend',
+  9: 'WriteZeroes',
+  10: 'ZoneOpen',
+  11: 'ZoneClose',
+  12: 'ZoneFinish',
+  13: 'ZoneReset',
+  15: 'ZoneResetAll',
+  34: 'DrvIn',
+  35: 'DrvOut',
+};
+
+export function operationLabel(op: number): string {
+  const name = operationNames[op & 0xff] ?? `Op${op & 0xff}`;
+  return op & BIOLATENCY_SYNC ? `Sync-${name}` : name;
+}
+
+export const biolatencyParams = z
+  .object({
+    queued: z.boolean().default(false).describe('include time queued in the I/O scheduler (insert → completion), like bcc -Q'),
+    perDisk: z.boolean().default(false).describe('one histogram per disk, like bcc -D'),
+    perFlags: z.boolean().default(false).describe('one histogram per operation (Read, Sync-Write...), like bcc -F'),
+    milliseconds: z.boolean().default(false).describe('buckets in milliseconds instead of microseconds, like bcc -m'),
+    disk: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,32}$/, 'a disk name such as sda or nvme0n1')
+      .optional()
+      .describe('only this disk (name as in /sys/block)'),
+  })
+  .strict();
+
+export type BiolatencyParams = z.infer<typeof biolatencyParams>;
+
+export const BlockIoLatencyTool: HistogramToolDefinition<BiolatencyParams> = {
+  name: 'biolatency',
+  title: 'Block I/O latency',
+  description: 'Block device I/O latency as a heat map: issue (or queue insert) to completion, per disk or operation on request',
+  category: 'disk',
+  outputKind: 'histogram',
+  objectFile: 'biolatency.bpf.o',
+  paramsSchema: biolatencyParams,
+  attachMethods: [
+    {
+      name: 'tp_btf',
+      programs: ['biolatency_insert_btf', 'biolatency_issue_btf', 'biolatency_complete_btf'],
+      requires: [
+        { kind: 'feature', feature: 'tpBtf' },
+        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
+        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
+      ],
+    },
+    {
+      name: 'raw_tracepoint',
+      programs: ['biolatency_insert_raw', 'biolatency_issue_raw', 'biolatency_complete_raw'],
+      requires: [
+        { kind: 'feature', feature: 'rawTracepoint' },
+        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
+        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
+      ],
+    },
+  ],
+  histogram: {
+    source: 'map',
+    map: 'histograms',
+    measure: 'block I/O latency',
+    unit: (params) => (params.milliseconds ? 'msecs' : 'usecs'),
+    keyName: (params) => (params.perDisk && params.perFlags ? 'disk, flags' : params.perDisk ? 'disk' : params.perFlags ? 'flags' : undefined),
+    keyLabel(key, params) {
+      const parts: string[] = [];
+      if (params.perDisk) parts.push(blockDeviceName(key.readUInt32LE(BiolatencyKeyOffset.dev)));
+      if (params.perFlags) parts.push(operationLabel(key.readUInt32LE(BiolatencyKeyOffset.op)));
+      return parts.join(' ');
+    },
+  },
+  configure(object, params) {
+    let dev = 0;
+    if (params.disk !== undefined) {
+      const found = blockDeviceByName(params.disk);
+      if (found === undefined) throw new ToolError('INVALID_PARAMS', `invalid params for biolatency: disk: no block device named "${params.disk}"`);
+      dev = found;
+    }
+    object.setGlobal('targ_queued', u8(params.queued));
+    object.setGlobal('targ_per_disk', u8(params.perDisk));
+    object.setGlobal('targ_per_flags', u8(params.perFlags));
+    object.setGlobal('targ_milliseconds', u8(params.milliseconds));
+    object.setGlobal('targ_dev', u32(dev));
+  },
+};

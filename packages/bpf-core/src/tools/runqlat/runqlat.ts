@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { u32, u8 } from '../../encode.js';
+import type { HistogramToolDefinition } from '../types.js';
+
+// Mirrors runqlat.h.
+export const RUNQLAT_MAX_KEYS = 10240;
+
+export const runqlatParams = z
+  .object({
+    perProcess: z.boolean().default(false).describe('one histogram per process (tgid), like bcc -P'),
+    perThread: z.boolean().default(false).describe('one histogram per thread (tid), like bcc -L'),
+    pid: z.number().int().min(1).max(4_194_304).optional().describe('only this process, like bcc -p'),
+    milliseconds: z.boolean().default(false).describe('buckets in milliseconds instead of microseconds, like bcc -m'),
+  })
+  .strict()
+  .refine((params) => !(params.perProcess && params.perThread), { message: 'perProcess and perThread exclude each other', path: ['perThread'] });
+
+export type RunqlatParams = z.infer<typeof runqlatParams>;
+
+const schedulerTracepoints = ['sched_wakeup', 'sched_wakeup_new', 'sched_switch'].map((name) => ({ kind: 'tracepoint', category: 'sched', name }) as const);
+
+export const RunQueueLatencyTool: HistogramToolDefinition<RunqlatParams> = {
+  name: 'runqlat',
+  title: 'Run queue latency',
+  description: 'How long runnable tasks wait for a CPU (wakeup or preemption → running), as a heat map; per process or thread on request',
+  category: 'cpu',
+  outputKind: 'histogram',
+  objectFile: 'runqlat.bpf.o',
+  paramsSchema: runqlatParams,
+  attachMethods: [
+    {
+      name: 'tp_btf',
+      programs: ['runqlat_wakeup_btf', 'runqlat_wakeup_new_btf', 'runqlat_switch_btf'],
+      requires: [{ kind: 'feature', feature: 'tpBtf' }, ...schedulerTracepoints],
+    },
+    {
+      name: 'raw_tracepoint',
+      programs: ['runqlat_wakeup_raw', 'runqlat_wakeup_new_raw', 'runqlat_switch_raw'],
+      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, ...schedulerTracepoints],
+    },
+  ],
+  histogram: {
+    source: 'map',
+    map: 'histograms',
+    measure: 'run queue latency',
+    unit: (params) => (params.milliseconds ? 'msecs' : 'usecs'),
+    keyName: (params) => (params.perProcess ? 'pid' : params.perThread ? 'tid' : undefined),
+    keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(0)) : ''),
+  },
+  configure(object, params) {
+    object.setGlobal('targ_per_process', u8(params.perProcess));
+    object.setGlobal('targ_per_thread', u8(params.perThread));
+    object.setGlobal('targ_milliseconds', u8(params.milliseconds));
+    object.setGlobal('targ_tgid', u32(params.pid ?? 0));
+  },
+};

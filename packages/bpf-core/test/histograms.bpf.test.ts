@@ -1,0 +1,160 @@
+// biolatency and runqlat against workloads the tests run: O_DIRECT writes counted
+// against the disk's own statistics, and CPU contention against an idle machine.
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTool } from '../src/index.js';
+import type { HistogramFrame, ToolSession } from '../src/index.js';
+import { requireBpf } from './kernel.js';
+
+const sessions: ToolSession[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(() => requireBpf());
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const total = (counts: readonly number[]) => counts.reduce((sum, count) => sum + count, 0);
+
+/** The whole disk under a directory (vda for /dev/vda1 or /dev/vda). */
+function diskOf(directory: string): string {
+  const dev = statSync(directory).dev;
+  const major = Math.floor(dev / 256) & 0xfff;
+  const minor = (dev & 0xff) | ((Math.floor(dev / 4096) & ~0xff) >>> 0);
+  const sysPath = realpathSync(`/sys/dev/block/${major}:${minor}`);
+  let partition = false;
+  try {
+    readFileSync(path.join(sysPath, 'partition'));
+    partition = true;
+  } catch {
+    partition = false;
+  }
+  return path.basename(partition ? path.dirname(sysPath) : sysPath);
+}
+
+/** Requests the disk completed so far: reads, writes, discards and flushes (/proc/diskstats); and flushes alone. */
+function completedRequests(disk: string): { all: number; flushes: number } {
+  const line = readFileSync('/proc/diskstats', 'utf8')
+    .split('\n')
+    .map((text) => text.trim().split(/\s+/))
+    .find((fields) => fields[2] === disk);
+  if (!line) throw new Error(`${disk} is not in /proc/diskstats`);
+  return { all: [3, 7, 14, 18].reduce((sum, index) => sum + Number(line[index] ?? 0), 0), flushes: Number(line[18] ?? 0) };
+}
+
+describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachMethod) => {
+  it('counts every block I/O the disk completed during O_DIRECT writes with fsync, and not more', async () => {
+    const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
+    const disk = diskOf(directory);
+    const session = startTool('biolatency', { perDisk: true }, { attachMethod, histogramIntervalMs: 60_000 });
+    sessions.push(session);
+    expect(session.histogram).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: 'disk' });
+    await sleep(100);
+    // Requests in flight when the tool attached have no start time; begin counting after them.
+    session.flushHistogram();
+    const before = completedRequests(disk);
+    execFileSync('dd', ['if=/dev/zero', `of=${path.join(directory, 'data')}`, 'bs=64k', 'count=64', 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' });
+    rmSync(directory, { recursive: true });
+    execFileSync('sync');
+    await sleep(200);
+    const after = completedRequests(disk);
+    const diskDelta = after.all - before.all;
+    const flushes = after.flushes - before.flushes;
+    const frame = session.flushHistogram() as HistogramFrame;
+    const counted = total(frame.series.find((series) => series.label === disk)?.counts ?? []);
+    expect(diskDelta).toBeGreaterThanOrEqual(64);
+    // A write with a flush sequence (fsync on a disk without FUA) completes twice in the
+    // kernel's accounting, once after its data and once after the post-flush, but is one
+    // request from issue to completion: at most one completion per flush is not a latency.
+    expect(counted).toBeGreaterThanOrEqual(diskDelta - flushes);
+    expect(counted).toBeLessThanOrEqual(diskDelta + Math.max(8, diskDelta * 0.1));
+    expect(session.stats().kernelDrops).toBe(0);
+  });
+});
+
+it('biolatency per flags labels operations as bcc does, and refuses an unknown disk', async () => {
+  const session = startTool('biolatency', { perFlags: true, milliseconds: true }, { histogramIntervalMs: 60_000 });
+  sessions.push(session);
+  const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
+  execFileSync('dd', ['if=/dev/zero', `of=${path.join(directory, 'data')}`, 'bs=64k', 'count=16', 'oflag=direct,sync'], { stdio: 'ignore' });
+  rmSync(directory, { recursive: true });
+  const frame = session.flushHistogram() as HistogramFrame;
+  expect(frame.unit).toBe('msecs');
+  const labels = frame.series.map((series) => series.label);
+  expect(labels.some((label) => /^(Sync-)?Write$/.test(label))).toBe(true);
+  for (const label of labels) expect(label).toMatch(/^(Sync-)?[A-Z][A-Za-z]+$/);
+  expect(() => startTool('biolatency', { disk: 'no-such-disk0' })).toThrow(/no block device named "no-such-disk0"/);
+});
+
+/** Frames from the session's own 1 s timer, collected for `seconds`. */
+async function collectFrames(session: ToolSession, seconds: number): Promise<HistogramFrame[]> {
+  const frames: HistogramFrame[] = [];
+  const unsubscribe = session.onFrame((frame) => frames.push(frame));
+  await sleep(seconds * 1000 + 100);
+  unsubscribe();
+  return frames;
+}
+
+/** The slot below which `fraction` of the counts fall. */
+function slotQuantile(frames: readonly HistogramFrame[], fraction: number): number {
+  const sums: number[] = [];
+  for (const frame of frames) for (const series of frame.series) series.counts.forEach((count, slot) => (sums[slot] = (sums[slot] ?? 0) + count));
+  const all = total(sums.map((count) => count ?? 0));
+  let seen = 0;
+  for (let slot = 0; slot < sums.length; slot++) {
+    seen += sums[slot] ?? 0;
+    if (seen >= all * fraction) return slot;
+  }
+  return sums.length - 1;
+}
+
+function spinners(count: number): number[] {
+  return Array.from({ length: count }, () => {
+    const child = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+    children.push(child);
+    return child.pid as number;
+  });
+}
+
+describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat (%s)', (attachMethod) => {
+  it('waits get longer with twice as many CPU-bound processes as CPUs; every interval has counts', async () => {
+    const session = startTool('runqlat', {}, { attachMethod });
+    sessions.push(session);
+    const idle = await collectFrames(session, 3);
+    spinners(cpus().length * 2);
+    await sleep(300);
+    const busy = await collectFrames(session, 3);
+    for (const frame of [...idle, ...busy]) {
+      expect(frame.intervalMs).toBeGreaterThan(0);
+      expect(total(frame.series.flatMap((series) => series.counts))).toBeGreaterThan(0);
+    }
+    expect(idle.length).toBeGreaterThanOrEqual(2);
+    expect(busy.length).toBeGreaterThanOrEqual(2);
+    // Spinners wait for each other's time slices (milliseconds); idle wakeups wait microseconds.
+    expect(slotQuantile(busy, 0.9)).toBeGreaterThan(slotQuantile(idle, 0.9));
+    expect(slotQuantile(busy, 0.9)).toBeGreaterThanOrEqual(10);
+  });
+});
+
+it('runqlat per process gives each spinning process its own histogram; pid filters', async () => {
+  const pids = spinners(cpus().length * 2);
+  const perProcess = startTool('runqlat', { perProcess: true }, { histogramIntervalMs: 60_000 });
+  const onlyFirst = startTool('runqlat', { pid: pids[0] }, { histogramIntervalMs: 60_000 });
+  sessions.push(perProcess, onlyFirst);
+  expect(perProcess.histogram?.keyName).toBe('pid');
+  await sleep(1500);
+  const labels = new Set(perProcess.flushHistogram()?.series.map((series) => series.label));
+  for (const pid of pids) expect(labels.has(String(pid)), `pid ${pid}`).toBe(true);
+  const filtered = onlyFirst.flushHistogram() as HistogramFrame;
+  expect(filtered.series).toHaveLength(1);
+  expect(filtered.series[0]?.label).toBe('');
+  expect(total(filtered.series[0]?.counts ?? [])).toBeGreaterThan(0);
+  expect(() => startTool('runqlat', { perProcess: true, perThread: true })).toThrow(/perProcess and perThread exclude each other/);
+});
