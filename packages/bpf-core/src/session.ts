@@ -297,7 +297,8 @@ export function startTool<Row = Record<string, unknown>>(
     object.selectPrograms(method.programs);
     tool.configure(object, parsed);
     object.load();
-    for (const program of method.programs) object.attach(program);
+    if (tool.attach) tool.attach(object, parsed, method);
+    else for (const program of method.programs) object.attach(program);
     return new ToolSession<Row>(tool, parsed, methodName, object, { histogramIntervalMs: options.histogramIntervalMs });
   } catch (error) {
     object.close();

@@ -52,6 +52,11 @@ export interface ToolBase<Params> {
   attachMethods: readonly AttachMethod[];
   /** Writes `targ_*` globals (and map sizes) between open and load. */
   configure(object: BpfObject, params: Params): void;
+  /**
+   * Attaches the loaded programs of `method` when a plain attach by section cannot
+   * (uprobes need a binary and a symbol). Default: object.attach() of each program.
+   */
+  attach?(object: BpfObject, params: Params, method: AttachMethod): void;
 }
 
 export type HistogramUnit = 'usecs' | 'msecs';
