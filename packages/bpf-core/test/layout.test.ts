@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ExecEventOffset } from '../src/tools/execsnoop/execsnoop.js';
 import { HISTOGRAM_VALUE_SIZE } from '../src/histogram.js';
 import { BiolatencyKeyOffset } from '../src/tools/biolatency/biolatency.js';
+import { FS_OP_EVENT_SIZE, FSSLOWER_KEY_SIZE, FsOpEventOffset, FsslowerKeyOffset } from '../src/tools/fsslower/fsslower.js';
+import { HOST_LOOKUP_EVENT_SIZE, HostLookupEventOffset, HostLookupKeyOffset } from '../src/tools/gethostlatency/gethostlatency.js';
 import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset } from '../src/tools/tcplife/tcplife.js';
 
 function structLayout(objectFile: string, struct: string): { size: number; offsets: Map<string, number> } {
@@ -30,6 +32,10 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
     ['execsnoop.bpf.o', 'exec_event', ExecEventOffset, { retval: 'retval', args: 'args' }],
     ['tcplife.bpf.o', 'tcp_session_event', TcpSessionEventOffset, {}],
     ['biolatency.bpf.o', 'biolatency_key', BiolatencyKeyOffset, {}],
+    ['fsslower.bpf.o', 'fs_op_event', FsOpEventOffset, {}],
+    ['fsslower.bpf.o', 'fsslower_key', FsslowerKeyOffset, {}],
+    ['gethostlatency.bpf.o', 'host_lookup_event', HostLookupEventOffset, {}],
+    ['gethostlatency.bpf.o', 'host_lookup_key', HostLookupKeyOffset, {}],
   ] as const)('%s %s', (objectFile, struct, offsets, renames) => {
     const layout = structLayout(objectFile, struct);
     for (const [field, offset] of Object.entries(offsets)) {
@@ -42,12 +48,22 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
     expect(structLayout('tcplife.bpf.o', 'tcp_session_event').size).toBe(TCP_SESSION_EVENT_SIZE);
   });
 
-  it.each(['biolatency.bpf.o', 'runqlat.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {
+  it('fs_op_event is the size fsslower.ts expects', () => {
+    expect(structLayout('fsslower.bpf.o', 'fs_op_event').size).toBe(FS_OP_EVENT_SIZE);
+  });
+
+  it('host_lookup_event is the size gethostlatency.ts expects', () => {
+    expect(structLayout('gethostlatency.bpf.o', 'host_lookup_event').size).toBe(HOST_LOOKUP_EVENT_SIZE);
+  });
+
+  it.each(['biolatency.bpf.o', 'runqlat.bpf.o', 'gethostlatency.bpf.o', 'fsslower.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {
     expect(structLayout(objectFile, 'histogram').size).toBe(HISTOGRAM_VALUE_SIZE);
   });
 
   it('histogram keys are the sizes their decoders read', () => {
     expect(structLayout('biolatency.bpf.o', 'biolatency_key').size).toBe(8);
     expect(structLayout('runqlat.bpf.o', 'runqlat_key').size).toBe(4);
+    expect(structLayout('fsslower.bpf.o', 'fsslower_key').size).toBe(FSSLOWER_KEY_SIZE);
+    expect(structLayout('gethostlatency.bpf.o', 'host_lookup_key').size).toBe(4);
   });
 });

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { formatTableHeader, formatTableRow } from '../../table.js';
+import {
+  Ext4SlowerTool,
+  FS_OP_EVENT_SIZE,
+  FileSystemSlowerTool,
+  FsOpEventOffset,
+  decodeFsOpEvent,
+  fileSystemNameGlobal,
+  offsetKilobytes,
+  operationLabel,
+  operationLetter,
+} from './fsslower.js';
+
+function event(fields: { op: number; size: bigint; offset: bigint; latencyNs: bigint; fileName: string }): Buffer {
+  const record = Buffer.alloc(FS_OP_EVENT_SIZE);
+  record.writeBigUInt64LE(7_000_000_000n, FsOpEventOffset.timestampNs);
+  record.writeBigUInt64LE(fields.latencyNs, FsOpEventOffset.latencyNs);
+  record.writeBigInt64LE(fields.size, FsOpEventOffset.size);
+  record.writeBigInt64LE(fields.offset, FsOpEventOffset.offset);
+  record.writeUInt32LE(31337, FsOpEventOffset.pid);
+  record.writeUInt32LE(fields.op, FsOpEventOffset.op);
+  record.write('postgres\0junk', FsOpEventOffset.comm);
+  record.write(fields.fileName, FsOpEventOffset.fileName);
+  return record;
+}
+
+describe('decodeFsOpEvent', () => {
+  it('reads every field of struct fs_op_event', () => {
+    const row = decodeFsOpEvent(
+      event({ op: 1, size: 8192n, offset: 3n * 1024n * 1024n + 1023n, latencyNs: 12_345_678n, fileName: '000000010000000000000001' }),
+      (ns) => Number(ns / 1_000_000n),
+    );
+    expect(row).toEqual({
+      time: 7000,
+      comm: 'postgres',
+      pid: 31337,
+      type: 'W',
+      bytes: 8192,
+      offset: 3 * 1024 * 1024 + 1023,
+      latencyMs: 12.345678,
+      fileName: '000000010000000000000001',
+    });
+  });
+
+  it('keeps a failed read negative and a 63-byte name whole', () => {
+    const name = 'n'.repeat(63);
+    const row = decodeFsOpEvent(event({ op: 0, size: -5n, offset: 0n, latencyNs: 1n, fileName: name }), () => 0);
+    expect(row.bytes).toBe(-5);
+    expect(row.fileName).toBe(name);
+  });
+
+  it('names operations as bcc (T) and as heat-map series', () => {
+    expect([0, 1, 2, 3, 9].map(operationLetter)).toEqual(['R', 'W', 'O', 'F', '?']);
+    expect([0, 1, 2, 3, 9].map(operationLabel)).toEqual(['read', 'write', 'open', 'fsync', 'op9']);
+    const key = Buffer.alloc(4);
+    key.writeUInt32LE(3);
+    expect(FileSystemSlowerTool.histogram?.source).toBe('map');
+    if (FileSystemSlowerTool.histogram?.source === 'map') {
+      const params = FileSystemSlowerTool.paramsSchema.parse({});
+      expect(FileSystemSlowerTool.histogram.keyLabel(key, params)).toBe('fsync');
+      expect(FileSystemSlowerTool.histogram.keyName(params)).toBe('operation');
+      expect(FileSystemSlowerTool.histogram.unit(params)).toBe('usecs');
+    }
+  });
+});
+
+describe('columns', () => {
+  it('print as bcc: OFF_KB floored, LAT(ms) with two decimals', () => {
+    const row = decodeFsOpEvent(event({ op: 0, size: 4096n, offset: 2047n, latencyNs: 10_504_999n, fileName: 'data.db' }), () => 0);
+    expect([0, 1023, 1024, 2047, 1_048_576].map(offsetKilobytes)).toEqual([0, 0, 1, 1, 1024]);
+    expect(formatTableHeader(FileSystemSlowerTool.columns)).toBe('TIME     COMM           PID     T BYTES   OFF_KB   LAT(ms) FILENAME');
+    expect(formatTableRow(FileSystemSlowerTool.columns, row).slice(9)).toBe('postgres       31337   R 4096    1          10.50 data.db');
+  });
+});
+
+describe('params', () => {
+  it('default to ext4 and bcc min_ms 10', () => {
+    expect(FileSystemSlowerTool.paramsSchema.parse({})).toEqual({ fs: 'ext4', minMs: 10 });
+    expect(Ext4SlowerTool.paramsSchema.parse({ pid: 12 })).toEqual({ minMs: 10, pid: 12 });
+  });
+
+  it('refuse a bad fs name, a negative threshold, unknown keys; ext4slower has no fs', () => {
+    for (const params of [{ fs: 'Ext4' }, { fs: 'x'.repeat(16) }, { fs: 'fuse.sshfs' }, { minMs: -0.5 }, { pid: 0 }, { min_ms: 1 }]) {
+      expect(FileSystemSlowerTool.paramsSchema.safeParse(params).success, JSON.stringify(params)).toBe(false);
+    }
+    expect(Ext4SlowerTool.paramsSchema.safeParse({ fs: 'ext4' }).success).toBe(false);
+    expect(FileSystemSlowerTool.paramsSchema.parse({ fs: 'btrfs', minMs: 0 })).toEqual({ fs: 'btrfs', minMs: 0 });
+  });
+
+  it('encode targ_fs as a NUL-padded char[16]', () => {
+    const global = fileSystemNameGlobal('xfs');
+    expect(global).toHaveLength(16);
+    expect(global.toString('latin1')).toBe('xfs' + '\0'.repeat(13));
+    expect(() => fileSystemNameGlobal('a'.repeat(16))).toThrow(RangeError);
+  });
+
+  it('describe every param and the attach methods in preference order', () => {
+    expect(FileSystemSlowerTool.attachMethods.map((method) => method.name)).toEqual(['fentry', 'kprobe', 'tracepoint']);
+    expect(Ext4SlowerTool.attachMethods).toBe(FileSystemSlowerTool.attachMethods);
+    expect(FileSystemSlowerTool.description).toMatch(/system calls only/);
+    for (const tool of [FileSystemSlowerTool, Ext4SlowerTool]) {
+      const shape = (tool.paramsSchema as unknown as { shape: Record<string, { description?: string }> }).shape;
+      for (const [name, schema] of Object.entries(shape)) expect(schema.description, `${tool.name}.${name}`).toBeTruthy();
+    }
+  });
+});
