@@ -105,7 +105,6 @@ function MainPane() {
       </div>
     );
   }
-  if (tool.outputKind !== 'table') return <p className="placeholder">{tool.name} has no view in this version of the web app.</p>;
   return (
     <>
       {hostWarning}

@@ -10,3 +10,6 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+/** One interval's histograms, as sessions.stream batches carry them. */
+export type { HistogramFrame } from '../sessions/backend.js';

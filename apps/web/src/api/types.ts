@@ -11,4 +11,5 @@ export type ToolColumn = ToolInfo['columns'][number];
 export type ColumnDisplay = ToolColumn['display'];
 export type ToolSupport = ToolInfo['support'];
 export type StartedSession = Outputs['sessions']['start'];
+export type { HistogramFrame } from '@bpfscope/agent';
 export type Row = Record<string, unknown>;

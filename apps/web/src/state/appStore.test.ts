@@ -103,4 +103,21 @@ describe('app store', () => {
     expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
     expect(takeTokenFromHash('#/tool/execsnoop')).toEqual({ hash: '#/tool/execsnoop' });
   });
+
+  it('keeps heat-map state across hosts and clears it with another tool', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    store.getState().addHost('b:2');
+    store.getState().selectTool('biolatency');
+    store.getState().setSelection({ from: 1000, to: 2000 });
+    store.getState().setWindow(900);
+    store.getState().setSeries('vda');
+    store.getState().selectHost('b:2');
+    expect(store.getState().view).toMatchObject({ hosts: ['b:2'], selection: { from: 1000, to: 2000 }, windowSeconds: 900, series: 'vda' });
+    store.getState().setSelection(undefined);
+    store.getState().setSeries(undefined);
+    expect(store.getState().view.selection).toBeUndefined();
+    expect('series' in store.getState().view).toBe(false);
+    store.getState().selectTool('runqlat');
+    expect(store.getState().view).toEqual({ hosts: ['b:2'], tool: 'runqlat', params: {}, filter: '', columnFilters: {} });
+  });
 });

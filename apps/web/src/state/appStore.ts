@@ -46,6 +46,12 @@ export interface AppState {
   setColumnFilter(column: string, text: string): void;
   /** Cycles a column through ascending, descending and unsorted. */
   toggleSort(column: string): void;
+  setSelection(selection: { from: number; to: number } | undefined): void;
+  setWindow(seconds: number): void;
+  setShow(show: 'table' | 'heatmap'): void;
+  setSeries(series: string | undefined): void;
+  /** Shows a saved snapshot (or live data again with undefined). */
+  setSnapshot(id: string | undefined): void;
   /** Replaces the view from a URL hash (browser navigation or a pasted link). */
   openLink(hash: string): void;
   setTheme(theme: Theme): void;
@@ -189,6 +195,29 @@ export function createAppStore(options: AppStoreOptions) {
         const next: SortDirection | undefined = current === undefined ? 'asc' : current === 'asc' ? 'desc' : undefined;
         const { sort: _sort, ...rest } = view;
         set({ view: next ? { ...rest, sort: { column, direction: next } } : rest });
+      },
+
+      setSelection(selection) {
+        const { selection: _old, ...rest } = get().view;
+        set({ view: selection ? { ...rest, selection } : rest });
+      },
+
+      setWindow(seconds) {
+        set({ view: { ...get().view, windowSeconds: seconds } });
+      },
+
+      setShow(show) {
+        set({ view: { ...get().view, show } });
+      },
+
+      setSeries(series) {
+        const { series: _old, ...rest } = get().view;
+        set({ view: series === undefined ? rest : { ...rest, series } });
+      },
+
+      setSnapshot(id) {
+        const { snapshot: _old, ...rest } = get().view;
+        set({ view: id === undefined ? rest : { ...rest, snapshot: id } });
       },
 
       openLink(hash) {

@@ -11,7 +11,35 @@ const full: ViewState = {
   sort: { column: 'pid', direction: 'desc' },
 };
 
+const heatMapView: ViewState = {
+  hosts: ['10.0.0.5:7070'],
+  tool: 'biolatency',
+  params: { perDisk: true },
+  filter: '',
+  columnFilters: {},
+  selection: { from: 1_764_000_000_000, to: 1_764_000_060_000 },
+  windowSeconds: 900,
+  show: 'heatmap',
+  series: 'vda',
+  snapshot: 'k3J9x_Qa-2',
+};
+
 describe('view state in the URL', () => {
+  it('round-trips heat-map state: selection, window, series, snapshot', () => {
+    const link = encodeViewState(heatMapView);
+    expect(link).toBe('#/host/10.0.0.5%3A7070/tool/biolatency/snapshot/k3J9x_Qa-2?params=%7B%22perDisk%22%3Atrue%7D&show=heatmap&series=vda&window=900&sel=1764000000000-1764000060000');
+    expect(decodeViewState(link)).toEqual({ state: heatMapView, problems: [] });
+  });
+
+  it('drops a selection that ends before it starts, or a window out of bounds, and says so', () => {
+    const decoded = decodeViewState('#/tool/runqlat?sel=5000-1000&window=1');
+    expect(decoded.state.tool).toBe('runqlat');
+    expect(decoded.state.selection).toBeUndefined();
+    expect(decoded.state.windowSeconds).toBeUndefined();
+    expect(decoded.problems.join('; ')).toMatch(/selection must end after it starts/);
+    expect(decodeViewState('#/tool/runqlat?sel=yesterday').problems).toEqual(['sel must be <from>-<to> in epoch milliseconds']);
+  });
+
   it('round-trips every field, including awkward characters', () => {
     const decoded = decodeViewState(encodeViewState(full));
     expect(decoded.problems).toEqual([]);

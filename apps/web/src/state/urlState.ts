@@ -14,6 +14,16 @@ export interface ViewState {
   /** Per-column text filters, keyed by column key. */
   columnFilters: Record<string, string>;
   sort?: { column: string; direction: SortDirection };
+  /** Heat maps: the selected time range, epoch ms. */
+  selection?: { from: number; to: number };
+  /** Heat maps: how many seconds of the past the live map shows. */
+  windowSeconds?: number;
+  /** Tools with a table and a heat map: which one is shown. */
+  show?: 'table' | 'heatmap';
+  /** Heat maps with several histograms (per disk...): the one shown; absent = all added up. */
+  series?: string;
+  /** A saved snapshot on the host, shown instead of live data. */
+  snapshot?: string;
 }
 
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
@@ -22,6 +32,8 @@ export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 const MAX_HOSTS = 16;
 const MAX_TEXT = 512;
 const MAX_PARAMS_JSON = 4096;
+/** Year 2200: anything later in a link is a typo or an attack. */
+const MAX_EPOCH_MS = 7_258_118_400_000;
 
 const viewStateSchema = z.object({
   hosts: z.array(z.string().regex(hostPattern)).max(MAX_HOSTS),
@@ -30,6 +42,14 @@ const viewStateSchema = z.object({
   filter: z.string().max(MAX_TEXT),
   columnFilters: z.record(z.string().max(64), z.string().max(MAX_TEXT)),
   sort: z.object({ column: z.string().min(1).max(64), direction: z.enum(['asc', 'desc']) }).optional(),
+  selection: z
+    .object({ from: z.number().int().min(0).max(MAX_EPOCH_MS), to: z.number().int().min(0).max(MAX_EPOCH_MS) })
+    .refine((range) => range.from < range.to, 'selection must end after it starts')
+    .optional(),
+  windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
+  show: z.enum(['table', 'heatmap']).optional(),
+  series: z.string().max(128).optional(),
+  snapshot: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/).optional(),
 });
 
 /** `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>` */
@@ -37,6 +57,7 @@ export function encodeViewState(state: ViewState): string {
   let path = '#/';
   if (state.hosts.length > 0) path += `host/${state.hosts.map(encodeURIComponent).join(',')}`;
   if (state.tool) path += `${state.hosts.length > 0 ? '/' : ''}tool/${encodeURIComponent(state.tool)}`;
+  if (state.snapshot) path += `${path.length > 2 ? '/' : ''}snapshot/${encodeURIComponent(state.snapshot)}`;
   const query = new URLSearchParams();
   if (Object.keys(state.params).length > 0) query.set('params', JSON.stringify(sortedKeys(state.params)));
   if (state.filter) query.set('q', state.filter);
@@ -44,6 +65,10 @@ export function encodeViewState(state: ViewState): string {
     if (text) query.set(`f.${column}`, text);
   }
   if (state.sort) query.set('sort', `${state.sort.column}:${state.sort.direction}`);
+  if (state.show) query.set('show', state.show);
+  if (state.series !== undefined) query.set('series', state.series);
+  if (state.windowSeconds !== undefined) query.set('window', String(state.windowSeconds));
+  if (state.selection) query.set('sel', `${state.selection.from}-${state.selection.to}`);
   const search = query.toString();
   return search ? `${path}?${search}` : path;
 }
@@ -69,6 +94,7 @@ export function decodeViewState(hash: string): DecodedViewState {
     }
     if (key === 'host') draft.hosts = value.split(',').map(safeDecode).filter((host) => host !== '');
     else if (key === 'tool') draft.tool = safeDecode(value);
+    else if (key === 'snapshot') draft.snapshot = safeDecode(value);
     else problems.push(`unknown part "${key}"`);
   }
   const query = new URLSearchParams(searchPart);
@@ -94,6 +120,18 @@ export function decodeViewState(hash: string): DecodedViewState {
     const [column, direction] = sort.split(':');
     draft.sort = { column: column ?? '', direction: direction as SortDirection };
   }
+  const show = query.get('show');
+  if (show !== null) draft.show = show as 'table' | 'heatmap';
+  const series = query.get('series');
+  if (series !== null) draft.series = series;
+  const windowText = query.get('window');
+  if (windowText !== null) draft.windowSeconds = Number(windowText);
+  const selection = query.get('sel');
+  if (selection !== null) {
+    const match = /^(\d{1,15})-(\d{1,15})$/.exec(selection);
+    if (match) draft.selection = { from: Number(match[1]), to: Number(match[2]) };
+    else problems.push('sel must be <from>-<to> in epoch milliseconds');
+  }
   const result = viewStateSchema.safeParse(draft);
   if (result.success) return { state: result.data as ViewState, problems };
   // Keep every valid field, drop the invalid ones, and say which.
@@ -107,6 +145,11 @@ export function decodeViewState(hash: string): DecodedViewState {
     else if (field === 'params') state.params = {};
     else if (field === 'filter') state.filter = '';
     else if (field === 'columnFilters') state.columnFilters = {};
+    else if (field === 'selection') delete state.selection;
+    else if (field === 'windowSeconds') delete state.windowSeconds;
+    else if (field === 'show') delete state.show;
+    else if (field === 'series') delete state.series;
+    else if (field === 'snapshot') delete state.snapshot;
   }
   return { state, problems };
 }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import type { StartedSession } from '../../api/types';
+import type { HistogramFrame, StartedSession } from '../../api/types';
 import { LiveRows } from '../../state/liveRows';
 
 export interface AgentCounters {
@@ -13,6 +13,7 @@ export interface AgentCounters {
   kernelDrops: number;
   /** Rows the agent dropped for this viewer because the browser fell behind. */
   droppedForViewer: number;
+  droppedFramesForViewer: number;
 }
 
 export type SessionPhase =
@@ -22,8 +23,13 @@ export type SessionPhase =
   | { phase: 'ended'; reason: string }
   | { phase: 'error'; problem: AgentProblem };
 
+/** Frames kept in the browser: two hours of 1 s frames. */
+export const MAX_FRAMES = 7200;
+
 export interface LiveSession {
   live: LiveRows;
+  /** Histogram frames, oldest first (heat-map tools, and tables that have one). */
+  frames: readonly HistogramFrame[];
   /** Changes whenever rows change, at most a few times a second. */
   version: number;
   status: SessionPhase;
@@ -34,7 +40,7 @@ export interface LiveSession {
 }
 
 const RENDER_INTERVAL_MS = 150;
-const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0 };
+const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
 export function useLiveSession(options: { address?: string; token?: string; tool?: string; params: Record<string, unknown>; enabled: boolean }): LiveSession {
   const { address, token, tool, enabled } = options;
@@ -42,6 +48,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
   const liveRef = useRef<LiveRows>(null);
   liveRef.current ??= new LiveRows();
   const live = liveRef.current;
+  const framesRef = useRef<HistogramFrame[]>([]);
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
@@ -49,6 +56,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
 
   useEffect(() => {
     live.clear();
+    framesRef.current = [];
     setVersion(live.version);
     setCounters(zeroCounters);
     if (!enabled || !address || !token || !tool) {
@@ -84,6 +92,12 @@ export function useLiveSession(options: { address?: string; token?: string; tool
             onData(envelope) {
               const batch = envelope.data;
               live.append(batch.rows);
+              if (batch.frames.length > 0) {
+                const frames = framesRef.current.concat(batch.frames);
+                // A new array, so views that memoize on it see the change.
+                framesRef.current = frames.length > MAX_FRAMES ? frames.slice(frames.length - MAX_FRAMES) : frames;
+                live.version++;
+              }
               setCounters(batch.counters);
               scheduleRender();
               if (batch.end) {
@@ -118,7 +132,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     };
   }, [address, token, tool, paramsKey, enabled, runNumber, live]);
 
-  return { live, version, status, counters, restart: () => setRunNumber((run) => run + 1), refresh: () => setVersion(live.version) };
+  return { live, frames: framesRef.current, version, status, counters, restart: () => setRunNumber((run) => run + 1), refresh: () => setVersion(live.version) };
 }
 
 function endReason(end: string): string {

@@ -33,7 +33,7 @@ export function ToolPicker({ tools, selected, onSelect }: ToolPickerProps) {
       {groups.size === 0 ? <p className="muted">No tool matches “{search}”.</p> : null}
       {[...groups.entries()].map(([category, members]) => (
         <section key={category} className="tools__group">
-          <h4 className="tools__category">{category}</h4>
+          <h4 className="tools__category">{category === 'cpu' || category === 'dns' ? category.toUpperCase() : category}</h4>
           <ul>
             {members.map((tool) => (
               <li key={tool.name}>

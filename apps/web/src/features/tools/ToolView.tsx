@@ -5,6 +5,7 @@ import { activeHost } from '../../state/appStore';
 import { DEFAULT_ROW_CAP } from '../../state/liveRows';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { HeatMapView } from '../heatmap/HeatMapView';
 import { ParamsForm } from '../params/ParamsForm';
 import { exportFileName, rowsToCsv, rowsToJson } from '../table/exportRows';
 import type { DisplayColumn } from '../table/formatCell';
@@ -25,6 +26,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   const setFilter = useAppStore((state) => state.setFilter);
   const setColumnFilter = useAppStore((state) => state.setColumnFilter);
   const toggleSort = useAppStore((state) => state.toggleSort);
+  const setShow = useAppStore((state) => state.setShow);
   const hosts = useAppStore((state) => state.hosts);
   const catalogs = useAppStore((state) => state.catalogs);
   const elsewhere = useMemo(() => supportAcrossHosts(tool.name, hosts.filter((host) => host !== address), catalogs), [tool.name, hosts, address, catalogs]);
@@ -45,6 +47,8 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
     session.refresh();
   }, [live, session]);
 
+  const showHeatMapRef = useRef(false);
+  showHeatMapRef.current = tool.outputKind === 'histogram' || (tool.heatMap !== null && view.show === 'heatmap');
   // Keyboard: "/" filters, space pauses (outside inputs), Escape clears the filter.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -53,7 +57,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
       if (event.key === '/' && !typing) {
         event.preventDefault();
         filterRef.current?.focus();
-      } else if (event.key === ' ' && !typing && target.tagName !== 'BUTTON') {
+      } else if (event.key === ' ' && !typing && target.tagName !== 'BUTTON' && !showHeatMapRef.current) {
         event.preventDefault();
         togglePause();
       }
@@ -73,6 +77,8 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   };
 
   const support = tool.support;
+  const heatMapOnly = tool.outputKind === 'histogram';
+  const showHeatMap = heatMapOnly || (tool.heatMap !== null && view.show === 'heatmap');
   const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
   const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
 
@@ -134,72 +140,100 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
 
-      <div className="toolbar" role="toolbar" aria-label="Table controls">
-        <input
-          ref={filterRef}
-          className="toolbar__filter"
-          data-testid={testIds.tableFilter}
-          placeholder="Filter all columns  ( / )"
-          aria-label="Filter all columns"
-          value={view.filter}
-          maxLength={512}
-          onChange={(event) => setFilter(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') setFilter('');
-          }}
-        />
-        <button type="button" className="button" data-testid={testIds.pauseButton} onClick={togglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
-          {live.paused ? 'Resume' : 'Pause'}
-        </button>
-        {live.paused ? (
-          <span className="pill pill--warn" data-testid={testIds.waitingCount}>
-            {number.format(live.waitingCount)} waiting
-          </span>
-        ) : null}
-        <span className="muted" data-testid={testIds.sessionStatus}>
-          {sessionText(status)}
-        </span>
-        <span className="toolbar__spacer" />
-        <span data-testid={testIds.rowCount} className="muted">
-          {filtered ? `${number.format(shown.length)} of ` : ''}
-          {number.format(live.rows.length)} rows
-        </span>
-        <span
-          className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
-          data-testid={testIds.droppedIndicator}
-          title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
-        >
-          {number.format(dropped)} dropped
-          {dropped > 0
-            ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})`
-            : ''}
-        </span>
-        <label className="muted">
-          cap{' '}
-          <select
-            data-testid={testIds.rowCap}
-            value={live.cap}
-            onChange={(event) => {
-              live.setCap(Number(event.target.value));
-              session.refresh();
-            }}
-          >
-            {ROW_CAPS.map((cap) => (
-              <option key={cap} value={cap}>
-                {number.format(cap)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => download('csv')} title="Download the rows shown (filtered and sorted) as CSV">
-          CSV
-        </button>
-        <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => download('json')} title="Download the rows shown (filtered and sorted) as JSON">
-          JSON
-        </button>
-      </div>
+      {tool.heatMap !== null && !heatMapOnly ? (
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" className={`tab ${showHeatMap ? '' : 'tab--active'}`} aria-selected={!showHeatMap} data-testid={testIds.viewTable} onClick={() => setShow('table')}>
+            Table
+          </button>
+          <button type="button" role="tab" className={`tab ${showHeatMap ? 'tab--active' : ''}`} aria-selected={showHeatMap} data-testid={testIds.viewHeatMap} onClick={() => setShow('heatmap')}>
+            Heat map ({tool.heatMap.measure})
+          </button>
+        </div>
+      ) : null}
 
-      <LiveTable columns={columns} rows={shown} view={view} onToggleSort={toggleSort} onColumnFilter={setColumnFilter} />
+      {showHeatMap ? (
+        <>
+          <div className="toolbar">
+            <span className="muted" data-testid={testIds.sessionStatus}>
+              {sessionText(status)}
+            </span>
+            <span className="toolbar__spacer" />
+            <span className={`pill ${counters.kernelDrops + counters.droppedFramesForViewer > 0 ? 'pill--bad' : ''}`} data-testid={testIds.droppedIndicator} title="Histogram updates lost: kernel map full (kernel), or intervals this browser missed (agent)">
+              {number.format(counters.kernelDrops + counters.droppedFramesForViewer)} dropped
+            </span>
+          </div>
+          <HeatMapView frames={session.frames} measure={tool.heatMap?.measure ?? 'latency'} />
+        </>
+      ) : (
+        <>
+        <div className="toolbar" role="toolbar" aria-label="Table controls">
+          <input
+            ref={filterRef}
+            className="toolbar__filter"
+            data-testid={testIds.tableFilter}
+            placeholder="Filter all columns  ( / )"
+            aria-label="Filter all columns"
+            value={view.filter}
+            maxLength={512}
+            onChange={(event) => setFilter(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setFilter('');
+            }}
+          />
+          <button type="button" className="button" data-testid={testIds.pauseButton} onClick={togglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
+            {live.paused ? 'Resume' : 'Pause'}
+          </button>
+          {live.paused ? (
+            <span className="pill pill--warn" data-testid={testIds.waitingCount}>
+              {number.format(live.waitingCount)} waiting
+            </span>
+          ) : null}
+          <span className="muted" data-testid={testIds.sessionStatus}>
+            {sessionText(status)}
+          </span>
+          <span className="toolbar__spacer" />
+          <span data-testid={testIds.rowCount} className="muted">
+            {filtered ? `${number.format(shown.length)} of ` : ''}
+            {number.format(live.rows.length)} rows
+          </span>
+          <span
+            className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
+            data-testid={testIds.droppedIndicator}
+            title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
+          >
+            {number.format(dropped)} dropped
+            {dropped > 0
+              ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})`
+              : ''}
+          </span>
+          <label className="muted">
+            cap{' '}
+            <select
+              data-testid={testIds.rowCap}
+              value={live.cap}
+              onChange={(event) => {
+                live.setCap(Number(event.target.value));
+                session.refresh();
+              }}
+            >
+              {ROW_CAPS.map((cap) => (
+                <option key={cap} value={cap}>
+                  {number.format(cap)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => download('csv')} title="Download the rows shown (filtered and sorted) as CSV">
+            CSV
+          </button>
+          <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => download('json')} title="Download the rows shown (filtered and sorted) as JSON">
+            JSON
+          </button>
+        </div>
+
+        <LiveTable columns={columns} rows={shown} view={view} onToggleSort={toggleSort} onColumnFilter={setColumnFilter} />
+        </>
+      )}
     </section>
   );
 }

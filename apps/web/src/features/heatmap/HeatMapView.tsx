@@ -1,0 +1,120 @@
+// A latency heat map of a live session (or a snapshot): series and window choice,
+// drag-to-select with the selection in the URL, percentiles, and the histogram of
+// the selected range (or of the whole window) as bcc prints it.
+import { HeatMap, Log2Histogram, percentileFromLog2, formatLatency, sumFrames } from '@bpfscope/charts';
+import { useMemo, useState } from 'react';
+import type { HistogramFrame } from '../../api/types';
+import { useAppStore } from '../../state/storeContext';
+import { testIds } from '../../testIds';
+import { framesForSeries, liveRange, seriesLabels } from './heatMapData';
+
+const WINDOWS: Array<[number, string]> = [
+  [60, '1 min'],
+  [300, '5 min'],
+  [900, '15 min'],
+  [3600, '1 h'],
+];
+const DEFAULT_WINDOW_SECONDS = 300;
+const number = new Intl.NumberFormat('en-US');
+
+interface HeatMapViewProps {
+  frames: readonly HistogramFrame[];
+  measure: string;
+  /** Set when showing a snapshot: its frames are all there is and time does not move. */
+  frozenRange?: { from: number; to: number };
+  /** Shown beside the controls (Share, snapshot info). */
+  actions?: React.ReactNode;
+}
+
+export function HeatMapView({ frames, measure, frozenRange, actions }: HeatMapViewProps) {
+  const view = useAppStore((state) => state.view);
+  const setSelection = useAppStore((state) => state.setSelection);
+  const setWindow = useAppStore((state) => state.setWindow);
+  const setSeries = useAppStore((state) => state.setSeries);
+  const [showPercentiles, setShowPercentiles] = useState(true);
+  const [pausedAt, setPausedAt] = useState<number>();
+
+  const unit = frames[0]?.unit ?? 'usecs';
+  const labels = useMemo(() => seriesLabels(frames), [frames]);
+  const chartFrames = useMemo(() => framesForSeries(frames, view.series), [frames, view.series]);
+  const windowSeconds = view.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
+  const range = frozenRange ?? liveRange(frames, windowSeconds, pausedAt ?? Date.now());
+  const summaryRange = view.selection ?? range;
+  const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
+  const total = summary.reduce((sum, count) => sum + count, 0);
+  const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
+
+  return (
+    <div className="heat-map-view">
+      <div className="toolbar" role="toolbar" aria-label="Heat map controls">
+        {labels.length > 0 ? (
+          <label className="muted">
+            series{' '}
+            <select data-testid={testIds.heatMapSeries} value={view.series ?? ''} onChange={(event) => setSeries(event.target.value === '' ? undefined : event.target.value)}>
+              <option value="">all, added up</option>
+              {labels.map((label) => (
+                <option key={label} value={label}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        {frozenRange ? null : (
+          <>
+            <label className="muted">
+              last{' '}
+              <select data-testid={testIds.heatMapWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
+                {WINDOWS.map(([seconds, label]) => (
+                  <option key={seconds} value={seconds}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="button" data-testid={testIds.heatMapPause} aria-pressed={pausedAt !== undefined} onClick={() => setPausedAt(pausedAt === undefined ? Date.now() : undefined)}>
+              {pausedAt === undefined ? 'Pause' : 'Resume'}
+            </button>
+          </>
+        )}
+        <label className="muted">
+          <input type="checkbox" checked={showPercentiles} onChange={(event) => setShowPercentiles(event.target.checked)} /> percentiles
+        </label>
+        <span className="muted" data-testid={testIds.heatMapHistory}>
+          {frozenRange ? 'snapshot' : `${number.format(history)} s of history`}
+        </span>
+        <span className="toolbar__spacer" />
+        {actions}
+      </div>
+      <HeatMap
+        frames={chartFrames}
+        unit={unit}
+        range={range}
+        selection={view.selection}
+        onSelect={setSelection}
+        showPercentiles={showPercentiles}
+        testId={testIds.heatMap}
+      />
+      <div className="heat-map-view__summary">
+        <p data-testid={testIds.heatMapSelection}>
+          {view.selection ? (
+            <>
+              Selected {new Date(view.selection.from).toLocaleTimeString()} – {new Date(view.selection.to).toLocaleTimeString()}{' '}
+              <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
+                Clear selection
+              </button>
+            </>
+          ) : (
+            <>Whole window (drag across the map to select a range)</>
+          )}
+          {' · '}
+          {number.format(total)} {measure} events
+          {total > 0
+            ? ` · p50 ${formatLatency(percentileFromLog2(summary, 50) ?? 0, unit)} · p90 ${formatLatency(percentileFromLog2(summary, 90) ?? 0, unit)} · p99 ${formatLatency(percentileFromLog2(summary, 99) ?? 0, unit)}`
+            : ''}
+        </p>
+        <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+// Latency heat map on a canvas: time on x, log2 latency buckets on y, colour =
+// count. Hover for a cell's numbers, drag to select a time range, click to clear it.
+import { scaleTime } from 'd3-scale';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { MouseEvent as ReactMouseEvent } from 'react';
+import { log2BucketRange } from '../histogram/log2Buckets.js';
+import { buildHeatMapMatrix, formatLatency, formatSlotRange, percentileLines } from './heatMapModel.js';
+import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
+import { countColor, heatMapPixels, matrixDigest } from './heatMapPixels.js';
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+export interface HeatMapProps {
+  frames: readonly HistogramFrame[];
+  unit: 'usecs' | 'msecs';
+  /** The time range shown (epoch ms). */
+  range: TimeRange;
+  selection?: TimeRange;
+  onSelect?(selection: TimeRange | undefined): void;
+  /** p50/p90/p99 lines over the cells. */
+  showPercentiles?: boolean;
+  height?: number;
+  testId?: string;
+  /** Called after each paint with how long it took (ms), for benchmarks. */
+  onRendered?(milliseconds: number, matrix: HeatMapMatrix): void;
+}
+
+const MARGIN = { left: 64, right: 10, top: 8, bottom: 22 };
+const PERCENTILES: Array<[number, string]> = [
+  [50, '#4fc3f7'],
+  [90, '#81c784'],
+  [99, '#e57373'],
+];
+const MIN_SLOTS = 12;
+
+interface Hover {
+  x: number;
+  y: number;
+  column: number;
+  slot: number;
+}
+
+export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered }: HeatMapProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(800);
+  const [hover, setHover] = useState<Hover>();
+  const [drag, setDrag] = useState<{ startX: number; x: number }>();
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(200, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const plotHeight = height - MARGIN.top - MARGIN.bottom;
+  const matrix = useMemo(
+    () => buildHeatMapMatrix(frames, { from: range.from, to: range.to, maxColumns: plotWidth, minSlots: MIN_SLOTS }),
+    [frames, range.from, range.to, plotWidth],
+  );
+  const time = useMemo(() => scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, MARGIN.left + plotWidth]), [matrix.from, matrix.to, plotWidth]);
+  const slotHeight = plotHeight / matrix.slotCount;
+  const columnWidth = plotWidth / matrix.columns.length;
+  const total = matrix.columns.reduce((sum, column) => sum + column.total, 0);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) return;
+    const started = performance.now();
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const style = getComputedStyle(canvas);
+    const textColor = style.getPropertyValue('--text').trim() || '#888';
+    const mutedColor = style.getPropertyValue('--muted').trim() || '#888';
+    const borderColor = style.getPropertyValue('--border').trim() || '#444';
+    context.clearRect(0, 0, width, height);
+
+    // Cells: one pixel each in an offscreen canvas, scaled up without smoothing.
+    if (matrix.columns.length > 0 && matrix.maxCount > 0) {
+      const cells = document.createElement('canvas');
+      cells.width = matrix.columns.length;
+      cells.height = matrix.slotCount;
+      const cellsContext = cells.getContext('2d');
+      if (cellsContext) {
+        cellsContext.putImageData(new ImageData(heatMapPixels(matrix, countColor) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
+        context.imageSmoothingEnabled = false;
+        context.drawImage(cells, MARGIN.left, MARGIN.top, plotWidth, plotHeight);
+      }
+    }
+
+    // Axes.
+    context.strokeStyle = borderColor;
+    context.strokeRect(MARGIN.left - 0.5, MARGIN.top - 0.5, plotWidth + 1, plotHeight + 1);
+    context.fillStyle = mutedColor;
+    context.font = '11px ui-monospace, monospace';
+    context.textAlign = 'right';
+    context.textBaseline = 'middle';
+    const labelEvery = Math.max(1, Math.ceil(14 / slotHeight));
+    for (let slot = 0; slot <= matrix.slotCount; slot += labelEvery) {
+      const y = MARGIN.top + plotHeight - slot * slotHeight;
+      const value = slot === 0 ? 0 : log2BucketRange(Math.min(slot, 52)).low;
+      context.fillText(formatLatency(value, unit), MARGIN.left - 6, y);
+    }
+    context.textAlign = 'center';
+    context.textBaseline = 'top';
+    for (const tick of time.ticks(Math.max(2, Math.floor(plotWidth / 110)))) {
+      const x = time(tick);
+      context.fillText(time.tickFormat()(tick), x, MARGIN.top + plotHeight + 5);
+      context.fillRect(x, MARGIN.top + plotHeight, 1, 3);
+    }
+
+    // Percentile lines: position within a slot is linear, as the estimate is.
+    if (showPercentiles && total > 0) {
+      const lines = percentileLines(matrix, PERCENTILES.map(([percentile]) => percentile));
+      for (const [percentile, color] of PERCENTILES) {
+        context.strokeStyle = color;
+        context.lineWidth = 1.5;
+        context.beginPath();
+        let drawing = false;
+        for (const point of lines.get(percentile) ?? []) {
+          if (!point) {
+            drawing = false;
+            continue;
+          }
+          const y = MARGIN.top + plotHeight - slotPosition(point.value) * slotHeight;
+          const x = time(point.time);
+          if (drawing) context.lineTo(x, y);
+          else context.moveTo(x, y);
+          drawing = true;
+        }
+        context.stroke();
+      }
+      context.lineWidth = 1;
+    }
+
+    // Selection (committed, or being dragged).
+    const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
+    if (shown) {
+      context.fillStyle = 'rgba(79, 156, 247, 0.18)';
+      context.strokeStyle = 'rgba(79, 156, 247, 0.9)';
+      const left = Math.max(MARGIN.left, shown.left);
+      const right = Math.min(MARGIN.left + plotWidth, shown.right);
+      context.fillRect(left, MARGIN.top, Math.max(1, right - left), plotHeight);
+      context.strokeRect(left + 0.5, MARGIN.top + 0.5, Math.max(1, right - left - 1), plotHeight - 1);
+    }
+    context.fillStyle = textColor;
+    onRendered?.(performance.now() - started, matrix);
+  }, [matrix, width, height, plotWidth, plotHeight, slotHeight, time, unit, showPercentiles, total, selection, drag, onRendered]);
+
+  const locate = (event: ReactMouseEvent): Hover | undefined => {
+    const bounds = canvasRef.current?.getBoundingClientRect();
+    if (!bounds) return undefined;
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    const column = Math.floor((x - MARGIN.left) / columnWidth);
+    const slot = Math.floor((MARGIN.top + plotHeight - y) / slotHeight);
+    if (column < 0 || column >= matrix.columns.length || slot < 0 || slot >= matrix.slotCount) return undefined;
+    return { x, y, column, slot };
+  };
+
+  const hovered = hover ? matrix.columns[hover.column] : undefined;
+  const hoveredCount = hovered && hover ? (hovered.counts[hover.slot] ?? 0) : 0;
+
+  return (
+    <div
+      ref={containerRef}
+      className="heat-map"
+      style={{ position: 'relative', width: '100%' }}
+      data-testid={testId}
+      data-digest={matrixDigest(matrix)}
+      data-total={total}
+      data-columns={matrix.columns.length}
+      data-column-ms={matrix.columnMs}
+    >
+      <canvas
+        ref={canvasRef}
+        style={{ width: '100%', height, display: 'block', cursor: 'crosshair' }}
+        aria-label={`Heat map of ${total} events from ${new Date(matrix.from).toLocaleTimeString()} to ${new Date(matrix.to).toLocaleTimeString()}`}
+        role="img"
+        onMouseMove={(event) => {
+          const located = locate(event);
+          setHover(located);
+          if (drag) setDrag({ ...drag, x: Math.min(Math.max(event.clientX - (canvasRef.current?.getBoundingClientRect().left ?? 0), MARGIN.left), MARGIN.left + plotWidth) });
+        }}
+        onMouseLeave={() => setHover(undefined)}
+        onMouseDown={(event) => {
+          const bounds = canvasRef.current?.getBoundingClientRect();
+          if (!bounds) return;
+          const x = event.clientX - bounds.left;
+          if (x >= MARGIN.left && x <= MARGIN.left + plotWidth) setDrag({ startX: x, x });
+        }}
+        onMouseUp={() => {
+          if (!drag) return;
+          const left = Math.min(drag.startX, drag.x);
+          const right = Math.max(drag.startX, drag.x);
+          setDrag(undefined);
+          if (right - left < 3) onSelect?.(undefined);
+          else onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
+        }}
+      />
+      {hover && hovered ? (
+        <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, width - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>
+          <div>
+            {new Date(hovered.start).toLocaleTimeString()} – {new Date(hovered.end).toLocaleTimeString()}
+          </div>
+          <div>{formatSlotRange(hover.slot, unit)}</div>
+          <div>
+            <strong>{hoveredCount.toLocaleString('en-US')}</strong> {hoveredCount === 1 ? 'event' : 'events'}
+            {hovered.total > 0 ? ` (${((100 * hoveredCount) / hovered.total).toFixed(1)}% of the interval)` : ''}
+          </div>
+        </div>
+      ) : null}
+      <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
+        <span>count</span>
+        <span>1</span>
+        <span style={{ width: 140, height: 10, background: legendGradient(), borderRadius: 2 }} />
+        <span>{matrix.maxCount.toLocaleString('en-US')}</span>
+        <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
+        {showPercentiles
+          ? PERCENTILES.map(([percentile, color]) => (
+              <span key={percentile} style={{ color }}>
+                ━ p{percentile}
+              </span>
+            ))
+          : null}
+      </div>
+    </div>
+  );
+}
+
+/** Fractional slot of a value: its slot plus how far into the slot's range it is. */
+function slotPosition(value: number): number {
+  if (value < 2) return value / 2;
+  const slot = Math.floor(Math.log2(value));
+  const { low, high } = log2BucketRange(Math.min(slot, 52));
+  return slot + (value - low) / (high + 1 - low);
+}
+
+function legendGradient(): string {
+  const stops = [1, 2, 4, 8, 16, 32, 64, 128].map((count, index, all) => {
+    const [red, green, blue] = countColor(count, all[all.length - 1] as number);
+    return `rgb(${red}, ${green}, ${blue}) ${(100 * index) / (all.length - 1)}%`;
+  });
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
+function formatColumnWidth(milliseconds: number): string {
+  return milliseconds % 60_000 === 0 ? `${milliseconds / 60_000} min` : `${(milliseconds / 1000).toFixed(milliseconds % 1000 === 0 ? 0 : 1)} s`;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { buildHeatMapMatrix, formatLatency, formatSlotRange, percentileFromLog2, percentileLines, sumFrames } from './heatMapModel.js';
+
+const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
+
+describe('buildHeatMapMatrix', () => {
+  it('puts each frame in the column holding its end time and leaves gaps empty', () => {
+    const frames = [frame(1000, [1]), frame(2000, [0, 2]), frame(4000, [0, 0, 0, 5])];
+    const matrix = buildHeatMapMatrix(frames, { from: 0, to: 4000, maxColumns: 100 });
+    expect(matrix.columnMs).toBe(1000);
+    expect(matrix.columns.map((column) => column.counts)).toEqual([
+      [1, 0, 0, 0],
+      [0, 2, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 5],
+    ]);
+    expect(matrix.columns.map((column) => column.total)).toEqual([1, 2, 0, 5]);
+    expect([matrix.slotCount, matrix.maxCount]).toEqual([4, 5]);
+  });
+
+  it('adds frames up into wider columns when there are more frames than columns', () => {
+    const frames = Array.from({ length: 3600 }, (_, index) => frame((index + 1) * 1000, [1, index % 2]));
+    const matrix = buildHeatMapMatrix(frames, { from: 0, to: 3_600_000, maxColumns: 900 });
+    expect(matrix.columns).toHaveLength(900);
+    expect(matrix.columnMs).toBe(4000);
+    expect(matrix.columns[0]?.counts).toEqual([4, 2]);
+    expect(matrix.columns.reduce((sum, column) => sum + column.total, 0)).toBe(3600 + 1800);
+  });
+
+  it('ignores frames outside the range and keeps a minimum axis', () => {
+    const matrix = buildHeatMapMatrix([frame(500, [9]), frame(9000, [9])], { from: 1000, to: 3000, maxColumns: 10, minSlots: 8 });
+    expect(matrix.maxCount).toBe(0);
+    expect(matrix.slotCount).toBe(8);
+  });
+});
+
+describe('percentiles from log2 buckets', () => {
+  it('interpolates inside the bucket the rank falls in', () => {
+    // 100 values in 8..15 (slot 3): p50 is the middle of 8..16.
+    expect(percentileFromLog2([0, 0, 0, 100], 50)).toBe(12);
+    expect(percentileFromLog2([0, 0, 0, 100], 100)).toBe(16);
+    // 90 fast (slot 1: 2..3), 10 slow (slot 10: 1024..2047): p50 fast, p99 slow.
+    const counts = [0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 10];
+    expect(percentileFromLog2(counts, 50)).toBeGreaterThanOrEqual(2);
+    expect(percentileFromLog2(counts, 50)).toBeLessThan(4);
+    expect(percentileFromLog2(counts, 99)).toBeGreaterThanOrEqual(1024);
+    expect(percentileFromLog2(counts, 99)).toBeLessThanOrEqual(2048);
+    expect(percentileFromLog2([0, 0], 50)).toBeUndefined();
+    expect(() => percentileFromLog2([1], 101)).toThrow(RangeError);
+  });
+
+  it('gives a line per percentile with gaps where a column is empty', () => {
+    const matrix = buildHeatMapMatrix([frame(1000, [0, 0, 0, 4]), frame(3000, [0, 4])], { from: 0, to: 3000, maxColumns: 3 });
+    const lines = percentileLines(matrix, [50]);
+    expect(lines.get(50)?.map((point) => point?.value)).toEqual([12, undefined, 3]);
+  });
+});
+
+describe('range histogram and units', () => {
+  it('sums the frames of a selected range', () => {
+    expect(sumFrames([frame(1000, [1, 2]), frame(2000, [0, 1, 7]), frame(3000, [5])], 1000, 2000)).toEqual([0, 1, 7]);
+    expect(sumFrames([frame(1000, [1, 2]), frame(2000, [3])])).toEqual([4, 2]);
+  });
+
+  it('formats latencies in readable units', () => {
+    expect(formatLatency(512, 'usecs')).toBe('512 µs');
+    expect(formatLatency(1536, 'usecs')).toBe('1.54 ms');
+    expect(formatLatency(2_000_000, 'usecs')).toBe('2 s');
+    expect(formatLatency(3, 'msecs')).toBe('3 ms');
+    expect(formatLatency(0, 'usecs')).toBe('0 µs');
+    expect(formatSlotRange(10, 'usecs')).toBe('1.02 ms – 2.05 ms');
+    expect(formatSlotRange(0, 'msecs')).toBe('0 ms – 2 ms');
+  });
+});

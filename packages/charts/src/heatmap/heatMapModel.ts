@@ -1,0 +1,170 @@
+// Pure transforms behind the latency heat map: frames of log2 histograms over time
+// become a matrix of cells (time column × latency slot), percentiles come from the
+// buckets, and a selected time range becomes one histogram.
+import { log2BucketRange } from '../histogram/log2Buckets.js';
+
+/** One interval's histogram, as the agent streams it (one series, or several added up). */
+export interface HistogramFrame {
+  /** End of the interval, epoch ms. */
+  time: number;
+  intervalMs: number;
+  /** Count per log2 slot; trailing empty slots may be left off. */
+  counts: readonly number[];
+}
+
+export interface HeatMapColumn {
+  /** Start and end of the column, epoch ms. */
+  start: number;
+  end: number;
+  /** Count per slot, `slotCount` long. */
+  counts: number[];
+  total: number;
+}
+
+export interface HeatMapMatrix {
+  columns: HeatMapColumn[];
+  /** Slots 0..slotCount-1 are shown (at least up to the highest non-empty one). */
+  slotCount: number;
+  /** Largest cell count, for the colour scale. */
+  maxCount: number;
+  from: number;
+  to: number;
+  columnMs: number;
+}
+
+export interface MatrixOptions {
+  /** Time range shown, epoch ms. */
+  from: number;
+  to: number;
+  /** At most this many columns (about one per pixel); frames are added up into wider columns. */
+  maxColumns: number;
+  /** Shown slots at least (so an idle map keeps its axis). */
+  minSlots?: number;
+}
+
+/**
+ * Bins frames into fixed-width columns over [from, to). A frame belongs to the column
+ * holding its end time; columns without frames stay empty (no data is not zero).
+ */
+export function buildHeatMapMatrix(frames: readonly HistogramFrame[], options: MatrixOptions): HeatMapMatrix {
+  const span = Math.max(1, options.to - options.from);
+  const typicalInterval = medianInterval(frames);
+  // No narrower than a frame's interval: a column per frame at most.
+  const columnMs = Math.max(typicalInterval, Math.ceil(span / Math.max(1, options.maxColumns)));
+  const columnCount = Math.max(1, Math.ceil(span / columnMs));
+  let slotCount = options.minSlots ?? 1;
+  for (const frame of frames) if (frame.time > options.from && frame.time <= options.to) slotCount = Math.max(slotCount, lastNonZero(frame.counts) + 1);
+  const columns: HeatMapColumn[] = Array.from({ length: columnCount }, (_, index) => ({
+    start: options.from + index * columnMs,
+    end: options.from + (index + 1) * columnMs,
+    counts: new Array<number>(slotCount).fill(0),
+    total: 0,
+  }));
+  let maxCount = 0;
+  for (const frame of frames) {
+    if (frame.time <= options.from || frame.time > options.to) continue;
+    const column = columns[Math.min(columnCount - 1, Math.floor((frame.time - 1 - options.from) / columnMs))];
+    if (!column) continue;
+    frame.counts.forEach((count, slot) => {
+      if (slot >= slotCount || count === 0) return;
+      column.counts[slot] = (column.counts[slot] ?? 0) + count;
+      column.total += count;
+      maxCount = Math.max(maxCount, column.counts[slot] as number);
+    });
+  }
+  return { columns, slotCount, maxCount, from: options.from, to: options.from + columnCount * columnMs, columnMs };
+}
+
+/** Sum of the frames ending in (from, to]: the histogram of a selected range. */
+export function sumFrames(frames: readonly HistogramFrame[], from = -Infinity, to = Infinity): number[] {
+  const sum: number[] = [];
+  for (const frame of frames) {
+    if (frame.time <= from || frame.time > to) continue;
+    frame.counts.forEach((count, slot) => {
+      sum[slot] = (sum[slot] ?? 0) + count;
+    });
+  }
+  return Array.from(sum, (count) => count ?? 0);
+}
+
+/**
+ * The value below which `percentile`% of the counts fall, interpolating linearly
+ * inside the bucket it lands in (log2 buckets say no more than that). Undefined
+ * when there are no counts.
+ */
+export function percentileFromLog2(counts: readonly number[], percentile: number): number | undefined {
+  if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return undefined;
+  const rank = (percentile / 100) * total;
+  let below = 0;
+  for (let slot = 0; slot < counts.length; slot++) {
+    const count = counts[slot] ?? 0;
+    if (count > 0 && below + count >= rank) {
+      const { low, high } = log2BucketRange(slot);
+      const within = count === 0 ? 0 : (rank - below) / count;
+      return low + within * (high + 1 - low);
+    }
+    below += count;
+  }
+  const last = lastNonZero(counts);
+  return log2BucketRange(Math.max(0, last)).high;
+}
+
+export interface PercentilePoint {
+  time: number;
+  value: number;
+}
+
+/** One line per percentile over the columns (columns without counts leave a gap). */
+export function percentileLines(matrix: HeatMapMatrix, percentiles: readonly number[]): Map<number, Array<PercentilePoint | undefined>> {
+  const lines = new Map<number, Array<PercentilePoint | undefined>>();
+  for (const percentile of percentiles) {
+    lines.set(
+      percentile,
+      matrix.columns.map((column) => {
+        const value = percentileFromLog2(column.counts, percentile);
+        return value === undefined ? undefined : { time: (column.start + column.end) / 2, value };
+      }),
+    );
+  }
+  return lines;
+}
+
+const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
+  usecs: [
+    [1e6, 's'],
+    [1e3, 'ms'],
+    [1, 'µs'],
+  ],
+  msecs: [
+    [1e3, 's'],
+    [1, 'ms'],
+  ],
+};
+
+/** A latency in the histogram's unit as people read it: "512 µs", "1.5 ms", "2 s". */
+export function formatLatency(value: number, unit: 'usecs' | 'msecs'): string {
+  const steps = unitSteps[unit];
+  const [divisor, suffix] = steps.find(([size]) => value >= size) ?? (steps[steps.length - 1] as [number, string]);
+  const scaled = value / divisor;
+  const text = scaled >= 100 || Number.isInteger(scaled) ? String(Math.round(scaled)) : scaled.toFixed(scaled >= 10 ? 1 : 2).replace(/\.?0+$/, '');
+  return `${text} ${suffix}`;
+}
+
+/** "2 → 3 µs", "1 → 2 ms": a slot's range in readable units. */
+export function formatSlotRange(slot: number, unit: 'usecs' | 'msecs'): string {
+  const { low, high } = log2BucketRange(slot);
+  return `${formatLatency(low, unit)} – ${formatLatency(high + 1, unit)}`;
+}
+
+function lastNonZero(counts: readonly number[]): number {
+  for (let slot = counts.length - 1; slot >= 0; slot--) if ((counts[slot] ?? 0) > 0) return slot;
+  return -1;
+}
+
+function medianInterval(frames: readonly HistogramFrame[]): number {
+  if (frames.length === 0) return 1000;
+  const intervals = frames.map((frame) => frame.intervalMs).filter((interval) => interval > 0).sort((a, b) => a - b);
+  return Math.max(1, Math.round(intervals[Math.floor(intervals.length / 2)] ?? 1000));
+}
