@@ -6,6 +6,7 @@ import type { AgentConfig } from './env.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
 import type { RecorderStatus } from './services/flightRecorder.js';
+import type { SnapshotStore } from './snapshots/snapshotStore.js';
 
 /** Everything procedures use, built once at start-up (tests build it with a fake backend). */
 export interface AgentServices {
@@ -19,6 +20,8 @@ export interface AgentServices {
   startedAt: number;
   /** The flight recorder's tools: recording, or why not. */
   recorder: RecorderStatus[];
+  /** The snapshot store, opened on first use (in the data dir). */
+  snapshots(): SnapshotStore;
 }
 
 export interface Context {

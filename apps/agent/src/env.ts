@@ -38,6 +38,8 @@ export const agentConfigSchema = z
       .default('biolatency,runqlat,tcplife')
       .transform((value) => (value === 'none' ? [] : [...new Set(value.split(','))])),
     recordSeconds: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    snapshotStoreMb: z.coerce.number().int().min(1).max(1_000_000).default(256),
+    snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .strict()
   .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
@@ -63,6 +65,8 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--viewer-max-queued-rows': 'viewerMaxQueuedRows',
   '--record': 'record',
   '--record-seconds': 'recordSeconds',
+  '--snapshot-store-mb': 'snapshotStoreMb',
+  '--snapshot-retention-days': 'snapshotRetentionDays',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -80,6 +84,8 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_VIEWER_MAX_QUEUED_ROWS: 'viewerMaxQueuedRows',
   BPFSCOPE_RECORD: 'record',
   BPFSCOPE_RECORD_SECONDS: 'recordSeconds',
+  BPFSCOPE_SNAPSHOT_STORE_MB: 'snapshotStoreMb',
+  BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
 };
 
 export class ConfigError extends Error {

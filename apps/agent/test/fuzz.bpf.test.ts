@@ -1,4 +1,4 @@
-// 1,000 random or malformed inputs to every procedure, over real HTTP: the agent
+// 1,000 random or malformed inputs to every procedure (11), over real HTTP: the agent
 // answers each with a typed error (or, rarely, a valid result), never crashes,
 // never leaks a stack trace, and leaves no BPF program behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ function randomValue(next: () => number, depth = 0): unknown {
     case 7:
       return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
     default: {
-      const keys = ['tool', 'params', 'id', 'pid', 'uid', 'localPorts', 'maxArgs', 'includeFailed', '__proto__', 'constructor'];
+      const keys = ['tool', 'params', 'id', 'pid', 'uid', 'localPorts', 'maxArgs', 'includeFailed', '__proto__', 'constructor', 'sessionId', 'title', 'range', 'from', 'to', 'selection'];
       return Object.fromEntries(
         Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)] as string, randomValue(next, depth + 1)]),
       );
@@ -52,6 +52,11 @@ const procedures: Array<{ path: string; kind: 'query' | 'mutation' | 'subscripti
   { path: 'sessions.start', kind: 'mutation' },
   { path: 'sessions.stop', kind: 'mutation' },
   { path: 'sessions.stream', kind: 'subscription' },
+  { path: 'snapshots.create', kind: 'mutation' },
+  { path: 'snapshots.get', kind: 'query' },
+  { path: 'snapshots.list', kind: 'query' },
+  { path: 'snapshots.rename', kind: 'mutation' },
+  { path: 'snapshots.delete', kind: 'mutation' },
 ];
 
 const typedErrorCodes = ['BAD_REQUEST', 'NOT_FOUND', 'PARSE_ERROR', 'METHOD_NOT_SUPPORTED', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'PRECONDITION_FAILED', 'UNSUPPORTED_MEDIA_TYPE'];
@@ -114,7 +119,7 @@ describe('fuzzing every procedure', () => {
     }
     expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)), 5000)).toBe(true);
     // Each procedure saw errors, so the inputs were not all trivially accepted.
-    for (const procedure of ['sessions.start', 'sessions.stop', 'sessions.stream']) {
+    for (const procedure of ['sessions.start', 'sessions.stop', 'sessions.stream', 'snapshots.create', 'snapshots.get', 'snapshots.delete']) {
       expect([...outcomes.keys()].some((key) => key.startsWith(`${procedure} 4`))).toBe(true);
     }
   });

@@ -82,13 +82,14 @@ export interface ChildAgent {
   pid: number;
   process: ChildProcess;
   client: AgentClient;
+  dataDir: string;
 }
 
 const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** The agent as its own process (for SIGKILL and memory tests). */
-export async function spawnAgent(flags: string[] = []): Promise<ChildAgent> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
+export async function spawnAgent(flags: string[] = [], options: { dataDir?: string } = {}): Promise<ChildAgent> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -101,7 +102,7 @@ export async function spawnAgent(flags: string[] = []): Promise<ChildAgent> {
     child.once('exit', (code) => reject(new Error(`agent exited (${code}) before listening`)));
   });
   const token = readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
-  return { url, token, pid: child.pid as number, process: child, client: createClient(url, token) };
+  return { url, token, pid: child.pid as number, process: child, client: createClient(url, token), dataDir };
 }
 
 /** Resident memory of a process in bytes. */

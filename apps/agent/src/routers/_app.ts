@@ -1,12 +1,14 @@
 import { router } from '../trpc.js';
 import { hostRouter } from './host.js';
 import { sessionsRouter } from './sessions.js';
+import { snapshotsRouter } from './snapshots.js';
 import { toolsRouter } from './tools.js';
 
 export const appRouter = router({
   host: hostRouter,
   tools: toolsRouter,
   sessions: sessionsRouter,
+  snapshots: snapshotsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -69,7 +69,7 @@ describe('routers', () => {
   it('lists tools with their JSON schema and support', async () => {
     const { call } = caller({ presentedToken: token });
     const tools = await call.tools.list();
-    expect(tools.map((tool) => tool.name)).toEqual(['execsnoop', 'tcplife', 'biolatency', 'runqlat']);
+    expect(tools.map((tool) => tool.name)).toEqual(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']);
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
     expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration' });
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import { createAuditLog } from '../audit.js';
@@ -9,6 +10,10 @@ import type { AgentConfig } from '../env.js';
 import { bpfBackend } from '../sessions/backend.js';
 import type { ToolBackend } from '../sessions/backend.js';
 import { SessionManager } from '../sessions/sessionManager.js';
+import { SnapshotStore } from '../snapshots/snapshotStore.js';
+
+/** One snapshot's frames as JSON: an hour of 1 s frames of a few series is about 1 MB. */
+const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 
 const agentVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -24,6 +29,7 @@ export function createAgentServices(options: {
   const { config } = options;
   const backend = options.backend ?? bpfBackend;
   const audit = options.audit ?? createAuditLog();
+  let snapshotStore: SnapshotStore | undefined;
   return {
     config,
     token: options.token,
@@ -33,6 +39,16 @@ export function createAgentServices(options: {
     version: agentVersion,
     startedAt: Date.now(),
     recorder: [],
+    snapshots() {
+      if (!snapshotStore) {
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        snapshotStore = SnapshotStore.open(path.join(config.dataDir, 'snapshots.db'), {
+          maxBytes: config.snapshotStoreMb * 1024 * 1024,
+          maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
+        });
+      }
+      return snapshotStore;
+    },
     sessions: new SessionManager({
       backend,
       maxSessions: config.maxSessions,

@@ -1,6 +1,7 @@
 import { BpfError, ToolError } from '@bpfscope/bpf-core';
 import { TRPCError } from '@trpc/server';
 import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionManager.js';
+import { SnapshotStoreFullError, SnapshotTooLargeError } from '../snapshots/snapshotStore.js';
 
 /** Maps what the session and kernel layers throw to a TRPCError a client can act on. */
 export function toTRPCError(error: unknown): TRPCError {
@@ -27,6 +28,8 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof SessionManagerClosedError) {
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
   }
+  if (error instanceof SnapshotTooLargeError) return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: error.message, cause: error });
+  if (error instanceof SnapshotStoreFullError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   if (error instanceof SessionLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
   if (error instanceof BpfError) {
     return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `kernel refused: ${error.message.split('\n')[0]}`, cause: error });

@@ -339,6 +339,14 @@ export class SessionManager {
     return this.#streamViewer(id, signal);
   }
 
+  /** What a viewer's attachment has recorded: its tool, params, and histogram frames (oldest first). */
+  historyOf(id: string): { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[] } {
+    const viewer = this.#viewers.get(id);
+    if (!viewer) throw new SessionNotFoundError();
+    const { attachment } = viewer;
+    return { tool: attachment.tool, params: attachment.params, histogram: attachment.session.histogram, frames: attachment.history?.toArray() ?? [] };
+  }
+
   /** Releases the viewer at once; its stream ends with `end: 'stopped'`. */
   stop(id: string, owner: string): void {
     const viewer = this.#viewers.get(id);

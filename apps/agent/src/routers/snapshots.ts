@@ -1,0 +1,72 @@
+import os from 'node:os';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { toTRPCError } from '../services/errors.js';
+import { snapshotIdPattern } from '../snapshots/snapshotStore.js';
+import { authedProcedure, router } from '../trpc.js';
+
+/** Year 2200: later times are typos or attacks. */
+const epochMs = z.number().int().min(0).max(7_258_118_400_000);
+const timeRange = z
+  .object({ from: epochMs, to: epochMs })
+  .strict()
+  .refine((range) => range.from < range.to, 'a range ends after it starts');
+const snapshotId = z.string().regex(snapshotIdPattern, 'a snapshot id is 16 characters of A-Z, a-z, 0-9, _ and -');
+const title = z.string().trim().min(1, 'a title is needed').max(200);
+
+const createInput = z
+  .object({
+    /** A live viewer of a heat map: its attachment's recorded frames are what is saved. */
+    sessionId: z.string().uuid(),
+    title,
+    range: timeRange,
+    selection: timeRange.optional(),
+    series: z.string().max(128).optional(),
+    retentionDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
+export const snapshotsRouter = router({
+  /** Freezes what a heat map shows: the frames its session's attachment recorded within `range`. */
+  create: authedProcedure.input(createInput).mutation(({ ctx, input }) => {
+    try {
+      const history = ctx.services.sessions.historyOf(input.sessionId);
+      if (!history.histogram) throw new TRPCError({ code: 'BAD_REQUEST', message: `${history.tool} has no heat map to snapshot` });
+      const frames = history.frames.filter((frame) => frame.time > input.range.from && frame.time <= input.range.to);
+      const view: { from: number; to: number; selection?: { from: number; to: number }; series?: string } = { ...input.range };
+      if (input.selection) view.selection = input.selection;
+      if (input.series !== undefined) view.series = input.series;
+      return ctx.services.snapshots().create({
+        title: input.title,
+        tool: history.tool,
+        params: history.params,
+        hostname: os.hostname(),
+        createdBy: ctx.caller,
+        view,
+        histogram: history.histogram,
+        frames,
+        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
+      });
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  get: authedProcedure.input(z.object({ id: snapshotId }).strict()).query(({ ctx, input }) => {
+    const snapshot = ctx.services.snapshots().get(input.id);
+    if (!snapshot) throw new TRPCError({ code: 'NOT_FOUND', message: `no snapshot ${input.id} on this host (deleted, expired, or from another host)` });
+    return snapshot;
+  }),
+
+  list: authedProcedure.query(({ ctx }) => ctx.services.snapshots().list()),
+
+  rename: authedProcedure.input(z.object({ id: snapshotId, title }).strict()).mutation(({ ctx, input }) => {
+    if (!ctx.services.snapshots().rename(input.id, input.title)) throw new TRPCError({ code: 'NOT_FOUND', message: `no snapshot ${input.id}` });
+    return { renamed: true };
+  }),
+
+  delete: authedProcedure.input(z.object({ id: snapshotId }).strict()).mutation(({ ctx, input }) => {
+    if (!ctx.services.snapshots().delete(input.id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no snapshot ${input.id}` });
+    return { deleted: true };
+  }),
+});
