@@ -3,5 +3,10 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The benchmark page ships beside the app so `pnpm bench` can load it from a real agent.
+    rollupOptions: { input: { app: 'index.html', heatMapBench: 'heatmap-bench.html' } },
+  },
 });

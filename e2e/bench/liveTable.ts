@@ -20,7 +20,7 @@ function buildStorm(): string {
   return binary;
 }
 
-async function main(): Promise<void> {
+export async function benchLiveTable(): Promise<void> {
   const storm = buildStorm();
   const agent = await startAgent();
   const browser = await chromium.launch(chromiumLaunchOptions);
@@ -118,4 +118,3 @@ async function main(): Promise<void> {
   }
 }
 
-await main();

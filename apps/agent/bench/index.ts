@@ -3,10 +3,12 @@
 import { resultsDirectory } from './common.js';
 import { compileExecStorm } from './agentProcess.js';
 import { benchAgentExecStorm } from './execStorm.js';
+import { benchFlightRecorder } from './flightRecorder.js';
 import { benchAgentViewers } from './viewers.js';
 
 if (process.getuid?.() !== 0) throw new Error('the agent benchmark attaches BPF programs: run it as root');
 const stormBinary = compileExecStorm();
 await benchAgentExecStorm(stormBinary);
 await benchAgentViewers(stormBinary);
+await benchFlightRecorder();
 console.log(`\nresults written to ${resultsDirectory}`);

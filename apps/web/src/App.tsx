@@ -6,6 +6,8 @@ import { HostSidebar } from './features/hosts/HostSidebar';
 import { TokenPrompt } from './features/hosts/TokenPrompt';
 import { ToolPicker } from './features/tools/ToolPicker';
 import { ToolView } from './features/tools/ToolView';
+import { SnapshotList } from './features/heatmap/SnapshotList';
+import { SnapshotView } from './features/heatmap/SnapshotView';
 import { activeHost } from './state/appStore';
 import { useAppStore } from './state/storeContext';
 import { testIds } from './testIds';
@@ -55,6 +57,7 @@ export function App() {
       <aside className="sidebar">
         <HostSidebar />
         {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
+        {catalog?.state === 'loaded' ? <SnapshotList /> : null}
       </aside>
       <main className="main">
         <MainPane />
@@ -68,6 +71,7 @@ function MainPane() {
   const status = useAppStore((state) => (address ? state.statuses[address] : undefined));
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const toolName = useAppStore((state) => state.view.tool);
+  const snapshotId = useAppStore((state) => state.view.snapshot);
 
   if (!address) return <p className="placeholder">Add a host (host:port of a bpfscope agent) on the left.</p>;
   if (status?.state === 'no-token') return <TokenPrompt address={address} reason="No token is stored for this host." />;
@@ -89,6 +93,7 @@ function MainPane() {
     );
   }
   if (catalog?.state !== 'loaded') return <p className="placeholder">Connecting to {address}…</p>;
+  if (snapshotId) return <SnapshotView key={snapshotId} id={snapshotId} />;
   if (!toolName) {
     return (
       <>

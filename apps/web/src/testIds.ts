@@ -54,4 +54,7 @@ export const testIds = {
   share: 'share',
   shareStatus: 'share-status',
   snapshotBanner: 'snapshot-banner',
+  snapshotList: 'snapshot-list',
+  snapshotItem: (id: string) => `snapshot-${id}`,
+  shareLink: 'share-link',
 } as const;

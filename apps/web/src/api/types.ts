@@ -13,3 +13,5 @@ export type ToolSupport = ToolInfo['support'];
 export type StartedSession = Outputs['sessions']['start'];
 export type { HistogramFrame } from '@bpfscope/agent';
 export type Row = Record<string, unknown>;
+export type Snapshot = Outputs['snapshots']['get'];
+export type SnapshotSummary = Outputs['snapshots']['list'][number];

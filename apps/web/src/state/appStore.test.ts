@@ -120,4 +120,16 @@ describe('app store', () => {
     store.getState().selectTool('runqlat');
     expect(store.getState().view).toEqual({ hosts: ['b:2'], tool: 'runqlat', params: {}, filter: '', columnFilters: {} });
   });
+
+  it('leaves a snapshot for live data on another host or on picking its tool again', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1', hash: '#/host/a%3A1/tool/runqlat/snapshot/AAAAAAAAAAAAAAAA?sel=1000-2000' });
+    expect(store.getState().view.snapshot).toBe('AAAAAAAAAAAAAAAA');
+    store.getState().selectTool('runqlat');
+    expect(store.getState().view).toMatchObject({ tool: 'runqlat', selection: { from: 1000, to: 2000 } });
+    expect(store.getState().view.snapshot).toBeUndefined();
+    store.getState().setSnapshot('BBBBBBBBBBBBBBBB');
+    store.getState().addHost('b:2');
+    store.getState().selectHost('b:2');
+    expect(store.getState().view.snapshot).toBeUndefined();
+  });
 });

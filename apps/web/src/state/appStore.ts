@@ -166,12 +166,21 @@ export function createAppStore(options: AppStoreOptions) {
       selectHost(address) {
         const state = get();
         if (!state.hosts.includes(address)) return;
-        set({ view: { ...state.view, hosts: [address] } });
+        // A snapshot lives on one host: another host shows the same view live.
+        const { snapshot: _snapshot, ...live } = state.view;
+        set({ view: { ...live, hosts: [address] } });
       },
 
       selectTool(tool) {
         const view = get().view;
-        if (tool === view.tool) return;
+        if (tool === view.tool) {
+          // Picking the tool of an open snapshot goes back to its live view.
+          if (view.snapshot) {
+            const { snapshot: _snapshot, ...live } = view;
+            set({ view: live });
+          }
+          return;
+        }
         // Another tool has other params and columns: its filters and sort start empty.
         set({ view: { hosts: view.hosts, tool, params: {}, filter: '', columnFilters: {} } });
       },

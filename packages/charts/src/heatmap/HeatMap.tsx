@@ -1,10 +1,10 @@
 // Latency heat map on a canvas: time on x, log2 latency buckets on y, colour =
 // count. Hover for a cell's numbers, drag to select a time range, click to clear it.
 import { scaleTime } from 'd3-scale';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
-import { buildHeatMapMatrix, formatLatency, formatSlotRange, percentileLines } from './heatMapModel.js';
+import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileLines } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
 import { countColor, heatMapPixels, matrixDigest } from './heatMapPixels.js';
 
@@ -46,9 +46,16 @@ interface Hover {
 export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered }: HeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(800);
+  // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
+  const [width, setWidth] = useState<number>();
   const [hover, setHover] = useState<Hover>();
   const [drag, setDrag] = useState<{ startX: number; x: number }>();
+
+  // Measured before the first paint, so the first matrix is built for the real width.
+  useLayoutEffect(() => {
+    const element = containerRef.current;
+    setWidth(Math.max(200, element?.clientWidth || 800));
+  }, []);
 
   useEffect(() => {
     const element = containerRef.current;
@@ -60,23 +67,27 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     return () => observer.disconnect();
   }, []);
 
-  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const measured = width !== undefined;
+  const canvasWidth = width ?? 800;
+  const plotWidth = canvasWidth - MARGIN.left - MARGIN.right;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const matrix = useMemo(
-    () => buildHeatMapMatrix(frames, { from: range.from, to: range.to, maxColumns: plotWidth, minSlots: MIN_SLOTS }),
-    [frames, range.from, range.to, plotWidth],
+    () => buildHeatMapMatrix(measured ? frames : [], { from: range.from, to: range.to, maxColumns: plotWidth, minSlots: MIN_SLOTS }),
+    [measured, frames, range.from, range.to, plotWidth],
   );
   const time = useMemo(() => scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, MARGIN.left + plotWidth]), [matrix.from, matrix.to, plotWidth]);
   const slotHeight = plotHeight / matrix.slotCount;
   const columnWidth = plotWidth / matrix.columns.length;
   const total = matrix.columns.reduce((sum, column) => sum + column.total, 0);
+  const digest = useMemo(() => matrixDigest(matrix), [matrix]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
-    if (!canvas || !context) return;
+    if (!canvas || !context || !measured) return;
     const started = performance.now();
     const ratio = window.devicePixelRatio || 1;
+    const width = canvasWidth;
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -93,7 +104,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       cells.height = matrix.slotCount;
       const cellsContext = cells.getContext('2d');
       if (cellsContext) {
-        cellsContext.putImageData(new ImageData(heatMapPixels(matrix, countColor) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
+        cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
         context.imageSmoothingEnabled = false;
         context.drawImage(cells, MARGIN.left, MARGIN.top, plotWidth, plotHeight);
       }
@@ -116,7 +127,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     context.textBaseline = 'top';
     for (const tick of time.ticks(Math.max(2, Math.floor(plotWidth / 110)))) {
       const x = time(tick);
-      context.fillText(time.tickFormat()(tick), x, MARGIN.top + plotHeight + 5);
+      context.fillText(formatTimeTick(tick.getTime()), x, MARGIN.top + plotHeight + 5);
       context.fillRect(x, MARGIN.top + plotHeight, 1, 3);
     }
 
@@ -156,7 +167,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     }
     context.fillStyle = textColor;
     onRendered?.(performance.now() - started, matrix);
-  }, [matrix, width, height, plotWidth, plotHeight, slotHeight, time, unit, showPercentiles, total, selection, drag, onRendered]);
+  }, [matrix, measured, canvasWidth, height, plotWidth, plotHeight, slotHeight, time, unit, showPercentiles, total, selection, drag, onRendered]);
 
   const locate = (event: ReactMouseEvent): Hover | undefined => {
     const bounds = canvasRef.current?.getBoundingClientRect();
@@ -178,7 +189,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       className="heat-map"
       style={{ position: 'relative', width: '100%' }}
       data-testid={testId}
-      data-digest={matrixDigest(matrix)}
+      data-digest={digest}
       data-total={total}
       data-columns={matrix.columns.length}
       data-column-ms={matrix.columnMs}
@@ -186,7 +197,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       <canvas
         ref={canvasRef}
         style={{ width: '100%', height, display: 'block', cursor: 'crosshair' }}
-        aria-label={`Heat map of ${total} events from ${new Date(matrix.from).toLocaleTimeString()} to ${new Date(matrix.to).toLocaleTimeString()}`}
+        aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}`}
         role="img"
         onMouseMove={(event) => {
           const located = locate(event);
@@ -210,9 +221,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         }}
       />
       {hover && hovered ? (
-        <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, width - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>
+        <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>
           <div>
-            {new Date(hovered.start).toLocaleTimeString()} – {new Date(hovered.end).toLocaleTimeString()}
+            {formatClock(hovered.start)} – {formatClock(hovered.end)}
           </div>
           <div>{formatSlotRange(hover.slot, unit)}</div>
           <div>

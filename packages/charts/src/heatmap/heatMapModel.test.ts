@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, formatLatency, formatSlotRange, percentileFromLog2, percentileLines, sumFrames } from './heatMapModel.js';
+import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentileLines, sumFrames } from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -70,5 +70,18 @@ describe('range histogram and units', () => {
     expect(formatLatency(0, 'usecs')).toBe('0 µs');
     expect(formatSlotRange(10, 'usecs')).toBe('1.02 ms – 2.05 ms');
     expect(formatSlotRange(0, 'msecs')).toBe('0 ms – 2 ms');
+  });
+
+  it('writes times on a 24-hour clock', () => {
+    const at = new Date(2026, 10, 25, 17, 7, 5).getTime();
+    expect(formatClock(at)).toBe('17:07:05');
+    expect(formatTimeTick(at)).toBe(':05');
+    expect(formatTimeTick(new Date(2026, 10, 25, 17, 7, 0).getTime())).toBe('17:07');
+  });
+
+  it('copes with slots past the exact range of doubles', () => {
+    const counts = Array.from({ length: 64 }, () => 1);
+    expect(percentileFromLog2(counts, 99)).toBeGreaterThan(2 ** 52);
+    expect(formatSlotRange(63, 'usecs')).toMatch(/s$/);
   });
 });

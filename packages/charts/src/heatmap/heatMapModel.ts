@@ -1,7 +1,7 @@
 // Pure transforms behind the latency heat map: frames of log2 histograms over time
 // become a matrix of cells (time column × latency slot), percentiles come from the
 // buckets, and a selected time range becomes one histogram.
-import { log2BucketRange } from '../histogram/log2Buckets.js';
+import { log2BucketRange, MAX_EXACT_LOG2_SLOT } from '../histogram/log2Buckets.js';
 
 /** One interval's histogram, as the agent streams it (one series, or several added up). */
 export interface HistogramFrame {
@@ -61,16 +61,25 @@ export function buildHeatMapMatrix(frames: readonly HistogramFrame[], options: M
     total: 0,
   }));
   let maxCount = 0;
-  for (const frame of frames) {
+  // Plain loops: this runs on every live update over up to 3,600 frames × 64 slots.
+  for (let index = 0; index < frames.length; index++) {
+    const frame = frames[index] as HistogramFrame;
     if (frame.time <= options.from || frame.time > options.to) continue;
     const column = columns[Math.min(columnCount - 1, Math.floor((frame.time - 1 - options.from) / columnMs))];
     if (!column) continue;
-    frame.counts.forEach((count, slot) => {
-      if (slot >= slotCount || count === 0) return;
-      column.counts[slot] = (column.counts[slot] ?? 0) + count;
-      column.total += count;
-      maxCount = Math.max(maxCount, column.counts[slot] as number);
-    });
+    const counts = frame.counts;
+    const cells = column.counts;
+    const slots = Math.min(counts.length, slotCount);
+    let total = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      const count = counts[slot] as number;
+      if (count === 0) continue;
+      const cell = (cells[slot] as number) + count;
+      cells[slot] = cell;
+      total += count;
+      if (cell > maxCount) maxCount = cell;
+    }
+    column.total += total;
   }
   return { columns, slotCount, maxCount, from: options.from, to: options.from + columnCount * columnMs, columnMs };
 }
@@ -101,14 +110,14 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
   for (let slot = 0; slot < counts.length; slot++) {
     const count = counts[slot] ?? 0;
     if (count > 0 && below + count >= rank) {
-      const { low, high } = log2BucketRange(slot);
+      const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
       const within = count === 0 ? 0 : (rank - below) / count;
       return low + within * (high + 1 - low);
     }
     below += count;
   }
   const last = lastNonZero(counts);
-  return log2BucketRange(Math.max(0, last)).high;
+  return log2BucketRange(Math.min(Math.max(0, last), MAX_EXACT_LOG2_SLOT)).high;
 }
 
 export interface PercentilePoint {
@@ -116,17 +125,33 @@ export interface PercentilePoint {
   value: number;
 }
 
-/** One line per percentile over the columns (columns without counts leave a gap). */
+/** One line per percentile over the columns (columns without counts leave a gap); one pass per column. */
 export function percentileLines(matrix: HeatMapMatrix, percentiles: readonly number[]): Map<number, Array<PercentilePoint | undefined>> {
-  const lines = new Map<number, Array<PercentilePoint | undefined>>();
-  for (const percentile of percentiles) {
-    lines.set(
-      percentile,
-      matrix.columns.map((column) => {
-        const value = percentileFromLog2(column.counts, percentile);
-        return value === undefined ? undefined : { time: (column.start + column.end) / 2, value };
-      }),
-    );
+  const ranks = [...percentiles].map((percentile) => {
+    if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
+    return percentile;
+  });
+  const lines = new Map<number, Array<PercentilePoint | undefined>>(ranks.map((percentile) => [percentile, []]));
+  const order = ranks.map((percentile, index) => ({ percentile, index })).sort((a, b) => a.percentile - b.percentile);
+  for (const column of matrix.columns) {
+    const time = (column.start + column.end) / 2;
+    if (column.total === 0) {
+      for (const line of lines.values()) line.push(undefined);
+      continue;
+    }
+    let below = 0;
+    let slot = 0;
+    for (const { percentile } of order) {
+      const rank = (percentile / 100) * column.total;
+      while (slot < column.counts.length - 1 && ((column.counts[slot] as number) === 0 || below + (column.counts[slot] as number) < rank)) {
+        below += column.counts[slot] as number;
+        slot++;
+      }
+      const count = column.counts[slot] as number;
+      const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
+      const within = count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count));
+      lines.get(percentile)?.push({ time, value: low + within * (high + 1 - low) });
+    }
   }
   return lines;
 }
@@ -143,6 +168,20 @@ const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
   ],
 };
 
+/** Local HH:MM:SS (24-hour, as incident timelines are written). */
+export function formatClock(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (part: number) => String(part).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** Axis tick text: ":SS" between whole minutes, "HH:MM" on them. */
+export function formatTimeTick(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (part: number) => String(part).padStart(2, '0');
+  return date.getSeconds() !== 0 || date.getMilliseconds() !== 0 ? `:${pad(date.getSeconds())}` : `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** A latency in the histogram's unit as people read it: "512 µs", "1.5 ms", "2 s". */
 export function formatLatency(value: number, unit: 'usecs' | 'msecs'): string {
   const steps = unitSteps[unit];
@@ -154,7 +193,7 @@ export function formatLatency(value: number, unit: 'usecs' | 'msecs'): string {
 
 /** "2 → 3 µs", "1 → 2 ms": a slot's range in readable units. */
 export function formatSlotRange(slot: number, unit: 'usecs' | 'msecs'): string {
-  const { low, high } = log2BucketRange(slot);
+  const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
   return `${formatLatency(low, unit)} – ${formatLatency(high + 1, unit)}`;
 }
 

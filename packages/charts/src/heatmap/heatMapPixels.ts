@@ -19,31 +19,53 @@ export function countColor(count: number, maxCount: number): [number, number, nu
   return [parseInt(match[1] as string, base), parseInt(match[2] as string, base), parseInt(match[3] as string, base)];
 }
 
+const PALETTE_SIZE = 256;
+let palette: Uint8Array | undefined;
+
+/** countColor's ramp sampled once: a lookup per cell instead of a colour computation. */
+function paletteColors(): Uint8Array {
+  if (!palette) {
+    palette = new Uint8Array(PALETTE_SIZE * 3);
+    for (let index = 0; index < PALETTE_SIZE; index++) {
+      // The same ramp as countColor, indexed by log position.
+      const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6);
+      palette.set([red, green, blue], index * 3);
+    }
+  }
+  return palette;
+}
+
 /**
  * RGBA bytes, `columns` wide and `slotCount` high, row 0 at the top holding the
  * highest slot (latency grows upwards). Empty cells are transparent.
  */
-export function heatMapPixels(matrix: HeatMapMatrix, colorOf: ColorOf = countColor): Uint8ClampedArray {
+export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8ClampedArray {
   const width = matrix.columns.length;
   const height = matrix.slotCount;
   const pixels = new Uint8ClampedArray(width * height * 4);
-  const cache = new Map<number, [number, number, number]>();
-  matrix.columns.forEach((column, x) => {
+  const colors = paletteColors();
+  const logMax = Math.log(Math.max(2, matrix.maxCount));
+  for (let x = 0; x < width; x++) {
+    const counts = (matrix.columns[x] as HeatMapMatrix['columns'][number]).counts;
     for (let slot = 0; slot < height; slot++) {
-      const count = column.counts[slot] ?? 0;
-      if (count === 0) continue;
-      let rgb = cache.get(count);
-      if (!rgb) {
-        rgb = colorOf(count, matrix.maxCount);
-        cache.set(count, rgb);
-      }
+      const count = counts[slot] as number;
+      if (!count) continue;
       const offset = ((height - 1 - slot) * width + x) * 4;
-      pixels[offset] = rgb[0];
-      pixels[offset + 1] = rgb[1];
-      pixels[offset + 2] = rgb[2];
+      if (colorOf) {
+        const rgb = colorOf(count, matrix.maxCount);
+        pixels[offset] = rgb[0];
+        pixels[offset + 1] = rgb[1];
+        pixels[offset + 2] = rgb[2];
+      } else {
+        const position = matrix.maxCount <= 1 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round((Math.log(count) / logMax) * (PALETTE_SIZE - 1)));
+        const index = position * 3;
+        pixels[offset] = colors[index] as number;
+        pixels[offset + 1] = colors[index + 1] as number;
+        pixels[offset + 2] = colors[index + 2] as number;
+      }
       pixels[offset + 3] = 255;
     }
-  });
+  }
   return pixels;
 }
 

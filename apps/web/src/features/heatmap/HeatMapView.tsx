@@ -1,7 +1,7 @@
 // A latency heat map of a live session (or a snapshot): series and window choice,
 // drag-to-select with the selection in the URL, percentiles, and the histogram of
 // the selected range (or of the whole window) as bcc prints it.
-import { HeatMap, Log2Histogram, percentileFromLog2, formatLatency, sumFrames } from '@bpfscope/charts';
+import { formatClock, formatLatency, HeatMap, Log2Histogram, percentileFromLog2, sumFrames } from '@bpfscope/charts';
 import { useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
@@ -22,17 +22,25 @@ interface HeatMapViewProps {
   measure: string;
   /** Set when showing a snapshot: its frames are all there is and time does not move. */
   frozenRange?: { from: number; to: number };
-  /** Shown beside the controls (Share, snapshot info). */
-  actions?: React.ReactNode;
+  /** Saves what is shown as a snapshot on the host; resolves to the link that opens it. */
+  onShare?(request: ShareRequest): Promise<string>;
 }
 
-export function HeatMapView({ frames, measure, frozenRange, actions }: HeatMapViewProps) {
+export interface ShareRequest {
+  title: string;
+  range: { from: number; to: number };
+  selection?: { from: number; to: number };
+  series?: string;
+}
+
+export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapViewProps) {
   const view = useAppStore((state) => state.view);
   const setSelection = useAppStore((state) => state.setSelection);
   const setWindow = useAppStore((state) => state.setWindow);
   const setSeries = useAppStore((state) => state.setSeries);
   const [showPercentiles, setShowPercentiles] = useState(true);
   const [pausedAt, setPausedAt] = useState<number>();
+  const [shared, setShared] = useState<{ link?: string; error?: string; busy?: boolean }>({});
 
   const unit = frames[0]?.unit ?? 'usecs';
   const labels = useMemo(() => seriesLabels(frames), [frames]);
@@ -84,8 +92,43 @@ export function HeatMapView({ frames, measure, frozenRange, actions }: HeatMapVi
           {frozenRange ? 'snapshot' : `${number.format(history)} s of history`}
         </span>
         <span className="toolbar__spacer" />
-        {actions}
+        {onShare ? (
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid={testIds.share}
+            disabled={shared.busy}
+            title="Save exactly this picture (data, range, selection) on the host and copy a link to it"
+            onClick={() => {
+              const request: ShareRequest = { title: `${measure} at ${new Date(range.to).toLocaleDateString()} ${formatClock(range.to)}`, range };
+              if (view.selection) request.selection = view.selection;
+              if (view.series !== undefined) request.series = view.series;
+              setShared({ busy: true });
+              onShare(request).then(
+                (link) => {
+                  setShared({ link });
+                  void navigator.clipboard?.writeText(link).catch(() => undefined);
+                },
+                (error: unknown) => setShared({ error: error instanceof Error ? error.message : String(error) }),
+              );
+            }}
+          >
+            Share
+          </button>
+        ) : null}
       </div>
+      {shared.link || shared.error ? (
+        <div className={`banner ${shared.error ? 'banner--error' : ''}`} data-testid={testIds.shareStatus} role="status">
+          {shared.error ? (
+            `Could not save the snapshot: ${shared.error}`
+          ) : (
+            <>
+              Saved on the host; link copied:{' '}
+              <input className="share-link" data-testid={testIds.shareLink} readOnly value={shared.link} onFocus={(event) => event.target.select()} />
+            </>
+          )}
+        </div>
+      ) : null}
       <HeatMap
         frames={chartFrames}
         unit={unit}
@@ -99,7 +142,7 @@ export function HeatMapView({ frames, measure, frozenRange, actions }: HeatMapVi
         <p data-testid={testIds.heatMapSelection}>
           {view.selection ? (
             <>
-              Selected {new Date(view.selection.from).toLocaleTimeString()} – {new Date(view.selection.to).toLocaleTimeString()}{' '}
+              Selected {formatClock(view.selection.from)} – {formatClock(view.selection.to)}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection
               </button>

@@ -6,6 +6,10 @@ import { DEFAULT_ROW_CAP } from '../../state/liveRows';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { HeatMapView } from '../heatmap/HeatMapView';
+import type { ShareRequest } from '../heatmap/HeatMapView';
+import { clientFor } from '../../api/clients';
+import { describeAgentError } from '../../api/agentClient';
+import { encodeViewState } from '../../state/urlState';
 import { ParamsForm } from '../params/ParamsForm';
 import { exportFileName, rowsToCsv, rowsToJson } from '../table/exportRows';
 import type { DisplayColumn } from '../table/formatCell';
@@ -65,6 +69,19 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [togglePause]);
+
+  const share = async (request: ShareRequest): Promise<string> => {
+    if (!address || !token || status.phase !== 'streaming') throw new Error('the session is not live');
+    try {
+      const created = await clientFor(address, token).snapshots.create.mutate({ sessionId: status.started.id, ...request });
+      window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
+      const { selection: _selection, series: _series, ...rest } = view;
+      const linked = { ...rest, show: 'heatmap' as const, snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}), ...(request.series !== undefined ? { series: request.series } : {}) };
+      return `${window.location.origin}${window.location.pathname}${encodeViewState(linked)}`;
+    } catch (error) {
+      throw new Error(describeAgentError(error, address).message);
+    }
+  };
 
   const download = (format: 'csv' | 'json') => {
     const text = format === 'csv' ? rowsToCsv(columns, shown) : rowsToJson(columns, shown);
@@ -162,7 +179,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
               {number.format(counters.kernelDrops + counters.droppedFramesForViewer)} dropped
             </span>
           </div>
-          <HeatMapView frames={session.frames} measure={tool.heatMap?.measure ?? 'latency'} />
+          <HeatMapView frames={session.frames} measure={tool.heatMap?.measure ?? 'latency'} onShare={share} />
         </>
       ) : (
         <>

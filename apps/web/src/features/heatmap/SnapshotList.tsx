@@ -1,0 +1,92 @@
+// The active host's saved snapshots: open, rename, delete.
+import { useCallback, useEffect, useState } from 'react';
+import { describeAgentError } from '../../api/agentClient';
+import { clientFor } from '../../api/clients';
+import type { SnapshotSummary } from '../../api/types';
+import { activeHost } from '../../state/appStore';
+import { useAppStore } from '../../state/storeContext';
+import { testIds } from '../../testIds';
+
+export function SnapshotList() {
+  const address = useAppStore(activeHost);
+  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const current = useAppStore((state) => state.view.snapshot);
+  const openLink = useAppStore((state) => state.openLink);
+  const view = useAppStore((state) => state.view);
+  const [snapshots, setSnapshots] = useState<SnapshotSummary[]>([]);
+  const [problem, setProblem] = useState<string>();
+
+  const refresh = useCallback(() => {
+    if (!address || !token) return;
+    clientFor(address, token)
+      .snapshots.list.query()
+      .then((list) => {
+        setSnapshots(list);
+        setProblem(undefined);
+      })
+      .catch((error: unknown) => setProblem(describeAgentError(error, address).message));
+  }, [address, token]);
+
+  // Refreshed on host change and whenever a snapshot is opened or shared (the view changes).
+  useEffect(refresh, [refresh, current, view.tool]);
+  useEffect(() => {
+    window.addEventListener('bpfscope:snapshots-changed', refresh);
+    return () => window.removeEventListener('bpfscope:snapshots-changed', refresh);
+  }, [refresh]);
+
+  if (!address || !token || (snapshots.length === 0 && !problem)) return null;
+  return (
+    <div className="snapshots" data-testid={testIds.snapshotList}>
+      <h3 className="sidebar__heading">Snapshots on {address}</h3>
+      {problem ? <p className="params-form__error">{problem}</p> : null}
+      <ul className="hosts__list">
+        {snapshots.map((snapshot) => (
+          <li key={snapshot.id} className={`host ${snapshot.id === current ? 'host--active' : ''}`}>
+            <button
+              type="button"
+              className="host__select"
+              data-testid={testIds.snapshotItem(snapshot.id)}
+              title={`${snapshot.tool}, ${snapshot.frameCount} s of data, by ${snapshot.createdBy}`}
+              onClick={() => {
+                const selection = snapshot.view.selection ? `&sel=${snapshot.view.selection.from}-${snapshot.view.selection.to}` : '';
+                const series = snapshot.view.series !== undefined ? `&series=${encodeURIComponent(snapshot.view.series)}` : '';
+                openLink(`#/host/${encodeURIComponent(address)}/tool/${snapshot.tool}/snapshot/${snapshot.id}?show=heatmap${series}${selection}`);
+              }}
+            >
+              <span className="dot dot--ok" aria-hidden="true" />
+              <span className="host__address">{snapshot.title}</span>
+              <span className="host__detail muted">
+                {snapshot.tool} · {new Date(snapshot.createdAt).toLocaleString()}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Rename snapshot ${snapshot.title}`}
+              title="Rename"
+              onClick={() => {
+                const title = window.prompt('New title', snapshot.title);
+                if (title?.trim()) void clientFor(address, token).snapshots.rename.mutate({ id: snapshot.id, title: title.trim() }).then(refresh, refresh);
+              }}
+            >
+              ✎
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Delete snapshot ${snapshot.title}`}
+              title="Delete"
+              onClick={() => {
+                if (window.confirm(`Delete snapshot “${snapshot.title}”? Links to it stop working.`)) {
+                  void clientFor(address, token).snapshots.delete.mutate({ id: snapshot.id }).then(refresh, refresh);
+                }
+              }}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// Heat map rendering in Chromium: 3,600 columns × 64 buckets, first paint and each
+// live update (a new frame slides the hour along), from the benchmark page the
+// agent serves beside the app.
+import { chromium } from '@playwright/test';
+import { median, percentile, printTable, writeResult } from '../../packages/bpf-core/bench/common.ts';
+import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { startAgent } from '../support/globalSetup.ts';
+
+interface BenchResult {
+  firstRenderMs: number;
+  updateRenderMs: number[];
+  updateTotalMs: number[];
+  columns: number;
+  slots: number;
+}
+
+export async function benchHeatMap(): Promise<void> {
+  const agent = await startAgent();
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    const page = await browser.newPage({ viewport: { width: 3800, height: 800 } });
+    await page.goto(`${agent.url}/heatmap-bench.html`);
+    await page.waitForFunction(() => 'heatMapBench' in window, undefined, { timeout: 60_000 });
+    const bench = (await page.evaluate(() => (window as unknown as { heatMapBench: unknown }).heatMapBench)) as BenchResult;
+    const result = {
+      columns: bench.columns,
+      buckets: bench.slots,
+      firstRenderMs: bench.firstRenderMs,
+      updateRenderMs: { p50: median(bench.updateRenderMs), p95: percentile(bench.updateRenderMs, 95), max: Math.max(...bench.updateRenderMs) },
+      updateTotalMs: { p50: median(bench.updateTotalMs), p95: percentile(bench.updateTotalMs, 95), max: Math.max(...bench.updateTotalMs) },
+      updates: bench.updateRenderMs.length,
+    };
+    const file = writeResult('web-heat-map', result);
+    printTable('web heat map (Chromium, no GPU)', [
+      ['cells', `${result.columns} columns × ${result.buckets} buckets`],
+      ['first render, mount → painted (matrix, React, canvas)', `${result.firstRenderMs.toFixed(1)} ms (goal ≤ 50 ms)`],
+      ['live update, new frame → painted, p50 / p95 / max', `${result.updateTotalMs.p50.toFixed(1)} / ${result.updateTotalMs.p95.toFixed(1)} / ${result.updateTotalMs.max.toFixed(1)} ms`],
+      ['  of which canvas paint, p50 / p95', `${result.updateRenderMs.p50.toFixed(1)} / ${result.updateRenderMs.p95.toFixed(1)} ms`],
+      ['results', file],
+    ]);
+  } finally {
+    await browser.close();
+    await agent.stop();
+  }
+}

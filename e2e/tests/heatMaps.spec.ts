@@ -1,0 +1,111 @@
+// Heat maps against the real kernel: block I/O the test makes fills the cells; a
+// selected range shared as a snapshot opens, in another browser, as the same data
+// and the same pixels.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { agent, saveScreenshot, tcpExchange, testIds } from '../support/agent.ts';
+
+async function signIn(page: Page): Promise<void> {
+  const { url, token, host } = agent();
+  await page.goto(`${url}/#token=${token}`);
+  await expect(page.getByTestId(testIds.host(host)).getByTestId(testIds.hostStatus)).toContainText(' ms · v');
+}
+
+const heatMapTotal = async (page: Page) => Number(await page.getByTestId(testIds.heatMap).getAttribute('data-total'));
+
+/** 200 O_DIRECT 64 KiB writes with fsync, on the disk under the repository (ext4 here). */
+function directWrites(): void {
+  const directory = mkdtempSync(path.join(fileURLToPath(new URL('../artifacts/', import.meta.url)), 'io-'));
+  try {
+    execFileSync('dd', ['if=/dev/zero', `of=${path.join(directory, 'data')}`, 'bs=64k', 'count=200', 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' });
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+test('biolatency: I/O fills the heat map; a shared selection opens identically in a fresh browser', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const { token } = agent();
+  await signIn(page);
+  await page.getByTestId(testIds.tool('biolatency')).click();
+  await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
+  await page.getByTestId(testIds.heatMapWindow).selectOption('60');
+  const before = await heatMapTotal(page);
+  directWrites();
+  // Every write is a block I/O: the cells fill by at least that many within a couple of frames.
+  await expect.poll(() => heatMapTotal(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 200);
+  await expect(page.getByTestId(testIds.rangeHistogram)).toBeVisible();
+  await saveScreenshot(page, '12-biolatency-live');
+
+  // Select the last 40% of the window by dragging across the map.
+  const canvas = page.getByTestId(testIds.heatMap).locator('canvas');
+  const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
+  await page.mouse.move(box.x + box.width * 0.58, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/sel=\d+-\d+/);
+  await expect(page.getByTestId(testIds.heatMapSelection)).toContainText('Selected');
+  const selectedTotal = Number(await page.getByTestId(testIds.rangeHistogram).getAttribute('data-total'));
+  expect(selectedTotal).toBeGreaterThanOrEqual(200);
+
+  await page.getByTestId(testIds.share).click();
+  const link = await page.getByTestId(testIds.shareLink).inputValue();
+  expect(link).toMatch(/\/snapshot\/[A-Za-z0-9_-]{16}\?/);
+  expect(link).toContain('sel=');
+  expect(link).not.toContain(token);
+
+  // The sharer's own view of the link, then a colleague's fresh browser.
+  await page.goto(link);
+  await expect(page.getByTestId(testIds.snapshotBanner)).toBeVisible();
+  await page.mouse.move(0, 0);
+  const mine = {
+    digest: await page.getByTestId(testIds.heatMap).getAttribute('data-digest'),
+    total: await page.getByTestId(testIds.rangeHistogram).getAttribute('data-total'),
+    pixels: await page.getByTestId(testIds.heatMap).locator('canvas').screenshot(),
+  };
+  expect(Number(mine.total)).toBe(selectedTotal);
+  await saveScreenshot(page, '13-biolatency-snapshot');
+
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const colleague = await context.newPage();
+  await colleague.goto(link);
+  await colleague.getByTestId(testIds.tokenInput).fill(token);
+  await colleague.getByTestId(testIds.tokenSave).click();
+  await expect(colleague.getByTestId(testIds.snapshotBanner)).toBeVisible();
+  await expect(colleague.getByTestId(testIds.heatMapSelection)).toContainText('Selected');
+  await colleague.mouse.move(0, 0);
+  expect(await colleague.getByTestId(testIds.heatMap).getAttribute('data-digest')).toBe(mine.digest);
+  expect(await colleague.getByTestId(testIds.rangeHistogram).getAttribute('data-total')).toBe(mine.total);
+  expect((await colleague.getByTestId(testIds.heatMap).locator('canvas').screenshot()).equals(mine.pixels)).toBe(true);
+  await saveScreenshot(colleague, '14-biolatency-snapshot-colleague');
+  await context.close();
+});
+
+test('tcplife has a heat map of session durations beside its table', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId(testIds.tool('tcplife')).click();
+  await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
+  await page.getByTestId(testIds.viewHeatMap).click();
+  await expect(page).toHaveURL(/show=heatmap/);
+  const before = await heatMapTotal(page);
+  for (let i = 0; i < 5; i++) await tcpExchange(1024, 2048);
+  // Both ends of each session close: two rows, two durations, per exchange.
+  await expect.poll(() => heatMapTotal(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 10);
+  await saveScreenshot(page, '15-tcplife-heatmap');
+  await page.getByTestId(testIds.viewTable).click();
+  await expect(page.getByTestId(testIds.liveTable)).toBeVisible();
+});
+
+test('runqlat shows the recorded past at once', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId(testIds.tool('runqlat')).click();
+  // The flight recorder has run since the agent started: history arrives with the first batch.
+  await expect(page.getByTestId(testIds.heatMapHistory)).toContainText(/[1-9]\d* s of history/);
+  await expect.poll(() => heatMapTotal(page)).toBeGreaterThan(0);
+  await saveScreenshot(page, '16-runqlat');
+});
