@@ -1,25 +1,35 @@
 // Router tests through createCaller with a fake backend: no HTTP, no kernel.
 import { featureSourceOf } from '@bpfscope/bpf-core';
 import type { Capabilities } from '@bpfscope/bpf-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createContextInner } from '../context.js';
 import { parseAgentConfig } from '../env.js';
-import type { BackendSession, ToolBackend } from '../sessions/backend.js';
+import type { BackendSession, HistogramFrame, ToolBackend } from '../sessions/backend.js';
 import { createAgentServices } from '../services/agentServices.js';
 import { appRouter } from './_app.js';
 
 const token = 'a'.repeat(43);
 
-function fakeBackend(): ToolBackend & { started: number } {
+function fakeBackend(): ToolBackend & { started: number; frameListeners: Set<(frame: HistogramFrame) => void> } {
   const backend = {
     started: 0,
+    frameListeners: new Set<(frame: HistogramFrame) => void>(),
     normalizeParams: (tool: string, params: unknown) => {
-      if (tool !== 'execsnoop') throw Object.assign(new Error(`unknown tool "${tool}"`), { name: 'ToolError' });
+      if (tool !== 'execsnoop' && tool !== 'runqlat') throw Object.assign(new Error(`unknown tool "${tool}"`), { name: 'ToolError' });
       return params;
     },
-    start: (): BackendSession => {
+    start: (tool: string): BackendSession => {
       backend.started++;
+      const histogram = tool === 'runqlat' ? { histogram: { measure: 'run queue latency', unit: 'usecs' as const } } : {};
       return {
+        ...histogram,
+        onFrame: (listener: (frame: HistogramFrame) => void) => {
+          backend.frameListeners.add(listener);
+          return () => backend.frameListeners.delete(listener);
+        },
         attachMethod: 'tracepoint',
         onRows: () => () => undefined,
         stats: () => ({ events: 0, kernelDrops: 0, userDrops: 0 }),
@@ -33,10 +43,20 @@ function fakeBackend(): ToolBackend & { started: number } {
 
 const allFeatures = featureSourceOf({ features: new Proxy({}, { get: () => ({ available: true }) }) } as unknown as Capabilities);
 
-function caller(options: { presentedToken?: string; startsPerMinute?: number } = {}) {
-  const config = parseAgentConfig(['--data-dir', '/nonexistent', '--starts-per-minute', String(options.startsPerMinute ?? 30)], {});
+function caller(options: { presentedToken?: string; startsPerMinute?: number; dataDir?: string; snapshotStoreMb?: number; maxSnapshotBytes?: number } = {}) {
+  const config = parseAgentConfig(
+    [
+      '--data-dir',
+      options.dataDir ?? '/nonexistent',
+      '--starts-per-minute',
+      String(options.startsPerMinute ?? 30),
+      '--snapshot-store-mb',
+      String(options.snapshotStoreMb ?? 256),
+    ],
+    {},
+  );
   const backend = fakeBackend();
-  const services = createAgentServices({ config, token, backend, features: allFeatures, audit: () => undefined });
+  const services = createAgentServices({ config, token, backend, features: allFeatures, audit: () => undefined, maxSnapshotBytes: options.maxSnapshotBytes });
   return { call: appRouter.createCaller(createContextInner({ services, presentedToken: options.presentedToken })), backend, services };
 }
 
@@ -73,5 +93,29 @@ describe('routers', () => {
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
     expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration' });
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+
+  it('refuses an oversized snapshot and a full store clearly, storing nothing', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-routers-'));
+    const { call, backend, services } = caller({ presentedToken: token, dataDir, maxSnapshotBytes: 20_000, snapshotStoreMb: 1 });
+    const started = await call.sessions.start({ tool: 'runqlat', params: {} });
+    const frameAt = (second: number): HistogramFrame => ({
+      time: second * 1000,
+      intervalMs: 1000,
+      unit: 'usecs',
+      series: [{ label: '', counts: Array.from({ length: 32 }, (_, slot) => (second * 7919 + slot * 104_729) % 100_003) }],
+    });
+    for (let second = 1; second <= 200; second++) for (const listener of backend.frameListeners) listener(frameAt(second));
+    await expect(call.snapshots.create({ sessionId: started.id, title: 'too big', range: { from: 0, to: 300_000 } })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringContaining('select a shorter range'),
+    });
+    const small = await call.snapshots.create({ sessionId: started.id, title: 'fits', range: { from: 0, to: 20_000 } });
+    expect(small.frameCount).toBe(20);
+    expect((await call.snapshots.list()).map((snapshot) => snapshot.title)).toEqual(['fits']);
+    await expect(call.snapshots.get({ id: 'not-an-id' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(call.snapshots.rename({ id: small.id, title: '   ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await services.sessions.closeAll();
+    services.snapshots().close();
   });
 });

@@ -25,6 +25,8 @@ export function createAgentServices(options: {
   backend?: ToolBackend;
   features?: FeatureSource;
   audit?: AuditLog;
+  /** One snapshot's JSON size limit; tests lower it. */
+  maxSnapshotBytes?: number;
 }): AgentServices {
   const { config } = options;
   const backend = options.backend ?? bpfBackend;
@@ -44,7 +46,7 @@ export function createAgentServices(options: {
         mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
         snapshotStore = SnapshotStore.open(path.join(config.dataDir, 'snapshots.db'), {
           maxBytes: config.snapshotStoreMb * 1024 * 1024,
-          maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
+          maxSnapshotBytes: options.maxSnapshotBytes ?? MAX_SNAPSHOT_BYTES,
         });
       }
       return snapshotStore;
