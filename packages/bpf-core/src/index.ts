@@ -27,6 +27,7 @@ export type {
   HistogramUnit,
   MapHistogramOutput,
   RowHistogramOutput,
+  StackToolDefinition,
   Requirement,
   TableColumn,
   TableToolDefinition,
@@ -39,3 +40,4 @@ export type { TcpSessionRow, TcplifeParams } from './tools/tcplife/tcplife.js';
 export { HISTOGRAM_SLOTS, log2Slot } from './histogram.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
 export { formatLog2Histogram } from './histogramText.js';
+export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile } from './stacks/types.js';

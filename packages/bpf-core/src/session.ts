@@ -10,6 +10,7 @@ import type { HistogramFrame, HistogramSeries } from './histogram.js';
 import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './tools/support.js';
+import type { RawStackProfile } from './stacks/types.js';
 import type { AttachMethodName, HistogramUnit, ToolDefinition } from './tools/types.js';
 
 export interface SessionStats {
@@ -95,7 +96,7 @@ export class ToolSession<Row = Record<string, unknown>> {
   ) {
     this.#object = object;
     this.#histogramIntervalMs = options.histogramIntervalMs ?? 1000;
-    const output = tool.histogram;
+    const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
     let rowHistogram: { accumulator: RowHistogramAccumulator; valueOf: (row: Row) => number | undefined } | undefined;
     if (output?.source === 'map') {
       const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
@@ -158,6 +159,20 @@ export class ToolSession<Row = Record<string, unknown>> {
     for (const listener of this.#frameListeners) listener(frame);
     return frame;
   }
+
+  /**
+   * Stack tools: what the kernel aggregated since attach or the previous call
+   * (which cleared it), with the stack-trace map read. Throws for other tools.
+   */
+  collectStacks(): RawStackProfile {
+    if (this.tool.outputKind !== 'stacks') throw new ToolError('INVALID_PARAMS', `${this.tool.name} does not collect stacks`);
+    if (this.#closed) throw new ToolError('CLOSED', `${this.tool.name} session is closed`);
+    const now = Date.now();
+    const profile = this.tool.collect(this.#object, this.params, { startedAt: this.#lastCollectAt, durationMs: now - this.#lastCollectAt });
+    this.#lastCollectAt = now;
+    return profile;
+  }
+  #lastCollectAt = Date.now();
 
   /** Calls `listener` with each histogram frame; returns the unsubscribe function. */
   onFrame(listener: FrameListener): () => void {

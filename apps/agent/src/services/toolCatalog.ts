@@ -18,7 +18,7 @@ export function listTools(features: FeatureSource) {
       display: column.display,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
-    heatMap: tool.histogram ? { measure: tool.histogram.measure } : null,
+    heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure } : null,
     // For the web's generated params form.
     paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     support: resolveToolSupport(tool, features),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import type { FeatureName } from '../capabilities/capabilities.js';
+import type { RawStackProfile } from '../stacks/types.js';
 
 export type ToolCategory = 'processes' | 'network' | 'disk' | 'cpu' | 'file system' | 'dns';
 
@@ -105,5 +106,15 @@ export interface HistogramToolDefinition<Params = unknown> extends ToolBase<Para
   histogram: MapHistogramOutput<Params>;
 }
 
+/**
+ * A tool that aggregates stacks in the kernel (CPU samples, off-CPU time) for a
+ * capture; collect() reads the aggregation and the stack-trace map.
+ */
+export interface StackToolDefinition<Params = unknown> extends ToolBase<Params> {
+  outputKind: 'stacks';
+  /** Reads what the kernel aggregated since attach (or the last collect, which clears it). */
+  collect(object: BpfObject, params: Params, capture: { startedAt: number; durationMs: number }): RawStackProfile;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ToolDefinition = TableToolDefinition<any, any> | HistogramToolDefinition<any>;
+export type ToolDefinition = TableToolDefinition<any, any> | HistogramToolDefinition<any> | StackToolDefinition<any>;

@@ -1,0 +1,79 @@
+// Stack profiles: what the stack tools (profile, offcputime, offwaketime) collect
+// from the kernel, and their symbolized, folded form (Brendan Gregg's format).
+
+/** One aggregated stack from the kernel: who, where, how much. */
+export interface RawStack {
+  /** Process (tgid). */
+  pid: number;
+  /** Thread, or 0 when the tool does not key by thread. */
+  tid: number;
+  comm: string;
+  /** Instruction pointers, leaf first, as the stack-trace map holds them; empty when not captured or lost. */
+  userStack: bigint[];
+  kernelStack: bigint[];
+  /** offwaketime: who woke the blocked task, and from where. */
+  waker?: { pid: number; comm: string; userStack: bigint[]; kernelStack: bigint[] };
+  /**
+   * Start of the time slot this count falls in, ms since the capture started
+   * (FlameScope's subsecond heat map); undefined when the tool kept no timeline.
+   */
+  timeSlotMs?: number;
+  /** Samples (profile) or nanoseconds blocked (offcputime, offwaketime). */
+  value: number;
+}
+
+export interface RawStackProfile {
+  unit: 'samples' | 'nanoseconds';
+  stacks: RawStack[];
+  /** Width of a time slot (ms) when stacks carry timeSlotMs. */
+  timeSlotWidthMs?: number;
+  /** Sampling frequency (profile). */
+  frequencyHz?: number;
+  /** Capture start, epoch ms, and length. */
+  startedAt: number;
+  durationMs: number;
+  /** Stacks the kernel could not store in the stack-trace map (hash collision or map full). */
+  lostStacks: number;
+  /** Stacks cut at the kernel's depth limit (127 frames). */
+  truncatedStacks: number;
+  /** Counts lost because the aggregation map was full. */
+  droppedSamples: number;
+}
+
+/** A symbolized frame. */
+export interface Frame {
+  /** Function name; for unknown addresses `module+0xoffset` or `[unknown]`. */
+  name: string;
+  /** Binary or shared object path, `[kernel]`, `[vdso]`, or a perf map. */
+  module: string;
+  kernel: boolean;
+  address: bigint;
+}
+
+export interface FoldedStack {
+  /** Root first: comm, then user frames, then kernel frames suffixed `_[k]`. */
+  frames: string[];
+  value: number;
+  /** Carried over from RawStack for FlameScope views. */
+  timeSlotMs?: number;
+}
+
+export interface FoldedProfile {
+  unit: 'samples' | 'nanoseconds';
+  stacks: FoldedStack[];
+  timeSlotWidthMs?: number;
+  frequencyHz?: number;
+  startedAt: number;
+  durationMs: number;
+  stats: {
+    lostStacks: number;
+    truncatedStacks: number;
+    droppedSamples: number;
+    /** Frames that could not be named (no symbol, process gone...). */
+    unknownFrames: number;
+    /** Share of user stacks of depth ≤ 2: a sign of binaries without frame pointers. */
+    shortUserStacks: number;
+    symbolCacheHits: number;
+    symbolCacheMisses: number;
+  };
+}
