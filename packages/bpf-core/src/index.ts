@@ -41,3 +41,8 @@ export { HISTOGRAM_SLOTS, log2Slot } from './histogram.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
 export { formatLog2Histogram } from './histogramText.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile } from './stacks/types.js';
+export { Symbolizer } from './symbols/symbolizer.js';
+export type { SymbolizerOptions, SymbolizerStats } from './symbols/symbolizer.js';
+export { foldProfile, toFoldedText, KERNEL_FRAME_SUFFIX, WAKER_SEPARATOR } from './symbols/fold.js';
+export type { FoldOptions, FrameSymbolizer } from './symbols/fold.js';
+export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';

@@ -1,0 +1,477 @@
+// Names the instruction pointers of kernel and user stacks, as perf and bcc do:
+// kernel addresses from /proc/kallsyms; user addresses through /proc/PID/maps
+// to the mapped ELF file, the process's vdso, or a JIT's /tmp/perf-PID.map.
+// Everything is cached (frames per process, symbol tables per ELF file) and
+// nothing throws: what cannot be named becomes `module+0xoffset` or `[unknown]`.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import path from 'node:path';
+import type { Frame } from '../stacks/types.js';
+import {
+  FunctionSymbolTable,
+  FunctionSymbolTableBuilder,
+  bufferSource,
+  fileOffsetToVirtualAddress,
+  fileSource,
+  readElf,
+} from './elf.js';
+import type { ByteSource, ElfFile, LoadSegment } from './elf.js';
+import type { FrameSymbolizer } from './fold.js';
+import { UNKNOWN_FRAME_NAME, isUnknownFrame, offsetFrameName } from './frameNames.js';
+import { KERNEL_MODULE, KernelSymbolTable } from './kallsyms.js';
+import { PerfMap } from './perfMap.js';
+import { findMapping, isAnonymous, parseProcessMaps } from './processMaps.js';
+import type { Mapping } from './processMaps.js';
+
+export interface SymbolizerOptions {
+  /** Default /proc/kallsyms. */
+  kallsymsPath?: string;
+  /** Where JIT runtimes write perf-PID.map; default /tmp. */
+  perfMapDirectory?: string;
+  /** Roots of separate debug files (`.build-id/xx/rest.debug`, debuglink); default /usr/lib/debug. */
+  debugDirectories?: string[];
+  /**
+   * A miss (address in no known mapping, JIT address not in the perf map)
+   * re-reads /proc/PID/maps or the perf map, at most this often per process:
+   * garbage addresses from frame-pointer-less code must not re-read them each time. Default 250.
+   */
+  refreshIntervalMs?: number;
+  /** Cached frames beyond this drop the frame caches (not the symbol tables). Default 1,000,000. */
+  maxCachedFrames?: number;
+}
+
+export interface SymbolizerStats {
+  /** Lookups answered from the frame caches. */
+  cacheHits: number;
+  cacheMisses: number;
+  /** ELF images whose symbol tables were read (each file once, however many processes map it). */
+  elfFilesParsed: number;
+  /** Mapped files that are not ELF64 little-endian (ELF32, big endian, not ELF, corrupt). */
+  elfFilesUnsupported: number;
+  /** Separate debug files (build id or .gnu_debuglink) used for stripped binaries. */
+  debugFilesUsed: number;
+  /** Lookups that returned `[unknown]` or `module+0xoffset`. */
+  unknownFrames: number;
+  /** Processes with cached state. */
+  processes: number;
+  /** /proc/PID/maps reads. */
+  mapsReads: number;
+  kernelSymbols: number;
+  /** kptr_restrict hides kernel addresses (kallsyms shows zeros): kernel frames are `[unknown]`. */
+  kernelAddressesHidden: boolean;
+  /** Why /proc/kallsyms could not be read, if it could not. */
+  kernelSymbolsError?: string;
+}
+
+/** What a mapped file contributes: where its segments load and its functions. */
+interface ObjectSymbols {
+  loadSegments: readonly LoadSegment[];
+  symbols: FunctionSymbolTable;
+}
+
+interface ProcessState {
+  pid: number;
+  mappings: Mapping[];
+  mapsText: string;
+  /** performance.now() of the last attempt to read maps. */
+  mapsReadAt: number;
+  /** /proc/PID is gone: what we cached is all we will know. */
+  gone: boolean;
+  frames: Map<bigint, Frame>;
+  /** By `device:inode:path` of the mapping. */
+  objects: Map<string, ObjectSymbols | null>;
+  vdso?: ObjectSymbols | null;
+  perfMaps?: PerfMap[];
+}
+
+interface Resolution {
+  frame: Frame;
+  /** False when a later refresh (maps, perf map) may name it. */
+  cacheable: boolean;
+}
+
+/** The kernel maps a vdso of one or two pages; anything much larger is not one. */
+const MAX_VDSO_BYTES = 1024 * 1024;
+
+export class Symbolizer implements FrameSymbolizer {
+  private readonly kallsymsPath: string;
+  private readonly perfMapDirectory: string;
+  private readonly debugDirectories: readonly string[];
+  private readonly refreshIntervalMs: number;
+  private readonly maxCachedFrames: number;
+
+  private kernelTable: KernelSymbolTable | undefined;
+  private kernelFrames = new Map<bigint, Frame>();
+  private readonly processes = new Map<number, ProcessState>();
+  /** By `device:inode:size:mtime` of the file, or the vdso's content hash. */
+  private readonly objects = new Map<string, ObjectSymbols | null>();
+  private cachedFrames = 0;
+  private readonly counters: Omit<SymbolizerStats, 'processes' | 'kernelSymbols' | 'kernelAddressesHidden' | 'kernelSymbolsError'> = {
+    cacheHits: 0,
+    cacheMisses: 0,
+    elfFilesParsed: 0,
+    elfFilesUnsupported: 0,
+    debugFilesUsed: 0,
+    unknownFrames: 0,
+    mapsReads: 0,
+  };
+  private kernelSymbolsError: string | undefined;
+
+  constructor(options: SymbolizerOptions = {}) {
+    this.kallsymsPath = options.kallsymsPath ?? '/proc/kallsyms';
+    this.perfMapDirectory = options.perfMapDirectory ?? '/tmp';
+    this.debugDirectories = options.debugDirectories ?? ['/usr/lib/debug'];
+    this.refreshIntervalMs = options.refreshIntervalMs ?? 250;
+    this.maxCachedFrames = options.maxCachedFrames ?? 1_000_000;
+  }
+
+  /** Names a kernel instruction pointer: `{ name: 'schedule', module: '[kernel]' }` or a module's name. */
+  kernel(address: bigint): Frame {
+    const cached = this.kernelFrames.get(address);
+    if (cached !== undefined) {
+      this.counters.cacheHits++;
+      return this.counted(cached);
+    }
+    this.counters.cacheMisses++;
+    const symbol = this.kernelSymbols().lookup(address);
+    const frame: Frame = symbol
+      ? { name: symbol.name, module: symbol.module, kernel: true, address }
+      : { name: UNKNOWN_FRAME_NAME, module: KERNEL_MODULE, kernel: true, address };
+    this.remember(this.kernelFrames, address, frame);
+    return this.counted(frame);
+  }
+
+  /** Names a user instruction pointer of process `pid` (its tgid). */
+  user(pid: number, address: bigint): Frame {
+    const state = this.process(pid);
+    const cached = state.frames.get(address);
+    if (cached !== undefined) {
+      this.counters.cacheHits++;
+      return this.counted(cached);
+    }
+    this.counters.cacheMisses++;
+    let resolution: Resolution;
+    try {
+      resolution = this.resolveUser(state, address);
+    } catch {
+      // Every read is guarded; this is for the case we did not think of.
+      resolution = { frame: unknownUserFrame(address, UNKNOWN_FRAME_NAME), cacheable: false };
+    }
+    if (resolution.cacheable) this.remember(state.frames, address, resolution.frame);
+    return this.counted(resolution.frame);
+  }
+
+  /**
+   * Reads a process's mappings and the symbols of its executable files now, so
+   * its stacks can still be named after it exits. False when it is already gone.
+   */
+  loadProcess(pid: number): boolean {
+    const state = this.process(pid);
+    if (!this.refreshMaps(state, false)) return state.mappings.length > 0;
+    for (const mapping of state.mappings) {
+      if (!mapping.permissions.includes('x')) continue;
+      if (mapping.path === '[vdso]') this.vdsoFor(state, mapping);
+      else if (!isAnonymous(mapping) && !mapping.path.startsWith('[')) this.objectFor(state, mapping);
+    }
+    return true;
+  }
+
+  /** Drops what is cached about a process (it exited and its pid may be reused). */
+  forgetProcess(pid: number): void {
+    const state = this.processes.get(pid);
+    if (state === undefined) return;
+    this.cachedFrames -= state.frames.size;
+    this.processes.delete(pid);
+  }
+
+  /** Re-reads kallsyms on the next kernel lookup (modules or BPF programs loaded since). */
+  reloadKernelSymbols(): void {
+    this.kernelTable = undefined;
+    this.kernelSymbolsError = undefined;
+    this.cachedFrames -= this.kernelFrames.size;
+    this.kernelFrames = new Map();
+  }
+
+  stats(): SymbolizerStats {
+    const table = this.kernelTable;
+    const stats: SymbolizerStats = {
+      ...this.counters,
+      processes: this.processes.size,
+      kernelSymbols: table?.size ?? 0,
+      kernelAddressesHidden: table?.addressesHidden ?? false,
+    };
+    if (this.kernelSymbolsError !== undefined) stats.kernelSymbolsError = this.kernelSymbolsError;
+    return stats;
+  }
+
+  private counted(frame: Frame): Frame {
+    if (isUnknownFrame(frame)) this.counters.unknownFrames++;
+    return frame;
+  }
+
+  private remember(cache: Map<bigint, Frame>, address: bigint, frame: Frame): void {
+    if (this.cachedFrames >= this.maxCachedFrames) {
+      this.kernelFrames.clear();
+      for (const state of this.processes.values()) state.frames.clear();
+      this.cachedFrames = 0;
+    }
+    cache.set(address, frame);
+    this.cachedFrames++;
+  }
+
+  private kernelSymbols(): KernelSymbolTable {
+    if (this.kernelTable === undefined) {
+      try {
+        this.kernelTable = KernelSymbolTable.parse(readFileSync(this.kallsymsPath, 'utf8'));
+      } catch (error) {
+        this.kernelSymbolsError = error instanceof Error ? error.message : String(error);
+        this.kernelTable = KernelSymbolTable.empty;
+      }
+    }
+    return this.kernelTable;
+  }
+
+  private process(pid: number): ProcessState {
+    let state = this.processes.get(pid);
+    if (state === undefined) {
+      state = { pid, mappings: [], mapsText: '', mapsReadAt: -Infinity, gone: false, frames: new Map(), objects: new Map() };
+      this.processes.set(pid, state);
+      this.refreshMaps(state, false);
+    }
+    return state;
+  }
+
+  /** Re-reads /proc/PID/maps; on a miss only once per refresh interval. True when it read them. */
+  private refreshMaps(state: ProcessState, onMiss: boolean): boolean {
+    const now = performance.now();
+    if (state.gone || (onMiss && now - state.mapsReadAt < this.refreshIntervalMs)) return false;
+    state.mapsReadAt = now;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${state.pid}/maps`, 'utf8');
+      this.counters.mapsReads++;
+    } catch {
+      state.gone = true;
+      return false;
+    }
+    // A zombie has no mappings left: keep the ones we knew.
+    if (text === '' || text === state.mapsText) return text !== '';
+    state.mapsText = text;
+    state.mappings = parseProcessMaps(text);
+    // Addresses may now belong to other mappings (dlclose, then dlopen).
+    this.cachedFrames -= state.frames.size;
+    state.frames.clear();
+    return true;
+  }
+
+  private resolveUser(state: ProcessState, address: bigint): Resolution {
+    let mapping = findMapping(state.mappings, address);
+    // Libraries loaded (dlopen) since we read the maps.
+    if (mapping === undefined && this.refreshMaps(state, true)) mapping = findMapping(state.mappings, address);
+    if (mapping === undefined) {
+      // The process may be gone with its perf map still there.
+      const jitFrame = this.perfMapFrame(state, address);
+      return jitFrame ? { frame: jitFrame, cacheable: true } : { frame: unknownUserFrame(address, UNKNOWN_FRAME_NAME), cacheable: state.gone };
+    }
+    if (mapping.path === '[vdso]') return { frame: this.vdsoFrame(state, mapping, address), cacheable: true };
+    if (isAnonymous(mapping) || mapping.path.startsWith('[')) {
+      const jitFrame = this.perfMapFrame(state, address);
+      if (jitFrame) return { frame: jitFrame, cacheable: true };
+      return { frame: unknownUserFrame(address, mapping.path === '' ? '[anon]' : mapping.path), cacheable: state.gone };
+    }
+    const fileOffset = Number(address - mapping.start) + mapping.offset;
+    const object = this.objectFor(state, mapping);
+    const name = object ? lookupFileOffset(object, fileOffset) : undefined;
+    return {
+      frame: { name: name ?? offsetFrameName(mapping.path, fileOffset), module: mapping.path, kernel: false, address },
+      cacheable: true,
+    };
+  }
+
+  private vdsoFrame(state: ProcessState, mapping: Mapping, address: bigint): Frame {
+    // The vdso is mapped whole from offset 0: its file offsets are offsets in the mapping.
+    const offset = Number(address - mapping.start);
+    const object = this.vdsoFor(state, mapping);
+    const name = object ? lookupFileOffset(object, offset) : undefined;
+    return { name: name ?? offsetFrameName('[vdso]', offset), module: '[vdso]', kernel: false, address };
+  }
+
+  private perfMapFrame(state: ProcessState, address: bigint): Frame | undefined {
+    for (const perfMap of this.perfMapsFor(state)) {
+      const name = perfMap.lookup(address);
+      if (name !== undefined) return { name, module: perfMap.path, kernel: false, address };
+    }
+    return undefined;
+  }
+
+  private perfMapsFor(state: ProcessState): PerfMap[] {
+    if (state.perfMaps === undefined) {
+      state.perfMaps = [new PerfMap(path.join(this.perfMapDirectory, `perf-${state.pid}.map`), this.refreshIntervalMs)];
+      // A containerized JIT writes /tmp/perf-<its own pid>.map inside its mount namespace.
+      const namespacePid = state.gone ? undefined : innermostNamespacePid(state.pid);
+      if (namespacePid !== undefined && namespacePid !== state.pid) {
+        state.perfMaps.push(new PerfMap(`/proc/${state.pid}/root/tmp/perf-${namespacePid}.map`, this.refreshIntervalMs));
+      }
+    }
+    return state.perfMaps;
+  }
+
+  /** The vdso's symbols, read from the process's memory (all processes of one kernel share one image: parsed once). */
+  private vdsoFor(state: ProcessState, mapping: Mapping): ObjectSymbols | null {
+    if (state.vdso !== undefined) return state.vdso;
+    state.vdso = null;
+    const length = Number(mapping.end - mapping.start);
+    if (state.gone || length <= 0 || length > MAX_VDSO_BYTES) return null;
+    let image: Buffer;
+    let fd: number | undefined;
+    try {
+      fd = openSync(`/proc/${state.pid}/mem`, 'r');
+      image = Buffer.alloc(length);
+      if (readSync(fd, image, 0, length, Number(mapping.start)) !== length) return null;
+    } catch {
+      return null;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    const key = `vdso:${createHash('sha1').update(image).digest('hex')}`;
+    let object = this.objects.get(key);
+    if (object === undefined) {
+      object = this.parseObject(bufferSource(image), undefined, []);
+      this.objects.set(key, object);
+    }
+    state.vdso = object;
+    return object;
+  }
+
+  /** The symbols of a mapped file, opened the most faithful way that works. */
+  private objectFor(state: ProcessState, mapping: Mapping): ObjectSymbols | null {
+    const processKey = `${mapping.device}:${mapping.inode}:${mapping.path}`;
+    const known = state.objects.get(processKey);
+    if (known !== undefined) return known;
+    let object: ObjectSymbols | null = null;
+    const rootPrefix = `/proc/${state.pid}/root`;
+    const candidates: Array<{ file: string; checkInode: boolean }> = [];
+    if (!state.gone) {
+      // map_files opens the very file mapped, even deleted or replaced since (library upgrades).
+      candidates.push({ file: `/proc/${state.pid}/map_files/${mapping.start.toString(16)}-${mapping.end.toString(16)}`, checkInode: false });
+      // The process's own view of the file system: containers.
+      candidates.push({ file: rootPrefix + mapping.path, checkInode: false });
+    }
+    // The host's path: right only if it is still the same file.
+    candidates.push({ file: mapping.path, checkInode: true });
+    for (const { file, checkInode } of candidates) {
+      const opened = this.openObject(file, checkInode ? mapping.inode : undefined, mapping.path, state.gone ? [''] : [rootPrefix, '']);
+      if (opened !== undefined) {
+        object = opened;
+        break;
+      }
+    }
+    state.objects.set(processKey, object);
+    return object;
+  }
+
+  /** undefined when the file cannot be opened (try the next path); null when it has no usable symbols. */
+  private openObject(file: string, expectedInode: number | undefined, mappedPath: string, rootPrefixes: string[]): ObjectSymbols | null | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return undefined;
+      if (expectedInode !== undefined && expectedInode !== 0 && stat.ino !== expectedInode) return undefined;
+      const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      let object = this.objects.get(key);
+      if (object === undefined) {
+        object = this.parseObject(fileSource(fd, stat.size), mappedPath, rootPrefixes);
+        this.objects.set(key, object);
+      }
+      return object;
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private parseObject(source: ByteSource, mappedPath: string | undefined, rootPrefixes: string[]): ObjectSymbols | null {
+    const elf = readElf(source);
+    if (typeof elf === 'string') {
+      this.counters.elfFilesUnsupported++;
+      return null;
+    }
+    this.counters.elfFilesParsed++;
+    const builder = new FunctionSymbolTableBuilder();
+    const { symtabFunctions } = builder.addElf(source, elf);
+    // Stripped (distribution packages): the full .symtab may be in a separate debug file.
+    if (symtabFunctions === 0 && mappedPath !== undefined) this.addDebugFile(builder, elf, mappedPath, rootPrefixes);
+    return { loadSegments: elf.loadSegments, symbols: builder.build() };
+  }
+
+  private addDebugFile(builder: FunctionSymbolTableBuilder, elf: ElfFile, mappedPath: string, rootPrefixes: string[]): void {
+    const directory = path.dirname(mappedPath);
+    const relativeCandidates: string[] = [];
+    if (elf.buildId !== undefined && elf.buildId.length > 2) {
+      for (const debugDirectory of this.debugDirectories) {
+        relativeCandidates.push(path.join(debugDirectory, '.build-id', elf.buildId.slice(0, 2), `${elf.buildId.slice(2)}.debug`));
+      }
+    }
+    if (elf.debugLink !== undefined) {
+      if (elf.debugLink !== path.basename(mappedPath)) relativeCandidates.push(path.join(directory, elf.debugLink));
+      relativeCandidates.push(path.join(directory, '.debug', elf.debugLink));
+      for (const debugDirectory of this.debugDirectories) relativeCandidates.push(path.join(debugDirectory, directory, elf.debugLink));
+    }
+    for (const rootPrefix of rootPrefixes) {
+      for (const candidate of relativeCandidates) {
+        if (this.addDebugCandidate(builder, elf, rootPrefix + candidate)) return;
+      }
+    }
+  }
+
+  private addDebugCandidate(builder: FunctionSymbolTableBuilder, elf: ElfFile, file: string): boolean {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      const source = fileSource(fd, fstatSync(fd).size);
+      const debugElf = readElf(source);
+      if (typeof debugElf === 'string') return false;
+      // A debug file of another build would name the wrong functions.
+      if (elf.buildId !== undefined && debugElf.buildId !== undefined && elf.buildId !== debugElf.buildId) return false;
+      if (builder.addElf(source, debugElf).symtabFunctions === 0) return false;
+      this.counters.debugFilesUsed++;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function lookupFileOffset(object: ObjectSymbols, fileOffset: number): string | undefined {
+  const virtualAddress = fileOffsetToVirtualAddress(object.loadSegments, fileOffset);
+  if (virtualAddress === undefined) return undefined;
+  const name = object.symbols.lookup(virtualAddress);
+  return name === '' ? undefined : name;
+}
+
+function unknownUserFrame(address: bigint, module: string): Frame {
+  return { name: UNKNOWN_FRAME_NAME, module, kernel: false, address };
+}
+
+/** The process's pid in its own (innermost) pid namespace, from NSpid in /proc/PID/status. */
+function innermostNamespacePid(pid: number): number | undefined {
+  try {
+    const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const last = line?.trim().split(/\s+/).pop();
+    return last === undefined ? undefined : Number(last);
+  } catch {
+    return undefined;
+  }
+}
