@@ -3,6 +3,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import { bearerToken, tokenName, tokensEqual } from './auth/token.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
+import type { ProfileManager } from './sessions/profileManager.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
 import type { RecorderStatus } from './services/flightRecorder.js';
@@ -13,6 +14,8 @@ export interface AgentServices {
   config: AgentConfig;
   token: string;
   sessions: SessionManager;
+  /** Stack captures (flame graphs). */
+  profiles: ProfileManager;
   backend: ToolBackend;
   features: FeatureSource;
   startLimiter: RateLimiter;

@@ -1,5 +1,6 @@
 import { router } from '../trpc.js';
 import { hostRouter } from './host.js';
+import { profilesRouter } from './profiles.js';
 import { sessionsRouter } from './sessions.js';
 import { snapshotsRouter } from './snapshots.js';
 import { toolsRouter } from './tools.js';
@@ -9,6 +10,7 @@ export const appRouter = router({
   tools: toolsRouter,
   sessions: sessionsRouter,
   snapshots: snapshotsRouter,
+  profiles: profilesRouter,
 });
 
 export type AppRouter = typeof appRouter;

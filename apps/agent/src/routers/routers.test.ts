@@ -17,6 +17,7 @@ function fakeBackend(): ToolBackend & { started: number; frameListeners: Set<(fr
   const backend = {
     started: 0,
     frameListeners: new Set<(frame: HistogramFrame) => void>(),
+    outputKind: (tool: string) => (tool === 'runqlat' ? ('histogram' as const) : tool === 'profile' ? ('stacks' as const) : ('table' as const)),
     normalizeParams: (tool: string, params: unknown) => {
       if (tool !== 'execsnoop' && tool !== 'runqlat') throw Object.assign(new Error(`unknown tool "${tool}"`), { name: 'ToolError' });
       return params;
@@ -89,7 +90,8 @@ describe('routers', () => {
   it('lists tools with their JSON schema and support', async () => {
     const { call } = caller({ presentedToken: token });
     const tools = await call.tools.list();
-    expect(tools.map((tool) => tool.name)).toEqual(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']);
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']));
+    expect(new Set(tools.map((tool) => tool.outputKind))).toEqual(new Set(['table', 'histogram', 'stacks']));
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
     expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration' });
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });

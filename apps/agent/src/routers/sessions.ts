@@ -27,6 +27,9 @@ export const sessionsRouter = router({
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many sessions started; try again in a minute' });
     }
     try {
+      if (ctx.services.backend.outputKind(input.tool) === 'stacks') {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `${input.tool} captures stacks for a duration: use profiles.start` });
+      }
       return ctx.services.sessions.start({ tool: input.tool, params: input.params, owner: ctx.caller });
     } catch (error) {
       throw toTRPCError(error);

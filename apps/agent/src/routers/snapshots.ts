@@ -26,7 +26,50 @@ const createInput = z
   })
   .strict();
 
+const createProfileInput = z
+  .object({
+    /** A finished capture of profiles.start: the agent saves its own result. */
+    captureId: z.string().uuid(),
+    title,
+    search: z.string().max(256).optional(),
+    inverted: z.boolean().optional(),
+    /** FlameScope range, ms since the capture started... as epoch ms. */
+    selection: timeRange.optional(),
+    retentionDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
 export const snapshotsRouter = router({
+  /** Freezes a finished flame-graph capture, with its search, orientation and FlameScope range. */
+  createProfile: authedProcedure.input(createProfileInput).mutation(({ ctx, input }) => {
+    try {
+      const capture = ctx.services.profiles.get(input.captureId);
+      if (capture.state !== 'done' || !capture.profile) {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `capture ${input.captureId} is ${capture.state}: only a finished capture can be shared` });
+      }
+      const view: { from: number; to: number; selection?: { from: number; to: number }; search?: string; inverted?: boolean } = {
+        from: capture.profile.startedAt,
+        to: capture.profile.startedAt + capture.profile.durationMs,
+      };
+      if (input.selection) view.selection = input.selection;
+      if (input.search !== undefined) view.search = input.search;
+      if (input.inverted !== undefined) view.inverted = input.inverted;
+      return ctx.services.snapshots().create({
+        kind: 'profile',
+        title: input.title,
+        tool: capture.tool,
+        params: capture.params,
+        hostname: os.hostname(),
+        createdBy: ctx.caller,
+        view,
+        profile: capture.profile,
+        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
+      });
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
   /** Freezes what a heat map shows: the frames its session's attachment recorded within `range`. */
   create: authedProcedure.input(createInput).mutation(({ ctx, input }) => {
     try {
@@ -37,6 +80,7 @@ export const snapshotsRouter = router({
       if (input.selection) view.selection = input.selection;
       if (input.series !== undefined) view.series = input.series;
       return ctx.services.snapshots().create({
+        kind: 'heatmap',
         title: input.title,
         tool: history.tool,
         params: history.params,

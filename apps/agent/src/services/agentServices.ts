@@ -9,7 +9,9 @@ import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
 import { bpfBackend } from '../sessions/backend.js';
 import type { ToolBackend } from '../sessions/backend.js';
+import { ProfileManager } from '../sessions/profileManager.js';
 import { SessionManager } from '../sessions/sessionManager.js';
+import { createSymbolize } from './symbolize.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
 
 /** One snapshot's frames as JSON: an hour of 1 s frames of a few series is about 1 MB. */
@@ -27,6 +29,8 @@ export function createAgentServices(options: {
   audit?: AuditLog;
   /** One snapshot's JSON size limit; tests lower it. */
   maxSnapshotBytes?: number;
+  /** Raw stacks → folded profile; default: bpf-core's symbolizer, shared by every capture. */
+  symbolize?: ConstructorParameters<typeof ProfileManager>[0]['symbolize'];
 }): AgentServices {
   const { config } = options;
   const backend = options.backend ?? bpfBackend;
@@ -51,6 +55,7 @@ export function createAgentServices(options: {
       }
       return snapshotStore;
     },
+    profiles: new ProfileManager({ backend, symbolize: options.symbolize ?? createSymbolize(), onAudit: audit }),
     sessions: new SessionManager({
       backend,
       maxSessions: config.maxSessions,

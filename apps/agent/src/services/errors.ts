@@ -2,6 +2,7 @@ import { BpfError, ToolError } from '@bpfscope/bpf-core';
 import { TRPCError } from '@trpc/server';
 import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionManager.js';
 import { SnapshotStoreFullError, SnapshotTooLargeError } from '../snapshots/snapshotStore.js';
+import { NotAStackToolError, ProfileLimitError, ProfileNotFoundError } from '../sessions/profileManager.js';
 
 /** Maps what the session and kernel layers throw to a TRPCError a client can act on. */
 export function toTRPCError(error: unknown): TRPCError {
@@ -28,6 +29,9 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof SessionManagerClosedError) {
     return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
   }
+  if (error instanceof NotAStackToolError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  if (error instanceof ProfileLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  if (error instanceof ProfileNotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
   if (error instanceof SnapshotTooLargeError) return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: error.message, cause: error });
   if (error instanceof SnapshotStoreFullError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   if (error instanceof SessionLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });

@@ -1,7 +1,7 @@
 // The one seam between agent sessions and the kernel: the real backend runs
 // bpf-core tools; tests pass a fake with the same shape.
 import { parseToolParams, getTool, startTool } from '@bpfscope/bpf-core';
-import type { HistogramDescription, HistogramFrame, SessionStats } from '@bpfscope/bpf-core';
+import type { HistogramDescription, HistogramFrame, RawStackProfile, SessionStats } from '@bpfscope/bpf-core';
 
 export type Row = Record<string, unknown>;
 export type { HistogramDescription, HistogramFrame };
@@ -15,13 +15,19 @@ export interface BackendSession {
   readonly histogram?: HistogramDescription;
   /** Calls `listener` with each interval's histogram frame; returns the unsubscribe function. */
   onFrame?(listener: (frame: HistogramFrame) => void): () => void;
+  /** Stack tools: what the kernel aggregated since attach (clears it). */
+  collectStacks?(): RawStackProfile;
   stats(): SessionStats;
   /** Kernel program ids (for audits, `sessions.list` and leak tests). */
   programIds(): number[];
   close(): Promise<void>;
 }
 
+export type OutputKind = 'table' | 'histogram' | 'stacks';
+
 export interface ToolBackend {
+  /** What the tool produces (throws bpf-core's ToolError UNKNOWN_TOOL). */
+  outputKind(tool: string): OutputKind;
   /** Validates and normalizes params (throws bpf-core's ToolError INVALID_PARAMS / UNKNOWN_TOOL). */
   normalizeParams(tool: string, params: unknown): unknown;
   /** Loads and attaches the tool (throws ToolError / BpfError, leaving nothing attached). */
@@ -29,6 +35,9 @@ export interface ToolBackend {
 }
 
 export const bpfBackend: ToolBackend = {
+  outputKind(tool) {
+    return getTool(tool).outputKind;
+  },
   normalizeParams(tool, params) {
     return parseToolParams(getTool(tool), params);
   },

@@ -78,6 +78,10 @@ function frameAt(time: number): HistogramFrame {
 class FakeBackend implements ToolBackend {
   readonly sessions: FakeSession[] = [];
 
+  outputKind(tool: string) {
+    return tool === 'biolatency' ? ('histogram' as const) : ('table' as const);
+  }
+
   normalizeParams(tool: string, params: unknown): unknown {
     if (tool !== 'execsnoop' && tool !== 'tcplife' && tool !== 'biolatency') throw new Error(`unknown tool "${tool}"`);
     // Keeps the caller's key order: canonical keys are the manager's job.

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewSnapshot } from './snapshotStore.js';
+import type { NewHeatMapSnapshot } from './snapshotStore.js';
 import { SnapshotStore, SnapshotStoreFullError, SnapshotTooLargeError } from './snapshotStore.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -21,7 +21,7 @@ function open(options: { maxBytes?: number; maxSnapshotBytes?: number; now?: () 
   return store;
 }
 
-function snapshot(frameCount: number, overrides: Partial<NewSnapshot> = {}): NewSnapshot {
+function snapshot(frameCount: number, overrides: Partial<NewHeatMapSnapshot> = {}): NewHeatMapSnapshot {
   return {
     title: 'disk stall',
     tool: 'biolatency',
@@ -96,5 +96,22 @@ describe('SnapshotStore', () => {
     // Now both left are within retention: a new one is refused, nothing deleted.
     expect(() => store.create(snapshot(200, { title: 'fourth' }))).toThrow(SnapshotStoreFullError);
     expect(store.list().map((entry) => entry.id)).toEqual([third.id, kept.id]);
+  });
+
+  it('stores flame-graph profiles beside heat maps', () => {
+    const store = open();
+    const profile = {
+      unit: 'samples' as const,
+      stacks: [{ frames: ['spin', 'main', 'spin_hot'], value: 70 }, { frames: ['spin', 'main', 'spin_cold'], value: 30 }],
+      startedAt: 1000,
+      durationMs: 5000,
+      stats: { lostStacks: 0, truncatedStacks: 0, droppedSamples: 0, unknownFrames: 0, shortUserStacks: 0, symbolCacheHits: 3, symbolCacheMisses: 2 },
+    };
+    const created = store.create({ kind: 'profile', title: 'cpu', tool: 'profile', params: {}, hostname: 'h', createdBy: 'token:x', view: { from: 1000, to: 6000, search: 'spin_hot' }, retentionDays: 1, profile });
+    expect(created).toMatchObject({ kind: 'profile', frameCount: 2, histogram: null });
+    const loaded = store.get(created.id);
+    expect(loaded?.profile).toEqual(profile);
+    expect(loaded?.view.search).toBe('spin_hot');
+    expect(store.create(snapshot(3)).kind).toBe('heatmap');
   });
 });

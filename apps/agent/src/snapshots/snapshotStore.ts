@@ -1,22 +1,30 @@
-// Heat-map snapshots shared during incidents: frozen frames stored by the agent in
+// Heat-map and flame-graph snapshots shared during incidents: frozen data stored by the agent in
 // SQLite (WAL) in its data dir, so a link shows exactly the same picture to anyone
 // with access to the host, after restarts too. Bounded: a size cap per snapshot, a
 // total cap with oldest-first expiry, and no snapshot expires before its retention.
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import type { FoldedProfile } from '@bpfscope/bpf-core';
 import type { HistogramDescription, HistogramFrame } from '../sessions/backend.js';
 
+export type SnapshotKind = 'heatmap' | 'profile';
+
 export interface SnapshotView {
-  /** The time range the heat map showed, epoch ms. */
+  /** The time range shown, epoch ms. */
   from: number;
   to: number;
+  /** Heat map: the selected range; flame graph: the FlameScope range. */
   selection?: { from: number; to: number };
   series?: string;
+  /** Flame graph: search text, and whether it was drawn inverted. */
+  search?: string;
+  inverted?: boolean;
 }
 
 export interface SnapshotSummary {
   id: string;
+  kind: SnapshotKind;
   title: string;
   tool: string;
   params: unknown;
@@ -25,26 +33,42 @@ export interface SnapshotSummary {
   createdBy: string;
   /** Stored (compressed) size. */
   bytes: number;
+  /** Heat map: frames; flame graph: unique stacks. */
   frameCount: number;
   retentionUntil: number;
   view: SnapshotView;
-  histogram: HistogramDescription;
+  /** Heat maps only. */
+  histogram: HistogramDescription | null;
 }
 
 export interface Snapshot extends SnapshotSummary {
+  /** Heat maps: the frames (empty for profiles). */
   frames: HistogramFrame[];
+  /** Flame graphs: the folded profile. */
+  profile?: FoldedProfile;
 }
 
-export interface NewSnapshot {
+export type NewSnapshot = NewHeatMapSnapshot | NewProfileSnapshot;
+
+interface NewSnapshotBase {
   title: string;
   tool: string;
   params: unknown;
   hostname: string;
   createdBy: string;
   view: SnapshotView;
+  retentionDays: number;
+}
+
+export interface NewHeatMapSnapshot extends NewSnapshotBase {
+  kind?: 'heatmap';
   histogram: HistogramDescription;
   frames: readonly HistogramFrame[];
-  retentionDays: number;
+}
+
+export interface NewProfileSnapshot extends NewSnapshotBase {
+  kind: 'profile';
+  profile: FoldedProfile;
 }
 
 export class SnapshotTooLargeError extends Error {
@@ -65,6 +89,7 @@ export interface SnapshotStoreOptions {
 
 interface SnapshotRecord {
   id: string;
+  kind: SnapshotKind;
   title: string;
   tool: string;
   params: string;
@@ -111,11 +136,18 @@ export class SnapshotStore {
       frames BLOB NOT NULL
     ) STRICT;
     CREATE INDEX IF NOT EXISTS snapshots_by_age ON snapshots (created_at);`);
+    // Version 1 added flame-graph snapshots: `kind`, and `frames` holding either payload.
+    if ((db.pragma('user_version', { simple: true }) as number) < 1) {
+      const columns = db.prepare('PRAGMA table_info(snapshots)').all() as Array<{ name: string }>;
+      if (!columns.some((column) => column.name === 'kind')) db.exec("ALTER TABLE snapshots ADD COLUMN kind TEXT NOT NULL DEFAULT 'heatmap'");
+      db.pragma('user_version = 1');
+    }
     return new SnapshotStore(db, options);
   }
 
   create(input: NewSnapshot): SnapshotSummary {
-    const json = JSON.stringify(input.frames);
+    // Heat maps store their frames array, flame graphs their folded profile.
+    const json = input.kind === 'profile' ? JSON.stringify(input.profile) : JSON.stringify(input.frames);
     if (json.length > this.#options.maxSnapshotBytes) {
       throw new SnapshotTooLargeError(`snapshot of ${json.length} bytes is over the ${this.#options.maxSnapshotBytes}-byte limit; select a shorter range`);
     }
@@ -123,6 +155,7 @@ export class SnapshotStore {
     const now = this.#options.now();
     const record: SnapshotRecord = {
       id: randomBytes(12).toString('base64url'),
+      kind: input.kind === 'profile' ? 'profile' : 'heatmap',
       title: input.title,
       tool: input.tool,
       params: JSON.stringify(input.params ?? {}),
@@ -130,18 +163,18 @@ export class SnapshotStore {
       created_at: now,
       created_by: input.createdBy,
       bytes: frames.length,
-      frame_count: input.frames.length,
+      frame_count: input.kind === 'profile' ? input.profile.stacks.length : input.frames.length,
       retention_until: now + input.retentionDays * DAY_MS,
       view: JSON.stringify(input.view),
-      histogram: JSON.stringify(input.histogram),
+      histogram: JSON.stringify(input.kind === 'profile' ? null : input.histogram),
       frames,
     };
     this.#db.transaction(() => {
       this.#makeRoom(frames.length, now);
       this.#db
         .prepare(
-          `INSERT INTO snapshots (id, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram, frames)
-           VALUES (@id, @title, @tool, @params, @hostname, @created_at, @created_by, @bytes, @frame_count, @retention_until, @view, @histogram, @frames)`,
+          `INSERT INTO snapshots (id, kind, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram, frames)
+           VALUES (@id, @kind, @title, @tool, @params, @hostname, @created_at, @created_by, @bytes, @frame_count, @retention_until, @view, @histogram, @frames)`,
         )
         .run(record);
     })();
@@ -152,13 +185,16 @@ export class SnapshotStore {
     if (!snapshotIdPattern.test(id)) return undefined;
     const record = this.#db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRecord | undefined;
     if (!record?.frames) return undefined;
-    return { ...summaryOf(record), frames: JSON.parse(inflateRawSync(record.frames).toString('utf8')) as HistogramFrame[] };
+    const payload: unknown = JSON.parse(inflateRawSync(record.frames).toString('utf8'));
+    return record.kind === 'profile'
+      ? { ...summaryOf(record), frames: [], profile: payload as FoldedProfile }
+      : { ...summaryOf(record), frames: payload as HistogramFrame[] };
   }
 
   /** Newest first, without frames. */
   list(): SnapshotSummary[] {
     const records = this.#db
-      .prepare('SELECT id, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram FROM snapshots ORDER BY created_at DESC')
+      .prepare('SELECT id, kind, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram FROM snapshots ORDER BY created_at DESC')
       .all() as SnapshotRecord[];
     return records.map(summaryOf);
   }
@@ -203,6 +239,7 @@ export class SnapshotStore {
 function summaryOf(record: SnapshotRecord): SnapshotSummary {
   return {
     id: record.id,
+    kind: record.kind,
     title: record.title,
     tool: record.tool,
     params: JSON.parse(record.params) as unknown,
@@ -213,6 +250,6 @@ function summaryOf(record: SnapshotRecord): SnapshotSummary {
     frameCount: record.frame_count,
     retentionUntil: record.retention_until,
     view: JSON.parse(record.view) as SnapshotView,
-    histogram: JSON.parse(record.histogram) as HistogramDescription,
+    histogram: JSON.parse(record.histogram) as HistogramDescription | null,
   };
 }

@@ -1,0 +1,169 @@
+// Stack captures (CPU and off-CPU flame graphs): attach a stack tool for a set
+// duration, collect what the kernel aggregated, symbolize it, detach. Results are
+// kept for a while so a page reload or a second viewer can fetch them. Pure logic
+// over the backend and a symbolizing function; no kernel here.
+import { randomUUID } from 'node:crypto';
+import type { FoldedProfile, RawStackProfile } from '@bpfscope/bpf-core';
+import type { BackendSession, ToolBackend } from './backend.js';
+
+export type ProfileState = 'capturing' | 'symbolizing' | 'done' | 'failed';
+
+export interface ProfileCapture {
+  id: string;
+  tool: string;
+  params: unknown;
+  owner: string;
+  startedAt: number;
+  durationMs: number;
+  state: ProfileState;
+  attachMethod: string;
+  error?: string;
+  profile?: FoldedProfile;
+}
+
+export type ProfileAuditEvent =
+  | { action: 'profile-start'; id: string; tool: string; params: unknown; who: string; durationMs: number; programIds: number[] }
+  | { action: 'profile-end'; id: string; tool: string; state: ProfileState; error?: string };
+
+export interface ProfileManagerOptions {
+  backend: ToolBackend;
+  symbolize(raw: RawStackProfile): FoldedProfile;
+  /** Captures running at once. Default 4. */
+  maxConcurrent?: number;
+  /** Finished captures kept (newest). Default 20. */
+  maxKept?: number;
+  now?: () => number;
+  onAudit?: (event: ProfileAuditEvent) => void;
+}
+
+export class ProfileLimitError extends Error {
+  override readonly name = 'ProfileLimitError';
+}
+
+export class NotAStackToolError extends Error {
+  override readonly name = 'NotAStackToolError';
+  constructor(tool: string) {
+    super(`${tool} is not a stack tool: profiles capture profile, offcputime or offwaketime`);
+  }
+}
+
+export class ProfileNotFoundError extends Error {
+  override readonly name = 'ProfileNotFoundError';
+  constructor() {
+    super('no such profile capture (finished ones are kept for the last 20 captures)');
+  }
+}
+
+interface Running {
+  capture: ProfileCapture;
+  session: BackendSession;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class ProfileManager {
+  readonly #options: Required<Omit<ProfileManagerOptions, 'onAudit'>> & Pick<ProfileManagerOptions, 'onAudit'>;
+  readonly #captures = new Map<string, ProfileCapture>();
+  readonly #running = new Map<string, Running>();
+  readonly #closing = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: ProfileManagerOptions) {
+    this.#options = { maxConcurrent: 4, maxKept: 20, now: Date.now, ...options };
+  }
+
+  /** Validates params and attaches at once (throws the backend's errors); the capture ends after `durationMs`. */
+  start(input: { tool: string; params: unknown; durationMs: number; owner: string }): ProfileCapture {
+    if (this.#closed) throw new ProfileLimitError('the agent is shutting down');
+    if (this.#running.size >= this.#options.maxConcurrent) {
+      throw new ProfileLimitError(`${this.#options.maxConcurrent} captures are already running; wait for one to finish`);
+    }
+    if (this.#options.backend.outputKind(input.tool) !== 'stacks') throw new NotAStackToolError(input.tool);
+    const params = this.#options.backend.normalizeParams(input.tool, input.params);
+    const session = this.#options.backend.start(input.tool, params);
+    const capture: ProfileCapture = {
+      id: randomUUID(),
+      tool: input.tool,
+      params,
+      owner: input.owner,
+      startedAt: this.#options.now(),
+      durationMs: input.durationMs,
+      state: 'capturing',
+      attachMethod: session.attachMethod,
+    };
+    const timer = setTimeout(() => void this.#finish(capture.id), input.durationMs);
+    timer.unref();
+    this.#running.set(capture.id, { capture, session, timer });
+    this.#remember(capture);
+    this.#options.onAudit?.({ action: 'profile-start', id: capture.id, tool: capture.tool, params, who: input.owner, durationMs: input.durationMs, programIds: session.programIds() });
+    return capture;
+  }
+
+  get(id: string): ProfileCapture {
+    const capture = this.#captures.get(id);
+    if (!capture) throw new ProfileNotFoundError();
+    return capture;
+  }
+
+  /** Ends a running capture now (its profile covers the time so far). */
+  stopEarly(id: string): ProfileCapture {
+    const running = this.#running.get(id);
+    if (!running) return this.get(id);
+    clearTimeout(running.timer);
+    void this.#finish(id);
+    return running.capture;
+  }
+
+  list(): Array<Omit<ProfileCapture, 'profile'>> {
+    return [...this.#captures.values()].map(({ profile: _profile, ...summary }) => summary).reverse();
+  }
+
+  async closeAll(): Promise<void> {
+    this.#closed = true;
+    for (const [id, running] of this.#running) {
+      clearTimeout(running.timer);
+      running.capture.state = 'failed';
+      running.capture.error = 'the agent shut down during the capture';
+      this.#running.delete(id);
+      this.#track(running.session.close());
+    }
+    await Promise.allSettled([...this.#closing]);
+  }
+
+  async #finish(id: string): Promise<void> {
+    const running = this.#running.get(id);
+    if (!running) return;
+    this.#running.delete(id);
+    const { capture, session } = running;
+    try {
+      const raw = (session.collectStacks as () => RawStackProfile)();
+      capture.state = 'symbolizing';
+      // Detach first: symbolizing takes a while and the kernel side is done.
+      this.#track(session.close());
+      capture.profile = this.#options.symbolize(raw);
+      capture.state = 'done';
+    } catch (error) {
+      capture.state = 'failed';
+      capture.error = error instanceof Error ? error.message : String(error);
+      this.#track(session.close());
+    }
+    const end: ProfileAuditEvent = { action: 'profile-end', id, tool: capture.tool, state: capture.state };
+    if (capture.error !== undefined) end.error = capture.error;
+    this.#options.onAudit?.(end);
+  }
+
+  #track(closing: Promise<void>): void {
+    const tracked = closing.catch(() => undefined);
+    this.#closing.add(tracked);
+    void tracked.then(() => this.#closing.delete(tracked));
+  }
+
+  #remember(capture: ProfileCapture): void {
+    this.#captures.set(capture.id, capture);
+    // Forget the oldest finished captures beyond the bound; running ones stay.
+    for (const [id, kept] of this.#captures) {
+      if (this.#captures.size <= this.#options.maxKept) break;
+      if (!this.#running.has(id)) this.#captures.delete(id);
+      void kept;
+    }
+  }
+}
