@@ -9,6 +9,10 @@ import { BiolatencyKeyOffset } from '../src/tools/biolatency/biolatency.js';
 import { FS_OP_EVENT_SIZE, FSSLOWER_KEY_SIZE, FsOpEventOffset, FsslowerKeyOffset } from '../src/tools/fsslower/fsslower.js';
 import { HOST_LOOKUP_EVENT_SIZE, HostLookupEventOffset, HostLookupKeyOffset } from '../src/tools/gethostlatency/gethostlatency.js';
 import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset } from '../src/tools/tcplife/tcplife.js';
+import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../src/tools/offcpu.js';
+import { OFFCPUTIME_KEY_SIZE, OffcputimeKeyOffset } from '../src/tools/offcputime/offcputime.js';
+import { OFFWAKETIME_KEY_SIZE, OffwaketimeKeyOffset, WAKER_SIZE, WakerOffset } from '../src/tools/offwaketime/offwaketime.js';
+import { PROFILE_KEY_SIZE, ProfileKeyOffset } from '../src/tools/profile/profile.js';
 
 function structLayout(objectFile: string, struct: string): { size: number; offsets: Map<string, number> } {
   const path = fileURLToPath(new URL(`../out/bpf/${objectFile}`, import.meta.url));
@@ -36,6 +40,12 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
     ['fsslower.bpf.o', 'fsslower_key', FsslowerKeyOffset, {}],
     ['gethostlatency.bpf.o', 'host_lookup_event', HostLookupEventOffset, {}],
     ['gethostlatency.bpf.o', 'host_lookup_key', HostLookupKeyOffset, {}],
+    ['profile.bpf.o', 'profile_key', ProfileKeyOffset, {}],
+    ['offcputime.bpf.o', 'offcputime_key', OffcputimeKeyOffset, {}],
+    ['offcputime.bpf.o', 'blocked_task', BlockedTaskOffset, {}],
+    ['offwaketime.bpf.o', 'blocked_task', BlockedTaskOffset, {}],
+    ['offwaketime.bpf.o', 'waker', WakerOffset, {}],
+    ['offwaketime.bpf.o', 'offwaketime_key', OffwaketimeKeyOffset, {}],
   ] as const)('%s %s', (objectFile, struct, offsets, renames) => {
     const layout = structLayout(objectFile, struct);
     for (const [field, offset] of Object.entries(offsets)) {
@@ -54,6 +64,16 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
 
   it('host_lookup_event is the size gethostlatency.ts expects', () => {
     expect(structLayout('gethostlatency.bpf.o', 'host_lookup_event').size).toBe(HOST_LOOKUP_EVENT_SIZE);
+  });
+
+  it.each([
+    ['profile.bpf.o', 'profile_key', PROFILE_KEY_SIZE],
+    ['offcputime.bpf.o', 'offcputime_key', OFFCPUTIME_KEY_SIZE],
+    ['offcputime.bpf.o', 'blocked_task', BLOCKED_TASK_SIZE],
+    ['offwaketime.bpf.o', 'waker', WAKER_SIZE],
+    ['offwaketime.bpf.o', 'offwaketime_key', OFFWAKETIME_KEY_SIZE],
+  ] as const)('%s %s is the size its decoder expects', (objectFile, struct, size) => {
+    expect(structLayout(objectFile, struct).size).toBe(size);
   });
 
   it.each(['biolatency.bpf.o', 'runqlat.bpf.o', 'gethostlatency.bpf.o', 'fsslower.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {

@@ -1,0 +1,74 @@
+// What offcputime and offwaketime share in user space (src/bpf/offcpu.bpf.h):
+// their params, the globals they set, and the threads blocked right now.
+import { z } from 'zod';
+import type { BpfObject } from '../bpfObject.js';
+import { u32, u64, u8 } from '../encode.js';
+import { stackIdAt, stackTargetParams } from './stackTraces.js';
+import type { Requirement } from './types.js';
+
+// Mirrors src/bpf/offcpu.h.
+export const OFFCPU_MAX_BLOCKED = 32768;
+export const BlockedTaskOffset = { startNs: 0, pid: 8, tid: 12, userStackId: 16, kernelStackId: 20, comm: 24 } as const;
+export const BLOCKED_TASK_SIZE = 40;
+export const BLOCKED_MAP = 'blocked';
+
+/** task_struct state bits (include/linux/sched.h) each `state` choice times. */
+export const blockedStateMask = { any: 0, interruptible: 1, uninterruptible: 2 } as const;
+
+export const offCpuParams = {
+  ...stackTargetParams,
+  state: z
+    .enum(['any', 'interruptible', 'uninterruptible'])
+    .default('any')
+    .describe('only blocks in this state (TASK_INTERRUPTIBLE: sleeps, waits for I/O on sockets and pipes; TASK_UNINTERRUPTIBLE: disk I/O, locks); any includes preemption'),
+  minBlockUs: z.number().int().min(0).max(3_600_000_000).default(1).describe('ignore blocks shorter than this, in microseconds, like bcc -m'),
+  maxBlockUs: z.number().int().min(1).max(3_600_000_000).optional().describe('ignore blocks longer than this, in microseconds, like bcc -M (default: no limit)'),
+  includeKernelThreads: z.boolean().default(false).describe('time kernel threads (kworkers...) too, not only user threads'),
+  timeline: z.boolean().default(false).describe('also keep a total per 20 ms slot of the capture (when each block ended), for a FlameScope heat map'),
+};
+
+/** For .refine(): the block-length bounds are in order. */
+export const blockBoundsInOrder = (params: { minBlockUs: number; maxBlockUs?: number | undefined }): boolean =>
+  params.maxBlockUs === undefined || params.minBlockUs <= params.maxBlockUs;
+export const blockBoundsMessage = { message: 'minBlockUs must not exceed maxBlockUs', path: ['maxBlockUs'] };
+
+export interface OffCpuParams {
+  pid?: number | undefined;
+  tid?: number | undefined;
+  perThread: boolean;
+  userOnly: boolean;
+  kernelOnly: boolean;
+  maxStacks: number;
+  state: keyof typeof blockedStateMask;
+  minBlockUs: number;
+  maxBlockUs?: number | undefined;
+  includeKernelThreads: boolean;
+  timeline: boolean;
+}
+
+/** Writes the globals of offcpu.bpf.h and sizes the stack maps; `countsMap` is the tool's aggregation. */
+export function configureOffCpu(object: BpfObject, params: OffCpuParams, countsMap: string): void {
+  object.setGlobal('targ_tgid', u32(params.pid ?? 0));
+  object.setGlobal('targ_tid', u32(params.tid ?? 0));
+  object.setGlobal('targ_per_thread', u8(params.perThread));
+  object.setGlobal('targ_user_stacks', u8(!params.kernelOnly));
+  object.setGlobal('targ_kernel_stacks', u8(!params.userOnly));
+  object.setGlobal('targ_include_kernel_threads', u8(params.includeKernelThreads));
+  object.setGlobal('targ_state_mask', u32(blockedStateMask[params.state]));
+  object.setGlobal('targ_min_block_ns', u64(BigInt(params.minBlockUs) * 1000n));
+  object.setGlobal('targ_max_block_ns', u64(params.maxBlockUs === undefined ? 2n ** 64n - 1n : BigInt(params.maxBlockUs) * 1000n));
+  object.setGlobal('targ_timeline', u8(params.timeline));
+  object.setMapMaxEntries('stack_traces', params.maxStacks);
+  object.setMapMaxEntries(countsMap, params.maxStacks);
+}
+
+/** Stack ids of threads blocked now: their time is not counted yet, their stacks must stay. */
+export function blockedStackIds(object: BpfObject): number[] {
+  const ids: number[] = [];
+  for (const { value } of object.entries(BLOCKED_MAP)) {
+    ids.push(stackIdAt(value, BlockedTaskOffset.userStackId), stackIdAt(value, BlockedTaskOffset.kernelStackId));
+  }
+  return ids;
+}
+
+export const schedulerTracepoint = (name: string): Requirement => ({ kind: 'tracepoint', category: 'sched', name });

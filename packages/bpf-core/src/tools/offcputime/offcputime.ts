@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { blockBoundsInOrder, blockBoundsMessage, blockedStackIds, configureOffCpu, offCpuParams, schedulerTracepoint } from '../offcpu.js';
+import { collectStackProfile, decodeTaskStackKey, notUserAndKernelOnly, userAndKernelOnlyMessage } from '../stackTraces.js';
+import type { StackToolDefinition } from '../types.js';
+
+// Mirrors offcputime.h.
+export const OffcputimeKeyOffset = { pid: 0, tid: 4, userStackId: 8, kernelStackId: 12, timeSlot: 16, comm: 20 } as const;
+export const OFFCPUTIME_KEY_SIZE = 36;
+
+export const offcputimeParams = z
+  .object(offCpuParams)
+  .strict()
+  .refine(notUserAndKernelOnly, userAndKernelOnlyMessage)
+  .refine(blockBoundsInOrder, blockBoundsMessage);
+
+export type OffcputimeParams = z.infer<typeof offcputimeParams>;
+
+export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
+  name: 'offcputime',
+  title: 'Off-CPU time',
+  description: 'Time threads spend blocked off-CPU (sleeps, I/O, locks, preemption), summed in the kernel by the stacks where they blocked: an off-CPU flame graph',
+  category: 'cpu',
+  outputKind: 'stacks',
+  objectFile: 'offcputime.bpf.o',
+  paramsSchema: offcputimeParams,
+  attachMethods: [
+    {
+      name: 'tp_btf',
+      programs: ['offcputime_switch_btf'],
+      requires: [{ kind: 'feature', feature: 'tpBtf' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
+    },
+    {
+      name: 'raw_tracepoint',
+      programs: ['offcputime_switch_raw'],
+      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
+    },
+  ],
+  configure(object, params) {
+    configureOffCpu(object, params, 'offcpu_ns');
+  },
+  collect(object, params, capture) {
+    return collectStackProfile(
+      object,
+      {
+        countsMap: 'offcpu_ns',
+        unit: 'nanoseconds',
+        decodeKey: (key) => decodeTaskStackKey(key, OffcputimeKeyOffset),
+        timeline: params.timeline,
+        pendingStackIds: blockedStackIds,
+      },
+      capture,
+    );
+  },
+};

@@ -1,0 +1,277 @@
+// profile, offcputime and offwaketime against programs with known behaviour,
+// built here with frame pointers: one that burns CPU 70/30 in two functions, one
+// that blocks 80/20 in a sleep and a pipe read fed by a forked writer. Stacks are
+// named by the Symbolizer and folded as the web app shows them.
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ToolError, startTool } from '../src/index.js';
+import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '../src/index.js';
+import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
+import { Symbolizer } from '../src/symbols/symbolizer.js';
+import { eventually, requireBpf } from './kernel.js';
+
+const sessions: ToolSession[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+const buildDirectory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'stacks-'));
+/** test/fixtures/cpuSpin.c and offCpuBlock.c, built here; their COMM is their file name. */
+const cpuSpin = path.join(buildDirectory, 'cpuspin');
+const offCpuBlock = path.join(buildDirectory, 'offcpublock');
+
+beforeAll(() => {
+  requireBpf();
+  for (const [source, binary] of [
+    ['cpuSpin.c', cpuSpin],
+    ['offCpuBlock.c', offCpuBlock],
+  ] as const) {
+    execFileSync('cc', ['-O0', '-fno-omit-frame-pointer', '-fno-inline', '-Wall', '-o', binary, fileURLToPath(new URL(`./fixtures/${source}`, import.meta.url))]);
+  }
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+});
+afterAll(() => rmSync(buildDirectory, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts a workload and waits for its "ready" line (the rest of which it returns). */
+async function startWorkload(binary: string, args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; pid: number; ready: string }> {
+  const child = spawn(binary, args);
+  children.push(child);
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  while (!output.includes('\n')) {
+    const [chunk] = (await once(child.stdout, 'data')) as [string];
+    output += chunk;
+  }
+  const ready = output.split('\n')[0] as string;
+  expect(ready).toMatch(/^ready/);
+  return { child, pid: child.pid as number, ready: ready.slice('ready'.length).trim() };
+}
+
+function start(tool: string, params: object, attachMethod?: 'tp_btf' | 'raw_tracepoint'): ToolSession {
+  const session = startTool(tool, params, attachMethod ? { attachMethod } : {});
+  sessions.push(session);
+  return session;
+}
+
+/** Folds the stacks of process `pid` (while it still runs: user frames are named from its maps). */
+function foldOf(profile: RawStackProfile, pid: number): FoldedProfile {
+  return foldProfile({ ...profile, stacks: profile.stacks.filter((stack) => stack.pid === pid) }, new Symbolizer());
+}
+
+const total = (stacks: readonly FoldedStack[]) => stacks.reduce((sum, stack) => sum + stack.value, 0);
+/** The frames of the blocked (or sampled) task, without the waker's. */
+const targetFrames = (stack: FoldedStack) => {
+  const separator = stack.frames.indexOf(WAKER_SEPARATOR);
+  return separator === -1 ? stack.frames : stack.frames.slice(0, separator);
+};
+const wakerFrames = (stack: FoldedStack) => {
+  const separator = stack.frames.indexOf(WAKER_SEPARATOR);
+  return separator === -1 ? [] : stack.frames.slice(separator + 1);
+};
+const inTarget = (name: string) => (stack: FoldedStack) => targetFrames(stack).includes(name);
+const percent = (part: number, whole: number) => (100 * part) / whole;
+
+/** How many entries a map of the session's programs holds now, by map name (bpftool's view). */
+function mapEntryCount(session: ToolSession, mapName: string): number {
+  for (const id of session.programIds()) {
+    const program = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'id', String(id)], { encoding: 'utf8' })) as { map_ids?: number[] };
+    for (const mapId of program.map_ids ?? []) {
+      const map = JSON.parse(execFileSync('bpftool', ['-j', 'map', 'show', 'id', String(mapId)], { encoding: 'utf8' })) as { name: string };
+      if (map.name !== mapName) continue;
+      const entries = JSON.parse(execFileSync('bpftool', ['-j', 'map', 'dump', 'id', String(mapId)], { encoding: 'utf8', maxBuffer: 1 << 28 })) as unknown[];
+      return entries.length;
+    }
+  }
+  throw new Error(`no map ${mapName} in the session's programs`);
+}
+
+describe('profile', () => {
+  it('finds 70% of the CPU in spin_hot and 30% in spin_cold, each with its user stack down to main', async () => {
+    const workload = await startWorkload(cpuSpin, ['30']);
+    const session = start('profile', { pid: workload.pid, frequency: 99 });
+    expect(session.attachMethod).toBe('perf_event');
+    await sleep(4000);
+    const raw = session.collectStacks();
+    const profile = foldOf(raw, workload.pid);
+
+    const hot = total(profile.stacks.filter(inTarget('spin_hot')));
+    const cold = total(profile.stacks.filter(inTarget('spin_cold')));
+    // 4 s of one busy CPU at 99 Hz: about 400 samples, fewer if the machine is busy.
+    expect(hot + cold).toBeGreaterThan(150);
+    expect(hot + cold).toBeGreaterThan(0.9 * total(profile.stacks));
+    expect(Math.abs(percent(hot, hot + cold) - 70)).toBeLessThanOrEqual(5);
+
+    const hottest = profile.stacks.filter(inTarget('spin_hot')).sort((a, b) => b.value - a.value)[0] as FoldedStack;
+    expect(hottest.frames[0]).toBe('cpuspin');
+    expect(hottest.frames.indexOf('main')).toBeGreaterThan(0);
+    expect(hottest.frames.indexOf('main')).toBeLessThan(hottest.frames.indexOf('spin_hot'));
+
+    expect(raw.unit).toBe('samples');
+    expect(raw.frequencyHz).toBe(99);
+    expect(raw.lostStacks).toBe(0);
+    expect(raw.droppedSamples).toBe(0);
+    expect(raw.truncatedStacks).toBe(0);
+    // The timeline: 20 ms slots from the capture's start, most of them hit. Slots
+    // are on the kernel clock's 20 ms grid: the first starts up to 20 ms early.
+    expect(raw.timeSlotWidthMs).toBe(20);
+    const slots = new Set(raw.stacks.map((stack) => stack.timeSlotMs));
+    for (const slot of slots) {
+      expect(slot! % 20).toBe(0);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(slot).toBeLessThanOrEqual(raw.durationMs + 20);
+    }
+    expect(slots.size).toBeGreaterThan(100);
+  });
+
+  it('clears what it collected: the next capture has only what came after, and the stack map is emptied', async () => {
+    const workload = await startWorkload(cpuSpin, ['30']);
+    const session = start('profile', { pid: workload.pid, frequency: 99, timeline: false });
+    await sleep(1000);
+    const first = session.collectStacks();
+    expect(first.stacks.length).toBeGreaterThan(0);
+    expect(first.timeSlotWidthMs).toBeUndefined();
+    expect(first.stacks.every((stack) => stack.timeSlotMs === undefined)).toBe(true);
+    workload.child.kill('SIGKILL');
+    await once(workload.child, 'exit');
+    await sleep(100);
+    // Whatever was sampled between the first collect and the kill.
+    session.collectStacks();
+    expect(mapEntryCount(session, 'samples')).toBe(0);
+    expect(mapEntryCount(session, 'stack_traces')).toBe(0);
+    await sleep(300);
+    const after = session.collectStacks();
+    expect(after.stacks).toEqual([]);
+    expect(after.startedAt).toBeGreaterThan(first.startedAt);
+  });
+});
+
+describe.each(['tp_btf', 'raw_tracepoint'] as const)('offcputime (%s)', (attachMethod) => {
+  it('finds 80% of the blocked time in sleep_long and 20% in wait_pipe, adding up to the wall time', async () => {
+    const workload = await startWorkload(offCpuBlock, ['30']);
+    const session = start('offcputime', { pid: workload.pid }, attachMethod);
+    expect(session.attachMethod).toBe(attachMethod);
+    await sleep(attachMethod === 'tp_btf' ? 3000 : 1500);
+    const raw = session.collectStacks();
+    const profile = foldOf(raw, workload.pid);
+
+    const sleeping = profile.stacks.filter(inTarget('sleep_long'));
+    const piping = profile.stacks.filter(inTarget('wait_pipe'));
+    const sleptNs = total(sleeping);
+    const pipedNs = total(piping);
+    expect(Math.abs(percent(sleptNs, sleptNs + pipedNs) - 80)).toBeLessThanOrEqual(10);
+    // Blocked nearly all the time; a block under way at either end is not counted yet.
+    expect(total(profile.stacks) / 1e6 / raw.durationMs).toBeGreaterThan(0.8);
+    expect(total(profile.stacks) / 1e6 / raw.durationMs).toBeLessThan(1.2);
+    expect(raw.unit).toBe('nanoseconds');
+    expect(raw.droppedSamples).toBe(0);
+
+    // Stacks taken at switch-out: user frames down to main, kernel frames of the wait.
+    const sleepStack = sleeping.sort((a, b) => b.value - a.value)[0] as FoldedStack;
+    expect(sleepStack.frames[0]).toBe('offcpublock');
+    expect(sleepStack.frames.indexOf('main')).toBeLessThan(sleepStack.frames.indexOf('sleep_long'));
+    expect(sleepStack.frames).toContain('do_nanosleep_[k]');
+    expect(piping.some((stack) => stack.frames.some((frame) => /pipe_read_\[k\]$/.test(frame)))).toBe(true);
+  });
+});
+
+describe('offcputime filters', () => {
+  it('keeps only kernel or only user stacks when asked', async () => {
+    const workload = await startWorkload(offCpuBlock, ['30']);
+    // The blocking workload spends its little CPU time in system calls: both kinds of stack.
+    const userOnly = start('offcputime', { pid: workload.pid, userOnly: true });
+    const kernelOnly = start('offcputime', { pid: workload.pid, kernelOnly: true });
+    await sleep(1000);
+    const users = userOnly.collectStacks().stacks;
+    const kernels = kernelOnly.collectStacks().stacks;
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((stack) => stack.kernelStack.length === 0)).toBe(true);
+    expect(users.some((stack) => stack.userStack.length > 0)).toBe(true);
+    expect(kernels.length).toBeGreaterThan(0);
+    expect(kernels.every((stack) => stack.userStack.length === 0)).toBe(true);
+    expect(kernels.some((stack) => stack.kernelStack.length > 0)).toBe(true);
+  });
+
+  it('times only the states asked for: a sleep and a pipe read are interruptible', async () => {
+    const workload = await startWorkload(offCpuBlock, ['30']);
+    const interruptible = start('offcputime', { pid: workload.pid, state: 'interruptible' });
+    const uninterruptible = start('offcputime', { pid: workload.pid, state: 'uninterruptible', minBlockUs: 1000, perThread: true });
+    await sleep(1000);
+    const sleeps = foldOf(interruptible.collectStacks(), workload.pid);
+    expect(total(sleeps.stacks.filter(inTarget('sleep_long')))).toBeGreaterThan(0);
+    expect(total(sleeps.stacks.filter(inTarget('wait_pipe')))).toBeGreaterThan(0);
+    const none = uninterruptible.collectStacks();
+    expect(none.stacks.filter((stack) => stack.pid === workload.pid)).toEqual([]);
+  });
+});
+
+describe.each(['tp_btf', 'raw_tracepoint'] as const)('offwaketime (%s)', (attachMethod) => {
+  it('joins the pipe wait with the stack of the write that ended it, and the sleep with its timer', async () => {
+    const workload = await startWorkload(offCpuBlock, ['30']);
+    const feederPid = Number(workload.ready);
+    const session = start('offwaketime', { pid: workload.pid }, attachMethod);
+    await sleep(attachMethod === 'tp_btf' ? 3000 : 1500);
+    const raw = session.collectStacks();
+    const profile = foldOf(raw, workload.pid);
+
+    const piping = profile.stacks.filter(inTarget('wait_pipe'));
+    const sleeping = profile.stacks.filter(inTarget('sleep_long'));
+    expect(Math.abs(percent(total(sleeping), total(sleeping) + total(piping)) - 80)).toBeLessThanOrEqual(10);
+
+    // After "--": waker kernel frames leaf first, then user frames leaf first, then its comm.
+    const fedByWriter = piping.filter((stack) => {
+      const waker = wakerFrames(stack);
+      return waker.includes('feed_pipe') && waker.some((frame) => /pipe_write_\[k\]$/.test(frame)) && waker.at(-1) === 'offcpublock';
+    });
+    expect(total(fedByWriter)).toBeGreaterThan(0.9 * total(piping));
+    const writer = fedByWriter[0] as FoldedStack;
+    const waker = wakerFrames(writer);
+    expect(waker.indexOf('ksys_write_[k]')).toBeLessThan(waker.indexOf('feed_pipe'));
+    expect(waker.indexOf('feed_pipe')).toBeLessThan(waker.indexOf('main'));
+    expect(raw.stacks.filter((stack) => stack.waker?.pid === feederPid).length).toBeGreaterThan(0);
+
+    // The sleeps end in the timer interrupt, whoever it interrupted.
+    const timerWoken = sleeping.filter((stack) => wakerFrames(stack).includes('hrtimer_wakeup_[k]'));
+    expect(total(timerWoken)).toBeGreaterThan(0.9 * total(sleeping));
+  });
+});
+
+describe('bad params', () => {
+  /** Programs of these tools in the kernel (bpftool shows names cut at 15 characters). */
+  const stackToolPrograms = () =>
+    (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number; name?: string }>)
+      .filter((program) => /^(profile_sample|offcputime_|offwaketime_)/.test(program.name ?? ''))
+      .map((program) => program.id);
+
+  it.each([
+    ['profile', { frequency: 0 }, /frequency/],
+    ['profile', { frequency: 5000 }, /frequency/],
+    ['profile', { userOnly: true, kernelOnly: true }, /kernelOnly: userOnly and kernelOnly exclude each other/],
+    ['profile', { pid: -1 }, /pid/],
+    ['profile', { maxStacks: 10 }, /maxStacks/],
+    ['profile', { cycles: true }, /cycles/],
+    ['offcputime', { minBlockUs: 100, maxBlockUs: 10 }, /maxBlockUs: minBlockUs must not exceed maxBlockUs/],
+    ['offcputime', { state: 'sleeping' }, /state/],
+    ['offcputime', { includeIdle: true }, /includeIdle/],
+    ['offwaketime', { userOnly: true, kernelOnly: true }, /kernelOnly/],
+    ['offwaketime', { tid: 0 }, /tid/],
+  ] as const)('%s refuses %j, loading nothing', async (tool, params, message) => {
+    const before = new Set(stackToolPrograms());
+    let error: unknown;
+    try {
+      start(tool, params);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).code).toBe('INVALID_PARAMS');
+    expect((error as ToolError).message).toMatch(message);
+    expect(await eventually(() => stackToolPrograms().every((id) => before.has(id)))).toBe(true);
+  });
+});
