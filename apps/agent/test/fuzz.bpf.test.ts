@@ -1,4 +1,4 @@
-// 1,000 random or malformed inputs to every procedure (11), over real HTTP: the agent
+// 1,000 random or malformed inputs to every procedure (16), over real HTTP: the agent
 // answers each with a typed error (or, rarely, a valid result), never crashes,
 // never leaks a stack trace, and leaves no BPF program behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function randomValue(next: () => number, depth = 0): unknown {
     case 3:
       return next() < 0.2 ? Number.MAX_SAFE_INTEGER + next() : (next() - 0.5) * 1e6;
     case 4:
-      return ['execsnoop', 'tcplife', '', 'EXECSNOOP', '../../etc/passwd', '\u0000', '💥', crypto.randomUUID()][Math.floor(next() * 8)];
+      return ['execsnoop', 'tcplife', 'profile', '', 'EXECSNOOP', '../../etc/passwd', '\u0000', '💥', crypto.randomUUID()][Math.floor(next() * 9)];
     case 5:
       return 'x'.repeat(Math.floor(next() * (next() < 0.1 ? 100_000 : 100)));
     case 6:
@@ -37,7 +37,7 @@ function randomValue(next: () => number, depth = 0): unknown {
     case 7:
       return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
     default: {
-      const keys = ['tool', 'params', 'id', 'pid', 'uid', 'localPorts', 'maxArgs', 'includeFailed', '__proto__', 'constructor', 'sessionId', 'title', 'range', 'from', 'to', 'selection'];
+      const keys = ['tool', 'params', 'id', 'pid', 'uid', 'localPorts', 'maxArgs', 'includeFailed', '__proto__', 'constructor', 'sessionId', 'title', 'range', 'from', 'to', 'selection', 'durationSeconds', 'captureId', 'frequency'];
       return Object.fromEntries(
         Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)] as string, randomValue(next, depth + 1)]),
       );
@@ -57,6 +57,11 @@ const procedures: Array<{ path: string; kind: 'query' | 'mutation' | 'subscripti
   { path: 'snapshots.list', kind: 'query' },
   { path: 'snapshots.rename', kind: 'mutation' },
   { path: 'snapshots.delete', kind: 'mutation' },
+  { path: 'snapshots.createProfile', kind: 'mutation' },
+  { path: 'profiles.start', kind: 'mutation' },
+  { path: 'profiles.get', kind: 'query' },
+  { path: 'profiles.stop', kind: 'mutation' },
+  { path: 'profiles.list', kind: 'query' },
 ];
 
 const typedErrorCodes = ['BAD_REQUEST', 'NOT_FOUND', 'PARSE_ERROR', 'METHOD_NOT_SUPPORTED', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'PRECONDITION_FAILED', 'UNSUPPORTED_MEDIA_TYPE'];
@@ -119,7 +124,7 @@ describe('fuzzing every procedure', () => {
     }
     expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)), 5000)).toBe(true);
     // Each procedure saw errors, so the inputs were not all trivially accepted.
-    for (const procedure of ['sessions.start', 'sessions.stop', 'sessions.stream', 'snapshots.create', 'snapshots.get', 'snapshots.delete']) {
+    for (const procedure of ['sessions.start', 'sessions.stop', 'sessions.stream', 'snapshots.create', 'snapshots.get', 'snapshots.delete', 'profiles.start', 'profiles.get']) {
       expect([...outcomes.keys()].some((key) => key.startsWith(`${procedure} 4`))).toBe(true);
     }
   });

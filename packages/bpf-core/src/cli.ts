@@ -5,6 +5,8 @@ import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
 import { formatLog2Histogram } from './histogramText.js';
+import { foldProfile, toFoldedText } from './symbols/fold.js';
+import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
 import { formatClockTime } from './tools/format.js';
 import { toolRegistry } from './tools/registry.js';
@@ -50,6 +52,9 @@ function main(): number | undefined {
       for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
       process.stdout.write(text);
     });
+  } else if (tool.outputKind === 'stacks') {
+    // Folded stacks at the end (flamegraph.pl, speedscope and FlameScope read them), as bcc's -f.
+    if (options.durationSeconds === undefined) process.stderr.write('(stacks are printed when it ends: Ctrl-C or --duration)\n');
   } else {
     // One histogram per interval, as `biolatency -T 1` prints them.
     const description = session.histogram;
@@ -67,6 +72,12 @@ function main(): number | undefined {
     });
   }
   const finish = () => {
+    if (tool.outputKind === 'stacks') {
+      const profile = foldProfile(session.collectStacks(), new Symbolizer());
+      process.stdout.write(options.json ? `${JSON.stringify(profile)}\n` : toFoldedText(profile));
+      const { lostStacks, truncatedStacks, droppedSamples } = profile.stats;
+      process.stderr.write(`${profile.stacks.length} stacks; lost ${lostStacks}, truncated ${truncatedStacks}, dropped ${droppedSamples}\n`);
+    }
     void session.close().then(() => {
       const stats = session.stats();
       process.stderr.write(`${stats.events} events, ${stats.kernelDrops} lost in the kernel\n`);
