@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseFoldedText, toFoldedText } from './foldedText.js';
+
+describe('folded text', () => {
+  it('round-trips sorted unique stacks exactly', () => {
+    const stacks = [
+      { frames: ['bash', 'main', 'read', 'vfs_read_[k]'], value: 12 },
+      { frames: ['nginx', 'epoll_wait', 'schedule_[k]', '--', 'try_to_wake_up_[k]', 'ksoftirqd/0'], value: 250_000_000 },
+      { frames: ['python3', 'operator new(unsigned long)', '[unknown]'], value: 3 },
+    ];
+    const text = toFoldedText(stacks);
+    expect(text).toBe(
+      'bash;main;read;vfs_read_[k] 12\n' + 'nginx;epoll_wait;schedule_[k];--;try_to_wake_up_[k];ksoftirqd/0 250000000\n' + 'python3;operator new(unsigned long);[unknown] 3\n',
+    );
+    expect(parseFoldedText(text)).toEqual(stacks);
+  });
+
+  it('adds up stacks split over time slots and sorts the lines, or keeps them as they are', () => {
+    const stacks = [
+      { frames: ['b', 'x'], value: 1, timeSlotMs: 0 },
+      { frames: ['a'], value: 2, timeSlotMs: 0 },
+      { frames: ['b', 'x'], value: 3, timeSlotMs: 20 },
+    ];
+    expect(toFoldedText(stacks)).toBe('a 2\nb;x 4\n');
+    expect(toFoldedText(stacks, { aggregate: false })).toBe('b;x 1\na 2\nb;x 3\n');
+  });
+
+  it('reads CRLF files, comments, blank lines, fractions, and reports lines without a count', () => {
+    const invalid: Array<[string, number]> = [];
+    const stacks = parseFoldedText('# from perf\r\na;b 3\r\n\r\nno-count-here\r\na;c 1.5\r\nbroken -1\r\n', { onInvalidLine: (line, lineNumber) => invalid.push([line, lineNumber]) });
+    expect(stacks).toEqual([
+      { frames: ['a', 'b'], value: 3 },
+      { frames: ['a', 'c'], value: 1.5 },
+    ]);
+    expect(invalid).toEqual([
+      ['no-count-here', 4],
+      ['broken -1', 6],
+    ]);
+    expect(parseFoldedText('')).toEqual([]);
+  });
+
+  it('writes frames with `;` or line breaks so they read back as one frame', () => {
+    const text = toFoldedText([{ frames: ['app', 'weird;name', 'two\nlines'], value: 1 }]);
+    expect(text).toBe('app;weird:name;two lines 1\n');
+    expect(parseFoldedText(text)[0]?.frames).toHaveLength(3);
+  });
+});

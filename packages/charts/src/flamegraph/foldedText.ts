@@ -1,0 +1,78 @@
+// Brendan Gregg's folded-stack text (`comm;frame;frame count` per line): what
+// flamegraph.pl, speedscope and most profilers read and write.
+import type { FoldedStack } from './types.js';
+
+export interface ParseFoldedTextOptions {
+  /** Told of each line that is neither blank, a comment, nor `stack count`; such lines are skipped, as flamegraph.pl does. */
+  onInvalidLine?(line: string, lineNumber: number): void;
+}
+
+/**
+ * Folded text → stacks, one per line, in file order. The count is the last
+ * space-separated field (frames may hold spaces: `operator new(unsigned long)`).
+ */
+export function parseFoldedText(text: string, options: ParseFoldedTextOptions = {}): FoldedStack[] {
+  const stacks: FoldedStack[] = [];
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNumber++;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    const count = space === -1 ? NaN : Number(line.slice(space + 1));
+    if (!Number.isFinite(count) || count < 0 || line.slice(space + 1) === '') {
+      options.onInvalidLine?.(line, lineNumber);
+      continue;
+    }
+    const stackText = line.slice(0, space);
+    stacks.push({ frames: stackText === '' ? [] : stackText.split(';'), value: count });
+  }
+  return stacks;
+}
+
+export interface ToFoldedTextOptions {
+  /** Add up the stacks of one path (time slots split them) and sort the lines, as stackcollapse does. Default true. */
+  aggregate?: boolean;
+}
+
+/**
+ * Stacks → folded text, a line per stack and a newline after the last. A `;`
+ * or line break inside a frame would change the stack's shape when read back,
+ * so it is written as `:` or a space.
+ */
+export function toFoldedText(stacks: readonly FoldedStack[], options: ToFoldedTextOptions = {}): string {
+  const lines: Array<[string, number]> = [];
+  if (options.aggregate ?? true) {
+    const totals = new Map<string, number>();
+    for (const stack of stacks) {
+      const key = foldedLine(stack.frames);
+      totals.set(key, (totals.get(key) ?? 0) + stack.value);
+    }
+    for (const entry of totals) lines.push(entry);
+    lines.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  } else for (const stack of stacks) lines.push([foldedLine(stack.frames), stack.value]);
+  let text = '';
+  for (const [key, value] of lines) text += `${key} ${formatCount(value)}\n`;
+  return text;
+}
+
+function foldedLine(frames: readonly string[]): string {
+  let line = '';
+  for (let index = 0; index < frames.length; index++) {
+    const frame = frames[index] as string;
+    const clean = /[;\r\n]/.test(frame) ? frame.replace(/;/g, ':').replace(/[\r\n]+/g, ' ') : frame;
+    line += index === 0 ? clean : `;${clean}`;
+  }
+  return line;
+}
+
+/** Integers as they are; fractions (scaled diffs) without exponent notation. */
+function formatCount(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+}

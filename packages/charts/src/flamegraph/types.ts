@@ -1,0 +1,76 @@
+// Types of the flame-graph views.
+//
+// FoldedStack and FoldedProfile are structural copies of the ones in
+// @bpfscope/bpf-core (src/stacks/types.ts): charts is a UI package and must not
+// depend on the native addon, and TypeScript's structural typing lets a
+// bpf-core FoldedProfile be passed here as it is. Keep the two in step.
+
+export type StackUnit = 'samples' | 'nanoseconds';
+
+export interface FoldedStack {
+  /** Root first: comm, then user frames, then kernel frames suffixed `_[k]`; offwaketime puts a `--` frame before the waker's stack. */
+  frames: string[];
+  value: number;
+  /** Start of the time slot this count falls in, ms since the capture started (FlameScope). */
+  timeSlotMs?: number;
+}
+
+export interface FoldedProfile {
+  unit: StackUnit;
+  stacks: FoldedStack[];
+  timeSlotWidthMs?: number;
+  frequencyHz?: number;
+  startedAt: number;
+  durationMs: number;
+  stats: {
+    lostStacks: number;
+    truncatedStacks: number;
+    droppedSamples: number;
+    unknownFrames: number;
+    shortUserStacks: number;
+    symbolCacheHits: number;
+    symbolCacheMisses: number;
+  };
+}
+
+/**
+ * A frame of the merged call tree, in the shape d3-flame-graph draws
+ * (`name`, inclusive `value`, `children`). Field names avoid the short aliases
+ * d3-flame-graph also reads (`n`, `v`, `c`, `l`, `d`), which would shadow these.
+ */
+export interface FlameNode {
+  /** Shown name: the frame without its `_[k]` suffix. */
+  name: string;
+  /** The frame exactly as folded (kernel frames keep `_[k]`): what identifies a node among its siblings. */
+  frame: string;
+  /** This frame and everything it called. */
+  value: number;
+  /** Spent in this frame itself: value less the children's values. */
+  selfValue: number;
+  /** A kernel frame (folded with the `_[k]` suffix). */
+  kernel: boolean;
+  /** Below a `--` frame: the waker's stack in an offwaketime graph. */
+  waker: boolean;
+  /** Sorted by name, the flame-graph convention (x order means nothing but alphabet). */
+  children: FlameNode[];
+}
+
+/** A node of a differential flame graph: width from one capture, colour from the change. */
+export interface DiffNode extends FlameNode {
+  children: DiffNode[];
+  /** Inclusive value in each capture, as captured. */
+  before: number;
+  after: number;
+  /** Share of its capture's total, 0..1: what compares across captures of different lengths. */
+  beforeShare: number;
+  afterShare: number;
+  /** Inclusive change in the width's units, with the other capture scaled to the same total. */
+  delta: number;
+  /** The same for the frame's self value. */
+  selfDelta: number;
+  /** Fill colour by delta: red grew, blue shrank, grey unchanged. */
+  color: string;
+}
+
+/** How frames are coloured: on-CPU (warm), off-CPU (cool), or differential (by delta). */
+export type FlamePalette = 'cpu' | 'offcpu' | 'diff';
