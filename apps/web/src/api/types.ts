@@ -15,3 +15,5 @@ export type { HistogramFrame } from '@bpfscope/agent';
 export type Row = Record<string, unknown>;
 export type Snapshot = Outputs['snapshots']['get'];
 export type SnapshotSummary = Outputs['snapshots']['list'][number];
+export type ProfileCapture = Outputs['profiles']['get'];
+export type FoldedProfile = NonNullable<ProfileCapture['profile']>;

@@ -48,9 +48,13 @@ export function SnapshotList() {
               data-testid={testIds.snapshotItem(snapshot.id)}
               title={`${snapshot.tool}, ${snapshot.frameCount} s of data, by ${snapshot.createdBy}`}
               onClick={() => {
-                const selection = snapshot.view.selection ? `&sel=${snapshot.view.selection.from}-${snapshot.view.selection.to}` : '';
-                const series = snapshot.view.series !== undefined ? `&series=${encodeURIComponent(snapshot.view.series)}` : '';
-                openLink(`#/host/${encodeURIComponent(address)}/tool/${snapshot.tool}/snapshot/${snapshot.id}?show=heatmap${series}${selection}`);
+                const query = new URLSearchParams();
+                if (snapshot.kind === 'heatmap') query.set('show', 'heatmap');
+                if (snapshot.view.series !== undefined) query.set('series', snapshot.view.series);
+                if (snapshot.view.search) query.set('q', snapshot.view.search);
+                if (snapshot.view.selection) query.set('sel', `${snapshot.view.selection.from}-${snapshot.view.selection.to}`);
+                const search = query.toString();
+                openLink(`#/host/${encodeURIComponent(address)}/tool/${snapshot.tool}/snapshot/${snapshot.id}${search ? `?${search}` : ''}`);
               }}
             >
               <span className="dot dot--ok" aria-hidden="true" />

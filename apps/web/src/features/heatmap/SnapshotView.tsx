@@ -8,6 +8,7 @@ import type { Snapshot } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { ProfileResult } from '../flamegraph/ProfileResult';
 import { HeatMapView } from './HeatMapView';
 
 export function SnapshotView({ id }: { id: string }) {
@@ -46,7 +47,7 @@ export function SnapshotView({ id }: { id: string }) {
     <section className="tool-view" aria-label={`Snapshot ${snapshot.title}`}>
       <header className="tool-view__header">
         <h2 data-testid={testIds.toolTitle}>
-          {snapshot.tool} <span className="muted">{snapshot.histogram.measure}</span>
+          {snapshot.tool} <span className="muted">{snapshot.histogram?.measure ?? (snapshot.profile?.unit === 'nanoseconds' ? 'off-CPU time' : 'CPU profile')}</span>
         </h2>
         <div className="banner" data-testid={testIds.snapshotBanner}>
           Snapshot <strong>“{snapshot.title}”</strong> of {snapshot.hostname} ({address}), saved {new Date(snapshot.createdAt).toLocaleString()}; params{' '}
@@ -56,7 +57,11 @@ export function SnapshotView({ id }: { id: string }) {
           </button>
         </div>
       </header>
-      <HeatMapView frames={snapshot.frames} measure={snapshot.histogram.measure} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
+      {snapshot.kind === 'profile' && snapshot.profile ? (
+        <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} />
+      ) : (
+        <HeatMapView frames={snapshot.frames} measure={snapshot.histogram?.measure ?? 'latency'} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
+      )}
     </section>
   );
 }

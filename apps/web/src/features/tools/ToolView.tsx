@@ -6,6 +6,7 @@ import { DEFAULT_ROW_CAP } from '../../state/liveRows';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { HeatMapView } from '../heatmap/HeatMapView';
+import { ProfileView } from '../flamegraph/ProfileView';
 import type { ShareRequest } from '../heatmap/HeatMapView';
 import { clientFor } from '../../api/clients';
 import { describeAgentError } from '../../api/agentClient';
@@ -35,7 +36,8 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   const catalogs = useAppStore((state) => state.catalogs);
   const elsewhere = useMemo(() => supportAcrossHosts(tool.name, hosts.filter((host) => host !== address), catalogs), [tool.name, hosts, address, catalogs]);
   const filterRef = useRef<HTMLInputElement>(null);
-  const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available });
+  const stackTool = tool.outputKind === 'stacks';
+  const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available && !stackTool });
   const { live, status, counters } = session;
 
   const columns = tool.columns as DisplayColumn[];
@@ -140,7 +142,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
         serverError={status.phase === 'error' && status.problem.kind === 'invalid' ? status.problem.message : undefined}
       />
 
-      {status.phase === 'error' && status.problem.kind !== 'invalid' ? (
+      {!stackTool && status.phase === 'error' && status.problem.kind !== 'invalid' ? (
         <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
           <strong>{problemTitle(status.problem.kind)}</strong> {status.problem.message}{' '}
           <button type="button" className="button" data-testid={testIds.rerun} onClick={session.restart}>
@@ -157,7 +159,9 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
 
-      {tool.heatMap !== null && !heatMapOnly ? (
+      {stackTool ? <ProfileView tool={tool} /> : null}
+
+      {!stackTool && tool.heatMap !== null && !heatMapOnly ? (
         <div className="tabs" role="tablist">
           <button type="button" role="tab" className={`tab ${showHeatMap ? '' : 'tab--active'}`} aria-selected={!showHeatMap} data-testid={testIds.viewTable} onClick={() => setShow('table')}>
             Table
@@ -168,7 +172,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
 
-      {showHeatMap ? (
+      {stackTool ? null : showHeatMap ? (
         <>
           <div className="toolbar">
             <span className="muted" data-testid={testIds.sessionStatus}>

@@ -1,0 +1,182 @@
+// A captured (or saved) stack profile: FlameScope over time when it has a timeline,
+// the flame graph of the selected range, search, icicle, a differential view
+// against an earlier capture, and exports (folded, pprof, SVG).
+import { diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, searchTree, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
+import type { FlameNode } from '@bpfscope/charts';
+import { useMemo, useState } from 'react';
+import type { FoldedProfile } from '../../api/types';
+import { activeHost } from '../../state/appStore';
+import { useAppStore } from '../../state/storeContext';
+import { testIds } from '../../testIds';
+import { downloadFile, profileFileName } from './download';
+
+export interface EarlierCapture {
+  id: string;
+  label: string;
+  profile: FoldedProfile;
+}
+
+interface ProfileResultProps {
+  tool: string;
+  profile: FoldedProfile;
+  /** Earlier captures of this page, to compare against. */
+  earlier?: readonly EarlierCapture[];
+  initialInverted?: boolean;
+  /** Saves it on the host; resolves to the link. Absent for snapshots. */
+  onShare?(view: { search?: string; inverted: boolean; selection?: { from: number; to: number } }): Promise<string>;
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+export function ProfileResult({ tool, profile, earlier = [], initialInverted = false, onShare }: ProfileResultProps) {
+  const view = useAppStore((state) => state.view);
+  const address = useAppStore(activeHost) ?? 'host';
+  const setFilter = useAppStore((state) => state.setFilter);
+  const setSelection = useAppStore((state) => state.setSelection);
+  const [inverted, setInverted] = useState(initialInverted);
+  const [compareWith, setCompareWith] = useState<string>('');
+  const [shared, setShared] = useState<{ link?: string; error?: string }>({});
+
+  const search = view.filter;
+  // The FlameScope selection, ms since the capture started, lives in the URL like a heat map's.
+  const range = view.selection ? { fromMs: view.selection.from, toMs: view.selection.to } : undefined;
+  const stacks = useMemo(() => (range ? stacksInRange(profile.stacks, range.fromMs, range.toMs) : profile.stacks), [profile.stacks, range?.fromMs, range?.toMs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const tree = useMemo(() => foldedToTree(stacks), [stacks]);
+  const before = earlier.find((capture) => capture.id === compareWith);
+  const shownTree: FlameNode = useMemo(() => (before ? diffTrees(foldedToTree(before.profile.stacks), foldedToTree(stacks)) : tree), [before, stacks, tree]);
+  const palette = before ? 'diff' : profile.unit === 'nanoseconds' ? 'offcpu' : 'cpu';
+  const matched = useMemo(() => (search ? searchTree(tree, search) : undefined), [tree, search]);
+  const { stats } = profile;
+  const shortShare = profile.stacks.length > 0 ? stats.shortUserStacks / profile.stacks.length : 0;
+
+  const exportName = (extension: string) => profileFileName(tool, address, profile.startedAt, extension);
+  const shownProfile = { ...profile, stacks };
+
+  return (
+    <div className="profile-result">
+      <p className="muted" data-testid={testIds.profileStats}>
+        {formatFrameValue(tree.value, profile.unit)} {profile.unit === 'samples' ? `at ${profile.frequencyHz ?? '?'} Hz` : 'blocked'} over{' '}
+        {(profile.durationMs / 1000).toFixed(1)} s · {number.format(profile.stacks.length)} stacks · lost {stats.lostStacks} · truncated {stats.truncatedStacks} · dropped{' '}
+        {stats.droppedSamples} · unknown frames {stats.unknownFrames}
+      </p>
+      {shortShare > 0.3 ? (
+        <div className="banner banner--warn" role="status">
+          {Math.round(shortShare * 100)}% of user stacks are one or two frames deep: the binaries were most likely built without frame pointers
+          (most distributions' libc, -O2 builds, JITs without a perf map), so their user stacks stop early. Kernel stacks are complete.
+        </div>
+      ) : null}
+      {profile.timeSlotWidthMs ? (
+        <FlameScope
+          stacks={profile.stacks}
+          timeSlotWidthMs={profile.timeSlotWidthMs}
+          durationMs={profile.durationMs}
+          unit={profile.unit}
+          selection={range}
+          onSelect={(selection) => setSelection(selection ? { from: Math.round(selection.fromMs), to: Math.max(Math.round(selection.toMs), Math.round(selection.fromMs) + 1) } : undefined)}
+          height={200}
+          testId={testIds.flameScope}
+        />
+      ) : null}
+      <div className="toolbar" role="toolbar" aria-label="Flame graph controls">
+        <input
+          className="toolbar__filter"
+          data-testid={testIds.flameSearch}
+          placeholder="Search frames (text or /regex/)"
+          aria-label="Search frames"
+          value={search}
+          maxLength={256}
+          onChange={(event) => setFilter(event.target.value)}
+        />
+        {matched ? (
+          <span className="pill" data-testid={testIds.flameMatched}>
+            matched {matched.percent.toFixed(1)}%
+          </span>
+        ) : null}
+        {range ? (
+          <span className="muted">
+            {(range.fromMs / 1000).toFixed(2)}–{(range.toMs / 1000).toFixed(2)} s{' '}
+            <button type="button" className="button" onClick={() => setSelection(undefined)}>
+              Whole capture
+            </button>
+          </span>
+        ) : null}
+        {earlier.length > 0 ? (
+          <label className="muted">
+            compare with{' '}
+            <select data-testid={testIds.flameCompare} value={compareWith} onChange={(event) => setCompareWith(event.target.value)}>
+              <option value="">(none)</option>
+              {earlier.map((capture) => (
+                <option key={capture.id} value={capture.id}>
+                  {capture.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <span className="toolbar__spacer" />
+        <button type="button" className="button" data-testid={testIds.exportFolded} onClick={() => downloadFile(exportName('folded.txt'), toFoldedText(stacks), 'text/plain')}>
+          Folded
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.exportPprof}
+          onClick={() => void toPprofGzip(shownProfile).then((bytes) => downloadFile(exportName('pb.gz'), bytes, 'application/octet-stream'))}
+        >
+          pprof
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.exportSvg}
+          onClick={() => downloadFile(exportName('svg'), toSvg(shownTree, { unit: profile.unit, palette, inverted, search, title: `${tool} on ${address}` }), 'image/svg+xml')}
+        >
+          SVG
+        </button>
+        {onShare ? (
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid={testIds.share}
+            onClick={() => {
+              const request: { search?: string; inverted: boolean; selection?: { from: number; to: number } } = { inverted };
+              if (search) request.search = search;
+              if (view.selection) request.selection = view.selection;
+              onShare(request).then(
+                (link) => {
+                  setShared({ link });
+                  void navigator.clipboard?.writeText(link).catch(() => undefined);
+                },
+                (error: unknown) => setShared({ error: error instanceof Error ? error.message : String(error) }),
+              );
+            }}
+          >
+            Share
+          </button>
+        ) : null}
+      </div>
+      {shared.link || shared.error ? (
+        <div className={`banner ${shared.error ? 'banner--error' : ''}`} data-testid={testIds.shareStatus} role="status">
+          {shared.error ? (
+            `Could not save the snapshot: ${shared.error}`
+          ) : (
+            <>
+              Saved on the host; link copied: <input className="share-link" data-testid={testIds.shareLink} readOnly value={shared.link} onFocus={(event) => event.target.select()} />
+            </>
+          )}
+        </div>
+      ) : null}
+      <FlameGraph
+        key={before ? `diff-${before.id}` : 'graph'}
+        tree={shownTree}
+        unit={profile.unit}
+        palette={palette}
+        inverted={inverted}
+        onInvertedChange={setInverted}
+        search={search}
+        frequencyHz={profile.frequencyHz}
+        testId={testIds.flameGraph}
+      />
+    </div>
+  );
+}
