@@ -6,7 +6,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // The benchmark page ships beside the app so `pnpm bench` can load it from a real agent.
-    rollupOptions: { input: { app: 'index.html', heatMapBench: 'heatmap-bench.html' } },
+    // The benchmark pages ship beside the app so `pnpm bench` can load it from a real agent.
+    rollupOptions: { input: { app: 'index.html', heatMapBench: 'heatmap-bench.html', flameGraphBench: 'flamegraph-bench.html' } },
   },
 });

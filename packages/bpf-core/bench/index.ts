@@ -2,7 +2,11 @@
 import { benchExecStorm } from './execStorm.js';
 import { benchToolStart } from './toolStart.js';
 import { resultsDirectory } from './common.js';
+import { benchProfileOverhead } from './profileOverhead.js';
+import { benchSymbolize } from './symbolize.js';
 
 await benchToolStart();
 await benchExecStorm();
+await benchSymbolize();
+await benchProfileOverhead();
 console.log(`\nresults written to ${resultsDirectory}`);

@@ -21,7 +21,7 @@ export type { PprofInput } from './flamegraph/pprof.js';
 export { toSvg } from './flamegraph/flameSvg.js';
 export type { SvgOptions } from './flamegraph/flameSvg.js';
 export { deltaColor, formatFrameValue, formatPercent, frameColor, frameSummary, HIGHLIGHT_COLOR } from './flamegraph/flameColors.js';
-export { FlameGraph } from './flamegraph/FlameGraph.js';
+export { FlameGraph, preloadFlameGraph } from './flamegraph/FlameGraph.js';
 export type { FlameGraphProps } from './flamegraph/FlameGraph.js';
 export { FlameScope } from './flamegraph/FlameScope.js';
 export type { FlameScopeProps } from './flamegraph/FlameScope.js';

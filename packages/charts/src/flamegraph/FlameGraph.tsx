@@ -45,6 +45,14 @@ const CELL_HEIGHT = 18;
 /** Past this many frames transitions cost more than they tell. */
 const ANIMATE_UP_TO_NODES = 5000;
 
+/**
+ * Loads d3-flame-graph ahead of the first graph (it is a separate chunk): call it
+ * when a profile view opens, so a capture's result draws without waiting for it.
+ */
+export function preloadFlameGraph(): Promise<unknown> {
+  return Promise.all([import('d3-flame-graph'), import('d3-selection')]);
+}
+
 export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedChange, search = '', onZoom, height = 540, minFrameWidth = 1, frequencyHz, testId }: FlameGraphProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);

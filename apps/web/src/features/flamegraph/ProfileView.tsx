@@ -1,6 +1,7 @@
 // Capturing a stack profile on the active host: duration, Capture / Stop early,
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // Earlier captures of this page stay available for a differential flame graph.
+import { preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
@@ -28,7 +29,11 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const [now, setNow] = useState(Date.now());
   const pollRef = useRef<ReturnType<typeof setTimeout>>(undefined);
 
-  useEffect(() => () => clearTimeout(pollRef.current), []);
+  useEffect(() => {
+    // The graph's code loads while the capture runs, not after it.
+    void preloadFlameGraph();
+    return () => clearTimeout(pollRef.current);
+  }, []);
   // Another host or tool: a capture there starts from nothing.
   useEffect(() => {
     clearTimeout(pollRef.current);
