@@ -138,7 +138,8 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat (%s)', (attachMeth
     expect(idle.length).toBeGreaterThanOrEqual(2);
     expect(busy.length).toBeGreaterThanOrEqual(2);
     // Spinners wait for each other's time slices (milliseconds); idle wakeups wait microseconds.
-    expect(slotQuantile(busy, 0.9)).toBeGreaterThan(slotQuantile(idle, 0.9));
+    // Medians, because whatever else the machine runs moves an idle tail more than its middle.
+    expect(slotQuantile(busy, 0.5)).toBeGreaterThan(slotQuantile(idle, 0.5) + 2);
     expect(slotQuantile(busy, 0.9)).toBeGreaterThanOrEqual(10);
   });
 });
