@@ -42,7 +42,7 @@ test('biolatency: I/O fills the heat map; a shared selection opens identically i
   await saveScreenshot(page, '12-biolatency-live');
 
   // Select the last 40% of the window by dragging across the map.
-  const canvas = page.getByTestId(testIds.heatMap).locator('canvas');
+  const canvas = page.getByTestId(testIds.heatMap).locator('canvas[role="img"]');
   const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
   await page.mouse.move(box.x + box.width * 0.58, box.y + box.height / 2);
   await page.mouse.down();
@@ -66,7 +66,7 @@ test('biolatency: I/O fills the heat map; a shared selection opens identically i
   const mine = {
     digest: await page.getByTestId(testIds.heatMap).getAttribute('data-digest'),
     total: await page.getByTestId(testIds.rangeHistogram).getAttribute('data-total'),
-    pixels: await page.getByTestId(testIds.heatMap).locator('canvas').screenshot(),
+    pixels: await page.getByTestId(testIds.heatMap).locator('.heat-map__plot').screenshot(),
   };
   expect(Number(mine.total)).toBe(selectedTotal);
   await saveScreenshot(page, '13-biolatency-snapshot');
@@ -81,7 +81,7 @@ test('biolatency: I/O fills the heat map; a shared selection opens identically i
   await colleague.mouse.move(0, 0);
   expect(await colleague.getByTestId(testIds.heatMap).getAttribute('data-digest')).toBe(mine.digest);
   expect(await colleague.getByTestId(testIds.rangeHistogram).getAttribute('data-total')).toBe(mine.total);
-  expect((await colleague.getByTestId(testIds.heatMap).locator('canvas').screenshot()).equals(mine.pixels)).toBe(true);
+  expect((await colleague.getByTestId(testIds.heatMap).locator('.heat-map__plot').screenshot()).equals(mine.pixels)).toBe(true);
   await saveScreenshot(colleague, '14-biolatency-snapshot-colleague');
   await context.close();
 });

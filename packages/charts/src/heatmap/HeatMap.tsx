@@ -46,6 +46,7 @@ interface Hover {
 export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered }: HeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const cellsRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
   const [width, setWidth] = useState<number>();
   const [hover, setHover] = useState<Hover>();
@@ -79,7 +80,15 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const slotHeight = plotHeight / matrix.slotCount;
   const columnWidth = plotWidth / matrix.columns.length;
   const total = matrix.columns.reduce((sum, column) => sum + column.total, 0);
-  const digest = useMemo(() => matrixDigest(matrix), [matrix]);
+  // A fingerprint for comparing renders (tests, shared links): worked out after the paint, off the first frame's path.
+  const [digest, setDigest] = useState<string>();
+  useEffect(() => {
+    setDigest(undefined);
+    const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 0));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const handle = idle(() => setDigest(matrixDigest(matrix)));
+    return () => cancel(handle);
+  }, [matrix]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -97,17 +106,15 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const borderColor = style.getPropertyValue('--border').trim() || '#444';
     context.clearRect(0, 0, width, height);
 
-    // Cells: one pixel each in an offscreen canvas, scaled up without smoothing.
-    if (matrix.columns.length > 0 && matrix.maxCount > 0) {
-      const cells = document.createElement('canvas');
-      cells.width = matrix.columns.length;
-      cells.height = matrix.slotCount;
-      const cellsContext = cells.getContext('2d');
-      if (cellsContext) {
-        cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
-        context.imageSmoothingEnabled = false;
-        context.drawImage(cells, MARGIN.left, MARGIN.top, plotWidth, plotHeight);
-      }
+    // Cells: one pixel each, in their own canvas that CSS scales up (pixelated):
+    // the browser scales it while compositing instead of script redrawing every pixel.
+    const cells = cellsRef.current;
+    const cellsContext = cells?.getContext('2d');
+    if (cells && cellsContext) {
+      if (cells.width !== matrix.columns.length) cells.width = matrix.columns.length;
+      if (cells.height !== matrix.slotCount) cells.height = matrix.slotCount;
+      if (matrix.maxCount > 0) cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
+      else cellsContext.clearRect(0, 0, cells.width, cells.height);
     }
 
     // Axes.
@@ -189,14 +196,20 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       className="heat-map"
       style={{ position: 'relative', width: '100%' }}
       data-testid={testId}
-      data-digest={digest}
+      data-digest={digest ?? ''}
       data-total={total}
       data-columns={matrix.columns.length}
       data-column-ms={matrix.columnMs}
     >
+      <div className="heat-map__plot" style={{ position: 'relative' }}>
+      <canvas
+        ref={cellsRef}
+        aria-hidden="true"
+        style={{ position: 'absolute', left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated', pointerEvents: 'none' }}
+      />
       <canvas
         ref={canvasRef}
-        style={{ width: '100%', height, display: 'block', cursor: 'crosshair' }}
+        style={{ position: 'relative', width: '100%', height, display: 'block', cursor: 'crosshair' }}
         aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}`}
         role="img"
         onMouseMove={(event) => {
@@ -220,6 +233,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           else onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
         }}
       />
+      </div>
       {hover && hovered ? (
         <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>
           <div>

@@ -20,16 +20,17 @@ export function countColor(count: number, maxCount: number): [number, number, nu
 }
 
 const PALETTE_SIZE = 256;
-let palette: Uint8Array | undefined;
+let palette: Uint32Array | undefined;
 
-/** countColor's ramp sampled once: a lookup per cell instead of a colour computation. */
-function paletteColors(): Uint8Array {
+/** countColor's ramp sampled once, as packed RGBA words: one lookup and one write per cell. */
+function packedPalette(): Uint32Array {
   if (!palette) {
-    palette = new Uint8Array(PALETTE_SIZE * 3);
+    palette = new Uint32Array(PALETTE_SIZE);
+    const bytes = new Uint8Array(palette.buffer);
     for (let index = 0; index < PALETTE_SIZE; index++) {
       // The same ramp as countColor, indexed by log position.
       const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6);
-      palette.set([red, green, blue], index * 3);
+      bytes.set([red, green, blue, 255], index * 4);
     }
   }
   return palette;
@@ -43,27 +44,28 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8Cl
   const width = matrix.columns.length;
   const height = matrix.slotCount;
   const pixels = new Uint8ClampedArray(width * height * 4);
-  const colors = paletteColors();
-  const logMax = Math.log(Math.max(2, matrix.maxCount));
+  if (colorOf) {
+    matrix.columns.forEach((column, x) => {
+      for (let slot = 0; slot < height; slot++) {
+        const count = column.counts[slot] ?? 0;
+        if (!count) continue;
+        const rgb = colorOf(count, matrix.maxCount);
+        pixels.set([rgb[0], rgb[1], rgb[2], 255], ((height - 1 - slot) * width + x) * 4);
+      }
+    });
+    return pixels;
+  }
+  // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
+  const words = new Uint32Array(pixels.buffer);
+  const colors = packedPalette();
+  const scale = matrix.maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(matrix.maxCount);
   for (let x = 0; x < width; x++) {
     const counts = (matrix.columns[x] as HeatMapMatrix['columns'][number]).counts;
     for (let slot = 0; slot < height; slot++) {
       const count = counts[slot] as number;
       if (!count) continue;
-      const offset = ((height - 1 - slot) * width + x) * 4;
-      if (colorOf) {
-        const rgb = colorOf(count, matrix.maxCount);
-        pixels[offset] = rgb[0];
-        pixels[offset + 1] = rgb[1];
-        pixels[offset + 2] = rgb[2];
-      } else {
-        const position = matrix.maxCount <= 1 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round((Math.log(count) / logMax) * (PALETTE_SIZE - 1)));
-        const index = position * 3;
-        pixels[offset] = colors[index] as number;
-        pixels[offset + 1] = colors[index + 1] as number;
-        pixels[offset + 2] = colors[index + 2] as number;
-      }
-      pixels[offset + 3] = 255;
+      const position = scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale));
+      words[(height - 1 - slot) * width + x] = colors[position] as number;
     }
   }
   return pixels;
