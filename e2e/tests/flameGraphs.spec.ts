@@ -101,6 +101,18 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     expect(await shared.getAttribute('data-matched-percent')).toBe(matched.toFixed(2));
     await saveScreenshot(colleague, '19-profile-shared');
     await context.close();
+
+    // A second capture compared with the first: a differential flame graph.
+    await page.getByTestId(testIds.captureDuration).selectOption('2');
+    await page.getByTestId(testIds.captureStart).click();
+    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+    await page.getByTestId(testIds.flameCompare).selectOption({ index: 1 });
+    await expect(graph).toHaveAttribute('data-palette', 'diff');
+    await expect(graph).toHaveAttribute('data-ready', 'true');
+    await expect(graph.locator('g.frame', { hasText: 'spin_hot' }).first()).toBeVisible();
+    // Frames grow in over d3-flame-graph's 300 ms transition.
+    await page.waitForTimeout(500);
+    await saveScreenshot(page, '20-profile-diff');
   } finally {
     spinner.kill('SIGKILL');
   }

@@ -15,6 +15,12 @@ import type { EarlierCapture } from './ProfileResult';
 import { ProfileResult } from './ProfileResult';
 
 const DURATIONS = [2, 5, 10, 30, 60];
+
+/**
+ * Finished captures of this page, per tool, whatever host they came from: so a
+ * capture can be compared with one from before a change, or from another host.
+ */
+const earlierByTool = new Map<string, EarlierCapture[]>();
 const POLL_MS = 400;
 const KEEP_EARLIER = 5;
 
@@ -25,7 +31,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const [durationSeconds, setDurationSeconds] = useState(10);
   const [capture, setCapture] = useState<ProfileCapture>();
   const [problem, setProblem] = useState<AgentProblem>();
-  const [earlier, setEarlier] = useState<EarlierCapture[]>([]);
+  const [earlier, setEarlier] = useState<EarlierCapture[]>(() => earlierByTool.get(tool.name) ?? []);
   const [now, setNow] = useState(Date.now());
   const pollRef = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -34,13 +40,26 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
     void preloadFlameGraph();
     return () => clearTimeout(pollRef.current);
   }, []);
-  // Another host or tool: a capture there starts from nothing.
+  // Another host or tool: its own capture starts from nothing; earlier ones stay to compare with.
   useEffect(() => {
     clearTimeout(pollRef.current);
-    setCapture(undefined);
+    setCapture((current) => {
+      if (current?.state === 'done' && current.profile) remember(current, current.profile);
+      return undefined;
+    });
     setProblem(undefined);
-    setEarlier([]);
-  }, [address, tool.name]);
+    setEarlier(earlierByTool.get(tool.name) ?? []);
+  }, [address, tool.name]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const captureHost = useRef(address);
+  const remember = (finished: ProfileCapture, profile: EarlierCapture['profile']) => {
+    const list = earlierByTool.get(finished.tool) ?? [];
+    if (list.some((entry) => entry.id === finished.id)) return;
+    const label = `${captureHost.current ?? ''} ${new Date(finished.startedAt).toLocaleTimeString()} (${(finished.durationMs / 1000).toFixed(0)} s)`;
+    const next = [{ id: finished.id, label, profile }, ...list].slice(0, KEEP_EARLIER);
+    earlierByTool.set(finished.tool, next);
+    if (finished.tool === tool.name) setEarlier(next);
+  };
 
   const poll = (id: string) => {
     if (!address || !token) return;
@@ -58,10 +77,8 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const start = () => {
     if (!address || !token) return;
     setProblem(undefined);
-    if (capture?.state === 'done' && capture.profile) {
-      const label = `${new Date(capture.startedAt).toLocaleTimeString()} (${(capture.durationMs / 1000).toFixed(0)} s)`;
-      setEarlier((list) => [{ id: capture.id, label, profile: capture.profile as EarlierCapture['profile'] }, ...list].slice(0, KEEP_EARLIER));
-    }
+    if (capture?.state === 'done' && capture.profile) remember(capture, capture.profile);
+    captureHost.current = address;
     clientFor(address, token)
       .profiles.start.mutate({ tool: tool.name, params: view.params, durationSeconds })
       .then((started) => {
