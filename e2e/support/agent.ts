@@ -17,6 +17,14 @@ export function agent(): { url: string; token: string; host: string } {
   return { url, token, host: new URL(url).host };
 }
 
+/** The second agent, which allows the first one's page as an origin. */
+export function secondAgent(): { url: string; token: string; host: string } {
+  const url = process.env.BPFSCOPE_E2E_SECOND_URL;
+  const token = process.env.BPFSCOPE_E2E_SECOND_TOKEN;
+  if (!url || !token) throw new Error('globalSetup did not start a second agent');
+  return { url, token, host: new URL(url).host };
+}
+
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 /** A full-page screenshot of a view, kept under e2e/artifacts/ for people to look at. */

@@ -17,14 +17,14 @@ export interface RunningAgent {
 }
 
 /** The built agent as a child process on an ephemeral loopback port, with its own data dir. */
-export async function startAgent(): Promise<RunningAgent> {
+export async function startAgent(flags: string[] = []): Promise<RunningAgent> {
   if (process.getuid?.() !== 0) throw new Error('the e2e tests drive real BPF through the agent: run them as root (make test)');
   const agentMain = path.join(repoRoot, 'apps/agent/dist/main.js');
   const webIndex = path.join(repoRoot, 'apps/web/dist/index.html');
   for (const file of [agentMain, webIndex]) if (!existsSync(file)) throw new Error(`${file} is missing: run make build first`);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-e2e-'));
-  const agent = spawn(process.execPath, [agentMain, '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token'], {
+  const agent = spawn(process.execPath, [agentMain, '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token', ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: agent.stdout });
@@ -57,5 +57,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const agent = await startAgent();
   process.env.BPFSCOPE_E2E_URL = agent.url;
   process.env.BPFSCOPE_E2E_TOKEN = agent.token;
-  return () => agent.stop();
+  // A second host for cross-host views: it lets the first agent's page call it (CORS), as a real fleet would.
+  const second = await startAgent(['--allow-origin', agent.url, '--record', 'none']);
+  process.env.BPFSCOPE_E2E_SECOND_URL = second.url;
+  process.env.BPFSCOPE_E2E_SECOND_TOKEN = second.token;
+  return async () => {
+    await Promise.all([agent.stop(), second.stop()]);
+  };
 }

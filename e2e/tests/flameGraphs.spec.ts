@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { agent, saveScreenshot, testIds } from '../support/agent.ts';
+import { agent, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
 
 const fixture = fileURLToPath(new URL('../../packages/bpf-core/test/fixtures/cpuSpin.c', import.meta.url));
 
@@ -113,6 +113,43 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     // Frames grow in over d3-flame-graph's 300 ms transition.
     await page.waitForTimeout(500);
     await saveScreenshot(page, '20-profile-diff');
+  } finally {
+    spinner.kill('SIGKILL');
+  }
+});
+
+test('a flame graph of one host compared with another host\'s', async ({ page }) => {
+  test.setTimeout(90_000);
+  const spinner = await startSpinner();
+  try {
+    await signIn(page);
+    const other = secondAgent();
+    // Both agents run on this machine: the same program, profiled through each.
+    await page.getByTestId(testIds.tool('profile')).click();
+    await page.getByTestId(testIds.paramField('pid')).fill(String(spinner.pid));
+    await page.getByTestId(testIds.paramsApply).click();
+    await page.getByTestId(testIds.captureDuration).selectOption('2');
+    await page.getByTestId(testIds.captureStart).click();
+    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+
+    await page.getByTestId(testIds.addHostInput).fill(other.host);
+    await page.getByTestId(testIds.addHostButton).click();
+    await page.getByTestId(testIds.tokenInput).fill(other.token);
+    await page.getByTestId(testIds.tokenSave).click();
+    // Same tool and params on the other host; its own capture, compared with the first host's.
+    await expect(page.getByTestId(testIds.toolTitle)).toContainText('profile');
+    await expect(page.getByTestId(testIds.paramField('pid'))).toHaveValue(String(spinner.pid));
+    await page.getByTestId(testIds.captureDuration).selectOption('2');
+    await page.getByTestId(testIds.captureStart).click();
+    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+    const compare = page.getByTestId(testIds.flameCompare);
+    await expect(compare.locator('option').nth(1)).toContainText(agent().host);
+    await compare.selectOption({ index: 1 });
+    const graph = page.getByTestId(testIds.flameGraph);
+    await expect(graph).toHaveAttribute('data-palette', 'diff');
+    await expect(graph.locator('g.frame', { hasText: 'spin_hot' }).first()).toBeVisible();
+    await page.waitForTimeout(500);
+    await saveScreenshot(page, '21-profile-diff-two-hosts');
   } finally {
     spinner.kill('SIGKILL');
   }

@@ -43,10 +43,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   // Another host or tool: its own capture starts from nothing; earlier ones stay to compare with.
   useEffect(() => {
     clearTimeout(pollRef.current);
-    setCapture((current) => {
-      if (current?.state === 'done' && current.profile) remember(current, current.profile);
-      return undefined;
-    });
+    setCapture(undefined);
     setProblem(undefined);
     setEarlier(earlierByTool.get(tool.name) ?? []);
   }, [address, tool.name]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -68,6 +65,8 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
       .then((latest) => {
         setCapture(latest);
         setNow(Date.now());
+        // Kept for comparisons at once: this view may be gone (another host, a token prompt) before the next capture.
+        if (latest.state === 'done' && latest.profile) remember(latest, latest.profile);
         if (latest.state === 'capturing' || latest.state === 'symbolizing') pollRef.current = setTimeout(() => poll(id), POLL_MS);
         else if (latest.state === 'failed') setProblem({ kind: 'failed', message: latest.error ?? 'the capture failed' });
       })
@@ -77,7 +76,6 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const start = () => {
     if (!address || !token) return;
     setProblem(undefined);
-    if (capture?.state === 'done' && capture.profile) remember(capture, capture.profile);
     captureHost.current = address;
     clientFor(address, token)
       .profiles.start.mutate({ tool: tool.name, params: view.params, durationSeconds })
@@ -144,7 +142,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
       {capture?.state === 'done' && capture.profile ? (
-        <ProfileResult key={capture.id} tool={tool.name} profile={capture.profile} earlier={earlier} onShare={share} />
+        <ProfileResult key={capture.id} tool={tool.name} profile={capture.profile} earlier={earlier.filter((entry) => entry.id !== capture.id)} onShare={share} />
       ) : null}
     </div>
   );
