@@ -7,6 +7,11 @@ const frames = [
 ];
 
 describe('heat map data', () => {
+  it('offers the busiest series when there are too many', () => {
+    const many = [{ time: 1, intervalMs: 1000, unit: 'usecs' as const, series: Array.from({ length: 5 }, (_, index) => ({ label: String(100 + index), counts: [index] })) }];
+    expect(seriesLabels(many, 2)).toEqual(['103', '104']);
+  });
+
   it('lists series labels', () => {
     expect(seriesLabels(frames)).toEqual(['vda', 'vdb']);
     expect(seriesLabels([{ time: 1, intervalMs: 1, unit: 'usecs', series: [{ label: '', counts: [1] }] }])).toEqual([]);
