@@ -27,4 +27,19 @@ static __always_inline __u8 sock_shutdown(const struct sock *sk)
 	return (__u8)BPF_CORE_READ_BITFIELD_PROBED(sk, sk_shutdown);
 }
 
+/*
+ * task_struct::state was renamed __state in kernel 5.14, commit 2f064a59a11f
+ * ("sched: Change task_struct::state").
+ */
+struct task_struct___pre_5_14 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline long task_state(const struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->__state))
+		return BPF_CORE_READ(task, __state);
+	return BPF_CORE_READ((struct task_struct___pre_5_14 *)task, state);
+}
+
 #endif /* __BPFSCOPE_CORE_FIXES_BPF_H */

@@ -9,6 +9,7 @@
 #define __BPFSCOPE_OFFCPU_BPF_H
 
 #include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
 #include "stacks.bpf.h"
 #include "offcpu.h"
 
@@ -32,18 +33,6 @@ struct {
 	__type(key, __u32);	/* tid */
 	__type(value, struct blocked_task);
 } blocked SEC(".maps");
-
-/* task_struct::state was renamed __state in 5.14. */
-struct task_struct___pre_5_14 {
-	long state;
-} __attribute__((preserve_access_index));
-
-static __always_inline long task_state(const struct task_struct *task)
-{
-	if (bpf_core_field_exists(task->__state))
-		return BPF_CORE_READ(task, __state);
-	return BPF_CORE_READ((struct task_struct___pre_5_14 *)task, state);
-}
 
 /* sched_switch, prev leaving the CPU (it is still current): when and where it blocked. */
 static __always_inline void record_switch_out(void *ctx, const struct task_struct *prev)

@@ -10,6 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "core_fixes.bpf.h"
 #include "histogram.bpf.h"
 #include "runqlat.h"
 
@@ -33,18 +34,6 @@ struct {
 	__type(key, struct runqlat_key);
 	__type(value, struct histogram);
 } histograms SEC(".maps");
-
-/* task_struct::state was renamed __state in 5.14. */
-struct task_struct___pre_5_14 {
-	long state;
-} __attribute__((preserve_access_index));
-
-static __always_inline long task_state(const struct task_struct *task)
-{
-	if (bpf_core_field_exists(task->__state))
-		return BPF_CORE_READ(task, __state);
-	return BPF_CORE_READ((struct task_struct___pre_5_14 *)task, state);
-}
 
 static __always_inline void mark_runnable(const struct task_struct *task)
 {
