@@ -2,21 +2,9 @@ import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { authedProcedure, router } from '../trpc.js';
+import { idInput, toolName, toolParams } from './inputs.js';
 
-/** Params stay small: tools take a handful of scalars and short lists. */
-const MAX_PARAMS_JSON_BYTES = 4096;
-
-const startInput = z
-  .object({
-    tool: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'a tool name is lower-case letters, digits, - and _'),
-    params: z
-      .record(z.string().max(64), z.unknown())
-      .default({})
-      .refine((params) => JSON.stringify(params).length <= MAX_PARAMS_JSON_BYTES, `params must be at most ${MAX_PARAMS_JSON_BYTES} bytes of JSON`),
-  })
-  .strict();
-
-const sessionId = z.object({ id: z.string().uuid() }).strict();
+const startInput = z.object({ tool: toolName, params: toolParams }).strict();
 // tRPC's subscription link sends back the last tracked id when it reconnects; the
 // viewer's queue already resumes from where it was, so the id is accepted and unused.
 const streamInput = z.object({ id: z.string().uuid(), lastEventId: z.string().max(32).nullish() }).strict();
@@ -46,7 +34,7 @@ export const sessionsRouter = router({
     }
   }),
 
-  stop: authedProcedure.input(sessionId).mutation(({ ctx, input }) => {
+  stop: authedProcedure.input(idInput).mutation(({ ctx, input }) => {
     try {
       ctx.services.sessions.stop(input.id, ctx.caller);
       return { stopped: true };
