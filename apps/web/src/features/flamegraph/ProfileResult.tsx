@@ -8,7 +8,8 @@ import type { FoldedProfile } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
-import { downloadFile, profileFileName } from './download';
+import { ShareStatus, useShare } from '../share/share';
+import { downloadFile, exportFileName } from '../download';
 
 export interface EarlierCapture {
   id: string;
@@ -35,7 +36,7 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   const setSelection = useAppStore((state) => state.setSelection);
   const [inverted, setInverted] = useState(initialInverted);
   const [compareWith, setCompareWith] = useState<string>('');
-  const [shared, setShared] = useState<{ link?: string; error?: string }>({});
+  const { shared, share } = useShare();
 
   const search = view.filter;
   // The FlameScope selection, ms since the capture started, lives in the URL like a heat map's.
@@ -49,7 +50,7 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   const { stats } = profile;
   const shortShare = profile.stacks.length > 0 ? stats.shortUserStacks / profile.stacks.length : 0;
 
-  const exportName = (extension: string) => profileFileName(tool, address, profile.startedAt, extension);
+  const exportName = (extension: string) => exportFileName(tool, address, extension, new Date(profile.startedAt));
   const shownProfile = { ...profile, stacks };
 
   return (
@@ -142,30 +143,14 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
               const request: { search?: string; inverted: boolean; selection?: { from: number; to: number } } = { inverted };
               if (search) request.search = search;
               if (view.selection) request.selection = view.selection;
-              onShare(request).then(
-                (link) => {
-                  setShared({ link });
-                  void navigator.clipboard?.writeText(link).catch(() => undefined);
-                },
-                (error: unknown) => setShared({ error: error instanceof Error ? error.message : String(error) }),
-              );
+              share(() => onShare(request));
             }}
           >
             Share
           </button>
         ) : null}
       </div>
-      {shared.link || shared.error ? (
-        <div className={`banner ${shared.error ? 'banner--error' : ''}`} data-testid={testIds.shareStatus} role="status">
-          {shared.error ? (
-            `Could not save the snapshot: ${shared.error}`
-          ) : (
-            <>
-              Saved on the host; link copied: <input className="share-link" data-testid={testIds.shareLink} readOnly value={shared.link} onFocus={(event) => event.target.select()} />
-            </>
-          )}
-        </div>
-      ) : null}
+      <ShareStatus shared={shared} />
       <FlameGraph
         key={before ? `diff-${before.id}` : 'graph'}
         tree={shownTree}

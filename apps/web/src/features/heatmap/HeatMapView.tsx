@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { ShareStatus, useShare } from '../share/share';
 import { framesForSeries, liveRange, seriesLabels } from './heatMapData';
 
 const WINDOWS: Array<[number, string]> = [
@@ -40,7 +41,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapVi
   const setSeries = useAppStore((state) => state.setSeries);
   const [showPercentiles, setShowPercentiles] = useState(true);
   const [pausedAt, setPausedAt] = useState<number>();
-  const [shared, setShared] = useState<{ link?: string; error?: string; busy?: boolean }>({});
+  const { shared, share } = useShare();
 
   const unit = frames[0]?.unit ?? 'usecs';
   const labels = useMemo(() => seriesLabels(frames), [frames]);
@@ -103,32 +104,14 @@ export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapVi
               const request: ShareRequest = { title: `${measure} at ${new Date(range.to).toLocaleDateString()} ${formatClock(range.to)}`, range };
               if (view.selection) request.selection = view.selection;
               if (view.series !== undefined) request.series = view.series;
-              setShared({ busy: true });
-              onShare(request).then(
-                (link) => {
-                  setShared({ link });
-                  void navigator.clipboard?.writeText(link).catch(() => undefined);
-                },
-                (error: unknown) => setShared({ error: error instanceof Error ? error.message : String(error) }),
-              );
+              share(() => onShare(request));
             }}
           >
             Share
           </button>
         ) : null}
       </div>
-      {shared.link || shared.error ? (
-        <div className={`banner ${shared.error ? 'banner--error' : ''}`} data-testid={testIds.shareStatus} role="status">
-          {shared.error ? (
-            `Could not save the snapshot: ${shared.error}`
-          ) : (
-            <>
-              Saved on the host; link copied:{' '}
-              <input className="share-link" data-testid={testIds.shareLink} readOnly value={shared.link} onFocus={(event) => event.target.select()} />
-            </>
-          )}
-        </div>
-      ) : null}
+      <ShareStatus shared={shared} />
       <HeatMap
         frames={chartFrames}
         unit={unit}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportFileName, rowsToCsv, rowsToJson } from './exportRows';
+import { exportFileName } from '../download';
+import { rowsToCsv, rowsToJson } from './exportRows';
 import type { DisplayColumn } from './formatCell';
 import { formatCell } from './formatCell';
 

@@ -24,8 +24,3 @@ function csvCell(text: string): string {
   const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
-
-export function exportFileName(tool: string, host: string, extension: 'csv' | 'json', now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:]/g, '').replace(/\..*/, '');
-  return `${tool}-${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${stamp}.${extension}`;
-}

@@ -1,4 +1,5 @@
 // Cell text exactly as bcc prints it, from the display kind the agent declares per column.
+import { formatClock } from '@bpfscope/charts';
 import type { ColumnDisplay } from '../../api/types';
 import type { ColumnSpec } from './tableModel';
 
@@ -15,7 +16,7 @@ export function formatCell(column: Pick<DisplayColumn, 'key' | 'display'>, row: 
   if (value === undefined || value === null) return '';
   switch (column.display) {
     case 'clockTime':
-      return typeof value === 'number' ? formatClockTime(value) : String(value);
+      return typeof value === 'number' ? formatClock(value) : String(value);
     case 'kilobytes':
       return typeof value === 'number' ? String(Math.floor(value / 1024)) : String(value);
     case 'milliseconds':
@@ -31,13 +32,6 @@ export function formatCell(column: Pick<DisplayColumn, 'key' | 'display'>, row: 
       // A display kind from a newer agent: raw text beats nothing.
       return String(value);
   }
-}
-
-/** Local HH:MM:SS, like bcc's TIME column. */
-export function formatClockTime(epochMs: number): string {
-  const date = new Date(epochMs);
-  const pad = (part: number) => String(part).padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
 /** Columns as the filter/sort model wants them: matching what is shown, sorting on raw values. */

@@ -12,7 +12,8 @@ import { clientFor } from '../../api/clients';
 import { describeAgentError } from '../../api/agentClient';
 import { encodeViewState } from '../../state/urlState';
 import { ParamsForm } from '../params/ParamsForm';
-import { exportFileName, rowsToCsv, rowsToJson } from '../table/exportRows';
+import { downloadFile, exportFileName } from '../download';
+import { rowsToCsv, rowsToJson } from '../table/exportRows';
 import type { DisplayColumn } from '../table/formatCell';
 import { columnSpecs } from '../table/formatCell';
 import { LiveTable } from '../table/LiveTable';
@@ -87,12 +88,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
 
   const download = (format: 'csv' | 'json') => {
     const text = format === 'csv' ? rowsToCsv(columns, shown) : rowsToJson(columns, shown);
-    const url = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = exportFileName(tool.name, address ?? 'host', format);
-    anchor.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadFile(exportFileName(tool.name, address ?? 'host', format), text, format === 'csv' ? 'text/csv' : 'application/json');
   };
 
   const support = tool.support;

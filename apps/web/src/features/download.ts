@@ -1,4 +1,4 @@
-// Saving a file from the browser: text or bytes, named for what and where.
+// Saving an export from the browser, named for what it is, where from and when.
 export function downloadFile(name: string, contents: string | Uint8Array, type: string): void {
   const blob = new Blob([contents as BlobPart], { type });
   const url = URL.createObjectURL(blob);
@@ -9,7 +9,8 @@ export function downloadFile(name: string, contents: string | Uint8Array, type: 
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function profileFileName(tool: string, host: string, startedAt: number, extension: string): string {
-  const stamp = new Date(startedAt).toISOString().replace(/[:]/g, '').replace(/\..*/, '');
+/** `execsnoop-10.0.0.7_7070-2026-11-25T102030.csv`: tool, host (made file-safe), UTC time. */
+export function exportFileName(tool: string, host: string, extension: string, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[:]/g, '').replace(/\..*/, '');
   return `${tool}-${host.replace(/[^A-Za-z0-9.-]/g, '_')}-${stamp}.${extension}`;
 }
