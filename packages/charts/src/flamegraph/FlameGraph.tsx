@@ -3,8 +3,9 @@
 // d3-flame-graph is loaded on first render (dynamic import): it is a DOM library
 // that imports its own CSS, so nothing that imports this package's transforms in
 // Node pulls it in, and the web app gets it as a chunk of its own.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } from 'd3-flame-graph';
+import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
 import { countNodes, frameMatcher, searchTree } from './flameTree.js';
 import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
@@ -58,7 +59,8 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
   const scrollRef = useRef<HTMLDivElement>(null);
   const chartElementRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<D3FlameGraph<FlameNode>>(undefined);
-  const [width, setWidth] = useState<number>();
+  // The chart's own box: inside the scroller, so a vertical scrollbar narrows it rather than hiding the right edge.
+  const width = useMeasuredWidth(chartElementRef);
   const [ready, setReady] = useState(false);
   const [hover, setHover] = useState<Hover>();
   const [zoomed, setZoomed] = useState<FlameNode>();
@@ -72,21 +74,6 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
 
   const searchResult = useMemo(() => searchTree(tree, search), [tree, search]);
   const nodeCount = useMemo(() => countNodes(tree), [tree]);
-
-  // The chart's own box: inside the scroller, so a vertical scrollbar narrows it rather than hiding the right edge.
-  useLayoutEffect(() => {
-    setWidth(Math.max(200, chartElementRef.current?.clientWidth || 800));
-  }, []);
-
-  useEffect(() => {
-    const element = chartElementRef.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(200, Math.floor(entry.contentRect.width)));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   const measured = width !== undefined;
   const countDrawnFrames = () => setDrawnFrames(chartElementRef.current?.querySelectorAll('g.frame').length ?? 0);

@@ -2,8 +2,9 @@
 // on y (top = start of the second), colour = samples. Drag from one cell to
 // another (or click one) to select that time; the parent draws its flame graph
 // from stacksInRange.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
+import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatFrameValue } from './flameColors.js';
 import { flameScopeCellRange, flameScopeMatrix, flameScopeSelection } from './flameScope.js';
 import type { FlameScopeCell, MsRange } from './flameScope.js';
@@ -35,23 +36,9 @@ interface Hover {
 export function FlameScope({ stacks, timeSlotWidthMs, durationMs, unit, selection, onSelect, height = 320, testId }: FlameScopeProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState<number>();
+  const width = useMeasuredWidth(containerRef);
   const [hover, setHover] = useState<Hover>();
   const [drag, setDrag] = useState<{ start: FlameScopeCell; end: FlameScopeCell }>();
-
-  useLayoutEffect(() => {
-    setWidth(Math.max(200, containerRef.current?.clientWidth || 800));
-  }, []);
-
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(200, Math.floor(entry.contentRect.width)));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   const matrix = useMemo(() => flameScopeMatrix(stacks, timeSlotWidthMs, durationMs), [stacks, timeSlotWidthMs, durationMs]);
   const canvasWidth = width ?? 800;

@@ -1,9 +1,10 @@
 // Latency heat map on a canvas: time on x, log2 latency buckets on y, colour =
 // count. Hover for a cell's numbers, drag to select a time range, click to clear it.
 import { scaleTime } from 'd3-scale';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
+import { useMeasuredWidth } from '../measuredWidth.js';
 import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileLines } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
 import { countColor, heatMapPixels, matrixDigest } from './heatMapPixels.js';
@@ -48,25 +49,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
-  const [width, setWidth] = useState<number>();
+  const width = useMeasuredWidth(containerRef);
   const [hover, setHover] = useState<Hover>();
   const [drag, setDrag] = useState<{ startX: number; x: number }>();
-
-  // Measured before the first paint, so the first matrix is built for the real width.
-  useLayoutEffect(() => {
-    const element = containerRef.current;
-    setWidth(Math.max(200, element?.clientWidth || 800));
-  }, []);
-
-  useEffect(() => {
-    const element = containerRef.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(200, Math.floor(entry.contentRect.width)));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   const measured = width !== undefined;
   const canvasWidth = width ?? 800;

@@ -1,0 +1,28 @@
+// The width a chart has to draw in, measured before the first paint and kept up
+// to date as its box resizes. Undefined until measured, so nothing is built for
+// a guessed width.
+import { useEffect, useLayoutEffect, useState } from 'react';
+import type { RefObject } from 'react';
+
+const MIN_WIDTH = 200;
+const FALLBACK_WIDTH = 800;
+
+export function useMeasuredWidth(ref: RefObject<HTMLElement | null>): number | undefined {
+  const [width, setWidth] = useState<number>();
+
+  useLayoutEffect(() => {
+    setWidth(Math.max(MIN_WIDTH, ref.current?.clientWidth || FALLBACK_WIDTH));
+  }, [ref]);
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+
+  return width;
+}
