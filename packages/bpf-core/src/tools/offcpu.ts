@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
-import { stackIdAt, stackTargetParams } from './stackTraces.js';
+import { notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
 import type { Requirement } from './types.js';
 
 // Mirrors src/bpf/offcpu.h.
@@ -31,6 +31,13 @@ export const offCpuParams = {
 export const blockBoundsInOrder = (params: { minBlockUs: number; maxBlockUs?: number | undefined }): boolean =>
   params.maxBlockUs === undefined || params.minBlockUs <= params.maxBlockUs;
 export const blockBoundsMessage = { message: 'minBlockUs must not exceed maxBlockUs', path: ['maxBlockUs'] };
+
+/** The params of both off-CPU tools: they filter blocked time the same way. */
+export const offCpuParamsSchema = z
+  .object(offCpuParams)
+  .strict()
+  .refine(notUserAndKernelOnly, userAndKernelOnlyMessage)
+  .refine(blockBoundsInOrder, blockBoundsMessage);
 
 export interface OffCpuParams {
   pid?: number | undefined;

@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { blockBoundsInOrder, blockBoundsMessage, blockedStackIds, configureOffCpu, offCpuParams, schedulerTracepoint } from '../offcpu.js';
-import { collectStackProfile, decodeTaskStackKey, notUserAndKernelOnly, userAndKernelOnlyMessage } from '../stackTraces.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
+import { collectStackProfile, decodeTaskStackKey } from '../stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offcputime.h.
 export const OffcputimeKeyOffset = { pid: 0, tid: 4, userStackId: 8, kernelStackId: 12, timeSlot: 16, comm: 20 } as const;
 export const OFFCPUTIME_KEY_SIZE = 36;
 
-export const offcputimeParams = z
-  .object(offCpuParams)
-  .strict()
-  .refine(notUserAndKernelOnly, userAndKernelOnlyMessage)
-  .refine(blockBoundsInOrder, blockBoundsMessage);
+export const offcputimeParams = offCpuParamsSchema;
 
 export type OffcputimeParams = z.infer<typeof offcputimeParams>;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
-import { blockBoundsInOrder, blockBoundsMessage, blockedStackIds, configureOffCpu, offCpuParams, schedulerTracepoint } from '../offcpu.js';
-import { TASK_COMM_LEN, collectStackProfile, notUserAndKernelOnly, stackIdAt, userAndKernelOnlyMessage } from '../stackTraces.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
+import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../stackTraces.js';
 import type { AggregationKey } from '../stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
@@ -53,11 +53,7 @@ function pendingStackIds(object: BpfObject): number[] {
   return ids;
 }
 
-export const offwaketimeParams = z
-  .object(offCpuParams)
-  .strict()
-  .refine(notUserAndKernelOnly, userAndKernelOnlyMessage)
-  .refine(blockBoundsInOrder, blockBoundsMessage);
+export const offwaketimeParams = offCpuParamsSchema;
 
 export type OffwaketimeParams = z.infer<typeof offwaketimeParams>;
 
