@@ -5,29 +5,21 @@ import { chromium } from '@playwright/test';
 import { printTable, writeResult } from '../../packages/bpf-core/bench/common.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-
-interface BenchResult {
-  samples: number;
-  uniqueStacks: number;
-  treeMs: number;
-  interactiveMs: number;
-  nodes: number;
-  framesDrawn: number;
-}
+import type { FlameGraphBenchResult } from '../../apps/web/src/bench/benchResults.ts';
 
 export async function benchFlameGraph(): Promise<void> {
   const agent = await startAgent();
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
-    const runs: BenchResult[] = [];
+    const runs: FlameGraphBenchResult[] = [];
     for (let run = 0; run < 3; run++) {
       const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
       await page.goto(`${agent.url}/flamegraph-bench.html`);
       await page.waitForFunction(() => 'flameGraphBench' in window, undefined, { timeout: 60_000 });
-      runs.push((await page.evaluate(() => (window as unknown as { flameGraphBench: unknown }).flameGraphBench)) as BenchResult);
+      runs.push((await page.evaluate(() => (window as unknown as { flameGraphBench: unknown }).flameGraphBench)) as FlameGraphBenchResult);
       await page.close();
     }
-    const best = [...runs].sort((a, b) => a.interactiveMs - b.interactiveMs)[0] as BenchResult;
+    const best = [...runs].sort((a, b) => a.interactiveMs - b.interactiveMs)[0] as FlameGraphBenchResult;
     const result = { runs, best };
     const file = writeResult('web-flame-graph', result);
     printTable('web flame graph (Chromium, no GPU, fresh page each run)', [

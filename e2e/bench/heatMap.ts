@@ -5,15 +5,7 @@ import { chromium } from '@playwright/test';
 import { median, percentile, printTable, writeResult } from '../../packages/bpf-core/bench/common.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-
-interface BenchResult {
-  firstRenderMs: number;
-  firstPaintMs: number;
-  updateRenderMs: number[];
-  updateTotalMs: number[];
-  columns: number;
-  slots: number;
-}
+import type { HeatMapBenchResult } from '../../apps/web/src/bench/benchResults.ts';
 
 export async function benchHeatMap(): Promise<void> {
   const agent = await startAgent();
@@ -22,7 +14,7 @@ export async function benchHeatMap(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 3800, height: 800 } });
     await page.goto(`${agent.url}/heatmap-bench.html`);
     await page.waitForFunction(() => 'heatMapBench' in window, undefined, { timeout: 60_000 });
-    const bench = (await page.evaluate(() => (window as unknown as { heatMapBench: unknown }).heatMapBench)) as BenchResult;
+    const bench = (await page.evaluate(() => (window as unknown as { heatMapBench: unknown }).heatMapBench)) as HeatMapBenchResult;
     const result = {
       columns: bench.columns,
       buckets: bench.slots,

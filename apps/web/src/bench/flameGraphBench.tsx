@@ -5,6 +5,7 @@ import { FlameGraph, foldedToTree, preloadFlameGraph } from '@bpfscope/charts';
 import type { FlameNode, FoldedStack } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { FlameGraphBenchResult } from './benchResults';
 
 const UNIQUE_STACKS = 20_000;
 const SAMPLES = 1_000_000;
@@ -34,16 +35,6 @@ function syntheticStacks(): FoldedStack[] {
   return stacks;
 }
 
-interface BenchResult {
-  samples: number;
-  uniqueStacks: number;
-  treeMs: number;
-  /** Folded stacks in hand → chart drawn and clickable (d3-flame-graph's data-ready). */
-  interactiveMs: number;
-  nodes: number;
-  framesDrawn: number;
-}
-
 function Bench() {
   const [stacks] = useState(syntheticStacks);
   const [state] = useState<{ started: number; treeMs: number; tree?: FlameNode }>(() => {
@@ -59,7 +50,7 @@ function Bench() {
         const nodes = (function count(node: FlameNode): number {
           return 1 + node.children.reduce((sum, child) => sum + count(child), 0);
         })(state.tree as FlameNode);
-        const result: BenchResult = {
+        const result: FlameGraphBenchResult = {
           samples: (state.tree as FlameNode).value,
           uniqueStacks: stacks.length,
           treeMs: state.treeMs,
@@ -67,7 +58,7 @@ function Bench() {
           nodes,
           framesDrawn: Number(element.getAttribute('data-frames')),
         };
-        (window as unknown as { flameGraphBench: BenchResult }).flameGraphBench = result;
+        (window as unknown as { flameGraphBench: FlameGraphBenchResult }).flameGraphBench = result;
         return;
       }
       requestAnimationFrame(check);

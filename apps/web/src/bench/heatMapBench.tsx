@@ -4,22 +4,11 @@ import { HeatMap } from '@bpfscope/charts';
 import type { HistogramFrame } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { HeatMapBenchResult } from './benchResults';
 
 const COLUMNS = 3600;
 const BUCKETS = 64;
 const UPDATES = 60;
-
-interface BenchResult {
-  firstRenderMs: number;
-  /** Of which the canvas paint (the rest: building the matrix, React). */
-  firstPaintMs: number;
-  /** Paint time of each live update, as the component measured it. */
-  updateRenderMs: number[];
-  /** New frame (setState) → canvas painted: matrix, React render and paint, each update. */
-  updateTotalMs: number[];
-  columns: number;
-  slots: number;
-}
 
 /** Deterministic pseudo-random counts: a bimodal latency, like a cache in front of a disk. */
 function frame(second: number): HistogramFrame {
@@ -39,7 +28,7 @@ function frame(second: number): HistogramFrame {
 
 function Bench() {
   const [frames, setFrames] = useState(() => Array.from({ length: COLUMNS }, (_, second) => frame(second)));
-  const [result] = useState<BenchResult>({ firstRenderMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], columns: 0, slots: 0 });
+  const [result] = useState<HeatMapBenchResult>({ firstRenderMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], columns: 0, slots: 0 });
   const [mountedAt] = useState(() => performance.now());
   const [updateStartedAt] = useState<{ at?: number }>({});
   const newest = (frames[frames.length - 1] as HistogramFrame).time;
@@ -50,7 +39,7 @@ function Bench() {
     const next = () => {
       if (cancelled) return;
       if (update >= UPDATES) {
-        (window as unknown as { heatMapBench: BenchResult }).heatMapBench = result;
+        (window as unknown as { heatMapBench: HeatMapBenchResult }).heatMapBench = result;
         return;
       }
       update++;
