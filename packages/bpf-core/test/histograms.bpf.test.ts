@@ -49,15 +49,63 @@ function completedRequests(disk: string): { all: number; flushes: number } {
   return { all: [3, 7, 14, 18].reduce((sum, index) => sum + Number(line[index] ?? 0), 0), flushes: Number(line[18] ?? 0) };
 }
 
+/** Requests the driver holds right now (/sys/block/<disk>/inflight: reads, writes). */
+function inFlight(disk: string): number {
+  return readFileSync(`/sys/block/${disk}/inflight`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .reduce((sum, field) => sum + Number(field), 0);
+}
+
+/** Waits (bounded) for the disk to drain, so few requests issued before the tool attached are left. */
+async function drained(disk: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight(disk) > 0 && Date.now() < deadline) await sleep(10);
+}
+
+/** A loop device over a fresh file: a disk that only this test writes to. */
+function loopDevice(directory: string): { name: string; detach: () => void } {
+  const backing = path.join(directory, 'backing');
+  execFileSync('truncate', ['-s', '16M', backing]);
+  const device = execFileSync('losetup', ['--find', '--show', '--direct-io=on', backing], { encoding: 'utf8' }).trim();
+  return { name: path.basename(device), detach: () => execFileSync('losetup', ['-d', device]) };
+}
+
 describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachMethod) => {
-  it('counts every block I/O the disk completed during O_DIRECT writes with fsync, and not more', async () => {
+  it('counts exactly the block I/Os a disk of its own completed during O_DIRECT writes, filtered to that disk', async () => {
+    const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
+    const loop = loopDevice(directory);
+    try {
+      const session = startTool('biolatency', { disk: loop.name, perDisk: true }, { attachMethod, histogramIntervalMs: 60_000 });
+      sessions.push(session);
+      expect(session.histogram).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: 'disk' });
+      await drained(loop.name, 5_000);
+      session.flushHistogram();
+      const before = completedRequests(loop.name);
+      execFileSync('dd', ['if=/dev/zero', `of=/dev/${loop.name}`, 'bs=64k', 'count=64', 'oflag=direct'], { stdio: 'ignore' });
+      await drained(loop.name, 5_000);
+      const diskDelta = completedRequests(loop.name).all - before.all;
+      const frame = session.flushHistogram() as HistogramFrame;
+      // Only the loop device: the filter keeps out the I/O its backing file causes on the real disk.
+      expect(frame.series.map((series) => series.label)).toEqual([loop.name]);
+      const counted = total(frame.series[0]?.counts ?? []);
+      expect(diskDelta).toBeGreaterThanOrEqual(64);
+      expect(counted, `disk completed ${diskDelta}`).toBe(diskDelta);
+      expect(session.stats().kernelDrops).toBe(0);
+    } finally {
+      loop.detach();
+      rmSync(directory, { recursive: true });
+    }
+  });
+
+  it('on the real disk, counts the O_DIRECT writes with fsync among what the disk completed', async () => {
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
     const disk = diskOf(directory);
     const session = startTool('biolatency', { perDisk: true }, { attachMethod, histogramIntervalMs: 60_000 });
     sessions.push(session);
-    expect(session.histogram).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: 'disk' });
-    await sleep(100);
     // Requests in flight when the tool attached have no start time; begin counting after them.
+    await sleep(100);
+    await drained(disk, 5_000);
     session.flushHistogram();
     const before = completedRequests(disk);
     execFileSync('dd', ['if=/dev/zero', `of=${path.join(directory, 'data')}`, 'bs=64k', 'count=64', 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' });
@@ -69,12 +117,14 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachM
     const flushes = after.flushes - before.flushes;
     const frame = session.flushHistogram() as HistogramFrame;
     const counted = total(frame.series.find((series) => series.label === disk)?.counts ?? []);
-    expect(diskDelta).toBeGreaterThanOrEqual(64);
-    // A write with a flush sequence (fsync on a disk without FUA) completes twice in the
-    // kernel's accounting, once after its data and once after the post-flush, but is one
-    // request from issue to completion: at most one completion per flush is not a latency.
-    expect(counted).toBeGreaterThanOrEqual(diskDelta - flushes);
-    expect(counted).toBeLessThanOrEqual(diskDelta + Math.max(8, diskDelta * 0.1));
+    const figures = `counted ${counted}, disk completed ${diskDelta} incl. ${flushes} flushes`;
+    expect(counted, figures).toBeGreaterThanOrEqual(64);
+    // The kernel's accounting and the tracepoints part ways around flush sequences (a write
+    // with a post-flush completes twice at the tracepoint; flushes shared by several writers
+    // count once in /proc/diskstats), which other writers on a busy disk make common. The exact
+    // count is the loop-device test's; here the disk's own count bounds it within a few percent.
+    expect(counted, figures).toBeGreaterThanOrEqual(Math.floor((diskDelta - flushes) * 0.95));
+    expect(counted, figures).toBeLessThanOrEqual(diskDelta + Math.max(8, diskDelta * 0.1));
     expect(session.stats().kernelDrops).toBe(0);
   });
 });
