@@ -20,6 +20,7 @@ export { gzipBytes, toPprof, toPprofGzip } from './flamegraph/pprof.js';
 export type { PprofInput } from './flamegraph/pprof.js';
 export { toSvg } from './flamegraph/flameSvg.js';
 export type { SvgOptions } from './flamegraph/flameSvg.js';
+export { formatFixed, formatInteger } from './format/numbers.js';
 export { deltaColor, formatFrameValue, formatPercent, frameColor, frameSummary, HIGHLIGHT_COLOR } from './flamegraph/flameColors.js';
 export { FlameGraph, preloadFlameGraph } from './flamegraph/FlameGraph.js';
 export type { FlameGraphProps } from './flamegraph/FlameGraph.js';

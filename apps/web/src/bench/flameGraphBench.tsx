@@ -47,6 +47,8 @@ function Bench() {
     const check = () => {
       const element = document.querySelector('[data-testid="bench-flame-graph"]');
       if (element?.getAttribute('data-ready') === 'true') {
+        const interactiveMs = performance.now() - state.started;
+        // Counting reads every node's children, which the graph never needed: after the clock stops.
         const nodes = (function count(node: FlameNode): number {
           return 1 + node.children.reduce((sum, child) => sum + count(child), 0);
         })(state.tree as FlameNode);
@@ -54,7 +56,7 @@ function Bench() {
           samples: (state.tree as FlameNode).value,
           uniqueStacks: stacks.length,
           treeMs: state.treeMs,
-          interactiveMs: performance.now() - state.started,
+          interactiveMs,
           nodes,
           framesDrawn: Number(element.getAttribute('data-frames')),
         };

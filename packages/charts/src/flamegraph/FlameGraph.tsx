@@ -6,15 +6,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } from 'd3-flame-graph';
 import { useMeasuredWidth } from '../measuredWidth.js';
+import { formatInteger } from '../format/numbers.js';
 import { formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
-import { countNodes, frameMatcher, searchTree } from './flameTree.js';
+import { frameMatcher, searchTree } from './flameTree.js';
+import { flameView } from './flameView.js';
+import type { FlameViewNode } from './flameView.js';
 import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
 
 export interface FlameGraphProps {
   /**
    * From foldedToTree or diffTrees. Keep the same object between renders (useMemo):
-   * a new tree redraws the chart and drops its zoom. The chart marks zoom state on
-   * the nodes (d3-flame-graph's `fade`/`hide`): give each chart its own tree.
+   * a new tree redraws the chart and drops its zoom. The chart draws a copy of
+   * the frames it shows (flameView) and never marks the tree itself.
    */
   tree: FlameNode;
   unit: StackUnit;
@@ -43,8 +46,6 @@ interface Hover {
 }
 
 const CELL_HEIGHT = 18;
-/** Past this many frames transitions cost more than they tell. */
-const ANIMATE_UP_TO_NODES = 5000;
 
 /**
  * Loads d3-flame-graph ahead of the first graph (it is a separate chunk): call it
@@ -58,7 +59,7 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
   const containerRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const chartElementRef = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<D3FlameGraph<FlameNode>>(undefined);
+  const chartRef = useRef<D3FlameGraph<FlameViewNode>>(undefined);
   // The chart's own box: inside the scroller, so a vertical scrollbar narrows it rather than hiding the right edge.
   const width = useMeasuredWidth(chartElementRef);
   const [ready, setReady] = useState(false);
@@ -66,32 +67,47 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
   const [zoomed, setZoomed] = useState<FlameNode>();
   const [drawnFrames, setDrawnFrames] = useState(0);
   const [loadError, setLoadError] = useState<string>();
+  /** Root first, down to the frame the chart is zoomed to. */
+  const focusPath = useRef<FlameNode[]>([tree]);
 
   // What the chart's callbacks read: the latest props without rebuilding the chart.
   const matcher = useMemo(() => frameMatcher(search), [search]);
-  const latest = useRef({ matcher, onZoom, inverted, width: width ?? 0 });
-  latest.current = { matcher, onZoom, inverted, width: width ?? 0 };
+  const latest = useRef({ matcher, search, onZoom, width: width ?? 0, minFrameWidth });
+  latest.current = { matcher, search, onZoom, width: width ?? 0, minFrameWidth };
 
   const searchResult = useMemo(() => searchTree(tree, search), [tree, search]);
-  const nodeCount = useMemo(() => countNodes(tree), [tree]);
 
   const measured = width !== undefined;
   const countDrawnFrames = () => setDrawnFrames(chartElementRef.current?.querySelectorAll('g.frame').length ?? 0);
+
+  /**
+   * Draws the view of the focus path at the chart's width: the frames wide
+   * enough to see, nothing else. Synchronous, so a click's zoom paints once.
+   */
+  const drawFocus = (chart: D3FlameGraph<FlameViewNode>, path: FlameNode[]) => {
+    focusPath.current = path;
+    chart.update(flameView(path, { width: chart.width(), minFrameWidth: latest.current.minFrameWidth }));
+    // A new view is a new hierarchy: highlights are laid on again.
+    if (latest.current.matcher) chart.search(latest.current.search);
+    const focus = path.length > 1 ? path[path.length - 1] : undefined;
+    setZoomed(focus);
+    countDrawnFrames();
+  };
 
   // The chart: made for each tree and palette, torn down with them.
   useEffect(() => {
     const element = chartElementRef.current;
     if (!element || !measured) return;
     let cancelled = false;
-    let chart: D3FlameGraph<FlameNode> | undefined;
+    let chart: D3FlameGraph<FlameViewNode> | undefined;
+    focusPath.current = [tree];
     setZoomed(undefined);
     setHover(undefined);
     void Promise.all([import('d3-flame-graph'), import('d3-selection')])
       .then(([{ default: flamegraph }, { select }]) => {
         if (cancelled) return;
-        clearZoomMarks(tree);
-        const tooltip: FlameGraphTooltip<FlameNode> = Object.assign(() => undefined, {
-          show(event: MouseEvent, node: FlameGraphNode<FlameNode>) {
+        const tooltip: FlameGraphTooltip<FlameViewNode> = Object.assign(() => undefined, {
+          show(event: MouseEvent, node: FlameGraphNode<FlameViewNode>) {
             const bounds = containerRef.current?.getBoundingClientRect();
             if (bounds) setHover({ x: event.clientX - bounds.left, y: event.clientY - bounds.top, node: node.data });
           },
@@ -99,35 +115,39 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
             setHover(undefined);
           },
         });
-        chart = flamegraph<FlameNode>()
+        const made = flamegraph<FlameViewNode>()
           .width(latest.current.width)
           .cellHeight(CELL_HEIGHT)
           .minFrameSize(minFrameWidth)
-          .transitionDuration(nodeCount > ANIMATE_UP_TO_NODES ? 0 : 300)
+          // Each zoom draws a new view (drawFocus); frames of one view do not tween into another's.
+          .transitionDuration(0)
           // foldedToTree already sorts children; the chart's sort would redo it on every update.
           .sort(false)
           .selfValue(false)
-          .inverted(latest.current.inverted)
+          .inverted(inverted)
           .tooltip(tooltip)
           .setColorMapper((node) => (node.highlight ? HIGHLIGHT_COLOR : frameColor(node.data, palette)))
           .setSearchMatch((node) => latest.current.matcher?.(node.data) ?? false)
-          // The matched share is worked out by searchTree (same matcher); the chart's own text goes nowhere.
+          // The matched share is worked out by searchTree on the whole tree (same matcher); the chart's own text goes nowhere.
           .setSearchHandler(() => undefined)
           .setDetailsHandler(() => undefined)
           .onClick((node) => {
-            const target = node.parent ? node.data : undefined;
-            setZoomed(target);
-            latest.current.onZoom?.(target);
-            countDrawnFrames();
+            // The chart has zoomed its current view; draw the full tree's view of that frame instead.
+            const path: FlameNode[] = [];
+            for (let at: typeof node | null = node; at; at = at.parent as typeof node | null) path.push(at.data.source);
+            path.reverse();
+            drawFocus(made, path);
+            latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined);
           });
-        select(element).datum(tree).call(chart);
-        if (latest.current.matcher) chart.search(search);
-        chartRef.current = chart;
+        chart = made;
+        select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth })).call(made);
+        if (latest.current.matcher) made.search(latest.current.search);
+        chartRef.current = made;
         countDrawnFrames();
         setReady(true);
         // A flame graph grows upwards: start scrolled to its base.
         const box = scrollRef.current;
-        if (box && !latest.current.inverted) box.scrollTop = box.scrollHeight;
+        if (box && !made.inverted()) box.scrollTop = box.scrollHeight;
       })
       .catch((error: unknown) => {
         if (!cancelled) setLoadError(error instanceof Error ? error.message : String(error));
@@ -139,15 +159,16 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
       chartRef.current = undefined;
       setReady(false);
     };
-    // search is applied by its own effect; width and inverted are read when the chart is made.
+    // search is applied by its own effect; width and inverted are read when the chart is made and followed by their own effects.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tree, palette, measured, minFrameWidth, nodeCount]);
+  }, [tree, palette, measured, minFrameWidth]);
 
   useEffect(() => {
     const chart = chartRef.current;
     if (!ready || !chart || width === undefined || chart.width() === width) return;
-    chart.width(width).update();
-    countDrawnFrames();
+    // Which frames are wide enough depends on the width: a new view, same zoom.
+    drawFocus(chart.width(width), focusPath.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, width]);
 
   useEffect(() => {
@@ -164,6 +185,13 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     // With no matcher every highlight is cleared.
     chart.search(search);
   }, [ready, search, matcher]);
+
+  const resetZoom = () => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    drawFocus(chart, [tree]);
+    latest.current.onZoom?.(undefined);
+  };
 
   const total = tree.value;
   const searching = matcher !== undefined;
@@ -189,11 +217,11 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
         <span className="flame-graph__total">Total: {formatFrameValue(total, unit)}</span>
         {searching ? (
           <span className="flame-graph__matched" role="status" style={{ color: HIGHLIGHT_COLOR }}>
-            Matched: {formatPercent(searchResult.matched, total)} ({formatFrameValue(searchResult.matched, unit)}, {searchResult.matches.toLocaleString('en-US')} {searchResult.matches === 1 ? 'frame' : 'frames'})
+            Matched: {formatPercent(searchResult.matched, total)} ({formatFrameValue(searchResult.matched, unit)}, {formatInteger(searchResult.matches)} {searchResult.matches === 1 ? 'frame' : 'frames'})
           </span>
         ) : null}
         {zoomed ? (
-          <button type="button" className="flame-graph__reset" onClick={() => chartRef.current?.resetZoom()}>
+          <button type="button" className="flame-graph__reset" onClick={resetZoom}>
             Reset zoom
           </button>
         ) : null}
@@ -244,19 +272,4 @@ function FrameTooltip({ hover, total, unit, frequencyHz, containerWidth }: { hov
 
 function isDiffNode(node: FlameNode): node is DiffNode {
   return 'beforeShare' in node;
-}
-
-/**
- * d3-flame-graph keeps zoom state as `fade`/`hide` flags on the data: a tree
- * drawn again (new palette, remount) would open zoomed where it was left.
- */
-function clearZoomMarks(tree: FlameNode): void {
-  const pending: Array<FlameNode & { fade?: boolean; hide?: boolean }> = [tree];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    if (node.fade || node.hide) {
-      node.fade = false;
-      node.hide = false;
-    }
-    for (const child of node.children) pending.push(child);
-  }
 }

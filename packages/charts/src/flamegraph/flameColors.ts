@@ -3,6 +3,7 @@
 // hue says what kind of frame it is, a hash of the name varies the shade so
 // neighbours stay apart and a function keeps its colour across graphs.
 import type { FlameNode, FlamePalette, StackUnit } from './types.js';
+import { formatFixed, formatInteger } from '../format/numbers.js';
 
 /** Frames matching a search (d3-flame-graph's own highlight colour). */
 export const HIGHLIGHT_COLOR = '#e600e6';
@@ -69,10 +70,10 @@ export function deltaColor(delta: number, maxAbsDelta: number): string {
 
 /** A value in the profile's unit: samples counted, off-CPU time in ms. */
 export function formatFrameValue(value: number, unit: StackUnit): string {
-  if (unit === 'samples') return `${Math.round(value).toLocaleString('en-US')} ${Math.round(value) === 1 ? 'sample' : 'samples'}`;
+  if (unit === 'samples') return `${formatInteger(value)} ${Math.round(value) === 1 ? 'sample' : 'samples'}`;
   const milliseconds = value / 1e6;
   const digits = Math.abs(milliseconds) >= 100 ? 0 : Math.abs(milliseconds) >= 1 ? 2 : 3;
-  return `${milliseconds.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ms`;
+  return `${formatFixed(milliseconds, digits)} ms`;
 }
 
 /** A share of the total as a percentage, with enough digits for small frames. */

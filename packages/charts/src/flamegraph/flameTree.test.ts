@@ -65,6 +65,39 @@ describe('foldedToTree', () => {
     expect(foldedToTree([{ frames: shared, value: 1 }, { frames: shared, value: 2 }]).children[0]?.children[0]?.value).toBe(3);
   });
 
+  it('agrees with a plain nested-map merge on random stacks: shared prefixes, repeats, prefixes of others, any order', () => {
+    const random = seededRandom(7);
+    const naive = (stacks: FoldedStack[]): string[] => {
+      interface Plain { children: Map<string, Plain>; value: number; self: number }
+      const root: Plain = { children: new Map(), value: 0, self: 0 };
+      for (const { frames, value } of stacks) {
+        let node = root;
+        node.value += value;
+        for (const frame of frames) {
+          let next = node.children.get(frame);
+          if (!next) node.children.set(frame, (next = { children: new Map(), value: 0, self: 0 }));
+          next.value += value;
+          node = next;
+        }
+        node.self += value;
+      }
+      const lines = (node: Plain, name: string, depth: number): string[] => [
+        `${'  '.repeat(depth)}${name} ${node.value}/${node.self}`,
+        ...[...node.children.entries()].sort(([a], [b]) => (a.replace(/_\[k\]$/, '') < b.replace(/_\[k\]$/, '') ? -1 : a.replace(/_\[k\]$/, '') > b.replace(/_\[k\]$/, '') ? 1 : a < b ? -1 : 1)).flatMap(([frame, child]) => lines(child, frame, depth + 1)),
+      ];
+      return lines(root, 'all', 0);
+    };
+    const plainOutline = (node: FlameNode, depth = 0): string[] => [`${'  '.repeat(depth)}${depth === 0 ? node.name : node.frame} ${node.value}/${node.selfValue}`, ...node.children.flatMap((child) => plainOutline(child, depth + 1))];
+    for (let round = 0; round < 50; round++) {
+      const alphabet = ['a', 'b', 'c', 'd', 'a_[k]', 'e'];
+      const stacks: FoldedStack[] = Array.from({ length: 1 + Math.floor(random() * 40) }, () => ({
+        frames: Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)] as string),
+        value: 1 + Math.floor(random() * 9),
+      }));
+      expect(plainOutline(foldedToTree(stacks))).toEqual(naive(stacks));
+    }
+  });
+
   it('counts nodes and depth', () => {
     const tree = foldedToTree([stack('a;b;c', 1), stack('a;d', 1)]);
     expect(countNodes(tree)).toBe(5);

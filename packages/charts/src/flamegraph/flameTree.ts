@@ -16,185 +16,285 @@ export interface FoldedToTreeOptions {
  * value inclusive, children sorted by name. Stacks of one path (one per time
  * slot, say) add up.
  *
- * Built for big captures (a million stacks, a time slot each, in map order):
- * - a frame becomes a small integer once, and a node's child is found in one
- *   flat hash table of typed arrays keyed by (parent, frame): no map per node,
- *   no pointer chase through objects per level;
- * - deep stacks are mostly chains of single callees: a node remembers its
- *   first child's frame string, and a match skips both lookups;
- * - a stack that begins like the previous one (folded output is sorted, time
- *   slots repeat stacks) resumes the walk where the two part;
- * - children arrays are made to size (one grown by push reserves 16 slots);
- * - values land on leaves only; inclusive values are summed, and the output
- *   objects made, once after the walk.
+ * Built for big captures (a million samples, a stack per time slot, in map order):
+ * - each frame becomes a small integer once, every stack a run of them in one
+ *   flat typed array;
+ * - the stacks are put in order by those runs. In that order the stacks below
+ *   any path are contiguous, so a stack shares with the tree exactly what it
+ *   shares with the stack before it, and every frame after that is a new node:
+ *   no lookup of an existing child at all. Nodes come out numbered depth
+ *   first, each subtree one range of numbers, so children need no lists;
+ * - values land on leaves only; inclusive values are summed once after the
+ *   walk, and FlameNode objects are made only when a view reads them.
  */
 export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTreeOptions = {}): FlameNode {
   const frameIds = new Map<string, number>();
   const frameNames: string[] = [];
-  const nodes = new NodeTable();
-  // pathNodes[depth] is the node for frames[depth - 1] of the previous stack; pathNodes[0] the root.
-  let pathNodes = new Int32Array(256);
+  const stackCount = stacks.length;
+  let frameCount = 0;
+  for (let index = 0; index < stackCount; index++) frameCount += (stacks[index] as FoldedStack).frames.length;
+
+  // Every stack as frame ids: stack i is ids[starts[i] .. starts[i + 1]).
+  const ids = new Int32Array(frameCount);
+  const starts = new Int32Array(stackCount + 1);
+  let at = 0;
   let previous: readonly string[] = [];
-  for (let stackIndex = 0; stackIndex < stacks.length; stackIndex++) {
-    const stack = stacks[stackIndex] as FoldedStack;
-    const frames = stack.frames;
-    const depth = frames.length;
+  let previousStart = 0;
+  for (let index = 0; index < stackCount; index++) {
+    const frames = (stacks[index] as FoldedStack).frames;
+    starts[index] = at;
+    // A prefix shared with the previous stack (sorted output, time slots) has its ids already.
+    const limit = Math.min(frames.length, previous.length);
+    let level = 0;
+    while (level < limit && frames[level] === previous[level]) ids[at++] = ids[previousStart + level++] as number;
+    for (; level < frames.length; level++) {
+      const frame = frames[level] as string;
+      let frameId = frameIds.get(frame);
+      if (frameId === undefined) {
+        frameId = frameNames.length;
+        frameIds.set(frame, frameId);
+        frameNames.push(frame);
+      }
+      ids[at++] = frameId;
+    }
+    previous = frames;
+    previousStart = starts[index] as number;
+  }
+  starts[stackCount] = at;
+
+  const { order, values } = distinctStacks(stacks, ids, starts);
+  // At most one node per frame of each distinct stack: room for that, no growing on the way.
+  let nodeBound = 1;
+  for (let position = 0; position < order.length; position++) {
+    const index = order[position] as number;
+    nodeBound += (starts[index + 1] as number) - (starts[index] as number);
+  }
+  const nodes = new NodeTable(nodeBound, frameIds.get(WAKER_SEPARATOR) ?? -1);
+  // pathNodes[depth] is the node for frame depth - 1 of the previous stack in order; pathNodes[0] the root.
+  let pathNodes = new Int32Array(256);
+  let previousIndex = -1;
+  let previousDepth = 0;
+  for (let position = 0; position < order.length; position++) {
+    const index = order[position] as number;
+    const start = starts[index] as number;
+    const depth = (starts[index + 1] as number) - start;
     if (depth >= pathNodes.length) {
       const longer = new Int32Array(depth * 2);
       longer.set(pathNodes);
       pathNodes = longer;
     }
     let shared = 0;
-    if (frames === previous) shared = depth;
-    else {
-      const limit = Math.min(depth, previous.length);
-      while (shared < limit && frames[shared] === previous[shared]) shared++;
+    if (previousIndex >= 0) {
+      const previousStart = starts[previousIndex] as number;
+      const limit = Math.min(depth, previousDepth);
+      while (shared < limit && ids[start + shared] === ids[previousStart + shared]) shared++;
     }
+    // The previous stack's nodes below the shared part get no more descendants: their subtrees end here.
+    for (let level = previousDepth; level > shared; level--) nodes.end[pathNodes[level] as number] = nodes.count;
     let current = pathNodes[shared] as number;
     for (let level = shared; level < depth; level++) {
-      const frame = frames[level] as string;
-      // Most of a deep stack is a chain of single callees: the first child is the one.
-      if (nodes.firstChildFrame[current] === frame) current = nodes.firstChild[current] as number;
-      else {
-        let frameId = frameIds.get(frame);
-        if (frameId === undefined) {
-          frameId = frameNames.length;
-          frameIds.set(frame, frameId);
-          frameNames.push(frame);
-        }
-        const parent = current;
-        current = nodes.child(parent, frameId);
-        if (nodes.firstChildFrame[parent] === undefined) {
-          nodes.firstChildFrame[parent] = frame;
-          nodes.firstChild[parent] = current;
-        }
-      }
+      current = nodes.add(current, ids[start + level] as number);
       pathNodes[level + 1] = current;
     }
-    nodes.self[current] = (nodes.self[current] as number) + stack.value;
-    previous = frames;
+    nodes.self[current] = (nodes.self[current] as number) + (values[index] as number);
+    previousIndex = index;
+    previousDepth = depth;
   }
+  for (let level = previousDepth; level >= 0; level--) nodes.end[pathNodes[level] as number] = nodes.count;
   return materialize(nodes, frameNames, options.rootName ?? 'all');
 }
 
 /**
- * The tree while it is built. Node 0 is the root; each node's parent, frame id
- * and self value sit in typed arrays, and an open-addressing table maps
- * (parent, frame) to the child. A child is always numbered after its parent.
+ * One stack number per distinct run of frame ids, with the values of every
+ * stack of that run added up, in order of the runs (a run before any longer run
+ * it begins). A capture split into time slots repeats each stack many times:
+ * they are merged in a hash table first, so only distinct stacks are sorted.
+ * Input already in order, as folded text usually is, is not sorted again.
+ */
+function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts: Int32Array): { order: Int32Array; values: Float64Array } {
+  const count = starts.length - 1;
+  const sameRun = (a: number, b: number): boolean => {
+    const length = (starts[a + 1] as number) - (starts[a] as number);
+    if (length !== (starts[b + 1] as number) - (starts[b] as number)) return false;
+    const left = starts[a] as number;
+    const right = starts[b] as number;
+    for (let offset = 0; offset < length; offset++) if (ids[left + offset] !== ids[right + offset]) return false;
+    return true;
+  };
+  const values = new Float64Array(count);
+  const distinct = new Int32Array(count);
+  let distinctCount = 0;
+  // Open addressing, stack number + 1 per slot (0 free), at most half full.
+  const size = 2 ** Math.ceil(Math.log2(2 * count + 2));
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  for (let index = 0; index < count; index++) {
+    let hash = 0x811c9dc5;
+    for (let at = starts[index] as number, end = starts[index + 1] as number; at < end; at++) hash = Math.imul(hash ^ (ids[at] as number), 0x01000193);
+    let slot = (hash ^ (hash >>> 16)) & mask;
+    let representative = -1;
+    for (;;) {
+      const entry = slots[slot] as number;
+      if (entry === 0) {
+        slots[slot] = index + 1;
+        distinct[distinctCount++] = index;
+        representative = index;
+        break;
+      }
+      if (sameRun(entry - 1, index)) {
+        representative = entry - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    values[representative] = (values[representative] as number) + (stacks[index] as FoldedStack).value;
+  }
+
+  const compare = (a: number, b: number): number => {
+    let left = starts[a] as number;
+    let right = starts[b] as number;
+    const leftEnd = starts[a + 1] as number;
+    const rightEnd = starts[b + 1] as number;
+    while (left < leftEnd && right < rightEnd) {
+      const difference = (ids[left] as number) - (ids[right] as number);
+      if (difference !== 0) return difference;
+      left++;
+      right++;
+    }
+    return leftEnd - left - (rightEnd - right);
+  };
+  const order = distinct.subarray(0, distinctCount);
+  for (let position = 1; position < distinctCount; position++) {
+    if (compare(order[position - 1] as number, order[position] as number) > 0) return { order: order.sort(compare), values };
+  }
+  return { order, values };
+}
+
+/**
+ * The tree while it is built. Node 0 is the root; nodes are numbered depth
+ * first, so node n's subtree is the numbers n .. end[n] - 1: its first child
+ * is n + 1 (when end[n] > n + 1) and each next sibling starts at the previous
+ * one's end. Parent, frame id, self value and waker mark sit in typed arrays.
  */
 class NodeTable {
   count = 1;
-  parent = new Int32Array(1024);
-  frame = new Int32Array(1024);
-  self = new Float64Array(1024);
-  firstChild = new Int32Array(1024);
-  /** Each node's first child's frame, the string itself: a match costs a comparison, not a hash lookup. Dense (a slot per node) so it stays a fast array. */
-  firstChildFrame: Array<string | undefined> = [undefined];
-  /** Node number + 1 per slot, 0 when free; kept at most half full. */
-  private slots = new Int32Array(2048);
-  private mask = 2047;
+  parent: Int32Array;
+  frame: Int32Array;
+  self: Float64Array;
+  end: Int32Array;
+  /** Below a `--` frame (offwaketime's waker stack): 1, else 0. */
+  waker: Uint8Array;
 
-  /** The child of `parent` for `frameId`, made if new. */
-  child(parent: number, frameId: number): number {
-    const slots = this.slots;
-    let slot = hashPair(parent, frameId) & this.mask;
-    for (;;) {
-      const entry = slots[slot] as number;
-      if (entry === 0) break;
-      const node = entry - 1;
-      if (this.parent[node] === parent && this.frame[node] === frameId) return node;
-      slot = (slot + 1) & this.mask;
-    }
+  constructor(
+    capacity: number,
+    /** Frame id of `--`, or -1 when no stack has one. */
+    private readonly separatorId: number,
+  ) {
+    const size = Math.max(1024, capacity);
+    this.parent = new Int32Array(size);
+    this.frame = new Int32Array(size);
+    this.self = new Float64Array(size);
+    this.end = new Int32Array(size);
+    this.waker = new Uint8Array(size);
+  }
+
+  /** A new child of `parent` for `frameId`, numbered after every node so far. */
+  add(parent: number, frameId: number): number {
     const node = this.count++;
-    if (node >= this.parent.length) this.growNodes();
+    if (node >= this.parent.length) this.grow();
     this.parent[node] = parent;
     this.frame[node] = frameId;
-    this.firstChildFrame.push(undefined);
-    if (2 * this.count > slots.length) this.rehash();
-    else slots[slot] = node + 1;
+    this.waker[node] = this.waker[parent] === 1 || (parent !== 0 && this.frame[parent] === this.separatorId) ? 1 : 0;
     return node;
   }
 
-  private growNodes(): void {
+  private grow(): void {
     const size = this.parent.length * 2;
-    const parent = new Int32Array(size);
-    parent.set(this.parent);
-    this.parent = parent;
-    const frame = new Int32Array(size);
-    frame.set(this.frame);
-    this.frame = frame;
-    const self = new Float64Array(size);
-    self.set(this.self);
-    this.self = self;
-    const firstChild = new Int32Array(size);
-    firstChild.set(this.firstChild);
-    this.firstChild = firstChild;
+    this.parent = grown(this.parent, new Int32Array(size));
+    this.frame = grown(this.frame, new Int32Array(size));
+    this.self = grown(this.self, new Float64Array(size));
+    this.end = grown(this.end, new Int32Array(size));
+    this.waker = grown(this.waker, new Uint8Array(size));
   }
+}
 
-  /** A table twice the size, every node (the one just made too) put back. */
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let node = 1; node < this.count; node++) {
-      let slot = hashPair(this.parent[node] as number, this.frame[node] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = node + 1;
+function grown<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The finished table with inclusive values: what FlameNode objects are made from, on demand. */
+class BuiltTree {
+  readonly value: Float64Array;
+  readonly names: readonly string[];
+
+  constructor(
+    readonly nodes: NodeTable,
+    readonly frameNames: readonly string[],
+  ) {
+    const count = nodes.count;
+    const parents = nodes.parent;
+    this.names = frameNames.map((frame) => (frame.endsWith(KERNEL_SUFFIX) ? frame.slice(0, -KERNEL_SUFFIX.length) : frame));
+    // Children are numbered after parents: a pass backwards adds each inclusive value into its parent's.
+    const value = nodes.self.slice(0, count);
+    for (let node = count - 1; node > 0; node--) {
+      const parent = parents[node] as number;
+      value[parent] = (value[parent] as number) + (value[node] as number);
     }
-    this.slots = slots;
-    this.mask = mask;
+    this.value = value;
+  }
+
+  childrenOf(index: number): FlameNode[] {
+    const end = this.nodes.end;
+    const last = end[index] as number;
+    const children: FlameNode[] = [];
+    for (let child = index + 1; child < last; child = end[child] as number) children.push(new TableFlameNode(this, child));
+    if (children.length > 1) children.sort(compareFrames);
+    return children;
   }
 }
 
-function hashPair(parent: number, frameId: number): number {
-  let hash = Math.imul(parent, 0x9e3779b1) ^ Math.imul(frameId + 1, 0x85ebca6b);
-  hash ^= hash >>> 15;
-  hash = Math.imul(hash, 0x2c1b3c6d);
-  return hash ^ (hash >>> 12);
+/**
+ * A node of foldedToTree's result. Its children are made the first time they
+ * are read: a view that draws only frames wider than a pixel touches a few
+ * thousand of a big profile's hundreds of thousands of nodes, and never pays
+ * for the rest. Reading `children` everywhere (search, export) makes them all.
+ */
+class TableFlameNode implements FlameNode {
+  name: string;
+  frame: string;
+  value: number;
+  selfValue: number;
+  kernel: boolean;
+  waker: boolean;
+  readonly #tree: BuiltTree;
+  readonly #index: number;
+  #children: FlameNode[] | undefined;
+
+  constructor(tree: BuiltTree, index: number, rootName?: string) {
+    const frameId = tree.nodes.frame[index] as number;
+    this.frame = rootName === undefined ? (tree.frameNames[frameId] as string) : '';
+    this.name = rootName ?? (tree.names[frameId] as string);
+    this.value = tree.value[index] as number;
+    this.selfValue = tree.nodes.self[index] as number;
+    this.kernel = this.name.length !== this.frame.length && rootName === undefined;
+    this.waker = tree.nodes.waker[index] === 1;
+    this.#tree = tree;
+    this.#index = index;
+  }
+
+  get children(): FlameNode[] {
+    if (this.#children === undefined) this.#children = this.#tree.childrenOf(this.#index);
+    return this.#children;
+  }
+
+  set children(children: FlameNode[]) {
+    this.#children = children;
+  }
 }
 
-/** The table as FlameNode objects; shown names and kernel flags worked out once per distinct frame. */
 function materialize(nodes: NodeTable, frameNames: readonly string[], rootName: string): FlameNode {
-  const count = nodes.count;
-  const parents = nodes.parent;
-  const names = frameNames.map((frame) => (frame.endsWith(KERNEL_SUFFIX) ? frame.slice(0, -KERNEL_SUFFIX.length) : frame));
-  const separatorId = frameNames.indexOf(WAKER_SEPARATOR);
-  // Most nodes have no child or one: arrays made to size, not grown by push.
-  const childCounts = new Int32Array(count);
-  for (let node = 1; node < count; node++) {
-    const parent = parents[node] as number;
-    childCounts[parent] = (childCounts[parent] as number) + 1;
-  }
-  const filled = new Int32Array(count);
-  const made = new Array<FlameNode>(count);
-  const rootSelf = nodes.self[0] as number;
-  made[0] = { name: rootName, frame: '', value: rootSelf, selfValue: rootSelf, kernel: false, waker: false, children: new Array<FlameNode>(childCounts[0] as number) };
-  // Parents are numbered before their children: one pass in order puts every node under its parent.
-  for (let node = 1; node < count; node++) {
-    const frameId = nodes.frame[node] as number;
-    const parentNumber = parents[node] as number;
-    const parent = made[parentNumber] as FlameNode;
-    const frame = frameNames[frameId] as string;
-    const name = names[frameId] as string;
-    const self = nodes.self[node] as number;
-    const childCount = childCounts[node] as number;
-    const flameNode: FlameNode = {
-      name,
-      frame,
-      value: self,
-      selfValue: self,
-      kernel: name.length !== frame.length,
-      waker: parent.waker || (parentNumber !== 0 && nodes.frame[parentNumber] === separatorId),
-      children: childCount === 0 ? [] : new Array<FlameNode>(childCount),
-    };
-    made[node] = flameNode;
-    const slot = filled[parentNumber] as number;
-    parent.children[slot] = flameNode;
-    filled[parentNumber] = slot + 1;
-  }
-  // Children are numbered after parents: a pass backwards adds each inclusive value into its parent's.
-  for (let node = count - 1; node > 0; node--) (made[parents[node] as number] as FlameNode).value += (made[node] as FlameNode).value;
-  for (let node = 0; node < count; node++) if ((childCounts[node] as number) > 1) (made[node] as FlameNode).children.sort(compareFrames);
-  return made[0] as FlameNode;
+  return new TableFlameNode(new BuiltTree(nodes, frameNames), 0, rootName);
 }
 
 /**

@@ -4,6 +4,7 @@ import { scaleTime } from 'd3-scale';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
+import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileLines } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
@@ -226,7 +227,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           </div>
           <div>{formatSlotRange(hover.slot, unit)}</div>
           <div>
-            <strong>{hoveredCount.toLocaleString('en-US')}</strong> {hoveredCount === 1 ? 'event' : 'events'}
+            <strong>{formatInteger(hoveredCount)}</strong> {hoveredCount === 1 ? 'event' : 'events'}
             {hovered.total > 0 ? ` (${((100 * hoveredCount) / hovered.total).toFixed(1)}% of the interval)` : ''}
           </div>
         </div>
@@ -235,7 +236,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         <span>count</span>
         <span>1</span>
         <span style={{ width: 140, height: 10, background: legendGradient(), borderRadius: 2 }} />
-        <span>{matrix.maxCount.toLocaleString('en-US')}</span>
+        <span>{formatInteger(matrix.maxCount)}</span>
         <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
         {showPercentiles
           ? PERCENTILES.map(([percentile, color]) => (

@@ -1,6 +1,7 @@
 // One histogram as bcc's print_log2_hist shows it ("usecs : count distribution"),
 // with readable units beside the raw bucket bounds.
 import { formatLatency } from '../heatmap/heatMapModel.js';
+import { formatInteger } from '../format/numbers.js';
 import { log2BucketRange } from './log2Buckets.js';
 
 export interface Log2HistogramProps {
@@ -35,7 +36,7 @@ export function Log2Histogram({ counts, unit, testId }: Log2HistogramProps) {
                 {low} -&gt; {high}
               </td>
               <td className="muted">{formatLatency(low, unit)}</td>
-              <td style={{ textAlign: 'right' }}>{count.toLocaleString('en-US')}</td>
+              <td style={{ textAlign: 'right' }}>{formatInteger(count)}</td>
               <td style={{ width: '50%' }}>
                 <div style={{ width: `${(100 * count) / max}%`, minWidth: count > 0 ? 1 : 0, height: 10, background: 'var(--accent, #4f9cf7)' }} title={`${((100 * count) / Math.max(1, total)).toFixed(1)}%`} />
               </td>
