@@ -94,7 +94,11 @@ describe('foldedToTree', () => {
         frames: Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)] as string),
         value: 1 + Math.floor(random() * 9),
       }));
-      expect(plainOutline(foldedToTree(stacks))).toEqual(naive(stacks));
+      const tree = foldedToTree(stacks);
+      expect(plainOutline(tree)).toEqual(naive(stacks));
+      // Searching the table agrees with searching the same tree as plain objects.
+      const plain = (node: FlameNode): FlameNode => ({ ...node, children: node.children.map(plain) });
+      for (const pattern of ['a', 'b', '/^(c|e)$/', '/_\\[k\\]$/', 'all']) expect(searchTree(tree, pattern)).toEqual(searchTree(plain(tree), pattern));
     }
   });
 

@@ -283,13 +283,36 @@ class TableFlameNode implements FlameNode {
     this.#index = index;
   }
 
+  /**
+   * searchTree over this node's subtree, in the table: the matcher runs once
+   * per distinct frame, then one pass over the node numbers. A subtree is a
+   * range of numbers, so "under a match" is "before the end of the last
+   * uncovered match's range".
+   */
+  search(matches: FrameMatcher): { matched: number; matches: number } {
+    const tree = this.#tree;
+    const { frame, end } = tree.nodes;
+    const frameMatches = tree.frameNames.map((frameName, frameId) => matches({ name: tree.names[frameId] as string, frame: frameName }));
+    let matched = 0;
+    let count = 0;
+    let coveredUntil = -1;
+    const last = end[this.#index] as number;
+    for (let node = this.#index; node < last; node++) {
+      // The root's frame id is a placeholder: the root is matched as the node it is.
+      const hit = node === 0 ? matches(this) : frameMatches[frame[node] as number] === true;
+      if (!hit) continue;
+      count++;
+      if (node >= coveredUntil) {
+        matched += tree.value[node] as number;
+        coveredUntil = end[node] as number;
+      }
+    }
+    return { matched, matches: count };
+  }
+
   get children(): FlameNode[] {
     if (this.#children === undefined) this.#children = this.#tree.childrenOf(this.#index);
     return this.#children;
-  }
-
-  set children(children: FlameNode[]) {
-    this.#children = children;
   }
 }
 
@@ -374,6 +397,11 @@ export function searchTree(tree: FlameNode, pattern: string | RegExp): SearchRes
   const total = tree.value;
   const matches = frameMatcher(pattern);
   if (!matches) return { matched: 0, total, percent: 0, matches: 0 };
+  // A tree fresh from foldedToTree is searched in its table, without making a node object per frame.
+  if (tree instanceof TableFlameNode) {
+    const { matched, matches: count } = tree.search(matches);
+    return { matched, total, percent: total > 0 ? (100 * matched) / total : 0, matches: count };
+  }
   let matched = 0;
   let count = 0;
   const visit = (node: FlameNode, underMatch: boolean): void => {
