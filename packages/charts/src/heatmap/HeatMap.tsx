@@ -6,7 +6,7 @@ import type { MouseEvent as ReactMouseEvent } from 'react';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
 import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
-import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileLines } from './heatMapModel.js';
+import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentilePositions } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
 import { countColor, heatMapPixels, matrixDigest } from './heatMapPixels.js';
 
@@ -124,27 +124,34 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       context.fillRect(x, MARGIN.top + plotHeight, 1, 3);
     }
 
-    // Percentile lines: position within a slot is linear, as the estimate is.
+    // Percentile lines through the column centres; a run of equal heights is one segment.
     if (showPercentiles && total > 0) {
-      const lines = percentileLines(matrix, PERCENTILES.map(([percentile]) => percentile));
-      for (const [percentile, color] of PERCENTILES) {
+      const lines = percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile));
+      const bottom = MARGIN.top + plotHeight;
+      const firstX = MARGIN.left + columnWidth / 2;
+      context.lineWidth = 1.5;
+      PERCENTILES.forEach(([, color], index) => {
+        const positions = lines[index] as Float64Array;
+        const last = positions.length - 1;
         context.strokeStyle = color;
-        context.lineWidth = 1.5;
         context.beginPath();
         let drawing = false;
-        for (const point of lines.get(percentile) ?? []) {
-          if (!point) {
+        for (let column = 0; column <= last; column++) {
+          const position = positions[column] as number;
+          if (Number.isNaN(position)) {
             drawing = false;
             continue;
           }
-          const y = MARGIN.top + plotHeight - slotPosition(point.value) * slotHeight;
-          const x = time(point.time);
+          // Inside a flat run only its two ends matter.
+          if (drawing && column < last && positions[column - 1] === position && positions[column + 1] === position) continue;
+          const x = firstX + column * columnWidth;
+          const y = bottom - position * slotHeight;
           if (drawing) context.lineTo(x, y);
           else context.moveTo(x, y);
           drawing = true;
         }
         context.stroke();
-      }
+      });
       context.lineWidth = 1;
     }
 
@@ -248,14 +255,6 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       </div>
     </div>
   );
-}
-
-/** Fractional slot of a value: its slot plus how far into the slot's range it is. */
-function slotPosition(value: number): number {
-  if (value < 2) return value / 2;
-  const slot = Math.floor(Math.log2(value));
-  const { low, high } = log2BucketRange(Math.min(slot, 52));
-  return slot + (value - low) / (high + 1 - low);
 }
 
 function legendGradient(): string {

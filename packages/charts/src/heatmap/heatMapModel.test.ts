@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentileLines, sumFrames } from './heatMapModel.js';
+import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -51,8 +51,12 @@ describe('percentiles from log2 buckets', () => {
 
   it('gives a line per percentile with gaps where a column is empty', () => {
     const matrix = buildHeatMapMatrix([frame(1000, [0, 0, 0, 4]), frame(3000, [0, 4])], { from: 0, to: 3000, maxColumns: 3 });
-    const lines = percentileLines(matrix, [50]);
-    expect(lines.get(50)?.map((point) => point?.value)).toEqual([12, undefined, 3]);
+    const [p50, p99] = percentilePositions(matrix, [50, 99]);
+    // Slot 3 holds 8..15 µs: its middle, 12 µs, is position 3.5; slot 1 (2..3 µs) halfway is 1.5.
+    expect(Array.from(p50 ?? [])).toEqual([3.5, Number.NaN, 1.5]);
+    expect(Array.from(p99 ?? [])).toEqual([3.99, Number.NaN, 1.99]);
+    // The position and percentileFromLog2's latency name the same point of the bucket.
+    expect(percentileFromLog2([0, 0, 0, 4], 50)).toBe(12);
   });
 });
 

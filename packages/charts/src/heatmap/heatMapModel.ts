@@ -120,37 +120,36 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
   return log2BucketRange(Math.min(Math.max(0, last), MAX_EXACT_LOG2_SLOT)).high;
 }
 
-export interface PercentilePoint {
-  time: number;
-  value: number;
-}
-
-/** One line per percentile over the columns (columns without counts leave a gap); one pass per column. */
-export function percentileLines(matrix: HeatMapMatrix, percentiles: readonly number[]): Map<number, Array<PercentilePoint | undefined>> {
-  const ranks = [...percentiles].map((percentile) => {
+/**
+ * One line per percentile over the columns, in the order asked: for each column
+ * the percentile's position on the slot axis (slot + fraction within it, as
+ * percentileFromLog2 interpolates; slot s spans s .. s + 1), NaN where a column
+ * has no counts. Positions, not latencies: what a chart plots, with no object
+ * per point (3,600 columns × 3 lines on every live update).
+ */
+export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly number[]): Float64Array[] {
+  for (const percentile of percentiles) {
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
-    return percentile;
-  });
-  const lines = new Map<number, Array<PercentilePoint | undefined>>(ranks.map((percentile) => [percentile, []]));
-  const order = ranks.map((percentile, index) => ({ percentile, index })).sort((a, b) => a.percentile - b.percentile);
-  for (const column of matrix.columns) {
-    const time = (column.start + column.end) / 2;
-    if (column.total === 0) {
-      for (const line of lines.values()) line.push(undefined);
-      continue;
-    }
+  }
+  const columnCount = matrix.columns.length;
+  const lines = percentiles.map(() => new Float64Array(columnCount).fill(Number.NaN));
+  // Ascending, so one walk up each column's slots serves every percentile.
+  const order = percentiles.map((percentile, index) => ({ fraction: percentile / 100, line: lines[index] as Float64Array })).sort((a, b) => a.fraction - b.fraction);
+  for (let index = 0; index < columnCount; index++) {
+    const column = matrix.columns[index] as HeatMapColumn;
+    if (column.total === 0) continue;
+    const counts = column.counts;
+    const lastSlot = counts.length - 1;
     let below = 0;
     let slot = 0;
-    for (const { percentile } of order) {
-      const rank = (percentile / 100) * column.total;
-      while (slot < column.counts.length - 1 && ((column.counts[slot] as number) === 0 || below + (column.counts[slot] as number) < rank)) {
-        below += column.counts[slot] as number;
+    for (const { fraction, line } of order) {
+      const rank = fraction * column.total;
+      while (slot < lastSlot && ((counts[slot] as number) === 0 || below + (counts[slot] as number) < rank)) {
+        below += counts[slot] as number;
         slot++;
       }
-      const count = column.counts[slot] as number;
-      const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
-      const within = count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count));
-      lines.get(percentile)?.push({ time, value: low + within * (high + 1 - low) });
+      const count = counts[slot] as number;
+      line[index] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
     }
   }
   return lines;

@@ -20,21 +20,21 @@ export function countColor(count: number, maxCount: number): [number, number, nu
 }
 
 const PALETTE_SIZE = 256;
-let palette: Uint32Array | undefined;
 
-/** countColor's ramp sampled once, as packed RGBA words: one lookup and one write per cell. */
-function packedPalette(): Uint32Array {
-  if (!palette) {
-    palette = new Uint32Array(PALETTE_SIZE);
-    const bytes = new Uint8Array(palette.buffer);
-    for (let index = 0; index < PALETTE_SIZE; index++) {
-      // The same ramp as countColor, indexed by log position.
-      const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6);
-      bytes.set([red, green, blue, 255], index * 4);
-    }
+/**
+ * countColor's ramp sampled once, as packed RGBA words: one lookup and one
+ * write per cell. Made when the module loads, not on a heat map's first paint.
+ */
+const palette: Uint32Array = (() => {
+  const words = new Uint32Array(PALETTE_SIZE);
+  const bytes = new Uint8Array(words.buffer);
+  for (let index = 0; index < PALETTE_SIZE; index++) {
+    // The same ramp as countColor, indexed by log position.
+    const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6);
+    bytes.set([red, green, blue, 255], index * 4);
   }
-  return palette;
-}
+  return words;
+})();
 
 /**
  * RGBA bytes, `columns` wide and `slotCount` high, row 0 at the top holding the
@@ -57,7 +57,7 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8Cl
   }
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
   const words = new Uint32Array(pixels.buffer);
-  const colors = packedPalette();
+  const colors = palette;
   const scale = matrix.maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(matrix.maxCount);
   for (let x = 0; x < width; x++) {
     const counts = (matrix.columns[x] as HeatMapMatrix['columns'][number]).counts;
