@@ -1,13 +1,18 @@
 // What the benchmark pages report on `window`, read by `pnpm bench` (e2e/bench/): one definition for both sides.
 
 export interface HeatMapBenchResult {
+  /** Mount → the chart drawn (script done). */
   firstRenderMs: number;
-  /** Of which the canvas paint (the rest: building the matrix, React). */
+  /** Mount → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
+  firstFrameMs: number;
+  /** Of which drawing the canvas (the rest: building the matrix, React). */
   firstPaintMs: number;
   /** Paint time of each live update, as the component measured it. */
   updateRenderMs: number[];
   /** New frame (setState) → canvas painted: matrix, React render and paint, each update. */
   updateTotalMs: number[];
+  /** New frame (setState) → the browser's frame showing it rendered, each update. */
+  updateFrameMs: number[];
   columns: number;
   slots: number;
 }

@@ -26,16 +26,31 @@ function frame(second: number): HistogramFrame {
   return { time: (second + 1) * 1000, intervalMs: 1000, counts };
 }
 
+/**
+ * Runs after the browser has rendered the next frame: a message posted from
+ * requestAnimationFrame is delivered once that frame's style, layout and paint are done.
+ */
+function afterNextFrame(callback: () => void): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => callback();
+    channel.port2.postMessage(undefined);
+  });
+}
+
 function Bench() {
   const [frames, setFrames] = useState(() => Array.from({ length: COLUMNS }, (_, second) => frame(second)));
-  const [result] = useState<HeatMapBenchResult>({ firstRenderMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], columns: 0, slots: 0 });
+  const [result] = useState<HeatMapBenchResult>({ firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 });
   const [mountedAt] = useState(() => performance.now());
   const [updateStartedAt] = useState<{ at?: number }>({});
   const newest = (frames[frames.length - 1] as HistogramFrame).time;
 
+  // Each update waits for the previous one's frame to be rendered, then 50 ms: a second's frame arriving, sped up.
+  const [scheduler] = useState<{ next?: () => void }>({});
   useEffect(() => {
     let update = 0;
     let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const next = () => {
       if (cancelled) return;
       if (update >= UPDATES) {
@@ -45,14 +60,14 @@ function Bench() {
       update++;
       updateStartedAt.at = performance.now();
       setFrames((current) => [...current.slice(1), frame(COLUMNS + update)]);
-      setTimeout(next, 50);
     };
-    const timer = setTimeout(next, 500);
+    scheduler.next = () => (timer = setTimeout(next, 50));
+    timer = setTimeout(next, 500);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [result, updateStartedAt]);
+  }, [result, updateStartedAt, scheduler]);
 
   return (
     <HeatMap
@@ -62,16 +77,22 @@ function Bench() {
       height={640}
       onRendered={(milliseconds, matrix) => {
         // Renders before the container's width is known draw fewer columns: not the case measured.
-        if (matrix.columns.length < COLUMNS) return;
+        if (matrix.columnCount < COLUMNS) return;
         if (result.columns === 0) {
           result.firstRenderMs = performance.now() - mountedAt;
+          afterNextFrame(() => (result.firstFrameMs = performance.now() - mountedAt));
           result.firstPaintMs = milliseconds;
-          result.columns = matrix.columns.length;
+          result.columns = matrix.columnCount;
           result.slots = matrix.slotCount;
         } else if (updateStartedAt.at !== undefined) {
+          const startedAt = updateStartedAt.at;
           result.updateRenderMs.push(milliseconds);
-          result.updateTotalMs.push(performance.now() - updateStartedAt.at);
+          result.updateTotalMs.push(performance.now() - startedAt);
           updateStartedAt.at = undefined;
+          afterNextFrame(() => {
+            result.updateFrameMs.push(performance.now() - startedAt);
+            scheduler.next?.();
+          });
         }
       }}
     />

@@ -64,8 +64,8 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   );
   const time = useMemo(() => scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, MARGIN.left + plotWidth]), [matrix.from, matrix.to, plotWidth]);
   const slotHeight = plotHeight / matrix.slotCount;
-  const columnWidth = plotWidth / matrix.columns.length;
-  const total = matrix.columns.reduce((sum, column) => sum + column.total, 0);
+  const columnWidth = plotWidth / matrix.columnCount;
+  const total = matrix.total;
   // A fingerprint for comparing renders (tests, shared links): worked out after the paint, off the first frame's path.
   const [digest, setDigest] = useState<string>();
   useEffect(() => {
@@ -97,9 +97,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const cells = cellsRef.current;
     const cellsContext = cells?.getContext('2d');
     if (cells && cellsContext) {
-      if (cells.width !== matrix.columns.length) cells.width = matrix.columns.length;
+      if (cells.width !== matrix.columnCount) cells.width = matrix.columnCount;
       if (cells.height !== matrix.slotCount) cells.height = matrix.slotCount;
-      if (matrix.maxCount > 0) cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columns.length, matrix.slotCount), 0, 0);
+      if (matrix.maxCount > 0) cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
       else cellsContext.clearRect(0, 0, cells.width, cells.height);
     }
 
@@ -125,11 +125,13 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     }
 
     // Percentile lines through the column centres; a run of equal heights is one segment.
+    // One pixel wide: without a GPU, Chromium rasterizes a wider stroke of thousands of
+    // zig-zag segments (per-second percentiles are noisy) at about half a second a frame.
     if (showPercentiles && total > 0) {
       const lines = percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile));
       const bottom = MARGIN.top + plotHeight;
       const firstX = MARGIN.left + columnWidth / 2;
-      context.lineWidth = 1.5;
+      context.lineWidth = 1;
       PERCENTILES.forEach(([, color], index) => {
         const positions = lines[index] as Float64Array;
         const last = positions.length - 1;
@@ -152,7 +154,6 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         }
         context.stroke();
       });
-      context.lineWidth = 1;
     }
 
     // Selection (committed, or being dragged).
@@ -176,12 +177,14 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const y = event.clientY - bounds.top;
     const column = Math.floor((x - MARGIN.left) / columnWidth);
     const slot = Math.floor((MARGIN.top + plotHeight - y) / slotHeight);
-    if (column < 0 || column >= matrix.columns.length || slot < 0 || slot >= matrix.slotCount) return undefined;
+    if (column < 0 || column >= matrix.columnCount || slot < 0 || slot >= matrix.slotCount) return undefined;
     return { x, y, column, slot };
   };
 
-  const hovered = hover ? matrix.columns[hover.column] : undefined;
-  const hoveredCount = hovered && hover ? (hovered.counts[hover.slot] ?? 0) : 0;
+  const hovered = hover
+    ? { start: matrix.from + hover.column * matrix.columnMs, end: matrix.from + (hover.column + 1) * matrix.columnMs, total: matrix.columnTotals[hover.column] ?? 0 }
+    : undefined;
+  const hoveredCount = hover ? (matrix.cells[hover.column * matrix.slotCount + hover.slot] ?? 0) : 0;
 
   return (
     <div
@@ -191,7 +194,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       data-testid={testId}
       data-digest={digest ?? ''}
       data-total={total}
-      data-columns={matrix.columns.length}
+      data-columns={matrix.columnCount}
       data-column-ms={matrix.columnMs}
     >
       <div className="heat-map__plot" style={{ position: 'relative' }}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
+import { buildHeatMapMatrix, columnCounts, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -8,23 +8,30 @@ describe('buildHeatMapMatrix', () => {
     const frames = [frame(1000, [1]), frame(2000, [0, 2]), frame(4000, [0, 0, 0, 5])];
     const matrix = buildHeatMapMatrix(frames, { from: 0, to: 4000, maxColumns: 100 });
     expect(matrix.columnMs).toBe(1000);
-    expect(matrix.columns.map((column) => column.counts)).toEqual([
+    expect(Array.from({ length: matrix.columnCount }, (_, column) => Array.from(columnCounts(matrix, column)))).toEqual([
       [1, 0, 0, 0],
       [0, 2, 0, 0],
       [0, 0, 0, 0],
       [0, 0, 0, 5],
     ]);
-    expect(matrix.columns.map((column) => column.total)).toEqual([1, 2, 0, 5]);
-    expect([matrix.slotCount, matrix.maxCount]).toEqual([4, 5]);
+    expect(Array.from(matrix.columnTotals)).toEqual([1, 2, 0, 5]);
+    expect([matrix.slotCount, matrix.maxCount, matrix.total]).toEqual([4, 5, 8]);
   });
 
   it('adds frames up into wider columns when there are more frames than columns', () => {
     const frames = Array.from({ length: 3600 }, (_, index) => frame((index + 1) * 1000, [1, index % 2]));
     const matrix = buildHeatMapMatrix(frames, { from: 0, to: 3_600_000, maxColumns: 900 });
-    expect(matrix.columns).toHaveLength(900);
+    expect(matrix.columnCount).toBe(900);
     expect(matrix.columnMs).toBe(4000);
-    expect(matrix.columns[0]?.counts).toEqual([4, 2]);
-    expect(matrix.columns.reduce((sum, column) => sum + column.total, 0)).toBe(3600 + 1800);
+    expect(Array.from(columnCounts(matrix, 0))).toEqual([4, 2]);
+    expect(matrix.total).toBe(3600 + 1800);
+  });
+
+  it('cuts off slots above the highest count of any frame in range, whatever the arrays\' lengths', () => {
+    const matrix = buildHeatMapMatrix([frame(1000, [1, 0, 0, 0, 0, 0]), frame(2000, [0, 3, 0]), frame(9000, [0, 0, 0, 0, 0, 0, 0, 7])], { from: 0, to: 2000, maxColumns: 10 });
+    expect(matrix.slotCount).toBe(2);
+    expect(Array.from(matrix.cells)).toEqual([1, 0, 0, 3]);
+    expect(matrix.maxCount).toBe(3);
   });
 
   it('ignores frames outside the range and keeps a minimum axis', () => {

@@ -12,19 +12,22 @@ export interface HistogramFrame {
   counts: readonly number[];
 }
 
-export interface HeatMapColumn {
-  /** Start and end of the column, epoch ms. */
-  start: number;
-  end: number;
-  /** Count per slot, `slotCount` long. */
-  counts: number[];
-  total: number;
-}
-
+/**
+ * Frames binned into cells: time column × latency slot. Flat typed arrays, not
+ * an object and an array per column: a 3,600 × 64 map is built, painted and
+ * searched for percentiles on every live update, and on a page's first paint.
+ */
 export interface HeatMapMatrix {
-  columns: HeatMapColumn[];
+  /** Columns of `columnMs` each, from `from`: column c covers [from + c × columnMs, from + (c + 1) × columnMs). */
+  columnCount: number;
   /** Slots 0..slotCount-1 are shown (at least up to the highest non-empty one). */
   slotCount: number;
+  /** Count per cell, column after column: cell (column, slot) is cells[column × slotCount + slot]. */
+  cells: Float64Array;
+  /** Count per column. */
+  columnTotals: Float64Array;
+  /** Count over all cells. */
+  total: number;
   /** Largest cell count, for the colour scale. */
   maxCount: number;
   from: number;
@@ -52,36 +55,47 @@ export function buildHeatMapMatrix(frames: readonly HistogramFrame[], options: M
   // No narrower than a frame's interval: a column per frame at most.
   const columnMs = Math.max(typicalInterval, Math.ceil(span / Math.max(1, options.maxColumns)));
   const columnCount = Math.max(1, Math.ceil(span / columnMs));
-  let slotCount = options.minSlots ?? 1;
-  for (const frame of frames) if (frame.time > options.from && frame.time <= options.to) slotCount = Math.max(slotCount, lastNonZero(frame.counts) + 1);
-  const columns: HeatMapColumn[] = Array.from({ length: columnCount }, (_, index) => ({
-    start: options.from + index * columnMs,
-    end: options.from + (index + 1) * columnMs,
-    counts: new Array<number>(slotCount).fill(0),
-    total: 0,
-  }));
+  // One pass adds the frames up at the widest stride any frame needs; the slots
+  // above the highest non-empty one are cut off afterwards.
+  let stride = options.minSlots ?? 1;
+  for (let index = 0; index < frames.length; index++) stride = Math.max(stride, (frames[index] as HistogramFrame).counts.length);
+  let cells = new Float64Array(columnCount * stride);
+  const columnTotals = new Float64Array(columnCount);
+  let highestSlot = -1;
   let maxCount = 0;
-  // Plain loops: this runs on every live update over up to 3,600 frames × 64 slots.
+  let total = 0;
   for (let index = 0; index < frames.length; index++) {
     const frame = frames[index] as HistogramFrame;
     if (frame.time <= options.from || frame.time > options.to) continue;
-    const column = columns[Math.min(columnCount - 1, Math.floor((frame.time - 1 - options.from) / columnMs))];
-    if (!column) continue;
+    const column = Math.min(columnCount - 1, Math.floor((frame.time - 1 - options.from) / columnMs));
+    if (column < 0) continue;
     const counts = frame.counts;
-    const cells = column.counts;
-    const slots = Math.min(counts.length, slotCount);
-    let total = 0;
-    for (let slot = 0; slot < slots; slot++) {
+    const base = column * stride;
+    let frameTotal = 0;
+    for (let slot = 0; slot < counts.length; slot++) {
       const count = counts[slot] as number;
       if (count === 0) continue;
-      const cell = (cells[slot] as number) + count;
-      cells[slot] = cell;
-      total += count;
+      const cell = (cells[base + slot] as number) + count;
+      cells[base + slot] = cell;
       if (cell > maxCount) maxCount = cell;
+      frameTotal += count;
+      if (slot > highestSlot) highestSlot = slot;
     }
-    column.total += total;
+    columnTotals[column] = (columnTotals[column] as number) + frameTotal;
+    total += frameTotal;
   }
-  return { columns, slotCount, maxCount, from: options.from, to: options.from + columnCount * columnMs, columnMs };
+  const slotCount = Math.max(options.minSlots ?? 1, highestSlot + 1);
+  if (slotCount < stride) {
+    const narrow = new Float64Array(columnCount * slotCount);
+    for (let column = 0; column < columnCount; column++) narrow.set(cells.subarray(column * stride, column * stride + slotCount), column * slotCount);
+    cells = narrow;
+  }
+  return { columnCount, slotCount, cells, columnTotals, total, maxCount, from: options.from, to: options.from + columnCount * columnMs, columnMs };
+}
+
+/** One column's counts, slot 0 first: a view into the matrix, not a copy. */
+export function columnCounts(matrix: HeatMapMatrix, column: number): Float64Array {
+  return matrix.cells.subarray(column * matrix.slotCount, (column + 1) * matrix.slotCount);
 }
 
 /** Sum of the frames ending in (from, to]: the histogram of a selected range. */
@@ -131,25 +145,26 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
   for (const percentile of percentiles) {
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
   }
-  const columnCount = matrix.columns.length;
+  const { columnCount, slotCount, cells, columnTotals } = matrix;
   const lines = percentiles.map(() => new Float64Array(columnCount).fill(Number.NaN));
   // Ascending, so one walk up each column's slots serves every percentile.
   const order = percentiles.map((percentile, index) => ({ fraction: percentile / 100, line: lines[index] as Float64Array })).sort((a, b) => a.fraction - b.fraction);
-  for (let index = 0; index < columnCount; index++) {
-    const column = matrix.columns[index] as HeatMapColumn;
-    if (column.total === 0) continue;
-    const counts = column.counts;
-    const lastSlot = counts.length - 1;
+  const lastSlot = slotCount - 1;
+  for (let column = 0; column < columnCount; column++) {
+    const columnTotal = columnTotals[column] as number;
+    if (columnTotal === 0) continue;
+    const base = column * slotCount;
     let below = 0;
     let slot = 0;
-    for (const { fraction, line } of order) {
-      const rank = fraction * column.total;
-      while (slot < lastSlot && ((counts[slot] as number) === 0 || below + (counts[slot] as number) < rank)) {
-        below += counts[slot] as number;
+    for (let index = 0; index < order.length; index++) {
+      const { fraction, line } = order[index] as { fraction: number; line: Float64Array };
+      const rank = fraction * columnTotal;
+      while (slot < lastSlot && ((cells[base + slot] as number) === 0 || below + (cells[base + slot] as number) < rank)) {
+        below += cells[base + slot] as number;
         slot++;
       }
-      const count = counts[slot] as number;
-      line[index] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+      const count = cells[base + slot] as number;
+      line[column] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
     }
   }
   return lines;
@@ -203,6 +218,11 @@ function lastNonZero(counts: readonly number[]): number {
 
 function medianInterval(frames: readonly HistogramFrame[]): number {
   if (frames.length === 0) return 1000;
+  // Nearly always every frame has the same interval: no sort for that.
+  const first = (frames[0] as HistogramFrame).intervalMs;
+  let same = first > 0;
+  for (let index = 1; index < frames.length && same; index++) same = (frames[index] as HistogramFrame).intervalMs === first;
+  if (same) return Math.max(1, Math.round(first));
   const intervals = frames.map((frame) => frame.intervalMs).filter((interval) => interval > 0).sort((a, b) => a - b);
   return Math.max(1, Math.round(intervals[Math.floor(intervals.length / 2)] ?? 1000));
 }

@@ -41,31 +41,28 @@ const palette: Uint32Array = (() => {
  * highest slot (latency grows upwards). Empty cells are transparent.
  */
 export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8ClampedArray {
-  const width = matrix.columns.length;
-  const height = matrix.slotCount;
+  const { columnCount: width, slotCount: height, cells, maxCount } = matrix;
   const pixels = new Uint8ClampedArray(width * height * 4);
-  if (colorOf) {
-    matrix.columns.forEach((column, x) => {
-      for (let slot = 0; slot < height; slot++) {
-        const count = column.counts[slot] ?? 0;
-        if (!count) continue;
-        const rgb = colorOf(count, matrix.maxCount);
-        pixels.set([rgb[0], rgb[1], rgb[2], 255], ((height - 1 - slot) * width + x) * 4);
-      }
-    });
-    return pixels;
-  }
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
   const words = new Uint32Array(pixels.buffer);
-  const colors = palette;
-  const scale = matrix.maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(matrix.maxCount);
+  const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
+  const bytes = new Uint8Array(4);
+  const custom = new Uint32Array(bytes.buffer);
   for (let x = 0; x < width; x++) {
-    const counts = (matrix.columns[x] as HeatMapMatrix['columns'][number]).counts;
+    const base = x * height;
     for (let slot = 0; slot < height; slot++) {
-      const count = counts[slot] as number;
+      const count = cells[base + slot] as number;
       if (!count) continue;
-      const position = scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale));
-      words[(height - 1 - slot) * width + x] = colors[position] as number;
+      let word: number;
+      if (colorOf) {
+        const [red, green, blue] = colorOf(count, maxCount);
+        bytes[0] = red;
+        bytes[1] = green;
+        bytes[2] = blue;
+        bytes[3] = 255;
+        word = custom[0] as number;
+      } else word = palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
+      words[(height - 1 - slot) * width + x] = word;
     }
   }
   return pixels;
@@ -81,6 +78,6 @@ export function matrixDigest(matrix: HeatMapMatrix): string {
   mix(matrix.from / 1000);
   mix(matrix.columnMs);
   mix(matrix.slotCount);
-  for (const column of matrix.columns) for (const count of column.counts) mix(count);
+  for (let cell = 0; cell < matrix.cells.length; cell++) mix(matrix.cells[cell] as number);
   return hash.toString(16).padStart(8, '0');
 }
