@@ -37,6 +37,8 @@ const PERCENTILES: Array<[number, string]> = [
   [99, '#e57373'],
 ];
 const MIN_SLOTS = 12;
+/** Percentile lines get a point about every this many px. */
+const PERCENTILE_POINT_SPACING = 3;
 
 interface Hover {
   x: number;
@@ -124,13 +126,16 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       context.fillRect(x, MARGIN.top + plotHeight, 1, 3);
     }
 
-    // Percentile lines through the column centres; a run of equal heights is one segment.
-    // One pixel wide: without a GPU, Chromium rasterizes a wider stroke of thousands of
-    // zig-zag segments (per-second percentiles are noisy) at about half a second a frame.
+    // Percentile lines, one pixel wide, a point every few pixels (the columns
+    // under it added up): per-second percentiles at a pixel each are noise to the
+    // eye, and without a GPU Chromium rasterizes thousands of zig-zag segments
+    // slowly (a 1.5 px stroke took about half a second a frame). A run of equal
+    // heights is one segment.
     if (showPercentiles && total > 0) {
-      const lines = percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile));
+      const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
+      const lines = percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile), columnsPerPoint);
       const bottom = MARGIN.top + plotHeight;
-      const firstX = MARGIN.left + columnWidth / 2;
+      const pointWidth = columnsPerPoint * columnWidth;
       context.lineWidth = 1;
       PERCENTILES.forEach(([, color], index) => {
         const positions = lines[index] as Float64Array;
@@ -138,15 +143,17 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         context.strokeStyle = color;
         context.beginPath();
         let drawing = false;
-        for (let column = 0; column <= last; column++) {
-          const position = positions[column] as number;
+        for (let point = 0; point <= last; point++) {
+          const position = positions[point] as number;
           if (Number.isNaN(position)) {
             drawing = false;
             continue;
           }
           // Inside a flat run only its two ends matter.
-          if (drawing && column < last && positions[column - 1] === position && positions[column + 1] === position) continue;
-          const x = firstX + column * columnWidth;
+          if (drawing && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
+          // The centre of the point's columns (the last point may hold fewer).
+          const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
+          const x = MARGIN.left + point * pointWidth + (columns * columnWidth) / 2;
           const y = bottom - position * slotHeight;
           if (drawing) context.lineTo(x, y);
           else context.moveTo(x, y);

@@ -62,6 +62,11 @@ describe('percentiles from log2 buckets', () => {
     // Slot 3 holds 8..15 µs: its middle, 12 µs, is position 3.5; slot 1 (2..3 µs) halfway is 1.5.
     expect(Array.from(p50 ?? [])).toEqual([3.5, Number.NaN, 1.5]);
     expect(Array.from(p99 ?? [])).toEqual([3.99, Number.NaN, 1.99]);
+    // Two columns a point: the empty second column joins the first, the third stands alone.
+    expect(Array.from(percentilePositions(matrix, [50], 2)[0] ?? [])).toEqual([3.5, 1.5]);
+    // Counts added up across a group: slot 0 ×4 and slot 2 ×4 put the median at the top of slot 0.
+    const mixed = buildHeatMapMatrix([frame(1000, [4]), frame(2000, [0, 0, 4])], { from: 0, to: 2000, maxColumns: 2 });
+    expect(Array.from(percentilePositions(mixed, [50, 100], 2).map((line) => line[0]))).toEqual([1, 3]);
     // The position and percentileFromLog2's latency name the same point of the bucket.
     expect(percentileFromLog2([0, 0, 0, 4], 50)).toBe(12);
   });

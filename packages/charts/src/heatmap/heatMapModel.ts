@@ -135,36 +135,53 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
 }
 
 /**
- * One line per percentile over the columns, in the order asked: for each column
- * the percentile's position on the slot axis (slot + fraction within it, as
- * percentileFromLog2 interpolates; slot s spans s .. s + 1), NaN where a column
- * has no counts. Positions, not latencies: what a chart plots, with no object
- * per point (3,600 columns × 3 lines on every live update).
+ * One line per percentile, in the order asked: a point per `columnsPerPoint`
+ * adjacent columns (their counts added up), holding the percentile's position on
+ * the slot axis (slot + fraction within it, as percentileFromLog2 interpolates;
+ * slot s spans s .. s + 1), NaN where those columns have no counts. Positions,
+ * not latencies: what a chart plots, with no object per point.
  */
-export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly number[]): Float64Array[] {
+export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly number[], columnsPerPoint = 1): Float64Array[] {
   for (const percentile of percentiles) {
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
   }
   const { columnCount, slotCount, cells, columnTotals } = matrix;
-  const lines = percentiles.map(() => new Float64Array(columnCount).fill(Number.NaN));
-  // Ascending, so one walk up each column's slots serves every percentile.
+  const group = Math.max(1, Math.floor(columnsPerPoint));
+  const pointCount = Math.ceil(columnCount / group);
+  const lines = percentiles.map(() => new Float64Array(pointCount).fill(Number.NaN));
+  // Ascending, so one walk up the slots serves every percentile.
   const order = percentiles.map((percentile, index) => ({ fraction: percentile / 100, line: lines[index] as Float64Array })).sort((a, b) => a.fraction - b.fraction);
   const lastSlot = slotCount - 1;
-  for (let column = 0; column < columnCount; column++) {
-    const columnTotal = columnTotals[column] as number;
-    if (columnTotal === 0) continue;
-    const base = column * slotCount;
+  const summed = new Float64Array(slotCount);
+  for (let point = 0; point < pointCount; point++) {
+    const firstColumn = point * group;
+    const endColumn = Math.min(columnCount, firstColumn + group);
+    let total = 0;
+    for (let column = firstColumn; column < endColumn; column++) total += columnTotals[column] as number;
+    if (total === 0) continue;
+    // One column is read in place; a group is added up first.
+    let counts: Float64Array = cells;
+    let base = firstColumn * slotCount;
+    if (endColumn - firstColumn > 1) {
+      summed.fill(0);
+      for (let column = firstColumn; column < endColumn; column++) {
+        const columnBase = column * slotCount;
+        for (let slot = 0; slot < slotCount; slot++) summed[slot] = (summed[slot] as number) + (cells[columnBase + slot] as number);
+      }
+      counts = summed;
+      base = 0;
+    }
     let below = 0;
     let slot = 0;
     for (let index = 0; index < order.length; index++) {
       const { fraction, line } = order[index] as { fraction: number; line: Float64Array };
-      const rank = fraction * columnTotal;
-      while (slot < lastSlot && ((cells[base + slot] as number) === 0 || below + (cells[base + slot] as number) < rank)) {
-        below += cells[base + slot] as number;
+      const rank = fraction * total;
+      while (slot < lastSlot && ((counts[base + slot] as number) === 0 || below + (counts[base + slot] as number) < rank)) {
+        below += counts[base + slot] as number;
         slot++;
       }
-      const count = cells[base + slot] as number;
-      line[column] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+      const count = counts[base + slot] as number;
+      line[point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
     }
   }
   return lines;
