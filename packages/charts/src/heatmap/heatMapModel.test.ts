@@ -34,6 +34,13 @@ describe('buildHeatMapMatrix', () => {
     expect(matrix.maxCount).toBe(3);
   });
 
+  it('takes a timer\'s late or early intervals as the second they stand for: one frame a column', () => {
+    const frames = Array.from({ length: 1500 }, (_, index) => ({ time: (index + 1) * 1000, intervalMs: [1001, 999, 1002][index % 3] as number, counts: [1] }));
+    const matrix = buildHeatMapMatrix(frames, { from: 0, to: 1_500_000, maxColumns: 2000 });
+    expect(matrix.columnMs).toBe(1000);
+    expect(Array.from(matrix.columnTotals).every((count) => count === 1)).toBe(true);
+  });
+
   it('ignores frames outside the range and keeps a minimum axis', () => {
     const matrix = buildHeatMapMatrix([frame(500, [9]), frame(9000, [9])], { from: 1000, to: 3000, maxColumns: 10, minSlots: 8 });
     expect(matrix.maxCount).toBe(0);

@@ -239,7 +239,16 @@ function medianInterval(frames: readonly HistogramFrame[]): number {
   const first = (frames[0] as HistogramFrame).intervalMs;
   let same = first > 0;
   for (let index = 1; index < frames.length && same; index++) same = (frames[index] as HistogramFrame).intervalMs === first;
-  if (same) return Math.max(1, Math.round(first));
+  if (same) return nominalInterval(first);
   const intervals = frames.map((frame) => frame.intervalMs).filter((interval) => interval > 0).sort((a, b) => a - b);
-  return Math.max(1, Math.round(intervals[Math.floor(intervals.length / 2)] ?? 1000));
+  return nominalInterval(intervals[Math.floor(intervals.length / 2)] ?? 1000);
+}
+
+/**
+ * A measured interval (1,001 ms from a timer that fired late) as the interval
+ * meant: to 10 ms from 50 ms up. Columns of 1,001 ms under frames a second apart
+ * would alias, one column in a thousand holding two frames and another none.
+ */
+function nominalInterval(measured: number): number {
+  return measured >= 50 ? Math.round(measured / 10) * 10 : Math.max(1, Math.round(measured));
 }
