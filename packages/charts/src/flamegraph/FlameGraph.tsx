@@ -52,7 +52,28 @@ const CELL_HEIGHT = 18;
  * when a profile view opens, so a capture's result draws without waiting for it.
  */
 export function preloadFlameGraph(): Promise<unknown> {
-  return Promise.all([import('d3-flame-graph'), import('d3-selection')]);
+  return loadChartModules();
+}
+
+interface ChartModules {
+  flamegraph: typeof import('d3-flame-graph').default;
+  select: typeof import('d3-selection').select;
+}
+
+/** Once loaded, used at once: a graph drawn after the preload does not wait a task for an import() that has settled. */
+let chartModules: ChartModules | undefined;
+let loadingChartModules: Promise<ChartModules> | undefined;
+
+function loadChartModules(): Promise<ChartModules> {
+  loadingChartModules ??= Promise.all([import('d3-flame-graph'), import('d3-selection')]).then(
+    ([{ default: flamegraph }, { select }]) => (chartModules = { flamegraph, select }),
+    (error: unknown) => {
+      // A failed load (a deploy swapped the chunks, say) is tried again by the next graph.
+      loadingChartModules = undefined;
+      throw error;
+    },
+  );
+  return loadingChartModules;
 }
 
 export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedChange, search = '', onZoom, height = 540, minFrameWidth = 1, frequencyHz, testId }: FlameGraphProps) {
@@ -103,55 +124,58 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     focusPath.current = [tree];
     setZoomed(undefined);
     setHover(undefined);
-    void Promise.all([import('d3-flame-graph'), import('d3-selection')])
-      .then(([{ default: flamegraph }, { select }]) => {
-        if (cancelled) return;
-        const tooltip: FlameGraphTooltip<FlameViewNode> = Object.assign(() => undefined, {
-          show(event: MouseEvent, node: FlameGraphNode<FlameViewNode>) {
-            const bounds = containerRef.current?.getBoundingClientRect();
-            if (bounds) setHover({ x: event.clientX - bounds.left, y: event.clientY - bounds.top, node: node.data });
-          },
-          hide() {
-            setHover(undefined);
-          },
-        });
-        const made = flamegraph<FlameViewNode>()
-          .width(latest.current.width)
-          .cellHeight(CELL_HEIGHT)
-          .minFrameSize(minFrameWidth)
-          // Each zoom draws a new view (drawFocus); frames of one view do not tween into another's.
-          .transitionDuration(0)
-          // foldedToTree already sorts children; the chart's sort would redo it on every update.
-          .sort(false)
-          .selfValue(false)
-          .inverted(inverted)
-          .tooltip(tooltip)
-          .setColorMapper((node) => (node.highlight ? HIGHLIGHT_COLOR : frameColor(node.data, palette)))
-          .setSearchMatch((node) => latest.current.matcher?.(node.data) ?? false)
-          // The matched share is worked out by searchTree on the whole tree (same matcher); the chart's own text goes nowhere.
-          .setSearchHandler(() => undefined)
-          .setDetailsHandler(() => undefined)
-          .onClick((node) => {
-            // The chart has zoomed its current view; draw the full tree's view of that frame instead.
-            const path: FlameNode[] = [];
-            for (let at: typeof node | null = node; at; at = at.parent as typeof node | null) path.push(at.data.source);
-            path.reverse();
-            drawFocus(made, path);
-            latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined);
-          });
-        chart = made;
-        select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth })).call(made);
-        if (latest.current.matcher) made.search(latest.current.search);
-        chartRef.current = made;
-        countDrawnFrames();
-        setReady(true);
-        // A flame graph grows upwards: start scrolled to its base.
-        const box = scrollRef.current;
-        if (box && !made.inverted()) box.scrollTop = box.scrollHeight;
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setLoadError(error instanceof Error ? error.message : String(error));
+    const draw = ({ flamegraph, select }: ChartModules) => {
+      if (cancelled) return;
+      const tooltip: FlameGraphTooltip<FlameViewNode> = Object.assign(() => undefined, {
+        show(event: MouseEvent, node: FlameGraphNode<FlameViewNode>) {
+          const bounds = containerRef.current?.getBoundingClientRect();
+          if (bounds) setHover({ x: event.clientX - bounds.left, y: event.clientY - bounds.top, node: node.data });
+        },
+        hide() {
+          setHover(undefined);
+        },
       });
+      const made = flamegraph<FlameViewNode>()
+        .width(latest.current.width)
+        .cellHeight(CELL_HEIGHT)
+        .minFrameSize(minFrameWidth)
+        // Each zoom draws a new view (drawFocus); frames of one view do not tween into another's.
+        .transitionDuration(0)
+        // foldedToTree already sorts children; the chart's sort would redo it on every update.
+        .sort(false)
+        .selfValue(false)
+        .inverted(inverted)
+        .tooltip(tooltip)
+        .setColorMapper((node) => (node.highlight ? HIGHLIGHT_COLOR : frameColor(node.data, palette)))
+        .setSearchMatch((node) => latest.current.matcher?.(node.data) ?? false)
+        // The matched share is worked out by searchTree on the whole tree (same matcher); the chart's own text goes nowhere.
+        .setSearchHandler(() => undefined)
+        .setDetailsHandler(() => undefined)
+        .onClick((node) => {
+          // The chart has zoomed its current view; draw the full tree's view of that frame instead.
+          const path: FlameNode[] = [];
+          for (let at: typeof node | null = node; at; at = at.parent as typeof node | null) path.push(at.data.source);
+          path.reverse();
+          drawFocus(made, path);
+          latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined);
+        });
+      chart = made;
+      select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth })).call(made);
+      if (latest.current.matcher) made.search(latest.current.search);
+      chartRef.current = made;
+      countDrawnFrames();
+      setReady(true);
+      // A flame graph grows upwards: start scrolled to its base.
+      const box = scrollRef.current;
+      if (box && !made.inverted()) box.scrollTop = box.scrollHeight;
+    };
+    if (chartModules) draw(chartModules);
+    else
+      loadChartModules()
+        .then(draw)
+        .catch((error: unknown) => {
+          if (!cancelled) setLoadError(error instanceof Error ? error.message : String(error));
+        });
     return () => {
       cancelled = true;
       chart?.destroy();

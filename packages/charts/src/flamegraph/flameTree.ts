@@ -69,7 +69,10 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
     const index = order[position] as number;
     nodeBound += (starts[index + 1] as number) - (starts[index] as number);
   }
-  const nodes = new NodeTable(nodeBound, frameIds.get(WAKER_SEPARATOR) ?? -1);
+  const nodes = new NodeTable(nodeBound);
+  // The walk writes straight into the arrays (they are made to size): no call per node.
+  const { parent, frame, self, end } = nodes;
+  let count = 1;
   // pathNodes[depth] is the node for frame depth - 1 of the previous stack in order; pathNodes[0] the root.
   let pathNodes = new Int32Array(256);
   let previousIndex = -1;
@@ -90,17 +93,21 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
       while (shared < limit && ids[start + shared] === ids[previousStart + shared]) shared++;
     }
     // The previous stack's nodes below the shared part get no more descendants: their subtrees end here.
-    for (let level = previousDepth; level > shared; level--) nodes.end[pathNodes[level] as number] = nodes.count;
+    for (let level = previousDepth; level > shared; level--) end[pathNodes[level] as number] = count;
     let current = pathNodes[shared] as number;
     for (let level = shared; level < depth; level++) {
-      current = nodes.add(current, ids[start + level] as number);
+      parent[count] = current;
+      frame[count] = ids[start + level] as number;
+      current = count++;
       pathNodes[level + 1] = current;
     }
-    nodes.self[current] = (nodes.self[current] as number) + (values[index] as number);
+    self[current] = (self[current] as number) + (values[index] as number);
     previousIndex = index;
     previousDepth = depth;
   }
-  for (let level = previousDepth; level >= 0; level--) nodes.end[pathNodes[level] as number] = nodes.count;
+  for (let level = previousDepth; level >= 0; level--) end[pathNodes[level] as number] = count;
+  nodes.count = count;
+  nodes.markWakers(frameIds.get(WAKER_SEPARATOR));
   return materialize(nodes, frameNames, options.rootName ?? 'all');
 }
 
@@ -171,56 +178,37 @@ function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts:
 }
 
 /**
- * The tree while it is built. Node 0 is the root; nodes are numbered depth
+ * The tree as typed arrays. Node 0 is the root; nodes are numbered depth
  * first, so node n's subtree is the numbers n .. end[n] - 1: its first child
  * is n + 1 (when end[n] > n + 1) and each next sibling starts at the previous
- * one's end. Parent, frame id, self value and waker mark sit in typed arrays.
+ * one's end. Made to the size foldedToTree works out beforehand.
  */
 class NodeTable {
   count = 1;
-  parent: Int32Array;
-  frame: Int32Array;
-  self: Float64Array;
-  end: Int32Array;
+  readonly parent: Int32Array;
+  readonly frame: Int32Array;
+  readonly self: Float64Array;
+  readonly end: Int32Array;
   /** Below a `--` frame (offwaketime's waker stack): 1, else 0. */
-  waker: Uint8Array;
+  readonly waker: Uint8Array;
 
-  constructor(
-    capacity: number,
-    /** Frame id of `--`, or -1 when no stack has one. */
-    private readonly separatorId: number,
-  ) {
-    const size = Math.max(1024, capacity);
-    this.parent = new Int32Array(size);
-    this.frame = new Int32Array(size);
-    this.self = new Float64Array(size);
-    this.end = new Int32Array(size);
-    this.waker = new Uint8Array(size);
+  constructor(capacity: number) {
+    this.parent = new Int32Array(capacity);
+    this.frame = new Int32Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.waker = new Uint8Array(capacity);
   }
 
-  /** A new child of `parent` for `frameId`, numbered after every node so far. */
-  add(parent: number, frameId: number): number {
-    const node = this.count++;
-    if (node >= this.parent.length) this.grow();
-    this.parent[node] = parent;
-    this.frame[node] = frameId;
-    this.waker[node] = this.waker[parent] === 1 || (parent !== 0 && this.frame[parent] === this.separatorId) ? 1 : 0;
-    return node;
+  /** Marks the nodes below a `separatorId` frame; none when no stack has one. */
+  markWakers(separatorId: number | undefined): void {
+    if (separatorId === undefined) return;
+    const { parent, frame, waker } = this;
+    for (let node = 1; node < this.count; node++) {
+      const above = parent[node] as number;
+      waker[node] = waker[above] === 1 || (above !== 0 && frame[above] === separatorId) ? 1 : 0;
+    }
   }
-
-  private grow(): void {
-    const size = this.parent.length * 2;
-    this.parent = grown(this.parent, new Int32Array(size));
-    this.frame = grown(this.frame, new Int32Array(size));
-    this.self = grown(this.self, new Float64Array(size));
-    this.end = grown(this.end, new Int32Array(size));
-    this.waker = grown(this.waker, new Uint8Array(size));
-  }
-}
-
-function grown<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** The finished table with inclusive values: what FlameNode objects are made from, on demand. */
@@ -310,6 +298,20 @@ class TableFlameNode implements FlameNode {
     return { matched, matches: count };
   }
 
+  /** The children whose value is at least `minValue`, sorted: without making the narrower ones. */
+  childrenAtLeast(minValue: number): FlameNode[] {
+    if (this.#children !== undefined) return this.#children.filter((child) => child.value >= minValue);
+    const tree = this.#tree;
+    const { end } = tree.nodes;
+    const last = end[this.#index] as number;
+    const children: FlameNode[] = [];
+    for (let child = this.#index + 1; child < last; child = end[child] as number) {
+      if ((tree.value[child] as number) >= minValue) children.push(new TableFlameNode(tree, child));
+    }
+    if (children.length > 1) children.sort(compareFrames);
+    return children;
+  }
+
   get children(): FlameNode[] {
     if (this.#children === undefined) this.#children = this.#tree.childrenOf(this.#index);
     return this.#children;
@@ -329,6 +331,16 @@ export function compareFrames(a: Pick<FlameNode, 'name' | 'frame'>, b: Pick<Flam
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   if (a.frame !== b.frame) return a.frame < b.frame ? -1 : 1;
   return 0;
+}
+
+/**
+ * A node's children of at least `minValue`, in flame-graph order. For a tree
+ * from foldedToTree the narrower ones are never made: a view of a big profile
+ * reads a few hundred of a node's thousands of callees.
+ */
+export function childrenAtLeast(node: FlameNode, minValue: number): FlameNode[] {
+  if (node instanceof TableFlameNode) return node.childrenAtLeast(minValue);
+  return node.children.filter((child) => child.value >= minValue);
 }
 
 /** Nodes in the tree, root included. */

@@ -2,6 +2,7 @@
 // the current zoom, not the whole tree. d3-flame-graph lays out, filters and
 // walks every node it is given on every update; a big profile has hundreds of
 // thousands of nodes of which a 1,500 px chart shows a few thousand.
+import { childrenAtLeast } from './flameTree.js';
 import type { FlameNode } from './types.js';
 
 export interface FlameViewNode extends FlameNode {
@@ -47,10 +48,8 @@ export function flameView(path: readonly FlameNode[], options: FlameViewOptions)
   // parent is now the focus's view node: copy its subtree, frames too narrow left out.
   const pending: FlameViewNode[] = [parent];
   for (let node = pending.pop(); node; node = pending.pop()) {
-    const children = node.source.children;
     const kept: FlameViewNode[] = [];
-    for (const child of children) {
-      if (child.value < minValue) continue;
+    for (const child of childrenAtLeast(node.source, minValue)) {
       const copy = viewNode(child, false);
       kept.push(copy);
       pending.push(copy);
