@@ -37,6 +37,8 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
   // Every stack as frame ids: stack i is ids[starts[i] .. starts[i + 1]).
   const ids = new Int32Array(frameCount);
   const starts = new Int32Array(stackCount + 1);
+  // Each run's hash (FNV-1a over its ids), made while its ids are written: what finds repeated stacks.
+  const hashes = new Int32Array(stackCount);
   let at = 0;
   let previous: readonly string[] = [];
   let previousStart = 0;
@@ -46,7 +48,12 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
     // A prefix shared with the previous stack (sorted output, time slots) has its ids already.
     const limit = Math.min(frames.length, previous.length);
     let level = 0;
-    while (level < limit && frames[level] === previous[level]) ids[at++] = ids[previousStart + level++] as number;
+    let hash = 0x811c9dc5;
+    while (level < limit && frames[level] === previous[level]) {
+      const frameId = ids[previousStart + level++] as number;
+      ids[at++] = frameId;
+      hash = Math.imul(hash ^ frameId, 0x01000193);
+    }
     for (; level < frames.length; level++) {
       const frame = frames[level] as string;
       let frameId = frameIds.get(frame);
@@ -56,13 +63,15 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
         frameNames.push(frame);
       }
       ids[at++] = frameId;
+      hash = Math.imul(hash ^ frameId, 0x01000193);
     }
+    hashes[index] = hash;
     previous = frames;
     previousStart = starts[index] as number;
   }
   starts[stackCount] = at;
 
-  const { order, values } = distinctStacks(stacks, ids, starts);
+  const { order, values } = distinctStacks(stacks, ids, starts, hashes);
   // At most one node per frame of each distinct stack: room for that, no growing on the way.
   let nodeBound = 1;
   for (let position = 0; position < order.length; position++) {
@@ -118,7 +127,7 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
  * they are merged in a hash table first, so only distinct stacks are sorted.
  * Input already in order, as folded text usually is, is not sorted again.
  */
-function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts: Int32Array): { order: Int32Array; values: Float64Array } {
+function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts: Int32Array, hashes: Int32Array): { order: Int32Array; values: Float64Array } {
   const count = starts.length - 1;
   const sameRun = (a: number, b: number): boolean => {
     const length = (starts[a + 1] as number) - (starts[a] as number);
@@ -136,8 +145,7 @@ function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts:
   const slots = new Int32Array(size);
   const mask = size - 1;
   for (let index = 0; index < count; index++) {
-    let hash = 0x811c9dc5;
-    for (let at = starts[index] as number, end = starts[index + 1] as number; at < end; at++) hash = Math.imul(hash ^ (ids[at] as number), 0x01000193);
+    const hash = hashes[index] as number;
     let slot = (hash ^ (hash >>> 16)) & mask;
     let representative = -1;
     for (;;) {
