@@ -110,11 +110,24 @@ function counterSinceLastCollect(object: BpfObject, counter: string): number {
   return gained;
 }
 
+/**
+ * CLOCK_MONOTONIC (the kernel's bpf_ktime_get_ns; process.hrtime here) minus
+ * wall-clock time. Kept, not worked out at each call: Date.now()'s whole
+ * milliseconds made the same instant land a slot apart now and then. Taken
+ * again when the wall clock was stepped (NTP) by more than a few slots.
+ */
+let wallToMonotonicNs = currentWallToMonotonicNs();
+const CLOCK_STEP_NS = 50_000_000n;
+
+function currentWallToMonotonicNs(): bigint {
+  return process.hrtime.bigint() - BigInt(Date.now()) * 1_000_000n;
+}
+
 /** The 20 ms CLOCK_MONOTONIC slot (as bpf_ktime_get_ns counts) the epoch time `epochMs` fell in. */
 export function timeSlotAt(epochMs: number): number {
-  // Same clocks as the kernel's: process.hrtime is CLOCK_MONOTONIC.
-  const monotonicNs = process.hrtime.bigint() - BigInt(Math.round((Date.now() - epochMs) * 1e6));
-  return Number(monotonicNs / TIME_SLOT_NS);
+  const fresh = currentWallToMonotonicNs();
+  if (fresh - wallToMonotonicNs > CLOCK_STEP_NS || wallToMonotonicNs - fresh > CLOCK_STEP_NS) wallToMonotonicNs = fresh;
+  return Number((BigInt(Math.round(epochMs * 1e6)) + wallToMonotonicNs) / TIME_SLOT_NS);
 }
 
 export interface StackCollection {

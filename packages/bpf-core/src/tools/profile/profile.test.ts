@@ -123,6 +123,15 @@ describe('profile collect', () => {
     expect(CpuProfileTool.collect(object.asBpfObject(), params, capture)).toMatchObject({ lostStacks: 2, truncatedStacks: 0, droppedSamples: 0 });
   });
 
+  it('maps one wall-clock time to one slot every time it is asked, and neighbouring slots 20 ms apart', () => {
+    const at = Date.now() - 5000;
+    const slots = new Set(Array.from({ length: 2000 }, () => timeSlotAt(at)));
+    expect(slots.size).toBe(1);
+    expect(timeSlotAt(at + 20) - timeSlotAt(at)).toBe(1);
+    // And it is CLOCK_MONOTONIC's slot: now, by the wall clock, is now by hrtime.
+    expect(Math.abs(timeSlotAt(Date.now()) - Number(process.hrtime.bigint() / 20_000_000n))).toBeLessThanOrEqual(1);
+  });
+
   it('places counts in 20 ms slots from the start of the capture', () => {
     const object = new FakeStackObject();
     const first = timeSlotAt(capture.startedAt);
