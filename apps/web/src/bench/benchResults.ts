@@ -20,6 +20,7 @@ export interface HeatMapBenchResult {
 export interface FlameGraphBenchResult {
   samples: number;
   uniqueStacks: number;
+  /** foldedToTree alone: the root, its children worked out when first read (by the chart's view). */
   treeMs: number;
   /** Folded stacks in hand → chart drawn and clickable (d3-flame-graph's data-ready). */
   interactiveMs: number;

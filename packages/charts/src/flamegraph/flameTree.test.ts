@@ -111,23 +111,32 @@ describe('foldedToTree', () => {
   it.each([
     ['aggregated: one entry per unique stack', 20_000],
     ['split over time slots: 100k entries in map order', 100_000],
-  ])('builds 1M samples across 20k unique stacks fast (%s)', (_label, entryCount) => {
+  ])('gives the first view of 1M samples across 20k unique stacks fast, and the whole tree when asked (%s)', (_label, entryCount) => {
     const { entries, uniqueStacks } = syntheticProfile({ uniqueStacks: 20_000, entries: entryCount, totalSamples: 1_000_000 });
-    foldedToTree(entries.slice(0, 5000)); // warm the JIT up, as a long-lived UI would be
-    const times: number[] = [];
+    countNodes(foldedToTree(entries.slice(0, 5000))); // warm the JIT up, as a long-lived UI would be
+    const firstView: number[] = [];
+    const whole: number[] = [];
+    let nodes = 0;
     let tree = foldedToTree([]);
     for (let run = 0; run < 3; run++) {
-      const started = performance.now();
+      let started = performance.now();
       tree = foldedToTree(entries);
-      times.push(performance.now() - started);
+      // What a 1,500 px chart reads: the children of every frame at least a pixel wide.
+      const wide = (node: FlameNode): number => 1 + node.children.filter((child) => child.value * 1500 >= tree.value).reduce((sum, child) => sum + wide(child), 0);
+      wide(tree);
+      firstView.push(performance.now() - started);
+      started = performance.now();
+      nodes = countNodes(tree);
+      whole.push(performance.now() - started);
     }
-    const best = Math.min(...times);
+    const best = (times: number[]) => Math.min(...times).toFixed(1);
     console.log(
-      `foldedToTree: ${entries.length.toLocaleString('en-US')} entries, ${uniqueStacks.toLocaleString('en-US')} unique stacks, ${tree.value.toLocaleString('en-US')} samples, ${countNodes(tree).toLocaleString('en-US')} nodes: best ${best.toFixed(1)} ms of ${times.map((time) => time.toFixed(0)).join(', ')} ms`,
+      `foldedToTree: ${entries.length.toLocaleString('en-US')} entries, ${uniqueStacks.toLocaleString('en-US')} unique stacks, ${tree.value.toLocaleString('en-US')} samples, ${nodes.toLocaleString('en-US')} nodes: first view best ${best(firstView)} ms, every node best ${best(whole)} ms`,
     );
     expect(tree.value).toBeCloseTo(1_000_000, 6);
-    // Generous for slow CI machines; the target is well under 300 ms.
-    expect(best).toBeLessThan(1500);
+    // Generous for slow CI machines; the targets are well under 300 ms.
+    expect(Math.min(...firstView)).toBeLessThan(500);
+    expect(Math.min(...whole)).toBeLessThan(3000);
   });
 });
 

@@ -16,18 +16,25 @@ export interface FoldedToTreeOptions {
  * value inclusive, children sorted by name. Stacks of one path (one per time
  * slot, say) add up.
  *
- * Built for big captures (a million samples, a stack per time slot, in map order):
- * - each frame becomes a small integer once, every stack a run of them in one
- *   flat typed array;
- * - the stacks are put in order by those runs. In that order the stacks below
- *   any path are contiguous, so a stack shares with the tree exactly what it
- *   shares with the stack before it, and every frame after that is a new node:
- *   no lookup of an existing child at all. Nodes come out numbered depth
- *   first, each subtree one range of numbers, so children need no lists;
- * - values land on leaves only; inclusive values are summed once after the
- *   walk, and FlameNode objects are made only when a view reads them.
+ * Built for big captures (a million samples over 20,000 stacks or many more
+ * entries, one per time slot): a node's children are worked out when first
+ * read, by partitioning the stacks through it on their next frame. A flame
+ * graph reads the children of the few hundred frames wide enough to draw, so
+ * the hundreds of thousands of narrow nodes of such a profile are never made.
+ * Searching reads the whole tree, from typed arrays built for it on first use.
  */
 export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTreeOptions = {}): FlameNode {
+  return GroupFlameNode.root(stacks, options.rootName ?? 'all');
+}
+
+/**
+ * The whole tree as typed arrays, for what reads every node at once (search):
+ * each frame becomes a small integer once, every stack a run of them in one
+ * flat typed array; the stacks are put in order by those runs, so the stacks
+ * below any path are adjacent and every frame after the part a stack shares
+ * with the one before it is a new node, numbered depth first.
+ */
+function buildTable(stacks: readonly FoldedStack[]): BuiltTree {
   const frameIds = new Map<string, number>();
   const frameNames: string[] = [];
   const stackCount = stacks.length;
@@ -117,7 +124,7 @@ export function foldedToTree(stacks: readonly FoldedStack[], options: FoldedToTr
   for (let level = previousDepth; level >= 0; level--) end[pathNodes[level] as number] = count;
   nodes.count = count;
   nodes.markWakers(frameIds.get(WAKER_SEPARATOR));
-  return materialize(nodes, frameNames, options.rootName ?? 'all');
+  return new BuiltTree(nodes, frameNames);
 }
 
 /**
@@ -240,94 +247,173 @@ class BuiltTree {
     this.value = value;
   }
 
-  childrenOf(index: number): FlameNode[] {
-    const end = this.nodes.end;
-    const last = end[index] as number;
-    const children: FlameNode[] = [];
-    for (let child = index + 1; child < last; child = end[child] as number) children.push(new TableFlameNode(this, child));
-    if (children.length > 1) children.sort(compareFrames);
-    return children;
+  /**
+   * searchTree over the whole tree: the matcher runs once per distinct frame,
+   * then one pass over the node numbers. A subtree is a range of numbers, so
+   * "under a match" is "before the end of the last uncovered match's range".
+   */
+  search(matches: FrameMatcher, root: FlameNode): { matched: number; matches: number } {
+    const { frame, end, count: last } = this.nodes;
+    const frameMatches = this.frameNames.map((frameName, frameId) => matches({ name: this.names[frameId] as string, frame: frameName }));
+    let matched = 0;
+    let count = 0;
+    let coveredUntil = -1;
+    for (let node = 0; node < last; node++) {
+      // The root's frame id is a placeholder: the root is matched as the node it is.
+      const hit = node === 0 ? matches(root) : frameMatches[frame[node] as number] === true;
+      if (!hit) continue;
+      count++;
+      if (node >= coveredUntil) {
+        matched += this.value[node] as number;
+        coveredUntil = end[node] as number;
+      }
+    }
+    return { matched, matches: count };
   }
 }
 
+/** What the nodes of one tree share: the stacks, their order, and the search table once built. */
+interface GroupTree {
+  stacks: readonly FoldedStack[];
+  /** Stack numbers; each node's stacks are one range of it, put together when its parent's children were worked out. */
+  order: Int32Array;
+  scratch: Int32Array;
+  table?: BuiltTree;
+}
+
+/** A frame's children while they are worked out: the stacks through it, and their values. */
+interface ChildGroup {
+  frame: string;
+  count: number;
+  value: number;
+  self: number;
+  next: number;
+}
+
 /**
- * A node of foldedToTree's result. Its children are made the first time they
- * are read: a view that draws only frames wider than a pixel touches a few
- * thousand of a big profile's hundreds of thousands of nodes, and never pays
- * for the rest. Reading `children` everywhere (search, export) makes them all.
+ * A node of foldedToTree's result: the stacks through it are order[from ..
+ * to), the ones ending here first. Its children are made when first read.
  */
-class TableFlameNode implements FlameNode {
+class GroupFlameNode implements FlameNode {
   name: string;
   frame: string;
   value: number;
   selfValue: number;
   kernel: boolean;
   waker: boolean;
-  readonly #tree: BuiltTree;
-  readonly #index: number;
+  readonly #tree: GroupTree;
+  readonly #from: number;
+  readonly #to: number;
+  /** Frames on the path to this node: the index of the frame its children are told apart by. */
+  readonly #depth: number;
   #children: FlameNode[] | undefined;
 
-  constructor(tree: BuiltTree, index: number, rootName?: string) {
-    const frameId = tree.nodes.frame[index] as number;
-    this.frame = rootName === undefined ? (tree.frameNames[frameId] as string) : '';
-    this.name = rootName ?? (tree.names[frameId] as string);
-    this.value = tree.value[index] as number;
-    this.selfValue = tree.nodes.self[index] as number;
-    this.kernel = this.name.length !== this.frame.length && rootName === undefined;
-    this.waker = tree.nodes.waker[index] === 1;
+  constructor(tree: GroupTree, from: number, to: number, depth: number, frame: string, name: string, value: number, selfValue: number, waker: boolean) {
+    this.name = name;
+    this.frame = frame;
+    this.value = value;
+    this.selfValue = selfValue;
+    this.kernel = depth > 0 && name.length !== frame.length;
+    this.waker = waker;
     this.#tree = tree;
-    this.#index = index;
+    this.#from = from;
+    this.#to = to;
+    this.#depth = depth;
   }
 
-  /**
-   * searchTree over this node's subtree, in the table: the matcher runs once
-   * per distinct frame, then one pass over the node numbers. A subtree is a
-   * range of numbers, so "under a match" is "before the end of the last
-   * uncovered match's range".
-   */
-  search(matches: FrameMatcher): { matched: number; matches: number } {
-    const tree = this.#tree;
-    const { frame, end } = tree.nodes;
-    const frameMatches = tree.frameNames.map((frameName, frameId) => matches({ name: tree.names[frameId] as string, frame: frameName }));
-    let matched = 0;
-    let count = 0;
-    let coveredUntil = -1;
-    const last = end[this.#index] as number;
-    for (let node = this.#index; node < last; node++) {
-      // The root's frame id is a placeholder: the root is matched as the node it is.
-      const hit = node === 0 ? matches(this) : frameMatches[frame[node] as number] === true;
-      if (!hit) continue;
-      count++;
-      if (node >= coveredUntil) {
-        matched += tree.value[node] as number;
-        coveredUntil = end[node] as number;
-      }
+  static root(stacks: readonly FoldedStack[], rootName: string): GroupFlameNode {
+    const order = new Int32Array(stacks.length);
+    let value = 0;
+    let selfValue = 0;
+    for (let index = 0; index < stacks.length; index++) {
+      order[index] = index;
+      const stack = stacks[index] as FoldedStack;
+      value += stack.value;
+      if (stack.frames.length === 0) selfValue += stack.value;
     }
-    return { matched, matches: count };
-  }
-
-  /** The children whose value is at least `minValue`, sorted: without making the narrower ones. */
-  childrenAtLeast(minValue: number): FlameNode[] {
-    if (this.#children !== undefined) return this.#children.filter((child) => child.value >= minValue);
-    const tree = this.#tree;
-    const { end } = tree.nodes;
-    const last = end[this.#index] as number;
-    const children: FlameNode[] = [];
-    for (let child = this.#index + 1; child < last; child = end[child] as number) {
-      if ((tree.value[child] as number) >= minValue) children.push(new TableFlameNode(tree, child));
-    }
-    if (children.length > 1) children.sort(compareFrames);
-    return children;
+    return new GroupFlameNode({ stacks, order, scratch: new Int32Array(stacks.length) }, 0, stacks.length, 0, '', rootName, value, selfValue, false);
   }
 
   get children(): FlameNode[] {
-    if (this.#children === undefined) this.#children = this.#tree.childrenOf(this.#index);
+    if (this.#children === undefined) this.#children = this.#group();
     return this.#children;
+  }
+
+  /** searchTree's answer: from the typed-array table for a root, node by node below it. */
+  search(matches: FrameMatcher): { matched: number; matches: number } | undefined {
+    if (this.#depth !== 0) return undefined;
+    const tree = this.#tree;
+    tree.table ??= buildTable(tree.stacks);
+    return tree.table.search(matches, this);
+  }
+
+  /**
+   * Partitions order[from .. to) by each stack's frame at this depth: the
+   * stacks ending here first, then one range per distinct next frame.
+   */
+  #group(): FlameNode[] {
+    const { stacks, order, scratch } = this.#tree;
+    const depth = this.#depth;
+    const from = this.#from;
+    const to = this.#to;
+    const waker = this.waker || (depth > 0 && this.frame === WAKER_SEPARATOR);
+    // One stack: a chain, no grouping.
+    if (to - from === 1) {
+      const stack = stacks[order[from] as number] as FoldedStack;
+      const frame = stack.frames[depth];
+      if (frame === undefined) return [];
+      const self = stack.frames.length === depth + 1 ? stack.value : 0;
+      return [new GroupFlameNode(this.#tree, from, to, depth + 1, frame, shownName(frame), stack.value, self, waker)];
+    }
+    const groups = new Map<string, ChildGroup>();
+    let ended = 0;
+    for (let at = from; at < to; at++) {
+      const stack = stacks[order[at] as number] as FoldedStack;
+      const frame = stack.frames[depth];
+      if (frame === undefined) {
+        ended++;
+        continue;
+      }
+      let group = groups.get(frame);
+      if (group === undefined) {
+        group = { frame, count: 0, value: 0, self: 0, next: 0 };
+        groups.set(frame, group);
+      }
+      group.count++;
+      group.value += stack.value;
+      if (stack.frames.length === depth + 1) group.self += stack.value;
+    }
+    if (groups.size === 0) return [];
+    // Ranges: the stacks ending here, then each child's, in the order first seen.
+    let endedAt = from;
+    let cursor = from + ended;
+    for (const group of groups.values()) {
+      group.next = cursor;
+      cursor += group.count;
+    }
+    const children: FlameNode[] = [];
+    for (const group of groups.values()) {
+      const start = group.next;
+      children.push(new GroupFlameNode(this.#tree, start, start + group.count, depth + 1, group.frame, shownName(group.frame), group.value, group.self, waker));
+    }
+    for (let at = from; at < to; at++) {
+      const index = order[at] as number;
+      const frame = (stacks[index] as FoldedStack).frames[depth];
+      if (frame === undefined) scratch[endedAt++] = index;
+      else {
+        const group = groups.get(frame) as ChildGroup;
+        scratch[group.next++] = index;
+      }
+    }
+    order.set(scratch.subarray(from, to), from);
+    if (children.length > 1) children.sort(compareFrames);
+    return children;
   }
 }
 
-function materialize(nodes: NodeTable, frameNames: readonly string[], rootName: string): FlameNode {
-  return new TableFlameNode(new BuiltTree(nodes, frameNames), 0, rootName);
+/** The frame as shown: without the kernel suffix. */
+function shownName(frame: string): string {
+  return frame.endsWith(KERNEL_SUFFIX) ? frame.slice(0, -KERNEL_SUFFIX.length) : frame;
 }
 
 /**
@@ -339,16 +425,6 @@ export function compareFrames(a: Pick<FlameNode, 'name' | 'frame'>, b: Pick<Flam
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   if (a.frame !== b.frame) return a.frame < b.frame ? -1 : 1;
   return 0;
-}
-
-/**
- * A node's children of at least `minValue`, in flame-graph order. For a tree
- * from foldedToTree the narrower ones are never made: a view of a big profile
- * reads a few hundred of a node's thousands of callees.
- */
-export function childrenAtLeast(node: FlameNode, minValue: number): FlameNode[] {
-  if (node instanceof TableFlameNode) return node.childrenAtLeast(minValue);
-  return node.children.filter((child) => child.value >= minValue);
 }
 
 /** Nodes in the tree, root included. */
@@ -418,10 +494,8 @@ export function searchTree(tree: FlameNode, pattern: string | RegExp): SearchRes
   const matches = frameMatcher(pattern);
   if (!matches) return { matched: 0, total, percent: 0, matches: 0 };
   // A tree fresh from foldedToTree is searched in its table, without making a node object per frame.
-  if (tree instanceof TableFlameNode) {
-    const { matched, matches: count } = tree.search(matches);
-    return { matched, total, percent: total > 0 ? (100 * matched) / total : 0, matches: count };
-  }
+  const fromTable = tree instanceof GroupFlameNode ? tree.search(matches) : undefined;
+  if (fromTable) return { matched: fromTable.matched, total, percent: total > 0 ? (100 * fromTable.matched) / total : 0, matches: fromTable.matches };
   let matched = 0;
   let count = 0;
   const visit = (node: FlameNode, underMatch: boolean): void => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffTrees } from './diffTrees.js';
-import { childrenAtLeast, countNodes, foldedToTree } from './flameTree.js';
+import { countNodes, foldedToTree } from './flameTree.js';
 import { flameView } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
 import type { DiffNode, FlameNode, FoldedStack } from './types.js';
@@ -82,16 +82,6 @@ describe('flameView', () => {
     const wide = (node: FlameNode): number => (node.value * 1500 > big.value ? 1 + node.children.reduce((sum, next) => sum + wide(next), 0) : 0);
     expect(drawn).toBe(wide(big));
     expect(countNodes(big)).toBeGreaterThan(200_000);
-  });
-
-  it('reads only the wide children of a fresh tree, the same ones, in the same order, as filtering all of them', () => {
-    const names = (nodes: FlameNode[]) => nodes.map((node) => `${node.frame}:${node.value}`);
-    const fresh = foldedToTree([stack('a;z', 5), stack('a;b', 1), stack('a;m', 7), stack('a;b_[k]', 9)]);
-    const wide = childrenAtLeast(fresh.children[0] as FlameNode, 5);
-    expect(names(wide)).toEqual(['b_[k]:9', 'm:7', 'z:5']);
-    expect(names(wide)).toEqual(names((fresh.children[0] as FlameNode).children.filter((node) => node.value >= 5)));
-    // Once the children are made, the same objects are handed out.
-    expect(childrenAtLeast(fresh.children[0] as FlameNode, 5)[0]).toBe((fresh.children[0] as FlameNode).children[1]);
   });
 
   it('refuses an empty path', () => {

@@ -2,7 +2,6 @@
 // the current zoom, not the whole tree. d3-flame-graph lays out, filters and
 // walks every node it is given on every update; a big profile has hundreds of
 // thousands of nodes of which a 1,500 px chart shows a few thousand.
-import { childrenAtLeast } from './flameTree.js';
 import type { FlameNode } from './types.js';
 
 export interface FlameViewNode extends FlameNode {
@@ -49,7 +48,8 @@ export function flameView(path: readonly FlameNode[], options: FlameViewOptions)
   const pending: FlameViewNode[] = [parent];
   for (let node = pending.pop(); node; node = pending.pop()) {
     const kept: FlameViewNode[] = [];
-    for (const child of childrenAtLeast(node.source, minValue)) {
+    for (const child of node.source.children) {
+      if (child.value < minValue) continue;
       const copy = viewNode(child, false);
       kept.push(copy);
       pending.push(copy);
