@@ -384,6 +384,11 @@ class GroupFlameNode implements FlameNode {
       if (stack.frames.length === depth + 1) group.self += stack.value;
     }
     if (groups.size === 0) return [];
+    // Every stack goes on to the same frame (a chain, as main → run → loop): the range is the child's as it stands.
+    if (groups.size === 1 && ended === 0) {
+      const only = groups.values().next().value as ChildGroup;
+      return [new GroupFlameNode(this.#tree, from, to, depth + 1, only.frame, shownName(only.frame), only.value, only.self, waker)];
+    }
     // Ranges: the stacks ending here, then each child's, in the order first seen.
     let endedAt = from;
     let cursor = from + ended;
