@@ -85,8 +85,11 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const started = performance.now();
     const ratio = window.devicePixelRatio || 1;
     const width = canvasWidth;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
+    // Setting a canvas's size reallocates it even when unchanged: only on a resize, not on every live update.
+    const pixelWidth = Math.round(width * ratio);
+    const pixelHeight = Math.round(height * ratio);
+    if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
+    if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     const style = getComputedStyle(canvas);
     const textColor = style.getPropertyValue('--text').trim() || '#888';

@@ -29,6 +29,22 @@ describe('heatMapPixels', () => {
     expect(brightness(countColor(10, 1000))).toBeGreaterThan(brightness(countColor(1, 1000)));
   });
 
+  it('colours whole and fractional counts, small and huge, on one log scale', () => {
+    const brightness = (pixels: Uint8ClampedArray, x: number) => (pixels[x * 4] as number) + (pixels[x * 4 + 1] as number) + (pixels[x * 4 + 2] as number);
+    for (const maxCount of [1000, 1_000_000]) {
+      const counts = [1, 2, 2.5, 3, maxCount];
+      const row = buildHeatMapMatrix(
+        counts.map((count, index) => ({ time: (index + 1) * 1000, intervalMs: 1000, counts: [count] })),
+        { from: 0, to: counts.length * 1000, maxColumns: 10 },
+      );
+      const pixels = heatMapPixels(row);
+      const shades = counts.map((_, x) => brightness(pixels, x));
+      expect(shades).toEqual([...shades].sort((a, b) => a - b));
+      expect(shades[0]).toBeLessThan(shades[4] as number);
+      expect(pixels[3]).toBe(255);
+    }
+  });
+
   it('fingerprints the data shown', () => {
     const same = buildHeatMapMatrix([{ time: 1000, intervalMs: 1000, counts: [1, 0, 4] }, { time: 2000, intervalMs: 1000, counts: [0, 2] }], { from: 0, to: 2000, maxColumns: 10 });
     const other = buildHeatMapMatrix([{ time: 1000, intervalMs: 1000, counts: [1, 0, 5] }], { from: 0, to: 2000, maxColumns: 10 });

@@ -45,27 +45,41 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8Cl
   const pixels = new Uint8ClampedArray(width * height * 4);
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
   const words = new Uint32Array(pixels.buffer);
-  const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
-  const bytes = new Uint8Array(4);
-  const custom = new Uint32Array(bytes.buffer);
+  const colorOfCount = colorOf ? customColors(colorOf, maxCount) : paletteColors(maxCount);
   for (let x = 0; x < width; x++) {
     const base = x * height;
     for (let slot = 0; slot < height; slot++) {
       const count = cells[base + slot] as number;
-      if (!count) continue;
-      let word: number;
-      if (colorOf) {
-        const [red, green, blue] = colorOf(count, maxCount);
-        bytes[0] = red;
-        bytes[1] = green;
-        bytes[2] = blue;
-        bytes[3] = 255;
-        word = custom[0] as number;
-      } else word = palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
-      words[(height - 1 - slot) * width + x] = word;
+      if (count !== 0) words[(height - 1 - slot) * width + x] = colorOfCount(count);
     }
   }
   return pixels;
+}
+
+/** Counts up to this are coloured through a table made per paint (one log per possible count, not per cell). */
+const MAX_TABULATED_COUNT = 1 << 16;
+
+/** The palette word for a count: looked up in a table for whole counts up to MAX_TABULATED_COUNT. */
+function paletteColors(maxCount: number): (count: number) => number {
+  const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
+  const direct = (count: number) => palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
+  if (!(maxCount <= MAX_TABULATED_COUNT)) return direct;
+  const table = new Uint32Array(Math.ceil(maxCount) + 1);
+  for (let count = 1; count < table.length; count++) table[count] = direct(count);
+  return (count) => (Number.isInteger(count) ? (table[count] as number) : direct(count));
+}
+
+function customColors(colorOf: ColorOf, maxCount: number): (count: number) => number {
+  const bytes = new Uint8Array(4);
+  const word = new Uint32Array(bytes.buffer);
+  return (count) => {
+    const [red, green, blue] = colorOf(count, maxCount);
+    bytes[0] = red;
+    bytes[1] = green;
+    bytes[2] = blue;
+    bytes[3] = 255;
+    return word[0] as number;
+  };
 }
 
 /** A short fingerprint of what a heat map shows, so two renders can be compared as data. */
