@@ -5,13 +5,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError, startTool } from '../src/index.js';
 import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '../src/index.js';
 import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
+import { cgroupV2Mount } from '../src/tools/cgroups.js';
 import { Symbolizer } from '../src/symbols/symbolizer.js';
 import { eventually, requireBpf } from './kernel.js';
 
@@ -242,6 +243,83 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('offwaketime (%s)', (attach
   });
 });
 
+describe('cgroup targets', () => {
+  /** A cgroup v2 of the test's own, and a way to put a process in it. */
+  function testCgroup(): { name: string; add: (pid: number) => void; remove: () => Promise<void> } {
+    const mount = cgroupV2Mount();
+    expect(mount, 'cgroup v2 is mounted').toBeDefined();
+    const name = `bpfscope-test-${process.pid}-${Date.now()}`;
+    const directory = path.join(mount as string, name);
+    mkdirSync(directory);
+    return {
+      name,
+      add: (pid) => writeFileSync(path.join(directory, 'cgroup.procs'), String(pid)),
+      remove: async () => {
+        // A cgroup goes once its last process has exited.
+        expect(await eventually(() => {
+          try {
+            rmdirSync(directory);
+            return true;
+          } catch {
+            return false;
+          }
+        })).toBe(true);
+      },
+    };
+  }
+
+  const stopped = async (child: ChildProcessWithoutNullStreams) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  };
+
+  it('profile samples only the tasks of the cgroup named, by path relative to the mount or absolute', async () => {
+    const cgroup = testCgroup();
+    try {
+      const inside = await startWorkload(cpuSpin, ['30']);
+      const outside = await startWorkload(cpuSpin, ['30']);
+      cgroup.add(inside.pid);
+      const relative = start('profile', { cgroup: cgroup.name, frequency: 99, timeline: false });
+      const absolute = start('profile', { cgroup: path.join(cgroupV2Mount() as string, cgroup.name), frequency: 99, timeline: false });
+      const everyone = start('profile', { frequency: 99, timeline: false });
+      await sleep(1500);
+      for (const session of [relative, absolute]) {
+        const stacks = session.collectStacks().stacks;
+        // 1.5 s of a spinning process at 99 Hz: about 150 samples, all of them its own.
+        expect(stacks.reduce((sum, stack) => sum + stack.value, 0)).toBeGreaterThan(50);
+        expect(new Set(stacks.map((stack) => stack.pid))).toEqual(new Set([inside.pid]));
+      }
+      // The process outside was running all along: sampled when no cgroup is named.
+      expect(everyone.collectStacks().stacks.some((stack) => stack.pid === outside.pid)).toBe(true);
+      await Promise.all([inside.child, outside.child].map(stopped));
+    } finally {
+      await Promise.all(children.map(stopped));
+      await cgroup.remove();
+    }
+  });
+
+  it.each(['offcputime', 'offwaketime'] as const)('%s times only the blocked tasks of the cgroup named', async (tool) => {
+    const cgroup = testCgroup();
+    try {
+      const inside = await startWorkload(offCpuBlock, ['30']);
+      const outside = await startWorkload(offCpuBlock, ['30']);
+      cgroup.add(inside.pid);
+      const session = start(tool, { cgroup: cgroup.name });
+      await sleep(1000);
+      const stacks = session.collectStacks().stacks;
+      expect(stacks.length).toBeGreaterThan(0);
+      expect(stacks.every((stack) => stack.pid === inside.pid)).toBe(true);
+      expect(stacks.some((stack) => stack.pid === outside.pid)).toBe(false);
+      await Promise.all([inside.child, outside.child].map(stopped));
+    } finally {
+      await Promise.all(children.map(stopped));
+      await cgroup.remove();
+    }
+  });
+});
+
 describe('bad params', () => {
   /** Programs of these tools in the kernel (bpftool shows names cut at 15 characters). */
   const stackToolPrograms = () =>
@@ -261,6 +339,10 @@ describe('bad params', () => {
     ['offcputime', { includeIdle: true }, /includeIdle/],
     ['offwaketime', { userOnly: true, kernelOnly: true }, /kernelOnly/],
     ['offwaketime', { tid: 0 }, /tid/],
+    ['profile', { cgroup: 'no/such/cgroup' }, /cgroup: no cgroup "no\/such\/cgroup"/],
+    ['offcputime', { cgroup: 'cgroup.procs' }, /cgroup: "cgroup.procs" is a file, not a cgroup/],
+    ['offwaketime', { cgroup: '/proc' }, /cgroup: "\/proc" is not on the cgroup v2 file system/],
+    ['profile', { cgroup: '' }, /cgroup/],
   ] as const)('%s refuses %j, loading nothing', async (tool, params, message) => {
     const before = new Set(stackToolPrograms());
     let error: unknown;

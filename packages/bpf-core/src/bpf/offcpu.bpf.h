@@ -17,6 +17,7 @@
 
 const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
 const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
+const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
 const volatile bool targ_per_thread = false;
 const volatile bool targ_user_stacks = true;
 const volatile bool targ_kernel_stacks = true;
@@ -48,6 +49,9 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
 	if (targ_tgid && tgid != targ_tgid)
 		return;
 	if (targ_tid && tid != targ_tid)
+		return;
+	/* prev is still current: its cgroup is the current one. */
+	if (targ_cgroup_id && bpf_get_current_cgroup_id() != targ_cgroup_id)
 		return;
 	kernel_thread = is_kernel_thread(prev);
 	if (kernel_thread && !targ_include_kernel_threads)

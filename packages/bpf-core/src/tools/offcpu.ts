@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
+import { cgroupTargetId } from './cgroups.js';
 import { notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
 import type { Requirement } from './types.js';
 
@@ -42,6 +43,7 @@ export const offCpuParamsSchema = z
 export interface OffCpuParams {
   pid?: number | undefined;
   tid?: number | undefined;
+  cgroup?: string | undefined;
   perThread: boolean;
   userOnly: boolean;
   kernelOnly: boolean;
@@ -54,9 +56,10 @@ export interface OffCpuParams {
 }
 
 /** Writes the globals of offcpu.bpf.h and sizes the stack maps; `countsMap` is the tool's aggregation. */
-export function configureOffCpu(object: BpfObject, params: OffCpuParams, countsMap: string): void {
+export function configureOffCpu(tool: string, object: BpfObject, params: OffCpuParams, countsMap: string): void {
   object.setGlobal('targ_tgid', u32(params.pid ?? 0));
   object.setGlobal('targ_tid', u32(params.tid ?? 0));
+  object.setGlobal('targ_cgroup_id', u64(cgroupTargetId(tool, params.cgroup)));
   object.setGlobal('targ_per_thread', u8(params.perThread));
   object.setGlobal('targ_user_stacks', u8(!params.kernelOnly));
   object.setGlobal('targ_kernel_stacks', u8(!params.userOnly));

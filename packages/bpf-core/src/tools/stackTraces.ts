@@ -218,6 +218,12 @@ const threadId = z.number().int().min(1).max(4_194_304);
 export const stackTargetParams = {
   pid: threadId.optional().describe('only this process (tgid), like bcc -p'),
   tid: threadId.optional().describe('only this thread, like bcc -t'),
+  cgroup: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('only tasks in this cgroup v2: its path, absolute or under the cgroup2 mount (system.slice/nginx.service), like bcc --cgroupmap'),
   perThread: z.boolean().default(false).describe('keep threads apart (key by thread id) instead of summing a process'),
   userOnly: z.boolean().default(false).describe('user stacks only, like bcc -U'),
   kernelOnly: z.boolean().default(false).describe('kernel stacks only, like bcc -K'),

@@ -32,7 +32,7 @@ export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
     },
   ],
   configure(object, params) {
-    configureOffCpu(object, params, 'offcpu_ns');
+    configureOffCpu('offcputime', object, params, 'offcpu_ns');
   },
   collect(object, params, capture) {
     return collectStackProfile(

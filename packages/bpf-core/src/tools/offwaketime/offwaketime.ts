@@ -88,7 +88,7 @@ export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
     },
   ],
   configure(object, params) {
-    configureOffCpu(object, params, 'offwake_ns');
+    configureOffCpu('offwaketime', object, params, 'offwake_ns');
   },
   collect(object, params, capture) {
     return collectStackProfile(

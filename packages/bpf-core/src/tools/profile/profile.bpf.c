@@ -14,6 +14,7 @@
 
 const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
 const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
+const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
 const volatile bool targ_per_thread = false;
 const volatile bool targ_user_stacks = true;
 const volatile bool targ_kernel_stacks = true;
@@ -42,6 +43,8 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 	if (targ_tgid && tgid != targ_tgid)
 		return 0;
 	if (targ_tid && tid != targ_tid)
+		return 0;
+	if (targ_cgroup_id && bpf_get_current_cgroup_id() != targ_cgroup_id)
 		return 0;
 
 	key.pid = tgid;
