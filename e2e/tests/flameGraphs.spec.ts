@@ -55,6 +55,16 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     await expect(graph.locator('g.frame', { hasText: 'spin_hot' }).first()).toBeVisible();
     await saveScreenshot(page, '17-profile');
 
+    // The narrowest frame drawn: every frame at least that wide, the total unchanged.
+    const narrowest = () => graph.locator('g.frame rect').evaluateAll((rects) => Math.min(...rects.map((rect) => Number(rect.getAttribute('width')))));
+    const framesBefore = Number(await graph.getAttribute('data-frames'));
+    await page.getByTestId(testIds.flameMinWidth).selectOption('4');
+    await expect.poll(narrowest).toBeGreaterThan(4);
+    expect(Number(await graph.getAttribute('data-frames'))).toBeLessThanOrEqual(framesBefore);
+    expect(Number(await graph.getAttribute('data-total'))).toBe(total);
+    await page.getByTestId(testIds.flameMinWidth).selectOption('1');
+    await expect.poll(() => graph.getAttribute('data-frames').then(Number)).toBe(framesBefore);
+
     // Search: spin_hot is ~70% of the samples of this process.
     await page.getByTestId(testIds.flameSearch).fill('spin_hot');
     await expect(graph).toHaveAttribute('data-search', 'spin_hot');

@@ -67,6 +67,7 @@ export const testIds = {
   flameSearch: 'flame-search',
   flameMatched: 'flame-matched',
   flameCompare: 'flame-compare',
+  flameMinWidth: 'flame-min-width',
   exportFolded: 'export-folded',
   exportPprof: 'export-pprof',
   exportSvg: 'export-svg',

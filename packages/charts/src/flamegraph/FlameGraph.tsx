@@ -138,7 +138,7 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
       const made = flamegraph<FlameViewNode>()
         .width(latest.current.width)
         .cellHeight(CELL_HEIGHT)
-        .minFrameSize(minFrameWidth)
+        .minFrameSize(latest.current.minFrameWidth)
         // Each zoom draws a new view (drawFocus); frames of one view do not tween into another's.
         .transitionDuration(0)
         // foldedToTree already sorts children; the chart's sort would redo it on every update.
@@ -160,7 +160,7 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
           latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined);
         });
       chart = made;
-      select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth })).call(made);
+      select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth: latest.current.minFrameWidth })).call(made);
       if (latest.current.matcher) made.search(latest.current.search);
       chartRef.current = made;
       countDrawnFrames();
@@ -183,9 +183,9 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
       chartRef.current = undefined;
       setReady(false);
     };
-    // search is applied by its own effect; width and inverted are read when the chart is made and followed by their own effects.
+    // search is applied by its own effect; width, inverted and minFrameWidth are read when the chart is made and followed by their own effects.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tree, palette, measured, minFrameWidth]);
+  }, [tree, palette, measured]);
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -194,6 +194,14 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     drawFocus(chart.width(width), focusPath.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, width]);
+
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!ready || !chart || chart.minFrameSize() === minFrameWidth) return;
+    // A new narrowest frame: the same zoom, redrawn with more or fewer frames.
+    drawFocus(chart.minFrameSize(minFrameWidth), focusPath.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, minFrameWidth]);
 
   useEffect(() => {
     const chart = chartRef.current;

@@ -31,6 +31,7 @@ declare module 'd3-flame-graph' {
     height(pixels: number | null): this;
     minHeight(pixels: number): this;
     cellHeight(pixels: number): this;
+    minFrameSize(): number;
     minFrameSize(pixels: number): this;
     title(text: string): this;
     transitionDuration(milliseconds: number): this;

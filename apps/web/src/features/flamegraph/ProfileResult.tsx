@@ -28,6 +28,8 @@ interface ProfileResultProps {
 }
 
 const number = new Intl.NumberFormat('en-US');
+/** Choices for the narrowest frame drawn, px. */
+const MIN_FRAME_WIDTHS = [0.25, 0.5, 1, 2, 4];
 
 export function ProfileResult({ tool, profile, earlier = [], initialInverted = false, onShare }: ProfileResultProps) {
   const view = useAppStore((state) => state.view);
@@ -36,6 +38,8 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   const setSelection = useAppStore((state) => state.setSelection);
   const [inverted, setInverted] = useState(initialInverted);
   const [compareWith, setCompareWith] = useState<string>('');
+  // Frames narrower than this are left out: what keeps a profile of hundreds of thousands of frames quick to draw.
+  const [minFrameWidth, setMinFrameWidth] = useState(1);
   const { shared, share } = useShare();
 
   const search = view.filter;
@@ -114,6 +118,16 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
             </select>
           </label>
         ) : null}
+        <label className="muted">
+          min frame{' '}
+          <select data-testid={testIds.flameMinWidth} value={minFrameWidth} onChange={(event) => setMinFrameWidth(Number(event.target.value))}>
+            {MIN_FRAME_WIDTHS.map((pixels) => (
+              <option key={pixels} value={pixels}>
+                {pixels} px
+              </option>
+            ))}
+          </select>
+        </label>
         <span className="toolbar__spacer" />
         <button type="button" className="button" data-testid={testIds.exportFolded} onClick={() => downloadFile(exportName('folded.txt'), toFoldedText(stacks), 'text/plain')}>
           Folded
@@ -160,6 +174,7 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
         onInvertedChange={setInverted}
         search={search}
         frequencyHz={profile.frequencyHz}
+        minFrameWidth={minFrameWidth}
         testId={testIds.flameGraph}
       />
     </div>
