@@ -79,19 +79,30 @@ function buildTable(stacks: readonly FoldedStack[]): BuiltTree {
   starts[stackCount] = at;
 
   const { order, values } = distinctStacks(stacks, ids, starts, hashes);
-  // At most one node per frame of each distinct stack: room for that, no growing on the way.
-  let nodeBound = 1;
+  // What each stack shares with the one before it in order: the rest are its new nodes, so the count is exact.
+  const sharedWithPrevious = new Int32Array(order.length);
+  let nodeCount = 1;
   for (let position = 0; position < order.length; position++) {
     const index = order[position] as number;
-    nodeBound += (starts[index + 1] as number) - (starts[index] as number);
+    const start = starts[index] as number;
+    const depth = (starts[index + 1] as number) - start;
+    let shared = 0;
+    if (position > 0) {
+      const previousIndex = order[position - 1] as number;
+      const previousStart = starts[previousIndex] as number;
+      const limit = Math.min(depth, (starts[previousIndex + 1] as number) - previousStart);
+      while (shared < limit && ids[start + shared] === ids[previousStart + shared]) shared++;
+    }
+    sharedWithPrevious[position] = shared;
+    nodeCount += depth - shared;
   }
-  const nodes = new NodeTable(nodeBound);
-  // The walk writes straight into the arrays (they are made to size): no call per node.
-  const { parent, frame, self, end } = nodes;
+  const parent = new Int32Array(nodeCount);
+  const frame = new Int32Array(nodeCount);
+  const self = new Float64Array(nodeCount);
+  const end = new Int32Array(nodeCount);
   let count = 1;
   // pathNodes[depth] is the node for frame depth - 1 of the previous stack in order; pathNodes[0] the root.
   let pathNodes = new Int32Array(256);
-  let previousIndex = -1;
   let previousDepth = 0;
   for (let position = 0; position < order.length; position++) {
     const index = order[position] as number;
@@ -102,12 +113,7 @@ function buildTable(stacks: readonly FoldedStack[]): BuiltTree {
       longer.set(pathNodes);
       pathNodes = longer;
     }
-    let shared = 0;
-    if (previousIndex >= 0) {
-      const previousStart = starts[previousIndex] as number;
-      const limit = Math.min(depth, previousDepth);
-      while (shared < limit && ids[start + shared] === ids[previousStart + shared]) shared++;
-    }
+    const shared = sharedWithPrevious[position] as number;
     // The previous stack's nodes below the shared part get no more descendants: their subtrees end here.
     for (let level = previousDepth; level > shared; level--) end[pathNodes[level] as number] = count;
     let current = pathNodes[shared] as number;
@@ -118,13 +124,10 @@ function buildTable(stacks: readonly FoldedStack[]): BuiltTree {
       pathNodes[level + 1] = current;
     }
     self[current] = (self[current] as number) + (values[index] as number);
-    previousIndex = index;
     previousDepth = depth;
   }
   for (let level = previousDepth; level >= 0; level--) end[pathNodes[level] as number] = count;
-  nodes.count = count;
-  nodes.markWakers(frameIds.get(WAKER_SEPARATOR));
-  return new BuiltTree(nodes, frameNames);
+  return new BuiltTree({ count, parent, frame, self, end }, frameNames);
 }
 
 /**
@@ -196,54 +199,41 @@ function distinctStacks(stacks: readonly FoldedStack[], ids: Int32Array, starts:
  * The tree as typed arrays. Node 0 is the root; nodes are numbered depth
  * first, so node n's subtree is the numbers n .. end[n] - 1: its first child
  * is n + 1 (when end[n] > n + 1) and each next sibling starts at the previous
- * one's end. Made to the size foldedToTree works out beforehand.
+ * one's end.
  */
-class NodeTable {
-  count = 1;
-  readonly parent: Int32Array;
-  readonly frame: Int32Array;
-  readonly self: Float64Array;
-  readonly end: Int32Array;
-  /** Below a `--` frame (offwaketime's waker stack): 1, else 0. */
-  readonly waker: Uint8Array;
-
-  constructor(capacity: number) {
-    this.parent = new Int32Array(capacity);
-    this.frame = new Int32Array(capacity);
-    this.self = new Float64Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.waker = new Uint8Array(capacity);
-  }
-
-  /** Marks the nodes below a `separatorId` frame; none when no stack has one. */
-  markWakers(separatorId: number | undefined): void {
-    if (separatorId === undefined) return;
-    const { parent, frame, waker } = this;
-    for (let node = 1; node < this.count; node++) {
-      const above = parent[node] as number;
-      waker[node] = waker[above] === 1 || (above !== 0 && frame[above] === separatorId) ? 1 : 0;
-    }
-  }
+interface NodeArrays {
+  count: number;
+  parent: Int32Array;
+  frame: Int32Array;
+  self: Float64Array;
+  end: Int32Array;
 }
 
 /** The finished table with inclusive values: what FlameNode objects are made from, on demand. */
 class BuiltTree {
+  readonly count: number;
+  readonly frame: Int32Array;
+  readonly end: Int32Array;
+  /** Inclusive value per node. */
   readonly value: Float64Array;
   readonly names: readonly string[];
 
+  /** Keeps what search reads (frames, subtree ends, inclusive values); parents and self values go. */
   constructor(
-    readonly nodes: NodeTable,
+    nodes: NodeArrays,
     readonly frameNames: readonly string[],
   ) {
-    const count = nodes.count;
-    const parents = nodes.parent;
-    this.names = frameNames.map((frame) => (frame.endsWith(KERNEL_SUFFIX) ? frame.slice(0, -KERNEL_SUFFIX.length) : frame));
+    const { count, parent: parents } = nodes;
+    this.names = frameNames.map(shownName);
     // Children are numbered after parents: a pass backwards adds each inclusive value into its parent's.
-    const value = nodes.self.slice(0, count);
+    const value = nodes.self;
     for (let node = count - 1; node > 0; node--) {
       const parent = parents[node] as number;
       value[parent] = (value[parent] as number) + (value[node] as number);
     }
+    this.count = count;
+    this.frame = nodes.frame;
+    this.end = nodes.end;
     this.value = value;
   }
 
@@ -253,7 +243,7 @@ class BuiltTree {
    * "under a match" is "before the end of the last uncovered match's range".
    */
   search(matches: FrameMatcher, root: FlameNode): { matched: number; matches: number } {
-    const { frame, end, count: last } = this.nodes;
+    const { frame, end, count: last } = this;
     const frameMatches = this.frameNames.map((frameName, frameId) => matches({ name: this.names[frameId] as string, frame: frameName }));
     let matched = 0;
     let count = 0;
@@ -272,12 +262,15 @@ class BuiltTree {
   }
 }
 
-/** What the nodes of one tree share: the stacks, their order, and the search table once built. */
+/**
+ * What the nodes of one tree share: the stacks, their order, and the search
+ * table once built. The stacks are read as children are worked out, after
+ * foldedToTree returns: they must not change while the tree is in use.
+ */
 interface GroupTree {
   stacks: readonly FoldedStack[];
   /** Stack numbers; each node's stacks are one range of it, put together when its parent's children were worked out. */
   order: Int32Array;
-  scratch: Int32Array;
   table?: BuiltTree;
 }
 
@@ -331,7 +324,7 @@ class GroupFlameNode implements FlameNode {
       value += stack.value;
       if (stack.frames.length === 0) selfValue += stack.value;
     }
-    return new GroupFlameNode({ stacks, order, scratch: new Int32Array(stacks.length) }, 0, stacks.length, 0, '', rootName, value, selfValue, false);
+    return new GroupFlameNode({ stacks, order }, 0, stacks.length, 0, '', rootName, value, selfValue, false);
   }
 
   get children(): FlameNode[] {
@@ -352,7 +345,7 @@ class GroupFlameNode implements FlameNode {
    * stacks ending here first, then one range per distinct next frame.
    */
   #group(): FlameNode[] {
-    const { stacks, order, scratch } = this.#tree;
+    const { stacks, order } = this.#tree;
     const depth = this.#depth;
     const from = this.#from;
     const to = this.#to;
@@ -401,16 +394,18 @@ class GroupFlameNode implements FlameNode {
       const start = group.next;
       children.push(new GroupFlameNode(this.#tree, start, start + group.count, depth + 1, group.frame, shownName(group.frame), group.value, group.self, waker));
     }
+    // Written into a copy of the range first: the range is read while it is rearranged.
+    const scratch = new Int32Array(to - from);
     for (let at = from; at < to; at++) {
       const index = order[at] as number;
       const frame = (stacks[index] as FoldedStack).frames[depth];
-      if (frame === undefined) scratch[endedAt++] = index;
+      if (frame === undefined) scratch[endedAt++ - from] = index;
       else {
         const group = groups.get(frame) as ChildGroup;
-        scratch[group.next++] = index;
+        scratch[group.next++ - from] = index;
       }
     }
-    order.set(scratch.subarray(from, to), from);
+    order.set(scratch, from);
     if (children.length > 1) children.sort(compareFrames);
     return children;
   }
@@ -443,10 +438,15 @@ export function countNodes(tree: FlameNode): number {
   return count;
 }
 
-/** Depth of the deepest frame (the root alone is 0). */
+/** Depth of the deepest frame (the root alone is 0). A loop, not recursion: stacks can be thousands of frames deep. */
 export function treeDepth(tree: FlameNode): number {
   let deepest = 0;
-  for (const child of tree.children) deepest = Math.max(deepest, 1 + treeDepth(child));
+  const pending: Array<[FlameNode, number]> = [[tree, 0]];
+  for (let entry = pending.pop(); entry; entry = pending.pop()) {
+    const [node, depth] = entry;
+    if (depth > deepest) deepest = depth;
+    for (const child of node.children) pending.push([child, depth + 1]);
+  }
   return deepest;
 }
 

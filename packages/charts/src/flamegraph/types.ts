@@ -51,8 +51,12 @@ export interface FlameNode {
   kernel: boolean;
   /** Below a `--` frame: the waker's stack in an offwaketime graph. */
   waker: boolean;
-  /** Sorted by name, the flame-graph convention (x order means nothing but alphabet). */
-  children: FlameNode[];
+  /**
+   * Sorted by name, the flame-graph convention (x order means nothing but
+   * alphabet). foldedToTree's nodes work theirs out when first read (a getter,
+   * so JSON.stringify and spreads leave it out): read it, do not replace it.
+   */
+  readonly children: FlameNode[];
 }
 
 /** A node of a differential flame graph: width from one capture, colour from the change. */

@@ -1,6 +1,8 @@
 // Numbers as en-US text without Intl: a page's first toLocaleString or
 // Intl.NumberFormat loads ICU's number data, about 15 ms on a chart's first
-// paint. Grouping digits by hand gives the same text.
+// paint. Grouping digits by hand gives the same text for the counts and times
+// charts show; fractions round as toFixed does (1.005 → "1.00", where Intl
+// says "1.01"), and from 1e21 up JavaScript's exponent form is kept.
 
 /** 1234567 → "1,234,567"; rounds to an integer; negatives keep their sign. */
 export function formatInteger(value: number): string {

@@ -39,6 +39,13 @@ describe('buildHeatMapMatrix', () => {
     const matrix = buildHeatMapMatrix(frames, { from: 0, to: 1_500_000, maxColumns: 2000 });
     expect(matrix.columnMs).toBe(1000);
     expect(Array.from(matrix.columnTotals).every((count) => count === 1)).toBe(true);
+    // A steadily late timer is still a second; an interval of its own (125 ms) is kept as it is.
+    const columnMsOf = (intervalMs: number, spacing: number) =>
+      buildHeatMapMatrix(Array.from({ length: 400 }, (_, index) => ({ time: (index + 1) * spacing, intervalMs, counts: [1] })), { from: 0, to: 400 * spacing, maxColumns: 4000 });
+    expect(columnMsOf(1006, 1000).columnMs).toBe(1000);
+    const eighths = columnMsOf(125, 125);
+    expect(eighths.columnMs).toBe(125);
+    expect(Array.from(eighths.columnTotals).every((count) => count === 1)).toBe(true);
   });
 
   it('ignores frames outside the range and keeps a minimum axis', () => {

@@ -245,10 +245,16 @@ function medianInterval(frames: readonly HistogramFrame[]): number {
 }
 
 /**
- * A measured interval (1,001 ms from a timer that fired late) as the interval
- * meant: to 10 ms from 50 ms up. Columns of 1,001 ms under frames a second apart
- * would alias, one column in a thousand holding two frames and another none.
+ * A measured interval as the interval meant: 1,001 or 1,006 ms from a timer
+ * that fired late is 1,000 ms. Snapped to whole seconds, tenths or hundredths
+ * when within 2 % of one, else kept to the millisecond (125 ms stays 125):
+ * columns a little off the frames' spacing would alias, one column in so many
+ * holding two frames and another none.
  */
 function nominalInterval(measured: number): number {
-  return measured >= 50 ? Math.round(measured / 10) * 10 : Math.max(1, Math.round(measured));
+  for (const unit of [1000, 100, 10]) {
+    const nearest = Math.round(measured / unit) * unit;
+    if (nearest > 0 && Math.abs(measured - nearest) <= 0.02 * nearest) return nearest;
+  }
+  return Math.max(1, Math.round(measured));
 }
