@@ -15,12 +15,6 @@
 
 #define TASK_DEAD 0x0080	/* include/linux/sched.h */
 
-const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
-const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
-const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
-const volatile bool targ_per_thread = false;
-const volatile bool targ_user_stacks = true;
-const volatile bool targ_kernel_stacks = true;
 const volatile bool targ_include_kernel_threads = false;
 /* Only blocks in these states (TASK_INTERRUPTIBLE 1, TASK_UNINTERRUPTIBLE 2); 0: any, preemption included. */
 const volatile __u32 targ_state_mask = 0;
@@ -46,12 +40,8 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
 
 	if (!tid)	/* the idle task is never off-CPU, it is what runs instead */
 		return;
-	if (targ_tgid && tgid != targ_tgid)
-		return;
-	if (targ_tid && tid != targ_tid)
-		return;
 	/* prev is still current: its cgroup is the current one. */
-	if (targ_cgroup_id && bpf_get_current_cgroup_id() != targ_cgroup_id)
+	if (!current_is_target(tgid, tid))
 		return;
 	kernel_thread = is_kernel_thread(prev);
 	if (kernel_thread && !targ_include_kernel_threads)
@@ -66,8 +56,7 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
 	entry.pid = tgid;
 	entry.tid = tid;
 	bpf_get_current_comm(&entry.comm, sizeof(entry.comm));
-	entry.user_stack_id = targ_user_stacks && !kernel_thread ? capture_stack(ctx, BPF_F_USER_STACK) : STACK_NONE;
-	entry.kernel_stack_id = targ_kernel_stacks ? capture_stack(ctx, 0) : STACK_NONE;
+	capture_stacks(ctx, kernel_thread, &entry.user_stack_id, &entry.kernel_stack_id);
 	entry.start_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&blocked, &tid, &entry, BPF_ANY))
 		count_drop();	/* too many threads blocked at once: this block goes untimed */

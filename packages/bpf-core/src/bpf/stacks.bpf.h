@@ -15,6 +15,14 @@
 #define EFAULT 14
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
 
+/* Whose stacks a stack tool takes (stackTargetParams in user space), the same for every stack tool. */
+const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
+const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
+const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
+const volatile bool targ_per_thread = false;
+const volatile bool targ_user_stacks = true;
+const volatile bool targ_kernel_stacks = true;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, DEFAULT_MAX_STACKS);	/* resized by user space (maxStacks) */
@@ -62,6 +70,25 @@ static __always_inline __s32 capture_stack(void *ctx, __u64 flags)
 static __always_inline bool is_kernel_thread(const struct task_struct *task)
 {
 	return BPF_CORE_READ(task, flags) & PF_KTHREAD;
+}
+
+/* The current task, thread tid of process tgid, is one the tool was pointed at (pid, tid, cgroup). */
+static __always_inline bool current_is_target(__u32 tgid, __u32 tid)
+{
+	if (targ_tgid && tgid != targ_tgid)
+		return false;
+	if (targ_tid && tid != targ_tid)
+		return false;
+	if (targ_cgroup_id && bpf_get_current_cgroup_id() != targ_cgroup_id)
+		return false;
+	return true;
+}
+
+/* The current task's user and kernel stacks, each only when asked for (a kernel thread has no user stack). */
+static __always_inline void capture_stacks(void *ctx, bool kernel_thread, __s32 *user_stack_id, __s32 *kernel_stack_id)
+{
+	*user_stack_id = targ_user_stacks && !kernel_thread ? capture_stack(ctx, BPF_F_USER_STACK) : STACK_NONE;
+	*kernel_stack_id = targ_kernel_stacks ? capture_stack(ctx, 0) : STACK_NONE;
 }
 
 /*

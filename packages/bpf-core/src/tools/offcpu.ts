@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
-import { cgroupTargetId } from './cgroups.js';
-import { notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
+import { configureStackTarget, notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
+import type { StackTarget } from './stackTraces.js';
 import type { Requirement } from './types.js';
 
 // Mirrors src/bpf/offcpu.h.
@@ -40,14 +40,7 @@ export const offCpuParamsSchema = z
   .refine(notUserAndKernelOnly, userAndKernelOnlyMessage)
   .refine(blockBoundsInOrder, blockBoundsMessage);
 
-export interface OffCpuParams {
-  pid?: number | undefined;
-  tid?: number | undefined;
-  cgroup?: string | undefined;
-  perThread: boolean;
-  userOnly: boolean;
-  kernelOnly: boolean;
-  maxStacks: number;
+export interface OffCpuParams extends StackTarget {
   state: keyof typeof blockedStateMask;
   minBlockUs: number;
   maxBlockUs?: number | undefined;
@@ -55,21 +48,14 @@ export interface OffCpuParams {
   timeline: boolean;
 }
 
-/** Writes the globals of offcpu.bpf.h and sizes the stack maps; `countsMap` is the tool's aggregation. */
+/** Writes the globals of stacks.bpf.h and offcpu.bpf.h and sizes the stack maps; `countsMap` is the tool's aggregation. */
 export function configureOffCpu(tool: string, object: BpfObject, params: OffCpuParams, countsMap: string): void {
-  object.setGlobal('targ_tgid', u32(params.pid ?? 0));
-  object.setGlobal('targ_tid', u32(params.tid ?? 0));
-  object.setGlobal('targ_cgroup_id', u64(cgroupTargetId(tool, params.cgroup)));
-  object.setGlobal('targ_per_thread', u8(params.perThread));
-  object.setGlobal('targ_user_stacks', u8(!params.kernelOnly));
-  object.setGlobal('targ_kernel_stacks', u8(!params.userOnly));
+  configureStackTarget(tool, object, params, countsMap);
   object.setGlobal('targ_include_kernel_threads', u8(params.includeKernelThreads));
   object.setGlobal('targ_state_mask', u32(blockedStateMask[params.state]));
   object.setGlobal('targ_min_block_ns', u64(BigInt(params.minBlockUs) * 1000n));
   object.setGlobal('targ_max_block_ns', u64(params.maxBlockUs === undefined ? 2n ** 64n - 1n : BigInt(params.maxBlockUs) * 1000n));
   object.setGlobal('targ_timeline', u8(params.timeline));
-  object.setMapMaxEntries('stack_traces', params.maxStacks);
-  object.setMapMaxEntries(countsMap, params.maxStacks);
 }
 
 /** Stack ids of threads blocked now: their time is not counted yet, their stacks must stay. */

@@ -3,7 +3,8 @@
 // and clearing them so the next capture starts clean.
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
-import { cString } from '../encode.js';
+import { cString, u32, u64, u8 } from '../encode.js';
+import { cgroupTargetId } from './cgroups.js';
 import type { RawStack, RawStackProfile } from '../stacks/types.js';
 
 // Mirrors src/bpf/stacks.h.
@@ -235,6 +236,32 @@ export const stackTargetParams = {
     .default(DEFAULT_MAX_STACKS)
     .describe('distinct stacks (stack-trace map, about 1 KiB each) and keys the kernel can hold; overflow is counted, not hidden'),
 };
+
+/** What stackTargetParams hold once parsed. */
+export interface StackTarget {
+  pid?: number | undefined;
+  tid?: number | undefined;
+  cgroup?: string | undefined;
+  perThread: boolean;
+  userOnly: boolean;
+  kernelOnly: boolean;
+  maxStacks: number;
+}
+
+/**
+ * Writes the target globals of src/bpf/stacks.bpf.h (pid, tid, cgroup, per
+ * thread, which stacks) and sizes the stack maps; `countsMap` is the tool's aggregation.
+ */
+export function configureStackTarget(tool: string, object: BpfObject, target: StackTarget, countsMap: string): void {
+  object.setGlobal('targ_tgid', u32(target.pid ?? 0));
+  object.setGlobal('targ_tid', u32(target.tid ?? 0));
+  object.setGlobal('targ_cgroup_id', u64(cgroupTargetId(tool, target.cgroup)));
+  object.setGlobal('targ_per_thread', u8(target.perThread));
+  object.setGlobal('targ_user_stacks', u8(!target.kernelOnly));
+  object.setGlobal('targ_kernel_stacks', u8(!target.userOnly));
+  object.setMapMaxEntries(STACK_TRACE_MAP, target.maxStacks);
+  object.setMapMaxEntries(countsMap, target.maxStacks);
+}
 
 /** For .refine(): userOnly and kernelOnly exclude each other. */
 export const notUserAndKernelOnly = (params: { userOnly: boolean; kernelOnly: boolean }): boolean => !(params.userOnly && params.kernelOnly);

@@ -38,8 +38,7 @@ static __always_inline void record_waker(void *ctx, const struct task_struct *wa
 		return;
 	waker.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(&waker.comm, sizeof(waker.comm));
-	waker.user_stack_id = targ_user_stacks && !is_kernel_thread(current) ? capture_stack(ctx, BPF_F_USER_STACK) : STACK_NONE;
-	waker.kernel_stack_id = targ_kernel_stacks ? capture_stack(ctx, 0) : STACK_NONE;
+	capture_stacks(ctx, is_kernel_thread(current), &waker.user_stack_id, &waker.kernel_stack_id);
 	if (bpf_map_update_elem(&wakers, &tid, &waker, BPF_ANY))
 		count_drop();	/* the block will be counted without its waker */
 }

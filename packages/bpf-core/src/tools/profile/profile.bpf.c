@@ -12,12 +12,6 @@
 #include "stacks.bpf.h"
 #include "profile.h"
 
-const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
-const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
-const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
-const volatile bool targ_per_thread = false;
-const volatile bool targ_user_stacks = true;
-const volatile bool targ_kernel_stacks = true;
 const volatile bool targ_include_idle = false;
 const volatile bool targ_timeline = true;
 
@@ -40,18 +34,13 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 	/* Thread 0 is each CPU's idle task: samples of an idle CPU. */
 	if (!tid && !targ_include_idle)
 		return 0;
-	if (targ_tgid && tgid != targ_tgid)
-		return 0;
-	if (targ_tid && tid != targ_tid)
-		return 0;
-	if (targ_cgroup_id && bpf_get_current_cgroup_id() != targ_cgroup_id)
+	if (!current_is_target(tgid, tid))
 		return 0;
 
 	key.pid = tgid;
 	key.tid = targ_per_thread ? tid : 0;
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	key.user_stack_id = targ_user_stacks && !is_kernel_thread(task) ? capture_stack(ctx, BPF_F_USER_STACK) : STACK_NONE;
-	key.kernel_stack_id = targ_kernel_stacks ? capture_stack(ctx, 0) : STACK_NONE;
+	capture_stacks(ctx, is_kernel_thread(task), &key.user_stack_id, &key.kernel_stack_id);
 	if (targ_timeline)
 		key.time_slot = time_slot_of(bpf_ktime_get_ns());
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { PERF_COUNT_HW_CPU_CYCLES, PERF_COUNT_SW_CPU_CLOCK, PERF_TYPE_HARDWARE, PERF_TYPE_SOFTWARE, getKernelFeatures } from '../../capabilities/capabilities.js';
-import { u32, u64, u8 } from '../../encode.js';
-import { cgroupTargetId } from '../cgroups.js';
-import { collectStackProfile, decodeTaskStackKey, notUserAndKernelOnly, stackTargetParams, userAndKernelOnlyMessage } from '../stackTraces.js';
+import { u8 } from '../../encode.js';
+import { collectStackProfile, configureStackTarget, decodeTaskStackKey, notUserAndKernelOnly, stackTargetParams, userAndKernelOnlyMessage } from '../stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors profile.h.
@@ -43,16 +42,9 @@ export const CpuProfileTool: StackToolDefinition<ProfileParams> = {
     },
   ],
   configure(object, params) {
-    object.setGlobal('targ_tgid', u32(params.pid ?? 0));
-    object.setGlobal('targ_tid', u32(params.tid ?? 0));
-    object.setGlobal('targ_cgroup_id', u64(cgroupTargetId('profile', params.cgroup)));
-    object.setGlobal('targ_per_thread', u8(params.perThread));
-    object.setGlobal('targ_user_stacks', u8(!params.kernelOnly));
-    object.setGlobal('targ_kernel_stacks', u8(!params.userOnly));
+    configureStackTarget('profile', object, params, 'samples');
     object.setGlobal('targ_include_idle', u8(params.includeIdle));
     object.setGlobal('targ_timeline', u8(params.timeline));
-    object.setMapMaxEntries('stack_traces', params.maxStacks);
-    object.setMapMaxEntries('samples', params.maxStacks);
   },
   attach(object, params) {
     const cpuClock = { type: PERF_TYPE_SOFTWARE, config: PERF_COUNT_SW_CPU_CLOCK, frequency: params.frequency };
