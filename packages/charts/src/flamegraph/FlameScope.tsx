@@ -4,6 +4,7 @@
 // from stacksInRange.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
+import { drawPlotFrame, prepareChartCanvas } from '../chartCanvas.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatFrameValue } from './flameColors.js';
 import { flameScopeCellRange, flameScopeMatrix, flameScopeSelection } from './flameScope.js';
@@ -52,14 +53,7 @@ export function FlameScope({ stacks, timeSlotWidthMs, durationMs, unit, selectio
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || width === undefined) return;
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.round(canvasWidth * ratio);
-    canvas.height = Math.round(height * ratio);
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const style = getComputedStyle(canvas);
-    const mutedColor = style.getPropertyValue('--muted').trim() || '#888';
-    const borderColor = style.getPropertyValue('--border').trim() || '#444';
-    context.clearRect(0, 0, canvasWidth, height);
+    const colors = prepareChartCanvas(canvas, context, canvasWidth, height);
 
     if (matrix.seconds > 0 && matrix.maxCount > 0) {
       const cells = document.createElement('canvas');
@@ -73,10 +67,7 @@ export function FlameScope({ stacks, timeSlotWidthMs, durationMs, unit, selectio
       }
     }
 
-    context.strokeStyle = borderColor;
-    context.strokeRect(MARGIN.left - 0.5, MARGIN.top - 0.5, plotWidth + 1, plotHeight + 1);
-    context.fillStyle = mutedColor;
-    context.font = '11px ui-monospace, monospace';
+    drawPlotFrame(context, { left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight }, colors);
     // y: offset within the second.
     context.textAlign = 'right';
     context.textBaseline = 'middle';

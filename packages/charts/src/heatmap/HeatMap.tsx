@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
 import { formatInteger } from '../format/numbers.js';
+import { drawPlotFrame, prepareChartCanvas } from '../chartCanvas.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { buildHeatMapMatrix, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentilePositions } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
@@ -83,19 +84,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !measured) return;
     const started = performance.now();
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvasWidth;
-    // Setting a canvas's size reallocates it even when unchanged: only on a resize, not on every live update.
-    const pixelWidth = Math.round(width * ratio);
-    const pixelHeight = Math.round(height * ratio);
-    if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
-    if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const style = getComputedStyle(canvas);
-    const textColor = style.getPropertyValue('--text').trim() || '#888';
-    const mutedColor = style.getPropertyValue('--muted').trim() || '#888';
-    const borderColor = style.getPropertyValue('--border').trim() || '#444';
-    context.clearRect(0, 0, width, height);
+    const colors = prepareChartCanvas(canvas, context, canvasWidth, height);
 
     // Cells: one pixel each, in their own canvas that CSS scales up (pixelated):
     // the browser scales it while compositing instead of script redrawing every pixel.
@@ -109,10 +98,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     }
 
     // Axes.
-    context.strokeStyle = borderColor;
-    context.strokeRect(MARGIN.left - 0.5, MARGIN.top - 0.5, plotWidth + 1, plotHeight + 1);
-    context.fillStyle = mutedColor;
-    context.font = '11px ui-monospace, monospace';
+    drawPlotFrame(context, { left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight }, colors);
     context.textAlign = 'right';
     context.textBaseline = 'middle';
     const labelEvery = Math.max(1, Math.ceil(14 / slotHeight));
@@ -176,7 +162,6 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       context.fillRect(left, MARGIN.top, Math.max(1, right - left), plotHeight);
       context.strokeRect(left + 0.5, MARGIN.top + 0.5, Math.max(1, right - left - 1), plotHeight - 1);
     }
-    context.fillStyle = textColor;
     onRendered?.(performance.now() - started, matrix);
   }, [matrix, measured, canvasWidth, height, plotWidth, plotHeight, slotHeight, time, unit, showPercentiles, total, selection, drag, onRendered]);
 
