@@ -28,3 +28,16 @@ export function printTable(title: string, rows: Array<[string, string]>): void {
   console.log(`\n${title}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
 }
+
+/** The promise's value, or an error naming what timed out after `milliseconds`. */
+export async function withTimeout<T>(promise: Promise<T>, milliseconds: number, what = 'benchmark page'): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${milliseconds} ms`)), milliseconds);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,9 +1,20 @@
 // What the benchmark pages report on `window`, read by `pnpm bench` (e2e/bench/): one definition for both sides.
 
+export interface HeatMapBenchOptions {
+  /**
+   * fresh: the hour drawn in a page that has run nothing before (a shared link in a new tab).
+   * window: a live view on its default 5-minute window switched to the hour.
+   */
+  mode: 'fresh' | 'window';
+  /** Live updates of the hour afterwards. */
+  updates: number;
+}
+
 export interface HeatMapBenchResult {
-  /** Mount → the chart drawn (script done). */
+  mode: HeatMapBenchOptions['mode'];
+  /** Mount (fresh) or the switch to the hour (window) → the chart drawn (script done). */
   firstRenderMs: number;
-  /** Mount → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
+  /** The same → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
   firstFrameMs: number;
   /** Of which drawing the canvas (the rest: building the matrix, React). */
   firstPaintMs: number;

@@ -46,11 +46,18 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8Cl
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
   const words = new Uint32Array(pixels.buffer);
   const colorOfCount = colorOf ? customColors(colorOf, maxCount) : paletteColors(maxCount);
+  // Whole counts are looked up in a table made once per paint: the loop below
+  // runs once per cell, often before the engine has compiled it, so it makes
+  // no call for them.
+  const table = colorTable(colorOfCount, maxCount);
+  const tableEnd = table.length;
   for (let x = 0; x < width; x++) {
     const base = x * height;
-    for (let slot = 0; slot < height; slot++) {
+    let pixel = (height - 1) * width + x;
+    for (let slot = 0; slot < height; slot++, pixel -= width) {
       const count = cells[base + slot] as number;
-      if (count !== 0) words[(height - 1 - slot) * width + x] = colorOfCount(count);
+      if (count === 0) continue;
+      words[pixel] = count < tableEnd && (count | 0) === count ? (table[count] as number) : colorOfCount(count);
     }
   }
   return pixels;
@@ -59,14 +66,17 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8Cl
 /** Counts up to this are coloured through a table made per paint (one log per possible count, not per cell). */
 const MAX_TABULATED_COUNT = 1 << 16;
 
-/** The palette word for a count: looked up in a table for whole counts up to MAX_TABULATED_COUNT. */
+/** The colour word of every whole count from 0 up to maxCount (or MAX_TABULATED_COUNT, the smaller). */
+function colorTable(colorOfCount: (count: number) => number, maxCount: number): Uint32Array {
+  const table = new Uint32Array(Math.min(MAX_TABULATED_COUNT, Math.max(0, Math.floor(maxCount))) + 1);
+  for (let count = 1; count < table.length; count++) table[count] = colorOfCount(count);
+  return table;
+}
+
+/** The palette word for a count, on a log scale up to maxCount. */
 function paletteColors(maxCount: number): (count: number) => number {
   const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
-  const direct = (count: number) => palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
-  if (!(maxCount <= MAX_TABULATED_COUNT)) return direct;
-  const table = new Uint32Array(Math.ceil(maxCount) + 1);
-  for (let count = 1; count < table.length; count++) table[count] = direct(count);
-  return (count) => (Number.isInteger(count) ? (table[count] as number) : direct(count));
+  return (count) => palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
 }
 
 function customColors(colorOf: ColorOf, maxCount: number): (count: number) => number {
