@@ -3,16 +3,17 @@
 export interface HeatMapBenchOptions {
   /**
    * fresh: the hour drawn in a page that has run nothing before (a shared link in a new tab).
+   * app: the hour opened in a page that has drawn the app around it first, its history arriving later.
    * window: a live view on its default 5-minute window switched to the hour.
    */
-  mode: 'fresh' | 'window';
+  mode: 'fresh' | 'app' | 'window';
   /** Live updates of the hour afterwards. */
   updates: number;
 }
 
 export interface HeatMapBenchResult {
   mode: HeatMapBenchOptions['mode'];
-  /** Mount (fresh) or the switch to the hour (window) → the chart drawn (script done). */
+  /** History in hand (fresh, app) or the switch to the hour (window) → the chart drawn (script done). */
   firstRenderMs: number;
   /** The same → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
   firstFrameMs: number;

@@ -6,6 +6,7 @@
 import { HeatMap } from '@bpfscope/charts';
 import type { HistogramFrame } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { HeatMapBenchOptions, HeatMapBenchResult } from './benchResults';
 
@@ -15,6 +16,8 @@ const BUCKETS = 64;
 const SHORT_WINDOW_SECONDS = 300;
 /** Live updates the short window gets before the switch: a few seconds of watching, sped up. */
 const SHORT_WINDOW_UPDATES = 10;
+/** After the page around the chart is drawn, the history arrives this much later (app mode). */
+const HISTORY_ARRIVES_MS = 300;
 
 /** Deterministic pseudo-random counts: a bimodal latency, like a cache in front of a disk. */
 function frame(second: number): HistogramFrame {
@@ -51,9 +54,20 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
   const [windowSeconds, setWindowSeconds] = useState(options.mode === 'fresh' ? COLUMNS : SHORT_WINDOW_SECONDS);
   const [result] = useState<HeatMapBenchResult>(() => ({ mode: options.mode, firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 }));
   // What the next paint answers, and when it was asked for.
-  const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: 'mount', at: performance.now() }));
+  const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: options.mode === 'app' ? undefined : 'mount', at: performance.now() }));
   const [steps] = useState(() => ({ short: 0, updates: 0 }));
   const newest = (frames[frames.length - 1] as HistogramFrame).time;
+  // In the app the page around the chart is drawn first, and the history arrives later.
+  const [chartShown, setChartShown] = useState(options.mode !== 'app');
+  useEffect(() => {
+    if (chartShown) return;
+    const timer = setTimeout(() => {
+      pending.at = performance.now();
+      pending.step = 'mount';
+      setChartShown(true);
+    }, HISTORY_ARRIVES_MS);
+    return () => clearTimeout(timer);
+  }, [chartShown, pending]);
 
   const next = () => {
     // A second's frame arriving, sped up: 50 ms after the previous one's frame was rendered.
@@ -74,7 +88,7 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
     }, 50);
   };
 
-  return (
+  const chart = chartShown ? (
     <HeatMap
       frames={frames}
       unit="usecs"
@@ -102,6 +116,32 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
         });
       }}
     />
+  ) : null;
+  return options.mode === 'fresh' ? chart : <AppShell>{chart}</AppShell>;
+}
+
+/** Stands in for the app around the chart: text, controls and a list, drawn before the chart. */
+function AppShell({ children }: { children: ReactNode }) {
+  return (
+    <div style={{ fontFamily: 'system-ui, sans-serif', fontSize: 13 }}>
+      <header style={{ display: 'flex', gap: 12, padding: 8 }}>
+        <strong>bpfscope</strong>
+        <span>host-1 · Linux 6.18 · 4 ms</span>
+        <button type="button">Share</button>
+        <select defaultValue="3600">
+          <option value="300">5 min</option>
+          <option value="3600">1 h</option>
+        </select>
+      </header>
+      <ul style={{ display: 'flex', flexWrap: 'wrap', gap: 8, listStyle: 'none', padding: 8 }}>
+        {Array.from({ length: 24 }, (_, index) => (
+          <li key={index}>
+            tool {index} <small>works</small>
+          </li>
+        ))}
+      </ul>
+      {children}
+    </div>
   );
 }
 
