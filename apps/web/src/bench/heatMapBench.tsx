@@ -51,7 +51,7 @@ type Step = 'mount' | 'short' | 'switch' | 'update';
 
 function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(result: HeatMapBenchResult): void }) {
   const [frames, setFrames] = useState(() => Array.from({ length: COLUMNS }, (_, second) => frame(second)));
-  const [windowSeconds, setWindowSeconds] = useState(options.mode === 'fresh' ? COLUMNS : SHORT_WINDOW_SECONDS);
+  const [windowSeconds, setWindowSeconds] = useState(options.mode === 'window' ? SHORT_WINDOW_SECONDS : COLUMNS);
   const [result] = useState<HeatMapBenchResult>(() => ({ mode: options.mode, firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 }));
   // What the next paint answers, and when it was asked for.
   const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: options.mode === 'app' ? undefined : 'mount', at: performance.now() }));

@@ -151,37 +151,29 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
   const lines = percentiles.map(() => new Float64Array(pointCount).fill(Number.NaN));
   // Ascending, so one walk up the slots serves every percentile.
   const order = percentiles.map((percentile, index) => ({ fraction: percentile / 100, line: lines[index] as Float64Array })).sort((a, b) => a.fraction - b.fraction);
+  const fractions = order.map((entry) => entry.fraction);
+  const orderedLines = order.map((entry) => entry.line);
   const lastSlot = slotCount - 1;
-  const summed = new Float64Array(slotCount);
   for (let point = 0; point < pointCount; point++) {
     const firstColumn = point * group;
     const endColumn = Math.min(columnCount, firstColumn + group);
     let total = 0;
     for (let column = firstColumn; column < endColumn; column++) total += columnTotals[column] as number;
     if (total === 0) continue;
-    // One column is read in place; a group is added up first.
-    let counts: Float64Array = cells;
-    let base = firstColumn * slotCount;
-    if (endColumn - firstColumn > 1) {
-      summed.fill(0);
-      for (let column = firstColumn; column < endColumn; column++) {
-        const columnBase = column * slotCount;
-        for (let slot = 0; slot < slotCount; slot++) summed[slot] = (summed[slot] as number) + (cells[columnBase + slot] as number);
-      }
-      counts = summed;
-      base = 0;
-    }
+    // Up the slots, the group's counts added up slot by slot, only as far as the
+    // highest percentile: most of a latency histogram lies above its p99.
+    let index = 0;
+    let rank = (fractions[0] as number) * total;
     let below = 0;
-    let slot = 0;
-    for (let index = 0; index < order.length; index++) {
-      const { fraction, line } = order[index] as { fraction: number; line: Float64Array };
-      const rank = fraction * total;
-      while (slot < lastSlot && ((counts[base + slot] as number) === 0 || below + (counts[base + slot] as number) < rank)) {
-        below += counts[base + slot] as number;
-        slot++;
+    for (let slot = 0; index < fractions.length; slot++) {
+      let count = 0;
+      for (let column = firstColumn; column < endColumn; column++) count += cells[column * slotCount + slot] as number;
+      while (index < fractions.length && ((count !== 0 && below + count >= rank) || slot >= lastSlot)) {
+        (orderedLines[index] as Float64Array)[point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+        index++;
+        rank = (fractions[index] ?? 0) * total;
       }
-      const count = counts[base + slot] as number;
-      line[point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+      below += count;
     }
   }
   return lines;
