@@ -4,6 +4,7 @@ export { buildHeatMapMatrix, columnCounts, formatClock, formatLatency, formatTim
 export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
 export { countColor, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';
+export { scheduleHeatMapWarmUp, warmUpHeatMap } from './heatmap/warmUp.js';
 export type { HeatMapProps, TimeRange } from './heatmap/HeatMap.js';
 export { Log2Histogram } from './histogram/Log2Histogram.js';
 export { compareFrames, countNodes, foldedToTree, frameMatcher, KERNEL_SUFFIX, searchTree, treeDepth, WAKER_SEPARATOR } from './flamegraph/flameTree.js';

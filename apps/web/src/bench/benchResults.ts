@@ -9,6 +9,8 @@ export interface HeatMapBenchOptions {
   mode: 'fresh' | 'app' | 'window';
   /** Live updates of the hour afterwards. */
   updates: number;
+  /** app mode: warm the chart's code up while idle, as the app does after loading. */
+  warmUp?: boolean;
 }
 
 export interface HeatMapBenchResult {

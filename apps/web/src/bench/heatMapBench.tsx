@@ -3,7 +3,7 @@
 // before (a shared link opened in a fresh tab), and in a live view switched
 // from its default 5-minute window to the hour (the same history already in
 // the store). Then live updates that slide the hour by a frame.
-import { HeatMap } from '@bpfscope/charts';
+import { HeatMap, scheduleHeatMapWarmUp } from '@bpfscope/charts';
 import type { HistogramFrame } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -61,13 +61,15 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
   const [chartShown, setChartShown] = useState(options.mode !== 'app');
   useEffect(() => {
     if (chartShown) return;
+    // As the app does once it has loaded.
+    if (options.warmUp) scheduleHeatMapWarmUp();
     const timer = setTimeout(() => {
       pending.at = performance.now();
       pending.step = 'mount';
       setChartShown(true);
     }, HISTORY_ARRIVES_MS);
     return () => clearTimeout(timer);
-  }, [chartShown, pending]);
+  }, [chartShown, pending, options.warmUp]);
 
   const next = () => {
     // A second's frame arriving, sped up: 50 ms after the previous one's frame was rendered.
