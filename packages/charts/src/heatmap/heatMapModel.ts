@@ -148,11 +148,13 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
   const { columnCount, slotCount, cells, columnTotals } = matrix;
   const group = Math.max(1, Math.floor(columnsPerPoint));
   const pointCount = Math.ceil(columnCount / group);
-  const lines = percentiles.map(() => new Float64Array(pointCount).fill(Number.NaN));
+  // All lines in one array (line after line), and plain number arrays in the
+  // loop below: nothing whose shape the compiler must check per point.
+  const positions = new Float64Array(percentiles.length * pointCount).fill(Number.NaN);
   // Ascending, so one walk up the slots serves every percentile.
-  const order = percentiles.map((percentile, index) => ({ fraction: percentile / 100, line: lines[index] as Float64Array })).sort((a, b) => a.fraction - b.fraction);
-  const fractions = order.map((entry) => entry.fraction);
-  const orderedLines = order.map((entry) => entry.line);
+  const order = Int32Array.from(percentiles.keys()).sort((a, b) => (percentiles[a] as number) - (percentiles[b] as number));
+  const fractions = Float64Array.from(order, (index) => (percentiles[index] as number) / 100);
+  const lineStarts = Int32Array.from(order, (index) => index * pointCount);
   const lastSlot = slotCount - 1;
   for (let point = 0; point < pointCount; point++) {
     const firstColumn = point * group;
@@ -169,14 +171,14 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
       let count = 0;
       for (let column = firstColumn; column < endColumn; column++) count += cells[column * slotCount + slot] as number;
       while (index < fractions.length && ((count !== 0 && below + count >= rank) || slot >= lastSlot)) {
-        (orderedLines[index] as Float64Array)[point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+        positions[(lineStarts[index] as number) + point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
         index++;
         rank = (fractions[index] ?? 0) * total;
       }
       below += count;
     }
   }
-  return lines;
+  return percentiles.map((_, index) => positions.subarray(index * pointCount, (index + 1) * pointCount));
 }
 
 const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
