@@ -1,7 +1,7 @@
 // Latency heat map on a canvas: time on x, log2 latency buckets on y, colour =
 // count. Hover for a cell's numbers, drag to select a time range, click to clear it.
 import { scaleTime } from 'd3-scale';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
@@ -70,7 +70,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     return () => cancel(handle);
   }, [matrix]);
 
-  useEffect(() => {
+  // Drawn before the browser paints (a layout effect): a passive effect may run
+  // after a frame has gone out without the new cells, a frame late.
+  useLayoutEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !measured) return;
