@@ -105,10 +105,14 @@ test('tcplife has a heat map of session durations beside its table', async ({ pa
 });
 
 test('runqlat shows the recorded past at once', async ({ page }) => {
+  // Nothing thrown in the page meanwhile, the idle-time heat-map warm-up included.
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   await signIn(page);
   await page.getByTestId(testIds.tool('runqlat')).click();
   // The flight recorder has run since the agent started: history arrives with the first batch.
   await expect(page.getByTestId(testIds.heatMapHistory)).toContainText(/[1-9]\d* s of history/);
   await expect.poll(() => heatMapTotal(page)).toBeGreaterThan(0);
   await saveScreenshot(page, '16-runqlat');
+  expect(errors).toEqual([]);
 });
