@@ -3,19 +3,20 @@
 export interface HeatMapBenchOptions {
   /**
    * fresh: the hour drawn in a page that has run nothing before (a shared link in a new tab).
-   * app: the hour opened in a page that has drawn the app around it first, its history arriving later.
+   * snapshot: the page around the chart drawn first; the chart comes with its data (a shared snapshot opening).
+   * live: the page and the empty chart drawn first; the history arrives later (a live session's view opening).
    * window: a live view on its default 5-minute window switched to the hour.
    */
-  mode: 'fresh' | 'app' | 'window';
+  mode: 'fresh' | 'snapshot' | 'live' | 'window';
   /** Live updates of the hour afterwards. */
   updates: number;
-  /** app mode: warm the chart's code up while idle, as the app does after loading. */
+  /** snapshot and live modes: warm the chart's code up while idle, as the app does after loading. */
   warmUp?: boolean;
 }
 
 export interface HeatMapBenchResult {
   mode: HeatMapBenchOptions['mode'];
-  /** History in hand (fresh, app) or the switch to the hour (window) → the chart drawn (script done). */
+  /** History in hand (fresh, snapshot, live) or the switch to the hour (window) → the chart drawn (script done). */
   firstRenderMs: number;
   /** The same → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
   firstFrameMs: number;

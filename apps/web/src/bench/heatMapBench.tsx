@@ -1,8 +1,9 @@
 // Benchmark page for the heat map (not part of the app): 3,600 one-second frames ×
 // 64 log2 buckets. Two ways the hour gets drawn: in a page that has run nothing
-// before (a shared link opened in a fresh tab), and in a live view switched
-// from its default 5-minute window to the hour (the same history already in
-// the store). Then live updates that slide the hour by a frame.
+// before; as the app gets it (a snapshot arriving into the drawn page, a live
+// session's history arriving into its chart already on screen); and in a live
+// view switched from its default 5-minute window to the hour (the history
+// already in the store). Then live updates that slide the hour by a frame.
 import { HeatMap, scheduleHeatMapWarmUp } from '@bpfscope/charts';
 import type { HistogramFrame } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
@@ -11,13 +12,15 @@ import { createRoot } from 'react-dom/client';
 import type { HeatMapBenchOptions, HeatMapBenchResult } from './benchResults';
 
 const COLUMNS = 3600;
+/** Epoch ms, as the agent's frames carry (a fixed day, so every run draws the same picture). */
+const START = Date.UTC(2026, 10, 25, 12);
 const BUCKETS = 64;
 /** The live view's default window, as HeatMapView opens. */
 const SHORT_WINDOW_SECONDS = 300;
 /** Live updates the short window gets before the switch: a few seconds of watching, sped up. */
 const SHORT_WINDOW_UPDATES = 10;
-/** After the page around the chart is drawn, the history arrives this much later (app mode). */
-const HISTORY_ARRIVES_MS = 300;
+/** After the page around the chart is drawn, the history arrives this much later (snapshot and live modes). */
+const HISTORY_ARRIVES_MS = 1000;
 
 /** Deterministic pseudo-random counts: a bimodal latency, like a cache in front of a disk. */
 function frame(second: number): HistogramFrame {
@@ -32,7 +35,7 @@ function frame(second: number): HistogramFrame {
     // A thin tail in every bucket, so all 64 rows are drawn.
     return 1 + Math.round((fast + slow) * (0.5 + random()));
   });
-  return { time: (second + 1) * 1000, intervalMs: 1000, counts };
+  return { time: START + (second + 1) * 1000, intervalMs: 1000, counts };
 }
 
 /**
@@ -49,33 +52,41 @@ function afterNextFrame(callback: () => void): void {
 
 type Step = 'mount' | 'short' | 'switch' | 'update';
 
+function hour(): HistogramFrame[] {
+  return Array.from({ length: COLUMNS }, (_, second) => frame(second));
+}
+
 function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(result: HeatMapBenchResult): void }) {
-  const [frames, setFrames] = useState(() => Array.from({ length: COLUMNS }, (_, second) => frame(second)));
-  const [windowSeconds, setWindowSeconds] = useState(options.mode === 'window' ? SHORT_WINDOW_SECONDS : COLUMNS);
-  const [result] = useState<HeatMapBenchResult>(() => ({ mode: options.mode, firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 }));
+  const { mode } = options;
+  // live: the chart is on screen, empty, before the history arrives (as a session's view opens).
+  const [frames, setFrames] = useState(() => (mode === 'live' ? [] : hour()));
+  const [windowSeconds, setWindowSeconds] = useState(mode === 'window' ? SHORT_WINDOW_SECONDS : COLUMNS);
+  const [result] = useState<HeatMapBenchResult>(() => ({ mode, firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 }));
   // What the next paint answers, and when it was asked for.
-  const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: options.mode === 'app' ? undefined : 'mount', at: performance.now() }));
+  const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: mode === 'fresh' || mode === 'window' ? 'mount' : undefined, at: performance.now() }));
   const [steps] = useState(() => ({ short: 0, updates: 0 }));
-  const newest = (frames[frames.length - 1] as HistogramFrame).time;
-  // In the app the page around the chart is drawn first, and the history arrives later.
-  const [chartShown, setChartShown] = useState(options.mode !== 'app');
+  const newest = frames.length > 0 ? (frames[frames.length - 1] as HistogramFrame).time : START + COLUMNS * 1000;
+  // snapshot: the page around the chart is drawn first; the chart comes with its data.
+  const [chartShown, setChartShown] = useState(mode !== 'snapshot');
   useEffect(() => {
-    if (chartShown) return;
+    if (mode !== 'snapshot' && mode !== 'live') return;
     // As the app does once it has loaded.
     if (options.warmUp) scheduleHeatMapWarmUp();
     const timer = setTimeout(() => {
+      const history = mode === 'live' ? hour() : [];
       pending.at = performance.now();
       pending.step = 'mount';
-      setChartShown(true);
+      if (mode === 'live') setFrames(history);
+      else setChartShown(true);
     }, HISTORY_ARRIVES_MS);
     return () => clearTimeout(timer);
-  }, [chartShown, pending, options.warmUp]);
+  }, [mode, pending, options.warmUp]);
 
   const next = () => {
     // A second's frame arriving, sped up: 50 ms after the previous one's frame was rendered.
     setTimeout(() => {
       pending.at = performance.now();
-      if (options.mode === 'window' && steps.short < SHORT_WINDOW_UPDATES) {
+      if (mode === 'window' && steps.short < SHORT_WINDOW_UPDATES) {
         steps.short++;
         pending.step = 'short';
         setFrames((current) => [...current.slice(1), frame(current.length + steps.short)]);
@@ -119,7 +130,7 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
       }}
     />
   ) : null;
-  return options.mode === 'fresh' ? chart : <AppShell>{chart}</AppShell>;
+  return mode === 'fresh' ? chart : <AppShell>{chart}</AppShell>;
 }
 
 /** Stands in for the app around the chart: text, controls and a list, drawn before the chart. */
