@@ -93,7 +93,11 @@ function MainPane() {
     );
   }
   if (catalog?.state !== 'loaded') return <p className="placeholder">Connecting to {address}…</p>;
-  if (snapshotId) return <SnapshotView key={snapshotId} id={snapshotId} />;
+  if (snapshotId) {
+    // A heat-map tool's snapshot gets its chart laid out while the data loads.
+    const snapshotTool = toolName ? catalog.tools.find((candidate) => candidate.name === toolName) : undefined;
+    return <SnapshotView key={snapshotId} id={snapshotId} heatMapMeasure={snapshotTool?.heatMap?.measure} />;
+  }
   if (!toolName) {
     return (
       <>

@@ -11,7 +11,20 @@ import { testIds } from '../../testIds';
 import { ProfileResult } from '../flamegraph/ProfileResult';
 import { HeatMapView } from './HeatMapView';
 
-export function SnapshotView({ id }: { id: string }) {
+const NO_FRAMES: never[] = [];
+const LOADING_RANGE = { from: 0, to: 60_000 };
+
+interface SnapshotViewProps {
+  id: string;
+  /**
+   * The heat map's measure when the URL's tool has one: its chart is laid out
+   * (hidden) while the snapshot loads, so the data only has to be drawn when
+   * it arrives, not the chart built around it.
+   */
+  heatMapMeasure?: string | undefined;
+}
+
+export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
   const address = useAppStore(activeHost);
   const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
   const setSnapshot = useAppStore((state) => state.setSnapshot);
@@ -42,7 +55,19 @@ export function SnapshotView({ id }: { id: string }) {
       </div>
     );
   }
-  if (!snapshot) return <p className="placeholder">Loading snapshot {id} from {address}…</p>;
+  if (!snapshot) {
+    const loading = <p className="placeholder">Loading snapshot {id} from {address}…</p>;
+    if (heatMapMeasure === undefined) return loading;
+    // The same elements as the loaded heat map below, so React keeps the chart when the data comes.
+    return (
+      <section className="tool-view" aria-label={`Snapshot ${id}`} aria-busy="true">
+        <header className="tool-view__header">{loading}</header>
+        <div style={{ visibility: 'hidden' }}>
+          <HeatMapView frames={NO_FRAMES} measure={heatMapMeasure} frozenRange={LOADING_RANGE} />
+        </div>
+      </section>
+    );
+  }
   return (
     <section className="tool-view" aria-label={`Snapshot ${snapshot.title}`}>
       <header className="tool-view__header">
@@ -60,7 +85,9 @@ export function SnapshotView({ id }: { id: string }) {
       {snapshot.kind === 'profile' && snapshot.profile ? (
         <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} />
       ) : (
-        <HeatMapView frames={snapshot.frames} measure={snapshot.histogram?.measure ?? 'latency'} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
+        <div>
+          <HeatMapView frames={snapshot.frames} measure={snapshot.histogram?.measure ?? 'latency'} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
+        </div>
       )}
     </section>
   );
