@@ -2,7 +2,6 @@
 // that tests can SIGKILL), and a real tRPC client for it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,30 +110,5 @@ export function residentBytes(pid: number): number {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-/** Names of every BPF program in the kernel (one entry per program). */
-export function kernelProgramNames(): string[] {
-  return (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ name?: string }>).map(
-    (program) => program.name ?? '',
-  );
-}
-
-export function kernelProgramIds(): Set<number> {
-  return new Set(
-    (JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number }>).map(
-      (program) => program.id,
-    ),
-  );
-}
-
-export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
-
-export function requireBpf(): void {
-  if (process.getuid?.() !== 0) throw new Error('agent BPF tests need root; run make test as root');
-}
+// The kernel checks bpf-core's own tests use.
+export { eventually, kernelProgramIds, kernelProgramNames, requireBpf } from '@bpfscope/bpf-core/testing';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KernelFeatures, resolveToolSupport, toolRegistry } from '../src/index.js';
-import { eventually, kernelProgramIds, requireBpf } from './kernel.js';
+import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
 
 describe('capability probe on the running kernel', () => {
   beforeAll(() => requireBpf());

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireBpf } from './kernel.js';
+import { requireBpf } from '../src/testing/kernel.js';
 
 // The built CLI, through the same shim package managers link as `bpfscope-tool`.
 const cli = fileURLToPath(new URL('../bin/bpfscope-tool.js', import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BpfError, BpfObject, ToolError, startTool } from '../src/index.js';
-import { eventually, kernelProgramIds, requireBpf } from './kernel.js';
+import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
 
 function expectToolError(run: () => unknown, code: ToolError['code'], message: RegExp): ToolError {
   try {

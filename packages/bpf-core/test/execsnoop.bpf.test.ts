@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { ExecRow, ToolSession } from '../src/index.js';
-import { requireBpf } from './kernel.js';
+import { requireBpf } from '../src/testing/kernel.js';
 
 interface Spawned {
   pid: number;

@@ -14,7 +14,7 @@ import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { FileSystemOperationRow } from '../src/tools/fsslower/fsslower.js';
 import { offsetKilobytes } from '../src/tools/fsslower/fsslower.js';
-import { eventually, requireBpf } from './kernel.js';
+import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/fsWorkload.mjs', import.meta.url));
 const KiB = 1024;

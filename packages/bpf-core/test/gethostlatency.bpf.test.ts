@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { HostLookupRow } from '../src/tools/gethostlatency/gethostlatency.js';
-import { eventually, requireBpf } from './kernel.js';
+import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const sessions: ToolSession<HostLookupRow>[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
-import { requireBpf } from './kernel.js';
+import { requireBpf } from '../src/testing/kernel.js';
 
 const sessions: ToolSession[] = [];
 const children: ChildProcess[] = [];

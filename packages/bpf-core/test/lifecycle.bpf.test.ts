@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
-import { eventually, kernelLinkIds, kernelProgramIds, requireBpf } from './kernel.js';
+import { eventually, kernelLinkIds, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
 
 const holdSessions = fileURLToPath(new URL('./fixtures/holdSessions.ts', import.meta.url));
 

@@ -14,7 +14,7 @@ import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '.
 import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
 import { cgroupV2Mount } from '../src/tools/cgroups.js';
 import { Symbolizer } from '../src/symbols/symbolizer.js';
-import { eventually, requireBpf } from './kernel.js';
+import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const sessions: ToolSession[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];

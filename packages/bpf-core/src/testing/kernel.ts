@@ -1,4 +1,5 @@
-// Helpers for tests that load real BPF programs into the running kernel.
+// Helpers for tests that load real BPF programs into the running kernel: this
+// package's and the agent's (imported as @bpfscope/bpf-core/testing).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -20,10 +21,18 @@ interface BpftoolProgram {
   name?: string;
 }
 
+function kernelPrograms(): BpftoolProgram[] {
+  return JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as BpftoolProgram[];
+}
+
 /** Ids of every BPF program loaded in the kernel right now, as bpftool sees them. */
 export function kernelProgramIds(): Set<number> {
-  const output = execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' });
-  return new Set((JSON.parse(output) as BpftoolProgram[]).map((program) => program.id));
+  return new Set(kernelPrograms().map((program) => program.id));
+}
+
+/** Names of every BPF program in the kernel (one entry per program). */
+export function kernelProgramNames(): string[] {
+  return kernelPrograms().map((program) => program.name ?? '');
 }
 
 /** Ids of every BPF link in the kernel right now. */
@@ -33,7 +42,7 @@ export function kernelLinkIds(): Set<number> {
 }
 
 /** Kernel objects are freed after an RCU grace period: poll until `check` holds. */
-export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
+export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (check()) return true;
