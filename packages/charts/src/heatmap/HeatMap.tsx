@@ -77,11 +77,14 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const context = canvas?.getContext('2d');
     if (!canvas || !context || !measured) return;
     const started = performance.now();
-    // Selection (committed, or being dragged), in px.
-    const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
-    drawHeatMap({ canvas, context, cells: cellsRef.current ?? undefined }, matrix, { width: canvasWidth, height, unit, time, showPercentiles, selection: shown });
+    drawHeatMap({ canvas, context, cells: cellsRef.current ?? undefined }, matrix, { width: canvasWidth, height, unit, time, showPercentiles });
     onRendered?.(performance.now() - started, matrix);
-  }, [matrix, measured, canvasWidth, height, time, unit, showPercentiles, selection, drag, onRendered]);
+  }, [matrix, measured, canvasWidth, height, time, unit, showPercentiles, onRendered]);
+
+  // The selection (committed, or being dragged), in px: a box over the canvas, so a drag redraws nothing.
+  const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
+  const selectionLeft = shown ? Math.max(MARGIN.left, shown.left) : 0;
+  const selectionRight = shown ? Math.min(MARGIN.left + plotWidth, shown.right) : 0;
 
   const locate = (event: ReactMouseEvent): Hover | undefined => {
     const bounds = canvasRef.current?.getBoundingClientRect();
@@ -142,6 +145,22 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           else onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
         }}
       />
+      {shown ? (
+        <div
+          className="heat-map__selection"
+          style={{
+            position: 'absolute',
+            left: selectionLeft,
+            top: MARGIN.top,
+            width: Math.max(1, selectionRight - selectionLeft),
+            height: plotHeight,
+            boxSizing: 'border-box',
+            background: 'rgba(79, 156, 247, 0.18)',
+            border: '1px solid rgba(79, 156, 247, 0.9)',
+            pointerEvents: 'none',
+          }}
+        />
+      ) : null}
       </div>
       {hover && hovered ? (
         <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>

@@ -1,5 +1,5 @@
-// Draws a heat map: cells, axes, percentile lines and the selection, on the
-// canvases the HeatMap component lays out. A plain function of the matrix, so
+// Draws a heat map: cells, axes and percentile lines, on the canvases the
+// HeatMap component lays out (the selection is a box over them). A plain function of the matrix, so
 // the same code can be run ahead of time on canvases that are never shown
 // (warmUpHeatMap).
 import type { ScaleTime } from 'd3-scale';
@@ -19,7 +19,7 @@ export const PERCENTILES: Array<[number, string]> = [
 const PERCENTILE_POINT_SPACING = 3;
 
 export interface HeatMapCanvases {
-  /** Axes, percentile lines and selection, over the whole chart. */
+  /** Axes and percentile lines, over the whole chart. */
   canvas: HTMLCanvasElement;
   context: CanvasRenderingContext2D;
   /** The cells, one pixel each, scaled up to the plot by CSS. */
@@ -34,8 +34,6 @@ export interface HeatMapDrawOptions {
   /** Time → x in px, over the matrix's range. */
   time: ScaleTime<number, number>;
   showPercentiles: boolean;
-  /** The selected range in px, if any. */
-  selection?: { left: number; right: number } | undefined;
 }
 
 export function drawHeatMap({ canvas, context, cells }: HeatMapCanvases, matrix: HeatMapMatrix, options: HeatMapDrawOptions): void {
@@ -110,16 +108,5 @@ export function drawHeatMap({ canvas, context, cells }: HeatMapCanvases, matrix:
       }
       context.stroke();
     });
-  }
-
-  // Selection (committed, or being dragged).
-  const shown = options.selection;
-  if (shown) {
-    context.fillStyle = 'rgba(79, 156, 247, 0.18)';
-    context.strokeStyle = 'rgba(79, 156, 247, 0.9)';
-    const left = Math.max(MARGIN.left, shown.left);
-    const right = Math.min(MARGIN.left + plotWidth, shown.right);
-    context.fillRect(left, MARGIN.top, Math.max(1, right - left), plotHeight);
-    context.strokeRect(left + 0.5, MARGIN.top + 0.5, Math.max(1, right - left - 1), plotHeight - 1);
   }
 }

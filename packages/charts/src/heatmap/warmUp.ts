@@ -40,7 +40,7 @@ export function warmUpHeatMap(round = 0): void {
   if (!context) return;
   const width = plotWidth + MARGIN.left + MARGIN.right;
   const time = scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, width - MARGIN.right]);
-  drawHeatMap({ canvas, context, cells }, matrix, { width, height: 120, unit: round % 2 === 0 ? 'usecs' : 'msecs', time, showPercentiles: true, selection: { left: MARGIN.left, right: MARGIN.left + 10 } });
+  drawHeatMap({ canvas, context, cells }, matrix, { width, height: 120, unit: round % 2 === 0 ? 'usecs' : 'msecs', time, showPercentiles: true });
   matrixDigest(matrix);
   countColor(1, matrix.maxCount);
   // Give the pixels back now rather than when the canvases are collected.
