@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
-import { drawHeatMap, MARGIN, PERCENTILES } from './drawHeatMap.js';
+import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
 import { buildHeatMapMatrix, formatClock, formatSlotRange } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
 import { countColor, matrixDigest } from './heatMapPixels.js';
@@ -31,6 +31,8 @@ export interface HeatMapProps {
 }
 
 const MIN_SLOTS = 12;
+/** What is stacked in the plot: placed absolutely, sized as styled, never the mouse's target. */
+const LAYER = { position: 'absolute', boxSizing: 'border-box', pointerEvents: 'none' } as const;
 
 interface Hover {
   x: number;
@@ -41,8 +43,11 @@ interface Hover {
 
 export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered }: HeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const plotRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
+  const linesRef = useRef<HTMLCanvasElement>(null);
+  const latencyAxisRef = useRef<HTMLCanvasElement>(null);
+  const timeAxisRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
   const width = useMeasuredWidth(containerRef);
   const [hover, setHover] = useState<Hover>();
@@ -70,16 +75,31 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     return () => cancel(handle);
   }, [matrix]);
 
-  // Drawn before the browser paints (a layout effect): a passive effect may run
-  // after a frame has gone out without the new cells, a frame late.
+  // Drawn before the browser paints (layout effects): a passive effect may run
+  // after a frame has gone out without the new cells, a frame late. Each part
+  // only when what it shows changed: a live update redraws the cells, the lines
+  // and the time axis, not the latency axis.
+  const size = useMemo(() => ({ width: canvasWidth, height }), [canvasWidth, height]);
+  const paintStarted = useRef(0);
+  const onRenderedRef = useRef(onRendered);
+  onRenderedRef.current = onRendered;
   useLayoutEffect(() => {
-    const canvas = canvasRef.current;
-    const context = canvas?.getContext('2d');
-    if (!canvas || !context || !measured) return;
-    const started = performance.now();
-    drawHeatMap({ canvas, context, cells: cellsRef.current ?? undefined }, matrix, { width: canvasWidth, height, unit, time, showPercentiles });
-    onRendered?.(performance.now() - started, matrix);
-  }, [matrix, measured, canvasWidth, height, time, unit, showPercentiles, onRendered]);
+    if (!measured || !cellsRef.current) return;
+    paintStarted.current = performance.now();
+    drawCells(cellsRef.current, matrix);
+  }, [matrix, measured]);
+  useLayoutEffect(() => {
+    if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size);
+  }, [matrix.slotCount, unit, size, measured]);
+  useLayoutEffect(() => {
+    if (measured && timeAxisRef.current) drawTimeAxis(timeAxisRef.current, time, size);
+  }, [time, size, measured]);
+  useLayoutEffect(() => {
+    if (measured && linesRef.current) drawPercentileLines(linesRef.current, matrix, showPercentiles, size);
+  }, [matrix, showPercentiles, size, measured]);
+  useLayoutEffect(() => {
+    if (measured) onRenderedRef.current?.(performance.now() - paintStarted.current, matrix);
+  }, [matrix, measured, showPercentiles, size, time, unit]);
 
   // The selection (committed, or being dragged), in px: a box over the canvas, so a drag redraws nothing.
   const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
@@ -87,7 +107,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const selectionRight = shown ? Math.min(MARGIN.left + plotWidth, shown.right) : 0;
 
   const locate = (event: ReactMouseEvent): Hover | undefined => {
-    const bounds = canvasRef.current?.getBoundingClientRect();
+    const bounds = plotRef.current?.getBoundingClientRect();
     if (!bounds) return undefined;
     const x = event.clientX - bounds.left;
     const y = event.clientY - bounds.top;
@@ -113,25 +133,20 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       data-columns={matrix.columnCount}
       data-column-ms={matrix.columnMs}
     >
-      <div className="heat-map__plot" style={{ position: 'relative' }}>
-      <canvas
-        ref={cellsRef}
-        aria-hidden="true"
-        style={{ position: 'absolute', left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated', pointerEvents: 'none' }}
-      />
-      <canvas
-        ref={canvasRef}
-        style={{ position: 'relative', width: '100%', height, display: 'block', cursor: 'crosshair' }}
+      <div
+        ref={plotRef}
+        className="heat-map__plot"
+        style={{ position: 'relative', height, cursor: 'crosshair' }}
         aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}`}
         role="img"
         onMouseMove={(event) => {
           const located = locate(event);
           setHover(located);
-          if (drag) setDrag({ ...drag, x: Math.min(Math.max(event.clientX - (canvasRef.current?.getBoundingClientRect().left ?? 0), MARGIN.left), MARGIN.left + plotWidth) });
+          if (drag) setDrag({ ...drag, x: Math.min(Math.max(event.clientX - (plotRef.current?.getBoundingClientRect().left ?? 0), MARGIN.left), MARGIN.left + plotWidth) });
         }}
         onMouseLeave={() => setHover(undefined)}
         onMouseDown={(event) => {
-          const bounds = canvasRef.current?.getBoundingClientRect();
+          const bounds = plotRef.current?.getBoundingClientRect();
           if (!bounds) return;
           const x = event.clientX - bounds.left;
           if (x >= MARGIN.left && x <= MARGIN.left + plotWidth) setDrag({ startX: x, x });
@@ -144,21 +159,17 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           if (right - left < 3) onSelect?.(undefined);
           else onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
         }}
-      />
+      >
+      <canvas ref={cellsRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated' }} />
+      {/* top and height follow the band the lines cross, set as they are drawn */}
+      <canvas ref={linesRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, width: plotWidth }} />
+      <canvas ref={latencyAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: 0, width: MARGIN.left, height }} />
+      <canvas ref={timeAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: MARGIN.top + plotHeight, width: canvasWidth, height: MARGIN.bottom }} />
+      <div className="heat-map__frame" style={{ ...LAYER, left: MARGIN.left - 1, top: MARGIN.top - 1, width: plotWidth + 2, height: plotHeight + 2, border: '1px solid var(--border, #444)' }} />
       {shown ? (
         <div
           className="heat-map__selection"
-          style={{
-            position: 'absolute',
-            left: selectionLeft,
-            top: MARGIN.top,
-            width: Math.max(1, selectionRight - selectionLeft),
-            height: plotHeight,
-            boxSizing: 'border-box',
-            background: 'rgba(79, 156, 247, 0.18)',
-            border: '1px solid rgba(79, 156, 247, 0.9)',
-            pointerEvents: 'none',
-          }}
+          style={{ ...LAYER, left: selectionLeft, top: MARGIN.top, width: Math.max(1, selectionRight - selectionLeft), height: plotHeight, background: 'rgba(79, 156, 247, 0.18)', border: '1px solid rgba(79, 156, 247, 0.9)' }}
         />
       ) : null}
       </div>

@@ -1,9 +1,12 @@
-// Draws a heat map: cells, axes and percentile lines, on the canvases the
-// HeatMap component lays out (the selection is a box over them). A plain function of the matrix, so
-// the same code can be run ahead of time on canvases that are never shown
-// (warmUpHeatMap).
+// Draws a heat map, each part on a canvas of its own no bigger than what it
+// holds: the cells, the latency axis, the time axis and the percentile lines
+// (the frame and the selection are boxes over them). Without a GPU, Chromium
+// copies every changed canvas whole to the compositor on the main thread each
+// frame: one canvas over the whole chart (3,800 × 640 px) for its labels and
+// lines cost about 10 ms a frame. Plain functions of the matrix, so the same
+// code can be run ahead of time on canvases that are never shown (warmUpHeatMap).
 import type { ScaleTime } from 'd3-scale';
-import { drawPlotFrame, prepareChartCanvas } from '../chartCanvas.js';
+import { chartColors, LABEL_FONT, sizeChartCanvas } from '../chartCanvas.js';
 import { log2BucketRange } from '../histogram/log2Buckets.js';
 import { formatLatency, formatTimeTick, percentilePositions } from './heatMapModel.js';
 import type { HeatMapMatrix } from './heatMapModel.js';
@@ -17,96 +20,136 @@ export const PERCENTILES: Array<[number, string]> = [
 ];
 /** Percentile lines get a point about every this many px. */
 const PERCENTILE_POINT_SPACING = 3;
+/** Room above and below the lines' band for the stroke and its antialiasing. */
+const LINE_BAND_PADDING = 2;
+/** The lines' canvas grows and shrinks by this many px: a canvas that changes size is allocated anew. */
+const LINE_BAND_STEP = 64;
 
-export interface HeatMapCanvases {
-  /** Axes and percentile lines, over the whole chart. */
-  canvas: HTMLCanvasElement;
-  context: CanvasRenderingContext2D;
-  /** The cells, one pixel each, scaled up to the plot by CSS. */
-  cells?: HTMLCanvasElement | undefined;
-}
-
-export interface HeatMapDrawOptions {
-  /** The chart's size in CSS px, margins included. */
+/** The chart's size in CSS px, margins included. */
+export interface HeatMapSize {
   width: number;
   height: number;
-  unit: 'usecs' | 'msecs';
-  /** Time → x in px, over the matrix's range. */
-  time: ScaleTime<number, number>;
-  showPercentiles: boolean;
 }
 
-export function drawHeatMap({ canvas, context, cells }: HeatMapCanvases, matrix: HeatMapMatrix, options: HeatMapDrawOptions): void {
-  const { width, height, unit, time, showPercentiles } = options;
-  const plotWidth = width - MARGIN.left - MARGIN.right;
+/** One pixel per cell (latency upwards), scaled up to the plot by CSS (pixelated). */
+export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  if (canvas.width !== matrix.columnCount) canvas.width = matrix.columnCount;
+  if (canvas.height !== matrix.slotCount) canvas.height = matrix.slotCount;
+  if (matrix.maxCount > 0) context.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
+  else context.clearRect(0, 0, canvas.width, canvas.height);
+}
+
+/** Latency labels on a canvas MARGIN.left wide and the chart's height, at its top left. */
+export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: 'usecs' | 'msecs', { height }: HeatMapSize): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  sizeChartCanvas(canvas, context, MARGIN.left, height);
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
-  const slotHeight = plotHeight / matrix.slotCount;
-  const columnWidth = plotWidth / matrix.columnCount;
-  const total = matrix.total;
-  const colors = prepareChartCanvas(canvas, context, width, height);
-
-  // Cells: one pixel each, in their own canvas that CSS scales up (pixelated):
-  // the browser scales it while compositing instead of script redrawing every pixel.
-  const cellsContext = cells?.getContext('2d');
-  if (cells && cellsContext) {
-    if (cells.width !== matrix.columnCount) cells.width = matrix.columnCount;
-    if (cells.height !== matrix.slotCount) cells.height = matrix.slotCount;
-    if (matrix.maxCount > 0) cellsContext.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
-    else cellsContext.clearRect(0, 0, cells.width, cells.height);
-  }
-
-  // Axes.
-  drawPlotFrame(context, { left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight }, colors);
+  const slotHeight = plotHeight / slotCount;
+  context.fillStyle = chartColors(canvas).muted;
+  context.font = LABEL_FONT;
   context.textAlign = 'right';
   context.textBaseline = 'middle';
   const labelEvery = Math.max(1, Math.ceil(14 / slotHeight));
-  for (let slot = 0; slot <= matrix.slotCount; slot += labelEvery) {
-    const y = MARGIN.top + plotHeight - slot * slotHeight;
+  for (let slot = 0; slot <= slotCount; slot += labelEvery) {
     const value = slot === 0 ? 0 : log2BucketRange(Math.min(slot, 52)).low;
-    context.fillText(formatLatency(value, unit), MARGIN.left - 6, y);
+    context.fillText(formatLatency(value, unit), MARGIN.left - 6, MARGIN.top + plotHeight - slot * slotHeight);
   }
+}
+
+/** Time labels and ticks on a canvas the chart's width and MARGIN.bottom high, under the plot. */
+export function drawTimeAxis(canvas: HTMLCanvasElement, time: ScaleTime<number, number>, { width }: HeatMapSize): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  sizeChartCanvas(canvas, context, width, MARGIN.bottom);
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  context.fillStyle = chartColors(canvas).muted;
+  context.font = LABEL_FONT;
   context.textAlign = 'center';
   context.textBaseline = 'top';
   for (const tick of time.ticks(Math.max(2, Math.floor(plotWidth / 110)))) {
     const x = time(tick);
-    context.fillText(formatTimeTick(tick.getTime()), x, MARGIN.top + plotHeight + 5);
-    context.fillRect(x, MARGIN.top + plotHeight, 1, 3);
+    context.fillText(formatTimeTick(tick.getTime()), x, 5);
+    context.fillRect(x, 0, 1, 3);
   }
+}
 
-  // Percentile lines, one pixel wide, a point every few pixels (the columns
-  // under it added up): per-second percentiles at a pixel each are noise to the
-  // eye, and without a GPU Chromium rasterizes thousands of zig-zag segments
-  // slowly (a 1.5 px stroke took about half a second a frame). A run of equal
-  // heights is one segment.
-  if (showPercentiles && total > 0) {
-    const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
-    const lines = percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile), columnsPerPoint);
-    const bottom = MARGIN.top + plotHeight;
-    const pointWidth = columnsPerPoint * columnWidth;
-    context.lineWidth = 1;
-    PERCENTILES.forEach(([, color], index) => {
-      const positions = lines[index] as Float64Array;
-      const last = positions.length - 1;
-      context.strokeStyle = color;
-      context.beginPath();
-      let drawing = false;
-      for (let point = 0; point <= last; point++) {
-        const position = positions[point] as number;
-        if (Number.isNaN(position)) {
-          drawing = false;
-          continue;
-        }
-        // Inside a flat run only its two ends matter.
-        if (drawing && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
-        // The centre of the point's columns (the last point may hold fewer).
-        const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
-        const x = MARGIN.left + point * pointWidth + (columns * columnWidth) / 2;
-        const y = bottom - position * slotHeight;
-        if (drawing) context.lineTo(x, y);
-        else context.moveTo(x, y);
-        drawing = true;
-      }
-      context.stroke();
-    });
+/**
+ * Percentile lines, one pixel wide, a point every few pixels (the columns under
+ * it added up): per-second percentiles at a pixel each are noise to the eye, and
+ * without a GPU Chromium rasterizes thousands of zig-zag segments slowly (a
+ * 1.5 px stroke took about half a second a frame). A run of equal heights is
+ * one segment. The canvas is as wide as the plot, at its left, and covers only
+ * the band the lines cross: this sets its style's top and height.
+ */
+export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, show: boolean, { width, height }: HeatMapSize): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const plotHeight = height - MARGIN.top - MARGIN.bottom;
+  const slotHeight = plotHeight / matrix.slotCount;
+  const columnWidth = plotWidth / matrix.columnCount;
+  const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
+  const lines = show && matrix.total > 0 ? percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile), columnsPerPoint) : [];
+  // The band, as slot positions (they run up from the plot's bottom).
+  let highest = -Infinity;
+  let lowest = Infinity;
+  for (const positions of lines) {
+    for (let point = 0; point < positions.length; point++) {
+      const position = positions[point] as number;
+      if (position > highest) highest = position;
+      if (position < lowest) lowest = position;
+    }
   }
+  const empty = !(highest >= lowest);
+  const needTop = empty ? 0 : Math.max(0, Math.floor((plotHeight - highest * slotHeight - LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
+  const needBottom = empty ? 0 : Math.min(plotHeight, Math.ceil((plotHeight - lowest * slotHeight + LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
+  // A band that still holds the lines is kept unless it is over a step too
+  // tall: a live map's extremes come and go, and the band would flip each second.
+  const current = lineBands.get(canvas);
+  const keep = !empty && current !== undefined && current.top <= needTop && current.bottom >= needBottom && current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
+  const bandTop = keep ? current.top : needTop;
+  const bandBottom = keep ? current.bottom : needBottom;
+  lineBands.set(canvas, { top: bandTop, bottom: bandBottom });
+  const bandHeight = bandBottom - bandTop;
+  setStyle(canvas, 'top', `${MARGIN.top + bandTop}px`);
+  setStyle(canvas, 'height', `${bandHeight}px`);
+  sizeChartCanvas(canvas, context, plotWidth, bandHeight);
+  if (empty) return;
+  context.lineWidth = 1;
+  const pointWidth = columnsPerPoint * columnWidth;
+  PERCENTILES.forEach(([, color], index) => {
+    const positions = lines[index] as Float64Array;
+    const last = positions.length - 1;
+    context.strokeStyle = color;
+    context.beginPath();
+    let drawing = false;
+    for (let point = 0; point <= last; point++) {
+      const position = positions[point] as number;
+      if (Number.isNaN(position)) {
+        drawing = false;
+        continue;
+      }
+      // Inside a flat run only its two ends matter.
+      if (drawing && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
+      // The centre of the point's columns (the last point may hold fewer).
+      const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
+      const x = point * pointWidth + (columns * columnWidth) / 2;
+      const y = plotHeight - position * slotHeight - bandTop;
+      if (drawing) context.lineTo(x, y);
+      else context.moveTo(x, y);
+      drawing = true;
+    }
+    context.stroke();
+  });
+}
+
+/** The band each lines canvas covers now, in the plot's px from its top. */
+const lineBands = new WeakMap<HTMLCanvasElement, { top: number; bottom: number }>();
+
+/** Sets an inline style only when it changes: every write makes the browser work the element's style out again. */
+function setStyle(element: HTMLElement, property: 'top' | 'height', value: string): void {
+  if (element.style[property] !== value) element.style[property] = value;
 }

@@ -6,7 +6,7 @@
 // warm-up run, 2.4 ms after a few short ones). So a few small, varied maps, each
 // when the page is idle, with time between them for the compiler.
 import { scaleTime } from 'd3-scale';
-import { drawHeatMap, MARGIN } from './drawHeatMap.js';
+import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN } from './drawHeatMap.js';
 import { buildHeatMapMatrix } from './heatMapModel.js';
 import type { HistogramFrame } from './heatMapModel.js';
 import { countColor, matrixDigest } from './heatMapPixels.js';
@@ -34,18 +34,17 @@ export function warmUpHeatMap(round = 0): void {
   // About a pixel a column on even rounds; on odd ones half as many pixels, frames added up into wider columns.
   const plotWidth = round % 2 === 0 ? columns + 26 : Math.ceil(columns / 2) + 13;
   const matrix = buildHeatMapMatrix(frames, { from, to: from + columns * 1000, maxColumns: plotWidth, minSlots: 12 });
-  const canvas = document.createElement('canvas');
-  const cells = document.createElement('canvas');
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  const width = plotWidth + MARGIN.left + MARGIN.right;
-  const time = scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, width - MARGIN.right]);
-  drawHeatMap({ canvas, context, cells }, matrix, { width, height: 120, unit: round % 2 === 0 ? 'usecs' : 'msecs', time, showPercentiles: true });
+  const canvases = { cells: document.createElement('canvas'), lines: document.createElement('canvas'), latencyAxis: document.createElement('canvas'), timeAxis: document.createElement('canvas') };
+  const size = { width: plotWidth + MARGIN.left + MARGIN.right, height: 120 };
+  const time = scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, size.width - MARGIN.right]);
+  drawCells(canvases.cells, matrix);
+  drawLatencyAxis(canvases.latencyAxis, matrix.slotCount, round % 2 === 0 ? 'usecs' : 'msecs', size);
+  drawTimeAxis(canvases.timeAxis, time, size);
+  drawPercentileLines(canvases.lines, matrix, true, size);
   matrixDigest(matrix);
   countColor(1, matrix.maxCount);
   // Give the pixels back now rather than when the canvases are collected.
-  canvas.width = 0;
-  cells.width = 0;
+  for (const canvas of Object.values(canvases)) canvas.width = 0;
 }
 
 /** Runs warmUpHeatMap's rounds, each when the page is next idle. */
