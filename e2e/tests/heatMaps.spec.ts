@@ -102,6 +102,15 @@ test('tcplife has a heat map of session durations beside its table', async ({ pa
   await saveScreenshot(page, '15-tcplife-heatmap');
   await page.getByTestId(testIds.viewTable).click();
   await expect(page.getByTestId(testIds.liveTable)).toBeVisible();
+  // Behind the table the heat map stays laid out, hidden; shown again it has
+  // what arrived meanwhile.
+  await expect(page.getByTestId(testIds.heatMap)).toBeHidden();
+  const shownBefore = (await page.getByTestId(testIds.rowCount).textContent()) ?? '';
+  await tcpExchange(1024, 2048);
+  await expect(page.getByTestId(testIds.rowCount)).not.toHaveText(shownBefore);
+  await page.getByTestId(testIds.viewHeatMap).click();
+  await expect(page.getByTestId(testIds.heatMap)).toBeVisible();
+  await expect.poll(() => heatMapTotal(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 12);
 });
 
 test('runqlat shows the recorded past at once', async ({ page }) => {

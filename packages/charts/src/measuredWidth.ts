@@ -7,18 +7,24 @@ import type { RefObject } from 'react';
 const MIN_WIDTH = 200;
 const FALLBACK_WIDTH = 800;
 
-export function useMeasuredWidth(ref: RefObject<HTMLElement | null>): number | undefined {
+/**
+ * `shown` false: the element is laid out hidden (display: none) and has no
+ * width; it is measured when shown, before that frame is painted, and a hidden
+ * element's zero width is never taken.
+ */
+export function useMeasuredWidth(ref: RefObject<HTMLElement | null>, shown = true): number | undefined {
   const [width, setWidth] = useState<number>();
 
   useLayoutEffect(() => {
+    if (!shown) return;
     setWidth(Math.max(MIN_WIDTH, ref.current?.clientWidth || FALLBACK_WIDTH));
-  }, [ref]);
+  }, [ref, shown]);
 
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width)));
+      if (entry && entry.contentRect.width > 0) setWidth(Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width)));
     });
     observer.observe(element);
     return () => observer.disconnect();

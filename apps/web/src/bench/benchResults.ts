@@ -4,19 +4,19 @@ export interface HeatMapBenchOptions {
   /**
    * fresh: the hour drawn in a page that has run nothing before (a shared link in a new tab).
    * live: the page and the empty chart drawn first; the history arrives later (a live session's view, a snapshot, opening).
-   * mount: the page around the chart drawn first; the chart comes with its data (the heat-map tab opened on a session).
+   * tab: the chart laid out hidden with its data, then shown (a tool's heat-map tab opened from its table).
    * window: a live view on its default 5-minute window switched to the hour.
    */
-  mode: 'fresh' | 'live' | 'mount' | 'window';
+  mode: 'fresh' | 'live' | 'tab' | 'window';
   /** Live updates of the hour afterwards. */
   updates: number;
-  /** live and mount modes: warm the chart's code up while idle, as the app does after loading. */
+  /** live and tab modes: warm the chart's code up while idle, as the app does after loading. */
   warmUp?: boolean;
 }
 
 export interface HeatMapBenchResult {
   mode: HeatMapBenchOptions['mode'];
-  /** History in hand (fresh, live, mount) or the switch to the hour (window) → the chart drawn (script done). */
+  /** History in hand (fresh, live, tab) or the switch to the hour (window) → the chart drawn (script done). */
   firstRenderMs: number;
   /** The same → the frame holding it rendered (script, style, layout and paint: what the eye waits for). */
   firstFrameMs: number;

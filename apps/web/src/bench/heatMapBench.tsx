@@ -1,8 +1,8 @@
 // Benchmark page for the heat map (not part of the app): 3,600 one-second frames ×
 // 64 log2 buckets. Two ways the hour gets drawn: in a page that has run nothing
 // before; as the app gets it (a live session's history, or a snapshot,
-// arriving into its chart already laid out; the heat-map tab opened on a
-// session that has the hour, the chart mounting with its data); and in a live
+// arriving into its chart already laid out; the heat-map tab of a tool with a
+// table opened, its chart kept laid out while hidden); and in a live
 // view switched from its default 5-minute window to the hour (the history
 // already in the store). Then live updates that slide the hour by a frame.
 import { HeatMap, scheduleHeatMapWarmUp } from '@bpfscope/charts';
@@ -20,7 +20,7 @@ const BUCKETS = 64;
 const SHORT_WINDOW_SECONDS = 300;
 /** Live updates the short window gets before the switch: a few seconds of watching, sped up. */
 const SHORT_WINDOW_UPDATES = 10;
-/** After the page around the chart is drawn, the history arrives this much later (mount and live modes). */
+/** After the page around the chart is drawn, the history arrives this much later (tab and live modes). */
 const HISTORY_ARRIVES_MS = 1000;
 
 /** Deterministic pseudo-random counts: a bimodal latency, like a cache in front of a disk. */
@@ -67,10 +67,10 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
   const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: mode === 'fresh' || mode === 'window' ? 'mount' : undefined, at: performance.now() }));
   const [steps] = useState(() => ({ short: 0, updates: 0 }));
   const newest = frames.length > 0 ? (frames[frames.length - 1] as HistogramFrame).time : START + COLUMNS * 1000;
-  // mount: the page around the chart is drawn first; the chart comes with its data.
-  const [chartShown, setChartShown] = useState(mode !== 'mount');
+  // tab: the chart is laid out hidden with its data (the table is shown), then shown.
+  const [chartHidden, setChartHidden] = useState(mode === 'tab');
   useEffect(() => {
-    if (mode !== 'mount' && mode !== 'live') return;
+    if (mode !== 'tab' && mode !== 'live') return;
     // As the app does once it has loaded.
     if (options.warmUp) scheduleHeatMapWarmUp();
     const timer = setTimeout(() => {
@@ -78,7 +78,7 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
       pending.at = performance.now();
       pending.step = 'mount';
       if (mode === 'live') setFrames(history);
-      else setChartShown(true);
+      else setChartHidden(false);
     }, HISTORY_ARRIVES_MS);
     return () => clearTimeout(timer);
   }, [mode, pending, options.warmUp]);
@@ -102,9 +102,11 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
     }, 50);
   };
 
-  const chart = chartShown ? (
+  const chart = (
+    <div style={chartHidden ? { display: 'none' } : undefined}>
     <HeatMap
       frames={frames}
+      hidden={chartHidden}
       unit="usecs"
       range={{ from: newest - windowSeconds * 1000, to: newest }}
       height={640}
@@ -130,7 +132,8 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
         });
       }}
     />
-  ) : null;
+    </div>
+  );
   return mode === 'fresh' ? chart : <AppShell>{chart}</AppShell>;
 }
 

@@ -28,6 +28,11 @@ export interface HeatMapProps {
   testId?: string;
   /** Called after each paint with how long it took (ms), for benchmarks. */
   onRendered?(milliseconds: number, matrix: HeatMapMatrix): void;
+  /**
+   * Laid out but not shown (an ancestor has display: none): nothing is built
+   * or drawn, and when shown again it is drawn before that frame is painted.
+   */
+  hidden?: boolean;
 }
 
 const MIN_SLOTS = 12;
@@ -41,7 +46,7 @@ interface Hover {
   slot: number;
 }
 
-export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered }: HeatMapProps) {
+export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered, hidden = false }: HeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
@@ -49,11 +54,11 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const latencyAxisRef = useRef<HTMLCanvasElement>(null);
   const timeAxisRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
-  const width = useMeasuredWidth(containerRef);
+  const width = useMeasuredWidth(containerRef, !hidden);
   const [hover, setHover] = useState<Hover>();
   const [drag, setDrag] = useState<{ startX: number; x: number }>();
 
-  const measured = width !== undefined;
+  const measured = width !== undefined && !hidden;
   const canvasWidth = width ?? 800;
   const plotWidth = canvasWidth - MARGIN.left - MARGIN.right;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;

@@ -25,6 +25,8 @@ interface HeatMapViewProps {
   frozenRange?: { from: number; to: number };
   /** Saves what is shown as a snapshot on the host; resolves to the link that opens it. */
   onShare?(request: ShareRequest): Promise<string>;
+  /** Kept laid out but not shown (a tool's table is): nothing is added up or drawn until it is shown again. */
+  hidden?: boolean;
 }
 
 export interface ShareRequest {
@@ -34,7 +36,7 @@ export interface ShareRequest {
   series?: string;
 }
 
-export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapViewProps) {
+export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = false }: HeatMapViewProps) {
   const view = useAppStore((state) => state.view);
   const setSelection = useAppStore((state) => state.setSelection);
   const setWindow = useAppStore((state) => state.setWindow);
@@ -49,12 +51,12 @@ export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapVi
   const windowSeconds = view.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const range = frozenRange ?? liveRange(frames, windowSeconds, pausedAt ?? Date.now());
   const summaryRange = view.selection ?? range;
-  const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
+  const summary = useMemo(() => (hidden ? [] : sumFrames(chartFrames, summaryRange.from, summaryRange.to)), [hidden, chartFrames, summaryRange.from, summaryRange.to]);
   const total = summary.reduce((sum, count) => sum + count, 0);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
 
   return (
-    <div className="heat-map-view">
+    <div className="heat-map-view" style={hidden ? { display: 'none' } : undefined}>
       <div className="toolbar" role="toolbar" aria-label="Heat map controls">
         {labels.length > 0 ? (
           <label className="muted">
@@ -120,6 +122,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare }: HeatMapVi
         onSelect={setSelection}
         showPercentiles={showPercentiles}
         testId={testIds.heatMap}
+        hidden={hidden}
       />
       <div className="heat-map-view__summary">
         <p data-testid={testIds.heatMapSelection}>

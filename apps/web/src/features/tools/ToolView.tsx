@@ -168,20 +168,22 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
 
-      {stackTool ? null : showHeatMap ? (
-        <>
-          <div className="toolbar">
-            <span className="muted" data-testid={testIds.sessionStatus}>
-              {sessionText(status)}
-            </span>
-            <span className="toolbar__spacer" />
-            <span className={`pill ${counters.kernelDrops + counters.droppedFramesForViewer > 0 ? 'pill--bad' : ''}`} data-testid={testIds.droppedIndicator} title="Histogram updates lost: kernel map full (kernel), or intervals this browser missed (agent)">
-              {number.format(counters.kernelDrops + counters.droppedFramesForViewer)} dropped
-            </span>
-          </div>
-          <HeatMapView frames={session.frames} measure={tool.heatMap?.measure ?? 'latency'} onShare={share} />
-        </>
-      ) : (
+      {stackTool || !showHeatMap ? null : (
+        <div className="toolbar">
+          <span className="muted" data-testid={testIds.sessionStatus}>
+            {sessionText(status)}
+          </span>
+          <span className="toolbar__spacer" />
+          <span className={`pill ${counters.kernelDrops + counters.droppedFramesForViewer > 0 ? 'pill--bad' : ''}`} data-testid={testIds.droppedIndicator} title="Histogram updates lost: kernel map full (kernel), or intervals this browser missed (agent)">
+            {number.format(counters.kernelDrops + counters.droppedFramesForViewer)} dropped
+          </span>
+        </div>
+      )}
+      {/* Kept laid out while the table is shown, so switching back to it only draws. */}
+      {stackTool || (tool.heatMap === null && !heatMapOnly) ? null : (
+        <HeatMapView frames={session.frames} measure={tool.heatMap?.measure ?? 'latency'} onShare={share} hidden={!showHeatMap} />
+      )}
+      {stackTool || showHeatMap ? null : (
         <>
         <div className="toolbar" role="toolbar" aria-label="Table controls">
           <input
