@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
 import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
+import { useThemeVersion } from '../themeVersion.js';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
 import { buildHeatMapMatrix, formatClock, formatSlotRange } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
@@ -93,12 +94,13 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     paintStarted.current = performance.now();
     drawCells(cellsRef.current, matrix);
   }, [matrix, measured]);
+  const themeVersion = useThemeVersion();
   useLayoutEffect(() => {
     if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size);
-  }, [matrix.slotCount, unit, size, measured]);
+  }, [matrix.slotCount, unit, size, measured, themeVersion]);
   useLayoutEffect(() => {
     if (measured && timeAxisRef.current) drawTimeAxis(timeAxisRef.current, time, size);
-  }, [time, size, measured]);
+  }, [time, size, measured, themeVersion]);
   useLayoutEffect(() => {
     if (measured && linesRef.current) drawPercentileLines(linesRef.current, matrix, showPercentiles, size);
   }, [matrix, showPercentiles, size, measured]);
