@@ -106,10 +106,11 @@ export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMa
   const empty = !(highest >= lowest);
   const needTop = empty ? 0 : Math.max(0, Math.floor((plotHeight - highest * slotHeight - LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
   const needBottom = empty ? 0 : Math.min(plotHeight, Math.ceil((plotHeight - lowest * slotHeight + LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
-  // A band that still holds the lines is kept unless it is over a step too
-  // tall: a live map's extremes come and go, and the band would flip each second.
+  // A band that still holds the lines (inside the plot) is kept unless it is
+  // over a step too tall: a live map's extremes come and go, and the band would
+  // flip each second.
   const current = lineBands.get(canvas);
-  const keep = !empty && current !== undefined && current.top <= needTop && current.bottom >= needBottom && current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
+  const keep = !empty && current !== undefined && current.top <= needTop && current.bottom >= needBottom && current.bottom <= plotHeight && current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
   const bandTop = keep ? current.top : needTop;
   const bandBottom = keep ? current.bottom : needBottom;
   lineBands.set(canvas, { top: bandTop, bottom: bandBottom });
