@@ -17,7 +17,11 @@ export function useMeasuredWidth(ref: RefObject<HTMLElement | null>, shown = tru
 
   useLayoutEffect(() => {
     if (!shown) return;
-    setWidth(Math.max(MIN_WIDTH, ref.current?.clientWidth || FALLBACK_WIDTH));
+    // The content box, as the ResizeObserver reports it: the two must agree, or each shows would redraw twice more.
+    const element = ref.current;
+    const style = element ? getComputedStyle(element) : undefined;
+    const content = element && style ? element.clientWidth - (parseFloat(style.paddingLeft) || 0) - (parseFloat(style.paddingRight) || 0) : 0;
+    setWidth(Math.max(MIN_WIDTH, Math.floor(content) || FALLBACK_WIDTH));
   }, [ref, shown]);
 
   useEffect(() => {

@@ -72,12 +72,12 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const columnWidth = plotWidth / matrix.columnCount;
   const total = matrix.total;
   // A fingerprint for comparing renders (tests, shared links): worked out after the paint, off the first frame's path.
-  const [digest, setDigest] = useState<string>();
+  // Kept with the matrix it describes: a digest of an older matrix is never shown.
+  const [digest, setDigest] = useState<{ matrix: HeatMapMatrix; value: string }>();
   useEffect(() => {
-    setDigest(undefined);
     const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 0));
     const cancel = window.cancelIdleCallback ?? window.clearTimeout;
-    const handle = idle(() => setDigest(matrixDigest(matrix)));
+    const handle = idle(() => setDigest({ matrix, value: matrixDigest(matrix) }));
     return () => cancel(handle);
   }, [matrix]);
 
@@ -110,8 +110,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
 
   // The selection (committed, or being dragged), in px: a box over the canvas, so a drag redraws nothing.
   const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
-  const selectionLeft = shown ? Math.max(MARGIN.left, shown.left) : 0;
-  const selectionRight = shown ? Math.min(MARGIN.left + plotWidth, shown.right) : 0;
+  const clampToPlot = (x: number) => Math.min(MARGIN.left + plotWidth, Math.max(MARGIN.left, x));
+  const selectionLeft = shown ? clampToPlot(shown.left) : 0;
+  const selectionRight = shown ? clampToPlot(shown.right) : 0;
 
   const locate = (event: ReactMouseEvent): Hover | undefined => {
     const bounds = plotRef.current?.getBoundingClientRect();
@@ -135,7 +136,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       className="heat-map"
       style={{ position: 'relative', width: '100%' }}
       data-testid={testId}
-      data-digest={digest ?? ''}
+      data-digest={digest?.matrix === matrix ? digest.value : ''}
       data-total={total}
       data-columns={matrix.columnCount}
       data-column-ms={matrix.columnMs}

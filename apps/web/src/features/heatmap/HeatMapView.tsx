@@ -17,6 +17,8 @@ const WINDOWS: Array<[number, string]> = [
 ];
 const DEFAULT_WINDOW_SECONDS = 300;
 const number = new Intl.NumberFormat('en-US');
+const NO_LABELS: string[] = [];
+const NO_FRAMES: never[] = [];
 
 interface HeatMapViewProps {
   frames: readonly HistogramFrame[];
@@ -46,8 +48,9 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const { shared, share } = useShare();
 
   const unit = frames[0]?.unit ?? 'usecs';
-  const labels = useMemo(() => seriesLabels(frames), [frames]);
-  const chartFrames = useMemo(() => framesForSeries(frames, view.series), [frames, view.series]);
+  // Nothing is worked out for a hidden view: its frames still arrive every second.
+  const labels = useMemo(() => (hidden ? NO_LABELS : seriesLabels(frames)), [hidden, frames]);
+  const chartFrames = useMemo(() => (hidden ? NO_FRAMES : framesForSeries(frames, view.series)), [hidden, frames, view.series]);
   const windowSeconds = view.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const range = frozenRange ?? liveRange(frames, windowSeconds, pausedAt ?? Date.now());
   const summaryRange = view.selection ?? range;
