@@ -43,15 +43,10 @@ export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix): voi
 
 /** Latency labels on a canvas MARGIN.left wide and the chart's height, at its top left. */
 export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: 'usecs' | 'msecs', { height }: HeatMapSize): void {
-  const context = canvas.getContext('2d');
+  const context = labelCanvas(canvas, MARGIN.left, height, 'right', 'middle');
   if (!context) return;
-  sizeChartCanvas(canvas, context, MARGIN.left, height);
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const slotHeight = plotHeight / slotCount;
-  context.fillStyle = chartColors(canvas).muted;
-  context.font = LABEL_FONT;
-  context.textAlign = 'right';
-  context.textBaseline = 'middle';
   const labelEvery = Math.max(1, Math.ceil(14 / slotHeight));
   for (let slot = 0; slot <= slotCount; slot += labelEvery) {
     const value = slot === 0 ? 0 : log2BucketRange(Math.min(slot, 52)).low;
@@ -61,14 +56,9 @@ export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, un
 
 /** Time labels and ticks on a canvas the chart's width and MARGIN.bottom high, under the plot. */
 export function drawTimeAxis(canvas: HTMLCanvasElement, time: ScaleTime<number, number>, { width }: HeatMapSize): void {
-  const context = canvas.getContext('2d');
+  const context = labelCanvas(canvas, width, MARGIN.bottom, 'center', 'top');
   if (!context) return;
-  sizeChartCanvas(canvas, context, width, MARGIN.bottom);
   const plotWidth = width - MARGIN.left - MARGIN.right;
-  context.fillStyle = chartColors(canvas).muted;
-  context.font = LABEL_FONT;
-  context.textAlign = 'center';
-  context.textBaseline = 'top';
   for (const tick of time.ticks(Math.max(2, Math.floor(plotWidth / 110)))) {
     const x = time(tick);
     context.fillText(formatTimeTick(tick.getTime()), x, 5);
@@ -149,6 +139,18 @@ export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMa
 
 /** The band each lines canvas covers now, in the plot's px from its top. */
 const lineBands = new WeakMap<HTMLCanvasElement, { top: number; bottom: number }>();
+
+/** An axis canvas sized and cleared, set up to write labels in the theme's colour. */
+function labelCanvas(canvas: HTMLCanvasElement, width: number, height: number, align: CanvasTextAlign, baseline: CanvasTextBaseline): CanvasRenderingContext2D | null {
+  const context = canvas.getContext('2d');
+  if (!context) return null;
+  sizeChartCanvas(canvas, context, width, height);
+  context.fillStyle = chartColors(canvas).muted;
+  context.font = LABEL_FONT;
+  context.textAlign = align;
+  context.textBaseline = baseline;
+  return context;
+}
 
 /** Sets an inline style only when it changes: every write makes the browser work the element's style out again. */
 function setStyle(element: HTMLElement, property: 'top' | 'height', value: string): void {
