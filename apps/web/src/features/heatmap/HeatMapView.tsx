@@ -54,7 +54,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const windowSeconds = view.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const range = frozenRange ?? liveRange(frames, windowSeconds, pausedAt ?? Date.now());
   const summaryRange = view.selection ?? range;
-  const summary = useMemo(() => (hidden ? [] : sumFrames(chartFrames, summaryRange.from, summaryRange.to)), [hidden, chartFrames, summaryRange.from, summaryRange.to]);
+  const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
   const total = summary.reduce((sum, count) => sum + count, 0);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
 
