@@ -1,3 +1,4 @@
+import { formatClockTime, kilobytes } from './tools/format.js';
 import type { TableColumn } from './tools/types.js';
 
 function cell<Row>(column: TableColumn<Row>, text: string, last: boolean): string {
@@ -5,8 +6,31 @@ function cell<Row>(column: TableColumn<Row>, text: string, last: boolean): strin
   return column.align === 'right' ? text.padStart(column.width) : text.padEnd(column.width);
 }
 
+/** A cell's text from the column's declared display kind: the one rule the web follows too. */
 export function formatCell<Row>(column: TableColumn<Row>, row: Row): string {
-  return column.format ? column.format(row) : String(row[column.key]);
+  const value: unknown = row[column.key];
+  if (value === undefined || value === null) return '';
+  switch (column.display) {
+    case 'clockTime':
+      return typeof value === 'number' ? formatClockTime(value) : String(value);
+    case 'kilobytes':
+      return typeof value === 'number' ? String(kilobytes(value)) : String(value);
+    case 'milliseconds':
+      return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
+    case 'arguments': {
+      const text = Array.isArray(value) ? value.join(' ') : String(value);
+      return (row as { argsTruncated?: unknown }).argsTruncated === true ? `${text} ...` : text;
+    }
+    case 'integer':
+    case 'text':
+      return String(value);
+    default:
+      return assertNever(column.display);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown column display ${String(value)}`);
 }
 
 /** The header line as bcc prints it. */

@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { FileSystemOperationRow } from '../src/tools/fsslower/fsslower.js';
-import { offsetKilobytes } from '../src/tools/fsslower/fsslower.js';
+import { kilobytes } from '../src/tools/format.js';
 import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/fsWorkload.mjs', import.meta.url));
@@ -135,7 +135,7 @@ describe.each(['tracepoint'] as const)('fsslower via %s', (attachMethod) => {
       expect(row.time).toBeGreaterThanOrEqual(startedAt - 5);
       expect(row.time).toBeLessThanOrEqual(endedAt + 5);
     }
-    expect(offsetKilobytes(ours.find((row) => row.bytes === 4 * KiB && row.type === 'W')?.offset ?? -1)).toBe(1024);
+    expect(kilobytes(ours.find((row) => row.bytes === 4 * KiB && row.type === 'W')?.offset ?? -1)).toBe(1024);
     // The same name on tmpfs: never on ext4, and all of it (only it) with fs: 'tmpfs'.
     expect(allRows.filter((row) => row.pid === workload.pid && row.fileName !== fileName)).toEqual([]);
     expect(tmpfsRows.map((row) => [row.type, row.bytes, row.offset])).toEqual(expectedOperations);

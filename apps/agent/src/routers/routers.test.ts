@@ -95,6 +95,11 @@ describe('routers', () => {
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
     expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration' });
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });
+    // Clients format cells from the declared display kind alone: OFF_KB is bytes shown as KB, like bcc's offset / 1024.
+    for (const name of ['fsslower', 'ext4slower']) {
+      expect(tools.find((tool) => tool.name === name)?.columns.find((column) => column.header === 'OFF_KB')).toMatchObject({ key: 'offset', display: 'kilobytes', unit: 'KB' });
+    }
+    expect(tools.find((tool) => tool.name === 'gethostlatency')?.columns.find((column) => column.header === 'LATms')).toMatchObject({ display: 'milliseconds', decimals: 3 });
   });
 
   it('refuses an oversized snapshot and a full store clearly, storing nothing', async () => {

@@ -16,6 +16,7 @@ export function listTools(features: FeatureSource) {
       unit: column.unit ?? null,
       align: column.align,
       display: column.display,
+      decimals: column.decimals ?? null,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
     heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure } : null,

@@ -1,3 +1,8 @@
+/** bcc divides bytes by 1024 and prints the integer part (TX_KB, RX_KB, OFF_KB). */
+export function kilobytes(bytes: number): number {
+  return Math.floor(bytes / 1024);
+}
+
 /** HH:MM:SS in local time, as bcc's -T option prints it. */
 export function formatClockTime(epochMs: number): string {
   const date = new Date(epochMs);

@@ -21,10 +21,10 @@ export interface AttachMethod {
 }
 
 /**
- * How a column's value is shown, declared rather than coded so clients that cannot
- * run `format` (the web) show the same text: epoch ms as local HH:MM:SS, bytes as
- * whole KB (floored, as bcc), milliseconds with 2 decimals, argv joined with " ..."
- * when truncated.
+ * How a column's value is shown, declared rather than coded so every client (the
+ * CLI here, the web) shows the same text: epoch ms as local HH:MM:SS, bytes as
+ * whole KB (floored, as bcc), milliseconds with `decimals` (2 unless said), argv
+ * joined with " ..." when truncated.
  */
 export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'arguments';
 
@@ -38,7 +38,8 @@ export interface TableColumn<Row> {
   /** Unit of the column's values as bcc prints them (KB, ms...). */
   unit?: string;
   display: ColumnDisplay;
-  format?: (row: Row) => string;
+  /** Decimals of a 'milliseconds' column, as bcc's printf has them (default 2). */
+  decimals?: number;
 }
 
 /** What every tool has: its kernel object, params and how it attaches. */

@@ -16,6 +16,8 @@ describe('formatCell', () => {
     expect(formatCell({ key: 'b', display: 'kilobytes' }, { b: 1023 })).toBe('0');
     expect(formatCell({ key: 'ms', display: 'milliseconds' }, { ms: 1.005 })).toBe('1.00');
     expect(formatCell({ key: 'ms', display: 'milliseconds' }, { ms: 12 })).toBe('12.00');
+    expect(formatCell({ key: 'ms', display: 'milliseconds', decimals: 3 }, { ms: 0.1234 })).toBe('0.123');
+    expect(formatCell({ key: 'offset', display: 'kilobytes' }, { offset: 8 * 1024 * 1024 })).toBe('8192');
     expect(formatCell({ key: 'argv', display: 'arguments' }, { argv: ['/bin/ls', '-l'], argsTruncated: true })).toBe('/bin/ls -l ...');
     expect(formatCell({ key: 't', display: 'clockTime' }, { t: new Date(2026, 0, 2, 3, 4, 5).getTime() })).toBe('03:04:05');
     expect(formatCell({ key: 'missing', display: 'text' }, {})).toBe('');

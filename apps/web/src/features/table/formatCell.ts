@@ -7,11 +7,13 @@ export interface DisplayColumn {
   key: string;
   header: string;
   display: ColumnDisplay;
+  /** Decimals of a milliseconds column (null: 2, as most bcc tools print). */
+  decimals?: number | null;
   unit: string | null;
   align: 'left' | 'right';
 }
 
-export function formatCell(column: Pick<DisplayColumn, 'key' | 'display'>, row: Record<string, unknown>): string {
+export function formatCell(column: Pick<DisplayColumn, 'key' | 'display' | 'decimals'>, row: Record<string, unknown>): string {
   const value = row[column.key];
   if (value === undefined || value === null) return '';
   switch (column.display) {
@@ -20,7 +22,7 @@ export function formatCell(column: Pick<DisplayColumn, 'key' | 'display'>, row: 
     case 'kilobytes':
       return typeof value === 'number' ? String(Math.floor(value / 1024)) : String(value);
     case 'milliseconds':
-      return typeof value === 'number' ? value.toFixed(2) : String(value);
+      return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
     case 'arguments': {
       const text = Array.isArray(value) ? value.join(' ') : String(value);
       return row.argsTruncated === true ? `${text} ...` : text;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u8 } from '../../encode.js';
 import type { TableToolDefinition } from '../types.js';
-import { formatClockTime } from '../format.js';
 
 // Mirrors execsnoop.h.
 const TASK_COMM_LEN = 16;
@@ -101,12 +100,12 @@ export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   ],
   ringBufferMap: 'events',
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', format: (row) => formatClockTime(row.time) },
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
     { header: 'PCOMM', key: 'pcomm', width: 16, display: 'text', align: 'left' },
     { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
     { header: 'PPID', key: 'ppid', width: 7, display: 'integer', align: 'left' },
     { header: 'RET', key: 'ret', width: 3, display: 'integer', align: 'right' },
-    { header: 'ARGS', key: 'argv', width: 0, display: 'arguments', align: 'left', format: formatArgs },
+    { header: 'ARGS', key: 'argv', width: 0, display: 'arguments', align: 'left' },
   ],
   configure(object, params) {
     object.setGlobal('targ_uid', u32(params.uid ?? NO_UID_FILTER));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTableHeader, formatTableRow } from '../../table.js';
+import { formatCell, formatTableHeader, formatTableRow } from '../../table.js';
 import {
   Ext4SlowerTool,
   FS_OP_EVENT_SIZE,
@@ -7,7 +7,6 @@ import {
   FsOpEventOffset,
   decodeFsOpEvent,
   fileSystemNameGlobal,
-  offsetKilobytes,
   operationLabel,
   operationLetter,
 } from './fsslower.js';
@@ -68,7 +67,8 @@ describe('decodeFsOpEvent', () => {
 describe('columns', () => {
   it('print as bcc: OFF_KB floored, LAT(ms) with two decimals', () => {
     const row = decodeFsOpEvent(event({ op: 0, size: 4096n, offset: 2047n, latencyNs: 10_504_999n, fileName: 'data.db' }), () => 0);
-    expect([0, 1023, 1024, 2047, 1_048_576].map(offsetKilobytes)).toEqual([0, 0, 1, 1, 1024]);
+    const offKb = FileSystemSlowerTool.columns.find((column) => column.header === 'OFF_KB');
+    expect([0, 1023, 1024, 2047, 1_048_576, 8 * 1024 * 1024].map((offset) => offKb && formatCell(offKb, { ...row, offset }))).toEqual(['0', '0', '1', '1', '1024', '8192']);
     expect(formatTableHeader(FileSystemSlowerTool.columns)).toBe('TIME     COMM           PID     T BYTES   OFF_KB   LAT(ms) FILENAME');
     expect(formatTableRow(FileSystemSlowerTool.columns, row).slice(9)).toBe('postgres       31337   R 4096    1          10.50 data.db');
   });

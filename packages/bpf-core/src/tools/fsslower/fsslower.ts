@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { cString, u32, u64 } from '../../encode.js';
-import { formatClockTime } from '../format.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors fsslower.h.
@@ -94,11 +93,6 @@ export function decodeFsOpEvent(record: Buffer, toWallClockMs: (monotonicNs: big
   };
 }
 
-/** bcc's OFF_KB: the offset divided by 1024, integer part. */
-export function offsetKilobytes(offset: number): number {
-  return Math.floor(offset / 1024);
-}
-
 /** targ_fs: the name NUL-padded to char[FS_NAME_LEN]. */
 export function fileSystemNameGlobal(name: string): Buffer {
   const bytes = Buffer.alloc(FS_NAME_LEN);
@@ -138,13 +132,13 @@ const attachMethods: readonly AttachMethod[] = [
 
 // Widths and alignment of bcc's "%-8s %-14.14s %-7d %c %-7d %-8d %7.2f %s".
 const columns: TableToolDefinition<unknown, FileSystemOperationRow>['columns'] = [
-  { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', format: (row) => formatClockTime(row.time) },
+  { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
   { header: 'COMM', key: 'comm', width: 14, display: 'text', align: 'left' },
   { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
   { header: 'T', key: 'type', width: 1, display: 'text', align: 'left' },
   { header: 'BYTES', key: 'bytes', width: 7, display: 'integer', align: 'left' },
-  { header: 'OFF_KB', key: 'offset', width: 8, display: 'integer', align: 'left', unit: 'KB', format: (row) => String(offsetKilobytes(row.offset)) },
-  { header: 'LAT(ms)', key: 'latencyMs', width: 7, display: 'milliseconds', align: 'right', unit: 'ms', format: (row) => row.latencyMs.toFixed(2) },
+  { header: 'OFF_KB', key: 'offset', width: 8, display: 'kilobytes', align: 'left', unit: 'KB' },
+  { header: 'LAT(ms)', key: 'latencyMs', width: 7, display: 'milliseconds', align: 'right', unit: 'ms' },
   { header: 'FILENAME', key: 'fileName', width: 0, display: 'text', align: 'left' },
 ];
 

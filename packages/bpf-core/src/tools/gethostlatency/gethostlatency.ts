@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString, u32 } from '../../encode.js';
 import { BpfError, ToolError } from '../../errors.js';
-import { formatClockTime } from '../format.js';
 import type { AttachMethod, TableToolDefinition } from '../types.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from './libc.js';
 
@@ -188,11 +187,11 @@ export const HostLookupLatencyTool: TableToolDefinition<GethostlatencyParams, Ho
   ],
   ringBufferMap: 'events',
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', format: (row) => formatClockTime(row.time) },
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
     { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
     { header: 'COMM', key: 'comm', width: 16, display: 'text', align: 'left' },
     // bcc prints three decimals here.
-    { header: 'LATms', key: 'latencyMs', width: 10, display: 'milliseconds', align: 'left', unit: 'ms', format: (row) => row.latencyMs.toFixed(3) },
+    { header: 'LATms', key: 'latencyMs', width: 10, display: 'milliseconds', decimals: 3, align: 'left', unit: 'ms' },
     { header: 'HOST', key: 'host', width: 0, display: 'text', align: 'left' },
   ],
   configure(object, params) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset, decodeTcpSessionEvent, formatAddress, kilobytes } from './tcplife.js';
+import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset, decodeTcpSessionEvent, formatAddress } from './tcplife.js';
+import { kilobytes } from '../format.js';
 
 const v6 = (text: string) => {
   const groups = text.split(':').map((group) => parseInt(group, 16));

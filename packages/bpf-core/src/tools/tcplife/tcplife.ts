@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { cString, u16Array, u32 } from '../../encode.js';
-import { formatClockTime } from '../format.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors tcplife.h.
@@ -98,11 +97,6 @@ export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicN
   };
 }
 
-/** bcc divides bytes by 1024 and prints the integer part. */
-export function kilobytes(bytes: number): number {
-  return Math.floor(bytes / 1024);
-}
-
 export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   name: 'tcplife',
   title: 'TCP session life',
@@ -131,16 +125,16 @@ export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   ],
   ringBufferMap: 'events',
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', format: (row) => formatClockTime(row.time) },
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
     { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
     { header: 'COMM', key: 'comm', width: 16, display: 'text', align: 'left' },
     { header: 'LADDR', key: 'laddr', width: 15, display: 'text', align: 'left' },
     { header: 'LPORT', key: 'lport', width: 5, display: 'integer', align: 'left' },
     { header: 'RADDR', key: 'raddr', width: 15, display: 'text', align: 'left' },
     { header: 'RPORT', key: 'rport', width: 5, display: 'integer', align: 'left' },
-    { header: 'TX_KB', key: 'txBytes', width: 5, display: 'kilobytes', align: 'right', unit: 'KB', format: (row) => String(kilobytes(row.txBytes)) },
-    { header: 'RX_KB', key: 'rxBytes', width: 5, display: 'kilobytes', align: 'right', unit: 'KB', format: (row) => String(kilobytes(row.rxBytes)) },
-    { header: 'MS', key: 'ms', width: 0, display: 'milliseconds', align: 'left', unit: 'ms', format: (row) => row.ms.toFixed(2) },
+    { header: 'TX_KB', key: 'txBytes', width: 5, display: 'kilobytes', align: 'right', unit: 'KB' },
+    { header: 'RX_KB', key: 'rxBytes', width: 5, display: 'kilobytes', align: 'right', unit: 'KB' },
+    { header: 'MS', key: 'ms', width: 0, display: 'milliseconds', align: 'left', unit: 'ms' },
   ],
   configure(object, params) {
     object.setGlobal('targ_pid', u32(params.pid ?? 0));
