@@ -11,7 +11,7 @@ import './styles.css';
 // A sign-in link from `make start` carries the local agent's token: store it, then
 // drop it from the address bar and history before anything can copy it.
 const signIn = takeTokenFromHash(window.location.hash);
-if (signIn.token !== undefined) window.history.replaceState(null, '', signIn.hash);
+if (signIn) window.history.replaceState(null, '', signIn.hash);
 
 const store = createAppStore({
   storage: window.localStorage,
@@ -19,7 +19,7 @@ const store = createAppStore({
   hash: window.location.hash,
   prefersDark: window.matchMedia?.('(prefers-color-scheme: dark)').matches,
 });
-if (signIn.token !== undefined) store.getState().setToken(window.location.host, signIn.token);
+if (signIn) store.getState().signIn(signIn);
 syncViewWithUrl(store);
 startHostMonitor(store);
 

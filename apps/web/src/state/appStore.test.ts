@@ -99,9 +99,32 @@ describe('app store', () => {
     expect(createAppStore({ storage: memoryStorage(), prefersDark: false }).getState().theme).toBe('light');
   });
 
-  it('takes a sign-in token out of the hash', () => {
+  it('takes a sign-in token out of the hash, valid or not', () => {
     expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
-    expect(takeTokenFromHash('#/tool/execsnoop')).toEqual({ hash: '#/tool/execsnoop' });
+    expect(takeTokenFromHash('#token=abc_DEF-123&extra')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
+    expect(takeTokenFromHash('#token=not a token!')).toEqual({ hash: '#/' });
+    expect(takeTokenFromHash('#/tool/execsnoop')).toBeUndefined();
+  });
+
+  it('signs in from a link for the agent that served the page, and never shows the token', () => {
+    const storage = memoryStorage();
+    const store = createAppStore({ storage, defaultHost: 'a:1' });
+    store.getState().signIn({ token: 'abc_DEF-123' });
+    expect(store.getState().tokens['a:1']).toBe('abc_DEF-123');
+    expect(storage.getItem('bpfscope.token:a:1')).toBe('abc_DEF-123');
+    expect(store.getState().linkProblems).toEqual([]);
+    store.getState().signIn({});
+    expect(store.getState().linkProblems.join(' ')).toMatch(/holds no valid token/);
+  });
+
+  it('drops a linked sort or column filter the tool has no column for, and says so', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1', hash: '#/tool/execsnoop?sort=nope:asc&f.pid=12&f.bogus=x' });
+    store.getState().discardUnknownColumns(['pid', 'pcomm']);
+    expect(store.getState().view.sort).toBeUndefined();
+    expect(store.getState().view.columnFilters).toEqual({ pid: '12' });
+    expect(store.getState().linkProblems).toEqual(['sort: this tool has no column "nope"', 'f.bogus: this tool has no such column']);
+    store.getState().discardUnknownColumns(['pid', 'pcomm']);
+    expect(store.getState().linkProblems).toHaveLength(2);
   });
 
   it('keeps heat-map state across hosts and clears it with another tool', () => {

@@ -4,7 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import type { AgentProblem } from '../api/agentClient';
 import type { HostInfo, ToolInfo } from '../api/types';
 import type { SortDirection, ViewState } from './urlState';
-import { decodeViewState, emptyViewState, hostPattern } from './urlState';
+import { decodeViewState, emptyViewState, hostPattern, unknownColumnProblems } from './urlState';
 
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -54,6 +54,10 @@ export interface AppState {
   setSnapshot(id: string | undefined): void;
   /** Replaces the view from a URL hash (browser navigation or a pasted link). */
   openLink(hash: string): void;
+  /** A sign-in link was opened: its token is stored for the agent that served the page. */
+  signIn(link: { token?: string }): void;
+  /** Drops a linked sort or column filter the tool has no column for, and says so. */
+  discardUnknownColumns(columns: readonly string[]): void;
   setTheme(theme: Theme): void;
 }
 
@@ -236,6 +240,25 @@ export function createAppStore(options: AppStoreOptions) {
         set({ view, hosts: known, linkProblems: decoded.problems });
       },
 
+      signIn(link) {
+        const problem =
+          link.token === undefined ? 'the sign-in link holds no valid token' : defaultHost === undefined ? 'this page was not served by an agent at host:port' : get().setToken(defaultHost, link.token);
+        if (problem) set({ linkProblems: [`${problem}; copy the whole link that make start printed`] });
+      },
+
+      discardUnknownColumns(columns) {
+        const { view } = get();
+        const problems = unknownColumnProblems(view, columns);
+        if (problems.length === 0) return;
+        const known = new Set(columns);
+        const { sort, ...rest } = view;
+        const columnFilters = Object.fromEntries(Object.entries(view.columnFilters).filter(([column]) => known.has(column)));
+        set({
+          view: sort && known.has(sort.column) ? { ...rest, sort, columnFilters } : { ...rest, columnFilters },
+          linkProblems: [...get().linkProblems, ...problems],
+        });
+      },
+
       setTheme(next) {
         storage.setItem(THEME_KEY, next);
         set({ theme: next });
@@ -257,13 +280,13 @@ function readHosts(storage: KeyValueStorage): string[] {
 }
 
 /**
- * `make start` prints a sign-in link `#token=...` for the local agent: the token is
- * saved for that host and removed from the address bar before anything else runs.
+ * `make start` prints a sign-in link `#token=...` for the local agent. Whatever
+ * follows `#token=` is taken out of the address bar, valid or not, and never shown.
  */
-export function takeTokenFromHash(hash: string): { token?: string; hash: string } {
-  const match = /^#token=([A-Za-z0-9_.~+/=-]{1,512})$/.exec(hash);
-  if (!match?.[1]) return { hash };
-  return { token: match[1], hash: '#/' };
+export function takeTokenFromHash(hash: string): { token?: string; hash: string } | undefined {
+  if (!hash.startsWith('#token=')) return undefined;
+  const candidate = hash.slice('#token='.length).split('&', 1)[0] ?? '';
+  return /^[A-Za-z0-9_.~+/=-]{1,512}$/.test(candidate) ? { token: candidate, hash: '#/' } : { hash: '#/' };
 }
 
 export { emptyViewState };

@@ -73,6 +73,21 @@ describe('view state in the URL', () => {
     expect(decoded.problems).toEqual(expect.arrayContaining(['params are not valid JSON', expect.stringMatching(/^tool/), expect.stringMatching(/^sort/)]));
   });
 
+  it('never echoes a part of a link that could be a secret', () => {
+    const secret = 'Zx8_q-7Vb3kPq0LmN2rT5yW9aB4cD6eF1gH3jK5lM7n';
+    for (const link of [`#token=${secret}`, `#/${secret}`, `#/host/a:1/${secret}/x`, `#/tool/execsnoop?sort=${secret}:up`]) {
+      const { problems } = decodeViewState(link);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.join(' ')).not.toContain(secret.slice(0, 12));
+    }
+    expect(decodeViewState('#/tol/execsnoop').problems).toEqual(['unknown part "tol" (a link has host, tool and snapshot)']);
+  });
+
+  it('names a bad part as the link names it, with what it must be', () => {
+    expect(decodeViewState('#/tool/runqlat?window=5').problems).toEqual(['window must be a whole number of seconds from 10 to 604800 (a week)']);
+    expect(decodeViewState('#/tool/runqlat?show=pie').problems).toEqual(['show must be table or heatmap']);
+  });
+
   it('refuses oversized parts instead of trusting them', () => {
     const decoded = decodeViewState(`#/tool/execsnoop?params=${encodeURIComponent(JSON.stringify({ x: 'y'.repeat(5000) }))}&q=${'z'.repeat(600)}`);
     expect(decoded.state.params).toEqual({});

@@ -86,16 +86,16 @@ export function decodeViewState(hash: string): DecodedViewState {
   const segments = pathPart.split('/').filter(Boolean);
   const draft: ViewState = { ...emptyViewState, params: {}, columnFilters: {} };
   for (let i = 0; i < segments.length; i += 2) {
-    const key = segments[i];
+    const key = segments[i] as string;
     const value = segments[i + 1];
     if (value === undefined) {
-      problems.push(`"${key}" has no value`);
+      problems.push(`${quoteLinkText(key)} has no value`);
       continue;
     }
     if (key === 'host') draft.hosts = value.split(',').map(safeDecode).filter((host) => host !== '');
     else if (key === 'tool') draft.tool = safeDecode(value);
     else if (key === 'snapshot') draft.snapshot = safeDecode(value);
-    else problems.push(`unknown part "${key}"`);
+    else problems.push(`unknown part ${quoteLinkText(key)} (a link has host, tool and snapshot)`);
   }
   const query = new URLSearchParams(searchPart);
   const params = query.get('params');
@@ -134,24 +134,59 @@ export function decodeViewState(hash: string): DecodedViewState {
   }
   const result = viewStateSchema.safeParse(draft);
   if (result.success) return { state: result.data as ViewState, problems };
-  // Keep every valid field, drop the invalid ones, and say which.
+  // Keep every valid field, drop the invalid ones, and say which, in the link's own words.
   const state: ViewState = { ...draft };
+  const dropped = new Set<keyof ViewState>();
   for (const issue of result.error.issues) {
     const field = issue.path[0] as keyof ViewState | undefined;
-    problems.push(`${issue.path.join('.') || 'link'}: ${issue.message}`);
+    if (field === undefined || dropped.has(field)) continue;
+    dropped.add(field);
+    problems.push(fieldProblems[field]);
     if (field === 'hosts') state.hosts = draft.hosts.filter((host) => hostPattern.test(host)).slice(0, MAX_HOSTS);
-    else if (field === 'tool') delete state.tool;
-    else if (field === 'sort') delete state.sort;
     else if (field === 'params') state.params = {};
     else if (field === 'filter') state.filter = '';
     else if (field === 'columnFilters') state.columnFilters = {};
-    else if (field === 'selection') delete state.selection;
-    else if (field === 'windowSeconds') delete state.windowSeconds;
-    else if (field === 'show') delete state.show;
-    else if (field === 'series') delete state.series;
-    else if (field === 'snapshot') delete state.snapshot;
+    else delete (state as Partial<ViewState>)[field];
   }
   return { state, problems };
+}
+
+/** What was wrong with each part of a link, named as the link names it (never its value: it may be a secret). */
+const fieldProblems: Record<keyof ViewState, string> = {
+  hosts: 'host must be host:port (a port from 1 to 65535), at most 16 of them',
+  tool: 'tool must be a tool name (lower-case letters, digits, - and _)',
+  params: 'params must be a JSON object of at most 4 KB',
+  filter: `q must be at most ${MAX_TEXT} characters`,
+  columnFilters: `f.<column> filters must be at most ${MAX_TEXT} characters`,
+  sort: 'sort must be <column>:asc or <column>:desc',
+  selection: 'sel: the selection must end after it starts, before the year 2200',
+  windowSeconds: 'window must be a whole number of seconds from 10 to 604800 (a week)',
+  show: 'show must be table or heatmap',
+  series: 'series must be at most 128 characters',
+  snapshot: 'snapshot must be a snapshot id (6 to 64 of A-Z, a-z, 0-9, _ and -)',
+};
+
+/**
+ * A part of a link quoted in a problem only when it looks like a name: a link
+ * can carry a token (a sign-in link) or other secrets, and problems are shown
+ * on screens that may be shared.
+ */
+export function quoteLinkText(text: string): string {
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,23}$/.test(text) && !/^token/i.test(text) ? `"${text}"` : 'a part';
+}
+
+/**
+ * Problems with the parts of a view that name a tool's columns (sort, f.<column>),
+ * which can only be checked once the tool's columns are known.
+ */
+export function unknownColumnProblems(view: Pick<ViewState, 'sort' | 'columnFilters'>, columns: readonly string[]): string[] {
+  const known = new Set(columns);
+  const problems: string[] = [];
+  if (view.sort && !known.has(view.sort.column)) problems.push(`sort: this tool has no column ${quoteLinkText(view.sort.column)}`);
+  for (const column of Object.keys(view.columnFilters)) {
+    if (!known.has(column)) problems.push(`f.${quoteLinkText(column) === 'a part' ? '<column>' : column}: this tool has no such column`);
+  }
+  return problems;
 }
 
 function safeDecode(text: string): string {

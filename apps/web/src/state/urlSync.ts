@@ -1,6 +1,7 @@
 // Keeps the address bar and the store's view in step, both ways. Choosing a host or
 // tool is a history entry (Back works); typing in a filter replaces the current one.
 import type { AppStore } from './appStore';
+import { takeTokenFromHash } from './appStore';
 import { encodeViewState } from './urlState';
 
 export function syncViewWithUrl(store: AppStore): () => void {
@@ -18,6 +19,13 @@ export function syncViewWithUrl(store: AppStore): () => void {
     else window.history.replaceState(null, '', hash);
   });
   const onNavigate = () => {
+    // A sign-in link pasted into a tab that already shows the app only changes the hash: sign in, as on load.
+    const signIn = takeTokenFromHash(window.location.hash);
+    if (signIn) {
+      window.history.replaceState(null, '', encodeViewState(store.getState().view));
+      store.getState().signIn(signIn);
+      return;
+    }
     if (window.location.hash !== encodeViewState(store.getState().view)) store.getState().openLink(window.location.hash);
   };
   window.addEventListener('popstate', onNavigate);

@@ -32,6 +32,7 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   const setFilter = useAppStore((state) => state.setFilter);
   const setColumnFilter = useAppStore((state) => state.setColumnFilter);
   const toggleSort = useAppStore((state) => state.toggleSort);
+  const discardUnknownColumns = useAppStore((state) => state.discardUnknownColumns);
   const setShow = useAppStore((state) => state.setShow);
   const hosts = useAppStore((state) => state.hosts);
   const catalogs = useAppStore((state) => state.catalogs);
@@ -42,6 +43,8 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   const { live, status, counters } = session;
 
   const columns = tool.columns as DisplayColumn[];
+  // A link's sort and column filters can only be checked against the tool's columns once they are known.
+  useEffect(() => discardUnknownColumns(columns.map((column) => column.key)), [columns, discardUnknownColumns]);
   const specs = useMemo(() => columnSpecs(columns), [columns]);
   const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
   // Re-derived when rows change (at most every 150 ms) or the query does.
