@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFoldedText, toFoldedText } from './foldedText.js';
+import { countDistinctStacks, parseFoldedText, toFoldedText } from './foldedText.js';
 
 describe('folded text', () => {
   it('round-trips sorted unique stacks exactly', () => {
@@ -43,5 +43,20 @@ describe('folded text', () => {
     const text = toFoldedText([{ frames: ['app', 'weird;name', 'two\nlines'], value: 1 }]);
     expect(text).toBe('app;weird:name;two lines 1\n');
     expect(parseFoldedText(text)[0]?.frames).toHaveLength(3);
+  });
+
+  it('counts distinct stacks, not each stack once per time slot it was seen in', () => {
+    const hot = ['sha256sum', 'main', 'sha256_block'];
+    const overTime = [
+      { frames: hot, value: 1, timeSlotMs: 0 },
+      { frames: hot, value: 1, timeSlotMs: 20 },
+      { frames: hot, value: 1, timeSlotMs: 40 },
+      { frames: ['sha256sum', 'main'], value: 1, timeSlotMs: 40 },
+      { frames: ['swapper/0', 'cpu_idle_[k]'], value: 2, timeSlotMs: 0 },
+    ];
+    expect(countDistinctStacks(overTime)).toBe(3);
+    // Frames are compared as lists: `a;b` as one frame is not the stack a → b.
+    expect(countDistinctStacks([{ frames: ['a', 'b'], value: 1 }, { frames: ['a;b'], value: 1 }, { frames: ['a'], value: 1 }])).toBe(3);
+    expect(countDistinctStacks([])).toBe(0);
   });
 });

@@ -61,6 +61,17 @@ export function toFoldedText(stacks: readonly FoldedStack[], options: ToFoldedTe
   return text;
 }
 
+/**
+ * Distinct stacks (frame lists): what "N stacks" counts. A capture with a
+ * timeline holds a stack once per time slot it was seen in; those are one stack.
+ */
+export function countDistinctStacks(stacks: readonly FoldedStack[]): number {
+  const seen = new Set<string>();
+  // NUL cannot occur in a symbol name, so joined frame lists are distinct exactly when the lists are.
+  for (const stack of stacks) seen.add(stack.frames.join('\0'));
+  return seen.size;
+}
+
 function foldedLine(frames: readonly string[]): string {
   let line = '';
   for (let index = 0; index < frames.length; index++) {
