@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flameScopeCellRange, flameScopeMatrix, flameScopeSelection, stacksInRange } from './flameScope.js';
+import { flameScopeCellRange, flameScopeMatrix, flameScopeSeconds, flameScopeSelection, flameScopeSlotOf, stacksInRange } from './flameScope.js';
 import { flameScopeColor, flameScopePixels } from './flameScopePixels.js';
 import { foldedToTree } from './flameTree.js';
 import type { FoldedStack } from './types.js';
@@ -26,6 +26,34 @@ describe('flameScopeMatrix', () => {
     expect(matrix.counts[0]).toEqual([0, 0, 0, 1]);
     expect(flameScopeCellRange({ second: 0, row: 3 }, 300)).toEqual({ fromMs: 900, toMs: 1000 });
     expect(() => flameScopeMatrix([], 0)).toThrow(RangeError);
+  });
+});
+
+describe('the time axis of a capture', () => {
+  it('spans the capture\'s whole seconds: a timer firing a few ms late adds no column', () => {
+    expect([5000, 5003, 5019, 4990, 3500, 1000, 15, 0].map((durationMs) => flameScopeSeconds(durationMs, 20))).toEqual([5, 5, 5, 5, 4, 1, 1, 0]);
+    // 5 s at 20 ms slots is 250 slots, 0..4980 ms; a 5,003 ms capture draws 5 columns.
+    expect(flameScopeMatrix([at(0, 1), at(4980, 1)], 20, 5003).seconds).toBe(5);
+  });
+
+  it('counts the slot that starts at the capture\'s end in the last slot, as a range ending there selects it', () => {
+    // Slot 0 began up to 20 ms before the capture, so the last samples of a 5,003 ms capture fall in slot 5000.
+    const stacks = [at(0, 1), at(4980, 2), at(5000, 3), at(5020, 4)];
+    const matrix = flameScopeMatrix(stacks, 20, 5003);
+    expect([matrix.seconds, matrix.total, matrix.untimed]).toEqual([5, 10, 0]);
+    expect(matrix.counts[4]?.[49]).toBe(9);
+    const capture = { durationMs: 5003, timeSlotWidthMs: 20 };
+    expect([4980, 5000, 5020].map((slot) => flameScopeSlotOf(slot, capture))).toEqual([4980, 4980, 4980]);
+    expect(stacksInRange(stacks, 4980, 5000, capture).map((stack) => stack.value)).toEqual([2, 3, 4]);
+    expect(stacksInRange(stacks, 4980, 5000).map((stack) => stack.value)).toEqual([2]);
+  });
+
+  it('still shows a slot well past the capture\'s end rather than hiding it in the last cell', () => {
+    const capture = { durationMs: 5003, timeSlotWidthMs: 20 };
+    expect(flameScopeSlotOf(5040, capture)).toBe(5040);
+    expect(flameScopeMatrix([at(5040, 1)], 20, 5003).seconds).toBe(6);
+    // With a slot that does not divide a second, into the narrower last row.
+    expect(flameScopeSlotOf(2000, { durationMs: 2000, timeSlotWidthMs: 300 })).toBe(1900);
   });
 });
 

@@ -22,26 +22,59 @@ export interface FlameScopeMatrix {
 }
 
 /**
+ * Whole seconds a capture of `durationMs` spans on the FlameScope's x axis. A
+ * capture ends a few ms after its whole seconds (the timer fires late): less
+ * than one slot past a second adds no column, so a 5 s capture reads 0–5 s.
+ */
+export function flameScopeSeconds(durationMs: number, timeSlotWidthMs: number): number {
+  if (!(durationMs > 0)) return 0;
+  return Math.max(1, Math.ceil((durationMs - timeSlotWidthMs) / 1000));
+}
+
+/** The capture a FlameScope shows: its length and slot width, which place its last slots. */
+export interface FlameScopeCapture {
+  durationMs: number;
+  timeSlotWidthMs: number;
+}
+
+/**
+ * Where a stack's slot is counted: its own, except for slots that start at or
+ * after the axis end but within one slot of the capture's end. Slot 0 starts up
+ * to one slot before the capture, so its last samples can fall in a slot that
+ * starts at the capture's end: they are the capture's last moments, counted in
+ * the axis's last slot rather than widening the axis by a second.
+ */
+export function flameScopeSlotOf(slotMs: number, capture: FlameScopeCapture): number {
+  const endMs = flameScopeSeconds(capture.durationMs, capture.timeSlotWidthMs) * 1000;
+  if (endMs === 0 || slotMs < endMs || slotMs >= capture.durationMs + capture.timeSlotWidthMs) return slotMs;
+  const rows = Math.ceil(1000 / capture.timeSlotWidthMs);
+  return endMs - 1000 + (rows - 1) * capture.timeSlotWidthMs;
+}
+
+/**
  * Adds stack values up per (second, offset within the second). Columns run to
- * the last second with a sample, or to `durationMs` when that is longer, so an
- * idle tail still shows.
+ * the capture's length (flameScopeSeconds), so an idle tail still shows, or to
+ * the last second with a sample when that is later; without a length, to the
+ * last second with a sample.
  */
 export function flameScopeMatrix(stacks: readonly FoldedStack[], timeSlotWidthMs: number, durationMs = 0): FlameScopeMatrix {
   if (!(timeSlotWidthMs > 0) || timeSlotWidthMs > 1000) throw new RangeError(`timeSlotWidthMs must be within (0, 1000], got ${timeSlotWidthMs}`);
   const rows = Math.ceil(1000 / timeSlotWidthMs);
-  let lastSecond = Math.ceil(Math.max(0, durationMs) / 1000) - 1;
-  for (const stack of stacks) if (stack.timeSlotMs !== undefined && stack.timeSlotMs >= 0) lastSecond = Math.max(lastSecond, Math.floor(stack.timeSlotMs / 1000));
+  const capture = { durationMs, timeSlotWidthMs };
+  const slotOf = (slotMs: number) => flameScopeSlotOf(slotMs, capture);
+  let lastSecond = flameScopeSeconds(durationMs, timeSlotWidthMs) - 1;
+  for (const stack of stacks) if (stack.timeSlotMs !== undefined && stack.timeSlotMs >= 0) lastSecond = Math.max(lastSecond, Math.floor(slotOf(stack.timeSlotMs) / 1000));
   const seconds = lastSecond + 1;
   const counts = Array.from({ length: seconds }, () => new Array<number>(rows).fill(0));
   let maxCount = 0;
   let total = 0;
   let untimed = 0;
   for (const stack of stacks) {
-    const slot = stack.timeSlotMs;
-    if (slot === undefined || slot < 0) {
+    if (stack.timeSlotMs === undefined || stack.timeSlotMs < 0) {
       untimed += stack.value;
       continue;
     }
+    const slot = slotOf(stack.timeSlotMs);
     const second = Math.floor(slot / 1000);
     const row = Math.min(rows - 1, Math.floor((slot - second * 1000) / timeSlotWidthMs));
     const column = counts[second] as number[];
@@ -80,12 +113,17 @@ export function flameScopeSelection(first: FlameScopeCell, second: FlameScopeCel
   return { fromMs: Math.min(a.fromMs, b.fromMs), toMs: Math.max(a.toMs, b.toMs) };
 }
 
-/** The stacks whose time slot starts in [fromMs, toMs): feed them to foldedToTree for the range's flame graph. */
-export function stacksInRange(stacks: readonly FoldedStack[], fromMs: number, toMs: number): FoldedStack[] {
+/**
+ * The stacks whose time slot starts in [fromMs, toMs): feed them to foldedToTree
+ * for the range's flame graph. With the capture, a slot is where the FlameScope
+ * counts it (flameScopeSlotOf), so a range holds what its cells show.
+ */
+export function stacksInRange(stacks: readonly FoldedStack[], fromMs: number, toMs: number, capture?: FlameScopeCapture): FoldedStack[] {
   const inRange: FoldedStack[] = [];
   for (const stack of stacks) {
-    const slot = stack.timeSlotMs;
-    if (slot !== undefined && slot >= fromMs && slot < toMs) inRange.push(stack);
+    if (stack.timeSlotMs === undefined) continue;
+    const slot = capture ? flameScopeSlotOf(stack.timeSlotMs, capture) : stack.timeSlotMs;
+    if (slot >= fromMs && slot < toMs) inRange.push(stack);
   }
   return inRange;
 }
