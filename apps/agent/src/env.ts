@@ -38,6 +38,8 @@ export const agentConfigSchema = z
       .default('biolatency,runqlat,tcplife')
       .transform((value) => (value === 'none' ? [] : [...new Set(value.split(','))])),
     recordSeconds: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    // Recent rows each table attachment keeps for new viewers and table snapshots (0: none).
+    rowHistory: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     snapshotStoreMb: z.coerce.number().int().min(1).max(1_000_000).default(256),
     snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
   })
@@ -67,6 +69,7 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--record-seconds': 'recordSeconds',
   '--snapshot-store-mb': 'snapshotStoreMb',
   '--snapshot-retention-days': 'snapshotRetentionDays',
+  '--row-history': 'rowHistory',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -87,6 +90,7 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_SNAPSHOT_STORE_MB: 'snapshotStoreMb',
   BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
 };
+  BPFSCOPE_ROW_HISTORY: 'rowHistory',
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

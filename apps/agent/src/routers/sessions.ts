@@ -43,5 +43,16 @@ export const sessionsRouter = router({
     }
   }),
 
+  /** Keep watching: the attachment ends --max-session-seconds from now instead of at its first deadline. */
+  renew: authedProcedure.input(idInput).mutation(({ ctx, input }) => {
+    if (!ctx.services.startLimiter.take(ctx.caller)) {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many sessions started or renewed; try again in a minute' });
+    }
+    try {
+      return ctx.services.sessions.renew(input.id, ctx.caller);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
   list: authedProcedure.query(({ ctx }) => ctx.services.sessions.list()),
 });

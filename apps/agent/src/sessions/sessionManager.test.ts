@@ -278,7 +278,7 @@ describe('SessionManager', () => {
       manager.stop(viewer.id, 'root');
       expect(await pending.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, end: 'stopped' },
+        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, end: 'stopped' },
       });
       expect(await stream.next()).toEqual({ done: true, value: undefined });
       expect(manager.list()[0]?.viewers).toEqual([]);
@@ -394,7 +394,7 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(await first.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 } },
+        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000 },
       });
 
       const second = observe(stream.next());
@@ -525,7 +525,9 @@ describe('SessionManager', () => {
           programIds: [100],
           overhead: { eventsPerSecond: 100 / 9 },
           recording: false,
-          history: { frames: 0, since: undefined },
+          // 100 rows of { n }: 64 for the object, 16 for its field, 8 for the number.
+          history: { frames: 0, since: undefined, rows: 100, rowBytes: 100 * 88 },
+          endsAt: 600_000,
         },
       ]);
     });
@@ -642,7 +644,7 @@ describe('SessionManager', () => {
       expect(batch.counters.droppedFramesForViewer).toBe(2);
     });
 
-    it('tools without histograms send no frames and keep no history', async () => {
+    it('tools without histograms send no frames and keep no frame history', async () => {
       const started = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       expect(started.historyFrames).toBe(0);
       expect(started.histogram).toBeUndefined();
@@ -650,7 +652,72 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(200);
       const batch = await nextBatch(manager.stream(started.id, new AbortController().signal));
       expect(batch.frames).toEqual([]);
-      expect(manager.list()[0]?.history).toEqual({ frames: 0, since: undefined });
+      expect(manager.list()[0]?.history).toEqual({ frames: 0, since: undefined, rows: 2, rowBytes: 2 * 88 });
+    });
+  });
+
+  describe('table history', () => {
+    it('a new viewer of a table starts with the rows its attachment kept, oldest first', async () => {
+      const first = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      expect(first.historyRows).toBe(0);
+      onlySession().push(numberedRows(3));
+      await vi.advanceTimersByTimeAsync(1000);
+      const second = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
+      expect(second.historyRows).toBe(3);
+      onlySession().push(numberedRows(1, 3));
+      await vi.advanceTimersByTimeAsync(200);
+      expect(rowNumbers(await nextBatch(manager.stream(second.id, new AbortController().signal)))).toEqual([0, 1, 2, 3]);
+      expect(manager.historyOf(second.id).rows?.map((row) => row.n)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('keeps at most the configured rows and age, and none for histogram tools', async () => {
+      manager = createManager({ rowHistory: { maxRows: 5, maxAgeMs: 60_000, maxBytes: 1 << 20 } });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      collect(manager.stream(viewer.id, new AbortController().signal));
+      onlySession().push(numberedRows(8));
+      expect(manager.historyOf(viewer.id).rows?.map((row) => row.n)).toEqual([3, 4, 5, 6, 7]);
+      await vi.advanceTimersByTimeAsync(60_001);
+      expect(manager.historyOf(viewer.id).rows).toEqual([]);
+      const heatMap = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      expect(manager.historyOf(heatMap.id).rows).toBeUndefined();
+    });
+
+    it('keeps no rows with the row history turned off', () => {
+      manager = createManager({ rowHistory: null });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      onlySession().push(numberedRows(2));
+      expect(manager.historyOf(viewer.id).rows).toBeUndefined();
+      expect(manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' }).historyRows).toBe(0);
+    });
+  });
+
+  describe('renew', () => {
+    it('moves the end of an attachment by the maximum duration from now, for every viewer, audited', async () => {
+      manager = createManager({ maxDurationMs: 60_000 });
+      const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      const other = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
+      expect(viewer.endsAt).toBe(60_000);
+      collect(manager.stream(viewer.id, new AbortController().signal));
+      const otherStream = collect(manager.stream(other.id, new AbortController().signal));
+      await vi.advanceTimersByTimeAsync(50_000);
+      expect(otherStream.batches.at(-1)?.endsAt).toBe(60_000);
+      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: 110_000 });
+      expect(audit.filter((event) => event.action === 'renew')).toEqual([expect.objectContaining({ who: 'alice', viewerId: viewer.id, endsAt: 110_000 })]);
+      // The other viewer hears of it with its next batch (a heartbeat at the latest).
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(otherStream.batches.at(-1)?.endsAt).toBe(110_000);
+      await vi.advanceTimersByTimeAsync(19_000);
+      expect(onlySession().closeCalls).toBe(0);
+      await vi.advanceTimersByTimeAsync(40_000);
+      expect(onlySession().closeCalls).toBe(1);
+      expect(() => manager.renew(viewer.id, 'alice')).toThrow(SessionNotFoundError);
+    });
+
+    it('a recorded attachment never ends, so it has no end to move', () => {
+      manager.record('biolatency', {});
+      const viewer = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
+      expect(viewer.endsAt).toBeNull();
+      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: null });
     });
   });
 });

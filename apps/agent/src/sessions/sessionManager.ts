@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BackendSession, HistogramDescription, HistogramFrame, Row, ToolBackend } from './backend.js';
 import { FrameHistory } from './frameHistory.js';
+import { RowHistory } from './rowHistory.js';
+import type { RowHistoryLimits } from './rowHistory.js';
 import { ViewerQueue } from './viewerQueue.js';
 
 export const sessionManagerDefaults = {
@@ -15,6 +17,7 @@ export const sessionManagerDefaults = {
   viewerMaxQueuedRows: 10_000,
   frameHistoryLimit: 3600,
   batchMaxFrames: 600,
+  rowHistory: { maxRows: 10_000, maxAgeMs: 3600_000, maxBytes: 16 * 1024 * 1024 },
 } as const;
 
 /** A stream yields at least this often, rows or not, so the viewer's counters stay live. */
@@ -41,6 +44,11 @@ export interface SessionManagerOptions {
   frameHistoryLimit?: number;
   /** Most histogram frames in one StreamBatch (the history arrives in a few). Default 600. */
   batchMaxFrames?: number;
+  /**
+   * Recent rows a table attachment keeps for new viewers and table snapshots.
+   * Default: the last 10 000 rows, hour, or 16 MiB (approximate), whichever is least.
+   */
+  rowHistory?: RowHistoryLimits | null;
   /** Clock in ms; must advance with the timers (vitest fake timers fake both). Default Date.now. */
   now?: () => number;
   onAudit?: (event: AuditEvent) => void;
@@ -63,6 +71,10 @@ export interface StartedSession {
   histogram?: HistogramDescription;
   /** Frames of the past the first batches will carry (the flight recorder's). */
   historyFrames: number;
+  /** Rows of the past the first batches will carry (what the attachment kept before this viewer came). */
+  historyRows: number;
+  /** When the agent will end the attachment (its --max-session-seconds), epoch ms; null when it never does (recorded). */
+  endsAt: number | null;
 }
 
 export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
@@ -84,6 +96,8 @@ export interface StreamBatch {
   /** Histogram frames, oldest first (empty for tools without histograms). */
   frames: HistogramFrame[];
   counters: StreamCounters;
+  /** When the agent will end the attachment, epoch ms (it moves when a viewer renews); null: never. */
+  endsAt: number | null;
   /** Set on the last batch when the session ended on the agent's side. */
   end?: StreamEnd;
 }
@@ -107,8 +121,9 @@ export interface SessionSummary {
   programIds: number[];
   /** Kept attached by the flight recorder whether or not anyone watches. */
   recording: boolean;
-  /** Histogram frames held for new viewers, and the oldest one's time. */
-  history: { frames: number; since?: number };
+  /** Histogram frames held for new viewers, and the oldest one's time; rows kept, and their approximate heap bytes. */
+  history: { frames: number; since?: number; rows: number; rowBytes: number };
+  endsAt: number | null;
   /** Average event rate over the attachment's life: what the kernel side is paying for. */
   overhead: { eventsPerSecond: number };
 }
@@ -134,6 +149,8 @@ export type AuditEvent =
       error?: string;
     })
   | (AuditEventBase & { action: 'viewer-start'; who: string; viewerId: string; shared: boolean })
+  /** A viewer asked to keep watching: the attachment's end moved to `endsAt`. */
+  | (AuditEventBase & { action: 'renew'; who: string; viewerId: string; endsAt: number })
   /** `who` is the viewer's owner; `stoppedBy` is who called stop() when reason is 'stopped'. */
   | (AuditEventBase & { action: 'viewer-stop'; who: string; viewerId: string; reason: ViewerStopReason; stoppedBy?: string });
 
@@ -178,8 +195,12 @@ interface Attachment {
   readonly session: BackendSession;
   readonly viewers: Set<Viewer>;
   readonly history: FrameHistory | undefined;
+  /** Table tools' recent rows. */
+  readonly rowHistory: RowHistory | undefined;
   /** Pinned by the flight recorder: never closed for idleness or age. */
   recording: boolean;
+  /** When maxDurationTimer fires; undefined while recording. */
+  endsAt: number | undefined;
   unsubscribe: () => void;
   idleTimer: Timer | undefined;
   maxDurationTimer: Timer | undefined;
@@ -242,6 +263,7 @@ export class SessionManager {
   readonly #viewerMaxQueuedRows: number;
   readonly #frameHistoryLimit: number;
   readonly #batchMaxFrames: number;
+  readonly #rowHistoryLimits: RowHistoryLimits | null;
   readonly #now: () => number;
   readonly #onAudit: ((event: AuditEvent) => void) | undefined;
 
@@ -265,6 +287,7 @@ export class SessionManager {
     );
     this.#frameHistoryLimit = positiveInteger('frameHistoryLimit', options.frameHistoryLimit ?? sessionManagerDefaults.frameHistoryLimit);
     this.#batchMaxFrames = positiveInteger('batchMaxFrames', options.batchMaxFrames ?? sessionManagerDefaults.batchMaxFrames);
+    this.#rowHistoryLimits = options.rowHistory === undefined ? sessionManagerDefaults.rowHistory : options.rowHistory;
     this.#now = options.now ?? Date.now;
     this.#onAudit = options.onAudit;
   }
@@ -300,6 +323,8 @@ export class SessionManager {
       shared: existing !== undefined,
       attachMethod: attachment.session.attachMethod,
       historyFrames: viewer.frames.length,
+      historyRows: viewer.queue.size,
+      endsAt: attachment.endsAt ?? null,
     };
     if (attachment.session.histogram) started.histogram = attachment.session.histogram;
     return started;
@@ -320,6 +345,7 @@ export class SessionManager {
     clearTimeout(attachment.idleTimer);
     attachment.maxDurationTimer = undefined;
     attachment.idleTimer = undefined;
+    attachment.endsAt = undefined;
     return { attachmentId: attachment.id, attachMethod: attachment.session.attachMethod };
   }
 
@@ -339,12 +365,35 @@ export class SessionManager {
     return this.#streamViewer(id, signal);
   }
 
-  /** What a viewer's attachment has recorded: its tool, params, and histogram frames (oldest first). */
-  historyOf(id: string): { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[] } {
+  /** What a viewer's attachment has recorded: its tool, params, histogram frames and recent rows (oldest first). */
+  historyOf(id: string): { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[]; rows?: Row[] } {
     const viewer = this.#viewers.get(id);
     if (!viewer) throw new SessionNotFoundError();
     const { attachment } = viewer;
-    return { tool: attachment.tool, params: attachment.params, histogram: attachment.session.histogram, frames: attachment.history?.toArray() ?? [] };
+    const history: { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[]; rows?: Row[] } = {
+      tool: attachment.tool,
+      params: attachment.params,
+      histogram: attachment.session.histogram,
+      frames: attachment.history?.toArray() ?? [],
+    };
+    if (attachment.rowHistory) history.rows = attachment.rowHistory.rows(this.#now());
+    return history;
+  }
+
+  /**
+   * Keep watching: the viewer's attachment ends `maxDurationMs` from now instead
+   * of at its first deadline. Returns the new end (null for a recorded attachment, which never ends).
+   */
+  renew(id: string, owner: string): { endsAt: number | null } {
+    const viewer = this.#viewers.get(id);
+    if (!viewer) throw new SessionNotFoundError();
+    const { attachment } = viewer;
+    if (attachment.recording || attachment.closing) return { endsAt: attachment.endsAt ?? null };
+    this.#scheduleMaxDuration(attachment);
+    const endsAt = attachment.endsAt as number;
+    // Every viewer's next batch (a heartbeat at the latest) carries the new end.
+    this.#audit({ action: 'renew', ...auditBase(attachment), who: owner, viewerId: viewer.id, endsAt });
+    return { endsAt };
   }
 
   /** Releases the viewer at once; its stream ends with `end: 'stopped'`. */
@@ -377,7 +426,13 @@ export class SessionManager {
         programIds: attachment.session.programIds(),
         overhead: { eventsPerSecond: events / lifetimeSeconds },
         recording: attachment.recording,
-        history: { frames: attachment.history?.size ?? 0, since: attachment.history?.oldestTime },
+        history: {
+          frames: attachment.history?.size ?? 0,
+          since: attachment.history?.oldestTime,
+          rows: attachment.rowHistory?.size ?? 0,
+          rowBytes: attachment.rowHistory?.bytes ?? 0,
+        },
+        endsAt: attachment.endsAt ?? null,
       };
     });
   }
@@ -408,7 +463,9 @@ export class SessionManager {
       session,
       viewers: new Set(),
       history: session.onFrame ? new FrameHistory(this.#frameHistoryLimit) : undefined,
+      rowHistory: this.#rowHistoryLimits && this.#backend.outputKind(input.tool) === 'table' ? new RowHistory(this.#rowHistoryLimits) : undefined,
       recording: false,
+      endsAt: undefined,
       unsubscribe: () => {},
       idleTimer: undefined,
       maxDurationTimer: undefined,
@@ -420,9 +477,7 @@ export class SessionManager {
       unsubscribeRows();
       unsubscribeFrames?.();
     };
-    attachment.maxDurationTimer = unrefTimer(() => {
-      this.#closeAttachment(attachment, 'max-duration').catch(reportedInAudit);
-    }, this.#maxDurationMs);
+    this.#scheduleMaxDuration(attachment);
     this.#attachments.set(input.key, attachment);
     this.#audit({
       action: 'attach',
@@ -432,6 +487,14 @@ export class SessionManager {
       programIds: session.programIds(),
     });
     return attachment;
+  }
+
+  #scheduleMaxDuration(attachment: Attachment): void {
+    clearTimeout(attachment.maxDurationTimer);
+    attachment.endsAt = this.#now() + this.#maxDurationMs;
+    attachment.maxDurationTimer = unrefTimer(() => {
+      this.#closeAttachment(attachment, 'max-duration').catch(reportedInAudit);
+    }, this.#maxDurationMs);
   }
 
   #addViewer(attachment: Attachment, owner: string): Viewer {
@@ -448,6 +511,9 @@ export class SessionManager {
       idleTimer: undefined,
       released: false,
     };
+    // A table's viewer starts with what the attachment kept: the flight recorder's hour, or what others saw so far.
+    const pastRows = attachment.rowHistory?.rows(viewer.startedAt).slice(-this.#viewerMaxQueuedRows) ?? [];
+    if (pastRows.length > 0) viewer.queue.push(pastRows, viewer.startedAt);
     this.#viewers.set(viewer.id, viewer);
     attachment.viewers.add(viewer);
     clearTimeout(attachment.idleTimer);
@@ -458,6 +524,7 @@ export class SessionManager {
 
   #deliverRows(attachment: Attachment, rows: Row[]): void {
     const arrivedAt = this.#now();
+    attachment.rowHistory?.push(rows, arrivedAt);
     for (const viewer of attachment.viewers) {
       const wasEmpty = viewer.queue.size === 0;
       viewer.queue.push(rows, arrivedAt);
@@ -537,6 +604,7 @@ export class SessionManager {
       rows,
       frames,
       counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.droppedFrames },
+      endsAt: viewer.attachment.endsAt ?? null,
     };
     if (end !== undefined) batch.end = end;
     return batch;
