@@ -7,16 +7,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createContextInner } from '../context.js';
 import { parseAgentConfig } from '../env.js';
-import type { BackendSession, HistogramFrame, ToolBackend } from '../sessions/backend.js';
+import type { BackendSession, HistogramFrame, Row, ToolBackend } from '../sessions/backend.js';
 import { createAgentServices } from '../services/agentServices.js';
 import { appRouter } from './_app.js';
 
 const token = 'a'.repeat(43);
 
-function fakeBackend(): ToolBackend & { started: number; frameListeners: Set<(frame: HistogramFrame) => void> } {
+function fakeBackend(): ToolBackend & { started: number; frameListeners: Set<(frame: HistogramFrame) => void>; rowListeners: Set<(rows: Row[]) => void> } {
   const backend = {
     started: 0,
     frameListeners: new Set<(frame: HistogramFrame) => void>(),
+    rowListeners: new Set<(rows: Row[]) => void>(),
     outputKind: (tool: string) => (tool === 'runqlat' ? ('histogram' as const) : tool === 'profile' ? ('stacks' as const) : ('table' as const)),
     normalizeParams: (tool: string, params: unknown) => {
       if (tool !== 'execsnoop' && tool !== 'runqlat') throw Object.assign(new Error(`unknown tool "${tool}"`), { name: 'ToolError' });
@@ -32,7 +33,10 @@ function fakeBackend(): ToolBackend & { started: number; frameListeners: Set<(fr
           return () => backend.frameListeners.delete(listener);
         },
         attachMethod: 'tracepoint',
-        onRows: () => () => undefined,
+        onRows: (listener: (rows: Row[]) => void) => {
+          backend.rowListeners.add(listener);
+          return () => backend.rowListeners.delete(listener);
+        },
         stats: () => ({ events: 0, kernelDrops: 0, userDrops: 0 }),
         programIds: () => [1, 2],
         close: async () => undefined,
@@ -122,6 +126,31 @@ describe('routers', () => {
     expect((await call.snapshots.list()).map((snapshot) => snapshot.title)).toEqual(['fits']);
     await expect(call.snapshots.get({ id: 'not-an-id' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(call.snapshots.rename({ id: small.id, title: '   ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await services.sessions.closeAll();
+    services.snapshots().close();
+  });
+
+  it('saves a table snapshot of the rows the agent kept in the viewer range, with its filters and sort', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-routers-'));
+    const { call, backend, services } = caller({ presentedToken: token, dataDir });
+    const started = await call.sessions.start({ tool: 'execsnoop', params: {} });
+    const rows = [1000, 2000, 3000, 4000].map((time) => ({ time, pid: time / 1000, pcomm: 'sh' }));
+    for (const listener of backend.rowListeners) listener(rows);
+    const summary = await call.snapshots.createTable({
+      sessionId: started.id,
+      title: 'execs',
+      range: { from: 2000, to: 3000 },
+      filter: 'sh',
+      columnFilters: { pid: '2' },
+      sort: { column: 'pid', direction: 'desc' },
+    });
+    expect(summary).toMatchObject({ kind: 'table', frameCount: 2, view: { from: 2000, to: 3000, filter: 'sh', columnFilters: { pid: '2' }, sort: { column: 'pid', direction: 'desc' } } });
+    expect(summary.view.rowsKeptSince).toBeUndefined();
+    const snapshot = await call.snapshots.get({ id: summary.id });
+    expect(snapshot.rows).toEqual(rows.slice(1, 3));
+    await expect(call.snapshots.createTable({ sessionId: started.id, title: 'x', range: { from: 0, to: 1 }, columnFilters: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`c${i}`, 'x'])) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const heatMap = await call.sessions.start({ tool: 'runqlat', params: {} });
+    await expect(call.snapshots.createTable({ sessionId: heatMap.id, title: 'x', range: { from: 0, to: 1 } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('no table') });
     await services.sessions.closeAll();
     services.snapshots().close();
   });

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { snapshotIdPattern } from '../snapshots/snapshotStore.js';
+import type { SnapshotView } from '../snapshots/snapshotStore.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** Year 2200: later times are typos or attacks. */
@@ -22,6 +23,25 @@ const createInput = z
     range: timeRange,
     selection: timeRange.optional(),
     series: z.string().max(128).optional(),
+    retentionDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
+const columnKey = z.string().min(1).max(64);
+const tableText = z.string().max(512);
+const createTableInput = z
+  .object({
+    /** A live viewer of a table: the rows its attachment kept within `range` are what is saved. */
+    sessionId: z.string().uuid(),
+    title,
+    /** The times of the oldest and newest rows the viewer holds. */
+    range: z.object({ from: epochMs, to: epochMs }).strict().refine((range) => range.from <= range.to, 'a range ends after it starts'),
+    filter: tableText.optional(),
+    columnFilters: z
+      .record(columnKey, tableText)
+      .refine((filters) => Object.keys(filters).length <= 64, 'at most 64 column filters')
+      .optional(),
+    sort: z.object({ column: columnKey, direction: z.enum(['asc', 'desc']) }).strict().optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
@@ -89,6 +109,38 @@ export const snapshotsRouter = router({
         view,
         histogram: history.histogram,
         frames,
+        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
+      });
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  /**
+   * Freezes what a table shows: the rows its attachment kept between the oldest
+   * and newest row the viewer holds, with the viewer's filters and sort.
+   */
+  createTable: authedProcedure.input(createTableInput).mutation(({ ctx, input }) => {
+    try {
+      const history = ctx.services.sessions.historyOf(input.sessionId);
+      if (!history.rows) throw new TRPCError({ code: 'BAD_REQUEST', message: `${history.tool} has no table to snapshot` });
+      const rows = history.rows.filter((row) => typeof row.time !== 'number' || (row.time >= input.range.from && row.time <= input.range.to));
+      const view: SnapshotView = { from: input.range.from, to: input.range.to };
+      if (input.filter) view.filter = input.filter;
+      if (input.columnFilters && Object.keys(input.columnFilters).length > 0) view.columnFilters = input.columnFilters;
+      if (input.sort) view.sort = input.sort;
+      // Rows the agent let go to stay bounded may have been in the range: say from when it is whole.
+      const oldestKept = history.rows[0]?.time;
+      if ((history.rowsReleased ?? 0) > 0 && typeof oldestKept === 'number' && oldestKept > input.range.from) view.rowsKeptSince = oldestKept;
+      return ctx.services.snapshots().create({
+        kind: 'table',
+        title: input.title,
+        tool: history.tool,
+        params: history.params,
+        hostname: os.hostname(),
+        createdBy: ctx.caller,
+        view,
+        rows,
         retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
       });
     } catch (error) {

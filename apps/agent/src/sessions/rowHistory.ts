@@ -27,6 +27,7 @@ export class RowHistory {
   /** Index of the oldest kept entry: dropping from the front is a move of this index, compacted now and then. */
   #start = 0;
   #bytes = 0;
+  #released = 0;
 
   constructor(limits: RowHistoryLimits) {
     for (const [name, value] of Object.entries(limits)) {
@@ -37,6 +38,11 @@ export class RowHistory {
 
   get size(): number {
     return this.#entries.length - this.#start;
+  }
+
+  /** Rows let go to stay within the limits, since the attachment started. */
+  get released(): number {
+    return this.#released;
   }
 
   /** Approximate bytes held (see approximateRowBytes). */
@@ -68,6 +74,7 @@ export class RowHistory {
       if (this.size <= maxRows && this.#bytes <= maxBytes && now - oldest.arrivedAt <= maxAgeMs) break;
       this.#bytes -= oldest.bytes;
       this.#start++;
+      this.#released++;
     }
     if (this.#start > 1024 && this.#start * 2 > this.#entries.length) {
       this.#entries = this.#entries.slice(this.#start);

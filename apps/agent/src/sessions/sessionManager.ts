@@ -79,6 +79,18 @@ export interface StartedSession {
 
 export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
 
+/** What an attachment recorded, for snapshots. */
+export interface AttachmentHistory {
+  tool: string;
+  params: unknown;
+  histogram?: HistogramDescription;
+  /** Histogram frames, oldest first. */
+  frames: HistogramFrame[];
+  /** Table tools: the rows kept, oldest first, and how many older ones were let go to stay bounded. */
+  rows?: Row[];
+  rowsReleased?: number;
+}
+
 export interface StreamCounters {
   /** Events the attachment has decoded since it started (all viewers see the same). */
   events: number;
@@ -366,17 +378,20 @@ export class SessionManager {
   }
 
   /** What a viewer's attachment has recorded: its tool, params, histogram frames and recent rows (oldest first). */
-  historyOf(id: string): { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[]; rows?: Row[] } {
+  historyOf(id: string): AttachmentHistory {
     const viewer = this.#viewers.get(id);
     if (!viewer) throw new SessionNotFoundError();
     const { attachment } = viewer;
-    const history: { tool: string; params: unknown; histogram?: HistogramDescription; frames: HistogramFrame[]; rows?: Row[] } = {
+    const history: AttachmentHistory = {
       tool: attachment.tool,
       params: attachment.params,
       histogram: attachment.session.histogram,
       frames: attachment.history?.toArray() ?? [],
     };
-    if (attachment.rowHistory) history.rows = attachment.rowHistory.rows(this.#now());
+    if (attachment.rowHistory) {
+      history.rows = attachment.rowHistory.rows(this.#now());
+      history.rowsReleased = attachment.rowHistory.released;
+    }
     return history;
   }
 

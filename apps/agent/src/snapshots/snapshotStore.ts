@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { FoldedProfile } from '@bpfscope/bpf-core';
-import type { HistogramDescription, HistogramFrame } from '../sessions/backend.js';
+import type { HistogramDescription, HistogramFrame, Row } from '../sessions/backend.js';
 
-export type SnapshotKind = 'heatmap' | 'profile';
+export type SnapshotKind = 'heatmap' | 'profile' | 'table';
 
 export interface SnapshotView {
   /** The time range shown, epoch ms. */
@@ -20,6 +20,12 @@ export interface SnapshotView {
   /** Flame graph: search text, and whether it was drawn inverted. */
   search?: string;
   inverted?: boolean;
+  /** Table: the filters and sort it was shown with. */
+  filter?: string;
+  columnFilters?: Record<string, string>;
+  sort?: { column: string; direction: 'asc' | 'desc' };
+  /** Table: rows from before this time (epoch ms) were no longer kept by the agent. */
+  rowsKeptSince?: number;
 }
 
 export interface SnapshotSummary {
@@ -33,7 +39,7 @@ export interface SnapshotSummary {
   createdBy: string;
   /** Stored (compressed) size. */
   bytes: number;
-  /** Heat map: frames; flame graph: unique stacks. */
+  /** Heat map: frames; flame graph: unique stacks; table: rows. */
   frameCount: number;
   retentionUntil: number;
   view: SnapshotView;
@@ -46,9 +52,11 @@ export interface Snapshot extends SnapshotSummary {
   frames: HistogramFrame[];
   /** Flame graphs: the folded profile. */
   profile?: FoldedProfile;
+  /** Tables: the rows, in arrival order. */
+  rows?: Row[];
 }
 
-export type NewSnapshot = NewHeatMapSnapshot | NewProfileSnapshot;
+export type NewSnapshot = NewHeatMapSnapshot | NewProfileSnapshot | NewTableSnapshot;
 
 interface NewSnapshotBase {
   title: string;
@@ -69,6 +77,11 @@ export interface NewHeatMapSnapshot extends NewSnapshotBase {
 export interface NewProfileSnapshot extends NewSnapshotBase {
   kind: 'profile';
   profile: FoldedProfile;
+}
+
+export interface NewTableSnapshot extends NewSnapshotBase {
+  kind: 'table';
+  rows: readonly Row[];
 }
 
 export class SnapshotTooLargeError extends Error {
@@ -146,16 +159,17 @@ export class SnapshotStore {
   }
 
   create(input: NewSnapshot): SnapshotSummary {
-    // Heat maps store their frames array, flame graphs their folded profile.
-    const json = input.kind === 'profile' ? JSON.stringify(input.profile) : JSON.stringify(input.frames);
+    // Heat maps store their frames array, flame graphs their folded profile, tables their rows.
+    const json = JSON.stringify(input.kind === 'profile' ? input.profile : input.kind === 'table' ? input.rows : input.frames);
     if (json.length > this.#options.maxSnapshotBytes) {
-      throw new SnapshotTooLargeError(`snapshot of ${json.length} bytes is over the ${this.#options.maxSnapshotBytes}-byte limit; select a shorter range`);
+      const advice = input.kind === 'table' ? 'share fewer rows (a lower row cap keeps fewer)' : 'select a shorter range';
+      throw new SnapshotTooLargeError(`snapshot of ${json.length} bytes is over the ${this.#options.maxSnapshotBytes}-byte limit; ${advice}`);
     }
     const frames = deflateRawSync(json);
     const now = this.#options.now();
     const record: SnapshotRecord = {
       id: randomBytes(12).toString('base64url'),
-      kind: input.kind === 'profile' ? 'profile' : 'heatmap',
+      kind: input.kind ?? 'heatmap',
       title: input.title,
       tool: input.tool,
       params: JSON.stringify(input.params ?? {}),
@@ -163,10 +177,10 @@ export class SnapshotStore {
       created_at: now,
       created_by: input.createdBy,
       bytes: frames.length,
-      frame_count: input.kind === 'profile' ? input.profile.stacks.length : input.frames.length,
+      frame_count: input.kind === 'profile' ? input.profile.stacks.length : input.kind === 'table' ? input.rows.length : input.frames.length,
       retention_until: now + input.retentionDays * DAY_MS,
       view: JSON.stringify(input.view),
-      histogram: JSON.stringify(input.kind === 'profile' ? null : input.histogram),
+      histogram: JSON.stringify(input.kind === 'profile' || input.kind === 'table' ? null : input.histogram),
       frames,
     };
     this.#db.transaction(() => {
@@ -186,9 +200,14 @@ export class SnapshotStore {
     const record = this.#db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRecord | undefined;
     if (!record?.frames) return undefined;
     const payload: unknown = JSON.parse(inflateRawSync(record.frames).toString('utf8'));
-    return record.kind === 'profile'
-      ? { ...summaryOf(record), frames: [], profile: payload as FoldedProfile }
-      : { ...summaryOf(record), frames: payload as HistogramFrame[] };
+    switch (record.kind) {
+      case 'profile':
+        return { ...summaryOf(record), frames: [], profile: payload as FoldedProfile };
+      case 'table':
+        return { ...summaryOf(record), frames: [], rows: payload as Row[] };
+      default:
+        return { ...summaryOf(record), frames: payload as HistogramFrame[] };
+    }
   }
 
   /** Newest first, without frames. */
