@@ -65,7 +65,8 @@ function main(): number | undefined {
       }
       let text = `\n${formatClockTime(frame.time)}\n`;
       for (const series of frame.series) {
-        if (description?.keyName) text += `\n${description.keyName} = ${series.label}\n`;
+        // libbpf-tools' runqlat -P prints "pid = 1234 comm".
+        if (description?.keyName) text += `\n${description.keyName} = ${series.label}${series.name === undefined ? '' : ` ${series.name}`}\n`;
         text += formatLog2Histogram(series.counts, frame.unit);
       }
       process.stdout.write(text);

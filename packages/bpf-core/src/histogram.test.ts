@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogramSlots, log2Slot, mergeSeries, RowHistogramAccumulator, subtractCounts, trimTrailingZeros } from './histogram.js';
+import { decodeHistogramName, decodeHistogramSlots, log2Slot, mergeSeries, NAMED_HISTOGRAM_VALUE_SIZE, RowHistogramAccumulator, subtractCounts, trimTrailingZeros } from './histogram.js';
 
 describe('histogram helpers', () => {
   it('slots values like the kernel log2 (bcc print_log2_hist ranges)', () => {
@@ -17,12 +17,36 @@ describe('histogram helpers', () => {
     expect([counts[0], counts[1], counts[31]]).toEqual([5, 0, 2 ** 40]);
   });
 
+  it('decodes the name after the slots, up to its NUL; none when empty or absent', () => {
+    const value = Buffer.alloc(NAMED_HISTOGRAM_VALUE_SIZE);
+    expect(decodeHistogramName(value)).toBeUndefined();
+    // A shorter name written over a longer one leaves the longer one's tail after the NUL.
+    value.write('ab\0ss-ng-cpu', 32 * 8, 'latin1');
+    expect(decodeHistogramName(value)).toBe('ab');
+    value.write('a-fifteen-char!', 32 * 8, 'latin1');
+    expect(decodeHistogramName(value)).toBe('a-fifteen-char!');
+    expect(decodeHistogramName(Buffer.alloc(32 * 8))).toBeUndefined();
+  });
+
   it('takes the interval difference of cumulative counts, restarting on a reset key', () => {
     expect(subtractCounts([5, 3, 1], undefined)).toEqual([5, 3, 1]);
     expect(subtractCounts([7, 3, 4], [5, 3, 1])).toEqual([2, 0, 3]);
     expect(subtractCounts([1, 0, 0], [5, 3, 1])).toEqual([1, 0, 0]);
     expect(trimTrailingZeros([0, 2, 0, 0])).toEqual([0, 2]);
     expect(trimTrailingZeros([0, 0])).toEqual([]);
+  });
+
+  it('keeps a series name through merging', () => {
+    expect(
+      mergeSeries([
+        { label: '12', name: 'sh', counts: [1] },
+        { label: '3', counts: [2] },
+        { label: '12', name: 'sh', counts: [0, 1] },
+      ]),
+    ).toEqual([
+      { label: '3', counts: [2] },
+      { label: '12', name: 'sh', counts: [1, 1] },
+    ]);
   });
 
   it('merges series by label in natural order', () => {

@@ -1,15 +1,25 @@
 // Log2 histograms over time: decoding the kernel's cumulative counts into
 // per-interval differences, and binning row values the same way in user space.
 import type { BpfObject } from './bpfObject.js';
+import { cString } from './encode.js';
 import type { MapHistogramOutput } from './tools/types.js';
 
-/** Mirrors HISTOGRAM_SLOTS in bpf/histogram.h. */
+/** Mirrors HISTOGRAM_SLOTS and HISTOGRAM_NAME_LEN in bpf/histogram.h. */
 export const HISTOGRAM_SLOTS = 32;
+export const HISTOGRAM_NAME_LEN = 16;
 export const HISTOGRAM_VALUE_SIZE = HISTOGRAM_SLOTS * 8;
+/** struct named_histogram: the slots, then the name. */
+export const NamedHistogramOffset = { histogram: 0, name: HISTOGRAM_VALUE_SIZE } as const;
+export const NAMED_HISTOGRAM_VALUE_SIZE = HISTOGRAM_VALUE_SIZE + HISTOGRAM_NAME_LEN;
 
 export interface HistogramSeries {
-  /** '' for a tool's single histogram, else the key's label (disk, pid, operation). */
+  /** '' for a tool's single histogram, else the key's label (disk, pid, operation): what identifies the series. */
   label: string;
+  /**
+   * What to call it besides its label, where the kernel keeps a name (a pid's
+   * comm): it can change while the label stays (exec, a rename).
+   */
+  name?: string;
   /** Count per log2 slot in this interval; trailing empty slots are left off. */
   counts: number[];
 }
@@ -34,6 +44,12 @@ export function decodeHistogramSlots(value: Buffer): number[] {
   return counts;
 }
 
+/** The name of a struct named_histogram, undefined when it has none (the single histogram). */
+export function decodeHistogramName(value: Buffer): string | undefined {
+  if (value.length < NAMED_HISTOGRAM_VALUE_SIZE) return undefined;
+  return cString(value, NamedHistogramOffset.name, HISTOGRAM_NAME_LEN) || undefined;
+}
+
 /** This interval's counts from two cumulative readings; a reset key (smaller now) counts from zero. */
 export function subtractCounts(current: readonly number[], previous: readonly number[] | undefined): number[] {
   const reset = previous !== undefined && current.some((count, slot) => count < (previous[slot] ?? 0));
@@ -46,16 +62,17 @@ export function trimTrailingZeros(counts: readonly number[]): number[] {
   return counts.slice(0, end);
 }
 
-/** Adds series with the same label together (keys that map to one label). */
+/** Adds series with the same label together (keys that map to one label), keeping the first name. */
 export function mergeSeries(series: readonly HistogramSeries[]): HistogramSeries[] {
-  const byLabel = new Map<string, number[]>();
-  for (const { label, counts } of series) {
-    const sum = byLabel.get(label) ?? [];
-    counts.forEach((count, slot) => (sum[slot] = (sum[slot] ?? 0) + count));
+  const byLabel = new Map<string, { counts: number[]; name: string | undefined }>();
+  for (const { label, name, counts } of series) {
+    const sum = byLabel.get(label) ?? { counts: [], name: undefined };
+    counts.forEach((count, slot) => (sum.counts[slot] = (sum.counts[slot] ?? 0) + count));
+    sum.name ??= name;
     byLabel.set(label, sum);
   }
   return [...byLabel.entries()]
-    .map(([label, counts]) => ({ label, counts: Array.from(counts, (count) => count ?? 0) }))
+    .map(([label, { counts, name }]) => ({ label, ...(name === undefined ? {} : { name }), counts: Array.from(counts, (count) => count ?? 0) }))
     .sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
 }
 
@@ -87,7 +104,10 @@ export class MapHistogramReader<Params> {
       const delta = trimTrailingZeros(subtractCounts(counts, this.#previous.get(id)));
       this.#previous.set(id, counts);
       if (delta.length === 0) idle.push(key);
-      else series.push({ label: this.output.keyLabel(key, this.params), counts: delta });
+      else {
+        const name = this.output.valueName?.(value, this.params);
+        series.push({ label: this.output.keyLabel(key, this.params), ...(name === undefined ? {} : { name }), counts: delta });
+      }
     }
     for (const id of this.#previous.keys()) if (!seen.has(id)) this.#previous.delete(id);
     if (entries.length > this.maxKeys * 0.75) {

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,18 @@ describe('bpfscope-tool CLI', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { pid: number; argv: string[] });
     expect(rows.filter((row) => row.argv.includes(nonce))).toEqual([expect.objectContaining({ pid, argv: ['/bin/true', nonce] })]);
+  });
+
+  it('names each process of runqlat --per-process after the pid, as libbpf-tools does', async () => {
+    const spinners = Array.from({ length: cpus().length * 2 }, () => spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+    try {
+      const pid = spinners[0]?.pid as number;
+      const { stdout, code } = await traceWhile(['runqlat', '--per-process', '--pid', String(pid), '--duration', '1.5'], async () => {});
+      expect(code).toBe(0);
+      expect(stdout).toContain(`\npid = ${pid} sh\n`);
+    } finally {
+      for (const spinner of spinners) spinner.kill('SIGKILL');
+    }
   });
 
   it('exits 2 with a clear message on bad input and attaches nothing', async () => {

@@ -2,7 +2,7 @@
 // against the disk's own statistics, and CPU contention against an idle machine.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,4 +208,88 @@ it('runqlat per process gives each spinning process its own histogram; pid filte
   expect(filtered.series[0]?.label).toBe('');
   expect(total(filtered.series[0]?.counts ?? [])).toBeGreaterThan(0);
   expect(() => startTool('runqlat', { perProcess: true, perThread: true })).toThrow(/perProcess and perThread exclude each other/);
+});
+
+/** A CPU-bound process started as `executable`, a symlink in `directory` named `comm`: exec names a task after the file it ran. */
+function spinnerNamed(directory: string, comm: string, target: string, args: readonly string[]): number {
+  const executable = path.join(directory, comm);
+  try {
+    symlinkSync(target, executable);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const child = spawn(executable, args, { stdio: 'ignore' });
+  children.push(child);
+  return child.pid as number;
+}
+
+const threadComm = (pid: number, tid: number) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+
+/** Spins; on SIGUSR1 renames itself (a task's comm can be written only from its own thread group). */
+const renamesOnUsr1 = "trap 'printf rq-renamed > /proc/self/comm' USR1; while :; do :; done";
+
+describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series after the task (%s)', (attachMethod) => {
+  it('per process: comm of the process (its main thread), as it runs now: after fork and exec, after a rename', async () => {
+    const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'runqlat-'));
+    try {
+      const session = startTool('runqlat', { perProcess: true }, { attachMethod, histogramIntervalMs: 60_000 });
+      sessions.push(session);
+      // Started after the attach: each child first runs as the test's fork of itself, then execs the named file.
+      const pids = Array.from({ length: cpus().length * 2 }, () => spinnerNamed(directory, 'rq-spin-named', '/bin/sh', ['-c', renamesOnUsr1]));
+      await sleep(1500);
+      const named = (frame: HistogramFrame | undefined, pid: number) => frame?.series.find((series) => series.label === String(pid))?.name;
+      let frame = session.flushHistogram();
+      for (const pid of pids) expect(named(frame, pid), `pid ${pid}`).toBe('rq-spin-named');
+      // The pid stays the series' label: a URL's series= still finds it after a rename.
+      process.kill(pids[0] as number, 'SIGUSR1');
+      await sleep(1000);
+      frame = session.flushHistogram();
+      expect(named(frame, pids[0] as number)).toBe('rq-renamed');
+      expect(named(frame, pids[1] as number)).toBe('rq-spin-named');
+    } finally {
+      rmSync(directory, { recursive: true });
+    }
+  });
+
+  it('per process the main thread names the process; per thread each thread has its own comm', async () => {
+    const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'runqlat-'));
+    try {
+      const perProcess = startTool('runqlat', { perProcess: true }, { attachMethod, histogramIntervalMs: 60_000 });
+      const perThread = startTool('runqlat', { perThread: true }, { attachMethod, histogramIntervalMs: 60_000 });
+      sessions.push(perProcess, perThread);
+      // Only a thread named rq-worker runs; the main thread (rq-py-main) sleeps.
+      const script = 'import ctypes, threading, time\ndef spin():\n    ctypes.CDLL(None).prctl(15, b"rq-worker", 0, 0, 0)\n    while True: pass\nthreading.Thread(target=spin, daemon=True).start()\nwhile True: time.sleep(60)\n';
+      const pid = spinnerNamed(directory, 'rq-py-main', '/usr/bin/python3', ['-c', script]);
+      spinners(cpus().length * 2);
+      let worker: number | undefined;
+      for (let tries = 0; tries < 100 && worker === undefined; tries++) {
+        await sleep(20);
+        try {
+          worker = readdirSync(`/proc/${pid}/task`).map(Number).find((tid) => tid !== pid && threadComm(pid, tid) === 'rq-worker');
+        } catch {
+          worker = undefined;
+        }
+      }
+      expect(worker, 'the python worker thread').toBeDefined();
+      expect(threadComm(pid, pid)).toBe('rq-py-main');
+      perProcess.flushHistogram();
+      perThread.flushHistogram();
+      await sleep(1500);
+      const ofProcess = perProcess.flushHistogram()?.series.find((series) => series.label === String(pid));
+      const thread = perThread.flushHistogram()?.series.find((series) => series.label === String(worker));
+      expect(total(ofProcess?.counts ?? [])).toBeGreaterThan(0);
+      expect(ofProcess?.name).toBe('rq-py-main');
+      expect(thread?.name).toBe('rq-worker');
+    } finally {
+      rmSync(directory, { recursive: true });
+    }
+  });
+
+  it('the single histogram has no name', async () => {
+    const session = startTool('runqlat', {}, { attachMethod, histogramIntervalMs: 60_000 });
+    sessions.push(session);
+    await sleep(200);
+    const frame = session.flushHistogram() as HistogramFrame;
+    expect(frame.series.map((series) => [series.label, series.name])).toEqual([['', undefined]]);
+  });
 });

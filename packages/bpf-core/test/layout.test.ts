@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ExecEventOffset } from '../src/tools/execsnoop/execsnoop.js';
-import { HISTOGRAM_VALUE_SIZE } from '../src/histogram.js';
+import { HISTOGRAM_VALUE_SIZE, NAMED_HISTOGRAM_VALUE_SIZE, NamedHistogramOffset } from '../src/histogram.js';
 import { BiolatencyKeyOffset } from '../src/tools/biolatency/biolatency.js';
 import { FS_OP_EVENT_SIZE, FSSLOWER_KEY_SIZE, FsOpEventOffset, FsslowerKeyOffset } from '../src/tools/fsslower/fsslower.js';
 import { HOST_LOOKUP_EVENT_SIZE, HostLookupEventOffset, HostLookupKeyOffset } from '../src/tools/gethostlatency/gethostlatency.js';
@@ -36,6 +36,7 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
     ['execsnoop.bpf.o', 'exec_event', ExecEventOffset, { retval: 'retval', args: 'args' }],
     ['tcplife.bpf.o', 'tcp_session_event', TcpSessionEventOffset, {}],
     ['biolatency.bpf.o', 'biolatency_key', BiolatencyKeyOffset, {}],
+    ['runqlat.bpf.o', 'named_histogram', NamedHistogramOffset, {}],
     ['fsslower.bpf.o', 'fs_op_event', FsOpEventOffset, {}],
     ['fsslower.bpf.o', 'fsslower_key', FsslowerKeyOffset, {}],
     ['gethostlatency.bpf.o', 'host_lookup_event', HostLookupEventOffset, {}],
@@ -78,6 +79,10 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
 
   it.each(['biolatency.bpf.o', 'runqlat.bpf.o', 'gethostlatency.bpf.o', 'fsslower.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {
     expect(structLayout(objectFile, 'histogram').size).toBe(HISTOGRAM_VALUE_SIZE);
+  });
+
+  it('runqlat keeps struct named_histogram as histogram.ts reads it', () => {
+    expect(structLayout('runqlat.bpf.o', 'named_histogram').size).toBe(NAMED_HISTOGRAM_VALUE_SIZE);
   });
 
   it('histogram keys are the sizes their decoders read', () => {

@@ -30,26 +30,58 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return high ? log2_u32(high) + 32 : log2_u32(v);
 }
 
+/* The value of `key`, inserted as `zero` when new; NULL when the map is full, counted as a drop. */
+static __always_inline void *histogram_lookup_or_init(void *histograms, const void *key, const void *zero)
+{
+	void *value;
+
+	value = bpf_map_lookup_elem(histograms, key);
+	if (value)
+		return value;
+	bpf_map_update_elem(histograms, key, zero, BPF_NOEXIST);
+	value = bpf_map_lookup_elem(histograms, key);
+	if (!value)
+		count_drop();
+	return value;
+}
+
+static __always_inline void histogram_count(struct histogram *histogram, __u64 value)
+{
+	__u32 slot = log2_u64(value);
+
+	if (slot >= HISTOGRAM_SLOTS)
+		slot = HISTOGRAM_SLOTS - 1;
+	__sync_fetch_and_add(&histogram->slots[slot], 1);
+}
+
 /* Adds one value to the histogram of `key`, creating it when new; a full map is counted as a drop. */
 static __always_inline void histogram_add(void *histograms, const void *key, __u64 value)
 {
 	static const struct histogram zero;
 	struct histogram *histogram;
-	__u32 slot;
 
-	histogram = bpf_map_lookup_elem(histograms, key);
-	if (!histogram) {
-		bpf_map_update_elem(histograms, key, &zero, BPF_NOEXIST);
-		histogram = bpf_map_lookup_elem(histograms, key);
-		if (!histogram) {
-			count_drop();
-			return;
-		}
-	}
-	slot = log2_u64(value);
-	if (slot >= HISTOGRAM_SLOTS)
-		slot = HISTOGRAM_SLOTS - 1;
-	__sync_fetch_and_add(&histogram->slots[slot], 1);
+	histogram = histogram_lookup_or_init(histograms, key, &zero);
+	if (histogram)
+		histogram_count(histogram, value);
+}
+
+/*
+ * histogram_add for a map of struct named_histogram, naming the key after `name`
+ * (a kernel address, such as a task's comm; NULL leaves it unnamed). Read on
+ * every add, not only when the key is new as libbpf-tools' runqlat does: a
+ * forked child runs as its parent before it execs, and a pid can be reused.
+ */
+static __always_inline void named_histogram_add(void *histograms, const void *key, __u64 value, const char *name)
+{
+	static const struct named_histogram zero;
+	struct named_histogram *histogram;
+
+	histogram = histogram_lookup_or_init(histograms, key, &zero);
+	if (!histogram)
+		return;
+	if (name)
+		bpf_probe_read_kernel_str(histogram->name, sizeof(histogram->name), name);
+	histogram_count(&histogram->histogram, value);
 }
 
 #endif /* __BPFSCOPE_HISTOGRAM_BPF_H */

@@ -75,8 +75,10 @@ export interface MapHistogramOutput<Params> {
   unit(params: Params): HistogramUnit;
   /** What a key is ("disk", "pid"), or undefined when there is one histogram. */
   keyName(params: Params): string | undefined;
-  /** A key's label: disk name, pid, operation; '' for the single histogram. */
+  /** A key's label: disk name, pid, operation; '' for the single histogram. Series are told apart (and linked to) by it. */
   keyLabel(key: Buffer, params: Params): string;
+  /** A name the kernel keeps in the key's value (a pid's comm), shown beside the label; undefined when none. */
+  valueName?(value: Buffer, params: Params): string | undefined;
 }
 
 /** A histogram of a value of the table's rows, binned in user space (the same data as the table). */

@@ -32,7 +32,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RUNQLAT_MAX_KEYS);
 	__type(key, struct runqlat_key);
-	__type(value, struct histogram);
+	__type(value, struct named_histogram);
 } histograms SEC(".maps");
 
 static __always_inline void mark_runnable(const struct task_struct *task)
@@ -51,6 +51,8 @@ static __always_inline void mark_runnable(const struct task_struct *task)
 static __always_inline void handle_switch(const struct task_struct *prev, const struct task_struct *next)
 {
 	struct runqlat_key key = {};
+	const struct task_struct *leader;
+	const char *name = NULL;
 	__u32 tid;
 	__u64 *since, delta;
 
@@ -67,11 +69,16 @@ static __always_inline void handle_switch(const struct task_struct *prev, const 
 	if ((__s64)delta < 0)
 		return;
 	delta /= targ_milliseconds ? 1000000 : 1000;
-	if (targ_per_process)
+	if (targ_per_process) {
 		key.id = BPF_CORE_READ(next, tgid);
-	else if (targ_per_thread)
+		/* Named as ps names a process, after its main thread (next itself, most often: one read less). */
+		leader = key.id == tid ? next : BPF_CORE_READ(next, group_leader);
+		name = leader->comm;
+	} else if (targ_per_thread) {
 		key.id = tid;
-	histogram_add(&histograms, &key, delta);
+		name = next->comm;
+	}
+	named_histogram_add(&histograms, &key, delta, name);
 }
 
 SEC("tp_btf/sched_wakeup")

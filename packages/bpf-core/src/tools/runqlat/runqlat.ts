@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
+import { decodeHistogramName } from '../../histogram.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors runqlat.h.
@@ -45,7 +46,9 @@ export const RunQueueLatencyTool: HistogramToolDefinition<RunqlatParams> = {
     measure: 'run queue latency',
     unit: (params) => (params.milliseconds ? 'msecs' : 'usecs'),
     keyName: (params) => (params.perProcess ? 'pid' : params.perThread ? 'tid' : undefined),
+    // The pid stays the label (series= in links): a comm changes at exec and is shared by many pids.
     keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(0)) : ''),
+    valueName: (value) => decodeHistogramName(value),
   },
   configure(object, params) {
     object.setGlobal('targ_per_process', u8(params.perProcess));
