@@ -1,6 +1,6 @@
 export { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange } from './histogram/log2Buckets.js';
 export type { Log2BucketRange } from './histogram/log2Buckets.js';
-export { buildHeatMapMatrix, columnCounts, formatClock, formatLatency, formatTimeTick, formatSlotRange, percentileFromLog2, percentilePositions, sumFrames } from './heatmap/heatMapModel.js';
+export { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatTimeTick, formatSlotRange, percentileFromLog2, percentilePositions, sumFrames } from './heatmap/heatMapModel.js';
 export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
 export { countColor, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';
@@ -22,6 +22,8 @@ export type { PprofInput } from './flamegraph/pprof.js';
 export { toSvg } from './flamegraph/flameSvg.js';
 export type { SvgOptions } from './flamegraph/flameSvg.js';
 export { formatFixed, formatInteger } from './format/numbers.js';
+export { textMatcher } from './format/textMatch.js';
+export type { TextMatcher } from './format/textMatch.js';
 export { deltaColor, formatFrameValue, formatPercent, frameColor, frameSummary, HIGHLIGHT_COLOR } from './flamegraph/flameColors.js';
 export { FlameGraph, preloadFlameGraph } from './flamegraph/FlameGraph.js';
 export type { FlameGraphProps } from './flamegraph/FlameGraph.js';

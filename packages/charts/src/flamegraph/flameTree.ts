@@ -1,4 +1,5 @@
 // Folded stacks → the merged call tree a flame graph draws, and searching it.
+import { textMatcher } from '../format/textMatch.js';
 import type { FlameNode, FoldedStack } from './types.js';
 
 /** Suffix the folding gives kernel frames (flamegraph.pl's convention). */
@@ -459,25 +460,10 @@ export type FrameMatcher = (node: Pick<FlameNode, 'name' | 'frame'>) => boolean;
  * frame's name. An empty pattern, or a regex that does not compile, matches nothing.
  */
 export function frameMatcher(pattern: string | RegExp): FrameMatcher | undefined {
-  let expression: RegExp | undefined;
-  if (pattern instanceof RegExp) expression = pattern;
-  else {
-    const text = pattern.trim();
-    if (!text) return undefined;
-    const literal = /^\/(.+)\/([a-z]*)$/.exec(text);
-    if (!literal) {
-      const needle = text.toLowerCase();
-      return (node) => node.name.toLowerCase().includes(needle);
-    }
-    try {
-      expression = new RegExp(literal[1] as string, literal[2]);
-    } catch {
-      return undefined;
-    }
-  }
-  // A global or sticky regex keeps lastIndex between tests: match from scratch each time.
-  const stateless = expression.global || expression.sticky ? new RegExp(expression.source, expression.flags.replace(/[gy]/g, '')) : expression;
-  return (node) => stateless.test(node.name) || stateless.test(node.frame);
+  const matches = textMatcher(pattern);
+  if (!matches) return undefined;
+  // A regex may name the module too (the frame's full text); a substring is looked for in the name.
+  return matches.regex ? (node) => matches(node.name) || matches(node.frame) : (node) => matches(node.name);
 }
 
 export interface SearchResult {

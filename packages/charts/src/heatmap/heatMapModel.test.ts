@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, columnCounts, formatClock, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
+import { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -113,5 +113,12 @@ describe('range histogram and units', () => {
     const counts = Array.from({ length: 64 }, () => 1);
     expect(percentileFromLog2(counts, 99)).toBeGreaterThan(2 ** 52);
     expect(formatSlotRange(63, 'usecs')).toMatch(/s$/);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('writes a local moment as YYYY-MM-DD HH:MM:SS, 24-hour, like the clock column', () => {
+    expect(formatDateTime(new Date(2026, 11, 4, 3, 3, 52).getTime())).toBe('2026-12-04 03:03:52');
+    expect(formatDateTime(new Date(2026, 0, 9, 15, 4, 5).getTime())).toBe('2026-01-09 15:04:05');
   });
 });

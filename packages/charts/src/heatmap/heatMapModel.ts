@@ -200,6 +200,13 @@ export function formatClock(epochMs: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+/** Local date and time, YYYY-MM-DD HH:MM:SS: one way of writing a moment across the app (titles, banners, lists). */
+export function formatDateTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (part: number) => String(part).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClock(epochMs)}`;
+}
+
 /** Axis tick text: ":SS" between whole minutes, "HH:MM" on them. */
 export function formatTimeTick(epochMs: number): string {
   const date = new Date(epochMs);
