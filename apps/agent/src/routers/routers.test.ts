@@ -97,7 +97,13 @@ describe('routers', () => {
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']));
     expect(new Set(tools.map((tool) => tool.outputKind))).toEqual(new Set(['table', 'histogram', 'stacks']));
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
-    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration' });
+    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration', rows: { column: 'ms', everyEvent: true } });
+    expect(tools.find((tool) => tool.name === 'fsslower')).toMatchObject({
+      heatMap: { rows: { column: 'latencyMs', everyEvent: false } },
+      rowThreshold: { param: 'minMs', relation: 'slower than', unit: 'ms', eventNoun: 'operations' },
+      howItWorks: expect.stringContaining('syscall tracepoints'),
+    });
+    expect(tools.find((tool) => tool.name === 'fsslower')?.description).not.toContain('tracepoint');
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });
     // Clients format cells from the declared display kind alone: OFF_KB is bytes shown as KB, like bcc's offset / 1024.
     for (const name of ['fsslower', 'ext4slower']) {

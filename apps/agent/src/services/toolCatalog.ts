@@ -8,6 +8,7 @@ export function listTools(features: FeatureSource) {
     name: tool.name,
     title: tool.title,
     description: tool.description,
+    howItWorks: tool.howItWorks ?? null,
     category: tool.category,
     outputKind: tool.outputKind,
     columns: (tool.outputKind === 'table' ? tool.columns : []).map((column) => ({
@@ -19,7 +20,9 @@ export function listTools(features: FeatureSource) {
       decimals: column.decimals ?? null,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
-    heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure } : null,
+    heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure, rows: tool.histogram.rows ?? null } : null,
+    // A param below which events get no row, so an empty table can say what it left out.
+    rowThreshold: (tool.outputKind === 'table' ? tool.rowThreshold : undefined) ?? null,
     // For the web's generated params form.
     paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     support: resolveToolSupport(tool, features),

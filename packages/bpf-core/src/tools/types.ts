@@ -46,7 +46,10 @@ export interface TableColumn<Row> {
 export interface ToolBase<Params> {
   name: string;
   title: string;
+  /** One line: what the tool shows. */
   description: string;
+  /** How it gets there (hooks, what they miss), for a "how this works" disclosure. */
+  howItWorks?: string;
   category: ToolCategory;
   objectFile: string;
   paramsSchema: z.ZodType<Params>;
@@ -62,6 +65,14 @@ export interface ToolBase<Params> {
 }
 
 export type HistogramUnit = 'usecs' | 'msecs';
+
+/** How a table tool's rows relate to its heat map, so a cell can be traced back to rows. */
+export interface HeatMapRows {
+  /** The column holding each row's value of what the heat map measures, in milliseconds. */
+  column: string;
+  /** True when every event the heat map counts has a row (no threshold), so percentiles can be worked out exactly from rows. */
+  everyEvent: boolean;
+}
 
 /**
  * Log2 histograms kept by the kernel in a hash map (key struct → struct histogram),
@@ -79,6 +90,8 @@ export interface MapHistogramOutput<Params> {
   keyLabel(key: Buffer, params: Params): string;
   /** A name the kernel keeps in the key's value (a pid's comm), shown beside the label; undefined when none. */
   valueName?(value: Buffer, params: Params): string | undefined;
+  /** Table tools: the rows behind the heat map. */
+  rows?: HeatMapRows;
 }
 
 /** A histogram of a value of the table's rows, binned in user space (the same data as the table). */
@@ -88,6 +101,18 @@ export interface RowHistogramOutput<Row> {
   unit: HistogramUnit;
   /** The row's value in `unit`, or undefined to leave the row out. */
   valueOf(row: Row): number | undefined;
+  /** The rows behind the heat map. */
+  rows: HeatMapRows;
+}
+
+export interface RowThreshold {
+  /** The param's name. */
+  param: string;
+  /** What a row is above the threshold, as a phrase: "slower than". */
+  relation: string;
+  unit: string;
+  /** What the heat map counts, plural: "operations". */
+  eventNoun: string;
 }
 
 /** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
@@ -101,6 +126,8 @@ export interface TableToolDefinition<Params = unknown, Row = Record<string, unkn
   accept?(row: Row, params: Params): boolean;
   /** A latency heat map of the same events, where the tool has one. */
   histogram?: MapHistogramOutput<Params> | RowHistogramOutput<Row>;
+  /** A param below which events get no row (fsslower's minMs), so an empty table can say what it filtered out. */
+  rowThreshold?: RowThreshold;
 }
 
 /** A tool whose output is latency histograms over time (a heat map). */

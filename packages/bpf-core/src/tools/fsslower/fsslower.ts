@@ -161,9 +161,8 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
   return {
     name: options.name,
     title: options.title,
-    description:
-      `Reads, writes, opens and fsyncs of regular files on ${options.subject} slower than a threshold, with a latency heat map ` +
-      `of all of them per operation. ${methodsText}`,
+    description: `Reads, writes, opens and fsyncs of regular files on ${options.subject} slower than a threshold; a heat map of every one, per operation`,
+    howItWorks: methodsText,
     category: 'file system',
     outputKind: 'table',
     objectFile: 'fsslower.bpf.o',
@@ -184,7 +183,9 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
       unit: () => 'usecs',
       keyName: () => 'operation',
       keyLabel: (key) => operationLabel(key.readUInt32LE(FsslowerKeyOffset.op)),
+      rows: { column: 'latencyMs', everyEvent: false },
     },
+    rowThreshold: { param: 'minMs', relation: 'slower than', unit: 'ms', eventNoun: 'operations' },
   };
 }
 

@@ -213,5 +213,6 @@ export const HostLookupLatencyTool: TableToolDefinition<GethostlatencyParams, Ho
     unit: () => 'usecs',
     keyName: () => 'function',
     keyLabel: (key) => lookupFunctionName(key.readUInt32LE(HostLookupKeyOffset.function)),
+    rows: { column: 'latencyMs', everyEvent: true },
   },
 };

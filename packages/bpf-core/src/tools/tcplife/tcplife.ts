@@ -145,5 +145,5 @@ export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   },
   decode: decodeTcpSessionEvent,
   // The MS column as a heat map: how long sessions lived, binned like the kernel's log2.
-  histogram: { source: 'rows', measure: 'TCP session duration', unit: 'usecs', valueOf: (row) => row.ms * 1000 },
+  histogram: { source: 'rows', measure: 'TCP session duration', unit: 'usecs', valueOf: (row) => row.ms * 1000, rows: { column: 'ms', everyEvent: true } },
 };
