@@ -7,23 +7,22 @@ import type { Row } from '../../state/liveRows';
 import type { ViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import type { DisplayColumn } from './formatCell';
-import { formatCell } from './formatCell';
+import { cellAlign, formatCell } from './formatCell';
 
 const ROW_HEIGHT = 22;
 
+// Numbers get what their digits need; text shares the rest, so a table fits the pane at 1280 px.
 const columnWidth: Record<string, string> = {
-  clockTime: '76px',
-  integer: '80px',
-  kilobytes: '72px',
-  milliseconds: '90px',
-  text: 'minmax(120px, 180px)',
-  arguments: 'minmax(200px, 1fr)',
+  clockTime: '68px',
+  integer: '64px',
+  kilobytes: '64px',
+  milliseconds: '80px',
+  text: 'minmax(90px, 1fr)',
+  arguments: 'minmax(200px, 4fr)',
 };
 
 export function gridTemplate(columns: readonly DisplayColumn[]): string {
-  return columns
-    .map((column, index) => (index === columns.length - 1 ? 'minmax(160px, 1fr)' : (columnWidth[column.display] ?? '120px')))
-    .join(' ');
+  return columns.map((column) => columnWidth[column.display] ?? 'minmax(90px, 1fr)').join(' ');
 }
 
 interface LiveTableProps {
@@ -44,6 +43,13 @@ export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }:
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
   });
+
+  // A new order starts at its top (the largest PIDs after sorting PID descending); arrival order follows the tail again.
+  const sortKey = view.sort ? `${view.sort.column}:${view.sort.direction}` : '';
+  useLayoutEffect(() => {
+    if (sortKey) virtualizer.scrollToOffset(0);
+    else followRef.current = true;
+  }, [sortKey, virtualizer]);
 
   // Follow the tail only in arrival order and only while the user is at the bottom.
   useLayoutEffect(() => {
@@ -67,7 +73,7 @@ export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }:
           {columns.map((column) => {
             const direction = view.sort?.column === column.key ? view.sort.direction : undefined;
             return (
-              <div key={column.key} role="columnheader" aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'} className={`cell cell--${column.align}`}>
+              <div key={column.key} role="columnheader" aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'} className={`cell cell--${cellAlign(column)}`}>
                 <button type="button" className="sort-button" data-testid={testIds.columnHeader(column.key)} onClick={() => onToggleSort(column.key)} title={`Sort by ${column.header}${column.unit ? ` (${column.unit})` : ''}`}>
                   {column.header}
                   <span className="sort-mark" aria-hidden="true">
@@ -110,7 +116,7 @@ export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }:
                 {columns.map((column) => {
                   const text = formatCell(column, row);
                   return (
-                    <div key={column.key} className={`cell cell--${column.align}`} role="cell" data-column={column.key} title={text}>
+                    <div key={column.key} className={`cell cell--${cellAlign(column)}`} role="cell" data-column={column.key} title={text}>
                       {text}
                     </div>
                   );

@@ -36,6 +36,18 @@ export function formatCell(column: Pick<DisplayColumn, 'key' | 'display' | 'deci
   }
 }
 
+/** Numbers are right-aligned, so their digits line up whatever bcc's printf padding was. */
+export function cellAlign(column: Pick<DisplayColumn, 'display'>): 'left' | 'right' {
+  switch (column.display) {
+    case 'integer':
+    case 'kilobytes':
+    case 'milliseconds':
+      return 'right';
+    default:
+      return 'left';
+  }
+}
+
 /** Columns as the filter/sort model wants them: matching what is shown, sorting on raw values. */
 export function columnSpecs(columns: readonly DisplayColumn[]): ColumnSpec[] {
   return columns.map((column) => ({ key: column.key, text: (row) => formatCell(column, row) }));
