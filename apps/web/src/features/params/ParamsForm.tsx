@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { testIds } from '../../testIds';
 import type { FormValues } from './schemaForm';
-import { fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
 
 interface ParamsFormProps {
   schema: Record<string, unknown>;
@@ -62,9 +62,10 @@ export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormP
               />
             ) : field.kind === 'enum' ? (
               <select id={id} data-testid={testIds.paramField(field.name)} value={String(values[field.name] ?? '')} onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}>
-                <option value="">(any)</option>
-                {field.options?.map((option) => (
-                  <option key={option}>{option}</option>
+                {enumChoices(field).map((choice) => (
+                  <option key={choice.value} value={choice.value}>
+                    {choice.label}
+                  </option>
                 ))}
               </select>
             ) : (

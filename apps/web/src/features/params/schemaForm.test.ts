@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
 
 // As the agent sends execsnoop's and tcplife's schemas (zod → JSON Schema).
 const schema = {
@@ -57,6 +57,25 @@ describe('schema form', () => {
   it('round-trips params through the form', () => {
     const params = { uid: 0, comm: 'bash', includeFailed: true, localPorts: [22, 80], mode: 'b' };
     expect(paramsFromForm(fields, formValuesFromParams(fields, params))).toEqual({ params, errors: {} });
+  });
+
+  it('offers an enum with a default its options only, once each, and omits the default', () => {
+    // As offcputime's `state`: its default 'any' is also an option.
+    const [state] = fieldsFromSchema({ type: 'object', properties: { state: { default: 'any', enum: ['any', 'interruptible', 'uninterruptible'] } } });
+    if (!state) throw new Error('no field');
+    expect(enumChoices(state).map((choice) => choice.label)).toEqual(['any', 'interruptible', 'uninterruptible']);
+    expect(formValuesFromParams([state], {})).toEqual({ state: 'any' });
+    expect(paramsFromForm([state], { state: 'any' })).toEqual({ params: {}, errors: {} });
+    expect(paramsFromForm([state], { state: 'uninterruptible' })).toEqual({ params: { state: 'uninterruptible' }, errors: {} });
+    // Without a default, "(any)" leaves it out.
+    const mode = fields[5];
+    if (!mode) throw new Error('no field');
+    expect(enumChoices(mode)).toEqual([
+      { value: '', label: '(any)' },
+      { value: 'a', label: 'a' },
+      { value: 'b', label: 'b' },
+    ]);
+    expect(formValuesFromParams([mode], {})).toEqual({ mode: '' });
   });
 
   it('labels camelCase names in words', () => {

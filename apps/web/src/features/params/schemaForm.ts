@@ -58,13 +58,27 @@ export function fieldsFromSchema(schema: Schema): FormField[] {
   });
 }
 
+/** An enum's default, when the schema names one of its options. */
+function enumDefault(field: FormField): string | undefined {
+  return field.kind === 'enum' && typeof field.defaultValue === 'string' && field.options?.includes(field.defaultValue) ? field.defaultValue : undefined;
+}
+
+/**
+ * What an enum's select offers. With a default, its options (the default is
+ * what leaving it means); without, "(any)" first for leaving it out.
+ */
+export function enumChoices(field: FormField): Array<{ value: string; label: string }> {
+  const options = (field.options ?? []).map((option) => ({ value: option, label: option }));
+  return enumDefault(field) !== undefined ? options : [{ value: '', label: '(any)' }, ...options];
+}
+
 /** The form's starting values for given params (defaults where a param is absent). */
 export function formValuesFromParams(fields: readonly FormField[], params: Record<string, unknown>): FormValues {
   const values: FormValues = {};
   for (const field of fields) {
     const value = field.name in params ? params[field.name] : undefined;
     if (field.kind === 'boolean') values[field.name] = typeof value === 'boolean' ? value : field.defaultValue === true;
-    else if (value === undefined) values[field.name] = '';
+    else if (value === undefined) values[field.name] = enumDefault(field) ?? '';
     else if (field.kind === 'integerList' && Array.isArray(value)) values[field.name] = value.join(', ');
     else if (field.kind === 'json') values[field.name] = JSON.stringify(value);
     else values[field.name] = String(value);
@@ -78,7 +92,7 @@ export interface ParsedForm {
   errors: Record<string, string>;
 }
 
-/** Empty inputs and booleans left at their default are omitted, so links stay short. */
+/** Empty inputs, and booleans and enums left at their default, are omitted, so links stay short. */
 export function paramsFromForm(fields: readonly FormField[], values: FormValues): ParsedForm {
   const params: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
@@ -90,7 +104,7 @@ export function paramsFromForm(fields: readonly FormField[], values: FormValues)
       continue;
     }
     const text = typeof raw === 'string' ? raw.trim() : '';
-    if (text === '') continue;
+    if (text === '' || (field.kind === 'enum' && text === enumDefault(field))) continue;
     const parsed = parseField(field, text);
     if ('error' in parsed) errors[field.name] = parsed.error;
     else params[field.name] = parsed.value;
