@@ -1,5 +1,6 @@
 #include "probes.h"
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
@@ -114,6 +115,18 @@ Napi::Value MountTracefs(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, 0);
 }
 
+// nextBpfProgramId(afterId) → the lowest BPF program id above afterId, 0 when
+// there is none, or a negative errno (EPERM without CAP_SYS_ADMIN).
+Napi::Value NextBpfProgramId(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) return ThrowBpfError(env, EINVAL, "nextBpfProgramId(afterId) expected");
+  __u32 next_id = 0;
+  int err = bpf_prog_get_next_id(info[0].As<Napi::Number>().Uint32Value(), &next_id);
+  if (err == -ENOENT) return Napi::Number::New(env, 0);
+  if (err) return Napi::Number::New(env, err < 0 ? err : -errno);
+  return Napi::Number::New(env, next_id);
+}
+
 Napi::Value NumPossibleCpus(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), libbpf_num_possible_cpus());
 }
@@ -133,6 +146,7 @@ Napi::Object InitProbes(Napi::Env env, Napi::Object exports) {
   exports.Set("mountTracefs", Napi::Function::New(env, MountTracefs));
   exports.Set("numPossibleCpus", Napi::Function::New(env, NumPossibleCpus));
   exports.Set("libbpfVersion", Napi::Function::New(env, LibbpfVersion));
+  exports.Set("nextBpfProgramId", Napi::Function::New(env, NextBpfProgramId));
   return exports;
 }
 

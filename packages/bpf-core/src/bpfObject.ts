@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { countBpfProgramLoad } from './bpfPrograms.js';
 import { coreBtf } from './coreBtf.js';
 import { ToolError } from './errors.js';
 import { native } from './native.js';
@@ -87,6 +88,7 @@ export class BpfObject {
 
   load(): void {
     this.#native.load();
+    countBpfProgramLoad();
   }
 
   attach(program: string): void {

@@ -76,6 +76,8 @@ export interface NativeAddon {
   mountTracefs(): number;
   numPossibleCpus(): number;
   libbpfVersion(): string;
+  /** The lowest program id above `afterId`, 0 when there is none, or a negative errno. */
+  nextBpfProgramId(afterId: number): number;
 }
 
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -240,6 +240,38 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('offwaketime (%s)', (attach
     // The sleeps end in the timer interrupt, whoever it interrupted.
     const timerWoken = sleeping.filter((stack) => wakerFrames(stack).includes('hrtimer_wakeup_[k]'));
     expect(total(timerWoken)).toBeGreaterThan(0.9 * total(sleeping));
+  });
+});
+
+describe('kernel symbols of BPF programs', () => {
+  /** The text symbols of BPF JIT images in /proc/kallsyms, by address. */
+  const bpfSymbols = () =>
+    new Map(
+      readFileSync('/proc/kallsyms', 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('\t[bpf]'))
+        .map((line) => [BigInt(`0x${line.slice(0, line.indexOf(' '))}`), line.slice(line.indexOf(' ') + 3, line.indexOf('\t'))] as const),
+    );
+
+  it('names a program loaded after the symbolizer read kallsyms bpf_prog_<tag>_<name>, as kallsyms does now', async () => {
+    const symbolizer = new Symbolizer();
+    const schedule = readFileSync('/proc/kallsyms', 'utf8').match(/^([0-9a-f]+) [tT] schedule$/m)?.[1];
+    expect(schedule).toBeDefined();
+    // The symbolizer reads its snapshot now, before the program exists.
+    expect(symbolizer.kernel(BigInt(`0x${schedule}`))).toMatchObject({ name: 'schedule' });
+    const before = bpfSymbols();
+
+    const session = start('offcputime', { pid: process.pid }, 'tp_btf');
+    const [id] = session.programIds();
+    const { tag } = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'id', String(id)], { encoding: 'utf8' })) as { tag: string };
+    const name = `bpf_prog_${tag}_offcputime_switch_btf`;
+    // Identical programs loaded by others have the same name; at least ours is new to the snapshot.
+    const addresses = [...bpfSymbols()].filter(([, symbol]) => symbol === name).map(([address]) => address);
+    expect(addresses.some((address) => before.get(address) !== name)).toBe(true);
+    for (const address of addresses) {
+      expect(symbolizer.kernel(address)).toEqual({ name, module: 'bpf', kernel: true, address });
+      expect(symbolizer.kernel(address + 16n)).toMatchObject({ name, module: 'bpf' });
+    }
   });
 });
 

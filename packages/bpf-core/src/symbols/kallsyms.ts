@@ -24,6 +24,9 @@ export class KernelSymbolTable {
     private readonly modules: readonly string[],
     /** kptr_restrict hid the addresses: every one reads 0. */
     readonly addressesHidden: boolean,
+    /** First and last `[kernel]` symbol: the kernel image, whose text never changes (modules and BPF programs lie outside). */
+    private readonly imageStart = 1n,
+    private readonly imageEnd = 0n,
   ) {}
 
   static readonly empty = new KernelSymbolTable(new Uint32Array(0), new Uint32Array(0), [], [], false);
@@ -77,13 +80,27 @@ export class KernelSymbolTable {
         kept.push(index);
       }
     }
+    const addressOf = (index: number) => (BigInt(highHalves[index] ?? 0) << 32n) | BigInt(lowHalves[index] ?? 0);
+    const image = kept.filter((index) => modules[index] === KERNEL_MODULE);
+    const first = image[0];
+    const last = image[image.length - 1];
     return new KernelSymbolTable(
       Uint32Array.from(kept, (index) => highHalves[index] ?? 0),
       Uint32Array.from(kept, (index) => lowHalves[index] ?? 0),
       kept.map((index) => names[index] ?? ''),
       kept.map((index) => modules[index] ?? KERNEL_MODULE),
       false,
+      first === undefined ? 1n : addressOf(first),
+      last === undefined ? 0n : addressOf(last),
     );
+  }
+
+  /**
+   * True when `address` lies in the kernel image (between its first and last
+   * symbol), false in module or BPF JIT memory, where code comes and goes.
+   */
+  inKernelImage(address: bigint): boolean {
+    return address >= this.imageStart && address < this.imageEnd;
   }
 
   /** The symbol at or before `address`; O(log n). */

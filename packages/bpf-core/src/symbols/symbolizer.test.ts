@@ -277,4 +277,48 @@ describe('Symbolizer, kernel', () => {
     expect(missing.kernel(0xffffffff81000010n).name).toBe('[unknown]');
     expect(missing.stats().kernelSymbolsError).toMatch(/ENOENT/);
   });
+
+  it('reads kallsyms again for an address outside the kernel image once BPF programs were loaded since, once for all of them', () => {
+    const kallsyms = path.join(buildDirectory, 'kallsyms-bpf');
+    const core = ['ffffffff81000000 T _stext', 'ffffffff81001000 T schedule', 'ffffffff83000000 T _einittext'];
+    const old = 'ffffffffc0026000 t bpf_prog_1f14492d48db65f7_old\t[bpf]';
+    const loadedSince = [...core, 'ffffffffc0025000 t bpf_prog_86275e21a9cc1380_before\t[bpf]', old, 'ffffffffc0029000 t bpf_prog_e15858918bee0289_after\t[bpf]', ''];
+    writeFileSync(kallsyms, [...core, old, ''].join('\n'));
+    let version = 1;
+    const symbolizer = new Symbolizer({ kallsymsPath: kallsyms, bpfProgramsVersion: () => version });
+    expect(symbolizer.kernel(0xffffffff81001004n)).toMatchObject({ name: 'schedule' });
+    expect(symbolizer.kernel(0xffffffffc0026010n)).toMatchObject({ name: 'bpf_prog_1f14492d48db65f7_old', module: 'bpf' });
+    expect(symbolizer.stats().kernelSymbolReads).toBe(1);
+
+    // The file changed but no program was loaded, as far as the version says: the snapshot stands.
+    writeFileSync(kallsyms, loadedSince.join('\n'));
+    expect(symbolizer.kernel(0xffffffffc0029010n)).toMatchObject({ name: 'bpf_prog_1f14492d48db65f7_old' });
+    expect(symbolizer.stats().kernelSymbolReads).toBe(1);
+
+    version = 2;
+    // In the kernel image nothing can be new: no read.
+    expect(symbolizer.kernel(0xffffffff81001008n)).toMatchObject({ name: 'schedule' });
+    expect(symbolizer.stats().kernelSymbolReads).toBe(1);
+    // Past the last program known, and between the kernel image and the first one.
+    expect(symbolizer.kernel(0xffffffffc0029020n)).toMatchObject({ name: 'bpf_prog_e15858918bee0289_after', module: 'bpf' });
+    expect(symbolizer.kernel(0xffffffffc0025010n)).toMatchObject({ name: 'bpf_prog_86275e21a9cc1380_before', module: 'bpf' });
+    // The name cached before is gone with the old snapshot.
+    expect(symbolizer.kernel(0xffffffffc0029010n)).toMatchObject({ name: 'bpf_prog_e15858918bee0289_after' });
+    for (let offset = 0n; offset < 100n; offset++) symbolizer.kernel(0xffffffffc0029100n + offset);
+    expect(symbolizer.stats().kernelSymbolReads).toBe(2);
+  });
+
+  it('checks a cached name outside the kernel image again after the refresh interval: its program may have been replaced', () => {
+    const kallsyms = path.join(buildDirectory, 'kallsyms-replaced');
+    const core = ['ffffffff81000000 T _stext', 'ffffffff83000000 T _einittext'];
+    writeFileSync(kallsyms, [...core, 'ffffffffc0026000 t bpf_prog_1f14492d48db65f7_first\t[bpf]', ''].join('\n'));
+    let version = 1;
+    const symbolizer = new Symbolizer({ kallsymsPath: kallsyms, bpfProgramsVersion: () => version, refreshIntervalMs: 0 });
+    expect(symbolizer.kernel(0xffffffffc0026010n)).toMatchObject({ name: 'bpf_prog_1f14492d48db65f7_first' });
+    writeFileSync(kallsyms, [...core, 'ffffffffc0026000 t bpf_prog_86275e21a9cc1380_second\t[bpf]', ''].join('\n'));
+    expect(symbolizer.kernel(0xffffffffc0026010n)).toMatchObject({ name: 'bpf_prog_1f14492d48db65f7_first' });
+    version = 2;
+    expect(symbolizer.kernel(0xffffffffc0026010n)).toMatchObject({ name: 'bpf_prog_86275e21a9cc1380_second' });
+    expect(symbolizer.stats()).toMatchObject({ kernelSymbolReads: 2, cacheHits: 1, cacheMisses: 2 });
+  });
 });

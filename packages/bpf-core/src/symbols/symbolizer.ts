@@ -1,11 +1,14 @@
 // Names the instruction pointers of kernel and user stacks, as perf and bcc do:
-// kernel addresses from /proc/kallsyms; user addresses through /proc/PID/maps
-// to the mapped ELF file, the process's vdso, or a JIT's /tmp/perf-PID.map.
+// kernel addresses from /proc/kallsyms (read again when BPF programs were
+// loaded since, for an address outside the kernel image); user addresses
+// through /proc/PID/maps to the mapped ELF file, the process's vdso, or a
+// JIT's /tmp/perf-PID.map.
 // Everything is cached (frames per process, symbol tables per ELF file) and
 // nothing throws: what cannot be named becomes `module+0xoffset` or `[unknown]`.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { bpfProgramsVersion } from '../bpfPrograms.js';
 import type { Frame } from '../stacks/types.js';
 import {
   FunctionSymbolTable,
@@ -26,6 +29,13 @@ import type { Mapping } from './processMaps.js';
 export interface SymbolizerOptions {
   /** Default /proc/kallsyms. */
   kallsymsPath?: string;
+  /**
+   * A number that changes when BPF programs are loaded: with a new one, an
+   * address outside the kernel image re-reads kallsyms (it may be a program
+   * loaded since). Default: the kernel's (src/bpfPrograms.ts) for
+   * /proc/kallsyms, constant for any other file.
+   */
+  bpfProgramsVersion?: () => number;
   /** Where JIT runtimes write perf-PID.map; default /tmp. */
   perfMapDirectory?: string;
   /** Roots of separate debug files (`.build-id/xx/rest.debug`, debuglink); default /usr/lib/debug. */
@@ -33,7 +43,8 @@ export interface SymbolizerOptions {
   /**
    * A miss (address in no known mapping, JIT address not in the perf map)
    * re-reads /proc/PID/maps or the perf map, at most this often per process:
-   * garbage addresses from frame-pointer-less code must not re-read them each time. Default 250.
+   * garbage addresses from frame-pointer-less code must not re-read them each time.
+   * Kallsyms, when BPF programs were loaded since, is read again at most this often too. Default 250.
    */
   refreshIntervalMs?: number;
   /** Cached frames beyond this drop the frame caches (not the symbol tables). Default 1,000,000. */
@@ -56,6 +67,8 @@ export interface SymbolizerStats {
   processes: number;
   /** /proc/PID/maps reads. */
   mapsReads: number;
+  /** /proc/kallsyms reads: the first, then one per batch of BPF programs loaded since that a stack ran into. */
+  kernelSymbolReads: number;
   kernelSymbols: number;
   /** kptr_restrict hides kernel addresses (kallsyms shows zeros): kernel frames are `[unknown]`. */
   kernelAddressesHidden: boolean;
@@ -99,8 +112,15 @@ export class Symbolizer implements FrameSymbolizer {
   private readonly debugDirectories: readonly string[];
   private readonly refreshIntervalMs: number;
   private readonly maxCachedFrames: number;
+  private readonly bpfProgramsVersion: () => number;
 
   private kernelTable: KernelSymbolTable | undefined;
+  /** bpfProgramsVersion() just before kernelTable was read. */
+  private kernelTableVersion = 0;
+  /** When bpfProgramsVersion() was last compared with it. */
+  private kernelVersionCheckedAt = -Infinity;
+  /** When kallsyms was last read again because programs were loaded (the first read does not count). */
+  private kernelReloadedAt = -Infinity;
   private kernelFrames = new Map<bigint, Frame>();
   private readonly processes = new Map<number, ProcessState>();
   /** By `device:inode:size:mtime` of the file, or the vdso's content hash. */
@@ -114,6 +134,7 @@ export class Symbolizer implements FrameSymbolizer {
     debugFilesUsed: 0,
     unknownFrames: 0,
     mapsReads: 0,
+    kernelSymbolReads: 0,
   };
   private kernelSymbolsError: string | undefined;
 
@@ -123,16 +144,19 @@ export class Symbolizer implements FrameSymbolizer {
     this.debugDirectories = options.debugDirectories ?? ['/usr/lib/debug'];
     this.refreshIntervalMs = options.refreshIntervalMs ?? 250;
     this.maxCachedFrames = options.maxCachedFrames ?? 1_000_000;
+    this.bpfProgramsVersion = options.bpfProgramsVersion ?? (this.kallsymsPath === '/proc/kallsyms' ? bpfProgramsVersion : () => 0);
   }
 
   /** Names a kernel instruction pointer: `{ name: 'schedule', module: '[kernel]' }` or a module's name. */
   kernel(address: bigint): Frame {
     const cached = this.kernelFrames.get(address);
-    if (cached !== undefined) {
+    const stale = this.kernelSymbolsStale(address, cached !== undefined);
+    if (cached !== undefined && !stale) {
       this.counters.cacheHits++;
       return this.counted(cached);
     }
     this.counters.cacheMisses++;
+    if (stale) this.reloadKernelSymbols();
     const symbol = this.kernelSymbols().lookup(address);
     const frame: Frame = symbol
       ? { name: symbol.name, module: symbol.module, kernel: true, address }
@@ -219,8 +243,31 @@ export class Symbolizer implements FrameSymbolizer {
     this.cachedFrames++;
   }
 
+  /**
+   * Whether the kallsyms snapshot may not know `address`: it lies outside the
+   * kernel image (module or BPF JIT memory) and BPF programs were loaded since
+   * the snapshot was read. Asking costs one syscall: on every miss, for a
+   * cached frame (its program may have been replaced) at most once per refresh
+   * interval; and kallsyms is re-read at most once per interval.
+   */
+  private kernelSymbolsStale(address: bigint, cached: boolean): boolean {
+    const table = this.kernelSymbols();
+    if (table.addressesHidden || table.inKernelImage(address)) return false;
+    const now = performance.now();
+    if (now - this.kernelReloadedAt < this.refreshIntervalMs) return false;
+    if (cached && now - this.kernelVersionCheckedAt < this.refreshIntervalMs) return false;
+    this.kernelVersionCheckedAt = now;
+    if (this.bpfProgramsVersion() === this.kernelTableVersion) return false;
+    this.kernelReloadedAt = now;
+    return true;
+  }
+
   private kernelSymbols(): KernelSymbolTable {
     if (this.kernelTable === undefined) {
+      // Taken before the read: a program loaded in between is in the text, and only costs one more read later.
+      this.kernelTableVersion = this.bpfProgramsVersion();
+      this.kernelVersionCheckedAt = performance.now();
+      this.counters.kernelSymbolReads++;
       try {
         this.kernelTable = KernelSymbolTable.parse(readFileSync(this.kallsymsPath, 'utf8'));
       } catch (error) {
