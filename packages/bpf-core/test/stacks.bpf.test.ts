@@ -14,6 +14,7 @@ import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '.
 import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
 import { cgroupV2Mount } from '../src/tools/cgroups.js';
 import { Symbolizer } from '../src/symbols/symbolizer.js';
+import { isTracerFrameName } from '../src/symbols/tracerFrames.js';
 import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const sessions: ToolSession[] = [];
@@ -240,6 +241,44 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('offwaketime (%s)', (attach
     // The sleeps end in the timer interrupt, whoever it interrupted.
     const timerWoken = sleeping.filter((stack) => wakerFrames(stack).includes('hrtimer_wakeup_[k]'));
     expect(total(timerWoken)).toBeGreaterThan(0.9 * total(sleeping));
+  });
+});
+
+describe.each([
+  ['offcputime', 'tp_btf'],
+  ['offcputime', 'raw_tracepoint'],
+  ['offwaketime', 'tp_btf'],
+  ['offwaketime', 'raw_tracepoint'],
+] as const)('%s (%s) without the tracer in its stacks', (tool, attachMethod) => {
+  const kernelFramesOf = (frames: string[]) => frames.filter((frame) => frame.endsWith('_[k]'));
+  const tracerFramesOf = (frames: string[]) => kernelFramesOf(frames).filter((frame) => isTracerFrameName(frame.slice(0, -'_[k]'.length)));
+
+  it('blocked stacks end in the scheduler and waker stacks in the wake-up, alone on the tracepoints or not', async () => {
+    const workload = await startWorkload(offCpuBlock, ['30']);
+    const session = start(tool, { pid: workload.pid }, attachMethod);
+    await sleep(1000);
+    const alone = session.collectStacks();
+    // A second probe on sched_switch and sched_waking: the tracepoints now call through __traceiter_<event>, one frame more.
+    start('offwaketime', { pid: process.pid }, attachMethod);
+    await sleep(1000);
+    const shared = session.collectStacks();
+
+    for (const raw of [alone, shared]) {
+      const profile = foldOf(raw, workload.pid);
+      expect(total(profile.stacks)).toBeGreaterThan(0);
+      const withKernelStack = profile.stacks.filter((stack) => kernelFramesOf(targetFrames(stack)).length > 0);
+      expect(total(withKernelStack)).toBeGreaterThan(0.9 * total(profile.stacks));
+      for (const stack of profile.stacks) {
+        const target = kernelFramesOf(targetFrames(stack));
+        expect(tracerFramesOf(target), stack.frames.join(';')).toEqual([]);
+        if (target.length > 0) expect(target.at(-1), stack.frames.join(';')).toMatch(/^(__schedule|schedule\w*|preempt_schedule\w*)_\[k\]$/);
+        const waker = kernelFramesOf(wakerFrames(stack));
+        expect(tracerFramesOf(waker), stack.frames.join(';')).toEqual([]);
+        // Leaf first after "--": sched_waking fires in try_to_wake_up.
+        if (waker.length > 0) expect(waker[0], stack.frames.join(';')).toMatch(/wake\w*_\[k\]$/);
+      }
+      if (tool === 'offwaketime') expect(profile.stacks.some((stack) => kernelFramesOf(wakerFrames(stack)).length > 0)).toBe(true);
+    }
   });
 });
 

@@ -29,6 +29,13 @@ export interface RawStackProfile {
   timeSlotWidthMs?: number;
   /** Sampling frequency (profile). */
   frequencyHz?: number;
+  /**
+   * Where kernel stacks begin: 'sample' (the default) at the interrupted
+   * instruction (profile's perf events); 'tracepoint' inside the tracer's
+   * raw_tp/tp_btf program (offcputime, offwaketime), so their leaf frames are
+   * the tracer's own, which folding strips.
+   */
+  kernelStacksFrom?: 'sample' | 'tracepoint';
   /** Capture start, epoch ms, and length. */
   startedAt: number;
   durationMs: number;

@@ -109,6 +109,71 @@ describe('foldProfile', () => {
   });
 });
 
+describe('foldProfile, tracer frames', () => {
+  /** Kernel functions at 0x10, 0x20, ...; the program's JIT image at 0xc000 (kallsyms may call it anything). */
+  const kernelNames = new Map<bigint, string>([
+    [0xc000n, 'bpf_prog_e15858918bee0289_offcputime_switch_btf'],
+    [0xc001n, '_einittext'],
+    [0x10n, 'bpf_trace_run4'],
+    [0x11n, 'bpf_trace_run1'],
+    [0x20n, '__traceiter_sched_switch'],
+    [0x21n, '__bpf_trace_sched_switch'],
+    [0x30n, '__schedule'],
+    [0x31n, 'schedule'],
+    [0x40n, 'try_to_wake_up'],
+    [0x41n, 'hrtimer_wakeup'],
+    [0x50n, '___bpf_prog_run'],
+    [0x51n, '__bpf_prog_run32'],
+  ]);
+  const named: FrameSymbolizer = {
+    user: (_pid, address) => ({ name: `u_${address.toString(16)}`, module: '/app', kernel: false, address }),
+    kernel: (address) => ({ name: kernelNames.get(address) ?? `k_${address.toString(16)}`, module: '[kernel]', kernel: true, address }),
+  };
+  const kernelPart = (frames: string[] | undefined) => (frames ?? []).filter((frame) => frame.endsWith('_[k]'));
+  const fold = (kernelStack: bigint[], kernelStacksFrom?: 'sample' | 'tracepoint') =>
+    kernelPart(foldProfile(profileOf([stack({ kernelStack })], kernelStacksFrom ? { kernelStacksFrom } : {}), named).stacks[0]?.frames);
+
+  it('strips the program and the dispatch into it from tracepoint stacks, however many dispatch frames there are', () => {
+    // One probe on the tracepoint: the static call goes straight to the probe, which tail-calls bpf_trace_run4.
+    expect(fold([0xc000n, 0x10n, 0x30n, 0x31n], 'tracepoint')).toEqual(['schedule_[k]', '__schedule_[k]']);
+    // More probes: through __traceiter_; a kernel where the probe is a frame of its own.
+    expect(fold([0xc000n, 0x10n, 0x20n, 0x30n, 0x31n], 'tracepoint')).toEqual(['schedule_[k]', '__schedule_[k]']);
+    expect(fold([0xc000n, 0x10n, 0x21n, 0x20n, 0x30n, 0x31n], 'tracepoint')).toEqual(['schedule_[k]', '__schedule_[k]']);
+    // The interpreter (no JIT) between the program and the dispatch.
+    expect(fold([0xc000n, 0x50n, 0x51n, 0x10n, 0x30n], 'tracepoint')).toEqual(['__schedule_[k]']);
+  });
+
+  it('strips the program whatever kallsyms calls it: older than the program, or the program unloaded since', () => {
+    expect(fold([0xc001n, 0x10n, 0x20n, 0x30n], 'tracepoint')).toEqual(['__schedule_[k]']);
+    // A second, misnamed copy of the program before the dispatch (an unwinder that reports it twice).
+    expect(fold([0xc000n, 0xc001n, 0x10n, 0x30n], 'tracepoint')).toEqual(['__schedule_[k]']);
+    // No dispatch frame close behind (an unexpected kernel): only the program and BPF code go.
+    expect(fold([0xc001n, 0x50n, 0x30n, 0x31n], 'tracepoint')).toEqual(['schedule_[k]', '__schedule_[k]']);
+  });
+
+  it('strips them from the waker stack too, and stops at the first frame that is not the tracer', () => {
+    const folded = foldProfile(
+      profileOf([
+        stack({
+          kernelStack: [0xc000n, 0x10n, 0x20n, 0x30n],
+          waker: { pid: 9, comm: 'waker', userStack: [], kernelStack: [0xc000n, 0x11n, 0x40n, 0x41n, 0x10n, 0x20n] },
+        }),
+      ], { kernelStacksFrom: 'tracepoint' }),
+      named,
+    );
+    // A dispatch frame further out is a tracepoint the waker was in, not ours.
+    expect(folded.stacks[0]?.frames).toEqual([
+      'app', '__schedule_[k]', '--', 'try_to_wake_up_[k]', 'hrtimer_wakeup_[k]', 'bpf_trace_run4_[k]', '__traceiter_sched_switch_[k]', 'waker',
+    ]);
+  });
+
+  it('keeps every frame of sampled stacks: profile may catch a CPU inside a BPF program', () => {
+    expect(fold([0xc000n, 0x10n, 0x20n, 0x30n])).toEqual(['__schedule_[k]', '__traceiter_sched_switch_[k]', 'bpf_trace_run4_[k]', 'bpf_prog_e15858918bee0289_offcputime_switch_btf_[k]']);
+    expect(fold([0xc000n, 0x10n, 0x30n], 'sample')).toHaveLength(3);
+    expect(fold([], 'tracepoint')).toEqual([]);
+  });
+});
+
 describe('toFoldedText', () => {
   it('prints one line per stack, largest first, summing time slots, with ; and newlines in names replaced', () => {
     const folded = foldProfile(profileOf([]), new FakeSymbolizer());

@@ -3,6 +3,7 @@
 // identical lists summed.
 import type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile } from '../stacks/types.js';
 import { isUnknownFrame } from './frameNames.js';
+import { tracerFrameCount } from './tracerFrames.js';
 
 /** What folding needs from a symbolizer; tests pass a fake, production the Symbolizer. */
 export interface FrameSymbolizer {
@@ -27,6 +28,7 @@ const SHORT_USER_STACK_FRAMES = 2;
  * Folds a profile. Frames root first: comm, user frames, kernel frames (`_[k]`).
  * With a waker (offwaketime): the target as above, `--`, then the waker's
  * kernel and user frames leaf first and its comm last, as bcc offwaketime -f prints.
+ * Kernel stacks taken in a tracepoint program lose the tracer's own leaf frames.
  */
 export function foldProfile(profile: RawStackProfile, symbolizer: FrameSymbolizer, options: FoldOptions = {}): FoldedProfile {
   const before = symbolizer.stats?.();
@@ -40,8 +42,10 @@ export function foldProfile(profile: RawStackProfile, symbolizer: FrameSymbolize
       if (isUnknownFrame(frame)) unknownFrames++;
       return frame.name;
     });
+  // By name after symbolizing, not a skip count in the kernel: each other probe on the tracepoint can add a frame.
+  const tracerFrames = profile.kernelStacksFrom === 'tracepoint';
   const kernelFrames = (stack: readonly bigint[]): string[] =>
-    stack.map((address) => {
+    stack.slice(tracerFrames ? tracerFrameCount(stack, (address) => symbolizer.kernel(address).name) : 0).map((address) => {
       const frame = symbolizer.kernel(address);
       if (isUnknownFrame(frame)) unknownFrames++;
       return frame.name + KERNEL_FRAME_SUFFIX;

@@ -135,6 +135,8 @@ export interface StackCollection {
   /** The tool's aggregation hash: key → u64 total. */
   countsMap: string;
   unit: RawStackProfile['unit'];
+  /** Taken in a perf_event sample or in a tracepoint program (see RawStackProfile). */
+  kernelStacksFrom: NonNullable<RawStackProfile['kernelStacksFrom']>;
   decodeKey(key: Buffer): AggregationKey;
   timeline: boolean;
   frequencyHz?: number;
@@ -199,6 +201,7 @@ export function collectStackProfile(
 
   const profile: RawStackProfile = {
     unit: collection.unit,
+    kernelStacksFrom: collection.kernelStacksFrom,
     stacks,
     startedAt: capture.startedAt,
     durationMs: capture.durationMs,

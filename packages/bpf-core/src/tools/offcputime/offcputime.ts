@@ -40,6 +40,7 @@ export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
       {
         countsMap: 'offcpu_ns',
         unit: 'nanoseconds',
+        kernelStacksFrom: 'tracepoint',
         decodeKey: (key) => decodeTaskStackKey(key, OffcputimeKeyOffset),
         timeline: params.timeline,
         pendingStackIds: blockedStackIds,

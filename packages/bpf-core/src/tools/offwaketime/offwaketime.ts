@@ -93,7 +93,7 @@ export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
   collect(object, params, capture) {
     return collectStackProfile(
       object,
-      { countsMap: 'offwake_ns', unit: 'nanoseconds', decodeKey: decodeOffwaketimeKey, timeline: params.timeline, pendingStackIds },
+      { countsMap: 'offwake_ns', unit: 'nanoseconds', kernelStacksFrom: 'tracepoint', decodeKey: decodeOffwaketimeKey, timeline: params.timeline, pendingStackIds },
       capture,
     );
   },

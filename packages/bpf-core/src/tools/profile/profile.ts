@@ -66,6 +66,7 @@ export const CpuProfileTool: StackToolDefinition<ProfileParams> = {
       {
         countsMap: 'samples',
         unit: 'samples',
+        kernelStacksFrom: 'sample',
         decodeKey: (key) => decodeTaskStackKey(key, ProfileKeyOffset),
         timeline: params.timeline,
         frequencyHz: params.frequency,
