@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatSlotRange, formatTimeTick, percentileFromLog2, percentilePositions, sumFrames } from './heatMapModel.js';
+import { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatSlotRange, formatTimeTick, percentileBucket, percentileFromLog2, percentileOfSorted, percentilePositions, sumFrames } from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -120,5 +120,25 @@ describe('formatDateTime', () => {
   it('writes a local moment as YYYY-MM-DD HH:MM:SS, 24-hour, like the clock column', () => {
     expect(formatDateTime(new Date(2026, 11, 4, 3, 3, 52).getTime())).toBe('2026-12-04 03:03:52');
     expect(formatDateTime(new Date(2026, 0, 9, 15, 4, 5).getTime())).toBe('2026-01-09 15:04:05');
+  });
+});
+
+describe('percentileBucket', () => {
+  it('names the log2 bucket a percentile falls in, by nearest rank', () => {
+    // 10 events: 5 in slot 0, 4 in slot 3, 1 in slot 6.
+    const counts = [5, 0, 0, 4, 0, 0, 1];
+    expect(percentileBucket(counts, 50)).toBe(0);
+    expect(percentileBucket(counts, 51)).toBe(3);
+    expect(percentileBucket(counts, 90)).toBe(3);
+    expect(percentileBucket(counts, 99)).toBe(6);
+    expect(percentileBucket([], 50)).toBeUndefined();
+  });
+});
+
+describe('percentileOfSorted', () => {
+  it('takes the nearest rank of exact values', () => {
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([50, 90, 99, 100, 0].map((p) => percentileOfSorted(values, p))).toEqual([5, 9, 10, 10, 1]);
+    expect(percentileOfSorted([], 50)).toBeUndefined();
   });
 });

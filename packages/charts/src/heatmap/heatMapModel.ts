@@ -135,6 +135,30 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
 }
 
 /**
+ * Where a percentile of log2 counts lies: the bucket, not a value inside it, since
+ * log2 counts say no more than that. Undefined when there are no counts.
+ */
+export function percentileBucket(counts: readonly number[], percentile: number): number | undefined {
+  if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return undefined;
+  const rank = Math.max(1, Math.ceil((percentile / 100) * total));
+  let below = 0;
+  for (let slot = 0; slot < counts.length; slot++) {
+    below += counts[slot] ?? 0;
+    if (below >= rank) return slot;
+  }
+  return lastNonZero(counts);
+}
+
+/** The nearest-rank percentile of exact values (sorted ascending); undefined for none. */
+export function percentileOfSorted(sorted: readonly number[], percentile: number): number | undefined {
+  if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))];
+}
+
+/**
  * One line per percentile, in the order asked: a point per `columnsPerPoint`
  * adjacent columns (their counts added up), holding the percentile's position on
  * the slot axis (slot + fraction within it, as percentileFromLog2 interpolates;

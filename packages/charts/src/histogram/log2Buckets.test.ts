@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange } from './log2Buckets.js';
+import { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf } from './log2Buckets.js';
 
 describe('log2BucketRange', () => {
   it('matches the rows bcc prints for a latency histogram', () => {
@@ -40,5 +40,11 @@ describe('formatLog2Label', () => {
 
   it('leaves the unit out when there is none', () => {
     expect(formatLog2Label(2, '')).toBe('4 -> 7');
+  });
+});
+
+describe('log2SlotOf', () => {
+  it('counts a value where the kernel does: 0 and 1 in slot 0, [2^k, 2^(k+1)) in slot k', () => {
+    expect([0, 1, 1.99, 2, 3.5, 4, 1023.9, 1024].map(log2SlotOf)).toEqual([0, 0, 0, 1, 1, 2, 9, 10]);
   });
 });

@@ -22,6 +22,11 @@ export function log2BucketRange(slot: number): Log2BucketRange {
   return { low, high };
 }
 
+/** The slot a value is counted in, as the kernel's log2 (and bpf-core's for row values): 0 and 1 in slot 0. */
+export function log2SlotOf(value: number): number {
+  return value >= 2 ? Math.min(MAX_EXACT_LOG2_SLOT, Math.floor(Math.log2(value))) : 0;
+}
+
 /** A row label as bcc prints it, `low -> high`, followed by the unit when there is one. */
 export function formatLog2Label(slot: number, unit: string): string {
   const { low, high } = log2BucketRange(slot);
