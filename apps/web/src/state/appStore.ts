@@ -3,6 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { AgentProblem } from '../api/agentClient';
 import type { HostInfo, ToolInfo } from '../api/types';
+import { hostAddressProblem } from './hostAddress';
 import type { SortDirection, ViewState } from './urlState';
 import { decodeViewState, emptyViewState, hostPattern, unknownColumnProblems } from './urlState';
 
@@ -119,7 +120,8 @@ export function createAppStore(options: AppStoreOptions) {
 
       addHost(address) {
         const host = address.trim();
-        if (!hostPattern.test(host)) return 'a host is host:port, e.g. 10.0.0.7:7070 or [::1]:7070';
+        const problem = hostAddressProblem(host);
+        if (problem) return problem;
         const state = get();
         if (state.hosts.includes(host)) return undefined;
         if (state.hosts.length >= MAX_KNOWN_HOSTS) return `at most ${MAX_KNOWN_HOSTS} hosts`;

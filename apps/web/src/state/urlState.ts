@@ -28,7 +28,8 @@ export interface ViewState {
 
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
 
-export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+/** host:port, the port 1 to 65535 (written without leading zeros). */
+export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/;
 const MAX_HOSTS = 16;
 const MAX_TEXT = 512;
 const MAX_PARAMS_JSON = 4096;
