@@ -29,7 +29,17 @@ export function createApp(services: AgentServices): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.get('/healthz', (_request, response) => {
+  // Unauthenticated, so a page can tell an agent that is there from one that is not
+  // before it has a token: readable by the same origins as /trpc, refused to others.
+  app.get('/healthz', (request, response) => {
+    const { allowed, origin } = allowedOrigin(request, services);
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Vary', 'Origin');
+    if (!allowed) {
+      response.status(403).json({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
+      return;
+    }
+    if (origin) response.setHeader('Access-Control-Allow-Origin', origin);
     response.json({ ok: true });
   });
 
