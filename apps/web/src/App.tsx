@@ -3,6 +3,7 @@
 // agent, unknown tool) is said in the main pane, never a blank page.
 import { useEffect, useState } from 'react';
 import { HostSidebar } from './features/hosts/HostSidebar';
+import { RetryHost } from './features/hosts/RetryHost';
 import { TokenPrompt } from './features/hosts/TokenPrompt';
 import { ToolPicker } from './features/tools/ToolPicker';
 import { ToolView } from './features/tools/ToolView';
@@ -78,7 +79,7 @@ function MainPane() {
   const hostWarning =
     status?.state === 'error' && catalog?.state === 'loaded' ? (
       <div className="banner banner--warn" role="status" data-testid={testIds.hostProblem}>
-        {status.problem.message}
+        {status.problem.message} <RetryHost address={address} />
       </div>
     ) : null;
   if (catalog?.state === 'error' || (status?.state === 'error' && catalog?.state !== 'loaded')) {
@@ -86,7 +87,7 @@ function MainPane() {
     return (
       <>
         <div className="banner banner--error" role="alert" data-testid={testIds.hostProblem}>
-          {problem?.message}
+          {problem?.message} {problem?.kind === 'unauthorized' ? null : <RetryHost address={address} />}
         </div>
         {problem?.kind === 'unauthorized' ? <TokenPrompt address={address} reason="The stored token was refused." /> : null}
       </>

@@ -9,6 +9,7 @@ export const testIds = {
   hostSelect: 'host-select',
   hostStatus: 'host-status',
   hostRemove: 'host-remove',
+  hostRetry: 'host-retry',
   hostSetToken: 'host-set-token',
   addHostInput: 'add-host-input',
   addHostButton: 'add-host-button',

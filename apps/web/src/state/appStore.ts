@@ -39,6 +39,8 @@ export interface AppState {
   setToken(address: string, token: string): string | undefined;
   setHostStatus(address: string, status: HostStatus): void;
   setCatalog(address: string, catalog: Catalog): void;
+  /** Forgets what a host last said (a catalog only if it was an error), so the host monitor checks it again at once. */
+  recheckHost(address: string): void;
   /** Make a host the one shown; tool, params, filters and sort stay. */
   selectHost(address: string): void;
   selectTool(tool: string | undefined): void;
@@ -167,6 +169,12 @@ export function createAppStore(options: AppStoreOptions) {
 
       setCatalog(address, catalog) {
         set({ catalogs: { ...get().catalogs, [address]: catalog } });
+      },
+
+      recheckHost(address) {
+        const { [address]: _status, ...statuses } = get().statuses;
+        const { [address]: catalog, ...catalogs } = get().catalogs;
+        set(catalog?.state === 'error' ? { statuses, catalogs } : { statuses });
       },
 
       selectHost(address) {

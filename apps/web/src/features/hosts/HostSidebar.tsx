@@ -5,6 +5,7 @@ import type { HostStatus } from '../../state/appStore';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { RetryHost } from './RetryHost';
 
 export function HostSidebar() {
   const hosts = useAppStore((state) => state.hosts);
@@ -31,6 +32,7 @@ export function HostSidebar() {
                   {statusLine(status)}
                 </span>
               </button>
+              {status?.state === 'error' && status.problem.kind !== 'unauthorized' ? <RetryHost address={address} /> : null}
               <button type="button" className="icon-button" data-testid={testIds.hostRemove} aria-label={`Remove ${address}`} title={`Remove ${address} and its token from this browser`} onClick={() => removeHost(address)}>
                 ×
               </button>
@@ -75,7 +77,7 @@ function statusLine(status: HostStatus | undefined): string {
   if (!status || status.state === 'checking') return 'checking…';
   if (status.state === 'no-token') return 'needs a token';
   if (status.state === 'error') {
-    return status.problem.kind === 'unauthorized' ? 'token refused' : status.problem.kind === 'unreachable' ? 'unreachable' : status.problem.kind;
+    return status.problem.kind === 'unauthorized' ? 'token refused' : status.problem.kind === 'forbidden' ? 'origin refused' : status.problem.kind === 'unreachable' ? 'unreachable' : status.problem.kind;
   }
   return `${Math.round(status.latencyMs)} ms · v${status.info.agentVersion} · ${status.info.kernel}`;
 }
