@@ -42,6 +42,8 @@ export const agentConfigSchema = z
     rowHistory: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     snapshotStoreMb: z.coerce.number().int().min(1).max(1_000_000).default(256),
     snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+    // Audit lines: auto = the journal under systemd, else <data-dir>/audit.log; both = that file and stdout.
+    audit: z.enum(['auto', 'file', 'stdout', 'both']).default('auto'),
   })
   .strict()
   .refine((config) => Boolean(config.tlsCert) === Boolean(config.tlsKey), {
@@ -69,6 +71,7 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--record-seconds': 'recordSeconds',
   '--snapshot-store-mb': 'snapshotStoreMb',
   '--snapshot-retention-days': 'snapshotRetentionDays',
+  '--audit': 'audit',
   '--row-history': 'rowHistory',
 };
 
@@ -89,6 +92,7 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_RECORD_SECONDS: 'recordSeconds',
   BPFSCOPE_SNAPSHOT_STORE_MB: 'snapshotStoreMb',
   BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
+  BPFSCOPE_AUDIT: 'audit',
 };
   BPFSCOPE_ROW_HISTORY: 'rowHistory',
 

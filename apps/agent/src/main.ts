@@ -1,5 +1,6 @@
 // bpfscope agent: one per host, root (or CAP_BPF+CAP_PERFMON), serving tRPC and the web UI.
 import { fileURLToPath } from 'node:url';
+import { auditSinks, openAuditLog, stdoutIsJournal } from './audit.js';
 import { loadOrCreateToken } from './auth/token.js';
 import { ConfigError, parseAgentConfig } from './env.js';
 import { listen } from './server.js';
@@ -14,29 +15,34 @@ async function main(): Promise<void> {
   );
   config.webRoot ??= fileURLToPath(new URL('../../web/dist/', import.meta.url));
   const { token, created } = loadOrCreateToken(config.tokenFile);
+  const journal = stdoutIsJournal();
+  const audit = openAuditLog(auditSinks(config.audit, { dataDir: config.dataDir, stdoutIsJournal: journal }));
 
   warmUpKernel();
 
-  const services = createAgentServices({ config, token });
+  const services = createAgentServices({ config, token, audit: audit.log });
   for (const status of startFlightRecorder(services)) {
     if (!status.recording) process.stderr.write(`bpfscope agent: flight recorder: ${status.tool} not recorded: ${status.reason}\n`);
   }
   const server = await listen(services);
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
-  // The token goes to the terminal that started the agent, never into a log line.
-  if (created || printToken) {
+  if (audit.sinks.file) process.stdout.write(`audit log: ${audit.sinks.file}${audit.sinks.stdout ? ' and here' : ' (--audit both shows it here too)'}\n`);
+  // The token goes to the terminal that started the agent, never into a log or the journal.
+  if (!journal && (printToken || (created && process.stdout.isTTY))) {
     process.stdout.write(`token: ${token}\n`);
-    // Opening this signs the browser in: the page stores the token and removes it from the address bar.
-    process.stdout.write(`open: ${server.url}/#token=${token}\n`);
-  }
-  else process.stdout.write(`token: in ${config.tokenFile}\n`);
+    // Last, so it is what the terminal shows. Opening it signs the browser in: the page stores the token and removes it from the address bar.
+    process.stdout.write(`\nsign in: open this link in a browser (it holds the token):\nopen: ${server.url}/#token=${token}\n\n`);
+  } else process.stdout.write(`token: in ${config.tokenFile}${printToken ? ' (not printed: stdout is the journal)' : ''}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`bpfscope agent: ${signal}, detaching every session\n`);
-    void Promise.all([services.sessions.closeAll(), server.close()]).finally(() => process.exit(0));
+    void Promise.all([services.sessions.closeAll(), server.close()]).finally(() => {
+      audit.close();
+      process.exit(0);
+    });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
