@@ -71,6 +71,8 @@ describe('offcputime collect', () => {
 
     const profile = OffCpuTimeTool.collect(object.asBpfObject(), offcputimeParams.parse({}), capture);
     expect(profile.unit).toBe('nanoseconds');
+    // Taken inside the sched_switch program: folding strips the tracer's frames.
+    expect(profile.kernelStacksFrom).toBe('tracepoint');
     expect(profile.timeSlotWidthMs).toBeUndefined();
     expect(profile.stacks).toEqual([
       { pid: 7, tid: 0, comm: 'sleeper', userStack: [0x401010n], kernelStack: [0xffffffff81002000n], value: 80_000_000 },

@@ -63,6 +63,7 @@ describe('offwaketime collect', () => {
     object.set('wakers', Buffer.from([7, 0, 0, 0]), waker);
 
     const profile = OffWakeTimeTool.collect(object.asBpfObject(), offwaketimeParams.parse({}), capture);
+    expect(profile.kernelStacksFrom).toBe('tracepoint');
     expect(profile.stacks).toEqual([
       {
         pid: 7,

@@ -74,6 +74,8 @@ describe('profile collect', () => {
     const profile = CpuProfileTool.collect(object.asBpfObject(), profileParams.parse({ timeline: false, frequency: 99 }), capture);
     expect(profile).toEqual({
       unit: 'samples',
+      // Samples begin at the interrupted instruction: folding keeps all their frames.
+      kernelStacksFrom: 'sample',
       stacks: [
         { pid: 7, tid: 0, comm: 'spin', userStack: [0x401010n, 0x401200n], kernelStack: [0xffffffff81001000n], value: 5 },
         { pid: 7, tid: 0, comm: 'spin', userStack: [0x401010n, 0x401200n], kernelStack: [], value: 3 },
