@@ -3,7 +3,9 @@
 // agent, unknown tool) is said in the main pane, never a blank page.
 import { useEffect, useState } from 'react';
 import { HostSidebar } from './features/hosts/HostSidebar';
+import { hostNameOf } from './features/hosts/pageTitle';
 import { RetryHost } from './features/hosts/RetryHost';
+import { usePageTitle } from './features/hosts/usePageTitle';
 import { TokenPrompt } from './features/hosts/TokenPrompt';
 import { ToolPicker } from './features/tools/ToolPicker';
 import { ToolView } from './features/tools/ToolView';
@@ -18,10 +20,12 @@ export function App() {
   const setTheme = useAppStore((state) => state.setTheme);
   const linkProblems = useAppStore((state) => state.linkProblems);
   const address = useAppStore(activeHost);
+  const hostname = useAppStore((state) => (address ? hostNameOf(state.statuses[address]) : undefined));
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const selectedTool = useAppStore((state) => state.view.tool);
   const selectTool = useAppStore((state) => state.selectTool);
   const [copied, setCopied] = useState(false);
+  usePageTitle();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -41,7 +45,10 @@ export function App() {
     <div className="app" data-testid={testIds.app}>
       <header className="topbar">
         <span className="topbar__brand">bpfscope</span>
-        <span className="muted">{address ?? 'no host'}</span>
+        <span className="topbar__host">
+          {hostname ? <strong data-testid={testIds.hostName}>{hostname}</strong> : null}
+          <span className="muted">{address ?? 'no host'}</span>
+        </span>
         <span className="toolbar__spacer" />
         <button type="button" className="button" data-testid={testIds.copyLink} onClick={() => void copyLink()} title="Copy a link to this view (hosts, tool, params, filters, sort; never a token)">
           {copied ? 'Copied' : 'Copy link'}

@@ -10,6 +10,7 @@ export const testIds = {
   hostStatus: 'host-status',
   hostRemove: 'host-remove',
   hostRetry: 'host-retry',
+  hostName: 'host-name',
   hostSetToken: 'host-set-token',
   addHostInput: 'add-host-input',
   addHostButton: 'add-host-button',

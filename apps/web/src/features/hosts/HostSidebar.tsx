@@ -5,6 +5,7 @@ import type { HostStatus } from '../../state/appStore';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { hostNameOf } from './pageTitle';
 import { RetryHost } from './RetryHost';
 
 export function HostSidebar() {
@@ -23,11 +24,20 @@ export function HostSidebar() {
       <ul className="hosts__list" data-testid={testIds.hostList}>
         {hosts.map((address) => {
           const status = statuses[address];
+          const hostname = hostNameOf(status);
           return (
             <li key={address} className={`host ${address === active ? 'host--active' : ''}`} data-testid={testIds.host(address)}>
               <button type="button" className="host__select" data-testid={testIds.hostSelect} onClick={() => selectHost(address)} aria-current={address === active ? 'true' : undefined} title={statusTitle(address, status)}>
                 <span className={`dot dot--${dotClass(status)}`} aria-hidden="true" />
-                <span className="host__address">{address}</span>
+                <span className="host__address">
+                  {hostname ? (
+                    <>
+                      <span data-testid={testIds.hostName}>{hostname}</span> <span className="host__port muted">{address}</span>
+                    </>
+                  ) : (
+                    address
+                  )}
+                </span>
                 <span className="host__detail muted" data-testid={testIds.hostStatus}>
                   {statusLine(status)}
                 </span>
