@@ -1,7 +1,19 @@
 // Links carry the view and never a token; missing tokens, refused tokens and
 // unreachable agents are said plainly where they happen.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { expect, test } from '@playwright/test';
-import { agent, runKnownExecs, saveScreenshot, testIds } from '../support/agent.ts';
+import { agent, runKnownExecs, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 test('a copied link opens the same tool, params, filters and sort in a fresh browser', async ({ page, browser }) => {
   const { url, token, host } = agent();
@@ -56,22 +68,51 @@ test('a wrong token is reported as refused, and the right one recovers', async (
   await context.close();
 });
 
-test('an unreachable agent is reported as unreachable; switching back keeps the view', async ({ page }) => {
+test('a host where nothing answers is called unreachable, with Retry and no token form; bad ports are refused', async ({ page }) => {
   const { url, token, host } = agent();
   await page.goto(`${url}/#token=${token}`);
   await page.getByTestId(testIds.tool('execsnoop')).click();
   await page.getByTestId(testIds.tableFilter).fill('kept-filter');
-  // Port 1 on loopback: nothing listens there.
-  await page.getByTestId(testIds.addHostInput).fill('127.0.0.1:1');
+  const port = await closedPort();
+  const address = `127.0.0.1:${port}`;
+  const entry = page.getByTestId(testIds.host(address));
+  const problem = page.getByTestId(testIds.hostProblem);
+  await page.getByTestId(testIds.addHostInput).fill(address);
   await page.getByTestId(testIds.addHostButton).click();
-  await expect(page.getByTestId(testIds.host('127.0.0.1:1'))).toHaveClass(/host--active/);
-  await page.getByTestId(testIds.tokenInput).fill('some-token');
-  await page.getByTestId(testIds.tokenSave).click();
-  await expect(page.getByTestId(testIds.hostProblem)).toContainText('127.0.0.1:1 is unreachable');
-  await expect(page.getByTestId(testIds.host('127.0.0.1:1')).getByTestId(testIds.hostStatus)).toHaveText('unreachable');
+  await expect(entry).toHaveClass(/host--active/);
+  // Reachability first: no token is asked for a host that is not there.
+  await expect(problem).toContainText(`${address} is unreachable: nothing answers at http://${address}`);
+  await expect(entry.getByTestId(testIds.hostStatus)).toHaveText('unreachable');
+  await expect(page.getByTestId(testIds.tokenPrompt)).toHaveCount(0);
+  await expect(problem.getByTestId(testIds.hostRetry)).toBeVisible();
+  await expect(entry.getByTestId(testIds.hostRetry)).toBeVisible();
+  await expect(page).toHaveTitle(`execsnoop · ${address}`);
   await saveScreenshot(page, '10-unreachable');
 
-  // Bad addresses are refused with a reason.
+  // Something starts answering there that does not allow this page's origin: Retry in the
+  // host list says so at once (the next poll is up to 5 s away).
+  const server = createServer((_request, response) => response.end('not an agent'));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  try {
+    await entry.getByTestId(testIds.hostRetry).click();
+    await expect(problem).toContainText(`${address} answered, but does not allow this page's origin (${url}). Start that agent with --allow-origin ${url}.`, { timeout: 2500 });
+    await expect(entry.getByTestId(testIds.hostStatus)).toHaveText('origin refused');
+    await expect(page.getByTestId(testIds.tokenPrompt)).toHaveCount(0);
+  } finally {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+  // And gone again: Retry in the main pane.
+  await problem.getByTestId(testIds.hostRetry).click();
+  await expect(problem).toContainText(`${address} is unreachable`, { timeout: 2500 });
+
+  // Bad addresses are refused with a reason, ports out of range too.
+  await page.getByTestId(testIds.addHostInput).fill('127.0.0.1:99999');
+  await page.getByTestId(testIds.addHostButton).click();
+  await expect(page.getByTestId(testIds.addHostError)).toHaveText('port 99999 is out of range: a port is a number from 1 to 65535');
+  await expect(page.getByTestId(testIds.host('127.0.0.1:99999'))).toHaveCount(0);
   await page.getByTestId(testIds.addHostInput).fill('no port here');
   await page.getByTestId(testIds.addHostButton).click();
   await expect(page.getByTestId(testIds.addHostError)).toContainText('host:port');
@@ -81,9 +122,51 @@ test('an unreachable agent is reported as unreachable; switching back keeps the 
   await expect(page.getByTestId(testIds.tableFilter)).toHaveValue('kept-filter');
   await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
   // The tool header gives every other host's verdict too.
-  await expect(page.getByTestId(testIds.toolSupportElsewhere)).toContainText('127.0.0.1:1 unreachable');
-  await page.getByTestId(testIds.host('127.0.0.1:1')).getByTestId(testIds.hostRemove).click();
-  await expect(page.getByTestId(testIds.host('127.0.0.1:1'))).toHaveCount(0);
+  await expect(page.getByTestId(testIds.toolSupportElsewhere)).toContainText(address);
+  await entry.getByTestId(testIds.hostRemove).click();
+  await expect(entry).toHaveCount(0);
+});
+
+test('a linked host with a port out of range is refused; the rest of the link still applies', async ({ page }) => {
+  const { url, token, host } = agent();
+  await page.goto(`${url}/#token=${token}`);
+  await expect(page.getByTestId(testIds.host(host)).getByTestId(testIds.hostStatus)).toContainText(' ms · v');
+  await page.goto(`${url}/#/host/127.0.0.1:99999,${host}/tool/execsnoop`);
+  await expect(page.getByTestId(testIds.linkProblems)).toContainText('host');
+  await expect(page.getByTestId(testIds.host('127.0.0.1:99999'))).toHaveCount(0);
+  await expect(page.getByTestId(testIds.toolTitle)).toContainText('execsnoop');
+});
+
+test('the page title, the top bar and the host list name the host; a reachable host without a token asks for one', async ({ page }) => {
+  const { url, token, host } = agent();
+  const second = secondAgent();
+  const hostname = os.hostname();
+  await page.goto(`${url}/#token=${token}`);
+  await page.getByTestId(testIds.tool('runqlat')).click();
+  await expect(page).toHaveTitle(`runqlat · ${hostname}`);
+  await expect(page.locator('.topbar').getByTestId(testIds.hostName)).toHaveText(hostname);
+  await expect(page.getByTestId(testIds.host(host)).getByTestId(testIds.hostName)).toHaveText(hostname);
+  for (const [width, height] of [[1440, 900], [1280, 720]] as const) {
+    await page.setViewportSize({ width, height });
+    for (const name of [page.locator('.topbar').getByTestId(testIds.hostName), page.getByTestId(testIds.host(host)).getByTestId(testIds.hostName)]) {
+      await expect(name).toBeVisible();
+      // Shown whole, not cut by an ellipsis.
+      expect(await name.evaluate((element) => element.getBoundingClientRect().right <= (element.closest('.host__address, .topbar__host') as HTMLElement).getBoundingClientRect().right)).toBe(true);
+    }
+    await saveScreenshot(page, `12-title-and-hostname-${width}`);
+  }
+
+  // The second agent answers and allows this page: it asks for a token, and the title uses its address until it has one.
+  await page.getByTestId(testIds.addHostInput).fill(second.host);
+  await page.getByTestId(testIds.addHostButton).click();
+  await expect(page.getByTestId(testIds.tokenPrompt)).toContainText('No token is stored for this host.');
+  await expect(page.getByTestId(testIds.host(second.host)).getByTestId(testIds.hostStatus)).toHaveText('needs a token');
+  await expect(page).toHaveTitle(`runqlat · ${second.host}`);
+  await page.getByTestId(testIds.tokenInput).fill(second.token);
+  await page.getByTestId(testIds.tokenSave).click();
+  await expect(page).toHaveTitle(`runqlat · ${hostname}`);
+  await expect(page.getByTestId(testIds.host(second.host)).getByTestId(testIds.hostName)).toHaveText(hostname);
+  await page.getByTestId(testIds.host(second.host)).getByTestId(testIds.hostRemove).click();
 });
 
 test('both themes render', async ({ page }) => {
