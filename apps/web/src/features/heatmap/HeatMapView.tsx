@@ -7,7 +7,9 @@ import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { ShareStatus, useShare } from '../share/share';
-import { framesForSeries, liveRange, seriesLabels } from './heatMapData';
+import { framesForSeries, liveRange } from './heatMapData';
+import { SeriesPicker } from './SeriesPicker';
+import { hasSeries } from './seriesChoices';
 
 const WINDOWS: Array<[number, string]> = [
   [60, '1 min'],
@@ -17,7 +19,6 @@ const WINDOWS: Array<[number, string]> = [
 ];
 const DEFAULT_WINDOW_SECONDS = 300;
 const number = new Intl.NumberFormat('en-US');
-const NO_LABELS: string[] = [];
 const NO_FRAMES: never[] = [];
 
 interface HeatMapViewProps {
@@ -49,7 +50,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
 
   const unit = frames[0]?.unit ?? 'usecs';
   // Nothing is worked out for a hidden view: its frames still arrive every second.
-  const labels = useMemo(() => (hidden ? NO_LABELS : seriesLabels(frames)), [hidden, frames]);
+  const pickable = useMemo(() => !hidden && hasSeries(frames), [hidden, frames]);
   const chartFrames = useMemo(() => (hidden ? NO_FRAMES : framesForSeries(frames, view.series)), [hidden, frames, view.series]);
   const windowSeconds = view.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const range = frozenRange ?? liveRange(frames, windowSeconds, pausedAt ?? Date.now());
@@ -61,19 +62,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   return (
     <div className="heat-map-view" style={hidden ? { display: 'none' } : undefined}>
       <div className="toolbar" role="toolbar" aria-label="Heat map controls">
-        {labels.length > 0 ? (
-          <label className="muted">
-            series{' '}
-            <select data-testid={testIds.heatMapSeries} value={view.series ?? ''} onChange={(event) => setSeries(event.target.value === '' ? undefined : event.target.value)}>
-              <option value="">all, added up</option>
-              {labels.map((label) => (
-                <option key={label} value={label}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        {pickable ? <SeriesPicker frames={frames} range={range} unit={unit} value={view.series} onChange={setSeries} /> : null}
         {frozenRange ? null : (
           <>
             <label className="muted">

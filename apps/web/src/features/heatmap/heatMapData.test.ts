@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framesForSeries, liveRange, seriesLabels } from './heatMapData';
+import { framesForSeries, liveRange } from './heatMapData';
 
 const frames = [
   { time: 1000, intervalMs: 1000, unit: 'usecs' as const, series: [{ label: 'vdb', counts: [1] }, { label: 'vda', counts: [0, 2] }] },
@@ -7,16 +7,6 @@ const frames = [
 ];
 
 describe('heat map data', () => {
-  it('offers the busiest series when there are too many', () => {
-    const many = [{ time: 1, intervalMs: 1000, unit: 'usecs' as const, series: Array.from({ length: 5 }, (_, index) => ({ label: String(100 + index), counts: [index] })) }];
-    expect(seriesLabels(many, 2)).toEqual(['103', '104']);
-  });
-
-  it('lists series labels', () => {
-    expect(seriesLabels(frames)).toEqual(['vda', 'vdb']);
-    expect(seriesLabels([{ time: 1, intervalMs: 1, unit: 'usecs', series: [{ label: '', counts: [1] }] }])).toEqual([]);
-  });
-
   it('picks one series or adds them all up, frame by frame', () => {
     expect(framesForSeries(frames, undefined).map((frame) => frame.counts)).toEqual([[1, 2], [3]]);
     expect(framesForSeries(frames, 'vdb').map((frame) => frame.counts)).toEqual([[1], []]);

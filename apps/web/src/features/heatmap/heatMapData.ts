@@ -3,25 +3,6 @@
 import type { HistogramFrame as ChartFrame } from '@bpfscope/charts';
 import type { HistogramFrame } from '../../api/types';
 
-/** A select of thousands of pids is no use: the busiest series are offered. */
-export const MAX_SERIES_LABELS = 200;
-
-/**
- * Series labels seen, in natural order; '' (the single histogram) is left out.
- * With more than `limit` (per-process histograms), the ones with the most events.
- */
-export function seriesLabels(frames: readonly HistogramFrame[], limit = MAX_SERIES_LABELS): string[] {
-  const totals = new Map<string, number>();
-  for (const frame of frames) {
-    for (const series of frame.series) {
-      if (series.label === '') continue;
-      totals.set(series.label, (totals.get(series.label) ?? 0) + series.counts.reduce((sum, count) => sum + count, 0));
-    }
-  }
-  const labels = totals.size > limit ? [...totals].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([label]) => label) : [...totals.keys()];
-  return labels.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-}
-
 /** One histogram per frame: the named series, or the sum of all when `series` is undefined. */
 export function framesForSeries(frames: readonly HistogramFrame[], series: string | undefined): ChartFrame[] {
   return frames.map((frame) => {
