@@ -69,10 +69,10 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--viewer-max-queued-rows': 'viewerMaxQueuedRows',
   '--record': 'record',
   '--record-seconds': 'recordSeconds',
+  '--row-history': 'rowHistory',
   '--snapshot-store-mb': 'snapshotStoreMb',
   '--snapshot-retention-days': 'snapshotRetentionDays',
   '--audit': 'audit',
-  '--row-history': 'rowHistory',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -90,11 +90,11 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_VIEWER_MAX_QUEUED_ROWS: 'viewerMaxQueuedRows',
   BPFSCOPE_RECORD: 'record',
   BPFSCOPE_RECORD_SECONDS: 'recordSeconds',
+  BPFSCOPE_ROW_HISTORY: 'rowHistory',
   BPFSCOPE_SNAPSHOT_STORE_MB: 'snapshotStoreMb',
   BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
   BPFSCOPE_AUDIT: 'audit',
 };
-  BPFSCOPE_ROW_HISTORY: 'rowHistory',
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
