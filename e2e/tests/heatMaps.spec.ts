@@ -1,8 +1,9 @@
 // Heat maps against the real kernel: block I/O the test makes fills the cells; a
 // selected range shared as a snapshot opens, in another browser, as the same data
 // and the same pixels.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
@@ -124,4 +125,105 @@ test('runqlat shows the recorded past at once', async ({ page }) => {
   await expect.poll(() => heatMapTotal(page)).toBeGreaterThan(0);
   await saveScreenshot(page, '16-runqlat');
   expect(errors).toEqual([]);
+});
+
+test('runqlat per process: series named "comm (pid)", ranked by events or p99, found by search, picked from the keyboard', async ({ page }) => {
+  test.setTimeout(60_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // CPU-bound processes with a known comm (a symlink's name is what exec calls a task), more than the CPUs so they wait.
+  const directory = mkdtempSync(path.join(fileURLToPath(new URL('../artifacts/', import.meta.url)), 'spin-'));
+  const executable = path.join(directory, 'e2e-spin-named');
+  symlinkSync('/bin/sh', executable);
+  const spinners = Array.from({ length: cpus().length + 1 }, () => spawn(executable, ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+  try {
+    const pid = spinners[0]?.pid as number;
+    const { url, host } = agent();
+    await signIn(page);
+    await page.goto(`${url}/#/host/${host}/tool/runqlat?params=${encodeURIComponent(JSON.stringify({ perProcess: true }))}`);
+    await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
+    const trigger = page.getByTestId(testIds.heatMapSeries);
+    await expect(trigger).toContainText('all, added up');
+    const options = page.getByTestId(testIds.heatMapSeriesOption);
+    // The list is added up when it opens: wait until the spinners have a few frames.
+    await expect
+      .poll(
+        async () => {
+          await trigger.click();
+          await page.getByTestId(testIds.heatMapSeriesSearch).fill('e2e-spin-named');
+          const count = await options.count();
+          await page.keyboard.press('Escape');
+          return count;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1 + spinners.length);
+
+    // From the keyboard: the trigger opens on ArrowDown with the search focused.
+    await trigger.focus();
+    await page.keyboard.press('ArrowDown');
+    const search = page.getByTestId(testIds.heatMapSeriesSearch);
+    await expect(search).toBeFocused();
+    // At most ten series and "all, added up" first, however many processes ran.
+    expect(await options.count()).toBeLessThanOrEqual(11);
+    await expect(options.first()).toHaveAttribute('data-label', '');
+    await expect(options.first()).toContainText('all, added up');
+    await page.getByTestId(testIds.heatMapSeriesRank('p99')).click();
+    await expect(page.getByTestId(testIds.heatMapSeriesRank('p99'))).toHaveAttribute('aria-pressed', 'true');
+    await expect(search).toBeFocused();
+    await search.pressSequentially(String(pid));
+    await expect(options).toHaveCount(2);
+    const option = options.nth(1);
+    await expect(option).toHaveAttribute('data-label', String(pid));
+    // Named, counted, and its p99 with its unit.
+    await expect(option).toContainText(`e2e-spin-named (${pid})`);
+    await expect(option.locator('span').nth(1)).toHaveText(/^[1-9][\d,]*$/);
+    await expect(option.locator('span').nth(2)).toHaveText(/^[\d.]+ (µs|ms|s)$/);
+    await saveScreenshot(page, '17-runqlat-series-picker');
+    // The best match is under Enter; the pid is what the link keeps.
+    await expect(search).toHaveAttribute('aria-activedescendant', (await option.getAttribute('id')) as string);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(testIds.heatMapSeriesList)).toBeHidden();
+    await expect(trigger).toBeFocused();
+    await expect(trigger).toContainText(`e2e-spin-named (${pid})`);
+    await expect(page).toHaveURL(new RegExp(`series=${pid}(&|$)`));
+    await expect.poll(() => heatMapTotal(page)).toBeGreaterThan(0);
+
+    // Back to all of them with the arrows; Escape leaves the choice alone.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Escape');
+    await expect(trigger).toContainText(`e2e-spin-named (${pid})`);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('PageUp');
+    await page.keyboard.press('Enter');
+    await expect(trigger).toContainText('all, added up');
+    await expect(page).not.toHaveURL(/series=/);
+    expect(errors).toEqual([]);
+  } finally {
+    for (const spinner of spinners) spinner.kill('SIGKILL');
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('biolatency per disk: the disk the test writes to is a series in the picker, with its I/Os', async ({ page }) => {
+  const { url, host } = agent();
+  await signIn(page);
+  await page.goto(`${url}/#/host/${host}/tool/biolatency?params=${encodeURIComponent(JSON.stringify({ perDisk: true }))}`);
+  await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
+  directWrites();
+  const trigger = page.getByTestId(testIds.heatMapSeries);
+  const events = async () => {
+    await trigger.click();
+    const counts = await page.getByTestId(testIds.heatMapSeriesOption).locator('span:nth-child(2)').allTextContents();
+    await page.keyboard.press('Escape');
+    return Math.max(0, ...counts.slice(1).map((text) => Number(text.replace(/,/g, ''))));
+  };
+  // Disks have no comm: the label alone ("vda").
+  await expect.poll(events, { timeout: 10_000 }).toBeGreaterThanOrEqual(200);
+  await trigger.click();
+  await expect(page.getByTestId(testIds.heatMapSeriesOption).nth(1)).toHaveAttribute('data-label', /^\S+$/);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/series=[^&]+/);
+  await expect(trigger).not.toContainText('all, added up');
 });
