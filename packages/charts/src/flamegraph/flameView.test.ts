@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffTrees } from './diffTrees.js';
 import { countNodes, foldedToTree } from './flameTree.js';
-import { flameView } from './flameView.js';
+import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
 import type { DiffNode, FlameNode, FoldedStack } from './types.js';
 
@@ -86,5 +86,23 @@ describe('flameView', () => {
 
   it('refuses an empty path', () => {
     expect(() => flameView([], { width: 100, minFrameWidth: 1 })).toThrow(/at least the root/);
+  });
+});
+
+describe('a zoom as frames', () => {
+  const tree = foldedToTree([stack('app;main;hot', 9), stack('app;main;read_[k]', 2), stack('other;main', 1)]);
+
+  it('names the focus by its frames below the root, and finds the same node again from them', () => {
+    const path = focusPathOf(tree, ['app', 'main', 'read_[k]']);
+    expect(path.map((node) => node.name)).toEqual(['all', 'app', 'main', 'read']);
+    expect(zoomFramesOf(path)).toEqual(['app', 'main', 'read_[k]']);
+    expect(zoomFramesOf([tree])).toEqual([]);
+    // A kernel frame is told from a user frame of the same name by its suffix.
+    expect(zoomFramesOf(focusPathOf(tree, ['app', 'main', 'read']))).toEqual(['app', 'main']);
+  });
+
+  it('stops at the deepest frame the tree has, so a zoom into a range without it lands on its ancestor', () => {
+    expect(focusPathOf(tree, ['other', 'main', 'gone', 'deeper']).map((node) => node.name)).toEqual(['all', 'other', 'main']);
+    expect(focusPathOf(tree, ['nothing'])).toEqual([tree]);
   });
 });

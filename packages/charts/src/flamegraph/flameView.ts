@@ -63,3 +63,25 @@ function viewNode(source: FlameNode, fade: boolean): FlameViewNode {
   // Own fields only: a diff node's colour and shares come along; the children are the view's.
   return { ...source, source, children: [], fade };
 }
+
+/** A zoom as data: the frames from below the root down to the focus (FlameNode.frame, as folded). Empty for no zoom. */
+export function zoomFramesOf(path: readonly FlameNode[]): string[] {
+  return path.slice(1).map((node) => node.frame);
+}
+
+/**
+ * The focus path (root first) that a list of frames names in `tree`, as far as
+ * it can be followed: a shared zoom reopens on the same frame, or on the
+ * deepest of its ancestors this tree still has.
+ */
+export function focusPathOf(tree: FlameNode, frames: readonly string[]): FlameNode[] {
+  const path = [tree];
+  let node = tree;
+  for (const frame of frames) {
+    const next = node.children.find((child) => child.frame === frame);
+    if (!next) break;
+    path.push(next);
+    node = next;
+  }
+  return path;
+}
