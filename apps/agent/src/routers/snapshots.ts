@@ -14,6 +14,18 @@ const timeRange = z
   .refine((range) => range.from < range.to, 'a range ends after it starts');
 const snapshotId = z.string().regex(snapshotIdPattern, 'a snapshot id is 16 characters of A-Z, a-z, 0-9, _ and -');
 const title = z.string().trim().min(1, 'a title is needed').max(200);
+/**
+ * A zoomed flame-graph frame, as the frames from below the root down to it: as
+ * deep as a folded offwaketime stack can be (comm, a 127-frame user and kernel
+ * stack each for the blocked task and its waker, the `--`), symbols as long as
+ * long C++ names get, and 64 KB all told so a saved view stays small.
+ */
+const MAX_ZOOM_FRAMES = 512;
+const MAX_ZOOM_BYTES = 64 * 1024;
+const zoomFrames = z
+  .array(z.string().min(1).max(4096))
+  .max(MAX_ZOOM_FRAMES)
+  .refine((frames) => frames.reduce((bytes, frame) => bytes + frame.length + 1, 0) <= MAX_ZOOM_BYTES, `a zoom is at most ${MAX_ZOOM_BYTES / 1024} KB of frames`);
 
 const createInput = z
   .object({
@@ -53,6 +65,8 @@ const createProfileInput = z
     title,
     search: z.string().max(256).optional(),
     inverted: z.boolean().optional(),
+    /** The zoomed frame: the frames below the root down to it (FlameNode.frame); none for no zoom. */
+    zoom: zoomFrames.optional(),
     /** FlameScope range, ms since the capture started... as epoch ms. */
     selection: timeRange.optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
@@ -67,13 +81,14 @@ export const snapshotsRouter = router({
       if (capture.state !== 'done' || !capture.profile) {
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `capture ${input.captureId} is ${capture.state}: only a finished capture can be shared` });
       }
-      const view: { from: number; to: number; selection?: { from: number; to: number }; search?: string; inverted?: boolean } = {
+      const view: { from: number; to: number; selection?: { from: number; to: number }; search?: string; inverted?: boolean; zoom?: string[] } = {
         from: capture.profile.startedAt,
         to: capture.profile.startedAt + capture.profile.durationMs,
       };
       if (input.selection) view.selection = input.selection;
       if (input.search !== undefined) view.search = input.search;
       if (input.inverted !== undefined) view.inverted = input.inverted;
+      if (input.zoom !== undefined && input.zoom.length > 0) view.zoom = input.zoom;
       return ctx.services.snapshots().create({
         kind: 'profile',
         title: input.title,

@@ -20,6 +20,8 @@ export interface SnapshotView {
   /** Flame graph: search text, and whether it was drawn inverted. */
   search?: string;
   inverted?: boolean;
+  /** Flame graph: the zoomed frame, as the frames from below the root down to it. */
+  zoom?: string[];
   /** Table: the filters and sort it was shown with. */
   filter?: string;
   columnFilters?: Record<string, string>;
