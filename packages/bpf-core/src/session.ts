@@ -135,11 +135,14 @@ export class ToolSession<Row = Record<string, unknown>> {
   /** Next frame at the next multiple of the interval on the wall clock, so hosts' frames line up. */
   #scheduleFrame(): void {
     const interval = this.#histogramIntervalMs;
-    const delay = interval - (Date.now() % interval) || interval;
+    const now = Date.now();
+    const delay = interval - (now % interval) || interval;
+    const boundary = now + delay;
     this.#frameTimer = setTimeout(() => {
       this.#frameTimer = undefined;
       if (this.#closed) return;
-      this.flushHistogram();
+      // The timer fires a few ms late: the frame is the interval that ended on the boundary, and says so.
+      this.flushHistogram(boundary);
       this.#scheduleFrame();
     }, delay);
   }
@@ -147,11 +150,12 @@ export class ToolSession<Row = Record<string, unknown>> {
   /**
    * Reads the histograms accumulated since the last frame into a frame now and
    * hands it to frame listeners (and returns it). Undefined for tools without histograms.
+   * `endsAt` is the end of the interval it covers (default now; never before the last frame's).
    */
-  flushHistogram(): HistogramFrame | undefined {
+  flushHistogram(endsAt?: number): HistogramFrame | undefined {
     if (!this.#readHistograms || !this.histogram || this.#closed) return undefined;
     this.#ringBuffer?.drain();
-    const now = Date.now();
+    const now = endsAt === undefined ? Date.now() : Math.max(endsAt, this.#lastFrameAt);
     const frame: HistogramFrame = { time: now, intervalMs: now - this.#lastFrameAt, unit: this.histogram.unit, series: this.#readHistograms() };
     this.#lastFrameAt = now;
     // A histogram tool's events are the values its histograms counted.

@@ -293,3 +293,16 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series a
     expect(frame.series.map((series) => [series.label, series.name])).toEqual([['', undefined]]);
   });
 });
+
+it('frames on the timer are stamped with the wall-clock second their interval ended on', async () => {
+  const session = startTool('runqlat', {});
+  sessions.push(session);
+  const frames: HistogramFrame[] = [];
+  session.onFrame((frame) => frames.push(frame));
+  await sleep(3200);
+  // A frame holds what happened in (time - intervalMs, time]: stamped when the timer ran (a few ms
+  // late), rows of the last second would be drawn a second late and traced to the wrong cell.
+  expect(frames.length).toBeGreaterThanOrEqual(2);
+  for (const frame of frames) expect(frame.time % 1000).toBe(0);
+  for (const frame of frames.slice(1)) expect(frame.intervalMs).toBe(1000);
+});
