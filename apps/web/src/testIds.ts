@@ -74,6 +74,7 @@ export const testIds = {
   flameMatched: 'flame-matched',
   flameCompare: 'flame-compare',
   flameMinWidth: 'flame-min-width',
+  flameDiffLegend: 'flame-diff-legend',
   exportFolded: 'export-folded',
   exportPprof: 'export-pprof',
   exportSvg: 'export-svg',

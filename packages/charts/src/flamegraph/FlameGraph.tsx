@@ -3,13 +3,15 @@
 // d3-flame-graph is loaded on first render (dynamic import): it is a DOM library
 // that imports its own CSS, so nothing that imports this package's transforms in
 // Node pulls it in, and the web app gets it as a chunk of its own.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } from 'd3-flame-graph';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatInteger } from '../format/numbers.js';
-import { formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
+import { placeTooltip } from '../tooltipPosition.js';
+import { deltaColor, formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
 import { frameMatcher, searchTree } from './flameTree.js';
-import { flameView } from './flameView.js';
+import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
 import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
 
@@ -28,15 +30,37 @@ export interface FlameGraphProps {
   onInvertedChange?(inverted: boolean): void;
   /** Highlights matching frames and shows their share: a case-insensitive substring, or `/regex/flags`. */
   search?: string;
-  /** A frame was clicked and zoomed into; undefined when the zoom was reset to the root. */
-  onZoom?(node: FlameNode | undefined): void;
-  /** Most height the graph takes, px: a deeper graph scrolls within it (a shallow one takes what it needs). */
+  /**
+   * A frame was clicked and zoomed into (undefined when the zoom was reset to
+   * the root), with its frames below the root: what `zoomFrames` takes back.
+   */
+  onZoom?(node: FlameNode | undefined, frames: string[]): void;
+  /**
+   * The zoom the chart opens on, as frames below the root (FlameNode.frame): a
+   * shared view. Read when the chart is made for a tree; a path this tree does
+   * not have in full opens on the deepest frame it does.
+   */
+  zoomFrames?: readonly string[];
+  /**
+   * Most height the graph takes, px: a deeper graph scrolls within it (a shallow
+   * one takes what it needs). Without it the graph fills the rest of its parent,
+   * a flex column, and is the one box that scrolls.
+   */
   height?: number;
   /** Frames narrower than this many px are not drawn: what keeps tens of thousands of stacks interactive. */
   minFrameWidth?: number;
   /** Sampling frequency of a CPU profile: the tooltip then tells CPU time too. */
   frequencyHz?: number;
+  /**
+   * The page's own controls (search, range, exports…), put in the chart's
+   * toolbar row, before and after its own: one row of controls, not two, leaves
+   * the graph more of a short window.
+   */
+  controls?: ReactNode;
+  actions?: ReactNode;
   testId?: string;
+  /** Test id of the differential graph's colour legend. */
+  legendTestId?: string;
 }
 
 interface Hover {
@@ -46,6 +70,8 @@ interface Hover {
 }
 
 const CELL_HEIGHT = 18;
+/** Least height of a graph that fills its parent: about ten rows, even when what is above it leaves less. */
+const MIN_FILL_HEIGHT = 180;
 
 /**
  * Loads d3-flame-graph ahead of the first graph (it is a separate chunk): call it
@@ -76,7 +102,23 @@ function loadChartModules(): Promise<ChartModules> {
   return loadingChartModules;
 }
 
-export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedChange, search = '', onZoom, height = 540, minFrameWidth = 1, frequencyHz, testId }: FlameGraphProps) {
+export function FlameGraph({
+  tree,
+  unit,
+  palette,
+  inverted = false,
+  onInvertedChange,
+  search = '',
+  onZoom,
+  zoomFrames,
+  height,
+  minFrameWidth = 1,
+  frequencyHz,
+  controls,
+  actions,
+  testId,
+  legendTestId,
+}: FlameGraphProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const chartElementRef = useRef<HTMLDivElement>(null);
@@ -93,8 +135,21 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
 
   // What the chart's callbacks read: the latest props without rebuilding the chart.
   const matcher = useMemo(() => frameMatcher(search), [search]);
-  const latest = useRef({ matcher, search, onZoom, width: width ?? 0, minFrameWidth });
-  latest.current = { matcher, search, onZoom, width: width ?? 0, minFrameWidth };
+  const latest = useRef({ matcher, search, onZoom, zoomFrames, width: width ?? 0, minFrameWidth, inverted });
+  latest.current = { matcher, search, onZoom, zoomFrames, width: width ?? 0, minFrameWidth, inverted };
+  /**
+   * Content below the scroll box's visible part, px. A flame graph stands on its
+   * root: redraws and a box resized keep this, so the root and the widest frames
+   * stay in view (0, at the bottom, when the chart is drawn).
+   */
+  const hiddenBelow = useRef(0);
+  const keepBase = () => {
+    const box = scrollRef.current;
+    if (!box) return;
+    if (latest.current.inverted) box.scrollTop = 0;
+    // At the base, past the end: the browser stops at the exact bottom, however the box's height rounds.
+    else box.scrollTop = hiddenBelow.current > 0 ? box.scrollHeight - box.clientHeight - hiddenBelow.current : box.scrollHeight;
+  };
 
   const searchResult = useMemo(() => searchTree(tree, search), [tree, search]);
 
@@ -113,6 +168,8 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     const focus = path.length > 1 ? path[path.length - 1] : undefined;
     setZoomed(focus);
     countDrawnFrames();
+    // The view's height changed with its depth; a flame graph's frames are placed from the bottom, so the clicked one stays put.
+    if (!latest.current.inverted) keepBase();
   };
 
   // The chart: made for each tree and palette, torn down with them.
@@ -121,15 +178,16 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     if (!element || !measured) return;
     let cancelled = false;
     let chart: D3FlameGraph<FlameViewNode> | undefined;
-    focusPath.current = [tree];
-    setZoomed(undefined);
+    const opening = focusPathOf(tree, latest.current.zoomFrames ?? []);
+    focusPath.current = opening;
+    setZoomed(opening.length > 1 ? opening[opening.length - 1] : undefined);
     setHover(undefined);
     const draw = ({ flamegraph, select }: ChartModules) => {
       if (cancelled) return;
       const tooltip: FlameGraphTooltip<FlameViewNode> = Object.assign(() => undefined, {
         show(event: MouseEvent, node: FlameGraphNode<FlameViewNode>) {
-          const bounds = containerRef.current?.getBoundingClientRect();
-          if (bounds) setHover({ x: event.clientX - bounds.left, y: event.clientY - bounds.top, node: node.data });
+          // Viewport coordinates: the tooltip is a fixed box, placed wholly on screen.
+          setHover({ x: event.clientX, y: event.clientY, node: node.data });
         },
         hide() {
           setHover(undefined);
@@ -141,6 +199,8 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
         .minFrameSize(latest.current.minFrameWidth)
         // Each zoom draws a new view (drawFocus); frames of one view do not tween into another's.
         .transitionDuration(0)
+        // Each view is as tall as it is deep: a zoom shows frames too narrow before, which a fixed height would cut off.
+        .resetHeightOnZoom(true)
         // foldedToTree already sorts children; the chart's sort would redo it on every update.
         .sort(false)
         .selfValue(false)
@@ -157,17 +217,19 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
           for (let at: typeof node | null = node; at; at = at.parent as typeof node | null) path.push(at.data.source);
           path.reverse();
           drawFocus(made, path);
-          latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined);
+          latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined, zoomFramesOf(path));
         });
       chart = made;
-      select(element).datum(flameView([tree], { width: latest.current.width, minFrameWidth: latest.current.minFrameWidth })).call(made);
+      select(element).datum(flameView(opening, { width: latest.current.width, minFrameWidth: latest.current.minFrameWidth })).call(made);
+      // A block, not inline: no baseline gap under the root at the bottom of the box.
+      select(element).select('svg').style('display', 'block');
       if (latest.current.matcher) made.search(latest.current.search);
       chartRef.current = made;
       countDrawnFrames();
       setReady(true);
-      // A flame graph grows upwards: start scrolled to its base.
-      const box = scrollRef.current;
-      if (box && !made.inverted()) box.scrollTop = box.scrollHeight;
+      // Open on the root and the widest frames: a flame graph's base (the bottom), an icicle's top.
+      hiddenBelow.current = 0;
+      keepBase();
     };
     if (chartModules) draw(chartModules);
     else
@@ -207,9 +269,22 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     const chart = chartRef.current;
     if (!ready || !chart || chart.inverted() === inverted) return;
     chart.inverted(inverted).update();
-    const box = scrollRef.current;
-    if (box) box.scrollTop = inverted ? 0 : box.scrollHeight;
+    hiddenBelow.current = 0;
+    keepBase();
   }, [ready, inverted]);
+
+  // A box made shorter or taller (a window resized, a banner shown) keeps a flame graph on its base.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box) return;
+    const observer = new ResizeObserver(() => {
+      if (!latest.current.inverted) keepBase();
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+    // keepBase reads refs only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -222,17 +297,18 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
     const chart = chartRef.current;
     if (!chart) return;
     drawFocus(chart, [tree]);
-    latest.current.onZoom?.(undefined);
+    latest.current.onZoom?.(undefined, []);
   };
 
   const total = tree.value;
   const searching = matcher !== undefined;
+  const fill = height === undefined;
 
   return (
     <div
       ref={containerRef}
       className="flame-graph"
-      style={{ position: 'relative', width: '100%' }}
+      style={fill ? { position: 'relative', width: '100%', display: 'flex', flexDirection: 'column', flex: '1 1 0' } : { position: 'relative', width: '100%' }}
       data-testid={testId}
       data-total={total}
       data-matched={searching ? searchResult.matched : 0}
@@ -245,7 +321,8 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
       data-frames={drawnFrames}
       data-ready={ready}
     >
-      <div className="flame-graph__toolbar" style={{ display: 'flex', alignItems: 'center', gap: 12, fontSize: 12, minHeight: 24, marginBottom: 4 }}>
+      <div className="flame-graph__toolbar" role="toolbar" aria-label="Flame graph controls" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '4px 12px', minHeight: 24, marginBottom: 4 }}>
+        {controls}
         <span className="flame-graph__total">Total: {formatFrameValue(total, unit)}</span>
         {searching ? (
           <span className="flame-graph__matched" role="status" style={{ color: HIGHLIGHT_COLOR }}>
@@ -263,26 +340,74 @@ export function FlameGraph({ tree, unit, palette, inverted = false, onInvertedCh
             Icicle
           </label>
         ) : null}
+        {palette === 'diff' ? <DiffLegend testId={legendTestId} /> : null}
         {loadError ? <span role="alert">Could not load the flame graph: {loadError}</span> : null}
+        {actions ? (
+          <>
+            <span style={{ flex: 1 }} />
+            {actions}
+          </>
+        ) : null}
       </div>
-      <div ref={scrollRef} className="flame-graph__scroll" style={{ maxHeight: height, overflowY: 'auto', overflowX: 'hidden' }}>
-        <div ref={chartElementRef} className="flame-graph__chart" role="img" aria-label={`Flame graph of ${formatFrameValue(total, unit)}`} />
+      <div
+        ref={scrollRef}
+        className="flame-graph__scroll"
+        style={fill ? { flex: '1 1 0', minHeight: MIN_FILL_HEIGHT, overflowY: 'auto', overflowX: 'hidden' } : { maxHeight: height, overflowY: 'auto', overflowX: 'hidden' }}
+        onScroll={(event) => {
+          const box = event.currentTarget;
+          const below = box.scrollHeight - box.clientHeight - box.scrollTop;
+          // Under a pixel is the base: a fractional box height never scrolls there exactly.
+          hiddenBelow.current = below < 1 ? 0 : below;
+        }}
+      >
+        {/* A pixel under the root: a box of fractional height scrolls to a whole pixel, which would cut the root's last half pixel. */}
+        <div ref={chartElementRef} className="flame-graph__chart" role="img" aria-label={`Flame graph of ${formatFrameValue(total, unit)}`} style={{ paddingBottom: 1 }} />
       </div>
-      {hover ? <FrameTooltip hover={hover} total={total} unit={unit} frequencyHz={frequencyHz} containerWidth={width ?? 800} /> : null}
+      {hover ? <FrameTooltip hover={hover} total={total} unit={unit} frequencyHz={frequencyHz} /> : null}
     </div>
   );
 }
 
-function FrameTooltip({ hover, total, unit, frequencyHz, containerWidth }: { hover: Hover; total: number; unit: StackUnit; frequencyHz: number | undefined; containerWidth: number }) {
+/** What a differential graph's colours mean; widths are the newer capture's. */
+function DiffLegend({ testId }: { testId: string | undefined }) {
+  const swatch = (color: string) => <span aria-hidden="true" style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: color, verticalAlign: 'middle', marginRight: 4 }} />;
+  return (
+    <span className="flame-graph__legend" data-testid={testId} style={{ display: 'flex', alignItems: 'center', gap: 10, fontSize: 12 }}>
+      <span>
+        {swatch(deltaColor(1, 1))}grew
+      </span>
+      <span>
+        {swatch(deltaColor(-1, 1))}shrank
+      </span>
+      <span>
+        {swatch(deltaColor(0, 1))}unchanged
+      </span>
+      <span style={{ opacity: 0.7 }}>colour: change in share since the earlier capture · width: this capture</span>
+    </span>
+  );
+}
+
+function FrameTooltip({ hover, total, unit, frequencyHz }: { hover: Hover; total: number; unit: StackUnit; frequencyHz: number | undefined }) {
   const { node } = hover;
+  const boxRef = useRef<HTMLDivElement>(null);
+  // Placed once its size is known, before it is painted: beside the pointer, flipped at the screen's edges.
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const { left, top } = placeTooltip({ pointer: hover, size: { width: box.offsetWidth, height: box.offsetHeight }, viewport: { width: window.innerWidth, height: window.innerHeight } });
+    box.style.left = `${left}px`;
+    box.style.top = `${top}px`;
+    box.style.visibility = 'visible';
+  }, [hover]);
   const kind = [node.kernel ? 'kernel' : undefined, node.waker ? 'waker' : undefined].filter(Boolean).join(', ');
   const cpuTime = unit === 'samples' && frequencyHz && frequencyHz > 0 ? ` ≈ ${formatFrameValue((node.value / frequencyHz) * 1e9, 'nanoseconds')} CPU` : '';
   const diff = isDiffNode(node) ? node : undefined;
   return (
     <div
+      ref={boxRef}
       className="flame-graph__tooltip"
       role="tooltip"
-      style={{ position: 'absolute', left: Math.max(0, Math.min(hover.x + 12, containerWidth - 320)), top: hover.y + 16, maxWidth: 320, pointerEvents: 'none', zIndex: 10, wordBreak: 'break-all' }}
+      style={{ position: 'fixed', left: 0, top: 0, visibility: 'hidden', maxWidth: 320, pointerEvents: 'none', zIndex: 10, wordBreak: 'break-all' }}
     >
       <div>
         <strong>{node.name}</strong>

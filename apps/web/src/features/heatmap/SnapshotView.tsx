@@ -83,7 +83,7 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
         </div>
       </header>
       {snapshot.kind === 'profile' && snapshot.profile ? (
-        <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} />
+        <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} initialZoom={snapshot.view.zoom} />
       ) : (
         <div>
           <HeatMapView frames={snapshot.frames} measure={snapshot.histogram?.measure ?? 'latency'} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
