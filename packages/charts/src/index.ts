@@ -2,10 +2,11 @@ export { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf } fro
 export type { Log2BucketRange } from './histogram/log2Buckets.js';
 export { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatTimeTick, formatSlotRange, percentileBucket, percentileFromLog2, percentileOfSorted, percentilePositions, sumFrames } from './heatmap/heatMapModel.js';
 export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
-export { countColor, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
+export { colorSchemeOf, countColor, HEAT_MAP_RAMPS, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
+export type { ColorScheme } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';
 export { scheduleHeatMapWarmUp, warmUpHeatMap } from './heatmap/warmUp.js';
-export type { HeatMapProps, TimeRange } from './heatmap/HeatMap.js';
+export type { HeatMapProps, HeatMapSelection, TimeRange } from './heatmap/HeatMap.js';
 export { Log2Histogram } from './histogram/Log2Histogram.js';
 export { compareFrames, countNodes, foldedToTree, frameMatcher, KERNEL_SUFFIX, searchTree, treeDepth, WAKER_SEPARATOR } from './flamegraph/flameTree.js';
 export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';

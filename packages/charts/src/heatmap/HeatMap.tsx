@@ -1,5 +1,7 @@
 // Latency heat map on a canvas: time on x, log2 latency buckets on y, colour =
-// count. Hover for a cell's numbers, drag to select a time range, click to clear it.
+// count. Hover for a cell's numbers, drag to select a time range, click a cell to
+// select it (again to clear). Keyboard: Tab to it, arrows move over the cells,
+// Enter selects one, Escape clears.
 import { scaleTime } from 'd3-scale';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
@@ -9,11 +11,17 @@ import { useThemeVersion } from '../themeVersion.js';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
 import { buildHeatMapMatrix, formatClock, formatSlotRange } from './heatMapModel.js';
 import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
-import { countColor, matrixDigest } from './heatMapPixels.js';
+import { colorSchemeOf, countColor, matrixDigest } from './heatMapPixels.js';
+import type { ColorScheme } from './heatMapPixels.js';
 
 export interface TimeRange {
   from: number;
   to: number;
+}
+
+/** A selected time range; a clicked cell also has its log2 bucket. */
+export interface HeatMapSelection extends TimeRange {
+  bucket?: number;
 }
 
 export interface HeatMapProps {
@@ -21,8 +29,8 @@ export interface HeatMapProps {
   unit: 'usecs' | 'msecs';
   /** The time range shown (epoch ms). */
   range: TimeRange;
-  selection?: TimeRange;
-  onSelect?(selection: TimeRange | undefined): void;
+  selection?: HeatMapSelection | undefined;
+  onSelect?(selection: HeatMapSelection | undefined): void;
   /** p50/p90/p99 lines over the cells. */
   showPercentiles?: boolean;
   height?: number;
@@ -89,12 +97,17 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const paintStarted = useRef(0);
   const onRenderedRef = useRef(onRendered);
   onRenderedRef.current = onRendered;
+  const themeVersion = useThemeVersion();
+  // The ramp follows the background (CSS color-scheme), so the rarest cells stand out on either theme.
+  const [scheme, setScheme] = useState<ColorScheme>('dark');
+  useLayoutEffect(() => {
+    if (containerRef.current) setScheme(colorSchemeOf(containerRef.current));
+  }, [themeVersion]);
   useLayoutEffect(() => {
     if (!measured || !cellsRef.current) return;
     paintStarted.current = performance.now();
-    drawCells(cellsRef.current, matrix);
-  }, [matrix, measured]);
-  const themeVersion = useThemeVersion();
+    drawCells(cellsRef.current, matrix, scheme);
+  }, [matrix, measured, scheme]);
   useLayoutEffect(() => {
     if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size);
   }, [matrix.slotCount, unit, size, measured, themeVersion]);
@@ -110,6 +123,20 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
 
   // The selection (committed, or being dragged), in px: a box over the canvas, so a drag redraws nothing.
   const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
+  // A cell's box covers its bucket only.
+  const selectedBucket = !drag && selection?.bucket !== undefined && selection.bucket < matrix.slotCount ? selection.bucket : undefined;
+  const selectionTop = selectedBucket === undefined ? MARGIN.top : MARGIN.top + plotHeight - (selectedBucket + 1) * slotHeight;
+  const selectionHeight = selectedBucket === undefined ? plotHeight : slotHeight;
+
+  const cellAt = (column: number, slot: number): HeatMapSelection => ({ from: matrix.from + column * matrix.columnMs, to: matrix.from + (column + 1) * matrix.columnMs, bucket: slot });
+  const toggleCell = (column: number, slot: number) => {
+    const cell = cellAt(column, slot);
+    const same = selection?.bucket === slot && selection.from === cell.from && selection.to === cell.to;
+    onSelect?.(same ? undefined : cell);
+  };
+  /** The keyboard's cell: shown as the hover is, at the cell's centre. */
+  const placeCursor = (column: number, slot: number) =>
+    setHover({ column, slot, x: MARGIN.left + (column + 0.5) * columnWidth, y: MARGIN.top + plotHeight - (slot + 0.5) * slotHeight });
   const clampToPlot = (x: number) => Math.min(MARGIN.left + plotWidth, Math.max(MARGIN.left, x));
   const selectionLeft = shown ? clampToPlot(shown.left) : 0;
   const selectionRight = shown ? clampToPlot(shown.right) : 0;
@@ -145,8 +172,34 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         ref={plotRef}
         className="heat-map__plot"
         style={{ position: 'relative', height, cursor: 'crosshair' }}
-        aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}`}
-        role="img"
+        aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}: arrow keys move over the cells, Enter selects one, Escape clears the selection`}
+        role="application"
+        tabIndex={0}
+        onFocus={() => {
+          if (hover || matrix.columnCount === 0) return;
+          // Start on the newest column's busiest bucket: where a look usually begins.
+          const column = matrix.columnCount - 1;
+          let busiest = 0;
+          for (let slot = 1; slot < matrix.slotCount; slot++) if ((matrix.cells[column * matrix.slotCount + slot] ?? 0) > (matrix.cells[column * matrix.slotCount + busiest] ?? 0)) busiest = slot;
+          placeCursor(column, busiest);
+        }}
+        onBlur={() => setHover(undefined)}
+        onKeyDown={(event) => {
+          const step: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+          const move = step[event.key];
+          if (move && matrix.columnCount > 0) {
+            event.preventDefault();
+            const from = hover ?? { column: matrix.columnCount - 1, slot: 0 };
+            const by = event.shiftKey ? 10 : 1;
+            placeCursor(Math.min(matrix.columnCount - 1, Math.max(0, from.column + move[0] * by)), Math.min(matrix.slotCount - 1, Math.max(0, from.slot + move[1])));
+          } else if (event.key === 'Enter' && hover) {
+            event.preventDefault();
+            toggleCell(hover.column, hover.slot);
+          } else if (event.key === 'Escape' && selection) {
+            event.preventDefault();
+            onSelect?.(undefined);
+          }
+        }}
         onMouseMove={(event) => {
           const located = locate(event);
           setHover(located);
@@ -159,13 +212,18 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           const x = event.clientX - bounds.left;
           if (x >= MARGIN.left && x <= MARGIN.left + plotWidth) setDrag({ startX: x, x });
         }}
-        onMouseUp={() => {
+        onMouseUp={(event) => {
           if (!drag) return;
           const left = Math.min(drag.startX, drag.x);
           const right = Math.max(drag.startX, drag.x);
           setDrag(undefined);
-          if (right - left < 3) onSelect?.(undefined);
-          else onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
+          if (right - left >= 3) onSelect?.({ from: Math.round(time.invert(left).getTime()), to: Math.round(time.invert(right).getTime()) });
+          else {
+            // A click: the cell under it, or nothing outside the cells.
+            const cell = locate(event);
+            if (cell) toggleCell(cell.column, cell.slot);
+            else onSelect?.(undefined);
+          }
         }}
       >
       <canvas ref={cellsRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated' }} />
@@ -177,7 +235,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       {shown ? (
         <div
           className="heat-map__selection"
-          style={{ ...LAYER, left: selectionLeft, top: MARGIN.top, width: Math.max(1, selectionRight - selectionLeft), height: plotHeight, background: 'rgba(79, 156, 247, 0.18)', border: '1px solid rgba(79, 156, 247, 0.9)' }}
+          style={{ ...LAYER, left: selectionLeft, top: selectionTop, width: Math.max(1, selectionRight - selectionLeft), height: selectionHeight, background: 'rgba(79, 156, 247, 0.18)', border: '1px solid rgba(79, 156, 247, 0.9)' }}
         />
       ) : null}
       </div>
@@ -196,7 +254,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
         <span>count</span>
         <span>1</span>
-        <span style={{ width: 140, height: 10, background: legendGradient(), borderRadius: 2 }} />
+        <span style={{ width: 140, height: 10, background: legendGradient(scheme), borderRadius: 2 }} />
         <span>{formatInteger(matrix.maxCount)}</span>
         <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
         {showPercentiles
@@ -211,9 +269,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   );
 }
 
-function legendGradient(): string {
+function legendGradient(scheme: ColorScheme): string {
   const stops = [1, 2, 4, 8, 16, 32, 64, 128].map((count, index, all) => {
-    const [red, green, blue] = countColor(count, all[all.length - 1] as number);
+    const [red, green, blue] = countColor(count, all[all.length - 1] as number, scheme);
     return `rgb(${red}, ${green}, ${blue}) ${(100 * index) / (all.length - 1)}%`;
   });
   return `linear-gradient(to right, ${stops.join(', ')})`;

@@ -11,6 +11,7 @@ import { log2BucketRange } from '../histogram/log2Buckets.js';
 import { formatLatency, formatTimeTick, percentilePositions } from './heatMapModel.js';
 import type { HeatMapMatrix } from './heatMapModel.js';
 import { heatMapPixels } from './heatMapPixels.js';
+import type { ColorScheme } from './heatMapPixels.js';
 
 export const MARGIN = { left: 64, right: 10, top: 8, bottom: 22 };
 export const PERCENTILES: Array<[number, string]> = [
@@ -32,12 +33,12 @@ export interface HeatMapSize {
 }
 
 /** One pixel per cell (latency upwards), scaled up to the plot by CSS (pixelated). */
-export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix): void {
+export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, scheme: ColorScheme = 'dark'): void {
   const context = canvas.getContext('2d');
   if (!context) return;
   if (canvas.width !== matrix.columnCount) canvas.width = matrix.columnCount;
   if (canvas.height !== matrix.slotCount) canvas.height = matrix.slotCount;
-  if (matrix.maxCount > 0) context.putImageData(new ImageData(heatMapPixels(matrix) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
+  if (matrix.maxCount > 0) context.putImageData(new ImageData(heatMapPixels(matrix, undefined, scheme) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
   else context.clearRect(0, 0, canvas.width, canvas.height);
 }
 

@@ -52,3 +52,39 @@ describe('heatMapPixels', () => {
     expect(matrixDigest(other)).not.toBe(matrixDigest(matrix));
   });
 });
+
+/** WCAG relative luminance and contrast ratio. */
+function luminance([red, green, blue]: readonly number[]): number {
+  const [r, g, b] = [red, green, blue].map((channel) => {
+    const value = (channel ?? 0) / 255;
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a: readonly number[], b: readonly number[]): number {
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (high + 0.05) / (low + 0.05);
+}
+const rgb = (hex: string) => [1, 3, 5].map((index) => parseInt(hex.slice(index, index + 2), 16));
+
+describe('heat-map colours on either theme', () => {
+  // The app's backgrounds a heat map sits on (apps/web styles.css: --bg, --panel, --panel-2).
+  const backgrounds = { dark: ['#0f1115', '#161a20', '#1c212a'], light: ['#f6f7f9', '#ffffff', '#eef1f5'] } as const;
+
+  for (const scheme of ['dark', 'light'] as const) {
+    it(`the rarest cell (count 1) stands out from a ${scheme} background by at least 3:1`, () => {
+      for (const maxCount of [2, 100, 1_000_000]) {
+        for (const background of backgrounds[scheme]) expect(contrast(countColor(1, maxCount, scheme), rgb(background))).toBeGreaterThanOrEqual(3);
+      }
+    });
+
+    it(`more counts are brighter on ${scheme}, and the palette paints what countColor says`, () => {
+      expect(luminance(countColor(1000, 1000, scheme))).toBeGreaterThan(luminance(countColor(10, 1000, scheme)));
+      expect(luminance(countColor(10, 1000, scheme))).toBeGreaterThan(luminance(countColor(1, 1000, scheme)));
+      const single = buildHeatMapMatrix([{ time: 1000, intervalMs: 1000, counts: [1, 1000] }], { from: 0, to: 1000, maxColumns: 1 });
+      const pixels = heatMapPixels(single, undefined, scheme);
+      // Row 1 is slot 0, the single event.
+      expect(Array.from(pixels.slice(4, 7))).toEqual(countColor(1, 1000, scheme));
+    });
+  }
+});

@@ -6,13 +6,30 @@ import type { HeatMapMatrix } from './heatMapModel.js';
 
 export type ColorOf = (count: number, maxCount: number) => [number, number, number];
 
+/** What the chart is drawn on: a dark or a light background (the element's CSS color-scheme). */
+export type ColorScheme = 'dark' | 'light';
+
+/**
+ * The part of the inferno ramp each background gets, so the rarest cells (count 1,
+ * the outliers a heat map exists to show) stand out from it: at least 3:1 contrast
+ * (WCAG's bar for graphics) on the app's panels. On dark, from crimson up to pale
+ * yellow; on light, from near-black purple up to orange.
+ */
+export const HEAT_MAP_RAMPS: Record<ColorScheme, readonly [number, number]> = { dark: [0.55, 1], light: [0.1, 0.75] };
+
+/** The scheme of the background an element is drawn on, from its CSS color-scheme. */
+export function colorSchemeOf(element: Element): ColorScheme {
+  return getComputedStyle(element).colorScheme.includes('dark') ? 'dark' : 'light';
+}
+
 /**
  * Log colour scale over counts (latency counts span orders of magnitude), on a
- * perceptual ramp; the lightest end is kept off white so a cell never vanishes.
+ * perceptual ramp chosen for the background: more is brighter on both.
  */
-export function countColor(count: number, maxCount: number): [number, number, number] {
+export function countColor(count: number, maxCount: number, scheme: ColorScheme = 'dark'): [number, number, number] {
   const position = maxCount <= 1 ? 1 : Math.log(count) / Math.log(maxCount);
-  const color = interpolateInferno(0.15 + 0.8 * Math.min(1, Math.max(0, position)));
+  const [low, high] = HEAT_MAP_RAMPS[scheme];
+  const color = interpolateInferno(low + (high - low) * Math.min(1, Math.max(0, position)));
   const match = /rgb\((\d+), (\d+), (\d+)\)/.exec(color) ?? /#(..)(..)(..)/.exec(color);
   if (!match) return [0, 0, 0];
   const base = color.startsWith('#') ? 16 : 10;
@@ -25,27 +42,28 @@ const PALETTE_SIZE = 256;
  * countColor's ramp sampled once, as packed RGBA words: one lookup and one
  * write per cell. Made when the module loads, not on a heat map's first paint.
  */
-const palette: Uint32Array = (() => {
+function sampledPalette(scheme: ColorScheme): Uint32Array {
   const words = new Uint32Array(PALETTE_SIZE);
   const bytes = new Uint8Array(words.buffer);
   for (let index = 0; index < PALETTE_SIZE; index++) {
     // The same ramp as countColor, indexed by log position.
-    const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6);
+    const [red, green, blue] = countColor(Math.exp((index / (PALETTE_SIZE - 1)) * Math.log(1e6)), 1e6, scheme);
     bytes.set([red, green, blue, 255], index * 4);
   }
   return words;
-})();
+}
+const palettes: Record<ColorScheme, Uint32Array> = { dark: sampledPalette('dark'), light: sampledPalette('light') };
 
 /**
  * RGBA bytes, `columns` wide and `slotCount` high, row 0 at the top holding the
  * highest slot (latency grows upwards). Empty cells are transparent.
  */
-export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf): Uint8ClampedArray {
+export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf, scheme: ColorScheme = 'dark'): Uint8ClampedArray {
   const { columnCount: width, slotCount: height, cells, maxCount } = matrix;
   const pixels = new Uint8ClampedArray(width * height * 4);
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
   const words = new Uint32Array(pixels.buffer);
-  const colorOfCount = colorOf ? customColors(colorOf, maxCount) : paletteColors(maxCount);
+  const colorOfCount = colorOf ? customColors(colorOf, maxCount) : paletteColors(maxCount, palettes[scheme]);
   // Whole counts are looked up in a table made once per paint: the loop below
   // runs once per cell, often before the engine has compiled it, so it makes
   // no call for them.
@@ -74,7 +92,7 @@ function colorTable(colorOfCount: (count: number) => number, maxCount: number): 
 }
 
 /** The palette word for a count, on a log scale up to maxCount. */
-function paletteColors(maxCount: number): (count: number) => number {
+function paletteColors(maxCount: number, palette: Uint32Array): (count: number) => number {
   const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
   return (count) => palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
 }
