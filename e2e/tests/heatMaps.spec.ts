@@ -178,7 +178,8 @@ test('runqlat per process: series named "comm (pid)", ranked by events or p99, f
     // Named, counted, and its p99 with its unit.
     await expect(option).toContainText(`e2e-spin-named (${pid})`);
     await expect(option.locator('span').nth(1)).toHaveText(/^[1-9][\d,]*$/);
-    await expect(option.locator('span').nth(2)).toHaveText(/^[\d.]+ (µs|ms|s)$/);
+    // The p99's log2 bucket, in units: "8.19 ms – 16.4 ms".
+    await expect(option.locator('span').nth(2)).toHaveText(/^[\d.]+ (µs|ms|s) – [\d.]+ (µs|ms|s)$/);
     await saveScreenshot(page, '17-runqlat-series-picker');
     // The best match is under Enter; the pid is what the link keeps.
     await expect(search).toHaveAttribute('aria-activedescendant', (await option.getAttribute('id')) as string);

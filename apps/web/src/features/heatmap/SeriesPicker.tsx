@@ -3,7 +3,7 @@
 // with its events and p99) under a search box. Arrows move, Enter picks, Escape
 // closes. The window is added up once, when the list opens: an hour of hundreds
 // of pids is millions of counts, too many to add up again every second.
-import { formatLatency } from '@bpfscope/charts';
+import { formatSlotRange } from '@bpfscope/charts';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { HistogramFrame } from '../../api/types';
@@ -15,7 +15,7 @@ import type { SeriesRank } from './seriesChoices';
 const SHOWN_SERIES = 10;
 const RANKS: Array<[SeriesRank, string, string]> = [
   ['count', 'events', 'most events in the window first'],
-  ['p99', 'p99', 'slowest 99th percentile in the window first'],
+  ['p99', 'p99', 'slowest 99th percentile bucket in the window first; the busier first within a bucket'],
 ];
 const number = new Intl.NumberFormat('en-US');
 
@@ -34,7 +34,7 @@ interface Option {
   label: string | undefined;
   text: string;
   count: number;
-  p99: number | undefined;
+  p99Slot: number | undefined;
 }
 
 export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPickerProps) {
@@ -58,7 +58,7 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
   const options = useMemo<Option[]>(
     () =>
       choices
-        ? [{ label: undefined, text: 'all, added up', ...choices.all }, ...choices.shown.map((series) => ({ label: series.label, text: seriesDisplayName(series), count: series.count, p99: series.p99 }))]
+        ? [{ label: undefined, text: 'all, added up', ...choices.all }, ...choices.shown.map((series) => ({ label: series.label, text: seriesDisplayName(series), count: series.count, p99Slot: series.p99Slot }))]
         : [],
     [choices],
   );
@@ -204,7 +204,8 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
           </div>
           <ul className="series-picker__list" id={listId} role="listbox" aria-label="Series">
             {options.map((option, index) => {
-              const p99 = option.p99 === undefined ? '–' : formatLatency(option.p99, unit);
+              // The bucket, as the summary under the map says it: log2 counts tell no more.
+              const p99 = option.p99Slot === undefined ? '–' : formatSlotRange(option.p99Slot, unit);
               return (
                 <li
                   key={option.label ?? ''}

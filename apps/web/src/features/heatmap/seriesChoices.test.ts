@@ -34,7 +34,7 @@ describe('series choices', () => {
   it('adds each series up over the window, with its newest name, and all of them together', () => {
     const { all, series } = summarizeSeries(perProcess, window);
     expect(all.count).toBe(70 * 3 + 4 + 2 + 1 + 5);
-    expect(series.find((entry) => entry.label === '311')).toEqual({ label: '311', name: 'make', count: 6, p99: expect.any(Number) });
+    expect(series.find((entry) => entry.label === '311')).toEqual({ label: '311', name: 'make', count: 6, p99Slot: 1 });
     expect(series.find((entry) => entry.label === '4242')?.count).toBe(210);
     // Only frames after `from` and up to `to`, as the heat map draws them.
     expect(summarizeSeries(perProcess, { from: 1000, to: 2000 }).series.map((entry) => entry.label).sort()).toEqual(['311', '4242', '901']);
@@ -44,13 +44,19 @@ describe('series choices', () => {
     expect(labels(seriesChoices(perProcess, { range: window, rank: 'count', query: '', limit: 10 }))).toEqual(['4242', '311', '901', '77']);
   });
 
-  it('ranks by p99: the slowest first, in the frames unit', () => {
+  it('ranks by p99: the slowest bucket first, the busier first within one', () => {
     const choices = seriesChoices(perProcess, { range: window, rank: 'p99', query: '', limit: 10 });
     expect(labels(choices)).toEqual(['901', '4242', '311', '77']);
-    // All five postgres waits are in [1024, 2048) µs.
-    const postgres = choices.shown[0];
-    expect(postgres?.p99).toBeGreaterThanOrEqual(1024);
-    expect(postgres?.p99).toBeLessThan(2048);
+    // All five postgres waits are in [1024, 2048) µs, slot 10.
+    expect(choices.shown.map((series) => series.p99Slot)).toEqual([10, 2, 1, 0]);
+    // Together: 5 of 222 waits are postgres's, more than 1 %.
+    expect(choices.all.p99Slot).toBe(10);
+    const sameBucket = [
+      { label: '5', count: 3, p99Slot: 7 },
+      { label: '6', count: 900, p99Slot: 7 },
+      { label: '7', count: 1, p99Slot: 8 },
+    ];
+    expect(rankSeries(sameBucket, { rank: 'p99', query: '', limit: 5 }).shown.map((entry) => entry.label)).toEqual(['7', '6', '5']);
   });
 
   it('keeps the list short: the first few, saying how many match', () => {
@@ -98,8 +104,8 @@ describe('series choices', () => {
 
   it('breaks ties by natural order of labels', () => {
     const even = [
-      { label: '10', count: 1, p99: 2 },
-      { label: '9', count: 1, p99: 2 },
+      { label: '10', count: 1, p99Slot: 2 },
+      { label: '9', count: 1, p99Slot: 2 },
     ];
     expect(rankSeries(even, { rank: 'count', query: '', limit: 5 }).shown.map((entry) => entry.label)).toEqual(['9', '10']);
     expect(rankSeries(even, { rank: 'p99', query: '', limit: 5 }).shown.map((entry) => entry.label)).toEqual(['9', '10']);

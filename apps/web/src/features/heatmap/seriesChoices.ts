@@ -1,7 +1,7 @@
 // Which series a heat map offers to pick: each one's events and p99 over the
 // shown window, ranked by either, narrowed by a search, cut to the first few.
 // Thousands of pids fit no list; the few that matter (busiest, slowest) do.
-import { percentileFromLog2, textMatcher } from '@bpfscope/charts';
+import { percentileBucket, textMatcher } from '@bpfscope/charts';
 import type { HistogramFrame } from '../../api/types';
 
 export type SeriesRank = 'count' | 'p99';
@@ -14,13 +14,13 @@ export interface SeriesSummary {
   name?: string;
   /** Events in the window. */
   count: number;
-  /** 99th percentile over the window, in the frames' unit; undefined without events. */
-  p99: number | undefined;
+  /** The log2 slot the window's 99th percentile falls in (all the counts say); undefined without events. */
+  p99Slot: number | undefined;
 }
 
 export interface SeriesChoices {
   /** Every series added up, over the same window. */
-  all: { count: number; p99: number | undefined };
+  all: { count: number; p99Slot: number | undefined };
   /** The first `limit` of those matching the search, best first. */
   shown: SeriesSummary[];
   /** Series matching the search, shown or not. */
@@ -93,20 +93,20 @@ export function summarizeSeries(frames: readonly HistogramFrame[], range: { from
   const summary = (counts: Float64Array) => {
     let count = 0;
     for (let slot = 0; slot < SLOTS; slot++) count += counts[slot] as number;
-    return { count, p99: count > 0 ? percentileFromLog2(Array.from(counts), 99) : undefined };
+    return { count, p99Slot: count > 0 ? percentileBucket(Array.from(counts), 99) : undefined };
   };
   const series: SeriesSummary[] = [];
   for (const [label, { counts, name }] of byLabel) {
-    const { count, p99 } = summary(counts);
-    if (count > 0) series.push({ label, ...(name === undefined ? {} : { name }), count, p99 });
+    const { count, p99Slot } = summary(counts);
+    if (count > 0) series.push({ label, ...(name === undefined ? {} : { name }), count, p99Slot });
   }
   return { all: summary(allCounts), series };
 }
 
 const naturalOrder = (a: SeriesSummary, b: SeriesSummary) => a.label.localeCompare(b.label, undefined, { numeric: true });
 const byCount = (a: SeriesSummary, b: SeriesSummary) => b.count - a.count || naturalOrder(a, b);
-// Slowest first; among equally slow, the busier (a p99 of 3 events says little).
-const byP99 = (a: SeriesSummary, b: SeriesSummary) => (b.p99 ?? -1) - (a.p99 ?? -1) || byCount(a, b);
+// Slowest first; within one bucket, the busier (a p99 of 3 events says little).
+const byP99 = (a: SeriesSummary, b: SeriesSummary) => (b.p99Slot ?? -1) - (a.p99Slot ?? -1) || byCount(a, b);
 const comparators: Record<SeriesRank, (a: SeriesSummary, b: SeriesSummary) => number> = { count: byCount, p99: byP99 };
 
 /** Orders and narrows summaries: matches of `query` by `rank`, the first `limit` of them. */
