@@ -12,6 +12,11 @@ const timeRange = z
   .object({ from: epochMs, to: epochMs })
   .strict()
   .refine((range) => range.from < range.to, 'a range ends after it starts');
+/** A heat map's selection: a time range, and for a clicked cell its log2 bucket. */
+const heatMapSelection = z
+  .object({ from: epochMs, to: epochMs, bucket: z.number().int().min(0).max(63).optional() })
+  .strict()
+  .refine((range) => range.from < range.to, 'a range ends after it starts');
 const snapshotId = z.string().regex(snapshotIdPattern, 'a snapshot id is 16 characters of A-Z, a-z, 0-9, _ and -');
 const title = z.string().trim().min(1, 'a title is needed').max(200);
 /**
@@ -33,7 +38,7 @@ const createInput = z
     sessionId: z.string().uuid(),
     title,
     range: timeRange,
-    selection: timeRange.optional(),
+    selection: heatMapSelection.optional(),
     series: z.string().max(128).optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
   })
@@ -54,6 +59,8 @@ const createTableInput = z
       .refine((filters) => Object.keys(filters).length <= 64, 'at most 64 column filters')
       .optional(),
     sort: z.object({ column: columnKey, direction: z.enum(['asc', 'desc']) }).strict().optional(),
+    /** A heat-map selection (or cell) the rows were narrowed to. */
+    selection: heatMapSelection.optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
@@ -111,7 +118,7 @@ export const snapshotsRouter = router({
       const history = ctx.services.sessions.historyOf(input.sessionId);
       if (!history.histogram) throw new TRPCError({ code: 'BAD_REQUEST', message: `${history.tool} has no heat map to snapshot` });
       const frames = history.frames.filter((frame) => frame.time > input.range.from && frame.time <= input.range.to);
-      const view: { from: number; to: number; selection?: { from: number; to: number }; series?: string } = { ...input.range };
+      const view: SnapshotView = { ...input.range };
       if (input.selection) view.selection = input.selection;
       if (input.series !== undefined) view.series = input.series;
       return ctx.services.snapshots().create({
@@ -144,6 +151,7 @@ export const snapshotsRouter = router({
       if (input.filter) view.filter = input.filter;
       if (input.columnFilters && Object.keys(input.columnFilters).length > 0) view.columnFilters = input.columnFilters;
       if (input.sort) view.sort = input.sort;
+      if (input.selection) view.selection = input.selection;
       // Rows the agent let go to stay bounded may have been in the range: say from when it is whole.
       const oldestKept = history.rows[0]?.time;
       if ((history.rowsReleased ?? 0) > 0 && typeof oldestKept === 'number' && oldestKept > input.range.from) view.rowsKeptSince = oldestKept;

@@ -14,8 +14,8 @@ export interface SnapshotView {
   /** The time range shown, epoch ms. */
   from: number;
   to: number;
-  /** Heat map: the selected range; flame graph: the FlameScope range. */
-  selection?: { from: number; to: number };
+  /** Heat map: the selected range (and a clicked cell's log2 bucket); flame graph: the FlameScope range. */
+  selection?: { from: number; to: number; bucket?: number };
   series?: string;
   /** Flame graph: search text, and whether it was drawn inverted. */
   search?: string;
