@@ -18,6 +18,8 @@ export function listTools(features: FeatureSource) {
       align: column.align,
       display: column.display,
       decimals: column.decimals ?? null,
+      // bcc's printf width (0: the unpadded last column), so a one-letter column stays narrow.
+      width: column.width,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
     heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure, rows: tool.histogram.rows ?? null } : null,
