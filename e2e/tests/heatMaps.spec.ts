@@ -44,7 +44,7 @@ test('biolatency: I/O fills the heat map; a shared selection opens identically i
 
   // Select the last 40% of the window by dragging across the map, up to its
   // right edge (the drag stops at the plot): the writes are in the newest column.
-  const canvas = page.getByTestId(testIds.heatMap).locator('.heat-map__plot[role="img"]');
+  const canvas = page.getByTestId(testIds.heatMap).locator('.heat-map__plot');
   const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
   await page.mouse.move(box.x + box.width * 0.58, box.y + box.height / 2);
   await page.mouse.down();

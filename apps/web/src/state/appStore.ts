@@ -47,6 +47,8 @@ export interface AppState {
   setParams(params: Record<string, unknown>): void;
   setFilter(text: string): void;
   setColumnFilter(column: string, text: string): void;
+  /** Clears the all-columns filter and every column filter. */
+  clearFilters(): void;
   /** Cycles a column through ascending, descending and unsorted. */
   toggleSort(column: string): void;
   setSelection(selection: { from: number; to: number } | undefined): void;
@@ -210,6 +212,10 @@ export function createAppStore(options: AppStoreOptions) {
       setColumnFilter(column, text) {
         const { [column]: _old, ...rest } = get().view.columnFilters;
         set({ view: { ...get().view, columnFilters: text ? { ...rest, [column]: text } : rest } });
+      },
+
+      clearFilters() {
+        set({ view: { ...get().view, filter: '', columnFilters: {} } });
       },
 
       toggleSort(column) {

@@ -40,6 +40,16 @@ describe('view state in the URL', () => {
     expect(decodeViewState('#/tool/runqlat?sel=yesterday').problems).toEqual(['sel must be <from>-<to> in epoch milliseconds']);
   });
 
+  it('round-trips a heat-map cell: its time range and log2 bucket', () => {
+    const cell: ViewState = { ...heatMapView, snapshot: undefined, selection: { from: 1_764_000_000_000, to: 1_764_000_004_000, bucket: 11 } };
+    delete cell.snapshot;
+    const link = encodeViewState(cell);
+    expect(link).toContain('sel=1764000000000-1764000004000&bucket=11');
+    expect(decodeViewState(link)).toEqual({ state: cell, problems: [] });
+    expect(decodeViewState('#/tool/tcplife?bucket=3').problems).toEqual(['bucket is a heat-map cell of a selection: it needs sel']);
+    expect(decodeViewState('#/tool/tcplife?sel=1-2&bucket=99').state.selection).toEqual({ from: 1, to: 2 });
+  });
+
   it('round-trips every field, including awkward characters', () => {
     const decoded = decodeViewState(encodeViewState(full));
     expect(decoded.problems).toEqual([]);

@@ -15,7 +15,7 @@ export interface ViewState {
   columnFilters: Record<string, string>;
   sort?: { column: string; direction: SortDirection };
   /** Heat maps: the selected time range, epoch ms. */
-  selection?: { from: number; to: number };
+  selection?: { from: number; to: number; bucket?: number };
   /** Heat maps: how many seconds of the past the live map shows. */
   windowSeconds?: number;
   /** Tools with a table and a heat map: which one is shown. */
@@ -44,7 +44,7 @@ const viewStateSchema = z.object({
   columnFilters: z.record(z.string().max(64), z.string().max(MAX_TEXT)),
   sort: z.object({ column: z.string().min(1).max(64), direction: z.enum(['asc', 'desc']) }).optional(),
   selection: z
-    .object({ from: z.number().int().min(0).max(MAX_EPOCH_MS), to: z.number().int().min(0).max(MAX_EPOCH_MS) })
+    .object({ from: z.number().int().min(0).max(MAX_EPOCH_MS), to: z.number().int().min(0).max(MAX_EPOCH_MS), bucket: z.number().int().min(0).max(63).optional() })
     .refine((range) => range.from < range.to, 'selection must end after it starts')
     .optional(),
   windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
@@ -70,6 +70,7 @@ export function encodeViewState(state: ViewState): string {
   if (state.series !== undefined) query.set('series', state.series);
   if (state.windowSeconds !== undefined) query.set('window', String(state.windowSeconds));
   if (state.selection) query.set('sel', `${state.selection.from}-${state.selection.to}`);
+  if (state.selection?.bucket !== undefined) query.set('bucket', String(state.selection.bucket));
   const search = query.toString();
   return search ? `${path}?${search}` : path;
 }
@@ -132,6 +133,12 @@ export function decodeViewState(hash: string): DecodedViewState {
     const match = /^(\d{1,15})-(\d{1,15})$/.exec(selection);
     if (match) draft.selection = { from: Number(match[1]), to: Number(match[2]) };
     else problems.push('sel must be <from>-<to> in epoch milliseconds');
+  }
+  const bucket = query.get('bucket');
+  if (bucket !== null) {
+    if (!draft.selection) problems.push('bucket is a heat-map cell of a selection: it needs sel');
+    else if (/^\d{1,2}$/.test(bucket) && Number(bucket) < 64) draft.selection.bucket = Number(bucket);
+    else problems.push('bucket must be a log2 bucket number from 0 to 63');
   }
   const result = viewStateSchema.safeParse(draft);
   if (result.success) return { state: result.data as ViewState, problems };

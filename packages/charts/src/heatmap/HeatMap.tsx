@@ -177,8 +177,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         tabIndex={0}
         onFocus={() => {
           if (hover || matrix.columnCount === 0) return;
-          // Start on the newest column's busiest bucket: where a look usually begins.
-          const column = matrix.columnCount - 1;
+          // Start on the busiest bucket of the newest column with events: where a look usually begins.
+          let column = matrix.columnCount - 1;
+          while (column > 0 && (matrix.columnTotals[column] ?? 0) === 0) column--;
           let busiest = 0;
           for (let slot = 1; slot < matrix.slotCount; slot++) if ((matrix.cells[column * matrix.slotCount + slot] ?? 0) > (matrix.cells[column * matrix.slotCount + busiest] ?? 0)) busiest = slot;
           placeCursor(column, busiest);

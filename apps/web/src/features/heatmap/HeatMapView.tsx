@@ -1,13 +1,16 @@
 // A latency heat map of a live session (or a snapshot): series and window choice,
 // drag-to-select with the selection in the URL, percentiles, and the histogram of
 // the selected range (or of the whole window) as bcc prints it.
-import { formatClock, formatLatency, HeatMap, Log2Histogram, percentileFromLog2, sumFrames } from '@bpfscope/charts';
-import { useMemo, useState } from 'react';
+import { formatClock, formatDateTime, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
+import { useCallback, useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
+import { useSpaceToPause } from '../keyboard';
 import { ShareStatus, useShare } from '../share/share';
-import { framesForSeries, liveRange } from './heatMapData';
+import { rowsInSelection } from '../table/tableModel';
+import type { PercentileSummary } from './heatMapData';
+import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';
 import { hasSeries } from './seriesChoices';
 
@@ -30,16 +33,23 @@ interface HeatMapViewProps {
   onShare?(request: ShareRequest): Promise<string>;
   /** Kept laid out but not shown (a tool's table is): nothing is added up or drawn until it is shown again. */
   hidden?: boolean;
+  /**
+   * The table's rows when there is one for every event counted: percentiles are
+   * then exact (from `column`, in ms), not log2 buckets. `version` changes with them.
+   */
+  exactFrom?: { rows: readonly Record<string, unknown>[]; column: string; version: number } | undefined;
+  /** A table tool: shows the rows behind the selection. */
+  onShowRows?: (() => void) | undefined;
 }
 
 export interface ShareRequest {
   title: string;
   range: { from: number; to: number };
-  selection?: { from: number; to: number };
+  selection?: { from: number; to: number; bucket?: number };
   series?: string;
 }
 
-export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = false }: HeatMapViewProps) {
+export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = false, exactFrom, onShowRows }: HeatMapViewProps) {
   const view = useAppStore((state) => state.view);
   const setSelection = useAppStore((state) => state.setSelection);
   const setWindow = useAppStore((state) => state.setWindow);
@@ -57,6 +67,19 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const summaryRange = view.selection ?? range;
   const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
   const total = summary.reduce((sum, count) => sum + count, 0);
+  const bucket = view.selection?.bucket;
+  const percentiles = useMemo(() => {
+    if (hidden) return undefined;
+    // Rows carry no series label: exact only for all the series added up.
+    const values =
+      exactFrom && view.series === undefined
+        ? rowsInSelection(exactFrom.rows, summaryRange, { column: exactFrom.column, unit }).map((row) => (row[exactFrom.column] as number) * (unit === 'usecs' ? 1000 : 1))
+        : undefined;
+    return summarizePercentiles(summary, values);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hidden, summary, exactFrom?.rows, exactFrom?.column, exactFrom?.version, view.series, summaryRange.from, summaryRange.to, unit]);
+  const togglePause = useCallback(() => setPausedAt((paused) => (paused === undefined ? Date.now() : undefined)), []);
+  useSpaceToPause(!hidden && !frozenRange, togglePause);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
 
   return (
@@ -75,7 +98,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
                 ))}
               </select>
             </label>
-            <button type="button" className="button" data-testid={testIds.heatMapPause} aria-pressed={pausedAt !== undefined} onClick={() => setPausedAt(pausedAt === undefined ? Date.now() : undefined)}>
+            <button type="button" className="button" data-testid={testIds.heatMapPause} aria-pressed={pausedAt !== undefined} onClick={togglePause} title="Pause or resume the map (space); data keeps arriving">
               {pausedAt === undefined ? 'Pause' : 'Resume'}
             </button>
           </>
@@ -95,7 +118,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
             disabled={shared.busy}
             title="Save exactly this picture (data, range, selection) on the host and copy a link to it"
             onClick={() => {
-              const request: ShareRequest = { title: `${measure} at ${new Date(range.to).toLocaleDateString()} ${formatClock(range.to)}`, range };
+              const request: ShareRequest = { title: `${measure} at ${formatDateTime(range.to)}`, range };
               if (view.selection) request.selection = view.selection;
               if (view.series !== undefined) request.series = view.series;
               share(() => onShare(request));
@@ -120,22 +143,45 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
         <p data-testid={testIds.heatMapSelection}>
           {view.selection ? (
             <>
-              Selected {formatClock(view.selection.from)} – {formatClock(view.selection.to)}{' '}
+              Selected {formatClock(view.selection.from)} – {formatClock(view.selection.to)}
+              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${number.format(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection
               </button>
+              {onShowRows ? (
+                <>
+                  {' '}
+                  <button type="button" className="button" data-testid={testIds.heatMapShowRows} onClick={onShowRows}>
+                    Rows behind it
+                  </button>
+                </>
+              ) : null}
             </>
           ) : (
-            <>Whole window (drag across the map to select a range)</>
+            <>Whole window (drag across the map to select a range, click a cell for its events)</>
           )}
           {' · '}
           {number.format(total)} {measure} events
-          {total > 0
-            ? ` · p50 ${formatLatency(percentileFromLog2(summary, 50) ?? 0, unit)} · p90 ${formatLatency(percentileFromLog2(summary, 90) ?? 0, unit)} · p99 ${formatLatency(percentileFromLog2(summary, 99) ?? 0, unit)}`
-            : ''}
+          {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} /> : null}
         </p>
         <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />
       </div>
     </div>
+  );
+}
+
+function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary; unit: 'usecs' | 'msecs' }) {
+  const names = ['p50', 'p90', 'p99'];
+  if (percentiles.exact) {
+    return (
+      <span data-testid={testIds.heatMapPercentiles} title={`Exact: the nearest-rank percentiles of the ${number.format(percentiles.count)} rows behind these counts`}>
+        {percentiles.values.map((value, index) => ` · ${names[index]} ${formatLatency(value, unit)}`).join('')} (exact)
+      </span>
+    );
+  }
+  return (
+    <span data-testid={testIds.heatMapPercentiles} title="Log2 buckets only say which bucket a percentile falls in, not where inside it">
+      {percentiles.buckets.map((slot, index) => ` · ${names[index]} in ${formatSlotRange(slot, unit)}`).join('')}
+    </span>
   );
 }

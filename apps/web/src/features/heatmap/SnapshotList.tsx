@@ -1,4 +1,5 @@
 // The active host's saved snapshots: open, rename, delete.
+import { formatDateTime } from '@bpfscope/charts';
 import { useCallback, useEffect, useState } from 'react';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
@@ -46,13 +47,17 @@ export function SnapshotList() {
               type="button"
               className="host__select"
               data-testid={testIds.snapshotItem(snapshot.id)}
-              title={`${snapshot.tool}, ${snapshot.frameCount} s of data, by ${snapshot.createdBy}`}
+              title={`${snapshot.tool}, ${snapshot.frameCount} ${snapshot.kind === 'table' ? 'rows' : snapshot.kind === 'profile' ? 'stacks' : 's of data'}, by ${snapshot.createdBy}`}
               onClick={() => {
                 const query = new URLSearchParams();
-                if (snapshot.kind === 'heatmap') query.set('show', 'heatmap');
+                if (snapshot.kind !== 'profile') query.set('show', snapshot.kind);
                 if (snapshot.view.series !== undefined) query.set('series', snapshot.view.series);
-                if (snapshot.view.search) query.set('q', snapshot.view.search);
+                const text = snapshot.view.search ?? snapshot.view.filter;
+                if (text) query.set('q', text);
+                for (const [column, text] of Object.entries(snapshot.view.columnFilters ?? {})) query.set(`f.${column}`, text);
+                if (snapshot.view.sort) query.set('sort', `${snapshot.view.sort.column}:${snapshot.view.sort.direction}`);
                 if (snapshot.view.selection) query.set('sel', `${snapshot.view.selection.from}-${snapshot.view.selection.to}`);
+                if (snapshot.view.selection?.bucket !== undefined) query.set('bucket', String(snapshot.view.selection.bucket));
                 const search = query.toString();
                 openLink(`#/host/${encodeURIComponent(address)}/tool/${snapshot.tool}/snapshot/${snapshot.id}${search ? `?${search}` : ''}`);
               }}
@@ -60,7 +65,7 @@ export function SnapshotList() {
               <span className="dot dot--ok" aria-hidden="true" />
               <span className="host__address">{snapshot.title}</span>
               <span className="host__detail muted">
-                {snapshot.tool} · {new Date(snapshot.createdAt).toLocaleString()}
+                {snapshot.tool} · {formatDateTime(snapshot.createdAt)}
               </span>
             </button>
             <button

@@ -1,5 +1,6 @@
-// A saved heat map: the frames, range, selection and series exactly as shared,
+// A saved heat map, flame graph or table: the data and view exactly as shared,
 // loaded from the host's agent. It never changes, whoever opens it.
+import { formatDateTime } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
@@ -9,6 +10,7 @@ import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { ProfileResult } from '../flamegraph/ProfileResult';
+import { SnapshotTable } from '../table/SnapshotTable';
 import { HeatMapView } from './HeatMapView';
 
 const NO_FRAMES: never[] = [];
@@ -30,6 +32,8 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
   const setSnapshot = useAppStore((state) => state.setSnapshot);
   const [snapshot, setLoaded] = useState<Snapshot>();
   const [problem, setProblem] = useState<AgentProblem>();
+  const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
+  const tool = snapshot && catalog?.state === 'loaded' ? catalog.tools.find((candidate) => candidate.name === snapshot.tool) : undefined;
 
   useEffect(() => {
     if (!address || !token) return;
@@ -72,17 +76,22 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
     <section className="tool-view" aria-label={`Snapshot ${snapshot.title}`}>
       <header className="tool-view__header">
         <h2 data-testid={testIds.toolTitle}>
-          {snapshot.tool} <span className="muted">{snapshot.histogram?.measure ?? (snapshot.profile?.unit === 'nanoseconds' ? 'off-CPU time' : 'CPU profile')}</span>
+          {snapshot.tool}{' '}
+          <span className="muted">
+            {snapshot.kind === 'table' ? `${snapshot.frameCount} rows` : (snapshot.histogram?.measure ?? (snapshot.profile?.unit === 'nanoseconds' ? 'off-CPU time' : 'CPU profile'))}
+          </span>
         </h2>
         <div className="banner" data-testid={testIds.snapshotBanner}>
-          Snapshot <strong>“{snapshot.title}”</strong> of {snapshot.hostname} ({address}), saved {new Date(snapshot.createdAt).toLocaleString()}; params{' '}
-          <code>{JSON.stringify(snapshot.params)}</code>; kept until {new Date(snapshot.retentionUntil).toLocaleDateString()}.{' '}
+          Snapshot <strong>“{snapshot.title}”</strong> of {snapshot.hostname} ({address}), saved {formatDateTime(snapshot.createdAt)}; params{' '}
+          <code>{JSON.stringify(snapshot.params)}</code>; kept until {formatDateTime(snapshot.retentionUntil).slice(0, 10)}.{' '}
           <button type="button" className="button" onClick={() => setSnapshot(undefined)}>
             Back to live
           </button>
         </div>
       </header>
-      {snapshot.kind === 'profile' && snapshot.profile ? (
+      {snapshot.kind === 'table' ? (
+        <SnapshotTable snapshot={snapshot} tool={tool} />
+      ) : snapshot.kind === 'profile' && snapshot.profile ? (
         <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} initialZoom={snapshot.view.zoom} />
       ) : (
         <div>

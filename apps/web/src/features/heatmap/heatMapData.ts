@@ -1,5 +1,6 @@
 // From the agent's frames (several labelled histograms per interval) to what one
 // heat map shows: one series, or all of them added up.
+import { percentileBucket, percentileOfSorted } from '@bpfscope/charts';
 import type { HistogramFrame as ChartFrame } from '@bpfscope/charts';
 import type { HistogramFrame } from '../../api/types';
 
@@ -20,4 +21,23 @@ export function liveRange(frames: readonly HistogramFrame[], windowSeconds: numb
   const newest = frames.length > 0 ? (frames[frames.length - 1] as HistogramFrame).time : now;
   const to = Math.ceil(Math.max(newest, now - 1000) / 1000) * 1000;
   return { from: to - windowSeconds * 1000, to };
+}
+
+export const SUMMARY_PERCENTILES = [50, 90, 99] as const;
+
+/**
+ * The percentiles a heat map's summary states: exact, from the rows behind it,
+ * when there is a row for every event counted (`values`, in the histogram's
+ * unit); otherwise the log2 bucket each falls in, which is all the counts say.
+ */
+export type PercentileSummary = { exact: true; values: number[]; count: number } | { exact: false; buckets: number[] };
+
+export function summarizePercentiles(counts: readonly number[], values?: readonly number[]): PercentileSummary | undefined {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return undefined;
+  if (values && values.length === total) {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { exact: true, values: SUMMARY_PERCENTILES.map((percentile) => percentileOfSorted(sorted, percentile) as number), count: sorted.length };
+  }
+  return { exact: false, buckets: SUMMARY_PERCENTILES.map((percentile) => percentileBucket(counts, percentile) as number) };
 }

@@ -3,6 +3,7 @@
 // it follows new rows at the bottom, as bcc prints them, unless scrolled up.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
 import type { Row } from '../../state/liveRows';
 import type { ViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
@@ -21,8 +22,17 @@ const columnWidth: Record<string, string> = {
   arguments: 'minmax(200px, 4fr)',
 };
 
+/** Text as narrow as bcc prints it (fsslower's T is one letter) stays that narrow. */
+const NARROW_TEXT_CHARS = 3;
+
 export function gridTemplate(columns: readonly DisplayColumn[]): string {
-  return columns.map((column) => columnWidth[column.display] ?? 'minmax(90px, 1fr)').join(' ');
+  return columns
+    .map((column) =>
+      column.display === 'text' && column.width !== undefined && column.width > 0 && column.width <= NARROW_TEXT_CHARS
+        ? `${column.width + 2}ch`
+        : (columnWidth[column.display] ?? 'minmax(90px, 1fr)'),
+    )
+    .join(' ');
 }
 
 interface LiveTableProps {
@@ -31,9 +41,11 @@ interface LiveTableProps {
   view: ViewState;
   onToggleSort(column: string): void;
   onColumnFilter(column: string, text: string): void;
+  /** What the table says when it has no rows to show. */
+  empty: ReactNode;
 }
 
-export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }: LiveTableProps) {
+export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter, empty }: LiveTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const followRef = useRef(true);
   const template = gridTemplate(columns);
@@ -125,7 +137,7 @@ export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter }:
             );
           })}
         </div>
-        {rows.length === 0 ? <div className="live-table__empty">No rows yet{view.filter || Object.keys(view.columnFilters).length ? ' match the filters' : ''}.</div> : null}
+        {rows.length === 0 ? empty : null}
       </div>
     </div>
   );

@@ -7,6 +7,8 @@ export interface DisplayColumn {
   key: string;
   header: string;
   display: ColumnDisplay;
+  /** bcc's printf width of the column, in characters (0: unpadded). */
+  width?: number;
   /** Decimals of a milliseconds column (null: 2, as most bcc tools print). */
   decimals?: number | null;
   unit: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, sortRows } from './tableModel';
+import { filterRows, frameEndOf, rowsInSelection, sortRows } from './tableModel';
 import type { ColumnSpec } from './tableModel';
 
 const columns: ColumnSpec[] = [
@@ -43,5 +43,37 @@ describe('sortRows', () => {
     const input = [...rows];
     expect(sortRows(input, columns, { ...none, sort: { column: 'nope', direction: 'asc' } })).toEqual(rows);
     expect(input).toEqual(rows);
+  });
+});
+
+describe('filterRows with /regex/', () => {
+  it('takes a /regex/ in the all-columns filter and in a column filter', () => {
+    expect(filterRows(rows, columns, { ...none, filter: '/^(sh|ls)$/' }).map((row) => row.pcomm)).toEqual(['sh', 'ls']);
+    expect(filterRows(rows, columns, { filter: '', columnFilters: { pid: '/^9$/' } }).map((row) => row.pcomm)).toEqual(['sh', 'Curl2']);
+    expect(filterRows(rows, columns, { filter: '', columnFilters: { argv: '/curl\\s+b/' } }).map((row) => row.pcomm)).toEqual(['sh']);
+  });
+});
+
+describe('rowsInSelection', () => {
+  // tcplife-like rows: the time a session closed and its duration in ms.
+  const sessions = [
+    { time: 10_000, ms: 0.5 },
+    { time: 10_400, ms: 3 },
+    { time: 11_000, ms: 3.9 },
+    { time: 11_001, ms: 12 },
+    { time: 14_000, ms: 0.1 },
+  ];
+
+  it('keeps the rows counted in the frames a time selection adds up (frames end on whole seconds)', () => {
+    expect(frameEndOf(10_400)).toBe(11_000);
+    expect(frameEndOf(11_000)).toBe(11_000);
+    expect(rowsInSelection(sessions, { from: 10_000, to: 12_000 }, undefined).map((row) => row.time)).toEqual([10_400, 11_000, 11_001]);
+  });
+
+  it('keeps only the rows of a cell: its time and its log2 bucket of the value', () => {
+    const value = { column: 'ms', unit: 'usecs' as const };
+    // 2048 to 4095 us is slot 11: 3 ms and 3.9 ms, not 12 ms.
+    expect(rowsInSelection(sessions, { from: 10_000, to: 12_000, bucket: 11 }, value).map((row) => row.ms)).toEqual([3, 3.9]);
+    expect(rowsInSelection(sessions, { from: 10_000, to: 12_000, bucket: 3 }, { column: 'ms', unit: 'msecs' }).map((row) => row.ms)).toEqual([12]);
   });
 });

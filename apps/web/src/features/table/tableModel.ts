@@ -1,4 +1,6 @@
 // Filtering and sorting of live table rows: pure, so they are tested apart from React.
+import { log2SlotOf, textMatcher } from '@bpfscope/charts';
+
 export interface ColumnSpec {
   key: string;
   /** Text shown for a row (what filters match against). */
@@ -11,18 +13,57 @@ export interface TableQuery {
   sort?: { column: string; direction: 'asc' | 'desc' };
 }
 
-/** Rows whose shown text contains the filter (any column) and each column filter (that column); case-insensitive. */
+/**
+ * Rows whose shown text matches the filter (any column) and each column filter
+ * (that column): a case-insensitive substring, or /regex/ as the flame-graph search takes.
+ */
 export function filterRows<Row extends Record<string, unknown>>(rows: readonly Row[], columns: readonly ColumnSpec[], query: TableQuery): Row[] {
-  const needle = query.filter.trim().toLowerCase();
-  const columnNeedles = Object.entries(query.columnFilters)
-    .map(([key, text]) => [columns.find((column) => column.key === key), text.trim().toLowerCase()] as const)
-    .filter((entry): entry is readonly [ColumnSpec, string] => entry[0] !== undefined && entry[1] !== '');
-  if (!needle && columnNeedles.length === 0) return [...rows];
+  const matches = textMatcher(query.filter);
+  const columnMatchers = Object.entries(query.columnFilters).flatMap(([key, text]) => {
+    const column = columns.find((candidate) => candidate.key === key);
+    const matcher = textMatcher(text);
+    return column && matcher ? [[column, matcher] as const] : [];
+  });
+  if (!matches && columnMatchers.length === 0) return [...rows];
   return rows.filter(
-    (row) =>
-      (!needle || columns.some((column) => column.text(row).toLowerCase().includes(needle))) &&
-      columnNeedles.every(([column, text]) => column.text(row).toLowerCase().includes(text)),
+    (row) => (!matches || columns.some((column) => matches(column.text(row)))) && columnMatchers.every(([column, matcher]) => matcher(column.text(row))),
   );
+}
+
+/** A heat-map selection: a time range (epoch ms), and for a clicked cell its log2 bucket. */
+export interface HeatMapSelection {
+  from: number;
+  to: number;
+  bucket?: number;
+}
+
+/** Where a row's value of the heat map's measure is: its column (milliseconds) and the heat map's unit. */
+export interface RowValueSpec {
+  column: string;
+  unit: 'usecs' | 'msecs';
+}
+
+/** The end of the 1 s frame a row is counted in: frames end on wall-clock seconds and count what came before. */
+export function frameEndOf(time: number): number {
+  return Math.ceil(time / 1000) * 1000;
+}
+
+/**
+ * The rows behind a heat-map selection: counted in a frame the selection adds up
+ * (ending within (from, to]), and for a cell, with a value in its bucket.
+ */
+export function rowsInSelection<Row extends Record<string, unknown>>(rows: readonly Row[], selection: HeatMapSelection, value: RowValueSpec | undefined): Row[] {
+  const { from, to, bucket } = selection;
+  return rows.filter((row) => {
+    const time = row.time;
+    if (typeof time !== 'number') return false;
+    const frameEnd = frameEndOf(time);
+    if (frameEnd <= from || frameEnd > to) return false;
+    if (bucket === undefined || !value) return true;
+    const milliseconds = row[value.column];
+    if (typeof milliseconds !== 'number') return false;
+    return log2SlotOf(value.unit === 'usecs' ? milliseconds * 1000 : milliseconds) === bucket;
+  });
 }
 
 /** Numbers compare as numbers, everything else as text; the sort is stable (arrival order breaks ties). */

@@ -20,7 +20,8 @@ export type SessionPhase =
   | { phase: 'idle' }
   | { phase: 'starting' }
   | { phase: 'streaming'; started: StartedSession; reconnecting?: string }
-  | { phase: 'ended'; reason: string }
+  /** `maxDuration`: the agent's --max-session-seconds ended it, so keeping on watching makes sense. */
+  | { phase: 'ended'; reason: string; maxDuration: boolean }
   | { phase: 'error'; problem: AgentProblem };
 
 /** Frames kept in the browser: two hours of 1 s frames. */
@@ -34,7 +35,12 @@ export interface LiveSession {
   version: number;
   status: SessionPhase;
   counters: AgentCounters;
+  /** When the agent will end this live view (its --max-session-seconds), epoch ms; null: never (recorded). */
+  endsAt: number | null;
+  /** Starts again from nothing. */
   restart(): void;
+  /** Keep watching: before the end, moves it (sessions.renew); after it, starts again keeping what is shown. */
+  keepWatching(): void;
   /** Re-render after changing `live` directly (pause, resume, cap). */
   refresh(): void;
 }
@@ -53,12 +59,24 @@ export function useLiveSession(options: { address?: string; token?: string; tool
   const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
   const [runNumber, setRunNumber] = useState(0);
+  const [endsAt, setEndsAt] = useState<number | null>(null);
+  /** Set by keepWatching() after an end: the next run keeps the rows and frames shown. */
+  const keepShownRef = useRef(false);
+  const sessionIdRef = useRef<string>(undefined);
 
   useEffect(() => {
-    live.clear();
-    framesRef.current = [];
+    const keepShown = keepShownRef.current;
+    keepShownRef.current = false;
+    // A run that continues an ended one must not show again what the agent kept of the same events.
+    const newestRow = keepShown ? (live.rows[live.rows.length - 1]?.time as number | undefined) : undefined;
+    const newestFrame = keepShown ? framesRef.current[framesRef.current.length - 1]?.time : undefined;
+    if (!keepShown) {
+      live.clear();
+      framesRef.current = [];
+    }
     setVersion(live.version);
     setCounters(zeroCounters);
+    setEndsAt(null);
     if (!enabled || !address || !token || !tool) {
       setStatus({ phase: 'idle' });
       return;
@@ -85,24 +103,29 @@ export function useLiveSession(options: { address?: string; token?: string; tool
           return;
         }
         sessionId = started.id;
+        sessionIdRef.current = started.id;
         setStatus({ phase: 'streaming', started });
+        setEndsAt(started.endsAt);
         const subscription = client.sessions.stream.subscribe(
           { id: started.id },
           {
             onData(envelope) {
               const batch = envelope.data;
-              live.append(batch.rows);
-              if (batch.frames.length > 0) {
-                const frames = framesRef.current.concat(batch.frames);
+              live.append(newestRow === undefined ? batch.rows : batch.rows.filter((row) => typeof row.time !== 'number' || row.time > newestRow));
+              const fresh = newestFrame === undefined ? batch.frames : batch.frames.filter((frame) => frame.time > newestFrame);
+              if (fresh.length > 0) {
+                const frames = framesRef.current.concat(fresh);
                 // A new array, so views that memoize on it see the change.
                 framesRef.current = frames.length > MAX_FRAMES ? frames.slice(frames.length - MAX_FRAMES) : frames;
                 live.version++;
               }
               setCounters(batch.counters);
+              setEndsAt(batch.endsAt);
               scheduleRender();
               if (batch.end) {
                 sessionId = undefined;
-                setStatus({ phase: 'ended', reason: endReason(batch.end) });
+                sessionIdRef.current = undefined;
+                setStatus({ phase: 'ended', reason: endReason(batch.end), maxDuration: batch.end === 'max-duration' });
               }
             },
             onConnectionStateChange(state) {
@@ -126,13 +149,37 @@ export function useLiveSession(options: { address?: string; token?: string; tool
 
     return () => {
       cancelled = true;
+      sessionIdRef.current = undefined;
       unsubscribe?.();
       if (renderTimer) clearTimeout(renderTimer);
       if (sessionId) void client.sessions.stop.mutate({ id: sessionId }).catch(() => undefined);
     };
   }, [address, token, tool, paramsKey, enabled, runNumber, live]);
 
-  return { live, frames: framesRef.current, version, status, counters, restart: () => setRunNumber((run) => run + 1), refresh: () => setVersion(live.version) };
+  const keepWatching = () => {
+    const id = sessionIdRef.current;
+    if (id && address && token) {
+      clientFor(address, token)
+        .sessions.renew.mutate({ id })
+        .then((renewed) => setEndsAt(renewed.endsAt))
+        .catch((error: unknown) => setStatus({ phase: 'error', problem: describeAgentError(error, address) }));
+      return;
+    }
+    keepShownRef.current = true;
+    setRunNumber((run) => run + 1);
+  };
+
+  return {
+    live,
+    frames: framesRef.current,
+    version,
+    status,
+    counters,
+    endsAt,
+    restart: () => setRunNumber((run) => run + 1),
+    keepWatching,
+    refresh: () => setVersion(live.version),
+  };
 }
 
 function endReason(end: string): string {

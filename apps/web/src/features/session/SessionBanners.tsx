@@ -1,0 +1,81 @@
+// What stands between a live view and its data, said where it happens: the session
+// failed, the agent ended it, or the agent is about to (its --max-session-seconds),
+// with one click to keep watching rather than start over.
+import { formatClock } from '@bpfscope/charts';
+import { useEffect, useState } from 'react';
+import { testIds } from '../../testIds';
+import type { LiveSession } from '../table/useLiveSession';
+
+/** Shown this long before the agent's end, so keeping the view is one click before anything is lost. */
+export const END_WARNING_MS = 60_000;
+
+export function SessionBanners({ session }: { session: LiveSession }) {
+  const { status, endsAt } = session;
+  const now = useClock(endsAt !== null && status.phase === 'streaming' ? 1000 : undefined);
+
+  if (status.phase === 'error' && status.problem.kind !== 'invalid') {
+    return (
+      <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
+        <strong>{problemTitle(status.problem.kind)}</strong> {status.problem.message}{' '}
+        <button type="button" className="button" data-testid={testIds.rerun} onClick={session.restart}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+  if (status.phase === 'ended') {
+    return (
+      <div className="banner banner--warn" role="status" data-testid={testIds.sessionEnded}>
+        Stopped: {status.reason}.{' '}
+        {status.maxDuration ? (
+          <button type="button" className="button button--primary" data-testid={testIds.keepWatching} onClick={session.keepWatching}>
+            Keep watching
+          </button>
+        ) : null}{' '}
+        <button type="button" className="button" data-testid={testIds.rerun} onClick={session.restart}>
+          Start over
+        </button>
+      </div>
+    );
+  }
+  if (status.phase === 'streaming' && endsAt !== null && endsAt - now <= END_WARNING_MS) {
+    return (
+      <div className="banner banner--warn" role="status" data-testid={testIds.sessionEndsSoon}>
+        The agent ends this live view at {formatClock(endsAt)} (in {Math.max(0, Math.ceil((endsAt - now) / 1000))} s; its --max-session-seconds).{' '}
+        <button type="button" className="button button--primary" data-testid={testIds.keepWatching} onClick={session.keepWatching}>
+          Keep watching
+        </button>
+      </div>
+    );
+  }
+  return null;
+}
+
+/** The time, ticking every `intervalMs` while one is given. */
+function useClock(intervalMs: number | undefined): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (intervalMs === undefined) return undefined;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+function problemTitle(kind: string): string {
+  switch (kind) {
+    case 'unreachable':
+      return 'Agent unreachable.';
+    case 'unauthorized':
+      return 'Unauthorized.';
+    case 'forbidden':
+      return 'Origin refused.';
+    case 'unavailable':
+      return 'Tool unavailable on this kernel.';
+    case 'busy':
+      return 'Agent busy.';
+    default:
+      return 'Failed.';
+  }
+}

@@ -1,0 +1,139 @@
+// The live table's controls: filter, pause, what the stream is doing, how many rows
+// are shown and lost (and where), the row cap, exports and sharing.
+import { formatClock, formatSlotRange } from '@bpfscope/charts';
+import type { RefObject } from 'react';
+import { testIds } from '../../testIds';
+import type { LiveSession } from './useLiveSession';
+import type { HeatMapSelection } from './tableModel';
+
+export const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
+const number = new Intl.NumberFormat('en-US');
+
+interface TableToolbarProps {
+  session: LiveSession;
+  filter: string;
+  onFilter(text: string): void;
+  filterRef: RefObject<HTMLInputElement | null>;
+  shownCount: number;
+  /** Rows before the filters (after a heat-map selection, when one narrows them). */
+  totalCount: number;
+  filtered: boolean;
+  /** The heat-map selection the rows are narrowed to, with the heat map's unit. */
+  selection?: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void } | undefined;
+  onTogglePause(): void;
+  onExport(format: 'csv' | 'json'): void;
+  /** Absent while there is nothing to share (no live session). */
+  onShare?: (() => void) | undefined;
+  shareBusy?: boolean | undefined;
+}
+
+export function TableToolbar(props: TableToolbarProps) {
+  const { session, selection } = props;
+  const { live, counters } = session;
+  const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Table controls">
+      <input
+        ref={props.filterRef}
+        className="toolbar__filter"
+        data-testid={testIds.tableFilter}
+        placeholder="Filter all columns: text or /regex/  ( / )"
+        aria-label="Filter all columns"
+        value={props.filter}
+        maxLength={512}
+        onChange={(event) => props.onFilter(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') props.onFilter('');
+        }}
+      />
+      <button type="button" className="button" data-testid={testIds.pauseButton} onClick={props.onTogglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
+        {live.paused ? 'Resume' : 'Pause'}
+      </button>
+      {live.paused ? (
+        <span className="pill pill--warn" data-testid={testIds.waitingCount}>
+          {number.format(live.waitingCount)} waiting
+        </span>
+      ) : null}
+      <span className="muted" data-testid={testIds.sessionStatus}>
+        {sessionText(session.status)}
+      </span>
+      {selection ? (
+        <span className="pill pill--accent" data-testid={testIds.tableSelection} title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket">
+          heat map {formatClock(selection.range.from)}–{formatClock(selection.range.to)}
+          {selection.range.bucket !== undefined ? `, ${formatSlotRange(selection.range.bucket, selection.unit)}` : ''} · {number.format(selection.rows)} {selection.rows === 1 ? 'row' : 'rows'}{' '}
+          <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={selection.onClear}>
+            ×
+          </button>
+        </span>
+      ) : null}
+      <span className="toolbar__spacer" />
+      <span data-testid={testIds.rowCount} className="muted">
+        {props.filtered ? `${number.format(props.shownCount)} of ` : ''}
+        {number.format(props.totalCount)} {props.totalCount === 1 ? 'row' : 'rows'}
+      </span>
+      <span
+        className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
+        data-testid={testIds.droppedIndicator}
+        title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
+      >
+        {number.format(dropped)} dropped
+        {dropped > 0 ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})` : ''}
+      </span>
+      <span className="toolbar__group">
+        <label className="muted">
+          cap{' '}
+          <select
+            data-testid={testIds.rowCap}
+            value={live.cap}
+            onChange={(event) => {
+              live.setCap(Number(event.target.value));
+              session.refresh();
+            }}
+          >
+            {ROW_CAPS.map((cap) => (
+              <option key={cap} value={cap}>
+                {number.format(cap)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => props.onExport('csv')} title="Download the rows shown (filtered and sorted) as CSV">
+          CSV
+        </button>
+        <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => props.onExport('json')} title="Download the rows shown (filtered and sorted) as JSON">
+          JSON
+        </button>
+        {props.onShare ? (
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid={testIds.share}
+            disabled={props.shareBusy}
+            onClick={props.onShare}
+            title="Save these rows (with the filters and sort) on the host and copy a link to them"
+          >
+            Share
+          </button>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+export function sessionText(status: LiveSession['status']): string {
+  switch (status.phase) {
+    case 'idle':
+      return 'not running';
+    case 'starting':
+      return 'attaching…';
+    case 'streaming':
+      if (status.reconnecting) return `reconnecting: ${status.reconnecting}`;
+      return `live · ${status.started.attachMethod}${status.started.shared ? ' · shared' : ''}`;
+    case 'ended':
+      return 'stopped';
+    case 'error':
+      return 'failed';
+    default:
+      return '';
+  }
+}
