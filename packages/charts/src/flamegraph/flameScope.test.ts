@@ -43,15 +43,17 @@ describe('the time axis of a capture', () => {
     expect([matrix.seconds, matrix.total, matrix.untimed]).toEqual([5, 10, 0]);
     expect(matrix.counts[4]?.[49]).toBe(9);
     const capture = { durationMs: 5003, timeSlotWidthMs: 20 };
-    expect([4980, 5000, 5020].map((slot) => flameScopeSlotOf(slot, capture))).toEqual([4980, 4980, 4980]);
+    expect([4980, 5000, 5020, 5040].map((slot) => flameScopeSlotOf(slot, capture))).toEqual([4980, 4980, 4980, 4980]);
+    // As seen on a real capture: 5,013 ms long, its last samples in the slot at 5,040 ms.
+    expect(flameScopeMatrix([at(0, 1), at(5040, 1)], 20, 5013).seconds).toBe(5);
     expect(stacksInRange(stacks, 4980, 5000, capture).map((stack) => stack.value)).toEqual([2, 3, 4]);
     expect(stacksInRange(stacks, 4980, 5000).map((stack) => stack.value)).toEqual([2]);
   });
 
   it('still shows a slot well past the capture\'s end rather than hiding it in the last cell', () => {
     const capture = { durationMs: 5003, timeSlotWidthMs: 20 };
-    expect(flameScopeSlotOf(5040, capture)).toBe(5040);
-    expect(flameScopeMatrix([at(5040, 1)], 20, 5003).seconds).toBe(6);
+    expect(flameScopeSlotOf(5060, capture)).toBe(5060);
+    expect(flameScopeMatrix([at(5060, 1)], 20, 5003).seconds).toBe(6);
     // With a slot that does not divide a second, into the narrower last row.
     expect(flameScopeSlotOf(2000, { durationMs: 2000, timeSlotWidthMs: 300 })).toBe(1900);
   });

@@ -31,6 +31,9 @@ export function flameScopeSeconds(durationMs: number, timeSlotWidthMs: number): 
   return Math.max(1, Math.ceil((durationMs - timeSlotWidthMs) / 1000));
 }
 
+/** Slots past the capture's end that are still its own (flameScopeSlotOf). */
+const CLAMPED_SLOTS = 2;
+
 /** The capture a FlameScope shows: its length and slot width, which place its last slots. */
 export interface FlameScopeCapture {
   durationMs: number;
@@ -39,14 +42,16 @@ export interface FlameScopeCapture {
 
 /**
  * Where a stack's slot is counted: its own, except for slots that start at or
- * after the axis end but within one slot of the capture's end. Slot 0 starts up
- * to one slot before the capture, so its last samples can fall in a slot that
- * starts at the capture's end: they are the capture's last moments, counted in
- * the axis's last slot rather than widening the axis by a second.
+ * after the axis end but within two slots of the capture's end. Slot 0 starts
+ * up to a slot before the capture, the capture's start is placed on the
+ * kernel's clock to within a slot, and the last samples are read a moment after
+ * the capture's end: so its last moments can fall in a slot or two starting at
+ * its end (5,040 ms for a 5,013 ms capture, seen). They are counted in the
+ * axis's last slot rather than widening the axis by a second.
  */
 export function flameScopeSlotOf(slotMs: number, capture: FlameScopeCapture): number {
   const endMs = flameScopeSeconds(capture.durationMs, capture.timeSlotWidthMs) * 1000;
-  if (endMs === 0 || slotMs < endMs || slotMs >= capture.durationMs + capture.timeSlotWidthMs) return slotMs;
+  if (endMs === 0 || slotMs < endMs || slotMs >= capture.durationMs + CLAMPED_SLOTS * capture.timeSlotWidthMs) return slotMs;
   const rows = Math.ceil(1000 / capture.timeSlotWidthMs);
   return endMs - 1000 + (rows - 1) * capture.timeSlotWidthMs;
 }
