@@ -11,7 +11,7 @@ export { Log2Histogram } from './histogram/Log2Histogram.js';
 export { compareFrames, countNodes, foldedToTree, frameMatcher, KERNEL_SUFFIX, searchTree, treeDepth, WAKER_SEPARATOR } from './flamegraph/flameTree.js';
 export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';
 export type { DiffNode, FlameNode, FlamePalette, FoldedProfile, FoldedStack, StackUnit } from './flamegraph/types.js';
-export { countDistinctStacks, parseFoldedText, toFoldedText } from './flamegraph/foldedText.js';
+export { countDistinctStacks, parseFoldedText, shortUserStackShare, toFoldedText } from './flamegraph/foldedText.js';
 export type { ParseFoldedTextOptions, ToFoldedTextOptions } from './flamegraph/foldedText.js';
 export { diffTrees } from './flamegraph/diffTrees.js';
 export type { DiffTreesOptions } from './flamegraph/diffTrees.js';

@@ -1,5 +1,6 @@
 // Brendan Gregg's folded-stack text (`comm;frame;frame count` per line): what
 // flamegraph.pl, speedscope and most profilers read and write.
+import { KERNEL_SUFFIX, WAKER_SEPARATOR } from './flameTree.js';
 import type { FoldedStack } from './types.js';
 
 export interface ParseFoldedTextOptions {
@@ -70,6 +71,37 @@ export function countDistinctStacks(stacks: readonly FoldedStack[]): number {
   // NUL cannot occur in a symbol name, so joined frame lists are distinct exactly when the lists are.
   for (const stack of stacks) seen.add(stack.frames.join('\0'));
   return seen.size;
+}
+
+/** A user stack this shallow usually means a binary built without frame pointers (bpf-core's fold counts the same). */
+const SHORT_USER_STACK_FRAMES = 2;
+
+/**
+ * Share (0..1) of the distinct stacks with a user part that are one or two user
+ * frames deep: the user frames are those between the comm and the first kernel
+ * frame (or offwaketime's `--`). Stacks without user frames are not counted.
+ */
+export function shortUserStackShare(stacks: readonly FoldedStack[]): number {
+  const depths = new Map<string, number>();
+  for (const stack of stacks) {
+    const key = stack.frames.join('\0');
+    if (depths.has(key)) continue;
+    let depth = 0;
+    for (let index = 1; index < stack.frames.length; index++) {
+      const frame = stack.frames[index] as string;
+      if (frame === WAKER_SEPARATOR || frame.endsWith(KERNEL_SUFFIX)) break;
+      depth++;
+    }
+    depths.set(key, depth);
+  }
+  let withUser = 0;
+  let short = 0;
+  for (const depth of depths.values()) {
+    if (depth === 0) continue;
+    withUser++;
+    if (depth <= SHORT_USER_STACK_FRAMES) short++;
+  }
+  return withUser > 0 ? short / withUser : 0;
 }
 
 function foldedLine(frames: readonly string[]): string {

@@ -1,7 +1,7 @@
 // A captured (or saved) stack profile: FlameScope over time when it has a timeline,
 // the flame graph of the selected range, search, icicle, a differential view
 // against an earlier capture, and exports (folded, pprof, SVG).
-import { countDistinctStacks, diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, searchTree, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
+import { countDistinctStacks, diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, searchTree, shortUserStackShare, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
 import type { FlameNode } from '@bpfscope/charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { FoldedProfile } from '../../api/types';
@@ -69,7 +69,8 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   const zoomFrames = zoom.tree === shownTree ? zoom.frames : NO_ZOOM;
   const scopeHeight = useFlameScopeHeight();
   const { stats } = profile;
-  const shortShare = profile.stacks.length > 0 ? stats.shortUserStacks / profile.stacks.length : 0;
+  // Of the distinct stacks, from the folded frames: the agent's count is of raw kernel entries, over another total (it read 108%).
+  const shortShare = useMemo(() => shortUserStackShare(profile.stacks), [profile.stacks]);
   // What the graph shows: the selected range of the capture, or all of it.
   const shownMs = range ? range.toMs - range.fromMs : profile.durationMs;
 
