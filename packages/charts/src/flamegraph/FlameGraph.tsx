@@ -343,10 +343,10 @@ export function FlameGraph({
         {palette === 'diff' ? <DiffLegend testId={legendTestId} /> : null}
         {loadError ? <span role="alert">Could not load the flame graph: {loadError}</span> : null}
         {actions ? (
-          <>
-            <span style={{ flex: 1 }} />
+          // Right-aligned, and wrapping as one group: never a lone button on a line.
+          <span className="flame-graph__actions" style={{ display: 'inline-flex', alignItems: 'center', gap: 8, marginLeft: 'auto' }}>
             {actions}
-          </>
+          </span>
         ) : null}
       </div>
       <div
@@ -382,7 +382,7 @@ function DiffLegend({ testId }: { testId: string | undefined }) {
       <span>
         {swatch(deltaColor(0, 1))}unchanged
       </span>
-      <span style={{ opacity: 0.7 }}>colour: change in share since the earlier capture · width: this capture</span>
+      <span style={{ opacity: 0.7 }}>share of samples against the earlier capture</span>
     </span>
   );
 }
