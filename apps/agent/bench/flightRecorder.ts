@@ -5,11 +5,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startTool } from '@bpfscope/bpf-core';
 import type { HistogramFrame } from '@bpfscope/bpf-core';
 import { FrameHistory } from '../src/sessions/frameHistory.js';
+import { RowHistory } from '../src/sessions/rowHistory.js';
+import type { Row } from '../src/sessions/backend.js';
+import { sessionManagerDefaults } from '../src/sessions/sessionManager.js';
 import { spawnAgent } from '../test/harness.js';
 import { cpuPercent, sampleCpu, sleep, stopAgent } from './agentProcess.js';
 import { printTable, writeResult } from './common.js';
@@ -38,6 +43,49 @@ function hourOfFrames(samples: Map<string, HistogramFrame[]>): number {
   const bytes = heapUsed() - before;
   if (histories.reduce((sum, history) => sum + history.size, 0) !== HOUR_FRAMES * samples.size) throw new Error('histories not full');
   return bytes;
+}
+
+/** Heap bytes held by a full row history (the default 10,000 rows) of rows cloned from `samples`, and what it counts of them. */
+function fullRowHistory(samples: readonly Row[]): { heapBytes: number; countedBytes: number; rows: number } {
+  const limits = sessionManagerDefaults.rowHistory;
+  const before = heapUsed();
+  const history = new RowHistory(limits);
+  for (let index = 0; index < limits.maxRows; index++) history.push([structuredClone(samples[index % samples.length] as Row)], Date.now());
+  const heapBytes = heapUsed() - before;
+  return { heapBytes, countedBytes: history.bytes, rows: history.size };
+}
+
+/** Rows as the kernel makes them: tcplife sessions and execsnoop execs the bench runs itself. */
+async function realRowSamples(): Promise<{ tcplife: Row[]; execsnoop: Row[] }> {
+  const tcplife = startTool('tcplife', {});
+  const execsnoop = startTool('execsnoop', {});
+  const rows = { tcplife: [] as Row[], execsnoop: [] as Row[] };
+  tcplife.onRows((batch) => rows.tcplife.push(...(batch as Row[])));
+  execsnoop.onRows((batch) => rows.execsnoop.push(...(batch as Row[])));
+  for (let i = 0; i < 300; i++) execFileSync('/bin/echo', ['bpfscope-bench', '--option=value', `/tmp/some/path/file-${i}.dat`], { stdio: 'ignore' });
+  await loopbackSessions(300);
+  await sleep(500);
+  await Promise.all([tcplife.close(), execsnoop.close()]);
+  return rows;
+}
+
+/** `count` TCP sessions on loopback, each a small request and reply, one after another. */
+async function loopbackSessions(count: number): Promise<void> {
+  const server = createServer((socket) => socket.once('data', () => socket.end(Buffer.alloc(2048))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  for (let i = 0; i < count; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const client = connect(port, '127.0.0.1', () => client.write(Buffer.alloc(512)));
+      client.on('data', () => undefined);
+      client.on('end', () => {
+        client.end();
+        resolve();
+      });
+      client.on('error', reject);
+    });
+  }
+  await new Promise((resolve) => server.close(resolve));
 }
 
 async function realFrameSamples(seconds: number): Promise<Map<string, HistogramFrame[]>> {
@@ -87,6 +135,9 @@ export async function benchFlightRecorder(): Promise<object> {
   const realBytes = hourOfFrames(samples);
   const fullFrame = (label: string): HistogramFrame => ({ time: Date.now(), intervalMs: 1000, unit: 'usecs', series: [{ label, counts: Array.from({ length: 32 }, (_, slot) => slot * 1000 + 7) }] });
   const worstBytes = hourOfFrames(new Map(RECORDED_TOOLS.map((tool) => [tool, [fullFrame('')]])));
+  const rowSamples = await realRowSamples();
+  const tcplifeRows = fullRowHistory(rowSamples.tcplife);
+  const execsnoopRows = fullRowHistory(rowSamples.execsnoop);
 
   const agent = await spawnAgent(['--record', RECORDED_TOOLS.join(',')]);
   const statsWere = readFileSync(BPF_STATS, 'utf8').trim();
@@ -120,6 +171,7 @@ export async function benchFlightRecorder(): Promise<object> {
       memory: {
         hourOfRealFramesBytes: realBytes,
         hourOfFullFramesBytes: worstBytes,
+        rowHistory: { tcplife: tcplifeRows, execsnoop: execsnoopRows, sampledRows: { tcplife: rowSamples.tcplife.length, execsnoop: rowSamples.execsnoop.length } },
         sampleFrameSlots: Object.fromEntries([...samples].map(([tool, frames]) => [tool, Math.max(0, ...frames.map((frame) => frame.series.reduce((sum, series) => sum + series.counts.length, 0)))])),
       },
       agentCpuPercent: { idle: idleCpu, underDirectWrites: loadCpu, diskRequestsPerSecond: ioPerSecond },
@@ -131,6 +183,8 @@ export async function benchFlightRecorder(): Promise<object> {
     printTable('flight recorder (biolatency, runqlat, tcplife at 1 s)', [
       ['1 h of frames, shaped like this host\'s', mib(realBytes)],
       ['1 h of frames, every slot of every frame set', mib(worstBytes)],
+      [`recent rows kept, ${tcplifeRows.rows} tcplife rows: heap (counted by the bound)`, `${mib(tcplifeRows.heapBytes)} (${mib(tcplifeRows.countedBytes)})`],
+      [`recent rows kept, ${execsnoopRows.rows} execsnoop rows, 4 args each: heap (counted)`, `${mib(execsnoopRows.heapBytes)} (${mib(execsnoopRows.countedBytes)})`],
       ['agent CPU recording, idle host', `${idleCpu.toFixed(2)} %`],
       [`agent CPU recording, ${Math.round(ioPerSecond)} disk I/Os/s`, `${loadCpu.toFixed(2)} %`],
       ['in-kernel BPF time (all CPUs), idle / under I/O', `${result.bpfProgramsCpuPercent.idle.toFixed(2)} % / ${result.bpfProgramsCpuPercent.underDirectWrites.toFixed(2)} % of one CPU`],
