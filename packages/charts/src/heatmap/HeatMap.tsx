@@ -64,7 +64,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const timeAxisRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
   const width = useMeasuredWidth(containerRef, !hidden);
-  const [hover, setHover] = useState<Hover>();
+  const [mouseHover, setHover] = useState<Hover>();
+  /** The keyboard's cell, by its time: a live map moves under it, the cell stays the same second. */
+  const [cursor, setCursor] = useState<{ time: number; slot: number }>();
   const [drag, setDrag] = useState<{ startX: number; x: number }>();
 
   const measured = width !== undefined && !hidden;
@@ -134,9 +136,13 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     const same = selection?.bucket === slot && selection.from === cell.from && selection.to === cell.to;
     onSelect?.(same ? undefined : cell);
   };
-  /** The keyboard's cell: shown as the hover is, at the cell's centre. */
-  const placeCursor = (column: number, slot: number) =>
-    setHover({ column, slot, x: MARGIN.left + (column + 0.5) * columnWidth, y: MARGIN.top + plotHeight - (slot + 0.5) * slotHeight });
+  const placeCursor = (column: number, slot: number) => setCursor({ time: matrix.from + column * matrix.columnMs, slot });
+  // Shown as the mouse's hover is, at the cell's centre.
+  const cursorColumn = cursor ? Math.min(matrix.columnCount - 1, Math.max(0, Math.round((cursor.time - matrix.from) / matrix.columnMs))) : 0;
+  const cursorSlot = cursor ? Math.min(matrix.slotCount - 1, cursor.slot) : 0;
+  const hover: Hover | undefined =
+    mouseHover ??
+    (cursor ? { column: cursorColumn, slot: cursorSlot, x: MARGIN.left + (cursorColumn + 0.5) * columnWidth, y: MARGIN.top + plotHeight - (cursorSlot + 0.5) * slotHeight } : undefined);
   const clampToPlot = (x: number) => Math.min(MARGIN.left + plotWidth, Math.max(MARGIN.left, x));
   const selectionLeft = shown ? clampToPlot(shown.left) : 0;
   const selectionRight = shown ? clampToPlot(shown.right) : 0;
@@ -175,8 +181,9 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}: arrow keys move over the cells, Enter selects one, Escape clears the selection`}
         role="application"
         tabIndex={0}
-        onFocus={() => {
-          if (hover || matrix.columnCount === 0) return;
+        onFocus={(event) => {
+          // A click focuses too: the cursor is for the keyboard only.
+          if (cursor || matrix.columnCount === 0 || !event.currentTarget.matches(':focus-visible')) return;
           // Start on the busiest bucket of the newest column with events: where a look usually begins.
           let column = matrix.columnCount - 1;
           while (column > 0 && (matrix.columnTotals[column] ?? 0) === 0) column--;
@@ -184,7 +191,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           for (let slot = 1; slot < matrix.slotCount; slot++) if ((matrix.cells[column * matrix.slotCount + slot] ?? 0) > (matrix.cells[column * matrix.slotCount + busiest] ?? 0)) busiest = slot;
           placeCursor(column, busiest);
         }}
-        onBlur={() => setHover(undefined)}
+        onBlur={() => setCursor(undefined)}
         onKeyDown={(event) => {
           const step: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
           const move = step[event.key];
