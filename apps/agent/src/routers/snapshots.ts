@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { snapshotIdPattern } from '../snapshots/snapshotStore.js';
 import type { SnapshotView } from '../snapshots/snapshotStore.js';
+import type { AgentServices } from '../context.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** Year 2200: later times are typos or attacks. */
@@ -80,6 +81,24 @@ const createProfileInput = z
   })
   .strict();
 
+/** What every snapshot records besides its data: what it shows, from which tool and host, saved by whom, kept how long. */
+function snapshotOrigin(
+  ctx: { caller: string; services: AgentServices },
+  source: { tool: string; params: unknown },
+  input: { title: string; retentionDays?: number | undefined },
+  view: SnapshotView,
+) {
+  return {
+    title: input.title,
+    tool: source.tool,
+    params: source.params,
+    hostname: os.hostname(),
+    createdBy: ctx.caller,
+    view,
+    retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
+  };
+}
+
 export const snapshotsRouter = router({
   /** Freezes a finished flame-graph capture, with its search, orientation and FlameScope range. */
   createProfile: authedProcedure.input(createProfileInput).mutation(({ ctx, input }) => {
@@ -98,14 +117,8 @@ export const snapshotsRouter = router({
       if (input.zoom !== undefined && input.zoom.length > 0) view.zoom = input.zoom;
       return ctx.services.snapshots().create({
         kind: 'profile',
-        title: input.title,
-        tool: capture.tool,
-        params: capture.params,
-        hostname: os.hostname(),
-        createdBy: ctx.caller,
-        view,
+        ...snapshotOrigin(ctx, capture, input, view),
         profile: capture.profile,
-        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
       });
     } catch (error) {
       throw toTRPCError(error);
@@ -123,15 +136,9 @@ export const snapshotsRouter = router({
       if (input.series !== undefined) view.series = input.series;
       return ctx.services.snapshots().create({
         kind: 'heatmap',
-        title: input.title,
-        tool: history.tool,
-        params: history.params,
-        hostname: os.hostname(),
-        createdBy: ctx.caller,
-        view,
+        ...snapshotOrigin(ctx, history, input, view),
         histogram: history.histogram,
         frames,
-        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
       });
     } catch (error) {
       throw toTRPCError(error);
@@ -157,14 +164,8 @@ export const snapshotsRouter = router({
       if ((history.rowsReleased ?? 0) > 0 && typeof oldestKept === 'number' && oldestKept > input.range.from) view.rowsKeptSince = oldestKept;
       return ctx.services.snapshots().create({
         kind: 'table',
-        title: input.title,
-        tool: history.tool,
-        params: history.params,
-        hostname: os.hostname(),
-        createdBy: ctx.caller,
-        view,
+        ...snapshotOrigin(ctx, history, input, view),
         rows,
-        retentionDays: input.retentionDays ?? ctx.services.config.snapshotRetentionDays,
       });
     } catch (error) {
       throw toTRPCError(error);
