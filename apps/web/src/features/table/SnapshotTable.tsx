@@ -12,6 +12,7 @@ import { rowsToCsv, rowsToJson } from './exportRows';
 import type { DisplayColumn } from './formatCell';
 import { columnSpecs } from './formatCell';
 import { LiveTable } from './LiveTable';
+import { TableFilterInput } from './TableFilterInput';
 import { filterRows, rowsInSelection, sortRows } from './tableModel';
 
 const number = new Intl.NumberFormat('en-US');
@@ -52,19 +53,7 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         </div>
       ) : null}
       <div className="toolbar" role="toolbar" aria-label="Table controls">
-        <input
-          ref={filterRef}
-          className="toolbar__filter"
-          data-testid={testIds.tableFilter}
-          placeholder="Filter all columns: text or /regex/  ( / )"
-          aria-label="Filter all columns"
-          value={view.filter}
-          maxLength={512}
-          onChange={(event) => setFilter(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') setFilter('');
-          }}
-        />
+        <TableFilterInput value={view.filter} onChange={setFilter} inputRef={filterRef} />
         <span className="muted">
           {formatClock(snapshot.view.from)} – {formatClock(snapshot.view.to)}
         </span>

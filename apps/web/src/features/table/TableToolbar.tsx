@@ -4,6 +4,7 @@ import { formatClock, formatSlotRange } from '@bpfscope/charts';
 import type { RefObject } from 'react';
 import { testIds } from '../../testIds';
 import type { LiveSession } from './useLiveSession';
+import { TableFilterInput } from './TableFilterInput';
 import type { HeatMapSelection } from './tableModel';
 
 export const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
@@ -33,19 +34,7 @@ export function TableToolbar(props: TableToolbarProps) {
   const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
   return (
     <div className="toolbar" role="toolbar" aria-label="Table controls">
-      <input
-        ref={props.filterRef}
-        className="toolbar__filter"
-        data-testid={testIds.tableFilter}
-        placeholder="Filter all columns: text or /regex/  ( / )"
-        aria-label="Filter all columns"
-        value={props.filter}
-        maxLength={512}
-        onChange={(event) => props.onFilter(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') props.onFilter('');
-        }}
-      />
+      <TableFilterInput value={props.filter} onChange={props.onFilter} inputRef={props.filterRef} />
       <button type="button" className="button" data-testid={testIds.pauseButton} onClick={props.onTogglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
         {live.paused ? 'Resume' : 'Pause'}
       </button>
