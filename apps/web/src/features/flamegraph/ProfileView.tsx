@@ -2,7 +2,7 @@
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // The capture itself lives in captureStore, so it outlives this view; earlier
 // captures of this page stay available for a differential flame graph.
-import { preloadFlameGraph } from '@bpfscope/charts';
+import { formatClock, formatDateTime, preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect } from 'react';
 import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
@@ -47,7 +47,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
     if (!address || !token || !capture) throw new Error('nothing captured');
     const created = await clientFor(address, token).snapshots.createProfile.mutate({
       captureId: capture.id,
-      title: `${tool.name} at ${new Date(capture.startedAt).toLocaleString()}`,
+      title: `${tool.name} at ${formatDateTime(capture.startedAt)}`,
       ...request,
     });
     window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
@@ -87,7 +87,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
             : capture?.state === 'symbolizing'
               ? 'symbolizing…'
               : capture?.state === 'done'
-                ? `captured at ${new Date(capture.startedAt).toLocaleTimeString()}`
+                ? `captured at ${formatClock(capture.startedAt)}`
                 : capture?.state === 'failed'
                   ? 'failed'
                   : 'not captured yet'}
