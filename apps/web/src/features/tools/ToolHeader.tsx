@@ -17,10 +17,14 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
 
   return (
     <header className="tool-view__header">
-      <h2 data-testid={testIds.toolTitle}>
-        {tool.name} <span className="muted">{tool.title}</span>
-      </h2>
-      <p className="muted">{tool.description}</p>
+      <div className="tool-view__title">
+        <h2 data-testid={testIds.toolTitle}>
+          {tool.name} <span className="muted">{tool.title}</span>
+        </h2>
+        <span className="muted tool-view__description" title={tool.description}>
+          {tool.description}
+        </span>
+      </div>
       <p className={`support ${support.available ? 'support--ok' : 'support--no'}`} data-testid={testIds.toolSupport}>
         {support.available ? `Works on ${address}: attaches with ${support.attachMethod}` : `Unavailable on ${address}: ${support.reason ?? 'no attach method works on this kernel'}`}
         {elsewhere.length > 0 ? (
