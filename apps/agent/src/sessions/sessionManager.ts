@@ -17,7 +17,7 @@ export const sessionManagerDefaults = {
   viewerMaxQueuedRows: 10_000,
   frameHistoryLimit: 3600,
   batchMaxFrames: 600,
-  rowHistory: { maxRows: 10_000, maxAgeMs: 3600_000, maxBytes: 16 * 1024 * 1024 },
+  rowHistory: { maxRows: 10_000, maxAgeMs: 3600_000, maxBytes: 8 * 1024 * 1024 },
 } as const;
 
 /** A stream yields at least this often, rows or not, so the viewer's counters stay live. */
@@ -46,7 +46,7 @@ export interface SessionManagerOptions {
   batchMaxFrames?: number;
   /**
    * Recent rows a table attachment keeps for new viewers and table snapshots.
-   * Default: the last 10 000 rows, hour, or 16 MiB (approximate), whichever is least.
+   * Default: the last 10 000 rows, hour, or 8 MiB (approximate), whichever is least.
    */
   rowHistory?: RowHistoryLimits | null;
   /** Clock in ms; must advance with the timers (vitest fake timers fake both). Default Date.now. */
