@@ -10,7 +10,10 @@ describe('a slow client', () => {
   beforeAll(() => requireBpf());
 
   it('gets its oldest rows dropped and counted while agent memory stays bounded', async () => {
-    const agent = await spawnAgent(['--viewer-max-queued-rows', '1000']);
+    // What this measures is the viewer's queue: the rows an attachment keeps for later
+    // viewers are bounded on their own (the next test), and promoting thousands of
+    // 2.5 KB rows to the old generation would put GC slack into this RSS figure.
+    const agent = await spawnAgent(['--viewer-max-queued-rows', '1000', '--row-history', '0']);
     try {
       const marker = 'bpfscope-slow';
       const started = await agent.client.sessions.start.mutate({ tool: 'execsnoop', params: { nameContains: marker } });
@@ -54,6 +57,34 @@ describe('a slow client', () => {
           `dropped ${first.dropped} then ${second.dropped}`,
       );
       request.destroy();
+    } finally {
+      agent.process.kill('SIGKILL');
+      await once(agent.process, 'exit');
+    }
+  });
+
+  it('keeps at most its byte bound of recent rows through a storm of long ones, and hands them to a new viewer', async () => {
+    const agent = await spawnAgent(['--record', 'none']);
+    try {
+      const marker = 'bpfscope-history';
+      await agent.client.sessions.start.mutate({ tool: 'execsnoop', params: { nameContains: marker } });
+      // 4,000 rows of about 3 KB as the bound counts them: about 12 MiB, past the 8 MiB an attachment keeps.
+      const args = Array.from({ length: 19 }, (_, i) => `${i}`.padEnd(120, 'x')).join(' ');
+      const child = spawn('/bin/sh', ['-c', `i=0; while [ $i -lt 4000 ]; do /bin/true ${marker} ${args}; i=$((i+1)); done`], { stdio: 'ignore' });
+      await once(child, 'exit');
+      let [summary] = await agent.client.sessions.list.query();
+      for (let tries = 0; tries < 100 && (summary?.stats.events ?? 0) < 4000; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        [summary] = await agent.client.sessions.list.query();
+      }
+      expect(summary?.stats.events).toBeGreaterThanOrEqual(4000);
+      expect(summary?.history.rowBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+      expect(summary?.history.rowBytes).toBeGreaterThan(6 * 1024 * 1024);
+      // The bytes bound, not the 10,000 rows, is what held: fewer rows than arrived were kept.
+      expect(summary?.history.rows).toBeLessThan(4000);
+      expect(summary?.history.rows).toBeGreaterThan(1000);
+      const later = await agent.client.sessions.start.mutate({ tool: 'execsnoop', params: { nameContains: marker } });
+      expect(later.historyRows).toBe(summary?.history.rows);
     } finally {
       agent.process.kill('SIGKILL');
       await once(agent.process, 'exit');
