@@ -83,7 +83,8 @@ export const testIds = {
   flameScope: 'flame-scope',
   flameGraph: 'flame-graph',
   flameSearch: 'flame-search',
-  flameMatched: 'flame-matched',
+  /** The flame graph's own matched share: its testId with -matched. */
+  flameMatched: 'flame-graph-matched',
   flameCompare: 'flame-compare',
   flameMinWidth: 'flame-min-width',
   flameDiffLegend: 'flame-diff-legend',

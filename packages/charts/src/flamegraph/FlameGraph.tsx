@@ -325,7 +325,7 @@ export function FlameGraph({
         {controls}
         <span className="flame-graph__total">Total: {formatFrameValue(total, unit)}</span>
         {searching ? (
-          <span className="flame-graph__matched" role="status" style={{ color: HIGHLIGHT_COLOR }}>
+          <span className="flame-graph__matched" role="status" data-testid={testId ? `${testId}-matched` : undefined} style={{ color: HIGHLIGHT_COLOR }}>
             Matched: {formatPercent(searchResult.matched, total)} ({formatFrameValue(searchResult.matched, unit)}, {formatInteger(searchResult.matches)} {searchResult.matches === 1 ? 'frame' : 'frames'})
           </span>
         ) : null}

@@ -1,7 +1,7 @@
 // A captured (or saved) stack profile: FlameScope over time when it has a timeline,
 // the flame graph of the selected range, search, icicle, a differential view
 // against an earlier capture, and exports (folded, pprof, SVG).
-import { countDistinctStacks, diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, searchTree, shortUserStackShare, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
+import { countDistinctStacks, diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, shortUserStackShare, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
 import type { FlameNode } from '@bpfscope/charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { FoldedProfile } from '../../api/types';
@@ -63,7 +63,6 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   const before = earlier.find((capture) => capture.id === compareWith);
   const shownTree: FlameNode = useMemo(() => (before ? diffTrees(foldedToTree(before.profile.stacks), foldedToTree(stacks)) : tree), [before, stacks, tree]);
   const palette = before ? 'diff' : profile.unit === 'nanoseconds' ? 'offcpu' : 'cpu';
-  const matched = useMemo(() => (search ? searchTree(tree, search) : undefined), [tree, search]);
   // The zoom, as frames, of the graph drawn: the first opens on initialZoom, a new one (range, comparison) unzoomed.
   const [zoom, setZoom] = useState<{ tree: FlameNode; frames: readonly string[] }>({ tree: shownTree, frames: initialZoom });
   const zoomFrames = zoom.tree === shownTree ? zoom.frames : NO_ZOOM;
@@ -89,11 +88,6 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
         maxLength={256}
         onChange={(event) => setFilter(event.target.value)}
       />
-      {matched ? (
-        <span className="pill" data-testid={testIds.flameMatched}>
-          matched {matched.percent.toFixed(1)}%
-        </span>
-      ) : null}
       {range ? (
         <span className="muted">
           {(range.fromMs / 1000).toFixed(2)}–{(range.toMs / 1000).toFixed(2)} s{' '}
