@@ -69,3 +69,16 @@ describe('histogram helpers', () => {
     expect(accumulator.take()).toEqual([]);
   });
 });
+
+describe('RowHistogramAccumulator by row time', () => {
+  it('counts a row in the frame its own time falls in, keeping later rows for the next frame', () => {
+    const accumulator = new RowHistogramAccumulator();
+    accumulator.add(5, 999);
+    accumulator.add(5, 1000);
+    // Decoded before the frame of 1000 was read, but it happened after it ended.
+    accumulator.add(1000, 1003);
+    expect(accumulator.take(1000)).toEqual([{ label: '', counts: [0, 0, 2] }]);
+    expect(accumulator.take(2000)).toEqual([{ label: '', counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }]);
+    expect(accumulator.take(3000)).toEqual([]);
+  });
+});

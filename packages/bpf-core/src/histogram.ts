@@ -120,19 +120,33 @@ export class MapHistogramReader<Params> {
   }
 }
 
-/** Bins row values (already in the histogram's unit) into log2 slots until taken. */
+/**
+ * Bins row values (already in the histogram's unit) into log2 slots until taken.
+ * A row goes in the frame its own time falls in, not the one being filled when it
+ * was decoded, so a heat-map cell and the rows behind it agree at every edge.
+ */
 export class RowHistogramAccumulator {
-  #counts: number[] = [];
+  #pending: Array<{ value: number; time: number }> = [];
 
-  add(value: number): void {
-    const slot = log2Slot(value);
-    while (this.#counts.length <= slot) this.#counts.push(0);
-    this.#counts[slot] = (this.#counts[slot] as number) + 1;
+  /** `time`: the row's epoch ms (a row without one goes in the next frame taken). */
+  add(value: number, time = -Infinity): void {
+    this.#pending.push({ value, time });
   }
 
-  take(): HistogramSeries[] {
-    const counts = this.#counts;
-    this.#counts = [];
+  /** The counts of the values whose time is at most `upTo`; later ones wait for the next frame. */
+  take(upTo = Infinity): HistogramSeries[] {
+    const counts: number[] = [];
+    const later: Array<{ value: number; time: number }> = [];
+    for (const entry of this.#pending) {
+      if (entry.time > upTo) {
+        later.push(entry);
+        continue;
+      }
+      const slot = log2Slot(entry.value);
+      while (counts.length <= slot) counts.push(0);
+      counts[slot] = (counts[slot] as number) + 1;
+    }
+    this.#pending = later;
     return counts.length > 0 ? [{ label: '', counts }] : [];
   }
 }

@@ -76,7 +76,8 @@ export class ToolSession<Row = Record<string, unknown>> {
   readonly #ringBuffer: RingBufferReader | undefined;
   readonly #listeners = new Set<RowListener<Row>>();
   readonly #frameListeners = new Set<FrameListener>();
-  readonly #readHistograms: (() => HistogramSeries[]) | undefined;
+  /** The histograms of the interval ending at `endsAt` (epoch ms). */
+  readonly #readHistograms: ((endsAt: number) => HistogramSeries[]) | undefined;
   readonly #histogramIntervalMs: number;
   #lastFrameAt = Date.now();
   #frameTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +107,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     } else if (output?.source === 'rows') {
       const accumulator = new RowHistogramAccumulator();
       rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
-      this.#readHistograms = () => accumulator.take();
+      this.#readHistograms = (endsAt) => accumulator.take(endsAt);
       this.histogram = { measure: output.measure, unit: output.unit };
     }
     if (tool.outputKind === 'table') {
@@ -122,7 +123,8 @@ export class ToolSession<Row = Record<string, unknown>> {
           rows.push(row);
           if (rowHistogram) {
             const value = rowHistogram.valueOf(row);
-            if (value !== undefined) rowHistogram.accumulator.add(value);
+            const time = (row as { time?: unknown }).time;
+            if (value !== undefined) rowHistogram.accumulator.add(value, typeof time === 'number' ? time : undefined);
           }
         }
         if (rows.length === 0) return;
@@ -156,7 +158,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     if (!this.#readHistograms || !this.histogram || this.#closed) return undefined;
     this.#ringBuffer?.drain();
     const now = endsAt === undefined ? Date.now() : Math.max(endsAt, this.#lastFrameAt);
-    const frame: HistogramFrame = { time: now, intervalMs: now - this.#lastFrameAt, unit: this.histogram.unit, series: this.#readHistograms() };
+    const frame: HistogramFrame = { time: now, intervalMs: now - this.#lastFrameAt, unit: this.histogram.unit, series: this.#readHistograms(now) };
     this.#lastFrameAt = now;
     // A histogram tool's events are the values its histograms counted.
     if (this.tool.outputKind === 'histogram') for (const series of frame.series) for (const count of series.counts) this.#events += count;
