@@ -97,7 +97,7 @@ describe('routers', () => {
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']));
     expect(new Set(tools.map((tool) => tool.outputKind))).toEqual(new Set(['table', 'histogram', 'stacks']));
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
-    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration', rows: { column: 'ms', everyEvent: true } });
+    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration', rows: { column: 'ms', everyEvent: true }, slots: 32 });
     expect(tools.find((tool) => tool.name === 'fsslower')).toMatchObject({
       heatMap: { rows: { column: 'latencyMs', everyEvent: false } },
       rowThreshold: { param: 'minMs', relation: 'slower than', unit: 'ms', eventNoun: 'operations' },

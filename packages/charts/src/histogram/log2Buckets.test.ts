@@ -45,6 +45,8 @@ describe('formatLog2Label', () => {
 
 describe('log2SlotOf', () => {
   it('counts a value where the kernel does: 0 and 1 in slot 0, [2^k, 2^(k+1)) in slot k', () => {
-    expect([0, 1, 1.99, 2, 3.5, 4, 1023.9, 1024].map(log2SlotOf)).toEqual([0, 0, 0, 1, 1, 2, 9, 10]);
+    expect([0, 1, 1.99, 2, 3.5, 4, 1023.9, 1024].map((value) => log2SlotOf(value))).toEqual([0, 0, 0, 1, 1, 2, 9, 10]);
+    // The kernel's 32 slots: a 72-minute session (2^32 us) is counted in the last one.
+    expect(log2SlotOf(2 ** 32, 31)).toBe(31);
   });
 });

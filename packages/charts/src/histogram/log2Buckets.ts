@@ -22,9 +22,12 @@ export function log2BucketRange(slot: number): Log2BucketRange {
   return { low, high };
 }
 
-/** The slot a value is counted in, as the kernel's log2 (and bpf-core's for row values): 0 and 1 in slot 0. */
-export function log2SlotOf(value: number): number {
-  return value >= 2 ? Math.min(MAX_EXACT_LOG2_SLOT, Math.floor(Math.log2(value))) : 0;
+/**
+ * The slot a value is counted in, as the kernel's log2 (and bpf-core's for row
+ * values): 0 and 1 in slot 0, anything past the last slot in the last.
+ */
+export function log2SlotOf(value: number, lastSlot = MAX_EXACT_LOG2_SLOT): number {
+  return value >= 2 ? Math.min(lastSlot, Math.floor(Math.log2(value))) : 0;
 }
 
 /** A row label as bcc prints it, `low -> high`, followed by the unit when there is one. */

@@ -9,6 +9,7 @@ import { testIds } from '../../testIds';
 import { useSpaceToPause } from '../keyboard';
 import { ShareStatus, useShare } from '../share/share';
 import { rowsInSelection } from '../table/tableModel';
+import type { RowValueSpec } from '../table/tableModel';
 import type { PercentileSummary } from './heatMapData';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';
@@ -37,7 +38,7 @@ interface HeatMapViewProps {
    * The table's rows when there is one for every event counted: percentiles are
    * then exact (from `column`, in ms), not log2 buckets. `version` changes with them.
    */
-  exactFrom?: { rows: readonly Record<string, unknown>[]; column: string; version: number } | undefined;
+  exactFrom?: { rows: readonly Record<string, unknown>[]; value: RowValueSpec; version: number } | undefined;
   /** A table tool: shows the rows behind the selection. */
   onShowRows?: (() => void) | undefined;
 }
@@ -71,13 +72,15 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const percentiles = useMemo(() => {
     if (hidden) return undefined;
     // Rows carry no series label: exact only for all the series added up.
+    // The summary adds up every bucket of the range, a cell's too: so do the rows.
+    const range = { from: summaryRange.from, to: summaryRange.to };
     const values =
       exactFrom && view.series === undefined
-        ? rowsInSelection(exactFrom.rows, summaryRange, { column: exactFrom.column, unit }).map((row) => (row[exactFrom.column] as number) * (unit === 'usecs' ? 1000 : 1))
+        ? rowsInSelection(exactFrom.rows, range, exactFrom.value).map((row) => (row[exactFrom.value.column] as number) * (exactFrom.value.unit === 'usecs' ? 1000 : 1))
         : undefined;
     return summarizePercentiles(summary, values);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [hidden, summary, exactFrom?.rows, exactFrom?.column, exactFrom?.version, view.series, summaryRange.from, summaryRange.to, unit]);
+  }, [hidden, summary, exactFrom?.rows, exactFrom?.value, exactFrom?.version, view.series, summaryRange.from, summaryRange.to]);
   const togglePause = useCallback(() => setPausedAt((paused) => (paused === undefined ? Date.now() : undefined)), []);
   useSpaceToPause(!hidden && !frozenRange, togglePause);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;

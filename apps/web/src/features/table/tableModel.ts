@@ -37,10 +37,17 @@ export interface HeatMapSelection {
   bucket?: number;
 }
 
-/** Where a row's value of the heat map's measure is: its column (milliseconds) and the heat map's unit. */
+/** Where a row's value of the heat map's measure is: its column (milliseconds), the heat map's unit and last slot. */
 export interface RowValueSpec {
   column: string;
   unit: 'usecs' | 'msecs';
+  /** Values past it are counted in it, as the kernel counts them. */
+  lastSlot: number;
+}
+
+/** A tool's rows-to-heat-map link, in the unit its frames are in; undefined when its rows have none. */
+export function rowValueSpec(heatMap: { rows: { column: string } | null; slots: number } | null | undefined, unit: 'usecs' | 'msecs'): RowValueSpec | undefined {
+  return heatMap?.rows ? { column: heatMap.rows.column, unit, lastSlot: heatMap.slots - 1 } : undefined;
 }
 
 /** The end of the 1 s frame a row is counted in: frames end on wall-clock seconds and count what came before. */
@@ -62,7 +69,7 @@ export function rowsInSelection<Row extends Record<string, unknown>>(rows: reado
     if (bucket === undefined || !value) return true;
     const milliseconds = row[value.column];
     if (typeof milliseconds !== 'number') return false;
-    return log2SlotOf(value.unit === 'usecs' ? milliseconds * 1000 : milliseconds) === bucket;
+    return log2SlotOf(value.unit === 'usecs' ? milliseconds * 1000 : milliseconds, value.lastSlot) === bucket;
   });
 }
 
