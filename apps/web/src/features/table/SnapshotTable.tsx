@@ -1,19 +1,21 @@
 // A saved table: the rows the agent kept when it was shared, shown with the
-// filters and sort the link carries (which can be changed, as on a live table).
-import { formatClock } from '@bpfscope/charts';
+// filters, sort and heat-map selection the link carries (which can be changed,
+// as on a live table).
+import { formatClock, formatSlotRange } from '@bpfscope/charts';
 import { useMemo, useRef } from 'react';
 import type { Snapshot, ToolInfo } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
-import { downloadFile, exportFileName } from '../download';
+import { downloadRows } from '../download';
 import { useSlashToFilter } from '../keyboard';
-import { rowsToCsv, rowsToJson } from './exportRows';
+import { emptyTableReason } from './emptyState';
 import type { DisplayColumn } from './formatCell';
 import { columnSpecs } from './formatCell';
 import { LiveTable } from './LiveTable';
+import { TableEmptyState } from './TableEmptyState';
 import { TableFilterInput } from './TableFilterInput';
-import { filterRows, rowsInSelection, sortRows } from './tableModel';
+import { filterRows, rowsInSelection, rowValueSpec, sortRows } from './tableModel';
 
 const number = new Intl.NumberFormat('en-US');
 
@@ -23,6 +25,7 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
   const setFilter = useAppStore((state) => state.setFilter);
   const setColumnFilter = useAppStore((state) => state.setColumnFilter);
   const clearFilters = useAppStore((state) => state.clearFilters);
+  const setSelection = useAppStore((state) => state.setSelection);
   const toggleSort = useAppStore((state) => state.toggleSort);
   const filterRef = useRef<HTMLInputElement>(null);
   useSlashToFilter(true, filterRef);
@@ -35,15 +38,14 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
     [tool, rows],
   );
   const specs = useMemo(() => columnSpecs(columns), [columns]);
-  const rowValue = tool?.heatMap?.rows ? { column: tool.heatMap.rows.column, unit: 'usecs' as const } : undefined;
-  const selected = useMemo(() => (view.selection && rowValue ? rowsInSelection(rows, view.selection, rowValue) : rows), [rows, view.selection, rowValue?.column]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A table tool's heat map counts microseconds (runqlat's -m is a heat-map tool's alone).
+  const rowValue = useMemo(() => rowValueSpec(tool?.heatMap, 'usecs'), [tool?.heatMap]);
+  const selected = useMemo(() => (view.selection && rowValue ? rowsInSelection(rows, view.selection, rowValue) : undefined), [rows, view.selection, rowValue]);
   const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
-  const shown = useMemo(() => sortRows(filterRows(selected, specs, query), specs, query), [selected, specs, query]);
-  const download = (format: 'csv' | 'json') => {
-    const text = format === 'csv' ? rowsToCsv(columns, shown) : rowsToJson(columns, shown);
-    downloadFile(exportFileName(snapshot.tool, address, format, new Date(snapshot.createdAt)), text, format === 'csv' ? 'text/csv' : 'application/json');
-  };
+  const shown = useMemo(() => sortRows(filterRows(selected ?? rows, specs, query), specs, query), [selected, rows, specs, query]);
+  const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
   const keptSince = snapshot.view.rowsKeptSince;
+  const total = selected?.length ?? rows.length;
 
   return (
     <>
@@ -57,18 +59,32 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         <span className="muted">
           {formatClock(snapshot.view.from)} – {formatClock(snapshot.view.to)}
         </span>
+        {view.selection && selected ? (
+          <span className="pill pill--accent" data-testid={testIds.tableSelection}>
+            heat map {formatClock(view.selection.from)}–{formatClock(view.selection.to)}
+            {view.selection.bucket !== undefined ? `, ${formatSlotRange(view.selection.bucket, 'usecs')}` : ''}{' '}
+            <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={() => setSelection(undefined)}>
+              ×
+            </button>
+          </span>
+        ) : null}
         <span className="toolbar__spacer" />
         <span data-testid={testIds.rowCount} className="muted">
-          {shown.length !== rows.length ? `${number.format(shown.length)} of ` : ''}
-          {number.format(rows.length)} {rows.length === 1 ? 'row' : 'rows'}
+          {filtered ? `${number.format(shown.length)} of ` : ''}
+          {number.format(total)} {total === 1 ? 'row' : 'rows'}
         </span>
         <span className="toolbar__group">
-          <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => download('csv')}>
-            CSV
-          </button>
-          <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => download('json')}>
-            JSON
-          </button>
+          {(['csv', 'json'] as const).map((format) => (
+            <button
+              key={format}
+              type="button"
+              className="button"
+              data-testid={format === 'csv' ? testIds.exportCsv : testIds.exportJson}
+              onClick={() => downloadRows({ tool: snapshot.tool, host: address, format, columns, rows: shown, at: new Date(snapshot.createdAt) })}
+            >
+              {format.toUpperCase()}
+            </button>
+          ))}
         </span>
       </div>
       <LiveTable
@@ -78,18 +94,18 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         onToggleSort={toggleSort}
         onColumnFilter={setColumnFilter}
         empty={
-          <div className="live-table__empty" data-testid={testIds.tableEmpty}>
-            {rows.length === 0 ? (
-              'This snapshot holds no rows.'
-            ) : (
-              <>
-                None of the {number.format(rows.length)} rows matches the filters.{' '}
-                <button type="button" className="button" data-testid={testIds.clearFilters} onClick={clearFilters}>
-                  Clear the filters
-                </button>
-              </>
-            )}
-          </div>
+          rows.length === 0 ? (
+            <div className="live-table__empty" data-testid={testIds.tableEmpty}>
+              This snapshot holds no rows.
+            </div>
+          ) : (
+            <TableEmptyState
+              reason={emptyTableReason({ received: rows.length, inSelection: selected?.length, heatMapEvents: 0, events: rows.length })}
+              onLowerThreshold={() => undefined}
+              onClearFilters={clearFilters}
+              onClearSelection={() => setSelection(undefined)}
+            />
+          )
         }
       />
     </>

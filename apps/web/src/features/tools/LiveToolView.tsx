@@ -9,7 +9,7 @@ import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { encodeViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
-import { downloadFile, exportFileName } from '../download';
+import { downloadRows } from '../download';
 import { HeatMapView } from '../heatmap/HeatMapView';
 import type { ShareRequest } from '../heatmap/HeatMapView';
 import { useSlashToFilter, useSpaceToPause } from '../keyboard';
@@ -18,13 +18,12 @@ import { fieldsFromSchema } from '../params/schemaForm';
 import { SessionBanners } from '../session/SessionBanners';
 import { ShareStatus, useShare } from '../share/share';
 import { emptyTableReason } from '../table/emptyState';
-import { rowsToCsv, rowsToJson } from '../table/exportRows';
 import type { DisplayColumn } from '../table/formatCell';
 import { columnSpecs } from '../table/formatCell';
 import { LiveTable } from '../table/LiveTable';
 import { TableEmptyState } from '../table/TableEmptyState';
 import { sessionText, TableToolbar } from '../table/TableToolbar';
-import { filterRows, rowsInSelection, sortRows } from '../table/tableModel';
+import { filterRows, rowsInSelection, rowValueSpec, sortRows } from '../table/tableModel';
 import { useLiveSession } from '../table/useLiveSession';
 
 const number = new Intl.NumberFormat('en-US');
@@ -49,7 +48,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const hasTable = !heatMapOnly;
   const showHeatMap = heatMapOnly || (tool.heatMap !== null && view.show === 'heatmap');
   const unit = session.frames[0]?.unit ?? 'usecs';
-  const rowValue = tool.heatMap?.rows ? { column: tool.heatMap.rows.column, unit } : undefined;
+  const rowValue = useMemo(() => rowValueSpec(tool.heatMap, unit), [tool.heatMap, unit]);
 
   const columns = tool.columns as DisplayColumn[];
   const specs = useMemo(() => columnSpecs(columns), [columns]);
@@ -58,7 +57,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const selected = useMemo(
     () => (hasTable && rowValue && view.selection ? rowsInSelection(live.rows, view.selection, rowValue) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [session.version, live, hasTable, rowValue?.column, rowValue?.unit, view.selection],
+    [session.version, live, hasTable, rowValue, view.selection],
   );
   const shown = useMemo(() => sortRows(filterRows(selected ?? live.rows, specs, query), specs, query), [selected, live.rows, specs, query, session.version]); // eslint-disable-line react-hooks/exhaustive-deps
   const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
@@ -78,12 +77,14 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
     const value = view.params[spec.param] ?? field?.defaultValue;
     return typeof value === 'number' ? { spec, value } : undefined;
   }, [tool.rowThreshold, tool.paramsJsonSchema, view.params]);
+  // Only an empty table says how many events its heat map counted.
+  const tableEmpty = live.rows.length === 0;
   const heatMapEvents = useMemo(() => {
-    if (!threshold) return 0;
+    if (!threshold || !tableEmpty) return 0;
     let total = 0;
     for (const frame of session.frames) for (const series of frame.series) for (const count of series.counts) total += count;
     return total;
-  }, [threshold, session.frames]);
+  }, [threshold, tableEmpty, session.frames]);
 
   const link = (linked: typeof view) => `${window.location.origin}${window.location.pathname}${encodeViewState(linked)}`;
 
@@ -102,8 +103,15 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const shareTable = () =>
     share(async () => {
       if (!address || !token || status.phase !== 'streaming') throw new Error('the session is not live');
-      const times = shown.map((row) => row.time).filter((time): time is number => typeof time === 'number');
-      const range = times.length > 0 ? { from: Math.floor(Math.min(...times)), to: Math.ceil(Math.max(...times)) } : { from: Date.now(), to: Date.now() };
+      // One pass: a spread of a million row times would overflow the call stack.
+      let from = Infinity;
+      let to = -Infinity;
+      for (const row of shown) {
+        if (typeof row.time !== 'number') continue;
+        from = Math.min(from, row.time);
+        to = Math.max(to, row.time);
+      }
+      const range = from <= to ? { from: Math.floor(from), to: Math.ceil(to) } : { from: Date.now(), to: Date.now() };
       try {
         const created = await clientFor(address, token).snapshots.createTable.mutate({
           sessionId: status.started.id,
@@ -121,10 +129,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
       }
     });
 
-  const download = (format: 'csv' | 'json') => {
-    const text = format === 'csv' ? rowsToCsv(columns, shown) : rowsToJson(columns, shown);
-    downloadFile(exportFileName(tool.name, address ?? 'host', format), text, format === 'csv' ? 'text/csv' : 'application/json');
-  };
+  const download = (format: 'csv' | 'json') => downloadRows({ tool: tool.name, host: address ?? 'host', format, columns, rows: shown });
 
   const reason = emptyTableReason({ received: live.rows.length, inSelection: selected?.length, heatMapEvents, threshold, events: counters.events });
 
@@ -171,7 +176,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
           measure={tool.heatMap?.measure ?? 'latency'}
           onShare={shareHeatMap}
           hidden={!showHeatMap}
-          exactFrom={tool.heatMap?.rows?.everyEvent ? { rows: live.rows, column: tool.heatMap.rows.column, version: session.version } : undefined}
+          exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows: live.rows, value: rowValue, version: session.version } : undefined}
           onShowRows={hasTable && rowValue ? () => setShow('table') : undefined}
         />
       ) : null}
