@@ -35,6 +35,7 @@ export const testIds = {
   sessionEnded: 'session-ended',
   sessionEndsSoon: 'session-ends-soon',
   keepWatching: 'keep-watching',
+  renewProblem: 'renew-problem',
   tableEmpty: 'table-empty',
   lowerThreshold: 'lower-threshold',
   lowerThresholdToZero: 'lower-threshold-to-zero',

@@ -278,7 +278,7 @@ describe('SessionManager', () => {
       manager.stop(viewer.id, 'root');
       expect(await pending.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, end: 'stopped' },
+        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, endsInMs: 599_990, end: 'stopped' },
       });
       expect(await stream.next()).toEqual({ done: true, value: undefined });
       expect(manager.list()[0]?.viewers).toEqual([]);
@@ -394,7 +394,7 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(await first.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000 },
+        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, endsInMs: 599_000 },
       });
 
       const second = observe(stream.next());
@@ -701,7 +701,7 @@ describe('SessionManager', () => {
       const otherStream = collect(manager.stream(other.id, new AbortController().signal));
       await vi.advanceTimersByTimeAsync(50_000);
       expect(otherStream.batches.at(-1)?.endsAt).toBe(60_000);
-      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: 110_000 });
+      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: 110_000, endsInMs: 60_000 });
       expect(audit.filter((event) => event.action === 'renew')).toEqual([expect.objectContaining({ who: 'alice', viewerId: viewer.id, endsAt: 110_000 })]);
       // The other viewer hears of it with its next batch (a heartbeat at the latest).
       await vi.advanceTimersByTimeAsync(1000);
@@ -717,7 +717,7 @@ describe('SessionManager', () => {
       manager.record('biolatency', {});
       const viewer = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
       expect(viewer.endsAt).toBeNull();
-      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: null });
+      expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: null, endsInMs: null });
     });
   });
 });

@@ -17,6 +17,7 @@ export const sessionManagerDefaults = {
   viewerMaxQueuedRows: 10_000,
   frameHistoryLimit: 3600,
   batchMaxFrames: 600,
+  // 10,000 typical rows take 3-4 MiB; execsnoop rows with long argv are kilobytes each.
   rowHistory: { maxRows: 10_000, maxAgeMs: 3600_000, maxBytes: 8 * 1024 * 1024 },
 } as const;
 
@@ -75,6 +76,8 @@ export interface StartedSession {
   historyRows: number;
   /** When the agent will end the attachment (its --max-session-seconds), epoch ms; null when it never does (recorded). */
   endsAt: number | null;
+  /** The same, as ms from now: what a client with another clock can count down from. */
+  endsInMs: number | null;
 }
 
 export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
@@ -110,6 +113,8 @@ export interface StreamBatch {
   counters: StreamCounters;
   /** When the agent will end the attachment, epoch ms (it moves when a viewer renews); null: never. */
   endsAt: number | null;
+  /** The same, as ms from when the batch was made. */
+  endsInMs: number | null;
   /** Set on the last batch when the session ended on the agent's side. */
   end?: StreamEnd;
 }
@@ -336,7 +341,7 @@ export class SessionManager {
       attachMethod: attachment.session.attachMethod,
       historyFrames: viewer.frames.length,
       historyRows: viewer.queue.size,
-      endsAt: attachment.endsAt ?? null,
+      ...this.#end(attachment),
     };
     if (attachment.session.histogram) started.histogram = attachment.session.histogram;
     return started;
@@ -399,16 +404,20 @@ export class SessionManager {
    * Keep watching: the viewer's attachment ends `maxDurationMs` from now instead
    * of at its first deadline. Returns the new end (null for a recorded attachment, which never ends).
    */
-  renew(id: string, owner: string): { endsAt: number | null } {
+  renew(id: string, owner: string): { endsAt: number | null; endsInMs: number | null } {
     const viewer = this.#viewers.get(id);
     if (!viewer) throw new SessionNotFoundError();
     const { attachment } = viewer;
-    if (attachment.recording || attachment.closing) return { endsAt: attachment.endsAt ?? null };
+    if (attachment.recording || attachment.closing) return this.#end(attachment);
     this.#scheduleMaxDuration(attachment);
-    const endsAt = attachment.endsAt as number;
     // Every viewer's next batch (a heartbeat at the latest) carries the new end.
-    this.#audit({ action: 'renew', ...auditBase(attachment), who: owner, viewerId: viewer.id, endsAt });
-    return { endsAt };
+    this.#audit({ action: 'renew', ...auditBase(attachment), who: owner, viewerId: viewer.id, endsAt: attachment.endsAt as number });
+    return this.#end(attachment);
+  }
+
+  /** When the attachment ends, by this clock and from now (for clients whose clock differs). */
+  #end(attachment: Attachment): { endsAt: number | null; endsInMs: number | null } {
+    return attachment.endsAt === undefined ? { endsAt: null, endsInMs: null } : { endsAt: attachment.endsAt, endsInMs: Math.max(0, attachment.endsAt - this.#now()) };
   }
 
   /** Releases the viewer at once; its stream ends with `end: 'stopped'`. */
@@ -619,7 +628,7 @@ export class SessionManager {
       rows,
       frames,
       counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.droppedFrames },
-      endsAt: viewer.attachment.endsAt ?? null,
+      ...this.#end(viewer.attachment),
     };
     if (end !== undefined) batch.end = end;
     return batch;

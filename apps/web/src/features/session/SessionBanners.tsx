@@ -11,7 +11,7 @@ export const END_WARNING_MS = 60_000;
 
 export function SessionBanners({ session }: { session: LiveSession }) {
   const { status, endsAt } = session;
-  const now = useClock(endsAt !== null && status.phase === 'streaming' ? 1000 : undefined);
+  const now = useCountdown(status.phase === 'streaming' ? endsAt : null);
 
   if (status.phase === 'error' && status.problem.kind !== 'invalid') {
     return (
@@ -45,21 +45,28 @@ export function SessionBanners({ session }: { session: LiveSession }) {
         <button type="button" className="button button--primary" data-testid={testIds.keepWatching} onClick={session.keepWatching}>
           Keep watching
         </button>
+        {session.renewProblem ? <span data-testid={testIds.renewProblem}> Not kept: {session.renewProblem.message}</span> : null}
       </div>
     );
   }
   return null;
 }
 
-/** The time, ticking every `intervalMs` while one is given. */
-function useClock(intervalMs: number | undefined): number {
+/** The time, asleep until the last END_WARNING_MS before `deadline`, then ticking every second. */
+function useCountdown(deadline: number | null): number {
   const [now, setNow] = useState(Date.now);
   useEffect(() => {
-    if (intervalMs === undefined) return undefined;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
+    if (deadline === null) return undefined;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      const time = Date.now();
+      setNow(time);
+      const untilWarning = deadline - END_WARNING_MS - time;
+      if (time < deadline) timer = setTimeout(tick, untilWarning > 0 ? untilWarning : 1000 - (time % 1000));
+    };
+    tick();
+    return () => clearTimeout(timer);
+  }, [deadline]);
   return now;
 }
 

@@ -35,8 +35,10 @@ export interface LiveSession {
   version: number;
   status: SessionPhase;
   counters: AgentCounters;
-  /** When the agent will end this live view (its --max-session-seconds), epoch ms; null: never (recorded). */
+  /** When the agent will end this live view (its --max-session-seconds), epoch ms by this browser's clock; null: never (recorded). */
   endsAt: number | null;
+  /** Why the last "keep watching" was refused (the live view goes on meanwhile). */
+  renewProblem: AgentProblem | undefined;
   /** Starts again from nothing. */
   restart(): void;
   /** Keep watching: before the end, moves it (sessions.renew); after it, starts again keeping what is shown. */
@@ -60,6 +62,10 @@ export function useLiveSession(options: { address?: string; token?: string; tool
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
   const [runNumber, setRunNumber] = useState(0);
   const [endsAt, setEndsAt] = useState<number | null>(null);
+  const [renewProblem, setRenewProblem] = useState<AgentProblem>();
+  // The agent says how long is left, not when by its own clock, which may differ from this one.
+  // On the second, so every batch's figure lands on the same deadline.
+  const deadline = (endsInMs: number | null) => setEndsAt(endsInMs === null ? null : Math.round((Date.now() + endsInMs) / 1000) * 1000);
   /** Set by keepWatching() after an end: the next run keeps the rows and frames shown. */
   const keepShownRef = useRef(false);
   const sessionIdRef = useRef<string>(undefined);
@@ -77,6 +83,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     setVersion(live.version);
     setCounters(zeroCounters);
     setEndsAt(null);
+    setRenewProblem(undefined);
     if (!enabled || !address || !token || !tool) {
       setStatus({ phase: 'idle' });
       return;
@@ -105,7 +112,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
         sessionId = started.id;
         sessionIdRef.current = started.id;
         setStatus({ phase: 'streaming', started });
-        setEndsAt(started.endsAt);
+        deadline(started.endsInMs);
         const subscription = client.sessions.stream.subscribe(
           { id: started.id },
           {
@@ -120,7 +127,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
                 live.version++;
               }
               setCounters(batch.counters);
-              setEndsAt(batch.endsAt);
+              deadline(batch.endsInMs);
               scheduleRender();
               if (batch.end) {
                 sessionId = undefined;
@@ -161,8 +168,11 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     if (id && address && token) {
       clientFor(address, token)
         .sessions.renew.mutate({ id })
-        .then((renewed) => setEndsAt(renewed.endsAt))
-        .catch((error: unknown) => setStatus({ phase: 'error', problem: describeAgentError(error, address) }));
+        .then((renewed) => {
+          setRenewProblem(undefined);
+          deadline(renewed.endsInMs);
+        })
+        .catch((error: unknown) => setRenewProblem(describeAgentError(error, address)));
       return;
     }
     keepShownRef.current = true;
@@ -176,6 +186,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     status,
     counters,
     endsAt,
+    renewProblem,
     restart: () => setRunNumber((run) => run + 1),
     keepWatching,
     refresh: () => setVersion(live.version),
