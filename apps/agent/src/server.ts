@@ -24,6 +24,14 @@ function allowedOrigin(request: Request, services: AgentServices): { allowed: bo
   return { allowed: origin === own || services.config.allowOrigin.includes(origin), origin };
 }
 
+/** Refuses (403) a request from a web origin the agent does not allow; otherwise says which origin, if any, sent it. */
+function admitOrigin(request: Request, response: Response, services: AgentServices): { origin?: string } | undefined {
+  const { allowed, origin } = allowedOrigin(request, services);
+  if (allowed) return origin === undefined ? {} : { origin };
+  response.status(403).json({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
+  return undefined;
+}
+
 export function createApp(services: AgentServices): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -32,24 +40,19 @@ export function createApp(services: AgentServices): express.Express {
   // Unauthenticated, so a page can tell an agent that is there from one that is not
   // before it has a token: readable by the same origins as /trpc, refused to others.
   app.get('/healthz', (request, response) => {
-    const { allowed, origin } = allowedOrigin(request, services);
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Vary', 'Origin');
-    if (!allowed) {
-      response.status(403).json({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
-      return;
-    }
-    if (origin) response.setHeader('Access-Control-Allow-Origin', origin);
+    const admitted = admitOrigin(request, response, services);
+    if (!admitted) return;
+    if (admitted.origin) response.setHeader('Access-Control-Allow-Origin', admitted.origin);
     response.json({ ok: true });
   });
 
   // CORS: the agent's own origin plus --allow-origin; anything else is refused outright.
   app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
-    const { allowed, origin } = allowedOrigin(request, services);
-    if (!allowed) {
-      response.status(403).json({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
-      return;
-    }
+    const admitted = admitOrigin(request, response, services);
+    if (!admitted) return;
+    const { origin } = admitted;
     if (origin) {
       response.setHeader('Access-Control-Allow-Origin', origin);
       response.setHeader('Vary', 'Origin');

@@ -107,7 +107,7 @@ export const snapshotsRouter = router({
       if (capture.state !== 'done' || !capture.profile) {
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `capture ${input.captureId} is ${capture.state}: only a finished capture can be shared` });
       }
-      const view: { from: number; to: number; selection?: { from: number; to: number }; search?: string; inverted?: boolean; zoom?: string[] } = {
+      const view: SnapshotView = {
         from: capture.profile.startedAt,
         to: capture.profile.startedAt + capture.profile.durationMs,
       };

@@ -10,12 +10,9 @@ import type { AgentConfig } from '../env.js';
 import { bpfBackend } from '../sessions/backend.js';
 import type { ToolBackend } from '../sessions/backend.js';
 import { ProfileManager } from '../sessions/profileManager.js';
-import { SessionManager } from '../sessions/sessionManager.js';
+import { SessionManager, sessionManagerDefaults } from '../sessions/sessionManager.js';
 import { createSymbolize } from './symbolize.js';
 import { SnapshotStore } from '../snapshots/snapshotStore.js';
-
-/** Approximate heap a table attachment's recent rows may take (execsnoop rows with long argv are kilobytes each). */
-const ROW_HISTORY_MAX_BYTES = 8 * 1024 * 1024;
 
 /** One snapshot's frames as JSON: an hour of 1 s frames of a few series is about 1 MB. */
 const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
@@ -68,7 +65,7 @@ export function createAgentServices(options: {
       // Frames are one per second: the history is the flight recorder's window.
       frameHistoryLimit: config.recordSeconds,
       // Rows too: the last --row-history rows of the last --record-seconds, at most 8 MiB an attachment.
-      rowHistory: config.rowHistory === 0 ? null : { maxRows: config.rowHistory, maxAgeMs: config.recordSeconds * 1000, maxBytes: ROW_HISTORY_MAX_BYTES },
+      rowHistory: config.rowHistory === 0 ? null : { maxRows: config.rowHistory, maxAgeMs: config.recordSeconds * 1000, maxBytes: sessionManagerDefaults.rowHistory.maxBytes },
       onAudit: audit,
     }),
   };
