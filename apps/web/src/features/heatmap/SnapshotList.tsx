@@ -6,6 +6,8 @@ import { clientFor } from '../../api/clients';
 import type { SnapshotSummary } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
+import { encodeViewState } from '../../state/urlState';
+import type { ViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
 
 export function SnapshotList() {
@@ -48,19 +50,7 @@ export function SnapshotList() {
               className="host__select"
               data-testid={testIds.snapshotItem(snapshot.id)}
               title={`${snapshot.tool}, ${snapshot.frameCount} ${snapshot.kind === 'table' ? 'rows' : snapshot.kind === 'profile' ? 'stacks' : 's of data'}, by ${snapshot.createdBy}`}
-              onClick={() => {
-                const query = new URLSearchParams();
-                if (snapshot.kind !== 'profile') query.set('show', snapshot.kind);
-                if (snapshot.view.series !== undefined) query.set('series', snapshot.view.series);
-                const text = snapshot.view.search ?? snapshot.view.filter;
-                if (text) query.set('q', text);
-                for (const [column, text] of Object.entries(snapshot.view.columnFilters ?? {})) query.set(`f.${column}`, text);
-                if (snapshot.view.sort) query.set('sort', `${snapshot.view.sort.column}:${snapshot.view.sort.direction}`);
-                if (snapshot.view.selection) query.set('sel', `${snapshot.view.selection.from}-${snapshot.view.selection.to}`);
-                if (snapshot.view.selection?.bucket !== undefined) query.set('bucket', String(snapshot.view.selection.bucket));
-                const search = query.toString();
-                openLink(`#/host/${encodeURIComponent(address)}/tool/${snapshot.tool}/snapshot/${snapshot.id}${search ? `?${search}` : ''}`);
-              }}
+              onClick={() => openLink(encodeViewState(snapshotViewState(address, snapshot)))}
             >
               <span className="dot dot--ok" aria-hidden="true" />
               <span className="host__address">{snapshot.title}</span>
@@ -98,4 +88,15 @@ export function SnapshotList() {
       </ul>
     </div>
   );
+}
+
+/** The view a snapshot was saved with, as a link to it states it. */
+export function snapshotViewState(address: string, snapshot: Pick<SnapshotSummary, 'id' | 'tool' | 'kind' | 'view'>): ViewState {
+  const { view } = snapshot;
+  const state: ViewState = { hosts: [address], tool: snapshot.tool, snapshot: snapshot.id, params: {}, filter: view.search ?? view.filter ?? '', columnFilters: view.columnFilters ?? {} };
+  if (snapshot.kind !== 'profile') state.show = snapshot.kind;
+  if (view.series !== undefined) state.series = view.series;
+  if (view.sort) state.sort = view.sort;
+  if (view.selection) state.selection = view.selection;
+  return state;
 }
