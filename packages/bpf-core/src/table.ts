@@ -1,4 +1,4 @@
-import { formatClockTime, kilobytes } from './tools/format.js';
+import { formatArguments, formatClockTime, kilobytes } from './tools/format.js';
 import type { TableColumn } from './tools/types.js';
 
 function cell<Row>(column: TableColumn<Row>, text: string, last: boolean): string {
@@ -17,10 +17,8 @@ export function formatCell<Row>(column: TableColumn<Row>, row: Row): string {
       return typeof value === 'number' ? String(kilobytes(value)) : String(value);
     case 'milliseconds':
       return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
-    case 'arguments': {
-      const text = Array.isArray(value) ? value.join(' ') : String(value);
-      return (row as { argsTruncated?: unknown }).argsTruncated === true ? `${text} ...` : text;
-    }
+    case 'arguments':
+      return formatArguments(Array.isArray(value) ? value : [value], (row as { argsTruncated?: unknown }).argsTruncated === true);
     case 'integer':
     case 'text':
       return String(value);

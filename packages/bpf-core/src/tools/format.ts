@@ -3,6 +3,12 @@ export function kilobytes(bytes: number): number {
   return Math.floor(bytes / 1024);
 }
 
+/** An argv as bcc prints it: joined by spaces, with " ..." when it was cut. */
+export function formatArguments(argv: readonly unknown[], truncated: boolean): string {
+  const text = argv.join(' ');
+  return truncated ? `${text} ...` : text;
+}
+
 /** HH:MM:SS in local time, as bcc's -T option prints it. */
 export function formatClockTime(epochMs: number): string {
   const date = new Date(epochMs);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u8 } from '../../encode.js';
+import { formatArguments } from '../format.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors execsnoop.h.
@@ -73,8 +74,7 @@ export function decodeExecEvent(record: Buffer, toWallClockMs: (monotonicNs: big
 }
 
 export function formatArgs(row: Pick<ExecRow, 'argv' | 'argsTruncated'>): string {
-  const text = row.argv.join(' ');
-  return row.argsTruncated ? `${text} ...` : text;
+  return formatArguments(row.argv, row.argsTruncated);
 }
 
 export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
