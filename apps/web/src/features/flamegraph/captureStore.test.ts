@@ -72,4 +72,30 @@ describe('captureStore', () => {
     expect(store.getState().slots[captureKey('a:7070', 'profile')]?.capture).toMatchObject({ id: 'a:7070-1', state: 'capturing' });
     expect(agent.gets.mock.calls.every(([, , id]) => id === 'a:7070-1')).toBe(true);
   });
+
+  it('asks again while a host does not answer, and stops a capture the agent no longer has', async () => {
+    const agent = fakeAgent();
+    const store = createCaptureStore({ api: agent.api, pollMs: 100 });
+    const key = captureKey('a:7070', 'profile');
+    store.getState().start({ address: 'a:7070', token: 't', tool: 'profile', params: {}, durationSeconds: 2 });
+    await vi.advanceTimersByTimeAsync(50);
+    // Two polls find nobody: the capture is still running, and said not to be reachable.
+    agent.gets.mockRejectedValueOnce(new TypeError('Failed to fetch')).mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.getState().slots[key]).toMatchObject({ capture: { state: 'capturing' }, problem: { kind: 'unreachable' } });
+    agent.finish('a:7070-0');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.getState().slots[key]?.capture?.state).toBe('done');
+    expect(store.getState().slots[key]?.problem).toBeUndefined();
+
+    // The agent restarted and forgot it: the slot stops running, so Capture works again.
+    store.getState().start({ address: 'a:7070', token: 't', tool: 'profile', params: {}, durationSeconds: 2 });
+    await vi.advanceTimersByTimeAsync(50);
+    agent.gets.mockRejectedValueOnce({ message: 'no such capture', data: { code: 'NOT_FOUND', httpStatus: 404 } });
+    await vi.advanceTimersByTimeAsync(150);
+    expect(store.getState().slots[key]).toMatchObject({ capture: { state: 'failed' }, problem: { kind: 'not-found' } });
+    const polls = agent.gets.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(agent.gets.mock.calls.length).toBe(polls);
+  });
 });

@@ -63,6 +63,10 @@ const agentApi: CaptureApi = {
   stop: (address, token, id) => clientFor(address, token).profiles.stop.mutate({ id }),
 };
 
+/** Polls a capture survives failing: at the longest backoff, about a minute of a host not answering. */
+const MAX_POLL_FAILURES = 16;
+const MAX_POLL_BACKOFF_MS = 5000;
+
 export const captureKey = (address: string, tool: string): string => `${address}\n${tool}`;
 
 export const isRunning = (capture: ProfileCapture | undefined): boolean => capture?.state === 'capturing' || capture?.state === 'symbolizing';
@@ -83,10 +87,11 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
       set((state) => ({ earlier: { ...state.earlier, [finished.tool]: [{ id: finished.id, label, profile }, ...list].slice(0, keepEarlier) } }));
     };
 
-    const poll = (key: string, address: string, token: string, id: string) => {
+    const poll = (key: string, address: string, token: string, id: string, failures = 0) => {
       timers.delete(key);
       api.get(address, token, id).then(
         (latest) => {
+          if (current(key, id) && failures > 0) update(key, { problem: undefined });
           if (!current(key, id)) return;
           update(key, { capture: latest, polledAt: now() });
           if (latest.state === 'done' && latest.profile) remember(address, latest, latest.profile);
@@ -94,7 +99,18 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
           else if (latest.state === 'failed') update(key, { problem: { kind: 'failed', message: latest.error ?? 'the capture failed' } });
         },
         (error: unknown) => {
-          if (current(key, id)) update(key, { problem: describeAgentError(error, address) });
+          if (!current(key, id)) return;
+          const problem = describeAgentError(error, address);
+          // A host that does not answer for a while, or is busy, is asked again, less and less often;
+          // an answer that will not change (refused, no such capture) ends the capture here.
+          const passing = (problem.kind === 'unreachable' || problem.kind === 'busy') && failures < MAX_POLL_FAILURES;
+          if (passing) {
+            update(key, { problem });
+            timers.set(key, setTimeout(() => poll(key, address, token, id, failures + 1), Math.min(MAX_POLL_BACKOFF_MS, pollMs * 2 ** failures)));
+            return;
+          }
+          const capture = get().slots[key]?.capture;
+          update(key, { problem, ...(capture ? { capture: { ...capture, state: 'failed', error: problem.message } } : {}) });
         },
       );
     };
