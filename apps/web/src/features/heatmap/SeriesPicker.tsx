@@ -124,7 +124,8 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
     if (handled) event.preventDefault();
   };
 
-  const current = value === undefined ? 'all, added up' : seriesDisplayName({ label: value, name: seriesName(frames, value) });
+  // Looked up once per new frame, not on every key press in the list.
+  const current = useMemo(() => (value === undefined ? 'all, added up' : seriesDisplayName({ label: value, name: seriesName(frames, value) })), [frames, value]);
   const listId = `${id}-list`;
   const optionId = (index: number) => `${id}-option-${index}`;
   const hidden = choices ? choices.matching - choices.shown.length : 0;
