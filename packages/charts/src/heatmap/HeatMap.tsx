@@ -101,15 +101,18 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   onRenderedRef.current = onRendered;
   const themeVersion = useThemeVersion();
   // The ramp follows the background (CSS color-scheme), so the rarest cells stand out on either theme.
-  const [scheme, setScheme] = useState<ColorScheme>('dark');
+  // Read as the cells are drawn: a scheme kept in state would render the chart twice on mount.
+  const [legendScheme, setLegendScheme] = useState<ColorScheme>('dark');
   useLayoutEffect(() => {
-    if (containerRef.current) setScheme(colorSchemeOf(containerRef.current));
-  }, [themeVersion]);
-  useLayoutEffect(() => {
-    if (!measured || !cellsRef.current) return;
+    if (!measured || !cellsRef.current || !containerRef.current) return;
     paintStarted.current = performance.now();
+    const scheme = colorSchemeOf(containerRef.current);
     drawCells(cellsRef.current, matrix, scheme);
-  }, [matrix, measured, scheme]);
+  }, [matrix, measured, themeVersion]);
+  // The legend's gradient only when the theme may have changed, after the paint.
+  useEffect(() => {
+    if (containerRef.current) setLegendScheme(colorSchemeOf(containerRef.current));
+  }, [themeVersion]);
   useLayoutEffect(() => {
     if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size);
   }, [matrix.slotCount, unit, size, measured, themeVersion]);
@@ -262,7 +265,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
       <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
         <span>count</span>
         <span>1</span>
-        <span style={{ width: 140, height: 10, background: legendGradient(scheme), borderRadius: 2 }} />
+        <span style={{ width: 140, height: 10, background: legendGradient(legendScheme), borderRadius: 2 }} />
         <span>{formatInteger(matrix.maxCount)}</span>
         <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
         {showPercentiles
