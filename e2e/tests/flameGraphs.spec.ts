@@ -90,6 +90,13 @@ async function expectTooltipOnScreen(page: Page, frame: Locator): Promise<void> 
   await page.mouse.move(0, 0);
 }
 
+/** A capture of `seconds` with the params applied, waited for until it is drawn. */
+async function captureFor(page: Page, seconds: number): Promise<void> {
+  await page.getByTestId(testIds.captureDuration).selectOption(String(seconds));
+  await page.getByTestId(testIds.captureStart).click();
+  await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+}
+
 async function signIn(page: Page): Promise<void> {
   const { url, token, host } = agent();
   await page.goto(`${url}/#token=${token}`);
@@ -205,9 +212,7 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     await context.close();
 
     // A second capture compared with the first: a differential flame graph.
-    await page.getByTestId(testIds.captureDuration).selectOption('2');
-    await page.getByTestId(testIds.captureStart).click();
-    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+    await captureFor(page, 2);
     await page.getByTestId(testIds.flameCompare).selectOption({ index: 1 });
     await expect(graph).toHaveAttribute('data-palette', 'diff');
     await expect(graph).toHaveAttribute('data-ready', 'true');
@@ -237,9 +242,7 @@ test('a flame graph of one host compared with another host\'s', async ({ page })
     await page.getByTestId(testIds.tool('profile')).click();
     await page.getByTestId(testIds.paramField('pid')).fill(String(spinner.pid));
     await page.getByTestId(testIds.paramsApply).click();
-    await page.getByTestId(testIds.captureDuration).selectOption('2');
-    await page.getByTestId(testIds.captureStart).click();
-    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+    await captureFor(page, 2);
 
     await page.getByTestId(testIds.addHostInput).fill(other.host);
     await page.getByTestId(testIds.addHostButton).click();
@@ -248,9 +251,7 @@ test('a flame graph of one host compared with another host\'s', async ({ page })
     // Same tool and params on the other host; its own capture, compared with the first host's.
     await expect(page.getByTestId(testIds.toolTitle)).toContainText('profile');
     await expect(page.getByTestId(testIds.paramField('pid'))).toHaveValue(String(spinner.pid));
-    await page.getByTestId(testIds.captureDuration).selectOption('2');
-    await page.getByTestId(testIds.captureStart).click();
-    await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+    await captureFor(page, 2);
     const compare = page.getByTestId(testIds.flameCompare);
     await expect(compare.locator('option').nth(1)).toContainText(agent().host);
     await compare.selectOption({ index: 1 });
@@ -313,10 +314,8 @@ test('a capture outlives leaving its tool, finished or still running', async ({ 
     await page.getByTestId(testIds.tool('profile')).click();
     await page.getByTestId(testIds.paramField('pid')).fill(String(spinner.pid));
     await page.getByTestId(testIds.paramsApply).click();
-    await page.getByTestId(testIds.captureDuration).selectOption('2');
-    await page.getByTestId(testIds.captureStart).click();
+    await captureFor(page, 2);
     const status = page.getByTestId(testIds.captureStatus);
-    await expect(status).toContainText('captured at', { timeout: 20_000 });
     const graph = page.getByTestId(testIds.flameGraph);
     await expect(graph).toHaveAttribute('data-ready', 'true');
     const captured = await status.textContent();
