@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeViewState, emptyViewState, encodeViewState } from './urlState';
+import { decodeViewState, emptyViewState, encodeViewState, viewLink } from './urlState';
 import type { ViewState } from './urlState';
 
 const full: ViewState = {
@@ -66,6 +66,10 @@ describe('view state in the URL', () => {
     const b = encodeViewState({ ...emptyViewState, tool: 'tcplife', params: { localPorts: [80], pid: 1 } });
     expect(a).toBe(b);
     expect(a).toBe('#/tool/tcplife?params=%7B%22localPorts%22%3A%5B80%5D%2C%22pid%22%3A1%7D');
+  });
+
+  it('makes a whole link of this page with the view in its hash', () => {
+    expect(viewLink({ ...emptyViewState, hosts: ['h:1'], tool: 'runqlat' }, { origin: 'https://ops.example', pathname: '/bpfscope/' })).toBe('https://ops.example/bpfscope/#/host/h%3A1/tool/runqlat');
   });
 
   it('never carries a token, whatever the state holds', () => {

@@ -75,6 +75,11 @@ export function encodeViewState(state: ViewState): string {
   return search ? `${path}?${search}` : path;
 }
 
+/** The whole link to a view on this page (a shared snapshot's, say): this page's address with the view's hash. */
+export function viewLink(state: ViewState, location: Pick<Location, 'origin' | 'pathname'> = window.location): string {
+  return `${location.origin}${location.pathname}${encodeViewState(state)}`;
+}
+
 export interface DecodedViewState {
   state: ViewState;
   /** What was wrong with the URL (the rest of it is still used). */

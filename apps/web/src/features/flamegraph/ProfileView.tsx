@@ -8,7 +8,7 @@ import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
-import { encodeViewState } from '../../state/urlState';
+import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import type { EarlierCapture } from './captureStore';
 import { captureKey, isRunning, useCaptures } from './captureStore';
@@ -53,7 +53,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
     window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
     const { selection: _selection, filter: _filter, ...rest } = view;
     const linked = { ...rest, filter: request.search ?? '', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}) };
-    return `${window.location.origin}${window.location.pathname}${encodeViewState(linked)}`;
+    return viewLink(linked);
   };
 
   const running = isRunning(capture);

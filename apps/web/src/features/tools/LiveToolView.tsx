@@ -7,7 +7,7 @@ import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
-import { encodeViewState } from '../../state/urlState';
+import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import { downloadRows } from '../download';
 import { HeatMapView } from '../heatmap/HeatMapView';
@@ -86,15 +86,13 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
     return total;
   }, [threshold, tableEmpty, session.frames]);
 
-  const link = (linked: typeof view) => `${window.location.origin}${window.location.pathname}${encodeViewState(linked)}`;
-
   const shareHeatMap = async (request: ShareRequest): Promise<string> => {
     if (!address || !token || status.phase !== 'streaming') throw new Error('the session is not live');
     try {
       const created = await clientFor(address, token).snapshots.create.mutate({ sessionId: status.started.id, ...request });
       window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
       const { selection: _selection, series: _series, ...rest } = view;
-      return link({ ...rest, show: 'heatmap', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}), ...(request.series !== undefined ? { series: request.series } : {}) });
+      return viewLink({ ...rest, show: 'heatmap', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}), ...(request.series !== undefined ? { series: request.series } : {}) });
     } catch (error) {
       throw new Error(describeAgentError(error, address).message);
     }
@@ -123,7 +121,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
           ...(view.selection ? { selection: view.selection } : {}),
         });
         window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
-        return link({ ...view, show: 'table', snapshot: created.id });
+        return viewLink({ ...view, show: 'table', snapshot: created.id });
       } catch (error) {
         throw new Error(describeAgentError(error, address).message);
       }
