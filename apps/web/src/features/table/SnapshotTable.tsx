@@ -1,7 +1,7 @@
 // A saved table: the rows the agent kept when it was shared, shown with the
 // filters, sort and heat-map selection the link carries (which can be changed,
 // as on a live table).
-import { formatClock, formatSlotRange } from '@bpfscope/charts';
+import { formatClock } from '@bpfscope/charts';
 import { useMemo, useRef } from 'react';
 import type { Snapshot, ToolInfo } from '../../api/types';
 import { activeHost } from '../../state/appStore';
@@ -15,6 +15,7 @@ import { columnSpecs } from './formatCell';
 import { LiveTable } from './LiveTable';
 import { TableEmptyState } from './TableEmptyState';
 import { TableFilterInput } from './TableFilterInput';
+import { SelectionPill } from './TableToolbar';
 import { filterRows, rowsInSelection, rowValueSpec, sortRows } from './tableModel';
 
 const number = new Intl.NumberFormat('en-US');
@@ -59,15 +60,7 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         <span className="muted">
           {formatClock(snapshot.view.from)} – {formatClock(snapshot.view.to)}
         </span>
-        {view.selection && selected ? (
-          <span className="pill pill--accent" data-testid={testIds.tableSelection}>
-            heat map {formatClock(view.selection.from)}–{formatClock(view.selection.to)}
-            {view.selection.bucket !== undefined ? `, ${formatSlotRange(view.selection.bucket, 'usecs')}` : ''}{' '}
-            <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={() => setSelection(undefined)}>
-              ×
-            </button>
-          </span>
-        ) : null}
+        {view.selection && selected ? <SelectionPill range={view.selection} unit="usecs" rows={selected.length} onClear={() => setSelection(undefined)} /> : null}
         <span className="toolbar__spacer" />
         <span data-testid={testIds.rowCount} className="muted">
           {filtered ? `${number.format(shown.length)} of ` : ''}

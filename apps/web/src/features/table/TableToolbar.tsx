@@ -46,15 +46,7 @@ export function TableToolbar(props: TableToolbarProps) {
       <span className="muted" data-testid={testIds.sessionStatus}>
         {sessionText(session.status)}
       </span>
-      {selection ? (
-        <span className="pill pill--accent" data-testid={testIds.tableSelection} title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket">
-          heat map {formatClock(selection.range.from)}–{formatClock(selection.range.to)}
-          {selection.range.bucket !== undefined ? `, ${formatSlotRange(selection.range.bucket, selection.unit)}` : ''} · {number.format(selection.rows)} {selection.rows === 1 ? 'row' : 'rows'}{' '}
-          <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={selection.onClear}>
-            ×
-          </button>
-        </span>
-      ) : null}
+      {selection ? <SelectionPill {...selection} /> : null}
       <span className="toolbar__spacer" />
       <span data-testid={testIds.rowCount} className="muted">
         {props.filtered ? `${number.format(props.shownCount)} of ` : ''}
@@ -106,6 +98,19 @@ export function TableToolbar(props: TableToolbarProps) {
         ) : null}
       </span>
     </div>
+  );
+}
+
+/** The heat-map selection (or cell) a table is narrowed to, with the rows behind it, and a way back to every row. */
+export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void }) {
+  return (
+    <span className="pill pill--accent" data-testid={testIds.tableSelection} title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket">
+      heat map {formatClock(range.from)}–{formatClock(range.to)}
+      {range.bucket !== undefined ? `, ${formatSlotRange(range.bucket, unit)}` : ''} · {number.format(rows)} {rows === 1 ? 'row' : 'rows'}{' '}
+      <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={onClear}>
+        ×
+      </button>
+    </span>
   );
 }
 
