@@ -70,6 +70,15 @@ export interface HistogramDescription {
  * (and tables with a heat map) produce one frame of log2 histograms per interval.
  * close() detaches everything.
  */
+/**
+ * The end of the next frame: the next multiple of `intervalMs` after both now and
+ * the last boundary (timers can fire a millisecond early, so the same one would come round twice).
+ */
+export function nextFrameBoundary(now: number, lastBoundary: number, intervalMs: number): number {
+  const from = Math.max(now, lastBoundary);
+  return from + (intervalMs - (from % intervalMs) || intervalMs);
+}
+
 export class ToolSession<Row = Record<string, unknown>> {
   readonly startedAt = Date.now();
   readonly #object: BpfObject;
@@ -134,12 +143,14 @@ export class ToolSession<Row = Record<string, unknown>> {
     if (this.#readHistograms) this.#scheduleFrame();
   }
 
+  #lastBoundary = 0;
+
   /** Next frame at the next multiple of the interval on the wall clock, so hosts' frames line up. */
   #scheduleFrame(): void {
     const interval = this.#histogramIntervalMs;
-    const now = Date.now();
-    const delay = interval - (now % interval) || interval;
-    const boundary = now + delay;
+    const boundary = nextFrameBoundary(Date.now(), this.#lastBoundary, interval);
+    this.#lastBoundary = boundary;
+    const delay = boundary - Date.now();
     this.#frameTimer = setTimeout(() => {
       this.#frameTimer = undefined;
       if (this.#closed) return;
