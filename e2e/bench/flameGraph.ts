@@ -17,7 +17,12 @@ export async function benchFlameGraph(): Promise<void> {
       const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
       await page.goto(`${agent.url}/flamegraph-bench.html`);
       // One evaluation that resolves when the page is done: no polling inside the measured time.
-      runs.push(await withTimeout(page.evaluate(() => (window as unknown as { runFlameGraphBench(): Promise<FlameGraphBenchResult> }).runFlameGraphBench()), 60_000));
+      runs.push(
+        await withTimeout(
+          page.evaluate(() => (window as unknown as { runFlameGraphBench(): Promise<FlameGraphBenchResult> }).runFlameGraphBench()),
+          60_000,
+        ),
+      );
       await page.close();
     }
     const best = [...runs].sort((a, b) => a.interactiveMs - b.interactiveMs)[0] as FlameGraphBenchResult;
@@ -26,9 +31,18 @@ export async function benchFlameGraph(): Promise<void> {
     const result = { runs, best, medianTreeMs, medianInteractiveMs };
     const file = writeResult('web-flame-graph', result);
     printTable('web flame graph (Chromium, no GPU, fresh page each run)', [
-      ['input', `${best.samples.toLocaleString('en-US')} samples, ${best.uniqueStacks.toLocaleString('en-US')} unique stacks, ${best.nodes.toLocaleString('en-US')} tree nodes`],
-      ['folded → tree root (children worked out when read), median (runs)', `${medianTreeMs.toFixed(0)} ms (${runs.map((run) => run.treeMs.toFixed(0)).join(', ')})`],
-      ['folded → drawn and clickable, median (runs)', `${medianInteractiveMs.toFixed(0)} ms (${runs.map((run) => run.interactiveMs.toFixed(0)).join(', ')}) (goal ≤ 300 ms)`],
+      [
+        'input',
+        `${best.samples.toLocaleString('en-US')} samples, ${best.uniqueStacks.toLocaleString('en-US')} unique stacks, ${best.nodes.toLocaleString('en-US')} tree nodes`,
+      ],
+      [
+        'folded → tree root (children worked out when read), median (runs)',
+        `${medianTreeMs.toFixed(0)} ms (${runs.map((run) => run.treeMs.toFixed(0)).join(', ')})`,
+      ],
+      [
+        'folded → drawn and clickable, median (runs)',
+        `${medianInteractiveMs.toFixed(0)} ms (${runs.map((run) => run.interactiveMs.toFixed(0)).join(', ')}) (goal ≤ 300 ms)`,
+      ],
       ['frames drawn (wider than 1 px)', best.framesDrawn.toLocaleString('en-US')],
       ['results', file],
     ]);

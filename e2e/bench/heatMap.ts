@@ -38,14 +38,36 @@ export async function benchHeatMap(): Promise<void> {
     const result = {
       columns: updating.columns,
       buckets: updating.slots,
-      liveHistory: { frameMs: spread(live, (run) => run.firstFrameMs), renderMs: spread(live, (run) => run.firstRenderMs), paintMs: spread(live, (run) => run.firstPaintMs) },
-      tabOpened: { frameMs: spread(tabs, (run) => run.firstFrameMs), renderMs: spread(tabs, (run) => run.firstRenderMs), paintMs: spread(tabs, (run) => run.firstPaintMs) },
-      freshPage: { frameMs: spread(fresh, (run) => run.firstFrameMs), renderMs: spread(fresh, (run) => run.firstRenderMs), paintMs: spread(fresh, (run) => run.firstPaintMs) },
-      windowSwitch: { frameMs: spread(switched, (run) => run.firstFrameMs), renderMs: spread(switched, (run) => run.firstRenderMs), paintMs: spread(switched, (run) => run.firstPaintMs) },
-      update: { frameMs: summary(updating.updateFrameMs), totalMs: summary(updating.updateTotalMs), renderMs: summary(updating.updateRenderMs), count: updating.updateFrameMs.length },
+      liveHistory: {
+        frameMs: spread(live, (run) => run.firstFrameMs),
+        renderMs: spread(live, (run) => run.firstRenderMs),
+        paintMs: spread(live, (run) => run.firstPaintMs),
+      },
+      tabOpened: {
+        frameMs: spread(tabs, (run) => run.firstFrameMs),
+        renderMs: spread(tabs, (run) => run.firstRenderMs),
+        paintMs: spread(tabs, (run) => run.firstPaintMs),
+      },
+      freshPage: {
+        frameMs: spread(fresh, (run) => run.firstFrameMs),
+        renderMs: spread(fresh, (run) => run.firstRenderMs),
+        paintMs: spread(fresh, (run) => run.firstPaintMs),
+      },
+      windowSwitch: {
+        frameMs: spread(switched, (run) => run.firstFrameMs),
+        renderMs: spread(switched, (run) => run.firstRenderMs),
+        paintMs: spread(switched, (run) => run.firstPaintMs),
+      },
+      update: {
+        frameMs: summary(updating.updateFrameMs),
+        totalMs: summary(updating.updateTotalMs),
+        renderMs: summary(updating.updateRenderMs),
+        count: updating.updateFrameMs.length,
+      },
     };
     const file = writeResult('web-heat-map', result);
-    const runsOf = (figure: { median: number; runs: number[] }) => `${figure.median.toFixed(0)} ms (${figure.runs.map((value) => value.toFixed(0)).join(', ')})`;
+    const runsOf = (figure: { median: number; runs: number[] }) =>
+      `${figure.median.toFixed(0)} ms (${figure.runs.map((value) => value.toFixed(0)).join(', ')})`;
     printTable('web heat map (Chromium, no GPU, fresh page each run)', [
       ['cells', `${result.columns} columns × ${result.buckets} buckets`],
       ['the hour arriving into a chart on screen (live view, snapshot) → next frame, median (runs)', `${runsOf(result.liveHistory.frameMs)} (goal ≤ 50 ms)`],
@@ -56,8 +78,14 @@ export async function benchHeatMap(): Promise<void> {
       ['  of which script (matrix, React, canvas), median', `${result.tabOpened.renderMs.median.toFixed(1)} ms`],
       ['the hour in a page that ran nothing before → next frame, median (runs)', runsOf(result.freshPage.frameMs)],
       ['  of which script (matrix, React, canvas), median', `${result.freshPage.renderMs.median.toFixed(1)} ms`],
-      ['live update, new data → next frame rendered, p50 / p95 / max', `${result.update.frameMs.p50.toFixed(1)} / ${result.update.frameMs.p95.toFixed(1)} / ${result.update.frameMs.max.toFixed(1)} ms`],
-      ['  new data → chart drawn, p50 / p95 / max', `${result.update.totalMs.p50.toFixed(1)} / ${result.update.totalMs.p95.toFixed(1)} / ${result.update.totalMs.max.toFixed(1)} ms`],
+      [
+        'live update, new data → next frame rendered, p50 / p95 / max',
+        `${result.update.frameMs.p50.toFixed(1)} / ${result.update.frameMs.p95.toFixed(1)} / ${result.update.frameMs.max.toFixed(1)} ms`,
+      ],
+      [
+        '  new data → chart drawn, p50 / p95 / max',
+        `${result.update.totalMs.p50.toFixed(1)} / ${result.update.totalMs.p95.toFixed(1)} / ${result.update.totalMs.max.toFixed(1)} ms`,
+      ],
       ['  of which canvas paint, p50 / p95', `${result.update.renderMs.p50.toFixed(1)} / ${result.update.renderMs.p95.toFixed(1)} ms`],
       ['results', file],
     ]);
@@ -73,7 +101,10 @@ async function runBenchPage(browser: Browser, url: string, options: HeatMapBench
     await page.goto(url);
     // One evaluation that resolves when the page is done: no polling inside the measured time.
     return await withTimeout(
-      page.evaluate((pageOptions) => (window as unknown as { runHeatMapBench(options: HeatMapBenchOptions): Promise<HeatMapBenchResult> }).runHeatMapBench(pageOptions), options),
+      page.evaluate(
+        (pageOptions) => (window as unknown as { runHeatMapBench(options: HeatMapBenchOptions): Promise<HeatMapBenchResult> }).runHeatMapBench(pageOptions),
+        options,
+      ),
       60_000,
     );
   } finally {

@@ -34,9 +34,7 @@ export async function benchLiveTable(): Promise<void> {
     const fillStarted = Date.now();
     const rowCount = async () => Number((await page.getByTestId(testIds.rowCount).textContent())?.replace(/[^\d]/g, ''));
     while ((await rowCount()) < TARGET_ROWS && Date.now() - fillStarted < 180_000) {
-      await Promise.all(
-        Array.from({ length: STORM_WORKERS }, () => new Promise((resolve) => spawn(storm, ['5'], { stdio: 'ignore' }).once('exit', resolve))),
-      );
+      await Promise.all(Array.from({ length: STORM_WORKERS }, () => new Promise((resolve) => spawn(storm, ['5'], { stdio: 'ignore' }).once('exit', resolve))));
     }
     const fillSeconds = (Date.now() - fillStarted) / 1000;
     const rows = await rowCount();
@@ -107,9 +105,15 @@ export async function benchLiveTable(): Promise<void> {
       ['rows in the table', `${rows.toLocaleString('en-US')} (${dropped}), filled in ${fillSeconds.toFixed(0)} s`],
       ['DOM rows while scrolling', String(frames.domRows)],
       ['idle frame p50 / p95 (baseline)', `${result.idleFrameMs.p50.toFixed(1)} / ${result.idleFrameMs.p95.toFixed(1)} ms`],
-      ['scroll frame p50 / p95 / max', `${result.scrollFrameMs.p50.toFixed(1)} / ${result.scrollFrameMs.p95.toFixed(1)} / ${result.scrollFrameMs.max.toFixed(1)} ms`],
+      [
+        'scroll frame p50 / p95 / max',
+        `${result.scrollFrameMs.p50.toFixed(1)} / ${result.scrollFrameMs.p95.toFixed(1)} / ${result.scrollFrameMs.max.toFixed(1)} ms`,
+      ],
       ['sort 100k by PID, click → paint', `${sortMs.toFixed(0)} ms`],
-      ['5 s streaming, sorted: long tasks', `${longTasks.length}, longest ${result.sortedStreaming.longestMs.toFixed(0)} ms, total ${result.sortedStreaming.totalMs.toFixed(0)} ms`],
+      [
+        '5 s streaming, sorted: long tasks',
+        `${longTasks.length}, longest ${result.sortedStreaming.longestMs.toFixed(0)} ms, total ${result.sortedStreaming.totalMs.toFixed(0)} ms`,
+      ],
       ['results', file],
     ]);
   } finally {
@@ -117,4 +121,3 @@ export async function benchLiveTable(): Promise<void> {
     await agent.stop();
   }
 }
-

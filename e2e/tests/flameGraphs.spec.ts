@@ -62,7 +62,8 @@ const rootFrame = (graph: Locator) => graph.locator('g.frame', { hasText: /^all$
 async function expectFrameShown(page: Page, frame: Locator): Promise<void> {
   await expect(frame).toBeInViewport();
   // The fill's box, without the stroke that Playwright's boundingBox counts.
-  const bounds = (locator: Locator) => locator.evaluate((element) => element.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number });
+  const bounds = (locator: Locator) =>
+    locator.evaluate((element) => element.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number });
   const rect = await bounds(frame.locator('rect'));
   const box = await bounds(page.getByTestId(testIds.flameGraph).locator('.flame-graph__scroll'));
   const viewport = page.viewportSize();
@@ -164,7 +165,10 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     await expect(page.getByTestId(testIds.flameMatched)).toContainText(/matched/i);
 
     // Zoom into main: the graph says so.
-    await graph.locator('g.frame', { hasText: /^main$/ }).first().click();
+    await graph
+      .locator('g.frame', { hasText: /^main$/ })
+      .first()
+      .click();
     await expect(graph).toHaveAttribute('data-zoomed', 'main');
     await saveScreenshot(page, '18-profile-search-zoom');
 
@@ -204,7 +208,10 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
     // Zoomed where it was shared: main spans the graph, with its reset button.
     await expect(shared).toHaveAttribute('data-zoomed', 'main');
     await expect(colleague.getByRole('button', { name: 'Reset zoom' })).toBeVisible();
-    const sharedMain = await shared.locator('g.frame', { hasText: /^main$/ }).first().boundingBox();
+    const sharedMain = await shared
+      .locator('g.frame', { hasText: /^main$/ })
+      .first()
+      .boundingBox();
     const sharedChart = await shared.locator('svg').boundingBox();
     if (!sharedMain || !sharedChart) throw new Error('the shared graph is not laid out');
     expect(sharedMain.width).toBeGreaterThan(sharedChart.width * 0.98);
@@ -232,7 +239,7 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
   }
 });
 
-test('a flame graph of one host compared with another host\'s', async ({ page }) => {
+test("a flame graph of one host compared with another host's", async ({ page }) => {
   test.setTimeout(90_000);
   const spinner = await startSpinner();
   try {

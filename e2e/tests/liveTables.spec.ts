@@ -67,7 +67,9 @@ test('execsnoop shows the execs the test runs, with their pids and args', async 
   // CSV export is what is shown: bcc's headers, 25 rows, sorted by pid descending.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testIds.exportCsv).click()]);
   expect(download.suggestedFilename()).toMatch(/^execsnoop-.*\.csv$/);
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  const csv = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\r\n');
   expect(csv[0]).toBe('TIME,PCOMM,PID,PPID,RET,ARGS');
   expect(csv).toHaveLength(26);
   expect(csv.slice(1).map((line) => line.split(',')[2])).toEqual([...execs, ...later].sort((a, b) => b.pid - a.pid).map((exec) => String(exec.pid)));

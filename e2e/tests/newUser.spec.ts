@@ -88,7 +88,9 @@ test('tcplife opens with the sessions recorded before; a heat-map cell shows the
   for (let i = 0; i < 4; i++) before.push(await tcpExchange(700, 3000));
   await signIn(page);
   await openTool(page, 'tcplife');
-  await expect.poll(async () => (await columnTexts(page, 'lport')).filter((port) => before.some((exchange) => String(exchange.clientPort) === port)).length).toBe(4);
+  await expect
+    .poll(async () => (await columnTexts(page, 'lport')).filter((port) => before.some((exchange) => String(exchange.clientPort) === port)).length)
+    .toBe(4);
   for (let i = 0; i < 6; i++) await tcpExchange(700, 3000);
 
   await page.getByTestId(testIds.viewHeatMap).click();

@@ -95,7 +95,9 @@ test('a host where nothing answers is called unreachable, with Retry and no toke
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   try {
     await entry.getByTestId(testIds.hostRetry).click();
-    await expect(problem).toContainText(`${address} answered, but does not allow this page's origin (${url}). Start that agent with --allow-origin ${url}.`, { timeout: 2500 });
+    await expect(problem).toContainText(`${address} answered, but does not allow this page's origin (${url}). Start that agent with --allow-origin ${url}.`, {
+      timeout: 2500,
+    });
     await expect(entry.getByTestId(testIds.hostStatus)).toHaveText('origin refused');
     await expect(page.getByTestId(testIds.tokenPrompt)).toHaveCount(0);
   } finally {
@@ -146,12 +148,19 @@ test('the page title, the top bar and the host list name the host; a reachable h
   await expect(page).toHaveTitle(`runqlat · ${hostname}`);
   await expect(page.locator('.topbar').getByTestId(testIds.hostName)).toHaveText(hostname);
   await expect(page.getByTestId(testIds.host(host)).getByTestId(testIds.hostName)).toHaveText(hostname);
-  for (const [width, height] of [[1440, 900], [1280, 720]] as const) {
+  for (const [width, height] of [
+    [1440, 900],
+    [1280, 720],
+  ] as const) {
     await page.setViewportSize({ width, height });
     for (const name of [page.locator('.topbar').getByTestId(testIds.hostName), page.getByTestId(testIds.host(host)).getByTestId(testIds.hostName)]) {
       await expect(name).toBeVisible();
       // Shown whole, not cut by an ellipsis.
-      expect(await name.evaluate((element) => element.getBoundingClientRect().right <= (element.closest('.host__address, .topbar__host') as HTMLElement).getBoundingClientRect().right)).toBe(true);
+      expect(
+        await name.evaluate(
+          (element) => element.getBoundingClientRect().right <= (element.closest('.host__address, .topbar__host') as HTMLElement).getBoundingClientRect().right,
+        ),
+      ).toBe(true);
     }
     await saveScreenshot(page, `12-title-and-hostname-${width}`);
   }

@@ -4,16 +4,7 @@ import { median, percentile, printTable, writeResult } from './common.js';
 import { residentBytes, spawnAgent } from '../test/harness.js';
 import type { ExecRowLike, StormWorker, StreamCountersLike } from './agentProcess.js';
 import { formatMs, mib } from './format.js';
-import {
-  cpuPercent,
-  isStormRow,
-  sampleCpu,
-  startStormWorker,
-  stopAgent,
-  stormMarker,
-  waitForDrain,
-  waitForStreaming,
-} from './agentProcess.js';
+import { cpuPercent, isStormRow, sampleCpu, startStormWorker, stopAgent, stormMarker, waitForDrain, waitForStreaming } from './agentProcess.js';
 
 const SECONDS = 10;
 const WORKERS = 2;

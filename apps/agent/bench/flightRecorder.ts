@@ -102,9 +102,16 @@ async function realFrameSamples(seconds: number): Promise<Map<string, HistogramF
 /** O_DIRECT 64 KiB writes with fsync, in a loop, on the disk under the repository. */
 function directWriteLoad(seconds: number): { stop(): void } {
   const directory = mkdtempSync(path.join(fileURLToPath(new URL('../../../bench/results/', import.meta.url)), 'io-'));
-  const child = spawn('sh', ['-c', `end=$(($(date +%s)+${seconds})); while [ $(date +%s) -lt $end ]; do dd if=/dev/zero of=${directory}/data bs=64k count=256 oflag=direct conv=fsync 2>/dev/null; done`], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      `end=$(($(date +%s)+${seconds})); while [ $(date +%s) -lt $end ]; do dd if=/dev/zero of=${directory}/data bs=64k count=256 oflag=direct conv=fsync 2>/dev/null; done`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   return {
     stop() {
       child.kill('SIGKILL');
@@ -123,9 +130,16 @@ function diskRequests(): number {
 
 /** Run time the kernel spent in these BPF programs so far (needs kernel.bpf_stats_enabled). */
 function bpfRunTime(programIds: readonly number[]): { nanoseconds: number; runs: number } {
-  const programs = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{ id: number; run_time_ns?: number; run_cnt?: number }>;
+  const programs = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show'], { encoding: 'utf8' })) as Array<{
+    id: number;
+    run_time_ns?: number;
+    run_cnt?: number;
+  }>;
   const ours = programs.filter((program) => programIds.includes(program.id));
-  return { nanoseconds: ours.reduce((sum, program) => sum + (program.run_time_ns ?? 0), 0), runs: ours.reduce((sum, program) => sum + (program.run_cnt ?? 0), 0) };
+  return {
+    nanoseconds: ours.reduce((sum, program) => sum + (program.run_time_ns ?? 0), 0),
+    runs: ours.reduce((sum, program) => sum + (program.run_cnt ?? 0), 0),
+  };
 }
 
 const BPF_STATS = '/proc/sys/kernel/bpf_stats_enabled';
@@ -133,7 +147,12 @@ const BPF_STATS = '/proc/sys/kernel/bpf_stats_enabled';
 export async function benchFlightRecorder(): Promise<object> {
   const samples = await realFrameSamples(10);
   const realBytes = hourOfFrames(samples);
-  const fullFrame = (label: string): HistogramFrame => ({ time: Date.now(), intervalMs: 1000, unit: 'usecs', series: [{ label, counts: Array.from({ length: 32 }, (_, slot) => slot * 1000 + 7) }] });
+  const fullFrame = (label: string): HistogramFrame => ({
+    time: Date.now(),
+    intervalMs: 1000,
+    unit: 'usecs',
+    series: [{ label, counts: Array.from({ length: 32 }, (_, slot) => slot * 1000 + 7) }],
+  });
   const worstBytes = hourOfFrames(new Map(RECORDED_TOOLS.map((tool) => [tool, [fullFrame('')]])));
   const rowSamples = await realRowSamples();
   const tcplifeRows = fullRowHistory(rowSamples.tcplife);
@@ -171,8 +190,17 @@ export async function benchFlightRecorder(): Promise<object> {
       memory: {
         hourOfRealFramesBytes: realBytes,
         hourOfFullFramesBytes: worstBytes,
-        rowHistory: { tcplife: tcplifeRows, execsnoop: execsnoopRows, sampledRows: { tcplife: rowSamples.tcplife.length, execsnoop: rowSamples.execsnoop.length } },
-        sampleFrameSlots: Object.fromEntries([...samples].map(([tool, frames]) => [tool, Math.max(0, ...frames.map((frame) => frame.series.reduce((sum, series) => sum + series.counts.length, 0)))])),
+        rowHistory: {
+          tcplife: tcplifeRows,
+          execsnoop: execsnoopRows,
+          sampledRows: { tcplife: rowSamples.tcplife.length, execsnoop: rowSamples.execsnoop.length },
+        },
+        sampleFrameSlots: Object.fromEntries(
+          [...samples].map(([tool, frames]) => [
+            tool,
+            Math.max(0, ...frames.map((frame) => frame.series.reduce((sum, series) => sum + series.counts.length, 0))),
+          ]),
+        ),
       },
       agentCpuPercent: { idle: idleCpu, underDirectWrites: loadCpu, diskRequestsPerSecond: ioPerSecond },
       bpfProgramsCpuPercent: { idle: bpfCpuPercent(idleBpf, idleBpfAfter), underDirectWrites: bpfCpuPercent(loadBpf, loadBpfAfter) },
@@ -181,13 +209,19 @@ export async function benchFlightRecorder(): Promise<object> {
     };
     const file = writeResult('agent-flight-recorder', result);
     printTable('flight recorder (biolatency, runqlat, tcplife at 1 s)', [
-      ['1 h of frames, shaped like this host\'s', mib(realBytes)],
+      ["1 h of frames, shaped like this host's", mib(realBytes)],
       ['1 h of frames, every slot of every frame set', mib(worstBytes)],
       [`recent rows kept, ${tcplifeRows.rows} tcplife rows: heap (counted by the bound)`, `${mib(tcplifeRows.heapBytes)} (${mib(tcplifeRows.countedBytes)})`],
-      [`recent rows kept, ${execsnoopRows.rows} execsnoop rows, 4 args each: heap (counted)`, `${mib(execsnoopRows.heapBytes)} (${mib(execsnoopRows.countedBytes)})`],
+      [
+        `recent rows kept, ${execsnoopRows.rows} execsnoop rows, 4 args each: heap (counted)`,
+        `${mib(execsnoopRows.heapBytes)} (${mib(execsnoopRows.countedBytes)})`,
+      ],
       ['agent CPU recording, idle host', `${idleCpu.toFixed(2)} %`],
       [`agent CPU recording, ${Math.round(ioPerSecond)} disk I/Os/s`, `${loadCpu.toFixed(2)} %`],
-      ['in-kernel BPF time (all CPUs), idle / under I/O', `${result.bpfProgramsCpuPercent.idle.toFixed(2)} % / ${result.bpfProgramsCpuPercent.underDirectWrites.toFixed(2)} % of one CPU`],
+      [
+        'in-kernel BPF time (all CPUs), idle / under I/O',
+        `${result.bpfProgramsCpuPercent.idle.toFixed(2)} % / ${result.bpfProgramsCpuPercent.underDirectWrites.toFixed(2)} % of one CPU`,
+      ],
       ['BPF ns per program run, idle / under I/O', `${result.bpfNsPerRun.idle.toFixed(0)} / ${result.bpfNsPerRun.underDirectWrites.toFixed(0)} ns`],
       ['results', file],
     ]);

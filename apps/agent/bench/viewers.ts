@@ -3,17 +3,7 @@
 import { printTable, writeResult } from './common.js';
 import { createClient, residentBytes, spawnAgent } from '../test/harness.js';
 import type { ExecRowLike, StormWorker, StreamCountersLike } from './agentProcess.js';
-import {
-  cpuPercent,
-  isStormRow,
-  sampleCpu,
-  sleep,
-  startStormWorker,
-  stopAgent,
-  stormMarker,
-  waitForDrain,
-  waitForStreaming,
-} from './agentProcess.js';
+import { cpuPercent, isStormRow, sampleCpu, sleep, startStormWorker, stopAgent, stormMarker, waitForDrain, waitForStreaming } from './agentProcess.js';
 import { mib } from './format.js';
 
 const VIEWERS = 20;
@@ -126,7 +116,10 @@ export async function benchAgentViewers(stormBinary: string): Promise<object> {
     };
     writeResult('agent-viewers', result);
     printTable(`Agent with ${VIEWERS} viewers of one execsnoop session (1 worker, ${SECONDS} s)`, [
-      ['shared attachment', sharingHolds ? `yes: 1 attachment, ${sharing.listedViewers} viewers, ${sharing.listedProgramIds} programs` : `NO: ${JSON.stringify(sharing)}`],
+      [
+        'shared attachment',
+        sharingHolds ? `yes: 1 attachment, ${sharing.listedViewers} viewers, ${sharing.listedProgramIds} programs` : `NO: ${JSON.stringify(sharing)}`,
+      ],
       ['execs made by the workload', String(made)],
       ['rows per viewer min / max', `${result.rowsPerViewer.min} / ${result.rowsPerViewer.max}`],
       ['viewers that got every row', `${result.viewersWithEveryRow} of ${VIEWERS}`],

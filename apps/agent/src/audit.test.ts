@@ -6,7 +6,15 @@ import type { AuditEvent } from './audit.js';
 import { auditSinks, isJournalStream, openAuditLog } from './audit.js';
 import { parseAgentConfig } from './env.js';
 
-const attach: AuditEvent = { action: 'attach', attachmentId: 'a1', tool: 'execsnoop', params: {}, who: 'token:1a2b3c', attachMethod: 'tracepoint', programIds: [1] };
+const attach: AuditEvent = {
+  action: 'attach',
+  attachmentId: 'a1',
+  tool: 'execsnoop',
+  params: {},
+  who: 'token:1a2b3c',
+  attachMethod: 'tracepoint',
+  programIds: [1],
+};
 
 describe('where audit lines go', () => {
   it('goes to the journal under systemd, else to the data dir, and to both when asked', () => {
@@ -46,8 +54,14 @@ describe('where audit lines go', () => {
     const second = openAuditLog(auditSinks('auto', { dataDir, stdoutIsJournal: false }), (line) => stdout.push(line));
     second.log({ ...attach, attachmentId: 'a2' });
     second.close();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toMatchObject([{ audit: true, action: 'attach', attachmentId: 'a1' }, { audit: true, attachmentId: 'a2' }]);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toMatchObject([
+      { audit: true, action: 'attach', attachmentId: 'a1' },
+      { audit: true, attachmentId: 'a2' },
+    ]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(stdout).toEqual([]);
 

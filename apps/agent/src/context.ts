@@ -41,6 +41,5 @@ export function createContextInner(options: { services: AgentServices; presented
 }
 
 export function createContextFactory(services: AgentServices) {
-  return ({ req }: CreateExpressContextOptions): Context =>
-    createContextInner({ services, presentedToken: bearerToken(req.headers.authorization) });
+  return ({ req }: CreateExpressContextOptions): Context => createContextInner({ services, presentedToken: bearerToken(req.headers.authorization) });
 }

@@ -27,7 +27,12 @@ export const agentConfigSchema = z
     allowOrigin: z.array(origin).default([]),
     webRoot: z.string().min(1).optional(),
     maxSessions: z.coerce.number().int().min(1).max(256).default(16),
-    maxSessionSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+    maxSessionSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600)
+      .default(600),
     gracePeriodSeconds: z.coerce.number().min(0).max(3600).default(10),
     startsPerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
     viewerMaxQueuedRows: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
@@ -37,7 +42,12 @@ export const agentConfigSchema = z
       .regex(/^(none|[a-z][a-z0-9_-]*(,[a-z][a-z0-9_-]*)*)$/, 'a comma-separated list of tool names, or none')
       .default('biolatency,runqlat,tcplife')
       .transform((value) => (value === 'none' ? [] : [...new Set(value.split(','))])),
-    recordSeconds: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+    recordSeconds: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
     // Recent rows each table attachment keeps for new viewers and table snapshots (0: none).
     rowHistory: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     snapshotStoreMb: z.coerce.number().int().min(1).max(1_000_000).default(256),

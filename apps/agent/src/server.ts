@@ -114,8 +114,7 @@ export interface RunningServer {
 export function listen(services: AgentServices): Promise<RunningServer> {
   const app = createApp(services);
   const { tlsCert, tlsKey, listen: address } = services.config;
-  const server =
-    tlsCert && tlsKey ? https.createServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, app) : http.createServer(app);
+  const server = tlsCert && tlsKey ? https.createServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, app) : http.createServer(app);
   // Bound idle connections and slow request headers.
   server.headersTimeout = 20_000;
   server.requestTimeout = 0; // subscriptions are long-lived

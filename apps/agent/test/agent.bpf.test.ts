@@ -118,7 +118,10 @@ describe('agent over tRPC on loopback, real BPF', () => {
       [`${agent.url}/trpc/sessions.start`, { method: 'POST', body: JSON.stringify({ tool: 'execsnoop', params: {} }) }],
       [`${agent.url}/trpc/sessions.start?token=${agent.token}`, { method: 'POST', body: decodeURIComponent(input) }],
       [`${agent.url}/trpc/sessions.list?access_token=${agent.token}`, { headers: { origin: agent.url } }],
-      [`${agent.url}/trpc/sessions.stream?input=${encodeURIComponent(JSON.stringify({ id: crypto.randomUUID() }))}`, { headers: { accept: 'text/event-stream' } }],
+      [
+        `${agent.url}/trpc/sessions.stream?input=${encodeURIComponent(JSON.stringify({ id: crypto.randomUUID() }))}`,
+        { headers: { accept: 'text/event-stream' } },
+      ],
     ];
     for (const [url, init] of attempts) {
       const response = await fetch(url, init);

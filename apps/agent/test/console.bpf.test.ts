@@ -33,7 +33,10 @@ async function startPrintingAgent(flags: string[], options: { journal?: boolean 
     stdio: ['ignore', stdoutFd, 'inherit'],
     env,
   });
-  const stdout = () => readFileSync(stdoutFile, 'utf8').split('\n').filter((line) => line !== '');
+  const stdout = () =>
+    readFileSync(stdoutFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -74,7 +77,9 @@ describe('agent console and audit log', () => {
       expect(await eventually(() => existsSync(auditFile) && readFileSync(auditFile, 'utf8').includes('"viewer-stop"'))).toBe(true);
       const audit = readFileSync(auditFile, 'utf8').trim().split('\n');
       expect(audit.every(isAuditLine)).toBe(true);
-      expect(audit.map((line) => (JSON.parse(line) as { action: string; tool: string }).action)).toEqual(expect.arrayContaining(['attach', 'viewer-start', 'viewer-stop']));
+      expect(audit.map((line) => (JSON.parse(line) as { action: string; tool: string }).action)).toEqual(
+        expect.arrayContaining(['attach', 'viewer-start', 'viewer-stop']),
+      );
       expect(audit.some((line) => line.includes('"who":"flight-recorder"'))).toBe(true);
       expect(readFileSync(auditFile, 'utf8')).not.toContain(agent.token);
       expect(statSync(auditFile).mode & 0o777).toBe(0o600);

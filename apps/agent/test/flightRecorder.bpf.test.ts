@@ -28,7 +28,10 @@ describe('flight recorder', () => {
     expect(runqlat).toMatchObject({ recording: true, attachMethod: 'tp_btf', seconds: 60 });
     expect(runqlat?.frames).toBeGreaterThanOrEqual(3);
     expect(info.recorder.find((status) => status.tool === 'biolatency')).toMatchObject({ recording: true });
-    expect(info.recorder.find((status) => status.tool === 'nosuchtool')).toMatchObject({ recording: false, reason: expect.stringContaining('unknown tool "nosuchtool"') });
+    expect(info.recorder.find((status) => status.tool === 'nosuchtool')).toMatchObject({
+      recording: false,
+      reason: expect.stringContaining('unknown tool "nosuchtool"'),
+    });
 
     const started = await agent.client.sessions.start.mutate({ tool: 'runqlat', params: {} });
     expect(started).toMatchObject({ shared: true, histogram: { measure: 'run queue latency', unit: 'usecs' } });
@@ -64,6 +67,11 @@ describe('flight recorder', () => {
     await agent.client.sessions.stop.mutate({ id: started.id });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await agent.client.sessions.list.query();
-    expect(after.filter((attachment) => attachment.recording).map((attachment) => attachment.tool).sort()).toEqual(['biolatency', 'runqlat']);
+    expect(
+      after
+        .filter((attachment) => attachment.recording)
+        .map((attachment) => attachment.tool)
+        .sort(),
+    ).toEqual(['biolatency', 'runqlat']);
   });
 });

@@ -37,7 +37,27 @@ function randomValue(next: () => number, depth = 0): unknown {
     case 7:
       return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
     default: {
-      const keys = ['tool', 'params', 'id', 'pid', 'uid', 'localPorts', 'maxArgs', 'includeFailed', '__proto__', 'constructor', 'sessionId', 'title', 'range', 'from', 'to', 'selection', 'durationSeconds', 'captureId', 'frequency'];
+      const keys = [
+        'tool',
+        'params',
+        'id',
+        'pid',
+        'uid',
+        'localPorts',
+        'maxArgs',
+        'includeFailed',
+        '__proto__',
+        'constructor',
+        'sessionId',
+        'title',
+        'range',
+        'from',
+        'to',
+        'selection',
+        'durationSeconds',
+        'captureId',
+        'frequency',
+      ];
       return Object.fromEntries(
         Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)] as string, randomValue(next, depth + 1)]),
       );
@@ -64,7 +84,16 @@ const procedures: Array<{ path: string; kind: 'query' | 'mutation' | 'subscripti
   { path: 'profiles.list', kind: 'query' },
 ];
 
-const typedErrorCodes = ['BAD_REQUEST', 'NOT_FOUND', 'PARSE_ERROR', 'METHOD_NOT_SUPPORTED', 'PAYLOAD_TOO_LARGE', 'TOO_MANY_REQUESTS', 'PRECONDITION_FAILED', 'UNSUPPORTED_MEDIA_TYPE'];
+const typedErrorCodes = [
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'PARSE_ERROR',
+  'METHOD_NOT_SUPPORTED',
+  'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
+  'PRECONDITION_FAILED',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
 
 describe('fuzzing every procedure', () => {
   let agent: TestAgent;
@@ -124,7 +153,16 @@ describe('fuzzing every procedure', () => {
     }
     expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)), 5000)).toBe(true);
     // Each procedure saw errors, so the inputs were not all trivially accepted.
-    for (const procedure of ['sessions.start', 'sessions.stop', 'sessions.stream', 'snapshots.create', 'snapshots.get', 'snapshots.delete', 'profiles.start', 'profiles.get']) {
+    for (const procedure of [
+      'sessions.start',
+      'sessions.stop',
+      'sessions.stream',
+      'snapshots.create',
+      'snapshots.get',
+      'snapshots.delete',
+      'profiles.start',
+      'profiles.get',
+    ]) {
       expect([...outcomes.keys()].some((key) => key.startsWith(`${procedure} 4`))).toBe(true);
     }
   });

@@ -89,9 +89,13 @@ const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /** The agent as its own process (for SIGKILL and memory tests). */
 export async function spawnAgent(flags: string[] = [], options: { dataDir?: string } = {}): Promise<ChildAgent> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {

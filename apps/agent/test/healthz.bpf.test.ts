@@ -15,7 +15,7 @@ describe('/healthz', () => {
     await agent?.close();
   });
 
-  it('answers without a token, with CORS for the agent\'s own origin and --allow-origin', async () => {
+  it("answers without a token, with CORS for the agent's own origin and --allow-origin", async () => {
     const plain = await fetch(`${agent.url}/healthz`);
     expect(plain.status).toBe(200);
     expect(await plain.json()).toEqual({ ok: true });

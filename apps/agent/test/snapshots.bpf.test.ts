@@ -35,9 +35,9 @@ describe('snapshots', () => {
 
       await expect(agent.client.snapshots.get.query({ id: 'AAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
       await expect(agent.client.snapshots.get.query({ id: '../../etc/passwd' })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
-      await expect(
-        agent.client.snapshots.create.mutate({ sessionId: crypto.randomUUID(), title: 'x', range: { from: 2, to: 1 } }),
-      ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+      await expect(agent.client.snapshots.create.mutate({ sessionId: crypto.randomUUID(), title: 'x', range: { from: 2, to: 1 } })).rejects.toMatchObject({
+        data: { code: 'BAD_REQUEST' },
+      });
       await expect(agent.client.snapshots.create.mutate({ sessionId: crypto.randomUUID(), title: 'x', range })).rejects.toMatchObject({
         data: { code: 'NOT_FOUND' },
       });

@@ -50,10 +50,22 @@ export function App() {
           <span className="muted">{address ?? 'no host'}</span>
         </span>
         <span className="toolbar__spacer" />
-        <button type="button" className="button" data-testid={testIds.copyLink} onClick={() => void copyLink()} title="Copy a link to this view (hosts, tool, params, filters, sort; never a token)">
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.copyLink}
+          onClick={() => void copyLink()}
+          title="Copy a link to this view (hosts, tool, params, filters, sort; never a token)"
+        >
           {copied ? 'Copied' : 'Copy link'}
         </button>
-        <button type="button" className="button" data-testid={testIds.themeToggle} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.themeToggle}
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
           {theme === 'dark' ? 'Light' : 'Dark'}
         </button>
       </header>

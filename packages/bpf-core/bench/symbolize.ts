@@ -77,7 +77,10 @@ export async function benchSymbolize(): Promise<object> {
   printTable(`symbolization: ${STACKS.toLocaleString('en-US')} unique stacks × ${DEPTH + 8} frames (real addresses)`, [
     ['first fold (reads kallsyms, ELF symbol tables, maps)', `${coldMs.toFixed(0)} ms`],
     ['second fold (caches warm)', `${warmMs.toFixed(0)} ms`],
-    ['frame cache hit rate, first fold / both', `${((100 * coldStats.cacheHits) / Math.max(1, coldStats.cacheHits + coldStats.cacheMisses)).toFixed(1)} % / ${(100 * result.overallHitRate).toFixed(1)} %`],
+    [
+      'frame cache hit rate, first fold / both',
+      `${((100 * coldStats.cacheHits) / Math.max(1, coldStats.cacheHits + coldStats.cacheMisses)).toFixed(1)} % / ${(100 * result.overallHitRate).toFixed(1)} %`,
+    ],
     ['ELF files parsed', String(coldStats.elfFilesParsed)],
     ['results', file],
   ]);

@@ -3,14 +3,7 @@ import { countBpfProgramLoad } from './bpfPrograms.js';
 import { coreBtf } from './coreBtf.js';
 import { ToolError } from './errors.js';
 import { native } from './native.js';
-import type {
-  NativeBpfObject,
-  NativeMapEntries,
-  NativeMapInfo,
-  NativePerfEventOptions,
-  NativeProgramInfo,
-  NativeRingBuffer,
-} from './native.js';
+import type { NativeBpfObject, NativeMapEntries, NativeMapInfo, NativePerfEventOptions, NativeProgramInfo, NativeRingBuffer } from './native.js';
 
 export interface UprobeTarget {
   binaryPath: string;
@@ -29,7 +22,10 @@ export class BpfObject {
   readonly #ringBuffers = new Set<RingBufferReader>();
   #closed = false;
 
-  private constructor(nativeObject: NativeBpfObject, readonly path: string) {
+  private constructor(
+    nativeObject: NativeBpfObject,
+    readonly path: string,
+  ) {
     this.#native = nativeObject;
   }
 

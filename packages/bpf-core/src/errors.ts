@@ -10,13 +10,7 @@ export class BpfError extends Error {
   }
 }
 
-export type ToolErrorCode =
-  | 'UNKNOWN_TOOL'
-  | 'INVALID_PARAMS'
-  | 'OBJECT_MISSING'
-  | 'UNAVAILABLE'
-  | 'ATTACH_FAILED'
-  | 'CLOSED';
+export type ToolErrorCode = 'UNKNOWN_TOOL' | 'INVALID_PARAMS' | 'OBJECT_MISSING' | 'UNAVAILABLE' | 'ATTACH_FAILED' | 'CLOSED';
 
 /** Thrown by the TypeScript layer before anything touches the kernel (or after it failed). */
 export class ToolError extends Error {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogramName, decodeHistogramSlots, log2Slot, mergeSeries, NAMED_HISTOGRAM_VALUE_SIZE, RowHistogramAccumulator, subtractCounts, trimTrailingZeros } from './histogram.js';
+import {
+  decodeHistogramName,
+  decodeHistogramSlots,
+  log2Slot,
+  mergeSeries,
+  NAMED_HISTOGRAM_VALUE_SIZE,
+  RowHistogramAccumulator,
+  subtractCounts,
+  trimTrailingZeros,
+} from './histogram.js';
 
 describe('histogram helpers', () => {
   it('slots values like the kernel log2 (bcc print_log2_hist ranges)', () => {

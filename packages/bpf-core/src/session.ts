@@ -304,11 +304,7 @@ export class ToolSession<Row = Record<string, unknown>> {
  * configures, loads and attaches the tool. On any failure everything already
  * done is undone before the error is thrown: nothing stays attached.
  */
-export function startTool<Row = Record<string, unknown>>(
-  name: string,
-  params: unknown,
-  options: StartToolOptions = {},
-): ToolSession<Row> {
+export function startTool<Row = Record<string, unknown>>(name: string, params: unknown, options: StartToolOptions = {}): ToolSession<Row> {
   const tool = getTool(name);
   const parsed = parseToolParams(tool, params);
   const support = resolveToolSupport(tool, options.features ?? getKernelFeatures());
@@ -322,9 +318,7 @@ export function startTool<Row = Record<string, unknown>>(
   if (!methodStatus.available) {
     throw new ToolError('UNAVAILABLE', `${tool.name} cannot use ${methodName} on this kernel: ${methodStatus.reason}`, support);
   }
-  const object = BpfObject.open(
-    options.objectDirectory ? path.join(options.objectDirectory, tool.objectFile) : bpfObjectPath(tool.objectFile),
-  );
+  const object = BpfObject.open(options.objectDirectory ? path.join(options.objectDirectory, tool.objectFile) : bpfObjectPath(tool.objectFile));
   try {
     object.selectPrograms(method.programs);
     tool.configure(object, parsed);

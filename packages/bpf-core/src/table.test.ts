@@ -20,9 +20,7 @@ describe('bcc-style table output', () => {
   });
 
   it('prints tcplife sizes in KB and durations with two decimals', () => {
-    expect(formatTableHeader(TcpLifeTool.columns)).toBe(
-      'TIME     PID     COMM             LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS',
-    );
+    expect(formatTableHeader(TcpLifeTool.columns)).toBe('TIME     PID     COMM             LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS');
     const row = {
       time: 0,
       pid: 7,

@@ -37,7 +37,10 @@ describe('capability probe on the running kernel', () => {
       if (support.available) {
         expect(tool.attachMethods.map((method) => method.name)).toContain(support.attachMethod);
         // Every preferred method before the chosen one says why it was passed over.
-        for (const method of support.methods.slice(0, support.methods.findIndex((m) => m.available))) {
+        for (const method of support.methods.slice(
+          0,
+          support.methods.findIndex((m) => m.available),
+        )) {
           expect(method.reason).toMatch(/\w+/);
         }
       } else {

@@ -71,9 +71,7 @@ describe('bad input: a clear typed error and nothing attached', () => {
     const object = BpfObject.open(path.join(path.dirname(new URL(import.meta.url).pathname), '../out/bpf/probe.bpf.o'));
     object.selectPrograms(['probe_uprobe']);
     object.load();
-    expect(() => object.attachUprobe('probe_uprobe', { binaryPath: '/bin/true', functionName: 'no_such_function_here' })).toThrow(
-      BpfError,
-    );
+    expect(() => object.attachUprobe('probe_uprobe', { binaryPath: '/bin/true', functionName: 'no_such_function_here' })).toThrow(BpfError);
     expect(() => object.setGlobal('nothing', Buffer.alloc(4))).toThrow(/already loaded/);
     object.close();
     expect(() => object.programs()).toThrow(/closed/);

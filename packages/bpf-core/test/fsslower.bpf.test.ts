@@ -155,7 +155,12 @@ describe.each(['tracepoint'] as const)('fsslower via %s', (attachMethod) => {
 
     // The heat map counts all operations, slow or not, of every process.
     const counted = totals(everything.flushHistogram() as HistogramFrame);
-    for (const [label, type] of [['read', 'R'], ['write', 'W'], ['open', 'O'], ['fsync', 'F']] as const) {
+    for (const [label, type] of [
+      ['read', 'R'],
+      ['write', 'W'],
+      ['open', 'O'],
+      ['fsync', 'F'],
+    ] as const) {
       expect(counted[label], label).toBeGreaterThanOrEqual(countOf(type));
     }
     for (const session of sessions) expect(session.stats().kernelDrops).toBe(0);

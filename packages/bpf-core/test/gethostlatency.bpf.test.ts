@@ -101,7 +101,10 @@ describe('gethostlatency', () => {
     expect(ahosts[0]?.code).toBe(0);
     const hosts = await run('getent', ['hosts', 'localhost']);
     const direct = await Promise.all(
-      (['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const).map(async (functionName) => ({ functionName, ...(await run(hostLookup, [functionName, 'localhost'])) })),
+      (['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const).map(async (functionName) => ({
+        functionName,
+        ...(await run(hostLookup, [functionName, 'localhost'])),
+      })),
     );
     const threaded = await run(process.execPath, ['-e', "require('node:dns').lookup('localhost', (error) => process.exit(error ? 1 : 0))"]);
 

@@ -258,14 +258,17 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series a
       const perThread = startTool('runqlat', { perThread: true }, { attachMethod, histogramIntervalMs: 60_000 });
       sessions.push(perProcess, perThread);
       // Only a thread named rq-worker runs; the main thread (rq-py-main) sleeps.
-      const script = 'import ctypes, threading, time\ndef spin():\n    ctypes.CDLL(None).prctl(15, b"rq-worker", 0, 0, 0)\n    while True: pass\nthreading.Thread(target=spin, daemon=True).start()\nwhile True: time.sleep(60)\n';
+      const script =
+        'import ctypes, threading, time\ndef spin():\n    ctypes.CDLL(None).prctl(15, b"rq-worker", 0, 0, 0)\n    while True: pass\nthreading.Thread(target=spin, daemon=True).start()\nwhile True: time.sleep(60)\n';
       const pid = spinnerNamed(directory, 'rq-py-main', '/usr/bin/python3', ['-c', script]);
       spinners(cpus().length * 2);
       let worker: number | undefined;
       for (let tries = 0; tries < 100 && worker === undefined; tries++) {
         await sleep(20);
         try {
-          worker = readdirSync(`/proc/${pid}/task`).map(Number).find((tid) => tid !== pid && threadComm(pid, tid) === 'rq-worker');
+          worker = readdirSync(`/proc/${pid}/task`)
+            .map(Number)
+            .find((tid) => tid !== pid && threadComm(pid, tid) === 'rq-worker');
         } catch {
           worker = undefined;
         }

@@ -77,9 +77,12 @@ describe('event layouts: TypeScript decoders against the BPF objects', () => {
     expect(structLayout(objectFile, struct).size).toBe(size);
   });
 
-  it.each(['biolatency.bpf.o', 'runqlat.bpf.o', 'gethostlatency.bpf.o', 'fsslower.bpf.o'])('%s keeps struct histogram as histogram.ts reads it', (objectFile) => {
-    expect(structLayout(objectFile, 'histogram').size).toBe(HISTOGRAM_VALUE_SIZE);
-  });
+  it.each(['biolatency.bpf.o', 'runqlat.bpf.o', 'gethostlatency.bpf.o', 'fsslower.bpf.o'])(
+    '%s keeps struct histogram as histogram.ts reads it',
+    (objectFile) => {
+      expect(structLayout(objectFile, 'histogram').size).toBe(HISTOGRAM_VALUE_SIZE);
+    },
+  );
 
   it('runqlat keeps struct named_histogram as histogram.ts reads it', () => {
     expect(structLayout('runqlat.bpf.o', 'named_histogram').size).toBe(NAMED_HISTOGRAM_VALUE_SIZE);

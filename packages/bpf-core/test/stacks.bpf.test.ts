@@ -30,7 +30,15 @@ beforeAll(() => {
     ['cpuSpin.c', cpuSpin],
     ['offCpuBlock.c', offCpuBlock],
   ] as const) {
-    execFileSync('cc', ['-O0', '-fno-omit-frame-pointer', '-fno-inline', '-Wall', '-o', binary, fileURLToPath(new URL(`./fixtures/${source}`, import.meta.url))]);
+    execFileSync('cc', [
+      '-O0',
+      '-fno-omit-frame-pointer',
+      '-fno-inline',
+      '-Wall',
+      '-o',
+      binary,
+      fileURLToPath(new URL(`./fixtures/${source}`, import.meta.url)),
+    ]);
   }
 });
 afterEach(async () => {
@@ -327,14 +335,16 @@ describe('cgroup targets', () => {
       add: (pid) => writeFileSync(path.join(directory, 'cgroup.procs'), String(pid)),
       remove: async () => {
         // A cgroup goes once its last process has exited.
-        expect(await eventually(() => {
-          try {
-            rmdirSync(directory);
-            return true;
-          } catch {
-            return false;
-          }
-        })).toBe(true);
+        expect(
+          await eventually(() => {
+            try {
+              rmdirSync(directory);
+              return true;
+            } catch {
+              return false;
+            }
+          }),
+        ).toBe(true);
       },
     };
   }

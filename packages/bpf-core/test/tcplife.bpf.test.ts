@@ -129,7 +129,10 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcplife via %s against real co
     session = startTool<TcpSessionRow>('tcplife', { localPorts: [serverPort] }, { attachMethod });
     const byPort: TcpSessionRow[] = [];
     session.onRows((batch) => byPort.push(...batch));
-    await runClient(serverPort, [['127.0.0.1', 10], ['127.0.0.1', 20]]);
+    await runClient(serverPort, [
+      ['127.0.0.1', 10],
+      ['127.0.0.1', 20],
+    ]);
     await settle(session, byPort, 2);
     expect(byPort.map((row) => row.lport)).toEqual([serverPort, serverPort]);
     await session.close();

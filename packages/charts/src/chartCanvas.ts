@@ -44,7 +44,11 @@ export function chartColors(element: Element): ChartColors {
 }
 
 /** The plot's frame, one pixel outside it; then the font and colour the axis labels use. */
-export function drawPlotFrame(context: CanvasRenderingContext2D, plot: { left: number; top: number; width: number; height: number }, colors: ChartColors): void {
+export function drawPlotFrame(
+  context: CanvasRenderingContext2D,
+  plot: { left: number; top: number; width: number; height: number },
+  colors: ChartColors,
+): void {
   context.strokeStyle = colors.border;
   context.strokeRect(plot.left - 0.5, plot.top - 0.5, plot.width + 1, plot.height + 1);
   context.fillStyle = colors.muted;

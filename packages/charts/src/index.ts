@@ -1,6 +1,19 @@
 export { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf } from './histogram/log2Buckets.js';
 export type { Log2BucketRange } from './histogram/log2Buckets.js';
-export { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatTimeTick, formatSlotRange, percentileBucket, percentileFromLog2, percentileOfSorted, percentilePositions, sumFrames } from './heatmap/heatMapModel.js';
+export {
+  buildHeatMapMatrix,
+  columnCounts,
+  formatClock,
+  formatDateTime,
+  formatLatency,
+  formatTimeTick,
+  formatSlotRange,
+  percentileBucket,
+  percentileFromLog2,
+  percentileOfSorted,
+  percentilePositions,
+  sumFrames,
+} from './heatmap/heatMapModel.js';
 export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
 export { colorSchemeOf, countColor, HEAT_MAP_RAMPS, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export type { ColorScheme } from './heatmap/heatMapPixels.js';

@@ -5,7 +5,11 @@ import { z } from 'zod';
 /** Params stay small: tools take a handful of scalars and short lists. */
 export const MAX_PARAMS_JSON_BYTES = 4096;
 
-export const toolName = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'a tool name is lower-case letters, digits, - and _');
+export const toolName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'a tool name is lower-case letters, digits, - and _');
 
 export const toolParams = z
   .record(z.string().max(64), z.unknown())

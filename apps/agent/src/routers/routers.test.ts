@@ -94,10 +94,16 @@ describe('routers', () => {
   it('lists tools with their JSON schema and support', async () => {
     const { call } = caller({ presentedToken: token });
     const tools = await call.tools.list();
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']));
+    expect(tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(['execsnoop', 'tcplife', 'biolatency', 'runqlat', 'gethostlatency', 'fsslower', 'ext4slower']),
+    );
     expect(new Set(tools.map((tool) => tool.outputKind))).toEqual(new Set(['table', 'histogram', 'stacks']));
     expect(tools.find((tool) => tool.name === 'biolatency')).toMatchObject({ outputKind: 'histogram', columns: [], heatMap: { measure: 'block I/O latency' } });
-    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({ measure: 'TCP session duration', rows: { column: 'ms', everyEvent: true }, slots: 32 });
+    expect(tools.find((tool) => tool.name === 'tcplife')?.heatMap).toEqual({
+      measure: 'TCP session duration',
+      rows: { column: 'ms', everyEvent: true },
+      slots: 32,
+    });
     expect(tools.find((tool) => tool.name === 'fsslower')).toMatchObject({
       heatMap: { rows: { column: 'latencyMs', everyEvent: false } },
       rowThreshold: { param: 'minMs', relation: 'slower than', unit: 'ms', eventNoun: 'operations' },
@@ -107,9 +113,16 @@ describe('routers', () => {
     expect(tools[0]?.paramsJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });
     // Clients format cells from the declared display kind alone: OFF_KB is bytes shown as KB, like bcc's offset / 1024.
     for (const name of ['fsslower', 'ext4slower']) {
-      expect(tools.find((tool) => tool.name === name)?.columns.find((column) => column.header === 'OFF_KB')).toMatchObject({ key: 'offset', display: 'kilobytes', unit: 'KB' });
+      expect(tools.find((tool) => tool.name === name)?.columns.find((column) => column.header === 'OFF_KB')).toMatchObject({
+        key: 'offset',
+        display: 'kilobytes',
+        unit: 'KB',
+      });
     }
-    expect(tools.find((tool) => tool.name === 'gethostlatency')?.columns.find((column) => column.header === 'LATms')).toMatchObject({ display: 'milliseconds', decimals: 3 });
+    expect(tools.find((tool) => tool.name === 'gethostlatency')?.columns.find((column) => column.header === 'LATms')).toMatchObject({
+      display: 'milliseconds',
+      decimals: 3,
+    });
   });
 
   it('refuses an oversized snapshot and a full store clearly, storing nothing', async () => {
@@ -150,13 +163,27 @@ describe('routers', () => {
       columnFilters: { pid: '2' },
       sort: { column: 'pid', direction: 'desc' },
     });
-    expect(summary).toMatchObject({ kind: 'table', frameCount: 2, view: { from: 2000, to: 3000, filter: 'sh', columnFilters: { pid: '2' }, sort: { column: 'pid', direction: 'desc' } } });
+    expect(summary).toMatchObject({
+      kind: 'table',
+      frameCount: 2,
+      view: { from: 2000, to: 3000, filter: 'sh', columnFilters: { pid: '2' }, sort: { column: 'pid', direction: 'desc' } },
+    });
     expect(summary.view.rowsKeptSince).toBeUndefined();
     const snapshot = await call.snapshots.get({ id: summary.id });
     expect(snapshot.rows).toEqual(rows.slice(1, 3));
-    await expect(call.snapshots.createTable({ sessionId: started.id, title: 'x', range: { from: 0, to: 1 }, columnFilters: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`c${i}`, 'x'])) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      call.snapshots.createTable({
+        sessionId: started.id,
+        title: 'x',
+        range: { from: 0, to: 1 },
+        columnFilters: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`c${i}`, 'x'])),
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const heatMap = await call.sessions.start({ tool: 'runqlat', params: {} });
-    await expect(call.snapshots.createTable({ sessionId: heatMap.id, title: 'x', range: { from: 0, to: 1 } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('no table') });
+    await expect(call.snapshots.createTable({ sessionId: heatMap.id, title: 'x', range: { from: 0, to: 1 } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('no table'),
+    });
     await services.sessions.closeAll();
     services.snapshots().close();
   });

@@ -19,7 +19,15 @@ const stackBackend: ToolBackend = {
   start: (): BackendSession => ({
     attachMethod: 'perf_event',
     onRows: () => () => undefined,
-    collectStacks: (): RawStackProfile => ({ unit: 'samples', stacks: [], startedAt: Date.now(), durationMs: 200, lostStacks: 0, truncatedStacks: 0, droppedSamples: 0 }),
+    collectStacks: (): RawStackProfile => ({
+      unit: 'samples',
+      stacks: [],
+      startedAt: Date.now(),
+      durationMs: 200,
+      lostStacks: 0,
+      truncatedStacks: 0,
+      droppedSamples: 0,
+    }),
     stats: () => ({ events: 0, kernelDrops: 0, userDrops: 0 }),
     programIds: () => [1],
     close: async () => undefined,

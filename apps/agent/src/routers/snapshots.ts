@@ -31,7 +31,10 @@ const MAX_ZOOM_BYTES = 64 * 1024;
 const zoomFrames = z
   .array(z.string().min(1).max(4096))
   .max(MAX_ZOOM_FRAMES)
-  .refine((frames) => frames.reduce((bytes, frame) => bytes + frame.length + 1, 0) <= MAX_ZOOM_BYTES, `a zoom is at most ${MAX_ZOOM_BYTES / 1024} KB of frames`);
+  .refine(
+    (frames) => frames.reduce((bytes, frame) => bytes + frame.length + 1, 0) <= MAX_ZOOM_BYTES,
+    `a zoom is at most ${MAX_ZOOM_BYTES / 1024} KB of frames`,
+  );
 
 const createInput = z
   .object({
@@ -53,13 +56,19 @@ const createTableInput = z
     sessionId: z.string().uuid(),
     title,
     /** The times of the oldest and newest rows the viewer holds. */
-    range: z.object({ from: epochMs, to: epochMs }).strict().refine((range) => range.from <= range.to, 'a range ends after it starts'),
+    range: z
+      .object({ from: epochMs, to: epochMs })
+      .strict()
+      .refine((range) => range.from <= range.to, 'a range ends after it starts'),
     filter: tableText.optional(),
     columnFilters: z
       .record(columnKey, tableText)
       .refine((filters) => Object.keys(filters).length <= 64, 'at most 64 column filters')
       .optional(),
-    sort: z.object({ column: columnKey, direction: z.enum(['asc', 'desc']) }).strict().optional(),
+    sort: z
+      .object({ column: columnKey, direction: z.enum(['asc', 'desc']) })
+      .strict()
+      .optional(),
     /** A heat-map selection (or cell) the rows were narrowed to. */
     selection: heatMapSelection.optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),

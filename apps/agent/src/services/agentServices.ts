@@ -17,9 +17,7 @@ import { SnapshotStore } from '../snapshots/snapshotStore.js';
 /** One snapshot's frames as JSON: an hour of 1 s frames of a few series is about 1 MB. */
 const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 
-const agentVersion = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const agentVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function createAgentServices(options: {
   config: AgentConfig;
@@ -65,7 +63,10 @@ export function createAgentServices(options: {
       // Frames are one per second: the history is the flight recorder's window.
       frameHistoryLimit: config.recordSeconds,
       // Rows too: the last --row-history rows of the last --record-seconds, at most 8 MiB an attachment.
-      rowHistory: config.rowHistory === 0 ? null : { maxRows: config.rowHistory, maxAgeMs: config.recordSeconds * 1000, maxBytes: sessionManagerDefaults.rowHistory.maxBytes },
+      rowHistory:
+        config.rowHistory === 0
+          ? null
+          : { maxRows: config.rowHistory, maxAgeMs: config.recordSeconds * 1000, maxBytes: sessionManagerDefaults.rowHistory.maxBytes },
       onAudit: audit,
     }),
   };

@@ -22,7 +22,8 @@ export function listTools(features: FeatureSource) {
       width: column.width,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
-    heatMap: tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure, rows: tool.histogram.rows ?? null, slots: HISTOGRAM_SLOTS } : null,
+    heatMap:
+      tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure, rows: tool.histogram.rows ?? null, slots: HISTOGRAM_SLOTS } : null,
     // A param below which events get no row, so an empty table can say what it left out.
     rowThreshold: (tool.outputKind === 'table' ? tool.rowThreshold : undefined) ?? null,
     // For the web's generated params form.

@@ -94,7 +94,15 @@ export class ProfileManager {
     timer.unref();
     this.#running.set(capture.id, { capture, session, timer });
     this.#remember(capture);
-    this.#options.onAudit?.({ action: 'profile-start', id: capture.id, tool: capture.tool, params, who: input.owner, durationMs: input.durationMs, programIds: session.programIds() });
+    this.#options.onAudit?.({
+      action: 'profile-start',
+      id: capture.id,
+      tool: capture.tool,
+      params,
+      who: input.owner,
+      durationMs: input.durationMs,
+      programIds: session.programIds(),
+    });
     return capture;
   }
 

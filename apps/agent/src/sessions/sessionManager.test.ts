@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
-import {
-  SessionLimitError,
-  SessionManager,
-  SessionManagerClosedError,
-  SessionNotFoundError,
-  attachmentKey,
-} from './sessionManager.js';
+import { SessionLimitError, SessionManager, SessionManagerClosedError, SessionNotFoundError, attachmentKey } from './sessionManager.js';
 import type { AuditEvent, SessionManagerOptions, StreamBatch } from './sessionManager.js';
 
 const gracePeriodMs = 10_000;
@@ -90,7 +84,9 @@ class FakeBackend implements ToolBackend {
 
   start(tool: string, params: unknown): FakeSession {
     const session =
-      tool === 'biolatency' ? new FakeHistogramSession(tool, params, [100 + this.sessions.length]) : new FakeSession(tool, params, [100 + this.sessions.length]);
+      tool === 'biolatency'
+        ? new FakeHistogramSession(tool, params, [100 + this.sessions.length])
+        : new FakeSession(tool, params, [100 + this.sessions.length]);
     this.sessions.push(session);
     return session;
   }
@@ -278,7 +274,15 @@ describe('SessionManager', () => {
       manager.stop(viewer.id, 'root');
       expect(await pending.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [{ n: 0 }, { n: 1 }], frames: [], counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, endsInMs: 599_990, end: 'stopped' },
+        value: {
+          seq: 1,
+          rows: [{ n: 0 }, { n: 1 }],
+          frames: [],
+          counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 },
+          endsAt: 600_000,
+          endsInMs: 599_990,
+          end: 'stopped',
+        },
       });
       expect(await stream.next()).toEqual({ done: true, value: undefined });
       expect(manager.list()[0]?.viewers).toEqual([]);
@@ -394,7 +398,14 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(await first.result).toEqual({
         done: false,
-        value: { seq: 1, rows: [], frames: [], counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 }, endsAt: 600_000, endsInMs: 599_000 },
+        value: {
+          seq: 1,
+          rows: [],
+          frames: [],
+          counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 },
+          endsAt: 600_000,
+          endsInMs: 599_000,
+        },
       });
 
       const second = observe(stream.next());

@@ -298,10 +298,7 @@ export class SessionManager {
     this.#maxDurationMs = timerDelay('maxDurationMs', options.maxDurationMs ?? sessionManagerDefaults.maxDurationMs);
     this.#batchMaxRows = positiveInteger('batchMaxRows', options.batchMaxRows ?? sessionManagerDefaults.batchMaxRows);
     this.#batchMaxDelayMs = timerDelay('batchMaxDelayMs', options.batchMaxDelayMs ?? sessionManagerDefaults.batchMaxDelayMs);
-    this.#viewerMaxQueuedRows = positiveInteger(
-      'viewerMaxQueuedRows',
-      options.viewerMaxQueuedRows ?? sessionManagerDefaults.viewerMaxQueuedRows,
-    );
+    this.#viewerMaxQueuedRows = positiveInteger('viewerMaxQueuedRows', options.viewerMaxQueuedRows ?? sessionManagerDefaults.viewerMaxQueuedRows);
     this.#frameHistoryLimit = positiveInteger('frameHistoryLimit', options.frameHistoryLimit ?? sessionManagerDefaults.frameHistoryLimit);
     this.#batchMaxFrames = positiveInteger('batchMaxFrames', options.batchMaxFrames ?? sessionManagerDefaults.batchMaxFrames);
     this.#rowHistoryLimits = options.rowHistory === undefined ? sessionManagerDefaults.rowHistory : options.rowHistory;
@@ -417,7 +414,9 @@ export class SessionManager {
 
   /** When the attachment ends, by this clock and from now (for clients whose clock differs). */
   #end(attachment: Attachment): { endsAt: number | null; endsInMs: number | null } {
-    return attachment.endsAt === undefined ? { endsAt: null, endsInMs: null } : { endsAt: attachment.endsAt, endsInMs: Math.max(0, attachment.endsAt - this.#now()) };
+    return attachment.endsAt === undefined
+      ? { endsAt: null, endsInMs: null }
+      : { endsAt: attachment.endsAt, endsInMs: Math.max(0, attachment.endsAt - this.#now()) };
   }
 
   /** Releases the viewer at once; its stream ends with `end: 'stopped'`. */
@@ -725,9 +724,7 @@ export class SessionManager {
 /** Equal for equal tool and params whatever the key order, so such viewers share one attachment. */
 export function attachmentKey(tool: string, normalizedParams: unknown): string {
   const canonicalParams = JSON.stringify(normalizedParams ?? null, (_key, value: unknown) =>
-    isPlainObject(value)
-      ? Object.fromEntries(Object.entries(value).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)))
-      : value,
+    isPlainObject(value) ? Object.fromEntries(Object.entries(value).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) : value,
   );
   return JSON.stringify([tool, canonicalParams]);
 }

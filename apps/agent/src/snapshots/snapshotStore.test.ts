@@ -51,7 +51,14 @@ describe('SnapshotStore', () => {
     stores.pop()?.close();
     const reopened = open({}, file).get(created.id);
     expect(reopened?.frames).toEqual(input.frames);
-    expect(reopened).toMatchObject({ title: 'disk stall', tool: 'biolatency', params: { perDisk: true }, view: input.view, histogram: input.histogram, frameCount: 600 });
+    expect(reopened).toMatchObject({
+      title: 'disk stall',
+      tool: 'biolatency',
+      params: { perDisk: true },
+      view: input.view,
+      histogram: input.histogram,
+      frameCount: 600,
+    });
   });
 
   it('lists newest first, renames and deletes', () => {
@@ -102,12 +109,25 @@ describe('SnapshotStore', () => {
     const store = open();
     const profile = {
       unit: 'samples' as const,
-      stacks: [{ frames: ['spin', 'main', 'spin_hot'], value: 70 }, { frames: ['spin', 'main', 'spin_cold'], value: 30 }],
+      stacks: [
+        { frames: ['spin', 'main', 'spin_hot'], value: 70 },
+        { frames: ['spin', 'main', 'spin_cold'], value: 30 },
+      ],
       startedAt: 1000,
       durationMs: 5000,
       stats: { lostStacks: 0, truncatedStacks: 0, droppedSamples: 0, unknownFrames: 0, shortUserStacks: 0, symbolCacheHits: 3, symbolCacheMisses: 2 },
     };
-    const created = store.create({ kind: 'profile', title: 'cpu', tool: 'profile', params: {}, hostname: 'h', createdBy: 'token:x', view: { from: 1000, to: 6000, search: 'spin_hot' }, retentionDays: 1, profile });
+    const created = store.create({
+      kind: 'profile',
+      title: 'cpu',
+      tool: 'profile',
+      params: {},
+      hostname: 'h',
+      createdBy: 'token:x',
+      view: { from: 1000, to: 6000, search: 'spin_hot' },
+      retentionDays: 1,
+      profile,
+    });
     expect(created).toMatchObject({ kind: 'profile', frameCount: 2, histogram: null });
     const loaded = store.get(created.id);
     expect(loaded?.profile).toEqual(profile);

@@ -215,7 +215,9 @@ export class SnapshotStore {
   /** Newest first, without frames. */
   list(): SnapshotSummary[] {
     const records = this.#db
-      .prepare('SELECT id, kind, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram FROM snapshots ORDER BY created_at DESC')
+      .prepare(
+        'SELECT id, kind, title, tool, params, hostname, created_at, created_by, bytes, frame_count, retention_until, view, histogram FROM snapshots ORDER BY created_at DESC',
+      )
       .all() as SnapshotRecord[];
     return records.map(summaryOf);
   }
@@ -240,9 +242,10 @@ export class SnapshotStore {
   #makeRoom(incoming: number, now: number): void {
     let total = this.totalBytes();
     if (total + incoming <= this.#options.maxBytes) return;
-    const expired = this.#db
-      .prepare('SELECT id, bytes FROM snapshots WHERE retention_until <= ? ORDER BY created_at ASC')
-      .all(now) as Array<{ id: string; bytes: number }>;
+    const expired = this.#db.prepare('SELECT id, bytes FROM snapshots WHERE retention_until <= ? ORDER BY created_at ASC').all(now) as Array<{
+      id: string;
+      bytes: number;
+    }>;
     const remove = this.#db.prepare('DELETE FROM snapshots WHERE id = ?');
     for (const snapshot of expired) {
       if (total + incoming <= this.#options.maxBytes) break;

@@ -4,9 +4,15 @@ import { agentUrl, describeAgentError } from './agentClient';
 
 describe('describeAgentError', () => {
   it('tells a refused token, a refused origin and a dead agent apart', () => {
-    expect(describeAgentError({ message: 'x', meta: { response: { status: 401 } } }, 'h:1')).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('refused the token (401)') });
+    expect(describeAgentError({ message: 'x', meta: { response: { status: 401 } } }, 'h:1')).toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('refused the token (401)'),
+    });
     expect(describeAgentError({ message: 'x', data: { code: 'FORBIDDEN', httpStatus: 403 } }, 'h:1').kind).toBe('forbidden');
-    expect(describeAgentError(new TypeError('Failed to fetch'), 'h:1')).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('h:1 is unreachable') });
+    expect(describeAgentError(new TypeError('Failed to fetch'), 'h:1')).toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('h:1 is unreachable'),
+    });
     expect(describeAgentError(TRPCClientError.from(new TypeError('Failed to fetch')), 'h:1').kind).toBe('unreachable');
   });
 

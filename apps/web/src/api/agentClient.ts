@@ -53,7 +53,10 @@ export function describeAgentError(error: unknown, address: string): AgentProble
     return { kind: 'unauthorized', message: `${address} refused the token (401). Paste the token printed by the agent (make start) for this host.` };
   }
   if (status === 403 || code === 'FORBIDDEN') {
-    return { kind: 'forbidden', message: `${address} refused this page's origin (403). Start that agent with --allow-origin ${globalThis.location?.origin ?? ''}.` };
+    return {
+      kind: 'forbidden',
+      message: `${address} refused this page's origin (403). Start that agent with --allow-origin ${globalThis.location?.origin ?? ''}.`,
+    };
   }
   if (code === 'PRECONDITION_FAILED' || code === 'NOT_IMPLEMENTED') return { kind: 'unavailable', message };
   if (code === 'BAD_REQUEST') return { kind: 'invalid', message };

@@ -31,7 +31,10 @@ describe('host monitor, for a host without a token', () => {
     stop = startHostMonitor(store, { probe: probe.run, pageOrigin: 'http://127.0.0.1:7070' });
     expect(store.getState().statuses['127.0.0.1:7999']).toEqual({ state: 'checking' });
     await settle();
-    expect(store.getState().statuses['127.0.0.1:7999']).toMatchObject({ state: 'error', problem: { kind: 'unreachable', message: expect.stringMatching(/^127\.0\.0\.1:7999 is unreachable/) } });
+    expect(store.getState().statuses['127.0.0.1:7999']).toMatchObject({
+      state: 'error',
+      problem: { kind: 'unreachable', message: expect.stringMatching(/^127\.0\.0\.1:7999 is unreachable/) },
+    });
   });
 
   it('asks for a token only once the host has answered', async () => {
@@ -42,13 +45,16 @@ describe('host monitor, for a host without a token', () => {
     expect(store.getState().statuses['127.0.0.1:7070']).toEqual({ state: 'no-token' });
   });
 
-  it('says when a host answers but refuses this page\'s origin', async () => {
+  it("says when a host answers but refuses this page's origin", async () => {
     const store = createAppStore({ storage: memoryStorage(), defaultHost: '127.0.0.1:7070' });
     store.getState().addHost('10.0.0.7:7070');
     const probe = scriptedProbe({ kind: 'origin-refused' });
     stop = startHostMonitor(store, { probe: probe.run, pageOrigin: 'http://127.0.0.1:7070' });
     await settle();
-    expect(store.getState().statuses['10.0.0.7:7070']).toMatchObject({ state: 'error', problem: { kind: 'forbidden', message: expect.stringContaining('--allow-origin http://127.0.0.1:7070') } });
+    expect(store.getState().statuses['10.0.0.7:7070']).toMatchObject({
+      state: 'error',
+      problem: { kind: 'forbidden', message: expect.stringContaining('--allow-origin http://127.0.0.1:7070') },
+    });
   });
 
   it('checks again at once on Retry, not at the next poll', async () => {

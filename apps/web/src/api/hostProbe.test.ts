@@ -29,7 +29,7 @@ describe('probing a host before asking for a token', () => {
     expect(probeProblem('127.0.0.1:7070', { kind: 'reachable' }, 'http://127.0.0.1:7070')).toBeUndefined();
   });
 
-  it('tells a host that refuses this page\'s origin from one where nothing answers', async () => {
+  it("tells a host that refuses this page's origin from one where nothing answers", async () => {
     const refused = fakeFetch({ cors: 'network', 'no-cors': 'ok' });
     expect(await probeAgent('10.0.0.7:7070', { fetch: refused.fetchImpl })).toEqual({ kind: 'origin-refused' });
     expect(refused.calls.map((call) => call.mode)).toEqual(['cors', 'no-cors']);
@@ -50,13 +50,18 @@ describe('probing a host before asking for a token', () => {
     const result = await probeAgent('10.9.9.9:7070', { fetch: fetchImpl, timeoutMs: 20 });
     expect(result).toEqual({ kind: 'unreachable', timedOut: true });
     expect(calls).toHaveLength(1);
-    expect(probeProblem('10.9.9.9:7070', result, 'http://a:1', 4000)?.message).toMatch(/^10\.9\.9\.9:7070 is unreachable: no answer from http:\/\/10\.9\.9\.9:7070 within 4 s/);
+    expect(probeProblem('10.9.9.9:7070', result, 'http://a:1', 4000)?.message).toMatch(
+      /^10\.9\.9\.9:7070 is unreachable: no answer from http:\/\/10\.9\.9\.9:7070 within 4 s/,
+    );
   });
 
   it('says when something other than an agent answers', async () => {
     const { fetchImpl } = fakeFetch({ cors: 'not-found' });
     const result = await probeAgent('127.0.0.1:8080', { fetch: fetchImpl });
     expect(result).toEqual({ kind: 'not-agent', httpStatus: 404 });
-    expect(probeProblem('127.0.0.1:8080', result, 'http://a:1')).toEqual({ kind: 'failed', message: '127.0.0.1:8080 answered HTTP 404 at /healthz: is it a bpfscope agent?' });
+    expect(probeProblem('127.0.0.1:8080', result, 'http://a:1')).toEqual({
+      kind: 'failed',
+      message: '127.0.0.1:8080 answered HTTP 404 at /healthz: is it a bpfscope agent?',
+    });
   });
 });

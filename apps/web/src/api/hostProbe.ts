@@ -6,10 +6,7 @@ import type { AgentProblem } from './agentClient';
 import { agentUrl } from './agentClient';
 
 export type ProbeResult =
-  | { kind: 'reachable' }
-  | { kind: 'origin-refused' }
-  | { kind: 'not-agent'; httpStatus: number }
-  | { kind: 'unreachable'; timedOut: boolean };
+  { kind: 'reachable' } | { kind: 'origin-refused' } | { kind: 'not-agent'; httpStatus: number } | { kind: 'unreachable'; timedOut: boolean };
 
 export const PROBE_TIMEOUT_MS = 4000;
 

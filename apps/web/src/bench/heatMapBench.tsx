@@ -62,7 +62,17 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
   // live: the chart is on screen, empty, before the history arrives (as a session's view opens).
   const [frames, setFrames] = useState(() => (mode === 'live' ? [] : hour()));
   const [windowSeconds, setWindowSeconds] = useState(mode === 'window' ? SHORT_WINDOW_SECONDS : COLUMNS);
-  const [result] = useState<HeatMapBenchResult>(() => ({ mode, firstRenderMs: 0, firstFrameMs: 0, firstPaintMs: 0, updateRenderMs: [], updateTotalMs: [], updateFrameMs: [], columns: 0, slots: 0 }));
+  const [result] = useState<HeatMapBenchResult>(() => ({
+    mode,
+    firstRenderMs: 0,
+    firstFrameMs: 0,
+    firstPaintMs: 0,
+    updateRenderMs: [],
+    updateTotalMs: [],
+    updateFrameMs: [],
+    columns: 0,
+    slots: 0,
+  }));
   // What the next paint answers, and when it was asked for.
   const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: mode === 'fresh' || mode === 'window' ? 'mount' : undefined, at: performance.now() }));
   const [steps] = useState(() => ({ short: 0, updates: 0 }));
@@ -104,34 +114,34 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
 
   const chart = (
     <div style={chartHidden ? { display: 'none' } : undefined}>
-    <HeatMap
-      frames={frames}
-      hidden={chartHidden}
-      unit="usecs"
-      range={{ from: newest - windowSeconds * 1000, to: newest }}
-      height={640}
-      onRendered={(milliseconds, matrix) => {
-        const { step, at } = pending;
-        if (step === undefined) return;
-        pending.step = undefined;
-        const renderedMs = performance.now() - at;
-        if (step === 'mount' || step === 'switch') {
-          result.firstRenderMs = renderedMs;
-          result.firstPaintMs = milliseconds;
-          result.columns = matrix.columnCount;
-          result.slots = matrix.slotCount;
-        } else if (step === 'update') {
-          result.updateRenderMs.push(milliseconds);
-          result.updateTotalMs.push(renderedMs);
-        }
-        afterNextFrame(() => {
-          const frameMs = performance.now() - at;
-          if (step === 'mount' || step === 'switch') result.firstFrameMs = frameMs;
-          else if (step === 'update') result.updateFrameMs.push(frameMs);
-          next();
-        });
-      }}
-    />
+      <HeatMap
+        frames={frames}
+        hidden={chartHidden}
+        unit="usecs"
+        range={{ from: newest - windowSeconds * 1000, to: newest }}
+        height={640}
+        onRendered={(milliseconds, matrix) => {
+          const { step, at } = pending;
+          if (step === undefined) return;
+          pending.step = undefined;
+          const renderedMs = performance.now() - at;
+          if (step === 'mount' || step === 'switch') {
+            result.firstRenderMs = renderedMs;
+            result.firstPaintMs = milliseconds;
+            result.columns = matrix.columnCount;
+            result.slots = matrix.slotCount;
+          } else if (step === 'update') {
+            result.updateRenderMs.push(milliseconds);
+            result.updateTotalMs.push(renderedMs);
+          }
+          afterNextFrame(() => {
+            const frameMs = performance.now() - at;
+            if (step === 'mount' || step === 'switch') result.firstFrameMs = frameMs;
+            else if (step === 'update') result.updateFrameMs.push(frameMs);
+            next();
+          });
+        }}
+      />
     </div>
   );
   return mode === 'fresh' ? chart : <AppShell>{chart}</AppShell>;

@@ -19,7 +19,14 @@ export function exportFileName(tool: string, host: string, extension: string, at
 }
 
 /** A table's rows as shown (filtered and sorted), as CSV or JSON. */
-export function downloadRows(options: { tool: string; host: string; format: 'csv' | 'json'; columns: readonly DisplayColumn[]; rows: readonly Record<string, unknown>[]; at?: Date }): void {
+export function downloadRows(options: {
+  tool: string;
+  host: string;
+  format: 'csv' | 'json';
+  columns: readonly DisplayColumn[];
+  rows: readonly Record<string, unknown>[];
+  at?: Date;
+}): void {
   const { format } = options;
   const text = format === 'csv' ? rowsToCsv(options.columns, options.rows) : rowsToJson(options.columns, options.rows);
   downloadFile(exportFileName(options.tool, options.host, format, options.at), text, format === 'csv' ? 'text/csv' : 'application/json');

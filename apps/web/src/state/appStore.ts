@@ -258,7 +258,11 @@ export function createAppStore(options: AppStoreOptions) {
 
       signIn(link) {
         const problem =
-          link.token === undefined ? 'the sign-in link holds no valid token' : defaultHost === undefined ? 'this page was not served by an agent at host:port' : get().setToken(defaultHost, link.token);
+          link.token === undefined
+            ? 'the sign-in link holds no valid token'
+            : defaultHost === undefined
+              ? 'this page was not served by an agent at host:port'
+              : get().setToken(defaultHost, link.token);
         if (problem) set({ linkProblems: [`${problem}; copy the whole link that make start printed`] });
       },
 

@@ -27,7 +27,9 @@ const heatMapView: ViewState = {
 describe('view state in the URL', () => {
   it('round-trips heat-map state: selection, window, series, snapshot', () => {
     const link = encodeViewState(heatMapView);
-    expect(link).toBe('#/host/10.0.0.5%3A7070/tool/biolatency/snapshot/k3J9x_Qa-2?params=%7B%22perDisk%22%3Atrue%7D&show=heatmap&series=vda&window=900&sel=1764000000000-1764000060000');
+    expect(link).toBe(
+      '#/host/10.0.0.5%3A7070/tool/biolatency/snapshot/k3J9x_Qa-2?params=%7B%22perDisk%22%3Atrue%7D&show=heatmap&series=vda&window=900&sel=1764000000000-1764000060000',
+    );
     expect(decodeViewState(link)).toEqual({ state: heatMapView, problems: [] });
   });
 
@@ -69,7 +71,9 @@ describe('view state in the URL', () => {
   });
 
   it('makes a whole link of this page with the view in its hash', () => {
-    expect(viewLink({ ...emptyViewState, hosts: ['h:1'], tool: 'runqlat' }, { origin: 'https://ops.example', pathname: '/bpfscope/' })).toBe('https://ops.example/bpfscope/#/host/h%3A1/tool/runqlat');
+    expect(viewLink({ ...emptyViewState, hosts: ['h:1'], tool: 'runqlat' }, { origin: 'https://ops.example', pathname: '/bpfscope/' })).toBe(
+      'https://ops.example/bpfscope/#/host/h%3A1/tool/runqlat',
+    );
   });
 
   it('never carries a token, whatever the state holds', () => {

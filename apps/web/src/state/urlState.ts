@@ -38,19 +38,34 @@ const MAX_EPOCH_MS = 7_258_118_400_000;
 
 const viewStateSchema = z.object({
   hosts: z.array(z.string().regex(hostPattern)).max(MAX_HOSTS),
-  tool: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).optional(),
+  tool: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+    .optional(),
   params: z.record(z.string().max(64), z.unknown()),
   filter: z.string().max(MAX_TEXT),
   columnFilters: z.record(z.string().max(64), z.string().max(MAX_TEXT)),
   sort: z.object({ column: z.string().min(1).max(64), direction: z.enum(['asc', 'desc']) }).optional(),
   selection: z
-    .object({ from: z.number().int().min(0).max(MAX_EPOCH_MS), to: z.number().int().min(0).max(MAX_EPOCH_MS), bucket: z.number().int().min(0).max(63).optional() })
+    .object({
+      from: z.number().int().min(0).max(MAX_EPOCH_MS),
+      to: z.number().int().min(0).max(MAX_EPOCH_MS),
+      bucket: z.number().int().min(0).max(63).optional(),
+    })
     .refine((range) => range.from < range.to, 'selection must end after it starts')
     .optional(),
-  windowSeconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .optional(),
   show: z.enum(['table', 'heatmap']).optional(),
   series: z.string().max(128).optional(),
-  snapshot: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/).optional(),
+  snapshot: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{6,64}$/)
+    .optional(),
 });
 
 /** `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>` */
@@ -99,7 +114,11 @@ export function decodeViewState(hash: string): DecodedViewState {
       problems.push(`${quoteLinkText(key)} has no value`);
       continue;
     }
-    if (key === 'host') draft.hosts = value.split(',').map(safeDecode).filter((host) => host !== '');
+    if (key === 'host')
+      draft.hosts = value
+        .split(',')
+        .map(safeDecode)
+        .filter((host) => host !== '');
     else if (key === 'tool') draft.tool = safeDecode(value);
     else if (key === 'snapshot') draft.snapshot = safeDecode(value);
     else problems.push(`unknown part ${quoteLinkText(key)} (a link has host, tool and snapshot)`);

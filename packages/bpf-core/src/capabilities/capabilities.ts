@@ -6,17 +6,7 @@ import { native } from '../native.js';
 import { bpfObjectPath } from '../paths.js';
 
 export type FeatureName =
-  | 'btf'
-  | 'ringbuf'
-  | 'tracepoint'
-  | 'rawTracepoint'
-  | 'tpBtf'
-  | 'fentry'
-  | 'kprobe'
-  | 'uprobe'
-  | 'perfEventSampling'
-  | 'hardwarePmu'
-  | 'stackTraceMap';
+  'btf' | 'ringbuf' | 'tracepoint' | 'rawTracepoint' | 'tpBtf' | 'fentry' | 'kprobe' | 'uprobe' | 'perfEventSampling' | 'hardwarePmu' | 'stackTraceMap';
 
 export interface FeatureStatus {
   available: boolean;
@@ -179,19 +169,14 @@ export class KernelFeatures implements FeatureSource {
       case 'uprobe': {
         const libc = libcPath();
         if (!libc) return { available: false, reason: 'could not find libc in /proc/self/maps to test a uprobe' };
-        return tryProgram('probe_uprobe', (object) =>
-          object.attachUprobe('probe_uprobe', { binaryPath: libc, functionName: 'getppid', pid: process.pid }),
-        );
+        return tryProgram('probe_uprobe', (object) => object.attachUprobe('probe_uprobe', { binaryPath: libc, functionName: 'getppid', pid: process.pid }));
       }
       case 'perfEventSampling':
         return tryProgram('probe_perf_event', (object) =>
           object.attachPerfEvent('probe_perf_event', { type: PERF_TYPE_SOFTWARE, config: PERF_COUNT_SW_CPU_CLOCK, frequency: 1 }),
         );
       case 'hardwarePmu':
-        return errnoStatus(
-          native.perfEventOpenErrno(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES),
-          'no hardware cycles counter (perf_event_open)',
-        );
+        return errnoStatus(native.perfEventOpenErrno(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES), 'no hardware cycles counter (perf_event_open)');
       default: {
         const unreachable: never = name;
         return { available: false, reason: `unknown feature ${String(unreachable)}` };

@@ -54,7 +54,10 @@ describe('readElf and FunctionSymbolTable', () => {
   });
 
   it('never throws on truncated images', () => {
-    const lengths = [...Array.from({ length: 600 }, (_, index) => index), ...Array.from({ length: 200 }, (_, index) => Math.floor((image.length * index) / 200))];
+    const lengths = [
+      ...Array.from({ length: 600 }, (_, index) => index),
+      ...Array.from({ length: 200 }, (_, index) => Math.floor((image.length * index) / 200)),
+    ];
     for (const length of lengths) {
       const { elf, table } = symbolsOf(image.subarray(0, length));
       if (length < 64) expect(elf).toMatch(/not an ELF file/);
@@ -179,4 +182,3 @@ function handMadeElf(symbols: Array<[string, number, number, number]>): Buffer {
     section(17, 3, dataOffset + symtab.length + strtab.length, shstrtab.length, 0, 0),
   ]);
 }
-

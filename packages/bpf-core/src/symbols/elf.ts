@@ -17,14 +17,7 @@ export interface ByteSource {
 const MAX_READ_BYTES = 512 * 1024 * 1024;
 
 function isReadableRange(offset: number, length: number, size: number): boolean {
-  return (
-    Number.isSafeInteger(offset) &&
-    Number.isSafeInteger(length) &&
-    offset >= 0 &&
-    length >= 0 &&
-    length <= MAX_READ_BYTES &&
-    offset + length <= size
-  );
+  return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && length <= MAX_READ_BYTES && offset + length <= size;
 }
 
 export function bufferSource(buffer: Buffer): ByteSource {
@@ -205,10 +198,12 @@ function readElfHeaders(source: ByteSource): ElfFile | string {
   const elf: ElfFile = { loadSegments, sections };
   const notes = sections.filter((section) => section.type === SHT_NOTE);
   const buildId =
-    findBuildId(notes.map((section) => sectionData(source, section))) ??
-    findBuildId(noteSegments.map((segment) => source.read(segment.offset, segment.size)));
+    findBuildId(notes.map((section) => sectionData(source, section))) ?? findBuildId(noteSegments.map((segment) => source.read(segment.offset, segment.size)));
   if (buildId !== undefined) elf.buildId = buildId;
-  const debugLink = sectionData(source, sections.find((section) => section.name === '.gnu_debuglink'));
+  const debugLink = sectionData(
+    source,
+    sections.find((section) => section.name === '.gnu_debuglink'),
+  );
   if (debugLink !== null && debugLink.length > 0) {
     const name = cString(debugLink, 0);
     if (name !== '') elf.debugLink = name;

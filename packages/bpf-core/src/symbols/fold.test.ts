@@ -47,23 +47,22 @@ describe('foldProfile', () => {
 
   it('lays out offwaketime stacks as bcc offwaketime -f does', () => {
     const folded = foldProfile(
-      profileOf([
-        stack({
-          userStack: [0x2n, 0x1n],
-          kernelStack: [0xbn, 0xan],
-          waker: { pid: 9, comm: 'waker', userStack: [0x6n, 0x5n], kernelStack: [0xdn, 0xcn] },
-          value: 1000,
-        }),
-      ], { unit: 'nanoseconds' }),
+      profileOf(
+        [
+          stack({
+            userStack: [0x2n, 0x1n],
+            kernelStack: [0xbn, 0xan],
+            waker: { pid: 9, comm: 'waker', userStack: [0x6n, 0x5n], kernelStack: [0xdn, 0xcn] },
+            value: 1000,
+          }),
+        ],
+        { unit: 'nanoseconds' },
+      ),
       new FakeSymbolizer(),
       { pidInComm: true },
     );
     expect(folded.unit).toBe('nanoseconds');
-    expect(folded.stacks[0]?.frames).toEqual([
-      'app-7', 'u7_1', 'u7_2', 'k_a_[k]', 'k_b_[k]',
-      '--',
-      'k_d_[k]', 'k_c_[k]', 'u9_6', 'u9_5', 'waker-9',
-    ]);
+    expect(folded.stacks[0]?.frames).toEqual(['app-7', 'u7_1', 'u7_2', 'k_a_[k]', 'k_b_[k]', '--', 'k_d_[k]', 'k_c_[k]', 'u9_6', 'u9_5', 'waker-9']);
   });
 
   it('sums identical frame lists within a time slot, keeps slots apart, and fills stats', () => {
@@ -153,22 +152,37 @@ describe('foldProfile, tracer frames', () => {
 
   it('strips them from the waker stack too, and stops at the first frame that is not the tracer', () => {
     const folded = foldProfile(
-      profileOf([
-        stack({
-          kernelStack: [0xc000n, 0x10n, 0x20n, 0x30n],
-          waker: { pid: 9, comm: 'waker', userStack: [], kernelStack: [0xc000n, 0x11n, 0x40n, 0x41n, 0x10n, 0x20n] },
-        }),
-      ], { kernelStacksFrom: 'tracepoint' }),
+      profileOf(
+        [
+          stack({
+            kernelStack: [0xc000n, 0x10n, 0x20n, 0x30n],
+            waker: { pid: 9, comm: 'waker', userStack: [], kernelStack: [0xc000n, 0x11n, 0x40n, 0x41n, 0x10n, 0x20n] },
+          }),
+        ],
+        { kernelStacksFrom: 'tracepoint' },
+      ),
       named,
     );
     // A dispatch frame further out is a tracepoint the waker was in, not ours.
     expect(folded.stacks[0]?.frames).toEqual([
-      'app', '__schedule_[k]', '--', 'try_to_wake_up_[k]', 'hrtimer_wakeup_[k]', 'bpf_trace_run4_[k]', '__traceiter_sched_switch_[k]', 'waker',
+      'app',
+      '__schedule_[k]',
+      '--',
+      'try_to_wake_up_[k]',
+      'hrtimer_wakeup_[k]',
+      'bpf_trace_run4_[k]',
+      '__traceiter_sched_switch_[k]',
+      'waker',
     ]);
   });
 
   it('keeps every frame of sampled stacks: profile may catch a CPU inside a BPF program', () => {
-    expect(fold([0xc000n, 0x10n, 0x20n, 0x30n])).toEqual(['__schedule_[k]', '__traceiter_sched_switch_[k]', 'bpf_trace_run4_[k]', 'bpf_prog_e15858918bee0289_offcputime_switch_btf_[k]']);
+    expect(fold([0xc000n, 0x10n, 0x20n, 0x30n])).toEqual([
+      '__schedule_[k]',
+      '__traceiter_sched_switch_[k]',
+      'bpf_trace_run4_[k]',
+      'bpf_prog_e15858918bee0289_offcputime_switch_btf_[k]',
+    ]);
     expect(fold([0xc000n, 0x10n, 0x30n], 'sample')).toHaveLength(3);
     expect(fold([], 'tracepoint')).toEqual([]);
   });
@@ -183,9 +197,7 @@ describe('toFoldedText', () => {
       { frames: ['app', 'main', 'work'], value: 4, timeSlotMs: 20 },
       { frames: ['app', 'main', 'LazyCompile:~f /a b.js:1'], value: 7 },
     ];
-    expect(toFoldedText(folded)).toBe(
-      'app;operator_();line_break_ 10\napp;main;LazyCompile:~f /a b.js:1 7\napp;main;work 7\n',
-    );
+    expect(toFoldedText(folded)).toBe('app;operator_();line_break_ 10\napp;main;LazyCompile:~f /a b.js:1 7\napp;main;work 7\n');
     expect(toFoldedText({ ...folded, stacks: [] })).toBe('');
   });
 });

@@ -63,7 +63,14 @@ export class KernelSymbolTable {
       highHalves.push(high);
       lowHalves.push(low);
       names.push(name);
-      modules.push(tab < 0 ? KERNEL_MODULE : line.slice(tab + 1).trim().replace(/^\[(.*)\]$/, '$1') || KERNEL_MODULE);
+      modules.push(
+        tab < 0
+          ? KERNEL_MODULE
+          : line
+              .slice(tab + 1)
+              .trim()
+              .replace(/^\[(.*)\]$/, '$1') || KERNEL_MODULE,
+      );
       globals.push(type === 'T' || type === 'W');
     }
     if (names.length > 0 && !sawNonZero) return new KernelSymbolTable(new Uint32Array(0), new Uint32Array(0), [], [], true);

@@ -61,12 +61,5 @@ export function findMapping<T extends Mapping>(mappings: readonly T[], address: 
 /** Memory with no file behind it, where JIT compilers put code. */
 export function isAnonymous(mapping: Mapping): boolean {
   const { path } = mapping;
-  return (
-    path === '' ||
-    path.startsWith('[anon') ||
-    path.startsWith('//anon') ||
-    path.startsWith('/memfd:') ||
-    path === '[heap]' ||
-    path.startsWith('[stack')
-  );
+  return path === '' || path.startsWith('[anon') || path.startsWith('//anon') || path.startsWith('/memfd:') || path === '[heap]' || path.startsWith('[stack');
 }

@@ -189,7 +189,7 @@ describe('Symbolizer, user space', () => {
 });
 
 describe('Symbolizer, JIT perf maps', () => {
-  it("names JIT-compiled code from the perf map node --perf-basic-prof writes", async () => {
+  it('names JIT-compiled code from the perf map node --perf-basic-prof writes', async () => {
     const script = 'function symbolsHotLoop(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s }; setInterval(() => symbolsHotLoop(1e5), 2)';
     // Its cwd gets a V8 isolate log: keep that in the build directory.
     const child = spawn(process.execPath, ['--perf-basic-prof', '-e', script], { stdio: 'ignore', cwd: buildDirectory });
@@ -282,7 +282,13 @@ describe('Symbolizer, kernel', () => {
     const kallsyms = path.join(buildDirectory, 'kallsyms-bpf');
     const core = ['ffffffff81000000 T _stext', 'ffffffff81001000 T schedule', 'ffffffff83000000 T _einittext'];
     const old = 'ffffffffc0026000 t bpf_prog_1f14492d48db65f7_old\t[bpf]';
-    const loadedSince = [...core, 'ffffffffc0025000 t bpf_prog_86275e21a9cc1380_before\t[bpf]', old, 'ffffffffc0029000 t bpf_prog_e15858918bee0289_after\t[bpf]', ''];
+    const loadedSince = [
+      ...core,
+      'ffffffffc0025000 t bpf_prog_86275e21a9cc1380_before\t[bpf]',
+      old,
+      'ffffffffc0029000 t bpf_prog_e15858918bee0289_after\t[bpf]',
+      '',
+    ];
     writeFileSync(kallsyms, [...core, old, ''].join('\n'));
     let version = 1;
     const symbolizer = new Symbolizer({ kallsymsPath: kallsyms, bpfProgramsVersion: () => version });

@@ -21,9 +21,17 @@ export const offCpuParams = {
   state: z
     .enum(['any', 'interruptible', 'uninterruptible'])
     .default('any')
-    .describe('only blocks in this state (TASK_INTERRUPTIBLE: sleeps, waits for I/O on sockets and pipes; TASK_UNINTERRUPTIBLE: disk I/O, locks); any includes preemption'),
+    .describe(
+      'only blocks in this state (TASK_INTERRUPTIBLE: sleeps, waits for I/O on sockets and pipes; TASK_UNINTERRUPTIBLE: disk I/O, locks); any includes preemption',
+    ),
   minBlockUs: z.number().int().min(0).max(3_600_000_000).default(1).describe('ignore blocks shorter than this, in microseconds, like bcc -m'),
-  maxBlockUs: z.number().int().min(1).max(3_600_000_000).optional().describe('ignore blocks longer than this, in microseconds, like bcc -M (default: no limit)'),
+  maxBlockUs: z
+    .number()
+    .int()
+    .min(1)
+    .max(3_600_000_000)
+    .optional()
+    .describe('ignore blocks longer than this, in microseconds, like bcc -M (default: no limit)'),
   includeKernelThreads: z.boolean().default(false).describe('time kernel threads (kworkers...) too, not only user threads'),
   timeline: z.boolean().default(false).describe('also keep a total per 20 ms slot of the capture (when each block ended), for a FlameScope heat map'),
 };

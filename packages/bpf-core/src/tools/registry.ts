@@ -11,5 +11,16 @@ import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [ExecSnoopTool, TcpLifeTool, BlockIoLatencyTool, RunQueueLatencyTool, HostLookupLatencyTool, FileSystemSlowerTool, Ext4SlowerTool, CpuProfileTool, OffCpuTimeTool, OffWakeTimeTool].map((tool) => [tool.name, tool]),
+  [
+    ExecSnoopTool,
+    TcpLifeTool,
+    BlockIoLatencyTool,
+    RunQueueLatencyTool,
+    HostLookupLatencyTool,
+    FileSystemSlowerTool,
+    Ext4SlowerTool,
+    CpuProfileTool,
+    OffCpuTimeTool,
+    OffWakeTimeTool,
+  ].map((tool) => [tool.name, tool]),
 );

@@ -156,11 +156,7 @@ function stackIdsOf(key: AggregationKey): number[] {
  * kernel still refers to them (keys added meanwhile, threads blocked now), so
  * the map does not fill up over captures.
  */
-export function collectStackProfile(
-  object: BpfObject,
-  collection: StackCollection,
-  capture: { startedAt: number; durationMs: number },
-): RawStackProfile {
+export function collectStackProfile(object: BpfObject, collection: StackCollection, capture: { startedAt: number; durationMs: number }): RawStackProfile {
   const entries = object.entries(collection.countsMap, { clear: true });
   const reader = new StackTraceReader(object);
   const captureSlot = collection.timeline ? timeSlotAt(capture.startedAt) : 0;

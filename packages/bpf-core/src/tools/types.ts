@@ -9,9 +9,7 @@ export type AttachMethodName = 'fentry' | 'kprobe' | 'tp_btf' | 'raw_tracepoint'
 
 /** Something an attach method needs from the kernel, checked against the capability probe. */
 export type Requirement =
-  | { kind: 'feature'; feature: FeatureName }
-  | { kind: 'tracepoint'; category: string; name: string }
-  | { kind: 'kernelFunction'; name: string };
+  { kind: 'feature'; feature: FeatureName } | { kind: 'tracepoint'; category: string; name: string } | { kind: 'kernelFunction'; name: string };
 
 export interface AttachMethod {
   name: AttachMethodName;

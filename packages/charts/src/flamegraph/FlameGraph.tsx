@@ -220,7 +220,9 @@ export function FlameGraph({
           latest.current.onZoom?.(path.length > 1 ? path[path.length - 1] : undefined, zoomFramesOf(path));
         });
       chart = made;
-      select(element).datum(flameView(opening, { width: latest.current.width, minFrameWidth: latest.current.minFrameWidth })).call(made);
+      select(element)
+        .datum(flameView(opening, { width: latest.current.width, minFrameWidth: latest.current.minFrameWidth }))
+        .call(made);
       // A block, not inline: no baseline gap under the root at the bottom of the box.
       select(element).select('svg').style('display', 'block');
       if (latest.current.matcher) made.search(latest.current.search);
@@ -321,12 +323,18 @@ export function FlameGraph({
       data-frames={drawnFrames}
       data-ready={ready}
     >
-      <div className="flame-graph__toolbar" role="toolbar" aria-label="Flame graph controls" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '4px 12px', minHeight: 24, marginBottom: 4 }}>
+      <div
+        className="flame-graph__toolbar"
+        role="toolbar"
+        aria-label="Flame graph controls"
+        style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '4px 12px', minHeight: 24, marginBottom: 4 }}
+      >
         {controls}
         <span className="flame-graph__total">Total: {formatFrameValue(total, unit)}</span>
         {searching ? (
           <span className="flame-graph__matched" role="status" data-testid={testId ? `${testId}-matched` : undefined} style={{ color: HIGHLIGHT_COLOR }}>
-            Matched: {formatPercent(searchResult.matched, total)} ({formatFrameValue(searchResult.matched, unit)}, {formatInteger(searchResult.matches)} {searchResult.matches === 1 ? 'frame' : 'frames'})
+            Matched: {formatPercent(searchResult.matched, total)} ({formatFrameValue(searchResult.matched, unit)}, {formatInteger(searchResult.matches)}{' '}
+            {searchResult.matches === 1 ? 'frame' : 'frames'})
           </span>
         ) : null}
         {zoomed ? (
@@ -352,7 +360,11 @@ export function FlameGraph({
       <div
         ref={scrollRef}
         className="flame-graph__scroll"
-        style={fill ? { flex: '1 1 0', minHeight: MIN_FILL_HEIGHT, overflowY: 'auto', overflowX: 'hidden' } : { maxHeight: height, overflowY: 'auto', overflowX: 'hidden' }}
+        style={
+          fill
+            ? { flex: '1 1 0', minHeight: MIN_FILL_HEIGHT, overflowY: 'auto', overflowX: 'hidden' }
+            : { maxHeight: height, overflowY: 'auto', overflowX: 'hidden' }
+        }
         onScroll={(event) => {
           const box = event.currentTarget;
           const below = box.scrollHeight - box.clientHeight - box.scrollTop;
@@ -361,7 +373,13 @@ export function FlameGraph({
         }}
       >
         {/* A pixel under the root: a box of fractional height scrolls to a whole pixel, which would cut the root's last half pixel. */}
-        <div ref={chartElementRef} className="flame-graph__chart" role="img" aria-label={`Flame graph of ${formatFrameValue(total, unit)}`} style={{ paddingBottom: 1 }} />
+        <div
+          ref={chartElementRef}
+          className="flame-graph__chart"
+          role="img"
+          aria-label={`Flame graph of ${formatFrameValue(total, unit)}`}
+          style={{ paddingBottom: 1 }}
+        />
       </div>
       {hover ? <FrameTooltip hover={hover} total={total} unit={unit} frequencyHz={frequencyHz} /> : null}
     </div>
@@ -370,18 +388,17 @@ export function FlameGraph({
 
 /** What a differential graph's colours mean; widths are the newer capture's. */
 function DiffLegend({ testId }: { testId: string | undefined }) {
-  const swatch = (color: string) => <span aria-hidden="true" style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: color, verticalAlign: 'middle', marginRight: 4 }} />;
+  const swatch = (color: string) => (
+    <span
+      aria-hidden="true"
+      style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 2, background: color, verticalAlign: 'middle', marginRight: 4 }}
+    />
+  );
   return (
     <span className="flame-graph__legend" data-testid={testId} style={{ display: 'flex', alignItems: 'center', gap: 10, fontSize: 12 }}>
-      <span>
-        {swatch(deltaColor(1, 1))}grew
-      </span>
-      <span>
-        {swatch(deltaColor(-1, 1))}shrank
-      </span>
-      <span>
-        {swatch(deltaColor(0, 1))}unchanged
-      </span>
+      <span>{swatch(deltaColor(1, 1))}grew</span>
+      <span>{swatch(deltaColor(-1, 1))}shrank</span>
+      <span>{swatch(deltaColor(0, 1))}unchanged</span>
       <span style={{ opacity: 0.7 }}>share of samples against the earlier capture</span>
     </span>
   );
@@ -394,7 +411,11 @@ function FrameTooltip({ hover, total, unit, frequencyHz }: { hover: Hover; total
   useLayoutEffect(() => {
     const box = boxRef.current;
     if (!box) return;
-    const { left, top } = placeTooltip({ pointer: hover, size: { width: box.offsetWidth, height: box.offsetHeight }, viewport: { width: window.innerWidth, height: window.innerHeight } });
+    const { left, top } = placeTooltip({
+      pointer: hover,
+      size: { width: box.offsetWidth, height: box.offsetHeight },
+      viewport: { width: window.innerWidth, height: window.innerHeight },
+    });
     box.style.left = `${left}px`;
     box.style.top = `${top}px`;
     box.style.visibility = 'visible';

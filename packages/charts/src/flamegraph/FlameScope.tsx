@@ -152,7 +152,11 @@ export function FlameScope({ stacks, timeSlotWidthMs, durationMs, unit, selectio
         }}
       />
       {hover && hoveredRange ? (
-        <div className="flame-scope__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 220), top: Math.max(0, hover.y - 56), pointerEvents: 'none' }}>
+        <div
+          className="flame-scope__tooltip"
+          role="tooltip"
+          style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 220), top: Math.max(0, hover.y - 56), pointerEvents: 'none' }}
+        >
           <div>
             {formatOffset(hoveredRange.fromMs)} – {formatOffset(hoveredRange.toMs)}
           </div>

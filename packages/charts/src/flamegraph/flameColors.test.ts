@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deltaColor, formatFrameValue, formatPercent, frameColor } from './flameColors.js';
 
-const frame = (name: string, options: { kernel?: boolean; waker?: boolean } = {}) => ({ name, frame: options.kernel ? `${name}_[k]` : name, kernel: options.kernel ?? false, waker: options.waker ?? false });
+const frame = (name: string, options: { kernel?: boolean; waker?: boolean } = {}) => ({
+  name,
+  frame: options.kernel ? `${name}_[k]` : name,
+  kernel: options.kernel ?? false,
+  waker: options.waker ?? false,
+});
 
 function channels(color: string): [number, number, number] {
   const match = /rgb\((\d+), (\d+), (\d+)\)/.exec(color);

@@ -24,7 +24,8 @@ export function frameColor(node: ColorNode, palette: FlamePalette): string {
   if (palette === 'diff') return node.color ?? NEUTRAL_COLOR;
   const [shade, variation] = nameHash(node.name);
   if (palette === 'offcpu') {
-    if (node.waker) return node.kernel ? rgb(180 + 40 * shade, 150 + 40 * shade, 230 + 25 * variation) : rgb(150 + 50 * shade, 90 + 40 * variation, 210 + 45 * shade);
+    if (node.waker)
+      return node.kernel ? rgb(180 + 40 * shade, 150 + 40 * shade, 230 + 25 * variation) : rgb(150 + 50 * shade, 90 + 40 * variation, 210 + 45 * shade);
     if (node.kernel) return rgb(50 + 60 * shade, 165 + 55 * shade, 165 + 55 * variation);
     return rgb(80 + 60 * shade, 80 + 60 * shade, 190 + 55 * variation);
   }

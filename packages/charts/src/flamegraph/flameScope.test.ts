@@ -4,7 +4,11 @@ import { flameScopeColor, flameScopePixels } from './flameScopePixels.js';
 import { foldedToTree } from './flameTree.js';
 import type { FoldedStack } from './types.js';
 
-const at = (timeSlotMs: number | undefined, value: number, frames = ['app', 'work']): FoldedStack => ({ frames, value, ...(timeSlotMs === undefined ? {} : { timeSlotMs }) });
+const at = (timeSlotMs: number | undefined, value: number, frames = ['app', 'work']): FoldedStack => ({
+  frames,
+  value,
+  ...(timeSlotMs === undefined ? {} : { timeSlotMs }),
+});
 
 describe('flameScopeMatrix', () => {
   it('puts each slot in its second (column) and offset row, adding up repeated slots', () => {
@@ -30,13 +34,13 @@ describe('flameScopeMatrix', () => {
 });
 
 describe('the time axis of a capture', () => {
-  it('spans the capture\'s whole seconds: a timer firing a few ms late adds no column', () => {
+  it("spans the capture's whole seconds: a timer firing a few ms late adds no column", () => {
     expect([5000, 5003, 5019, 4990, 3500, 1000, 15, 0].map((durationMs) => flameScopeSeconds(durationMs, 20))).toEqual([5, 5, 5, 5, 4, 1, 1, 0]);
     // 5 s at 20 ms slots is 250 slots, 0..4980 ms; a 5,003 ms capture draws 5 columns.
     expect(flameScopeMatrix([at(0, 1), at(4980, 1)], 20, 5003).seconds).toBe(5);
   });
 
-  it('counts the slot that starts at the capture\'s end in the last slot, as a range ending there selects it', () => {
+  it("counts the slot that starts at the capture's end in the last slot, as a range ending there selects it", () => {
     // Slot 0 began up to 20 ms before the capture, so the last samples of a 5,003 ms capture fall in slot 5000.
     const stacks = [at(0, 1), at(4980, 2), at(5000, 3), at(5020, 4)];
     const matrix = flameScopeMatrix(stacks, 20, 5003);
@@ -50,7 +54,7 @@ describe('the time axis of a capture', () => {
     expect(stacksInRange(stacks, 4980, 5000).map((stack) => stack.value)).toEqual([2]);
   });
 
-  it('still shows a slot well past the capture\'s end rather than hiding it in the last cell', () => {
+  it("still shows a slot well past the capture's end rather than hiding it in the last cell", () => {
     const capture = { durationMs: 5003, timeSlotWidthMs: 20 };
     expect(flameScopeSlotOf(5060, capture)).toBe(5060);
     expect(flameScopeMatrix([at(5060, 1)], 20, 5003).seconds).toBe(6);
@@ -66,7 +70,14 @@ describe('selecting a range', () => {
   });
 
   it('gives the stacks of the range, from which the range flame graph is built', () => {
-    const stacks = [at(0, 1, ['app', 'idle']), at(1000, 10, ['app', 'burst']), at(1020, 10, ['app', 'burst']), at(1040, 3, ['app', 'gc']), at(2000, 1, ['app', 'idle']), at(undefined, 99)];
+    const stacks = [
+      at(0, 1, ['app', 'idle']),
+      at(1000, 10, ['app', 'burst']),
+      at(1020, 10, ['app', 'burst']),
+      at(1040, 3, ['app', 'gc']),
+      at(2000, 1, ['app', 'idle']),
+      at(undefined, 99),
+    ];
     const selected = stacksInRange(stacks, 1000, 1040);
     expect(selected.map((stack) => stack.timeSlotMs)).toEqual([1000, 1020]);
     const tree = foldedToTree(selected);

@@ -68,7 +68,8 @@ export function flameScopeMatrix(stacks: readonly FoldedStack[], timeSlotWidthMs
   const capture = { durationMs, timeSlotWidthMs };
   const slotOf = (slotMs: number) => flameScopeSlotOf(slotMs, capture);
   let lastSecond = flameScopeSeconds(durationMs, timeSlotWidthMs) - 1;
-  for (const stack of stacks) if (stack.timeSlotMs !== undefined && stack.timeSlotMs >= 0) lastSecond = Math.max(lastSecond, Math.floor(slotOf(stack.timeSlotMs) / 1000));
+  for (const stack of stacks)
+    if (stack.timeSlotMs !== undefined && stack.timeSlotMs >= 0) lastSecond = Math.max(lastSecond, Math.floor(slotOf(stack.timeSlotMs) / 1000));
   const seconds = lastSecond + 1;
   const counts = Array.from({ length: seconds }, () => new Array<number>(rows).fill(0));
   let maxCount = 0;

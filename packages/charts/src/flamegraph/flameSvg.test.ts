@@ -9,7 +9,11 @@ const stacks = (lines: Record<string, number>): FoldedStack[] => Object.entries(
 
 /** The frames drawn: title text, x, y, width of each <g>. */
 function frames(svg: string): Array<{ title: string; x: number; y: number; width: number; fill: string; label: string | undefined }> {
-  return [...svg.matchAll(/<g><title>([^<]*)<\/title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="\d+" fill="([^"]+)"[^>]*\/>(?:<text[^>]*>([^<]*)<\/text>)?<\/g>/g)].map((match) => ({
+  return [
+    ...svg.matchAll(
+      /<g><title>([^<]*)<\/title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="\d+" fill="([^"]+)"[^>]*\/>(?:<text[^>]*>([^<]*)<\/text>)?<\/g>/g,
+    ),
+  ].map((match) => ({
     title: match[1] as string,
     x: Number(match[2]),
     y: Number(match[3]),

@@ -39,7 +39,8 @@ export function toSvg(tree: FlameNode, options: SvgOptions): string {
   const plotWidth = width - 2 * SIDE_PADDING;
   const scale = total > 0 ? plotWidth / total : 0;
   const matches = options.search ? frameMatcher(options.search) : undefined;
-  const title = options.title ?? (options.palette === 'diff' ? 'Differential Flame Graph' : options.palette === 'offcpu' ? 'Off-CPU Time Flame Graph' : 'Flame Graph');
+  const title =
+    options.title ?? (options.palette === 'diff' ? 'Differential Flame Graph' : options.palette === 'offcpu' ? 'Off-CPU Time Flame Graph' : 'Flame Graph');
 
   // Lay out first: the image's height depends on the deepest frame wide enough to draw.
   const frames: Array<{ node: FlameNode; x: number; width: number; depth: number }> = [];
@@ -107,5 +108,9 @@ function round(value: number): string {
 /** Text safe inside XML: markup characters escaped, control characters (not allowed in XML 1.0) dropped. */
 export function escapeXml(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (character) => (character === '&' ? '&amp;' : character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '"' ? '&quot;' : '&apos;'));
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/[&<>"']/g, (character) =>
+      character === '&' ? '&amp;' : character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '"' ? '&quot;' : '&apos;',
+    );
 }

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flameTree.js';
 import type { FlameNode, FoldedStack } from './types.js';
 
-const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({ frames: line.split(';'), value, ...(timeSlotMs === undefined ? {} : { timeSlotMs }) });
+const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({
+  frames: line.split(';'),
+  value,
+  ...(timeSlotMs === undefined ? {} : { timeSlotMs }),
+});
 
 /** name:value[self] per node, depth first: compact enough to read in an assertion. */
 function outline(node: FlameNode, depth = 0): string[] {
-  return [`${'  '.repeat(depth)}${node.name}${node.kernel ? ' [k]' : ''}${node.waker ? ' [w]' : ''} ${node.value}/${node.selfValue}`, ...node.children.flatMap((child) => outline(child, depth + 1))];
+  return [
+    `${'  '.repeat(depth)}${node.name}${node.kernel ? ' [k]' : ''}${node.waker ? ' [w]' : ''} ${node.value}/${node.selfValue}`,
+    ...node.children.flatMap((child) => outline(child, depth + 1)),
+  ];
 }
 
 describe('foldedToTree', () => {
@@ -62,13 +69,22 @@ describe('foldedToTree', () => {
     expect(foldedToTree(stacks).value).toBe(36);
     // The same array object twice in a row.
     const shared = ['p', 'q'];
-    expect(foldedToTree([{ frames: shared, value: 1 }, { frames: shared, value: 2 }]).children[0]?.children[0]?.value).toBe(3);
+    expect(
+      foldedToTree([
+        { frames: shared, value: 1 },
+        { frames: shared, value: 2 },
+      ]).children[0]?.children[0]?.value,
+    ).toBe(3);
   });
 
   it('agrees with a plain nested-map merge on random stacks: shared prefixes, repeats, prefixes of others, any order', () => {
     const random = seededRandom(7);
     const naive = (stacks: FoldedStack[]): string[] => {
-      interface Plain { children: Map<string, Plain>; value: number; self: number }
+      interface Plain {
+        children: Map<string, Plain>;
+        value: number;
+        self: number;
+      }
       const root: Plain = { children: new Map(), value: 0, self: 0 };
       for (const { frames, value } of stacks) {
         let node = root;
@@ -83,11 +99,18 @@ describe('foldedToTree', () => {
       }
       const lines = (node: Plain, name: string, depth: number): string[] => [
         `${'  '.repeat(depth)}${name} ${node.value}/${node.self}`,
-        ...[...node.children.entries()].sort(([a], [b]) => (a.replace(/_\[k\]$/, '') < b.replace(/_\[k\]$/, '') ? -1 : a.replace(/_\[k\]$/, '') > b.replace(/_\[k\]$/, '') ? 1 : a < b ? -1 : 1)).flatMap(([frame, child]) => lines(child, frame, depth + 1)),
+        ...[...node.children.entries()]
+          .sort(([a], [b]) =>
+            a.replace(/_\[k\]$/, '') < b.replace(/_\[k\]$/, '') ? -1 : a.replace(/_\[k\]$/, '') > b.replace(/_\[k\]$/, '') ? 1 : a < b ? -1 : 1,
+          )
+          .flatMap(([frame, child]) => lines(child, frame, depth + 1)),
       ];
       return lines(root, 'all', 0);
     };
-    const plainOutline = (node: FlameNode, depth = 0): string[] => [`${'  '.repeat(depth)}${depth === 0 ? node.name : node.frame} ${node.value}/${node.selfValue}`, ...node.children.flatMap((child) => plainOutline(child, depth + 1))];
+    const plainOutline = (node: FlameNode, depth = 0): string[] => [
+      `${'  '.repeat(depth)}${depth === 0 ? node.name : node.frame} ${node.value}/${node.selfValue}`,
+      ...node.children.flatMap((child) => plainOutline(child, depth + 1)),
+    ];
     for (let round = 0; round < 50; round++) {
       const alphabet = ['a', 'b', 'c', 'd', 'a_[k]', 'e'];
       const stacks: FoldedStack[] = Array.from({ length: 1 + Math.floor(random() * 40) }, () => ({
@@ -122,7 +145,8 @@ describe('foldedToTree', () => {
       let started = performance.now();
       tree = foldedToTree(entries);
       // What a 1,500 px chart reads: the children of every frame at least a pixel wide.
-      const wide = (node: FlameNode): number => 1 + node.children.filter((child) => child.value * 1500 >= tree.value).reduce((sum, child) => sum + wide(child), 0);
+      const wide = (node: FlameNode): number =>
+        1 + node.children.filter((child) => child.value * 1500 >= tree.value).reduce((sum, child) => sum + wide(child), 0);
       wide(tree);
       firstView.push(performance.now() - started);
       started = performance.now();
@@ -141,7 +165,12 @@ describe('foldedToTree', () => {
 });
 
 describe('searchTree', () => {
-  const tree = foldedToTree([stack('app;main;parse;malloc', 10), stack('app;main;malloc', 5), stack('app;main;render', 25), stack('app;main;tcp_sendmsg_[k]', 10)]);
+  const tree = foldedToTree([
+    stack('app;main;parse;malloc', 10),
+    stack('app;main;malloc', 5),
+    stack('app;main;render', 25),
+    stack('app;main;tcp_sendmsg_[k]', 10),
+  ]);
 
   it('sums matched frames without counting a match under a match twice', () => {
     expect(searchTree(tree, 'malloc')).toEqual({ matched: 15, total: 50, percent: 30, matches: 2 });
@@ -186,7 +215,7 @@ function seededRandom(seed: number): () => number {
  */
 function syntheticProfile(options: { uniqueStacks: number; entries: number; totalSamples: number }) {
   const random = seededRandom(42);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const userFrames = Array.from({ length: 4000 }, (_, index) => `service::module${index % 41}::handler_${index}`);
   const kernelFrames = Array.from({ length: 900 }, (_, index) => `kernel_function_${index}_[k]`);
   const processes = Array.from({ length: 20 }, (_, index) => `worker-${index}`);

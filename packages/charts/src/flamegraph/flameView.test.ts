@@ -15,10 +15,24 @@ const child = (node: FlameNode, name: string) => node.children.find((candidate) 
 
 describe('flameView', () => {
   // 1,000 samples: at 100 px a frame needs more than 10 samples to be 1 px wide.
-  const tree = foldedToTree([stack('app;main;hot', 900), stack('app;main;warm;deep', 80), stack('app;main;cold', 10), stack('app;main;tiny', 1), stack('other', 9)]);
+  const tree = foldedToTree([
+    stack('app;main;hot', 900),
+    stack('app;main;warm;deep', 80),
+    stack('app;main;cold', 10),
+    stack('app;main;tiny', 1),
+    stack('other', 9),
+  ]);
 
   it('keeps every frame at least a pixel wide and leaves out narrower ones, parents keeping their inclusive value', () => {
-    expect(outline(flameView([tree], { width: 100, minFrameWidth: 1 }))).toEqual(['all 1000', '  app 991', '    main 991', '      cold 10', '      hot 900', '      warm 80', '        deep 80']);
+    expect(outline(flameView([tree], { width: 100, minFrameWidth: 1 }))).toEqual([
+      'all 1000',
+      '  app 991',
+      '    main 991',
+      '      cold 10',
+      '      hot 900',
+      '      warm 80',
+      '        deep 80',
+    ]);
     // 10 samples are exactly 1 px: kept, since the chart itself decides on "wider than"; 9 are not.
     expect(outline(flameView([tree], { width: 100, minFrameWidth: 0 }))).toHaveLength(9);
   });

@@ -10,7 +10,9 @@ describe('folded text', () => {
     ];
     const text = toFoldedText(stacks);
     expect(text).toBe(
-      'bash;main;read;vfs_read_[k] 12\n' + 'nginx;epoll_wait;schedule_[k];--;try_to_wake_up_[k];ksoftirqd/0 250000000\n' + 'python3;operator new(unsigned long);[unknown] 3\n',
+      'bash;main;read;vfs_read_[k] 12\n' +
+        'nginx;epoll_wait;schedule_[k];--;try_to_wake_up_[k];ksoftirqd/0 250000000\n' +
+        'python3;operator new(unsigned long);[unknown] 3\n',
     );
     expect(parseFoldedText(text)).toEqual(stacks);
   });
@@ -27,7 +29,9 @@ describe('folded text', () => {
 
   it('reads CRLF files, comments, blank lines, fractions, and reports lines without a count', () => {
     const invalid: Array<[string, number]> = [];
-    const stacks = parseFoldedText('# from perf\r\na;b 3\r\n\r\nno-count-here\r\na;c 1.5\r\nbroken -1\r\n', { onInvalidLine: (line, lineNumber) => invalid.push([line, lineNumber]) });
+    const stacks = parseFoldedText('# from perf\r\na;b 3\r\n\r\nno-count-here\r\na;c 1.5\r\nbroken -1\r\n', {
+      onInvalidLine: (line, lineNumber) => invalid.push([line, lineNumber]),
+    });
     expect(stacks).toEqual([
       { frames: ['a', 'b'], value: 3 },
       { frames: ['a', 'c'], value: 1.5 },
@@ -56,7 +60,13 @@ describe('folded text', () => {
     ];
     expect(countDistinctStacks(overTime)).toBe(3);
     // Frames are compared as lists: `a;b` as one frame is not the stack a → b.
-    expect(countDistinctStacks([{ frames: ['a', 'b'], value: 1 }, { frames: ['a;b'], value: 1 }, { frames: ['a'], value: 1 }])).toBe(3);
+    expect(
+      countDistinctStacks([
+        { frames: ['a', 'b'], value: 1 },
+        { frames: ['a;b'], value: 1 },
+        { frames: ['a'], value: 1 },
+      ]),
+    ).toBe(3);
     expect(countDistinctStacks([])).toBe(0);
   });
 

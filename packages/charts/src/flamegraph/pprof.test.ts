@@ -8,7 +8,11 @@ import { gzipBytes, toPprof, toPprofGzip } from './pprof.js';
 import type { PprofInput } from './pprof.js';
 import type { FoldedStack } from './types.js';
 
-const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({ frames: line.split(';'), value, ...(timeSlotMs === undefined ? {} : { timeSlotMs }) });
+const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({
+  frames: line.split(';'),
+  value,
+  ...(timeSlotMs === undefined ? {} : { timeSlotMs }),
+});
 
 interface Decoded {
   profile: Profile;
@@ -27,9 +31,7 @@ function decode(bytes: Uint8Array): Decoded {
   const functions = new Map(profile.function.map((fn) => [Number(fn.id), fn]));
   const locations = new Map(profile.location.map((location) => [Number(location.id), location]));
   const stacks = profile.sample.map((sample) => ({
-    frames: sample.locationId
-      .map((id) => text(functions.get(Number(locations.get(Number(id))?.line[0]?.functionId))?.systemName ?? 0))
-      .reverse(),
+    frames: sample.locationId.map((id) => text(functions.get(Number(locations.get(Number(id))?.line[0]?.functionId))?.systemName ?? 0)).reverse(),
     value: Number(sample.value[0]),
   }));
   const totals = profile.sampleType.map((_, index) => profile.sample.reduce((sum, sample) => sum + Number(sample.value[index]), 0));
@@ -60,7 +62,9 @@ describe('toPprof', () => {
     // Time slots are added up: one sample per distinct stack.
     expect(decoded.profile.sample).toHaveLength(5);
     const sample = decoded.profile.sample.find((candidate) => candidate.locationId.length === 4);
-    const leafFunction = decoded.profile.function.find((fn) => Number(fn.id) === Number(decoded.profile.location.find((location) => location.id === sample?.locationId[0])?.line[0]?.functionId));
+    const leafFunction = decoded.profile.function.find(
+      (fn) => Number(fn.id) === Number(decoded.profile.location.find((location) => location.id === sample?.locationId[0])?.line[0]?.functionId),
+    );
     expect(decoded.strings[Number(leafFunction?.systemName)]).toBe('vfs_read_[k]');
   });
 
@@ -69,7 +73,11 @@ describe('toPprof', () => {
     const distinctFrames = new Set(cpuProfile.stacks.flatMap((entry) => entry.frames));
     expect(decoded.profile.location).toHaveLength(distinctFrames.size);
     expect(decoded.profile.function).toHaveLength(distinctFrames.size);
-    const described = decoded.profile.function.map((fn) => [decoded.strings[Number(fn.name)], decoded.strings[Number(fn.systemName)], decoded.strings[Number(fn.filename)]]);
+    const described = decoded.profile.function.map((fn) => [
+      decoded.strings[Number(fn.name)],
+      decoded.strings[Number(fn.systemName)],
+      decoded.strings[Number(fn.filename)],
+    ]);
     expect(described).toContainEqual(['vfs_read', 'vfs_read_[k]', '[kernel]']);
     expect(described).toContainEqual(['read', 'read_[k]', '[kernel]']);
     expect(described).toContainEqual(['read', 'read', '']);
@@ -116,10 +124,13 @@ describe('toPprof', () => {
 
   it('round-trips a large profile with totals intact', () => {
     const stacks: FoldedStack[] = [];
-    for (let index = 0; index < 20_000; index++) stacks.push(stack(`proc${index % 17};lib${index % 101};fn${index % 997};leaf${index}_[k]`, 1 + (index % 50), (index % 300) * 20));
+    for (let index = 0; index < 20_000; index++)
+      stacks.push(stack(`proc${index % 17};lib${index % 101};fn${index % 997};leaf${index}_[k]`, 1 + (index % 50), (index % 300) * 20));
     const started = performance.now();
     const bytes = toPprof({ unit: 'samples', frequencyHz: 49, stacks });
-    console.log(`toPprof: ${stacks.length.toLocaleString('en-US')} stacks → ${bytes.length.toLocaleString('en-US')} bytes in ${(performance.now() - started).toFixed(1)} ms`);
+    console.log(
+      `toPprof: ${stacks.length.toLocaleString('en-US')} stacks → ${bytes.length.toLocaleString('en-US')} bytes in ${(performance.now() - started).toFixed(1)} ms`,
+    );
     const decoded = decode(bytes);
     expect(decoded.totals[0]).toBe(stacks.reduce((sum, entry) => sum + entry.value, 0));
     expect(toFoldedText(decoded.stacks)).toBe(toFoldedText(stacks));

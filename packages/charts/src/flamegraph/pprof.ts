@@ -59,7 +59,8 @@ export function toPprof(profile: PprofInput): Uint8Array {
             ['cpu', 'nanoseconds'],
           ]
         : [['samples', 'count']];
-  const periodType: [string, string] = profile.unit === 'nanoseconds' ? ['off_cpu', 'nanoseconds'] : periodNs !== undefined ? ['cpu', 'nanoseconds'] : ['samples', 'count'];
+  const periodType: [string, string] =
+    profile.unit === 'nanoseconds' ? ['off_cpu', 'nanoseconds'] : periodNs !== undefined ? ['cpu', 'nanoseconds'] : ['samples', 'count'];
   const typeIds = sampleTypes.map(([type, unit]) => [strings.id(type), strings.id(unit)] as const);
   const periodTypeIds = [strings.id(periodType[0]), strings.id(periodType[1])] as const;
 

@@ -77,7 +77,13 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
     () => buildHeatMapMatrix(measured ? frames : [], { from: range.from, to: range.to, maxColumns: plotWidth, minSlots: MIN_SLOTS }),
     [measured, frames, range.from, range.to, plotWidth],
   );
-  const time = useMemo(() => scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, MARGIN.left + plotWidth]), [matrix.from, matrix.to, plotWidth]);
+  const time = useMemo(
+    () =>
+      scaleTime()
+        .domain([matrix.from, matrix.to])
+        .range([MARGIN.left, MARGIN.left + plotWidth]),
+    [matrix.from, matrix.to, plotWidth],
+  );
   const slotHeight = plotHeight / matrix.slotCount;
   const columnWidth = plotWidth / matrix.columnCount;
   const total = matrix.total;
@@ -127,13 +133,21 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   }, [matrix, measured, showPercentiles, size, time, unit]);
 
   // The selection (committed, or being dragged), in px: a box over the canvas, so a drag redraws nothing.
-  const shown = drag ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) } : selection ? { left: time(selection.from), right: time(selection.to) } : undefined;
+  const shown = drag
+    ? { left: Math.min(drag.startX, drag.x), right: Math.max(drag.startX, drag.x) }
+    : selection
+      ? { left: time(selection.from), right: time(selection.to) }
+      : undefined;
   // A cell's box covers its bucket only.
   const selectedBucket = !drag && selection?.bucket !== undefined && selection.bucket < matrix.slotCount ? selection.bucket : undefined;
   const selectionTop = selectedBucket === undefined ? MARGIN.top : MARGIN.top + plotHeight - (selectedBucket + 1) * slotHeight;
   const selectionHeight = selectedBucket === undefined ? plotHeight : slotHeight;
 
-  const cellAt = (column: number, slot: number): HeatMapSelection => ({ from: matrix.from + column * matrix.columnMs, to: matrix.from + (column + 1) * matrix.columnMs, bucket: slot });
+  const cellAt = (column: number, slot: number): HeatMapSelection => ({
+    from: matrix.from + column * matrix.columnMs,
+    to: matrix.from + (column + 1) * matrix.columnMs,
+    bucket: slot,
+  });
   const toggleCell = (column: number, slot: number) => {
     const cell = cellAt(column, slot);
     const same = selection?.bucket === slot && selection.from === cell.from && selection.to === cell.to;
@@ -145,7 +159,14 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   const cursorSlot = cursor ? Math.min(matrix.slotCount - 1, cursor.slot) : 0;
   const hover: Hover | undefined =
     mouseHover ??
-    (cursor ? { column: cursorColumn, slot: cursorSlot, x: MARGIN.left + (cursorColumn + 0.5) * columnWidth, y: MARGIN.top + plotHeight - (cursorSlot + 0.5) * slotHeight } : undefined);
+    (cursor
+      ? {
+          column: cursorColumn,
+          slot: cursorSlot,
+          x: MARGIN.left + (cursorColumn + 0.5) * columnWidth,
+          y: MARGIN.top + plotHeight - (cursorSlot + 0.5) * slotHeight,
+        }
+      : undefined);
   const clampToPlot = (x: number) => Math.min(MARGIN.left + plotWidth, Math.max(MARGIN.left, x));
   const selectionLeft = shown ? clampToPlot(shown.left) : 0;
   const selectionRight = shown ? clampToPlot(shown.right) : 0;
@@ -162,7 +183,11 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
   };
 
   const hovered = hover
-    ? { start: matrix.from + hover.column * matrix.columnMs, end: matrix.from + (hover.column + 1) * matrix.columnMs, total: matrix.columnTotals[hover.column] ?? 0 }
+    ? {
+        start: matrix.from + hover.column * matrix.columnMs,
+        end: matrix.from + (hover.column + 1) * matrix.columnMs,
+        total: matrix.columnTotals[hover.column] ?? 0,
+      }
     : undefined;
   const hoveredCount = hover ? (matrix.cells[hover.column * matrix.slotCount + hover.slot] ?? 0) : 0;
 
@@ -191,7 +216,8 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           let column = matrix.columnCount - 1;
           while (column > 0 && (matrix.columnTotals[column] ?? 0) === 0) column--;
           let busiest = 0;
-          for (let slot = 1; slot < matrix.slotCount; slot++) if ((matrix.cells[column * matrix.slotCount + slot] ?? 0) > (matrix.cells[column * matrix.slotCount + busiest] ?? 0)) busiest = slot;
+          for (let slot = 1; slot < matrix.slotCount; slot++)
+            if ((matrix.cells[column * matrix.slotCount + slot] ?? 0) > (matrix.cells[column * matrix.slotCount + busiest] ?? 0)) busiest = slot;
           placeCursor(column, busiest);
         }}
         onBlur={() => setCursor(undefined)}
@@ -202,7 +228,10 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
             event.preventDefault();
             const from = hover ?? { column: matrix.columnCount - 1, slot: 0 };
             const by = event.shiftKey ? 10 : 1;
-            placeCursor(Math.min(matrix.columnCount - 1, Math.max(0, from.column + move[0] * by)), Math.min(matrix.slotCount - 1, Math.max(0, from.slot + move[1])));
+            placeCursor(
+              Math.min(matrix.columnCount - 1, Math.max(0, from.column + move[0] * by)),
+              Math.min(matrix.slotCount - 1, Math.max(0, from.slot + move[1])),
+            );
           } else if (event.key === 'Enter' && hover) {
             event.preventDefault();
             toggleCell(hover.column, hover.slot);
@@ -214,7 +243,11 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         onMouseMove={(event) => {
           const located = locate(event);
           setHover(located);
-          if (drag) setDrag({ ...drag, x: Math.min(Math.max(event.clientX - (plotRef.current?.getBoundingClientRect().left ?? 0), MARGIN.left), MARGIN.left + plotWidth) });
+          if (drag)
+            setDrag({
+              ...drag,
+              x: Math.min(Math.max(event.clientX - (plotRef.current?.getBoundingClientRect().left ?? 0), MARGIN.left), MARGIN.left + plotWidth),
+            });
         }}
         onMouseLeave={() => setHover(undefined)}
         onMouseDown={(event) => {
@@ -237,21 +270,47 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           }
         }}
       >
-      <canvas ref={cellsRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated' }} />
-      {/* top and height follow the band the lines cross, set as they are drawn */}
-      <canvas ref={linesRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, width: plotWidth }} />
-      <canvas ref={latencyAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: 0, width: MARGIN.left, height }} />
-      <canvas ref={timeAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: MARGIN.top + plotHeight, width: canvasWidth, height: MARGIN.bottom }} />
-      <div className="heat-map__frame" style={{ ...LAYER, left: MARGIN.left - 1, top: MARGIN.top - 1, width: plotWidth + 2, height: plotHeight + 2, border: '1px solid var(--border, #444)' }} />
-      {shown ? (
-        <div
-          className="heat-map__selection"
-          style={{ ...LAYER, left: selectionLeft, top: selectionTop, width: Math.max(1, selectionRight - selectionLeft), height: selectionHeight, background: 'rgba(79, 156, 247, 0.18)', border: '1px solid rgba(79, 156, 247, 0.9)' }}
+        <canvas
+          ref={cellsRef}
+          aria-hidden="true"
+          style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated' }}
         />
-      ) : null}
+        {/* top and height follow the band the lines cross, set as they are drawn */}
+        <canvas ref={linesRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, width: plotWidth }} />
+        <canvas ref={latencyAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: 0, width: MARGIN.left, height }} />
+        <canvas ref={timeAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: MARGIN.top + plotHeight, width: canvasWidth, height: MARGIN.bottom }} />
+        <div
+          className="heat-map__frame"
+          style={{
+            ...LAYER,
+            left: MARGIN.left - 1,
+            top: MARGIN.top - 1,
+            width: plotWidth + 2,
+            height: plotHeight + 2,
+            border: '1px solid var(--border, #444)',
+          }}
+        />
+        {shown ? (
+          <div
+            className="heat-map__selection"
+            style={{
+              ...LAYER,
+              left: selectionLeft,
+              top: selectionTop,
+              width: Math.max(1, selectionRight - selectionLeft),
+              height: selectionHeight,
+              background: 'rgba(79, 156, 247, 0.18)',
+              border: '1px solid rgba(79, 156, 247, 0.9)',
+            }}
+          />
+        ) : null}
       </div>
       {hover && hovered ? (
-        <div className="heat-map__tooltip" role="tooltip" style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}>
+        <div
+          className="heat-map__tooltip"
+          role="tooltip"
+          style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}
+        >
           <div>
             {formatClock(hovered.start)} – {formatClock(hovered.end)}
           </div>

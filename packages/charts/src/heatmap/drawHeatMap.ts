@@ -38,7 +38,8 @@ export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, sche
   if (!context) return;
   if (canvas.width !== matrix.columnCount) canvas.width = matrix.columnCount;
   if (canvas.height !== matrix.slotCount) canvas.height = matrix.slotCount;
-  if (matrix.maxCount > 0) context.putImageData(new ImageData(heatMapPixels(matrix, undefined, scheme) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
+  if (matrix.maxCount > 0)
+    context.putImageData(new ImageData(heatMapPixels(matrix, undefined, scheme) as Uint8ClampedArray<ArrayBuffer>, matrix.columnCount, matrix.slotCount), 0, 0);
   else context.clearRect(0, 0, canvas.width, canvas.height);
 }
 
@@ -83,7 +84,14 @@ export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMa
   const slotHeight = plotHeight / matrix.slotCount;
   const columnWidth = plotWidth / matrix.columnCount;
   const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
-  const lines = show && matrix.total > 0 ? percentilePositions(matrix, PERCENTILES.map(([percentile]) => percentile), columnsPerPoint) : [];
+  const lines =
+    show && matrix.total > 0
+      ? percentilePositions(
+          matrix,
+          PERCENTILES.map(([percentile]) => percentile),
+          columnsPerPoint,
+        )
+      : [];
   // The band, as slot positions (they run up from the plot's bottom).
   let highest = -Infinity;
   let lowest = Infinity;
@@ -101,7 +109,13 @@ export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMa
   // over a step too tall: a live map's extremes come and go, and the band would
   // flip each second.
   const current = lineBands.get(canvas);
-  const keep = !empty && current !== undefined && current.top <= needTop && current.bottom >= needBottom && current.bottom <= plotHeight && current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
+  const keep =
+    !empty &&
+    current !== undefined &&
+    current.top <= needTop &&
+    current.bottom >= needBottom &&
+    current.bottom <= plotHeight &&
+    current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
   const bandTop = keep ? current.top : needTop;
   const bandBottom = keep ? current.bottom : needBottom;
   lineBands.set(canvas, { top: bandTop, bottom: bandBottom });
@@ -142,7 +156,13 @@ export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMa
 const lineBands = new WeakMap<HTMLCanvasElement, { top: number; bottom: number }>();
 
 /** An axis canvas sized and cleared, set up to write labels in the theme's colour. */
-function labelCanvas(canvas: HTMLCanvasElement, width: number, height: number, align: CanvasTextAlign, baseline: CanvasTextBaseline): CanvasRenderingContext2D | null {
+function labelCanvas(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  align: CanvasTextAlign,
+  baseline: CanvasTextBaseline,
+): CanvasRenderingContext2D | null {
   const context = canvas.getContext('2d');
   if (!context) return null;
   sizeChartCanvas(canvas, context, width, height);

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeatMapMatrix, columnCounts, formatClock, formatDateTime, formatLatency, formatSlotRange, formatTimeTick, percentileBucket, percentileFromLog2, percentileOfSorted, percentilePositions, sumFrames } from './heatMapModel.js';
+import {
+  buildHeatMapMatrix,
+  columnCounts,
+  formatClock,
+  formatDateTime,
+  formatLatency,
+  formatSlotRange,
+  formatTimeTick,
+  percentileBucket,
+  percentileFromLog2,
+  percentileOfSorted,
+  percentilePositions,
+  sumFrames,
+} from './heatMapModel.js';
 
 const frame = (time: number, counts: number[]) => ({ time, intervalMs: 1000, counts });
 
@@ -27,21 +40,28 @@ describe('buildHeatMapMatrix', () => {
     expect(matrix.total).toBe(3600 + 1800);
   });
 
-  it('cuts off slots above the highest count of any frame in range, whatever the arrays\' lengths', () => {
-    const matrix = buildHeatMapMatrix([frame(1000, [1, 0, 0, 0, 0, 0]), frame(2000, [0, 3, 0]), frame(9000, [0, 0, 0, 0, 0, 0, 0, 7])], { from: 0, to: 2000, maxColumns: 10 });
+  it("cuts off slots above the highest count of any frame in range, whatever the arrays' lengths", () => {
+    const matrix = buildHeatMapMatrix([frame(1000, [1, 0, 0, 0, 0, 0]), frame(2000, [0, 3, 0]), frame(9000, [0, 0, 0, 0, 0, 0, 0, 7])], {
+      from: 0,
+      to: 2000,
+      maxColumns: 10,
+    });
     expect(matrix.slotCount).toBe(2);
     expect(Array.from(matrix.cells)).toEqual([1, 0, 0, 3]);
     expect(matrix.maxCount).toBe(3);
   });
 
-  it('takes a timer\'s late or early intervals as the second they stand for: one frame a column', () => {
+  it("takes a timer's late or early intervals as the second they stand for: one frame a column", () => {
     const frames = Array.from({ length: 1500 }, (_, index) => ({ time: (index + 1) * 1000, intervalMs: [1001, 999, 1002][index % 3] as number, counts: [1] }));
     const matrix = buildHeatMapMatrix(frames, { from: 0, to: 1_500_000, maxColumns: 2000 });
     expect(matrix.columnMs).toBe(1000);
     expect(Array.from(matrix.columnTotals).every((count) => count === 1)).toBe(true);
     // A steadily late timer is still a second; an interval of its own (125 ms) is kept as it is.
     const columnMsOf = (intervalMs: number, spacing: number) =>
-      buildHeatMapMatrix(Array.from({ length: 400 }, (_, index) => ({ time: (index + 1) * spacing, intervalMs, counts: [1] })), { from: 0, to: 400 * spacing, maxColumns: 4000 });
+      buildHeatMapMatrix(
+        Array.from({ length: 400 }, (_, index) => ({ time: (index + 1) * spacing, intervalMs, counts: [1] })),
+        { from: 0, to: 400 * spacing, maxColumns: 4000 },
+      );
     expect(columnMsOf(1006, 1000).columnMs).toBe(1000);
     const eighths = columnMsOf(125, 125);
     expect(eighths.columnMs).toBe(125);

@@ -265,7 +265,10 @@ function medianInterval(frames: readonly HistogramFrame[]): number {
   let same = first > 0;
   for (let index = 1; index < frames.length && same; index++) same = (frames[index] as HistogramFrame).intervalMs === first;
   if (same) return nominalInterval(first);
-  const intervals = frames.map((frame) => frame.intervalMs).filter((interval) => interval > 0).sort((a, b) => a - b);
+  const intervals = frames
+    .map((frame) => frame.intervalMs)
+    .filter((interval) => interval > 0)
+    .sort((a, b) => a - b);
   return nominalInterval(intervals[Math.floor(intervals.length / 2)] ?? 1000);
 }
 

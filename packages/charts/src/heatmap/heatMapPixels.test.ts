@@ -46,7 +46,13 @@ describe('heatMapPixels', () => {
   });
 
   it('fingerprints the data shown', () => {
-    const same = buildHeatMapMatrix([{ time: 1000, intervalMs: 1000, counts: [1, 0, 4] }, { time: 2000, intervalMs: 1000, counts: [0, 2] }], { from: 0, to: 2000, maxColumns: 10 });
+    const same = buildHeatMapMatrix(
+      [
+        { time: 1000, intervalMs: 1000, counts: [1, 0, 4] },
+        { time: 2000, intervalMs: 1000, counts: [0, 2] },
+      ],
+      { from: 0, to: 2000, maxColumns: 10 },
+    );
     const other = buildHeatMapMatrix([{ time: 1000, intervalMs: 1000, counts: [1, 0, 5] }], { from: 0, to: 2000, maxColumns: 10 });
     expect(matrixDigest(same)).toBe(matrixDigest(matrix));
     expect(matrixDigest(other)).not.toBe(matrixDigest(matrix));

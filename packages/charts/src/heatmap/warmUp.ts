@@ -29,14 +29,25 @@ export function warmUpHeatMap(round = 0): void {
   for (let column = 0; column < columns; column++) {
     if (column % 17 === 5) continue;
     const length = column % 3 === 0 ? slots : slots - 4;
-    frames.push({ time: from + (column + 1) * 1000, intervalMs: 1000, counts: Array.from({ length }, (_, slot) => ((column * 7 + slot * 13 + round) % 50) * (slot % 5 === 1 ? 97 : 1)) });
+    frames.push({
+      time: from + (column + 1) * 1000,
+      intervalMs: 1000,
+      counts: Array.from({ length }, (_, slot) => ((column * 7 + slot * 13 + round) % 50) * (slot % 5 === 1 ? 97 : 1)),
+    });
   }
   // About a pixel a column on even rounds; on odd ones half as many pixels, frames added up into wider columns.
   const plotWidth = round % 2 === 0 ? columns + 26 : Math.ceil(columns / 2) + 13;
   const matrix = buildHeatMapMatrix(frames, { from, to: from + columns * 1000, maxColumns: plotWidth, minSlots: 12 });
-  const canvases = { cells: document.createElement('canvas'), lines: document.createElement('canvas'), latencyAxis: document.createElement('canvas'), timeAxis: document.createElement('canvas') };
+  const canvases = {
+    cells: document.createElement('canvas'),
+    lines: document.createElement('canvas'),
+    latencyAxis: document.createElement('canvas'),
+    timeAxis: document.createElement('canvas'),
+  };
   const size = { width: plotWidth + MARGIN.left + MARGIN.right, height: 120 };
-  const time = scaleTime().domain([matrix.from, matrix.to]).range([MARGIN.left, size.width - MARGIN.right]);
+  const time = scaleTime()
+    .domain([matrix.from, matrix.to])
+    .range([MARGIN.left, size.width - MARGIN.right]);
   drawCells(canvases.cells, matrix);
   drawLatencyAxis(canvases.latencyAxis, matrix.slotCount, round % 2 === 0 ? 'usecs' : 'msecs', size);
   drawTimeAxis(canvases.timeAxis, time, size);

@@ -15,7 +15,12 @@ export function Log2Histogram({ counts, unit, testId }: Log2HistogramProps) {
   while (last >= 0 && (counts[last] ?? 0) === 0) last--;
   const max = Math.max(1, ...counts);
   const total = counts.reduce((sum, count) => sum + count, 0);
-  if (last < 0) return <p className="muted" data-testid={testId}>No events in this range.</p>;
+  if (last < 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        No events in this range.
+      </p>
+    );
   return (
     <table className="log2-histogram" data-testid={testId} data-total={total}>
       <thead>
@@ -38,7 +43,10 @@ export function Log2Histogram({ counts, unit, testId }: Log2HistogramProps) {
               <td className="muted">{formatLatency(low, unit)}</td>
               <td style={{ textAlign: 'right' }}>{formatInteger(count)}</td>
               <td style={{ width: '50%' }}>
-                <div style={{ width: `${(100 * count) / max}%`, minWidth: count > 0 ? 1 : 0, height: 10, background: 'var(--accent, #4f9cf7)' }} title={`${((100 * count) / Math.max(1, total)).toFixed(1)}%`} />
+                <div
+                  style={{ width: `${(100 * count) / max}%`, minWidth: count > 0 ? 1 : 0, height: 10, background: 'var(--accent, #4f9cf7)' }}
+                  title={`${((100 * count) / Math.max(1, total)).toFixed(1)}%`}
+                />
               </td>
             </tr>
           );

@@ -1,7 +1,19 @@
 // A captured (or saved) stack profile: FlameScope over time when it has a timeline,
 // the flame graph of the selected range, search, icicle, a differential view
 // against an earlier capture, and exports (folded, pprof, SVG).
-import { countDistinctStacks, diffTrees, FlameGraph, FlameScope, foldedToTree, formatFrameValue, shortUserStackShare, stacksInRange, toFoldedText, toPprofGzip, toSvg } from '@bpfscope/charts';
+import {
+  countDistinctStacks,
+  diffTrees,
+  FlameGraph,
+  FlameScope,
+  foldedToTree,
+  formatFrameValue,
+  shortUserStackShare,
+  stacksInRange,
+  toFoldedText,
+  toPprofGzip,
+  toSvg,
+} from '@bpfscope/charts';
 import type { FlameNode } from '@bpfscope/charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { FoldedProfile } from '../../api/types';
@@ -123,7 +135,12 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   );
   const actions = (
     <>
-      <button type="button" className="button" data-testid={testIds.exportFolded} onClick={() => downloadFile(exportName('folded.txt'), toFoldedText(stacks), 'text/plain')}>
+      <button
+        type="button"
+        className="button"
+        data-testid={testIds.exportFolded}
+        onClick={() => downloadFile(exportName('folded.txt'), toFoldedText(stacks), 'text/plain')}
+      >
         Folded
       </button>
       <button
@@ -138,7 +155,9 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
         type="button"
         className="button"
         data-testid={testIds.exportSvg}
-        onClick={() => downloadFile(exportName('svg'), toSvg(shownTree, { unit: profile.unit, palette, inverted, search, title: `${tool} on ${address}` }), 'image/svg+xml')}
+        onClick={() =>
+          downloadFile(exportName('svg'), toSvg(shownTree, { unit: profile.unit, palette, inverted, search, title: `${tool} on ${address}` }), 'image/svg+xml')
+        }
       >
         SVG
       </button>
@@ -164,9 +183,10 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
   return (
     <div className="profile-result">
       <p className="muted" data-testid={testIds.profileStats}>
-        {formatFrameValue(tree.value, profile.unit)} {profile.unit === 'samples' ? `at ${profile.frequencyHz ?? '?'} Hz` : 'blocked'} over {(shownMs / 1000).toFixed(1)} s
-        {range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {number.format(distinctStacks)} {distinctStacks === 1 ? 'stack' : 'stacks'} · lost {stats.lostStacks} · truncated{' '}
-        {stats.truncatedStacks} · dropped {stats.droppedSamples} · unknown frames {stats.unknownFrames}
+        {formatFrameValue(tree.value, profile.unit)} {profile.unit === 'samples' ? `at ${profile.frequencyHz ?? '?'} Hz` : 'blocked'} over{' '}
+        {(shownMs / 1000).toFixed(1)} s{range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {number.format(distinctStacks)}{' '}
+        {distinctStacks === 1 ? 'stack' : 'stacks'} · lost {stats.lostStacks} · truncated {stats.truncatedStacks} · dropped {stats.droppedSamples} · unknown
+        frames {stats.unknownFrames}
       </p>
       {shortShare > 0.3 ? (
         <div
@@ -184,7 +204,11 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
           durationMs={profile.durationMs}
           unit={profile.unit}
           selection={range}
-          onSelect={(selection) => setSelection(selection ? { from: Math.round(selection.fromMs), to: Math.max(Math.round(selection.toMs), Math.round(selection.fromMs) + 1) } : undefined)}
+          onSelect={(selection) =>
+            setSelection(
+              selection ? { from: Math.round(selection.fromMs), to: Math.max(Math.round(selection.toMs), Math.round(selection.fromMs) + 1) } : undefined,
+            )
+          }
           height={scopeHeight}
           testId={testIds.flameScope}
         />

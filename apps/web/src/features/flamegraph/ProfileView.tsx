@@ -58,14 +58,20 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
 
   const running = isRunning(capture);
   // Re-rendered by each poll's answer.
-  const elapsed = capture && slot?.startedLocallyAt !== undefined ? Math.min(capture.durationMs, (slot.polledAt ?? slot.startedLocallyAt) - slot.startedLocallyAt) : 0;
+  const elapsed =
+    capture && slot?.startedLocallyAt !== undefined ? Math.min(capture.durationMs, (slot.polledAt ?? slot.startedLocallyAt) - slot.startedLocallyAt) : 0;
 
   return (
     <div className="profile-view">
       <div className="toolbar">
         <label className="muted">
           capture{' '}
-          <select data-testid={testIds.captureDuration} value={durationSeconds} disabled={running} onChange={(event) => setDuration(address ?? '', tool.name, Number(event.target.value))}>
+          <select
+            data-testid={testIds.captureDuration}
+            value={durationSeconds}
+            disabled={running}
+            onChange={(event) => setDuration(address ?? '', tool.name, Number(event.target.value))}
+          >
             {DURATIONS.map((seconds) => (
               <option key={seconds} value={seconds}>
                 {seconds} s
@@ -73,7 +79,13 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
             ))}
           </select>
         </label>
-        <button type="button" className="button button--primary" data-testid={testIds.captureStart} disabled={running || !tool.support.available} onClick={start}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid={testIds.captureStart}
+          disabled={running || !tool.support.available}
+          onClick={start}
+        >
           {capture ? 'Capture again' : 'Capture'}
         </button>
         {capture?.state === 'capturing' && address && token ? (
@@ -100,7 +112,13 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
         </div>
       ) : null}
       {capture?.state === 'done' && capture.profile ? (
-        <ProfileResult key={capture.id} tool={tool.name} profile={capture.profile} earlier={earlier.filter((entry) => entry.id !== capture.id)} onShare={share} />
+        <ProfileResult
+          key={capture.id}
+          tool={tool.name}
+          profile={capture.profile}
+          earlier={earlier.filter((entry) => entry.id !== capture.id)}
+          onShare={share}
+        />
       ) : null}
     </div>
   );

@@ -17,7 +17,16 @@ function fakeAgent() {
   let next = 0;
   const api: CaptureApi = {
     start: async (address, _token, input) => {
-      const capture = { id: `${address}-${next++}`, tool: input.tool, params: input.params, owner: 'me', startedAt: 1_000, durationMs: input.durationSeconds * 1000, state: 'capturing', attachMethod: 'perf_event' } as ProfileCapture;
+      const capture = {
+        id: `${address}-${next++}`,
+        tool: input.tool,
+        params: input.params,
+        owner: 'me',
+        startedAt: 1_000,
+        durationMs: input.durationSeconds * 1000,
+        state: 'capturing',
+        attachMethod: 'perf_event',
+      } as ProfileCapture;
       captures.set(capture.id, capture);
       return capture;
     },

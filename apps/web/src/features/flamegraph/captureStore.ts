@@ -95,7 +95,11 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
           if (!current(key, id)) return;
           update(key, { capture: latest, polledAt: now() });
           if (latest.state === 'done' && latest.profile) remember(address, latest, latest.profile);
-          if (isRunning(latest)) timers.set(key, setTimeout(() => poll(key, address, token, id), pollMs));
+          if (isRunning(latest))
+            timers.set(
+              key,
+              setTimeout(() => poll(key, address, token, id), pollMs),
+            );
           else if (latest.state === 'failed') update(key, { problem: { kind: 'failed', message: latest.error ?? 'the capture failed' } });
         },
         (error: unknown) => {
@@ -106,7 +110,10 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
           const passing = (problem.kind === 'unreachable' || problem.kind === 'busy') && failures < MAX_POLL_FAILURES;
           if (passing) {
             update(key, { problem });
-            timers.set(key, setTimeout(() => poll(key, address, token, id, failures + 1), Math.min(MAX_POLL_BACKOFF_MS, pollMs * 2 ** failures)));
+            timers.set(
+              key,
+              setTimeout(() => poll(key, address, token, id, failures + 1), Math.min(MAX_POLL_BACKOFF_MS, pollMs * 2 ** failures)),
+            );
             return;
           }
           const capture = get().slots[key]?.capture;
@@ -128,7 +135,10 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
           (started) => {
             const at = now();
             set((state) => ({ slots: { ...state.slots, [key]: { capture: started, startedLocallyAt: at, polledAt: at } } }));
-            timers.set(key, setTimeout(() => poll(key, address, token, started.id), pollMs));
+            timers.set(
+              key,
+              setTimeout(() => poll(key, address, token, started.id), pollMs),
+            );
           },
           (error: unknown) => update(key, { problem: describeAgentError(error, address) }),
         );
@@ -137,7 +147,8 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
         const key = captureKey(address, tool);
         const capture = get().slots[key]?.capture;
         // The poll that follows shows it ending.
-        if (capture?.state === 'capturing') api.stop(address, token, capture.id).catch((error: unknown) => update(key, { problem: describeAgentError(error, address) }));
+        if (capture?.state === 'capturing')
+          api.stop(address, token, capture.id).catch((error: unknown) => update(key, { problem: describeAgentError(error, address) }));
       },
       setDuration(address, tool, seconds) {
         set((state) => ({ durations: { ...state.durations, [captureKey(address, tool)]: seconds } }));

@@ -76,7 +76,9 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
     const range = { from: summaryRange.from, to: summaryRange.to };
     const values =
       exactFrom && view.series === undefined
-        ? rowsInSelection(exactFrom.rows, range, exactFrom.value).map((row) => (row[exactFrom.value.column] as number) * (exactFrom.value.unit === 'usecs' ? 1000 : 1))
+        ? rowsInSelection(exactFrom.rows, range, exactFrom.value).map(
+            (row) => (row[exactFrom.value.column] as number) * (exactFrom.value.unit === 'usecs' ? 1000 : 1),
+          )
         : undefined;
     return summarizePercentiles(summary, values);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -101,7 +103,14 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
                 ))}
               </select>
             </label>
-            <button type="button" className="button" data-testid={testIds.heatMapPause} aria-pressed={pausedAt !== undefined} onClick={togglePause} title="Pause or resume the map (space); data keeps arriving">
+            <button
+              type="button"
+              className="button"
+              data-testid={testIds.heatMapPause}
+              aria-pressed={pausedAt !== undefined}
+              onClick={togglePause}
+              title="Pause or resume the map (space); data keeps arriving"
+            >
               {pausedAt === undefined ? 'Pause' : 'Resume'}
             </button>
           </>
@@ -177,7 +186,10 @@ function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary
   const names = ['p50', 'p90', 'p99'];
   if (percentiles.exact) {
     return (
-      <span data-testid={testIds.heatMapPercentiles} title={`Exact: the nearest-rank percentiles of the ${number.format(percentiles.count)} rows behind these counts`}>
+      <span
+        data-testid={testIds.heatMapPercentiles}
+        title={`Exact: the nearest-rank percentiles of the ${number.format(percentiles.count)} rows behind these counts`}
+      >
         {percentiles.values.map((value, index) => ` · ${names[index]} ${formatLatency(value, unit)}`).join('')} (exact)
       </span>
     );

@@ -52,18 +52,28 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
 
   const summaries = useMemo(() => (opened ? summarizeSeries(opened.frames, opened.range) : undefined), [opened]);
   const choices = useMemo(
-    () => (summaries ? { all: summaries.all, total: summaries.series.length, ...rankSeries(summaries.series, { rank, query, limit: SHOWN_SERIES }) } : undefined),
+    () =>
+      summaries ? { all: summaries.all, total: summaries.series.length, ...rankSeries(summaries.series, { rank, query, limit: SHOWN_SERIES }) } : undefined,
     [summaries, rank, query],
   );
   const options = useMemo<Option[]>(
     () =>
       choices
-        ? [{ label: undefined, text: 'all, added up', ...choices.all }, ...choices.shown.map((series) => ({ label: series.label, text: seriesDisplayName(series), count: series.count, p99Slot: series.p99Slot }))]
+        ? [
+            { label: undefined, text: 'all, added up', ...choices.all },
+            ...choices.shown.map((series) => ({ label: series.label, text: seriesDisplayName(series), count: series.count, p99Slot: series.p99Slot })),
+          ]
         : [],
     [choices],
   );
   // Typing puts the best match under Enter; otherwise the series shown now.
-  const defaultIndex = query.trim() !== '' && options.length > 1 ? 1 : Math.max(0, options.findIndex((option) => option.label === value));
+  const defaultIndex =
+    query.trim() !== '' && options.length > 1
+      ? 1
+      : Math.max(
+          0,
+          options.findIndex((option) => option.label === value),
+        );
   const movedTo = active ? options.findIndex((option) => option.label === active.label) : -1;
   const activeIndex = movedTo >= 0 ? movedTo : defaultIndex;
 
@@ -125,7 +135,10 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
   };
 
   // Looked up once per new frame, not on every key press in the list.
-  const current = useMemo(() => (value === undefined ? 'all, added up' : seriesDisplayName({ label: value, name: seriesName(frames, value) })), [frames, value]);
+  const current = useMemo(
+    () => (value === undefined ? 'all, added up' : seriesDisplayName({ label: value, name: seriesName(frames, value) })),
+    [frames, value],
+  );
   const listId = `${id}-list`;
   const optionId = (index: number) => `${id}-option-${index}`;
   const hidden = choices ? choices.matching - choices.shown.length : 0;
@@ -158,7 +171,11 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
         <span className="muted">series</span> <span className="series-picker__current">{current}</span> <span aria-hidden="true">▾</span>
       </button>
       {open && choices ? (
-        <div className="series-picker__popover" data-testid={testIds.heatMapSeriesList} onMouseDown={(event) => event.target !== search.current && event.preventDefault()}>
+        <div
+          className="series-picker__popover"
+          data-testid={testIds.heatMapSeriesList}
+          onMouseDown={(event) => event.target !== search.current && event.preventDefault()}
+        >
           <div className="series-picker__controls">
             <input
               ref={search}

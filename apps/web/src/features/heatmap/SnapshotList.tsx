@@ -93,7 +93,14 @@ export function SnapshotList() {
 /** The view a snapshot was saved with, as a link to it states it. */
 export function snapshotViewState(address: string, snapshot: Pick<SnapshotSummary, 'id' | 'tool' | 'kind' | 'view'>): ViewState {
   const { view } = snapshot;
-  const state: ViewState = { hosts: [address], tool: snapshot.tool, snapshot: snapshot.id, params: {}, filter: view.search ?? view.filter ?? '', columnFilters: view.columnFilters ?? {} };
+  const state: ViewState = {
+    hosts: [address],
+    tool: snapshot.tool,
+    snapshot: snapshot.id,
+    params: {},
+    filter: view.search ?? view.filter ?? '',
+    columnFilters: view.columnFilters ?? {},
+  };
   if (snapshot.kind !== 'profile') state.show = snapshot.kind;
   if (view.series !== undefined) state.series = view.series;
   if (view.sort) state.sort = view.sort;

@@ -60,7 +60,11 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
     );
   }
   if (!snapshot) {
-    const loading = <p className="placeholder">Loading snapshot {id} from {address}…</p>;
+    const loading = (
+      <p className="placeholder">
+        Loading snapshot {id} from {address}…
+      </p>
+    );
     if (heatMapMeasure === undefined) return loading;
     // The same elements as the loaded heat map below, so React keeps the chart when the data comes.
     return (
@@ -78,7 +82,9 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
         <h2 data-testid={testIds.toolTitle}>
           {snapshot.tool}{' '}
           <span className="muted">
-            {snapshot.kind === 'table' ? `${snapshot.frameCount} rows` : (snapshot.histogram?.measure ?? (snapshot.profile?.unit === 'nanoseconds' ? 'off-CPU time' : 'CPU profile'))}
+            {snapshot.kind === 'table'
+              ? `${snapshot.frameCount} rows`
+              : (snapshot.histogram?.measure ?? (snapshot.profile?.unit === 'nanoseconds' ? 'off-CPU time' : 'CPU profile'))}
           </span>
         </h2>
         <div className="banner" data-testid={testIds.snapshotBanner}>
@@ -95,7 +101,11 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
         <ProfileResult tool={snapshot.tool} profile={snapshot.profile} initialInverted={snapshot.view.inverted ?? false} initialZoom={snapshot.view.zoom} />
       ) : (
         <div>
-          <HeatMapView frames={snapshot.frames} measure={snapshot.histogram?.measure ?? 'latency'} frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }} />
+          <HeatMapView
+            frames={snapshot.frames}
+            measure={snapshot.histogram?.measure ?? 'latency'}
+            frozenRange={{ from: snapshot.view.from, to: snapshot.view.to }}
+          />
         </div>
       )}
     </section>

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 
 const frames = [
-  { time: 1000, intervalMs: 1000, unit: 'usecs' as const, series: [{ label: 'vdb', counts: [1] }, { label: 'vda', counts: [0, 2] }] },
+  {
+    time: 1000,
+    intervalMs: 1000,
+    unit: 'usecs' as const,
+    series: [
+      { label: 'vdb', counts: [1] },
+      { label: 'vda', counts: [0, 2] },
+    ],
+  },
   { time: 2000, intervalMs: 1000, unit: 'usecs' as const, series: [{ label: 'vda', counts: [3] }] },
 ];
 

@@ -37,7 +37,11 @@ describe('series choices', () => {
     expect(series.find((entry) => entry.label === '311')).toEqual({ label: '311', name: 'make', count: 6, p99Slot: 1 });
     expect(series.find((entry) => entry.label === '4242')?.count).toBe(210);
     // Only frames after `from` and up to `to`, as the heat map draws them.
-    expect(summarizeSeries(perProcess, { from: 1000, to: 2000 }).series.map((entry) => entry.label).sort()).toEqual(['311', '4242', '901']);
+    expect(
+      summarizeSeries(perProcess, { from: 1000, to: 2000 })
+        .series.map((entry) => entry.label)
+        .sort(),
+    ).toEqual(['311', '4242', '901']);
   });
 
   it('ranks by events: the busiest first', () => {

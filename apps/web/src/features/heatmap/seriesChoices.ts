@@ -66,7 +66,10 @@ export function seriesName(frames: readonly HistogramFrame[], label: string): st
 const SLOTS = 32;
 
 /** Each labelled series' events, p99 and newest name over the window (frames after `from`, up to `to`). */
-export function summarizeSeries(frames: readonly HistogramFrame[], range: { from: number; to: number }): { all: SeriesChoices['all']; series: SeriesSummary[] } {
+export function summarizeSeries(
+  frames: readonly HistogramFrame[],
+  range: { from: number; to: number },
+): { all: SeriesChoices['all']; series: SeriesSummary[] } {
   // An hour of 1 s frames of hundreds of pids is millions of counts: plain loops into typed arrays.
   const byLabel = new Map<string, { counts: Float64Array; name: string | undefined }>();
   const allCounts = new Float64Array(SLOTS);
@@ -110,7 +113,10 @@ const byP99 = (a: SeriesSummary, b: SeriesSummary) => (b.p99Slot ?? -1) - (a.p99
 const comparators: Record<SeriesRank, (a: SeriesSummary, b: SeriesSummary) => number> = { count: byCount, p99: byP99 };
 
 /** Orders and narrows summaries: matches of `query` by `rank`, the first `limit` of them. */
-export function rankSeries(series: readonly SeriesSummary[], options: Pick<SeriesChoiceOptions, 'rank' | 'query' | 'limit'>): Pick<SeriesChoices, 'shown' | 'matching'> {
+export function rankSeries(
+  series: readonly SeriesSummary[],
+  options: Pick<SeriesChoiceOptions, 'rank' | 'query' | 'limit'>,
+): Pick<SeriesChoices, 'shown' | 'matching'> {
   const matches = textMatcher(options.query);
   const matching = matches ? series.filter((entry) => matches(seriesDisplayName(entry))) : [...series];
   matching.sort(comparators[options.rank]);

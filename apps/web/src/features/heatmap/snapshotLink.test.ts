@@ -8,10 +8,19 @@ describe('a snapshot opened from the list', () => {
       id: 'AbCdEfGhIjKlMnOp',
       tool: 'tcplife',
       kind: 'table',
-      view: { from: 1, to: 2, filter: '/curl|wget/', columnFilters: { rport: '443' }, sort: { column: 'ms', direction: 'desc' }, selection: { from: 1000, to: 5000, bucket: 11 } },
+      view: {
+        from: 1,
+        to: 2,
+        filter: '/curl|wget/',
+        columnFilters: { rport: '443' },
+        sort: { column: 'ms', direction: 'desc' },
+        selection: { from: 1000, to: 5000, bucket: 11 },
+      },
     });
     const link = encodeViewState(state);
-    expect(link).toBe('#/host/db-3%3A7070/tool/tcplife/snapshot/AbCdEfGhIjKlMnOp?q=%2Fcurl%7Cwget%2F&f.rport=443&sort=ms%3Adesc&show=table&sel=1000-5000&bucket=11');
+    expect(link).toBe(
+      '#/host/db-3%3A7070/tool/tcplife/snapshot/AbCdEfGhIjKlMnOp?q=%2Fcurl%7Cwget%2F&f.rport=443&sort=ms%3Adesc&show=table&sel=1000-5000&bucket=11',
+    );
     expect(decodeViewState(link)).toEqual({ state, problems: [] });
   });
 

@@ -27,7 +27,14 @@ export function HostSidebar() {
           const hostname = hostNameOf(status);
           return (
             <li key={address} className={`host ${address === active ? 'host--active' : ''}`} data-testid={testIds.host(address)}>
-              <button type="button" className="host__select" data-testid={testIds.hostSelect} onClick={() => selectHost(address)} aria-current={address === active ? 'true' : undefined} title={statusTitle(address, status)}>
+              <button
+                type="button"
+                className="host__select"
+                data-testid={testIds.hostSelect}
+                onClick={() => selectHost(address)}
+                aria-current={address === active ? 'true' : undefined}
+                title={statusTitle(address, status)}
+              >
                 <span className={`dot dot--${dotClass(status)}`} aria-hidden="true" />
                 <span className="host__address">
                   {hostname ? (
@@ -43,7 +50,14 @@ export function HostSidebar() {
                 </span>
               </button>
               {status?.state === 'error' && status.problem.kind !== 'unauthorized' ? <RetryHost address={address} /> : null}
-              <button type="button" className="icon-button" data-testid={testIds.hostRemove} aria-label={`Remove ${address}`} title={`Remove ${address} and its token from this browser`} onClick={() => removeHost(address)}>
+              <button
+                type="button"
+                className="icon-button"
+                data-testid={testIds.hostRemove}
+                aria-label={`Remove ${address}`}
+                title={`Remove ${address} and its token from this browser`}
+                onClick={() => removeHost(address)}
+              >
                 ×
               </button>
             </li>
@@ -62,7 +76,14 @@ export function HostSidebar() {
           }
         }}
       >
-        <input data-testid={testIds.addHostInput} aria-label="Add host (host:port)" placeholder="add host:port" value={draft} maxLength={300} onChange={(event) => setDraft(event.target.value)} />
+        <input
+          data-testid={testIds.addHostInput}
+          aria-label="Add host (host:port)"
+          placeholder="add host:port"
+          value={draft}
+          maxLength={300}
+          onChange={(event) => setDraft(event.target.value)}
+        />
         <button type="submit" className="button" data-testid={testIds.addHostButton}>
           Add
         </button>
@@ -87,7 +108,13 @@ function statusLine(status: HostStatus | undefined): string {
   if (!status || status.state === 'checking') return 'checking…';
   if (status.state === 'no-token') return 'needs a token';
   if (status.state === 'error') {
-    return status.problem.kind === 'unauthorized' ? 'token refused' : status.problem.kind === 'forbidden' ? 'origin refused' : status.problem.kind === 'unreachable' ? 'unreachable' : status.problem.kind;
+    return status.problem.kind === 'unauthorized'
+      ? 'token refused'
+      : status.problem.kind === 'forbidden'
+        ? 'origin refused'
+        : status.problem.kind === 'unreachable'
+          ? 'unreachable'
+          : status.problem.kind;
   }
   return `${Math.round(status.latencyMs)} ms · v${status.info.agentVersion} · ${status.info.kernel}`;
 }

@@ -6,7 +6,13 @@ import { testIds } from '../../testIds';
 export function RetryHost({ address }: { address: string }) {
   const recheckHost = useAppStore((state) => state.recheckHost);
   return (
-    <button type="button" className="button button--small" data-testid={testIds.hostRetry} title={`Check ${address} again now`} onClick={() => recheckHost(address)}>
+    <button
+      type="button"
+      className="button button--small"
+      data-testid={testIds.hostRetry}
+      title={`Check ${address} again now`}
+      onClick={() => recheckHost(address)}
+    >
       Retry
     </button>
   );

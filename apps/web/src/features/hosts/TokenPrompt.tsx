@@ -19,9 +19,8 @@ export function TokenPrompt({ address, reason }: { address: string; reason: stri
       }}
     >
       <p>
-        <strong>{reason}</strong> Paste the token for <code>{address}</code>: <code>make start</code> prints it, and it is in the
-        agent&apos;s <code>token</code> file (<code>/var/lib/bpfscope/token</code> by default). It is kept in this browser only and never
-        put in links.
+        <strong>{reason}</strong> Paste the token for <code>{address}</code>: <code>make start</code> prints it, and it is in the agent&apos;s{' '}
+        <code>token</code> file (<code>/var/lib/bpfscope/token</code> by default). It is kept in this browser only and never put in links.
       </p>
       <input
         type="password"

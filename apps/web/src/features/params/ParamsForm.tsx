@@ -61,7 +61,12 @@ export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormP
                 onChange={(event) => setValues({ ...values, [field.name]: event.target.checked })}
               />
             ) : field.kind === 'enum' ? (
-              <select id={id} data-testid={testIds.paramField(field.name)} value={String(values[field.name] ?? '')} onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}>
+              <select
+                id={id}
+                data-testid={testIds.paramField(field.name)}
+                value={String(values[field.name] ?? '')}
+                onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+              >
                 {enumChoices(field).map((choice) => (
                   <option key={choice.value} value={choice.value}>
                     {choice.label}

@@ -85,8 +85,19 @@ export function LiveTable({ columns, rows, view, onToggleSort, onColumnFilter, e
           {columns.map((column) => {
             const direction = view.sort?.column === column.key ? view.sort.direction : undefined;
             return (
-              <div key={column.key} role="columnheader" aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'} className={`cell cell--${cellAlign(column)}`}>
-                <button type="button" className="sort-button" data-testid={testIds.columnHeader(column.key)} onClick={() => onToggleSort(column.key)} title={`Sort by ${column.header}${column.unit ? ` (${column.unit})` : ''}`}>
+              <div
+                key={column.key}
+                role="columnheader"
+                aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'}
+                className={`cell cell--${cellAlign(column)}`}
+              >
+                <button
+                  type="button"
+                  className="sort-button"
+                  data-testid={testIds.columnHeader(column.key)}
+                  onClick={() => onToggleSort(column.key)}
+                  title={`Sort by ${column.header}${column.unit ? ` (${column.unit})` : ''}`}
+                >
                   {column.header}
                   <span className="sort-mark" aria-hidden="true">
                     {direction === 'asc' ? '▲' : direction === 'desc' ? '▼' : ''}

@@ -60,7 +60,9 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         <span className="muted">
           {formatClock(snapshot.view.from)} – {formatClock(snapshot.view.to)}
         </span>
-        {view.selection && selected ? <SelectionPill range={view.selection} unit="usecs" rows={selected.length} onClear={() => setSelection(undefined)} /> : null}
+        {view.selection && selected ? (
+          <SelectionPill range={view.selection} unit="usecs" rows={selected.length} onClear={() => setSelection(undefined)} />
+        ) : null}
         <span className="toolbar__spacer" />
         <span data-testid={testIds.rowCount} className="muted">
           {filtered ? `${number.format(shown.length)} of ` : ''}

@@ -24,8 +24,8 @@ export function TableEmptyState({ reason, onLowerThreshold, onClearFilters, onCl
       ) : null}
       {reason.kind === 'threshold' ? (
         <>
-          0 of {number.format(reason.events)} {reason.threshold.eventNoun} were {reason.threshold.relation} {reason.value} {reason.threshold.unit} ({reason.threshold.param}; the heat
-          map counts every one).{' '}
+          0 of {number.format(reason.events)} {reason.threshold.eventNoun} were {reason.threshold.relation} {reason.value} {reason.threshold.unit} (
+          {reason.threshold.param}; the heat map counts every one).{' '}
           {reason.value > 1 ? (
             <button type="button" className="button" data-testid={testIds.lowerThreshold} onClick={() => onLowerThreshold(1)}>
               {reason.threshold.relation} 1 {reason.threshold.unit}

@@ -35,7 +35,14 @@ export function TableToolbar(props: TableToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Table controls">
       <TableFilterInput value={props.filter} onChange={props.onFilter} inputRef={props.filterRef} />
-      <button type="button" className="button" data-testid={testIds.pauseButton} onClick={props.onTogglePause} aria-pressed={live.paused} title="Pause or resume the table (space); the stream keeps running">
+      <button
+        type="button"
+        className="button"
+        data-testid={testIds.pauseButton}
+        onClick={props.onTogglePause}
+        aria-pressed={live.paused}
+        title="Pause or resume the table (space); the stream keeps running"
+      >
         {live.paused ? 'Resume' : 'Pause'}
       </button>
       {live.paused ? (
@@ -58,7 +65,9 @@ export function TableToolbar(props: TableToolbarProps) {
         title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
       >
         {number.format(dropped)} dropped
-        {dropped > 0 ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})` : ''}
+        {dropped > 0
+          ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})`
+          : ''}
       </span>
       <span className="toolbar__group">
         <label className="muted">
@@ -78,10 +87,22 @@ export function TableToolbar(props: TableToolbarProps) {
             ))}
           </select>
         </label>
-        <button type="button" className="button" data-testid={testIds.exportCsv} onClick={() => props.onExport('csv')} title="Download the rows shown (filtered and sorted) as CSV">
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.exportCsv}
+          onClick={() => props.onExport('csv')}
+          title="Download the rows shown (filtered and sorted) as CSV"
+        >
           CSV
         </button>
-        <button type="button" className="button" data-testid={testIds.exportJson} onClick={() => props.onExport('json')} title="Download the rows shown (filtered and sorted) as JSON">
+        <button
+          type="button"
+          className="button"
+          data-testid={testIds.exportJson}
+          onClick={() => props.onExport('json')}
+          title="Download the rows shown (filtered and sorted) as JSON"
+        >
           JSON
         </button>
         {props.onShare ? (
@@ -104,7 +125,11 @@ export function TableToolbar(props: TableToolbarProps) {
 /** The heat-map selection (or cell) a table is narrowed to, with the rows behind it, and a way back to every row. */
 export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void }) {
   return (
-    <span className="pill pill--accent" data-testid={testIds.tableSelection} title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket">
+    <span
+      className="pill pill--accent"
+      data-testid={testIds.tableSelection}
+      title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket"
+    >
       heat map {formatClock(range.from)}–{formatClock(range.to)}
       {range.bucket !== undefined ? `, ${formatSlotRange(range.bucket, unit)}` : ''} · {number.format(rows)} {rows === 1 ? 'row' : 'rows'}{' '}
       <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={onClear}>

@@ -5,7 +5,12 @@ const minMs = { param: 'minMs', relation: 'slower than', unit: 'ms', eventNoun: 
 
 describe('emptyTableReason', () => {
   it('blames the threshold when the heat map counted events that made no row', () => {
-    expect(emptyTableReason({ received: 0, heatMapEvents: 7388, threshold: { spec: minMs, value: 10 }, events: 0 })).toEqual({ kind: 'threshold', events: 7388, threshold: minMs, value: 10 });
+    expect(emptyTableReason({ received: 0, heatMapEvents: 7388, threshold: { spec: minMs, value: 10 }, events: 0 })).toEqual({
+      kind: 'threshold',
+      events: 7388,
+      threshold: minMs,
+      value: 10,
+    });
   });
 
   it('says it is waiting when nothing happened, whatever the threshold', () => {

@@ -28,7 +28,8 @@ export interface EmptyTableInput {
 
 export function emptyTableReason(input: EmptyTableInput): EmptyTableReason {
   if (input.received === 0) {
-    if (input.threshold && input.heatMapEvents > 0) return { kind: 'threshold', events: input.heatMapEvents, threshold: input.threshold.spec, value: input.threshold.value };
+    if (input.threshold && input.heatMapEvents > 0)
+      return { kind: 'threshold', events: input.heatMapEvents, threshold: input.threshold.spec, value: input.threshold.value };
     return { kind: 'waiting', events: input.events };
   }
   if (input.inSelection === 0) return { kind: 'selection', rows: input.received };

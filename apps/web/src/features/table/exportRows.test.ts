@@ -31,9 +31,7 @@ describe('export', () => {
   ];
 
   it('writes CSV with bcc headers, quoting and formula guarding', () => {
-    expect(rowsToCsv(columns, rows)).toBe(
-      'PCOMM,RET,ARGS\r\nsh,0,"/bin/echo a,b say ""hi"""\r\n\'=cmd,-2,/nope ...\r\n',
-    );
+    expect(rowsToCsv(columns, rows)).toBe('PCOMM,RET,ARGS\r\nsh,0,"/bin/echo a,b say ""hi"""\r\n\'=cmd,-2,/nope ...\r\n');
   });
 
   it('writes JSON with raw values under column keys', () => {
@@ -44,8 +42,6 @@ describe('export', () => {
   });
 
   it('names files by tool, host and time', () => {
-    expect(exportFileName('execsnoop', '[::1]:7070', 'csv', new Date('2026-11-25T10:20:30.456Z'))).toBe(
-      'execsnoop-___1__7070-2026-11-25T102030.csv',
-    );
+    expect(exportFileName('execsnoop', '[::1]:7070', 'csv', new Date('2026-11-25T10:20:30.456Z'))).toBe('execsnoop-___1__7070-2026-11-25T102030.csv');
   });
 });

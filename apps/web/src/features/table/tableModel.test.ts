@@ -74,7 +74,9 @@ describe('rowsInSelection', () => {
     const value = { column: 'ms', unit: 'usecs' as const, lastSlot: 31 };
     // 2048 to 4095 us is slot 11: 3 ms and 3.9 ms, not 12 ms.
     expect(rowsInSelection(sessions, { from: 10_000, to: 12_000, bucket: 11 }, value).map((row) => row.ms)).toEqual([3, 3.9]);
-    expect(rowsInSelection(sessions, { from: 10_000, to: 12_000, bucket: 3 }, { column: 'ms', unit: 'msecs', lastSlot: 31 }).map((row) => row.ms)).toEqual([12]);
+    expect(rowsInSelection(sessions, { from: 10_000, to: 12_000, bucket: 3 }, { column: 'ms', unit: 'msecs', lastSlot: 31 }).map((row) => row.ms)).toEqual([
+      12,
+    ]);
     // Past the last slot: in it, as the kernel counts (a session of 80 minutes).
     expect(rowsInSelection([{ time: 10_500, ms: 80 * 60_000 }], { from: 10_000, to: 12_000, bucket: 31 }, value)).toHaveLength(1);
   });

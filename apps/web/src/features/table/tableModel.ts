@@ -46,7 +46,10 @@ export interface RowValueSpec {
 }
 
 /** A tool's rows-to-heat-map link, in the unit its frames are in; undefined when its rows have none. */
-export function rowValueSpec(heatMap: { rows: { column: string } | null; slots: number } | null | undefined, unit: 'usecs' | 'msecs'): RowValueSpec | undefined {
+export function rowValueSpec(
+  heatMap: { rows: { column: string } | null; slots: number } | null | undefined,
+  unit: 'usecs' | 'msecs',
+): RowValueSpec | undefined {
   return heatMap?.rows ? { column: heatMap.rows.column, unit, lastSlot: heatMap.slots - 1 } : undefined;
 }
 
@@ -59,7 +62,11 @@ export function frameEndOf(time: number): number {
  * The rows behind a heat-map selection: counted in a frame the selection adds up
  * (ending within (from, to]), and for a cell, with a value in its bucket.
  */
-export function rowsInSelection<Row extends Record<string, unknown>>(rows: readonly Row[], selection: HeatMapSelection, value: RowValueSpec | undefined): Row[] {
+export function rowsInSelection<Row extends Record<string, unknown>>(
+  rows: readonly Row[],
+  selection: HeatMapSelection,
+  value: RowValueSpec | undefined,
+): Row[] {
   const { from, to, bucket } = selection;
   return rows.filter((row) => {
     const time = row.time;
@@ -85,8 +92,7 @@ export function sortRows<Row extends Record<string, unknown>>(rows: readonly Row
     .sort((a, b) => {
       const left = a.row[column.key];
       const right = b.row[column.key];
-      const order =
-        typeof left === 'number' && typeof right === 'number' ? left - right : collator.compare(column.text(a.row), column.text(b.row));
+      const order = typeof left === 'number' && typeof right === 'number' ? left - right : collator.compare(column.text(a.row), column.text(b.row));
       return order !== 0 ? sign * order : a.index - b.index;
     })
     .map(({ row }) => row);

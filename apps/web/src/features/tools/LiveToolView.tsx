@@ -92,7 +92,13 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
       const created = await clientFor(address, token).snapshots.create.mutate({ sessionId: status.started.id, ...request });
       window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
       const { selection: _selection, series: _series, ...rest } = view;
-      return viewLink({ ...rest, show: 'heatmap', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}), ...(request.series !== undefined ? { series: request.series } : {}) });
+      return viewLink({
+        ...rest,
+        show: 'heatmap',
+        snapshot: created.id,
+        ...(request.selection ? { selection: request.selection } : {}),
+        ...(request.series !== undefined ? { series: request.series } : {}),
+      });
     } catch (error) {
       throw new Error(describeAgentError(error, address).message);
     }
@@ -143,10 +149,24 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
 
       {tool.heatMap !== null && !heatMapOnly ? (
         <div className="tabs" role="tablist">
-          <button type="button" role="tab" className={`tab ${showHeatMap ? '' : 'tab--active'}`} aria-selected={!showHeatMap} data-testid={testIds.viewTable} onClick={() => setShow('table')}>
+          <button
+            type="button"
+            role="tab"
+            className={`tab ${showHeatMap ? '' : 'tab--active'}`}
+            aria-selected={!showHeatMap}
+            data-testid={testIds.viewTable}
+            onClick={() => setShow('table')}
+          >
             Table
           </button>
-          <button type="button" role="tab" className={`tab ${showHeatMap ? 'tab--active' : ''}`} aria-selected={showHeatMap} data-testid={testIds.viewHeatMap} onClick={() => setShow('heatmap')}>
+          <button
+            type="button"
+            role="tab"
+            className={`tab ${showHeatMap ? 'tab--active' : ''}`}
+            aria-selected={showHeatMap}
+            data-testid={testIds.viewHeatMap}
+            onClick={() => setShow('heatmap')}
+          >
             Heat map ({tool.heatMap.measure})
           </button>
         </div>

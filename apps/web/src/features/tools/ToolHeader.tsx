@@ -12,7 +12,15 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
   const address = useAppStore(activeHost);
   const hosts = useAppStore((state) => state.hosts);
   const catalogs = useAppStore((state) => state.catalogs);
-  const elsewhere = useMemo(() => supportAcrossHosts(tool.name, hosts.filter((host) => host !== address), catalogs), [tool.name, hosts, address, catalogs]);
+  const elsewhere = useMemo(
+    () =>
+      supportAcrossHosts(
+        tool.name,
+        hosts.filter((host) => host !== address),
+        catalogs,
+      ),
+    [tool.name, hosts, address, catalogs],
+  );
   const { support } = tool;
 
   return (
@@ -26,7 +34,9 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
         </span>
       </div>
       <p className={`support ${support.available ? 'support--ok' : 'support--no'}`} data-testid={testIds.toolSupport}>
-        {support.available ? `Works on ${address}: attaches with ${support.attachMethod}` : `Unavailable on ${address}: ${support.reason ?? 'no attach method works on this kernel'}`}
+        {support.available
+          ? `Works on ${address}: attaches with ${support.attachMethod}`
+          : `Unavailable on ${address}: ${support.reason ?? 'no attach method works on this kernel'}`}
         {elsewhere.length > 0 ? (
           <span className="muted" data-testid={testIds.toolSupportElsewhere}>
             {' '}
@@ -34,7 +44,8 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
             {elsewhere.map((host, index) => (
               <span key={host.address} className={`verdict verdict--${host.verdict}`} title={host.detail}>
                 {index > 0 ? ' · ' : ''}
-                {host.address} {host.verdict === 'works' ? `works (${host.detail})` : host.verdict === 'unavailable' ? `unavailable: ${host.detail}` : host.detail}
+                {host.address}{' '}
+                {host.verdict === 'works' ? `works (${host.detail})` : host.verdict === 'unavailable' ? `unavailable: ${host.detail}` : host.detail}
               </span>
             ))}
           </span>

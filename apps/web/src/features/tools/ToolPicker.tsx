@@ -43,10 +43,16 @@ export function ToolPicker({ tools, selected, onSelect }: ToolPickerProps) {
                   data-testid={testIds.tool(tool.name)}
                   aria-current={tool.name === selected ? 'true' : undefined}
                   onClick={() => onSelect(tool.name)}
-                  title={tool.support.available ? `${tool.description} (works here: ${tool.support.attachMethod})` : `${tool.description} (unavailable here: ${tool.support.reason ?? ''})`}
+                  title={
+                    tool.support.available
+                      ? `${tool.description} (works here: ${tool.support.attachMethod})`
+                      : `${tool.description} (unavailable here: ${tool.support.reason ?? ''})`
+                  }
                 >
                   <span className="tool__name">{tool.name}</span>
-                  <span className={`tool__support ${tool.support.available ? 'ok' : 'bad'}`}>{tool.support.available ? tool.support.attachMethod : 'unavailable'}</span>
+                  <span className={`tool__support ${tool.support.available ? 'ok' : 'bad'}`}>
+                    {tool.support.available ? tool.support.attachMethod : 'unavailable'}
+                  </span>
                   <span className="tool__title muted">{tool.title}</span>
                 </button>
               </li>

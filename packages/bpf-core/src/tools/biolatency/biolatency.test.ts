@@ -4,7 +4,16 @@ import { BlockIoLatencyTool, operationLabel } from './biolatency.js';
 
 describe('biolatency decoding', () => {
   it('names operations as bcc does', () => {
-    expect([0, 1, 0x101, 2, 3, 0x103, 9, 63].map(operationLabel)).toEqual(['Read', 'Write', 'Sync-Write', 'Flush', 'Discard', 'Sync-Discard', 'WriteZeroes', 'Op63']);
+    expect([0, 1, 0x101, 2, 3, 0x103, 9, 63].map(operationLabel)).toEqual([
+      'Read',
+      'Write',
+      'Sync-Write',
+      'Flush',
+      'Discard',
+      'Sync-Discard',
+      'WriteZeroes',
+      'Op63',
+    ]);
   });
 
   it('encodes device numbers as the kernel does (MKDEV)', () => {

@@ -27,7 +27,12 @@ export const ExecEventOffset = {
 export const execsnoopParams = z
   .object({
     uid: z.number().int().min(0).max(0xfffffffe).optional().describe('only execs by this user id'),
-    comm: z.string().min(1).max(TASK_COMM_LEN - 1).optional().describe('only execs whose PCOMM is exactly this'),
+    comm: z
+      .string()
+      .min(1)
+      .max(TASK_COMM_LEN - 1)
+      .optional()
+      .describe('only execs whose PCOMM is exactly this'),
     nameContains: z.string().min(1).max(256).optional().describe('only execs whose ARGS contain this text'),
     includeFailed: z.boolean().default(false).describe('include failed execs (RET < 0), like bcc -x'),
     maxArgs: z.number().int().min(1).max(MAX_ARGS_LIMIT).default(DEFAULT_MAX_ARGS).describe('arguments captured, like bcc --max-args'),

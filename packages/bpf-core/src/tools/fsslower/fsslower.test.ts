@@ -68,7 +68,14 @@ describe('columns', () => {
   it('print as bcc: OFF_KB floored, LAT(ms) with two decimals', () => {
     const row = decodeFsOpEvent(event({ op: 0, size: 4096n, offset: 2047n, latencyNs: 10_504_999n, fileName: 'data.db' }), () => 0);
     const offKb = FileSystemSlowerTool.columns.find((column) => column.header === 'OFF_KB');
-    expect([0, 1023, 1024, 2047, 1_048_576, 8 * 1024 * 1024].map((offset) => offKb && formatCell(offKb, { ...row, offset }))).toEqual(['0', '0', '1', '1', '1024', '8192']);
+    expect([0, 1023, 1024, 2047, 1_048_576, 8 * 1024 * 1024].map((offset) => offKb && formatCell(offKb, { ...row, offset }))).toEqual([
+      '0',
+      '0',
+      '1',
+      '1',
+      '1024',
+      '8192',
+    ]);
     expect(formatTableHeader(FileSystemSlowerTool.columns)).toBe('TIME     COMM           PID     T BYTES   OFF_KB   LAT(ms) FILENAME');
     expect(formatTableRow(FileSystemSlowerTool.columns, row).slice(9)).toBe('postgres       31337   R 4096    1          10.50 data.db');
   });

@@ -81,7 +81,7 @@ describe('finding libc', () => {
 
   it('reads libc.so.6 entries from ldconfig -p, whatever their flags', () => {
     const output = [
-      '1234 libs found in cache `/etc/ld.so.cache\'',
+      "1234 libs found in cache `/etc/ld.so.cache'",
       '\tlibcrypt.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libcrypt.so.1',
       '\tlibc.so.6 (libc6,x86-64, OS ABI: Linux 3.2.0) => /lib/x86_64-linux-gnu/libc.so.6',
       '\tlibc.so.6 (libc6) => /lib32/libc.so.6',
@@ -93,16 +93,16 @@ describe('finding libc', () => {
 
   it('finds the libc in a process map, glibc or musl, never a deleted one', () => {
     const line = (file: string) => `7f0000000000-7f0000028000 r--p 00000000 fd:01 1234                       ${file}`;
-    expect(libcPathFromMaps([line('/usr/bin/curl'), line('/usr/lib/x86_64-linux-gnu/libcurl.so.4'), line('/usr/lib/x86_64-linux-gnu/libc.so.6')].join('\n'))).toBe(
-      '/usr/lib/x86_64-linux-gnu/libc.so.6',
-    );
+    expect(
+      libcPathFromMaps([line('/usr/bin/curl'), line('/usr/lib/x86_64-linux-gnu/libcurl.so.4'), line('/usr/lib/x86_64-linux-gnu/libc.so.6')].join('\n')),
+    ).toBe('/usr/lib/x86_64-linux-gnu/libc.so.6');
     expect(libcPathFromMaps(line('/lib/ld-musl-x86_64.so.1'))).toBe('/lib/ld-musl-x86_64.so.1');
     expect(libcPathFromMaps(line('/lib/libc-2.17.so'))).toBe('/lib/libc-2.17.so');
     expect(libcPathFromMaps(line('/usr/lib/x86_64-linux-gnu/libc.so.6 (deleted)'))).toBeUndefined();
     expect(libcPathFromMaps('7ffd0000-7ffd1000 rw-p 00000000 00:00 0                          [stack]')).toBeUndefined();
   });
 
-  it('finds this system\'s libc: an ELF file of our architecture, the one this process runs on', () => {
+  it("finds this system's libc: an ELF file of our architecture, the one this process runs on", () => {
     const libc = findSystemLibc();
     expect(libc).toBeDefined();
     expect(elfMachine(libc as string)).toBe(elfMachine('/proc/self/exe'));

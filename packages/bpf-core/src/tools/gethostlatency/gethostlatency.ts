@@ -133,7 +133,7 @@ export function resolveLibc(params: GethostlatencyParams): string {
   if (!system) {
     throw new ToolError(
       'UNAVAILABLE',
-      'gethostlatency found no libc: not in `ldconfig -p`, the usual paths (/lib/<arch>-linux-gnu/libc.so.6, /usr/lib64/libc.so.6, musl\'s /lib/ld-musl-<arch>.so.1) or this process\'s own maps; give its path in the libc param',
+      "gethostlatency found no libc: not in `ldconfig -p`, the usual paths (/lib/<arch>-linux-gnu/libc.so.6, /usr/lib64/libc.so.6, musl's /lib/ld-musl-<arch>.so.1) or this process's own maps; give its path in the libc param",
     );
   }
   return system;
@@ -162,7 +162,9 @@ function attachLookupProbes(object: BpfObject, params: GethostlatencyParams, met
       // libbpf's own codes (4000 and up) say the file's symbols could not be used, e.g. an executable's imports.
       if (error.errno >= LIBBPF_ERRNO_START) {
         const reason = error.message.split('\n').at(-1) ?? error.message;
-        throw new ToolError('UNAVAILABLE', `gethostlatency: cannot find ${probe.functionName} in ${libc} (is it a C library?): ${reason}`, undefined, { cause: error });
+        throw new ToolError('UNAVAILABLE', `gethostlatency: cannot find ${probe.functionName} in ${libc} (is it a C library?): ${reason}`, undefined, {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -111,10 +111,7 @@ export function findSystemLibc(): string | undefined {
   return candidates.find(usableLibc);
 }
 
-export type ProcessLibc =
-  | { kind: 'found'; path: string }
-  | { kind: 'noProcess' }
-  | { kind: 'noLibc' };
+export type ProcessLibc = { kind: 'found'; path: string } | { kind: 'noProcess' } | { kind: 'noLibc' };
 
 /**
  * The libc process `pid` has mapped, as a path in our mount namespace: through

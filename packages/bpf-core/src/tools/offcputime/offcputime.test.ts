@@ -29,12 +29,16 @@ describe('offcputime params', () => {
     });
   });
 
-  it.each([{ state: 'running' }, { minBlockUs: -1 }, { minBlockUs: 50, maxBlockUs: 10 }, { maxBlockUs: 0 }, { userOnly: true, kernelOnly: true }, { frequency: 99 }])(
-    'refuses %j',
-    (params) => {
-      expect(offcputimeParams.safeParse(params).success).toBe(false);
-    },
-  );
+  it.each([
+    { state: 'running' },
+    { minBlockUs: -1 },
+    { minBlockUs: 50, maxBlockUs: 10 },
+    { maxBlockUs: 0 },
+    { userOnly: true, kernelOnly: true },
+    { frequency: 99 },
+  ])('refuses %j', (params) => {
+    expect(offcputimeParams.safeParse(params).success).toBe(false);
+  });
 
   it('describes every param for the generated form', () => {
     for (const [name, schema] of Object.entries(offcputimeParams.shape)) expect(schema.description, name).toMatch(/\w/);
@@ -51,7 +55,12 @@ describe('offcputime params', () => {
     OffCpuTimeTool.configure(object.asBpfObject(), offcputimeParams.parse({ state: 'interruptible', maxBlockUs: 5 }));
     expect(object.globals.get('targ_state_mask')?.readUInt32LE()).toBe(1);
     expect(object.globals.get('targ_max_block_ns')?.readBigUInt64LE()).toBe(5000n);
-    expect(object.maxEntries).toEqual(new Map([['stack_traces', 16384], ['offcpu_ns', 16384]]));
+    expect(object.maxEntries).toEqual(
+      new Map([
+        ['stack_traces', 16384],
+        ['offcpu_ns', 16384],
+      ]),
+    );
   });
 });
 

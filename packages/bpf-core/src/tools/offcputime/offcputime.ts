@@ -14,7 +14,8 @@ export type OffcputimeParams = z.infer<typeof offcputimeParams>;
 export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
   name: 'offcputime',
   title: 'Off-CPU time',
-  description: 'Time threads spend blocked off-CPU (sleeps, I/O, locks, preemption), summed in the kernel by the stacks where they blocked: an off-CPU flame graph',
+  description:
+    'Time threads spend blocked off-CPU (sleeps, I/O, locks, preemption), summed in the kernel by the stacks where they blocked: an off-CPU flame graph',
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offcputime.bpf.o',

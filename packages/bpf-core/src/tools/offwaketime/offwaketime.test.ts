@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
 import { STACK_NONE } from '../stackTraces.js';
-import { OFFWAKETIME_KEY_SIZE, OffWakeTimeTool, OffwaketimeKeyOffset, WAKER_SIZE, WakerOffset, decodeOffwaketimeKey, offwaketimeParams } from './offwaketime.js';
+import {
+  OFFWAKETIME_KEY_SIZE,
+  OffWakeTimeTool,
+  OffwaketimeKeyOffset,
+  WAKER_SIZE,
+  WakerOffset,
+  decodeOffwaketimeKey,
+  offwaketimeParams,
+} from './offwaketime.js';
 
 const capture = { startedAt: Date.now() - 1000, durationMs: 1000 };
 
-function offwaketimeKey(options: { pid: number; comm: string; user: number; kernel: number; waker?: { pid: number; comm: string; user: number; kernel: number } }): Buffer {
+function offwaketimeKey(options: {
+  pid: number;
+  comm: string;
+  user: number;
+  kernel: number;
+  waker?: { pid: number; comm: string; user: number; kernel: number };
+}): Buffer {
   const at = OffwaketimeKeyOffset;
   const key = Buffer.alloc(OFFWAKETIME_KEY_SIZE);
   key.writeUInt32LE(options.pid, at.pid);
@@ -26,7 +40,9 @@ function offwaketimeKey(options: { pid: number; comm: string; user: number; kern
 
 describe('offwaketime keys', () => {
   it('decodes the blocked thread and its waker', () => {
-    expect(decodeOffwaketimeKey(offwaketimeKey({ pid: 7, comm: 'reader', user: 1, kernel: 2, waker: { pid: 0, comm: 'swapper/1', user: STACK_NONE, kernel: 4 } }))).toEqual({
+    expect(
+      decodeOffwaketimeKey(offwaketimeKey({ pid: 7, comm: 'reader', user: 1, kernel: 2, waker: { pid: 0, comm: 'swapper/1', user: STACK_NONE, kernel: 4 } })),
+    ).toEqual({
       pid: 7,
       tid: 0,
       comm: 'reader',
@@ -54,7 +70,11 @@ describe('offwaketime collect', () => {
     object.setStack(2, [0xffffffff81002000n]);
     object.setStack(3, [0x405050n]);
     object.setStack(4, [0xffffffff81004000n]);
-    object.set('offwake_ns', offwaketimeKey({ pid: 7, comm: 'reader', user: 1, kernel: 2, waker: { pid: 8, comm: 'writer', user: 3, kernel: 4 } }), u64Value(20_000_000));
+    object.set(
+      'offwake_ns',
+      offwaketimeKey({ pid: 7, comm: 'reader', user: 1, kernel: 2, waker: { pid: 8, comm: 'writer', user: 3, kernel: 4 } }),
+      u64Value(20_000_000),
+    );
     object.set('offwake_ns', offwaketimeKey({ pid: 7, comm: 'reader', user: 1, kernel: 2 }), u64Value(1_000));
     // Thread 7 was just woken again by the same writer's stack.
     const waker = Buffer.alloc(WAKER_SIZE);

@@ -60,7 +60,8 @@ export type OffwaketimeParams = z.infer<typeof offwaketimeParams>;
 export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
   name: 'offwaketime',
   title: 'Off-CPU time with wakers',
-  description: 'Off-CPU time by the stacks where threads blocked, each joined with the stacks of whoever woke them: what was waited for, and who ended the wait',
+  description:
+    'Off-CPU time by the stacks where threads blocked, each joined with the stacks of whoever woke them: what was waited for, and who ended the wait',
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offwaketime.bpf.o',
@@ -93,7 +94,14 @@ export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
   collect(object, params, capture) {
     return collectStackProfile(
       object,
-      { countsMap: 'offwake_ns', unit: 'nanoseconds', kernelStacksFrom: 'tracepoint', decodeKey: decodeOffwaketimeKey, timeline: params.timeline, pendingStackIds },
+      {
+        countsMap: 'offwake_ns',
+        unit: 'nanoseconds',
+        kernelStacksFrom: 'tracepoint',
+        decodeKey: decodeOffwaketimeKey,
+        timeline: params.timeline,
+        pendingStackIds,
+      },
       capture,
     );
   },

@@ -29,12 +29,17 @@ describe('profile params', () => {
     });
   });
 
-  it.each([{ frequency: 0 }, { frequency: 1001 }, { frequency: 9.5 }, { userOnly: true, kernelOnly: true }, { maxStacks: 1 << 20 }, { tid: 0 }, { unknown: 1 }])(
-    'refuses %j',
-    (params) => {
-      expect(profileParams.safeParse(params).success).toBe(false);
-    },
-  );
+  it.each([
+    { frequency: 0 },
+    { frequency: 1001 },
+    { frequency: 9.5 },
+    { userOnly: true, kernelOnly: true },
+    { maxStacks: 1 << 20 },
+    { tid: 0 },
+    { unknown: 1 },
+  ])('refuses %j', (params) => {
+    expect(profileParams.safeParse(params).success).toBe(false);
+  });
 
   it('describes every param for the generated form', () => {
     for (const [name, schema] of Object.entries(profileParams.shape)) {
@@ -49,7 +54,12 @@ describe('profile params', () => {
     expect(object.globals.get('targ_user_stacks')).toEqual(Buffer.from([0]));
     expect(object.globals.get('targ_kernel_stacks')).toEqual(Buffer.from([1]));
     expect(object.globals.get('targ_timeline')).toEqual(Buffer.from([0]));
-    expect(object.maxEntries).toEqual(new Map([['stack_traces', 2048], ['samples', 2048]]));
+    expect(object.maxEntries).toEqual(
+      new Map([
+        ['stack_traces', 2048],
+        ['samples', 2048],
+      ]),
+    );
   });
 });
 
@@ -98,7 +108,8 @@ describe('profile collect', () => {
     object.set('samples', profileKey({ pid: 8, comm: 'b', user: 2, kernel: STACK_NONE }), u64Value(1));
     // A sample of the same stack 2 arrives between the read and the clear of the stack map.
     object.afterRead = (map) => {
-      if (map === 'samples' && object.size('samples') === 0) object.set('samples', profileKey({ pid: 8, comm: 'b', user: 2, kernel: STACK_NONE, slot: 1 }), u64Value(1));
+      if (map === 'samples' && object.size('samples') === 0)
+        object.set('samples', profileKey({ pid: 8, comm: 'b', user: 2, kernel: STACK_NONE, slot: 1 }), u64Value(1));
     };
     const params = profileParams.parse({ timeline: false });
     expect(CpuProfileTool.collect(object.asBpfObject(), params, capture).stacks).toHaveLength(2);
@@ -114,7 +125,10 @@ describe('profile collect', () => {
     const object = new FakeStackObject();
     object.counters.set('lost_stacks', 3);
     object.counters.set('drops', 2);
-    object.setStack(1, Array.from({ length: 127 }, (_, index) => BigInt(0x1000 + index)));
+    object.setStack(
+      1,
+      Array.from({ length: 127 }, (_, index) => BigInt(0x1000 + index)),
+    );
     object.set('samples', profileKey({ pid: 7, comm: 'deep', user: 1, kernel: STACK_NONE }), u64Value(4));
     object.set('samples', profileKey({ pid: 7, comm: 'gone', user: 9, kernel: STACK_NONE }), u64Value(1));
     const params = profileParams.parse({ timeline: false });

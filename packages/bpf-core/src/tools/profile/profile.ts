@@ -1,7 +1,20 @@
 import { z } from 'zod';
-import { PERF_COUNT_HW_CPU_CYCLES, PERF_COUNT_SW_CPU_CLOCK, PERF_TYPE_HARDWARE, PERF_TYPE_SOFTWARE, getKernelFeatures } from '../../capabilities/capabilities.js';
+import {
+  PERF_COUNT_HW_CPU_CYCLES,
+  PERF_COUNT_SW_CPU_CLOCK,
+  PERF_TYPE_HARDWARE,
+  PERF_TYPE_SOFTWARE,
+  getKernelFeatures,
+} from '../../capabilities/capabilities.js';
 import { u8 } from '../../encode.js';
-import { collectStackProfile, configureStackTarget, decodeTaskStackKey, notUserAndKernelOnly, stackTargetParams, userAndKernelOnlyMessage } from '../stackTraces.js';
+import {
+  collectStackProfile,
+  configureStackTarget,
+  decodeTaskStackKey,
+  notUserAndKernelOnly,
+  stackTargetParams,
+  userAndKernelOnlyMessage,
+} from '../stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors profile.h.
@@ -13,10 +26,7 @@ export const profileParams = z
     ...stackTargetParams,
     includeIdle: z.boolean().default(false).describe('keep samples of idle CPUs (the idle task, pid 0), like bcc -I'),
     frequency: z.number().int().min(1).max(1000).default(49).describe('samples per second on each CPU, like bcc -F'),
-    timeline: z
-      .boolean()
-      .default(true)
-      .describe('count samples per 20 ms slot of the capture as well, for a FlameScope sub-second heat map'),
+    timeline: z.boolean().default(true).describe('count samples per 20 ms slot of the capture as well, for a FlameScope sub-second heat map'),
   })
   .strict()
   .refine(notUserAndKernelOnly, userAndKernelOnlyMessage);

@@ -62,7 +62,7 @@ export function formatAddress(bytes: Buffer, family: number): string {
   // Longest run (≥ 2) of zero groups becomes "::".
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
