@@ -4,7 +4,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(
-	clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool bpftrace chromium linux-perf
+	clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool bpftrace chromium linux-perf
 	pkg-config make g++ python3
 )
 MIN_NODE_MAJOR=20
