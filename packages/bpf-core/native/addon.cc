@@ -7,41 +7,49 @@
 #include "probes.h"
 #include "ring_buffer.h"
 
-namespace bpfscope {
+namespace bpfscope
+{
 
-namespace {
-Napi::Value SetErrorClassBinding(const Napi::CallbackInfo &info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsFunction()) return ThrowBpfError(env, EINVAL, "setErrorClass(ctor) expected");
-  SetErrorClass(env, info[0].As<Napi::Function>());
-  return env.Undefined();
+namespace
+{
+Napi::Value SetErrorClassBinding(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!info[0].IsFunction())
+		return ThrowBpfError(env, EINVAL, "setErrorClass(ctor) expected");
+	SetErrorClass(env, info[0].As<Napi::Function>());
+	return env.Undefined();
 }
 
 // Keeps the class constructors alive for the lifetime of the environment.
 struct AddonData {
-  Napi::FunctionReference object_ctor;
-  Napi::FunctionReference ring_buffer_ctor;
+	Napi::FunctionReference object_ctor;
+	Napi::FunctionReference ring_buffer_ctor;
 };
-}  // namespace
+} // namespace
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  InstallLibbpfLogCapture();
-  // Strict mode: no legacy fallbacks, errors returned rather than NULL-with-errno only.
-  libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-  auto *data = new AddonData();
-  Napi::Function object_ctor = NativeBpfObject::Define(env);
-  Napi::Function ring_buffer_ctor = NativeRingBuffer::Define(env);
-  data->object_ctor = Napi::Persistent(object_ctor);
-  data->ring_buffer_ctor = Napi::Persistent(ring_buffer_ctor);
-  env.SetInstanceData(data);
-  exports.Set("NativeBpfObject", object_ctor);
-  exports.Set("NativeRingBuffer", ring_buffer_ctor);
-  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassBinding));
-  return InitProbes(env, exports);
+Napi::Object Init(Napi::Env env, Napi::Object exports)
+{
+	InstallLibbpfLogCapture();
+	// Strict mode: no legacy fallbacks, errors returned rather than NULL-with-errno only.
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	auto *data = new AddonData();
+	Napi::Function object_ctor = NativeBpfObject::Define(env);
+	Napi::Function ring_buffer_ctor = NativeRingBuffer::Define(env);
+	data->object_ctor = Napi::Persistent(object_ctor);
+	data->ring_buffer_ctor = Napi::Persistent(ring_buffer_ctor);
+	env.SetInstanceData(data);
+	exports.Set("NativeBpfObject", object_ctor);
+	exports.Set("NativeRingBuffer", ring_buffer_ctor);
+	exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassBinding));
+	return InitProbes(env, exports);
 }
 
-}  // namespace bpfscope
+} // namespace bpfscope
 
-static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return bpfscope::Init(env, exports); }
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports)
+{
+	return bpfscope::Init(env, exports);
+}
 
 NODE_API_MODULE(bpfscope_native, InitAddon)

@@ -8,43 +8,48 @@
 #include <string>
 #include <vector>
 
-namespace bpfscope {
+namespace bpfscope
+{
 
-class NativeBpfObject : public Napi::ObjectWrap<NativeBpfObject> {
- public:
-  static Napi::Function Define(Napi::Env env);
-  explicit NativeBpfObject(const Napi::CallbackInfo &info);
-  ~NativeBpfObject() override;
+class NativeBpfObject : public Napi::ObjectWrap<NativeBpfObject>
+{
+public:
+	static Napi::Function Define(Napi::Env env);
+	explicit NativeBpfObject(const Napi::CallbackInfo &info);
+	~NativeBpfObject() override;
 
-  struct bpf_object *object() const { return object_; }
-  struct bpf_map *FindMap(Napi::Env env, const Napi::Value &name);
+	struct bpf_object *object() const
+	{
+		return object_;
+	}
+	struct bpf_map *FindMap(Napi::Env env, const Napi::Value &name);
 
- private:
-  Napi::Value Programs(const Napi::CallbackInfo &info);
-  Napi::Value Maps(const Napi::CallbackInfo &info);
-  Napi::Value SetAutoload(const Napi::CallbackInfo &info);
-  Napi::Value SetGlobal(const Napi::CallbackInfo &info);
-  Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
-  Napi::Value Load(const Napi::CallbackInfo &info);
-  Napi::Value Attach(const Napi::CallbackInfo &info);
-  Napi::Value AttachUprobe(const Napi::CallbackInfo &info);
-  Napi::Value AttachPerfEvent(const Napi::CallbackInfo &info);
-  Napi::Value LinkIds(const Napi::CallbackInfo &info);
-  Napi::Value MapLookup(const Napi::CallbackInfo &info);
-  Napi::Value MapUpdate(const Napi::CallbackInfo &info);
-  Napi::Value MapDelete(const Napi::CallbackInfo &info);
-  Napi::Value MapEntries(const Napi::CallbackInfo &info);
-  Napi::Value Close(const Napi::CallbackInfo &info);
-  Napi::Value CloseAsync(const Napi::CallbackInfo &info);
+private:
+	Napi::Value Programs(const Napi::CallbackInfo &info);
+	Napi::Value Maps(const Napi::CallbackInfo &info);
+	Napi::Value SetAutoload(const Napi::CallbackInfo &info);
+	Napi::Value SetGlobal(const Napi::CallbackInfo &info);
+	Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
+	Napi::Value Load(const Napi::CallbackInfo &info);
+	Napi::Value Attach(const Napi::CallbackInfo &info);
+	Napi::Value AttachUprobe(const Napi::CallbackInfo &info);
+	Napi::Value AttachPerfEvent(const Napi::CallbackInfo &info);
+	Napi::Value LinkIds(const Napi::CallbackInfo &info);
+	Napi::Value MapLookup(const Napi::CallbackInfo &info);
+	Napi::Value MapUpdate(const Napi::CallbackInfo &info);
+	Napi::Value MapDelete(const Napi::CallbackInfo &info);
+	Napi::Value MapEntries(const Napi::CallbackInfo &info);
+	Napi::Value Close(const Napi::CallbackInfo &info);
+	Napi::Value CloseAsync(const Napi::CallbackInfo &info);
 
-  bool CheckOpen(Napi::Env env);
-  struct bpf_program *FindProgram(Napi::Env env, const Napi::Value &name);
-  Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
-  void Destroy();
+	bool CheckOpen(Napi::Env env);
+	struct bpf_program *FindProgram(Napi::Env env, const Napi::Value &name);
+	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
+	void Destroy();
 
-  struct bpf_object *object_ = nullptr;
-  std::vector<struct bpf_link *> links_;
-  bool loaded_ = false;
+	struct bpf_object *object_ = nullptr;
+	std::vector<struct bpf_link *> links_;
+	bool loaded_ = false;
 };
 
-}  // namespace bpfscope
+} // namespace bpfscope

@@ -5,7 +5,8 @@
 #include <napi.h>
 #include <string>
 
-namespace bpfscope {
+namespace bpfscope
+{
 
 void SetErrorClass(Napi::Env env, Napi::Function ctor);
 // Throws BpfError(message, code) into env; returns undefined for `return Throw(...)`.
@@ -17,4 +18,4 @@ void ClearLibbpfLog();
 std::string TakeLibbpfLog();
 const char *ErrnoName(int err);
 
-}  // namespace bpfscope
+} // namespace bpfscope

@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 
-namespace bpfscope {
+namespace bpfscope
+{
 Napi::Object InitProbes(Napi::Env env, Napi::Object exports);
 }

@@ -15,10 +15,17 @@ static __always_inline __u32 log2_u32(__u32 v)
 {
 	__u32 r, shift;
 
-	r = (v > 0xFFFF) << 4; v >>= r;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r = (v > 0xFFFF) << 4;
+	v >>= r;
+	shift = (v > 0xFF) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xF) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
 	r |= (v >> 1);
 	return r;
 }
@@ -31,7 +38,8 @@ static __always_inline __u32 log2_u64(__u64 v)
 }
 
 /* The value of `key`, inserted as `zero` when new; NULL when the map is full, counted as a drop. */
-static __always_inline void *histogram_lookup_or_init(void *histograms, const void *key, const void *zero)
+static __always_inline void *histogram_lookup_or_init(void *histograms, const void *key,
+						      const void *zero)
 {
 	void *value;
 
@@ -71,7 +79,8 @@ static __always_inline void histogram_add(void *histograms, const void *key, __u
  * every add, not only when the key is new as libbpf-tools' runqlat does: a
  * forked child runs as its parent before it execs, and a pid can be reused.
  */
-static __always_inline void named_histogram_add(void *histograms, const void *key, __u64 value, const char *name)
+static __always_inline void named_histogram_add(void *histograms, const void *key, __u64 value,
+						const char *name)
 {
 	static const struct named_histogram zero;
 	struct named_histogram *histogram;

@@ -3,8 +3,8 @@
 #ifndef __BPFSCOPE_HISTOGRAM_H
 #define __BPFSCOPE_HISTOGRAM_H
 
-#define HISTOGRAM_SLOTS 32
-#define HISTOGRAM_NAME_LEN 16	/* TASK_COMM_LEN */
+#define HISTOGRAM_SLOTS	   32
+#define HISTOGRAM_NAME_LEN 16 /* TASK_COMM_LEN */
 
 struct histogram {
 	__u64 slots[HISTOGRAM_SLOTS];

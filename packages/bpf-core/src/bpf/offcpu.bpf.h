@@ -13,7 +13,7 @@
 #include "stacks.bpf.h"
 #include "offcpu.h"
 
-#define TASK_DEAD 0x0080	/* include/linux/sched.h */
+#define TASK_DEAD 0x0080 /* include/linux/sched.h */
 
 const volatile bool targ_include_kernel_threads = false;
 /* Only blocks in these states (TASK_INTERRUPTIBLE 1, TASK_UNINTERRUPTIBLE 2); 0: any, preemption included. */
@@ -25,7 +25,7 @@ const volatile bool targ_timeline = false;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, OFFCPU_MAX_BLOCKED);
-	__type(key, __u32);	/* tid */
+	__type(key, __u32); /* tid */
 	__type(value, struct blocked_task);
 } blocked SEC(".maps");
 
@@ -38,7 +38,7 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
 	bool kernel_thread;
 	long state;
 
-	if (!tid)	/* the idle task is never off-CPU, it is what runs instead */
+	if (!tid) /* the idle task is never off-CPU, it is what runs instead */
 		return;
 	/* prev is still current: its cgroup is the current one. */
 	if (!current_is_target(tgid, tid))
@@ -59,7 +59,7 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
 	capture_stacks(ctx, kernel_thread, &entry.user_stack_id, &entry.kernel_stack_id);
 	entry.start_ns = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&blocked, &tid, &entry, BPF_ANY))
-		count_drop();	/* too many threads blocked at once: this block goes untimed */
+		count_drop(); /* too many threads blocked at once: this block goes untimed */
 }
 
 /*
@@ -67,7 +67,8 @@ static __always_inline void record_switch_out(void *ctx, const struct task_struc
  * says how long it was off-CPU. False when it was not timed or the time is out
  * of [min, max].
  */
-static __always_inline bool take_blocked(const struct task_struct *next, __u64 now, struct blocked_task *task, __u64 *off_cpu_ns)
+static __always_inline bool take_blocked(const struct task_struct *next, __u64 now,
+					 struct blocked_task *task, __u64 *off_cpu_ns)
 {
 	__u32 tid = BPF_CORE_READ(next, pid);
 	struct blocked_task *found = bpf_map_lookup_elem(&blocked, &tid);

@@ -9,10 +9,10 @@
 
 /* A thread that switched out, kept until it switches in again. */
 struct blocked_task {
-	__u64 start_ns;		/* CLOCK_MONOTONIC at switch-out */
-	__u32 pid;		/* tgid */
+	__u64 start_ns; /* CLOCK_MONOTONIC at switch-out */
+	__u32 pid;	/* tgid */
 	__u32 tid;
-	__s32 user_stack_id;	/* STACK_NONE when not captured */
+	__s32 user_stack_id; /* STACK_NONE when not captured */
 	__s32 kernel_stack_id;
 	char comm[TASK_COMM_LEN];
 };

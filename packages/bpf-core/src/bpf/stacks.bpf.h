@@ -12,20 +12,20 @@
 #include "bpfscope.bpf.h"
 #include "stacks.h"
 
-#define EFAULT 14
-#define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
+#define EFAULT	   14
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
 /* Whose stacks a stack tool takes (stackTargetParams in user space), the same for every stack tool. */
-const volatile __u32 targ_tgid = 0;		/* only this process when non-zero */
-const volatile __u32 targ_tid = 0;		/* only this thread when non-zero */
-const volatile __u64 targ_cgroup_id = 0;	/* only tasks of this cgroup v2 when non-zero */
+const volatile __u32 targ_tgid = 0;	 /* only this process when non-zero */
+const volatile __u32 targ_tid = 0;	 /* only this thread when non-zero */
+const volatile __u64 targ_cgroup_id = 0; /* only tasks of this cgroup v2 when non-zero */
 const volatile bool targ_per_thread = false;
 const volatile bool targ_user_stacks = true;
 const volatile bool targ_kernel_stacks = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, DEFAULT_MAX_STACKS);	/* resized by user space (maxStacks) */
+	__uint(max_entries, DEFAULT_MAX_STACKS); /* resized by user space (maxStacks) */
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, STACK_DEPTH * sizeof(__u64));
 } stack_traces SEC(".maps");
@@ -85,9 +85,11 @@ static __always_inline bool current_is_target(__u32 tgid, __u32 tid)
 }
 
 /* The current task's user and kernel stacks, each only when asked for (a kernel thread has no user stack). */
-static __always_inline void capture_stacks(void *ctx, bool kernel_thread, __s32 *user_stack_id, __s32 *kernel_stack_id)
+static __always_inline void capture_stacks(void *ctx, bool kernel_thread, __s32 *user_stack_id,
+					   __s32 *kernel_stack_id)
 {
-	*user_stack_id = targ_user_stacks && !kernel_thread ? capture_stack(ctx, BPF_F_USER_STACK) : STACK_NONE;
+	*user_stack_id = targ_user_stacks && !kernel_thread ? capture_stack(ctx, BPF_F_USER_STACK)
+							    : STACK_NONE;
 	*kernel_stack_id = targ_kernel_stacks ? capture_stack(ctx, 0) : STACK_NONE;
 }
 

@@ -12,7 +12,7 @@
 #include "histogram.bpf.h"
 #include "biolatency.h"
 
-#define MINORBITS 20
+#define MINORBITS   20
 #define REQ_OP_BITS 8
 #define REQ_OP_MASK ((1 << REQ_OP_BITS) - 1)
 
@@ -20,7 +20,7 @@ const volatile bool targ_queued = false;
 const volatile bool targ_per_disk = false;
 const volatile bool targ_per_flags = false;
 const volatile bool targ_milliseconds = false;
-const volatile __u32 targ_dev = 0;	/* only this device when non-zero */
+const volatile __u32 targ_dev = 0; /* only this device when non-zero */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -51,7 +51,8 @@ static __always_inline __u32 request_dev(const struct request *rq)
 		disk = BPF_CORE_READ(rq, q, disk);
 	if (!disk)
 		return 0;
-	return ((__u32)BPF_CORE_READ(disk, major) << MINORBITS) | (__u32)BPF_CORE_READ(disk, first_minor);
+	return ((__u32)BPF_CORE_READ(disk, major) << MINORBITS) |
+	       (__u32)BPF_CORE_READ(disk, first_minor);
 }
 
 static __always_inline void request_started(const struct request *rq)

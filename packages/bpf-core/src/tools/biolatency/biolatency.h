@@ -8,7 +8,7 @@
 /* Histogram key: device (MKDEV(major, minor), 0 unless per disk) and operation. */
 struct biolatency_key {
 	__u32 dev;
-	__u32 op;	/* REQ_OP_* | BIOLATENCY_SYNC when per flags, else 0 */
+	__u32 op; /* REQ_OP_* | BIOLATENCY_SYNC when per flags, else 0 */
 };
 
 #define BIOLATENCY_SYNC 0x100

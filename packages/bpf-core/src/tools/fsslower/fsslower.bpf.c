@@ -25,7 +25,7 @@
 #include "histogram.bpf.h"
 #include "fsslower.h"
 
-#define S_IFMT 00170000
+#define S_IFMT	00170000
 #define S_IFREG 0100000
 
 /* The file system's type name (file_system_type::name), NUL-padded. */
@@ -41,9 +41,9 @@ struct start_key {
 
 struct op_start {
 	__u64 start_ns;
-	struct file *file;	/* NULL when only the result names it (openat's fd) */
+	struct file *file; /* NULL when only the result names it (openat's fd) */
 	__s64 offset;
-	__u32 check_at_exit;	/* an open: the file is not set up (f_inode) until it returns */
+	__u32 check_at_exit; /* an open: the file is not set up (f_inode) until it returns */
 	__u32 pad;
 };
 
@@ -118,15 +118,16 @@ static __always_inline struct file *file_of_fd(long fd)
 
 static __always_inline struct start_key start_key_of(__u32 op)
 {
-	struct start_key key = { .tid = (__u32)bpf_get_current_pid_tgid(), .op = op };
+	struct start_key key = {.tid = (__u32)bpf_get_current_pid_tgid(), .op = op};
 
 	return key;
 }
 
-static __always_inline void op_started(__u32 op, struct file *file, __s64 offset, bool check_at_exit)
+static __always_inline void op_started(__u32 op, struct file *file, __s64 offset,
+				       bool check_at_exit)
 {
 	struct start_key key = start_key_of(op);
-	struct op_start start = { .file = file, .offset = offset, .check_at_exit = check_at_exit };
+	struct op_start start = {.file = file, .offset = offset, .check_at_exit = check_at_exit};
 
 	start.start_ns = bpf_ktime_get_ns();
 	/* A full map loses this operation: count it rather than hide it. */
@@ -153,7 +154,7 @@ static __always_inline void file_op_started(__u32 op, struct file *file, const l
 static __always_inline void op_finished(__u32 op, long ret)
 {
 	struct start_key key = start_key_of(op);
-	struct fsslower_key histogram_key = { .op = op };
+	struct fsslower_key histogram_key = {.op = op};
 	struct fs_op_event event = {};
 	struct op_start *start;
 	struct file *file;
@@ -202,21 +203,24 @@ int BPF_PROG(fsslower_vfs_read_entry, struct file *file, char *buf, size_t count
 }
 
 SEC("fexit/vfs_read")
-int BPF_PROG(fsslower_vfs_read_exit, struct file *file, char *buf, size_t count, loff_t *pos, ssize_t ret)
+int BPF_PROG(fsslower_vfs_read_exit, struct file *file, char *buf, size_t count, loff_t *pos,
+	     ssize_t ret)
 {
 	op_finished(FS_OP_READ, ret);
 	return 0;
 }
 
 SEC("fentry/vfs_write")
-int BPF_PROG(fsslower_vfs_write_entry, struct file *file, const char *buf, size_t count, loff_t *pos)
+int BPF_PROG(fsslower_vfs_write_entry, struct file *file, const char *buf, size_t count,
+	     loff_t *pos)
 {
 	file_op_started(FS_OP_WRITE, file, pos);
 	return 0;
 }
 
 SEC("fexit/vfs_write")
-int BPF_PROG(fsslower_vfs_write_exit, struct file *file, const char *buf, size_t count, loff_t *pos, ssize_t ret)
+int BPF_PROG(fsslower_vfs_write_exit, struct file *file, const char *buf, size_t count, loff_t *pos,
+	     ssize_t ret)
 {
 	op_finished(FS_OP_WRITE, ret);
 	return 0;
@@ -270,7 +274,8 @@ int BPF_KRETPROBE(fsslower_vfs_read_kretprobe, ssize_t ret)
 }
 
 SEC("kprobe/vfs_write")
-int BPF_KPROBE(fsslower_vfs_write_kprobe, struct file *file, const char *buf, size_t count, loff_t *pos)
+int BPF_KPROBE(fsslower_vfs_write_kprobe, struct file *file, const char *buf, size_t count,
+	       loff_t *pos)
 {
 	file_op_started(FS_OP_WRITE, file, pos);
 	return 0;

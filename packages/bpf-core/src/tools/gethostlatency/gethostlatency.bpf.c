@@ -12,7 +12,7 @@
 #include "histogram.bpf.h"
 #include "gethostlatency.h"
 
-const volatile __u32 targ_tgid = 0;	/* only this process when non-zero */
+const volatile __u32 targ_tgid = 0; /* only this process when non-zero */
 
 struct lookup_start {
 	__u64 timestamp_ns;
@@ -96,7 +96,7 @@ int BPF_KRETPROBE(host_lookup_exit, long ret)
 
 	start = bpf_map_lookup_elem(&lookups, &tid);
 	if (!start)
-		return 0;	/* called before tracing started, or another process */
+		return 0; /* called before tracing started, or another process */
 	latency = now - start->timestamp_ns;
 	key.function = start->function;
 	histogram_add(&histograms, &key, latency / 1000);
@@ -125,6 +125,7 @@ int BPF_KRETPROBE(host_lookup_exit, long ret)
 /* Only used through the ring buffer: this keeps the type in BTF, where tests check gethostlatency.ts against it. */
 const struct host_lookup_event *unused_event __attribute__((unused));
 
-_Static_assert(sizeof(struct host_lookup_event) == 304, "gethostlatency.ts expects a 304-byte event");
+_Static_assert(sizeof(struct host_lookup_event) == 304,
+	       "gethostlatency.ts expects a 304-byte event");
 
 char LICENSE[] SEC("license") = "GPL";

@@ -15,12 +15,13 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_STACKS);	/* resized by user space (maxStacks) */
+	__uint(max_entries, DEFAULT_MAX_STACKS); /* resized by user space (maxStacks) */
 	__type(key, struct offcputime_key);
-	__type(value, __u64);	/* nanoseconds off-CPU */
+	__type(value, __u64); /* nanoseconds off-CPU */
 } offcpu_ns SEC(".maps");
 
-static __always_inline void handle_switch(void *ctx, const struct task_struct *prev, const struct task_struct *next)
+static __always_inline void handle_switch(void *ctx, const struct task_struct *prev,
+					  const struct task_struct *next)
 {
 	struct offcputime_key key = {};
 	struct blocked_task task;
@@ -42,14 +43,16 @@ static __always_inline void handle_switch(void *ctx, const struct task_struct *p
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(offcputime_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(offcputime_switch_btf, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
 {
 	handle_switch(ctx, prev, next);
 	return 0;
 }
 
 SEC("raw_tp/sched_switch")
-int BPF_PROG(offcputime_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(offcputime_switch_raw, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
 {
 	handle_switch(ctx, prev, next);
 	return 0;

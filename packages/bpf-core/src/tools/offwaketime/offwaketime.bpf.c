@@ -16,15 +16,15 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, OFFCPU_MAX_BLOCKED);
-	__type(key, __u32);	/* wakee tid */
+	__type(key, __u32); /* wakee tid */
 	__type(value, struct waker);
 } wakers SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_STACKS);	/* resized by user space (maxStacks) */
+	__uint(max_entries, DEFAULT_MAX_STACKS); /* resized by user space (maxStacks) */
 	__type(key, struct offwaketime_key);
-	__type(value, __u64);	/* nanoseconds off-CPU */
+	__type(value, __u64); /* nanoseconds off-CPU */
 } offwake_ns SEC(".maps");
 
 static __always_inline void record_waker(void *ctx, const struct task_struct *wakee)
@@ -38,12 +38,14 @@ static __always_inline void record_waker(void *ctx, const struct task_struct *wa
 		return;
 	waker.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(&waker.comm, sizeof(waker.comm));
-	capture_stacks(ctx, is_kernel_thread(current), &waker.user_stack_id, &waker.kernel_stack_id);
+	capture_stacks(ctx, is_kernel_thread(current), &waker.user_stack_id,
+		       &waker.kernel_stack_id);
 	if (bpf_map_update_elem(&wakers, &tid, &waker, BPF_ANY))
-		count_drop();	/* the block will be counted without its waker */
+		count_drop(); /* the block will be counted without its waker */
 }
 
-static __always_inline void handle_switch(void *ctx, const struct task_struct *prev, const struct task_struct *next)
+static __always_inline void handle_switch(void *ctx, const struct task_struct *prev,
+					  const struct task_struct *next)
 {
 	struct offwaketime_key key = {};
 	struct blocked_task task;
@@ -92,7 +94,8 @@ int BPF_PROG(offwaketime_waking_btf, struct task_struct *p)
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(offwaketime_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(offwaketime_switch_btf, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
 {
 	handle_switch(ctx, prev, next);
 	return 0;
@@ -106,7 +109,8 @@ int BPF_PROG(offwaketime_waking_raw, struct task_struct *p)
 }
 
 SEC("raw_tp/sched_switch")
-int BPF_PROG(offwaketime_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(offwaketime_switch_raw, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
 {
 	handle_switch(ctx, prev, next);
 	return 0;

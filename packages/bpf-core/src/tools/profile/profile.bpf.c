@@ -17,9 +17,9 @@ const volatile bool targ_timeline = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_STACKS);	/* resized by user space (maxStacks) */
+	__uint(max_entries, DEFAULT_MAX_STACKS); /* resized by user space (maxStacks) */
 	__type(key, struct profile_key);
-	__type(value, __u64);	/* samples */
+	__type(value, __u64); /* samples */
 } samples SEC(".maps");
 
 SEC("perf_event")

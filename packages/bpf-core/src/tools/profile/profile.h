@@ -7,11 +7,11 @@
 
 /* What was running where, in which time slot: the key of the sample counts. */
 struct profile_key {
-	__u32 pid;		/* tgid */
-	__u32 tid;		/* 0 unless per thread */
-	__s32 user_stack_id;	/* STACK_NONE when not captured */
+	__u32 pid;	     /* tgid */
+	__u32 tid;	     /* 0 unless per thread */
+	__s32 user_stack_id; /* STACK_NONE when not captured */
 	__s32 kernel_stack_id;
-	__u32 time_slot;	/* 20 ms slot of CLOCK_MONOTONIC; 0 without a timeline */
+	__u32 time_slot; /* 20 ms slot of CLOCK_MONOTONIC; 0 without a timeline */
 	char comm[TASK_COMM_LEN];
 };
 

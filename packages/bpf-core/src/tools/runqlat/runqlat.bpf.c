@@ -24,8 +24,8 @@ const volatile __u32 targ_tgid = 0;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RUNQLAT_MAX_KEYS);
-	__type(key, __u32);	/* tid */
-	__type(value, __u64);	/* when it became runnable, ns */
+	__type(key, __u32);   /* tid */
+	__type(value, __u64); /* when it became runnable, ns */
 } enqueued SEC(".maps");
 
 struct {
@@ -40,7 +40,7 @@ static __always_inline void mark_runnable(const struct task_struct *task)
 	__u32 tid = BPF_CORE_READ(task, pid);
 	__u64 now;
 
-	if (!tid)	/* the idle task never waits */
+	if (!tid) /* the idle task never waits */
 		return;
 	if (targ_tgid && BPF_CORE_READ(task, tgid) != targ_tgid)
 		return;
@@ -48,7 +48,8 @@ static __always_inline void mark_runnable(const struct task_struct *task)
 	bpf_map_update_elem(&enqueued, &tid, &now, BPF_ANY);
 }
 
-static __always_inline void handle_switch(const struct task_struct *prev, const struct task_struct *next)
+static __always_inline void handle_switch(const struct task_struct *prev,
+					  const struct task_struct *next)
 {
 	struct runqlat_key key = {};
 	const struct task_struct *leader;

@@ -14,9 +14,9 @@
 #include "core_fixes.bpf.h"
 #include "tcplife.h"
 
-#define AF_INET 2
-#define AF_INET6 10
-#define IPPROTO_TCP 6
+#define AF_INET	     2
+#define AF_INET6     10
+#define IPPROTO_TCP  6
 #define RCV_SHUTDOWN 1
 
 const volatile __u32 targ_pid = 0;
@@ -31,8 +31,8 @@ struct owner {
 };
 
 struct birth {
-	__u64 timestamp_ns;	/* when the socket entered its first open state */
-	__u32 active_open;	/* it sent the SYN (connect), rather than answered one */
+	__u64 timestamp_ns; /* when the socket entered its first open state */
+	__u32 active_open;  /* it sent the SYN (connect), rather than answered one */
 	__u32 pad;
 };
 
@@ -78,14 +78,15 @@ static __always_inline bool port_listed(__u16 port, const volatile __u16 *ports,
  * one byte each. Take them out so TX/RX are payload bytes, what the peer's
  * application wrote and read.
  */
-static __always_inline void payload_bytes(const struct sock *sk, const struct birth *birth, int oldstate,
-					  struct tcp_session_event *event)
+static __always_inline void payload_bytes(const struct sock *sk, const struct birth *birth,
+					  int oldstate, struct tcp_session_event *event)
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	__u64 tx = BPF_CORE_READ(tp, bytes_acked);
 	__u64 rx = BPF_CORE_READ(tp, bytes_received);
-	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING ||
-			oldstate == TCP_TIME_WAIT || oldstate == TCP_LAST_ACK;
+	bool fin_sent = oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 ||
+			oldstate == TCP_CLOSING || oldstate == TCP_TIME_WAIT ||
+			oldstate == TCP_LAST_ACK;
 
 	/* Our SYN was acked if anything was: the first ACK covers it. */
 	if (birth->active_open && tx > 0)
@@ -165,7 +166,8 @@ static __always_inline int handle_state_change(const struct sock *sk, int oldsta
 		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_rcv_saddr);
 		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&event.local_addr, sk,
+				   __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	}
 	output_or_count_drop(&events, &event, sizeof(event));
