@@ -5,7 +5,7 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT := 0
 # So a direct `make -C packages/bpf-core` finds tsc and node-gyp as `pnpm run` would.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/packages/bpf-core/node_modules/.bin:$(PATH)
 
-.PHONY: bootstrap build start test bench clean
+.PHONY: bootstrap check build start test bench clean
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -16,7 +16,11 @@ build: bootstrap
 start: build
 	node apps/agent/dist/main.js --print-token
 
-test: build
+# Format, lint and typecheck need no build (packages resolve each other's sources): they fail fast.
+check: bootstrap
+	pnpm run check
+
+test: check build
 	pnpm -r --workspace-concurrency=1 run test
 
 bench: build

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventually, requireBpf, residentBytes, spawnAgent } from './harness.js';
+import { requireBpf, residentBytes, spawnAgent } from './harness.js';
 
 describe('a slow client', () => {
   beforeAll(() => requireBpf());

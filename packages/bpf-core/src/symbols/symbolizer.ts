@@ -10,7 +10,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import path from 'node:path';
 import { bpfProgramsVersion } from '../bpfPrograms.js';
 import type { Frame } from '../stacks/types.js';
-import { FunctionSymbolTable, FunctionSymbolTableBuilder, bufferSource, fileOffsetToVirtualAddress, fileSource, readElf } from './elf.js';
+import { type FunctionSymbolTable, FunctionSymbolTableBuilder, bufferSource, fileOffsetToVirtualAddress, fileSource, readElf } from './elf.js';
 import type { ByteSource, ElfFile, LoadSegment } from './elf.js';
 import type { FrameSymbolizer } from './fold.js';
 import { UNKNOWN_FRAME_NAME, isUnknownFrame, offsetFrameName } from './frameNames.js';

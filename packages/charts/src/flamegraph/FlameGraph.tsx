@@ -3,9 +3,14 @@
 // d3-flame-graph is loaded on first render (dynamic import): it is a DOM library
 // that imports its own CSS, so nothing that imports this package's transforms in
 // Node pulls it in, and the web app gets it as a chunk of its own.
+/// <reference path="./d3-flame-graph.d.ts" />
+// The reference brings the module declaration along when another package typechecks this file from source.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } from 'd3-flame-graph';
+// Types only: the modules themselves are loaded on first render.
+import type * as D3FlameGraphModule from 'd3-flame-graph';
+import type * as D3SelectionModule from 'd3-selection';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatInteger } from '../format/numbers.js';
 import { placeTooltip } from '../tooltipPosition.js';
@@ -82,8 +87,8 @@ export function preloadFlameGraph(): Promise<unknown> {
 }
 
 interface ChartModules {
-  flamegraph: typeof import('d3-flame-graph').default;
-  select: typeof import('d3-selection').select;
+  flamegraph: typeof D3FlameGraphModule.default;
+  select: typeof D3SelectionModule.select;
 }
 
 /** Once loaded, used at once: a graph drawn after the preload does not wait a task for an import() that has settled. */
@@ -285,7 +290,6 @@ export function FlameGraph({
     observer.observe(box);
     return () => observer.disconnect();
     // keepBase reads refs only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

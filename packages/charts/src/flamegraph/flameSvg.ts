@@ -107,10 +107,12 @@ function round(value: number): string {
 
 /** Text safe inside XML: markup characters escaped, control characters (not allowed in XML 1.0) dropped. */
 export function escapeXml(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/[&<>"']/g, (character) =>
-      character === '&' ? '&amp;' : character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '"' ? '&quot;' : '&apos;',
-    );
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- these are the characters XML 1.0 forbids
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/[&<>"']/g, (character) =>
+        character === '&' ? '&amp;' : character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '"' ? '&quot;' : '&apos;',
+      )
+  );
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
 import { collectStackProfile, decodeTaskStackKey } from '../stackTraces.js';
 import type { StackToolDefinition } from '../types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
 import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
