@@ -17,8 +17,8 @@ export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './
 export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
-export { resolveToolSupport } from './tools/support.js';
-export type { ToolSupport, AttachMethodSupport } from './tools/support.js';
+export { resolveToolSupport } from './capabilities/toolSupport.js';
+export type { ToolSupport, AttachMethodSupport } from './capabilities/toolSupport.js';
 export type {
   AttachMethod,
   AttachMethodName,

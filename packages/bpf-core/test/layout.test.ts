@@ -9,7 +9,7 @@ import { BiolatencyKeyOffset } from '../src/tools/biolatency/biolatency.js';
 import { FS_OP_EVENT_SIZE, FSSLOWER_KEY_SIZE, FsOpEventOffset, FsslowerKeyOffset } from '../src/tools/fsslower/fsslower.js';
 import { HOST_LOOKUP_EVENT_SIZE, HostLookupEventOffset, HostLookupKeyOffset } from '../src/tools/gethostlatency/gethostlatency.js';
 import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset } from '../src/tools/tcplife/tcplife.js';
-import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../src/tools/offcpu.js';
+import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../src/stacks/offcpu.js';
 import { OFFCPUTIME_KEY_SIZE, OffcputimeKeyOffset } from '../src/tools/offcputime/offcputime.js';
 import { OFFWAKETIME_KEY_SIZE, OffwaketimeKeyOffset, WAKER_SIZE, WakerOffset } from '../src/tools/offwaketime/offwaketime.js';
 import { PROFILE_KEY_SIZE, ProfileKeyOffset } from '../src/tools/profile/profile.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockDeviceByName, kernelDev, splitKernelDev } from '../blockDevices.js';
+import { blockDeviceByName, kernelDev, splitKernelDev } from '../shared/blockDevices.js';
 import { BlockIoLatencyTool, operationLabel } from './biolatency.js';
 
 describe('biolatency decoding', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
 import { ToolError } from '../../errors.js';
-import { blockDeviceByName, blockDeviceName } from '../blockDevices.js';
+import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors biolatency.h.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../offcpu.js';
-import { STACK_NONE } from '../stackTraces.js';
+import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../../stacks/offcpu.js';
+import { STACK_NONE } from '../../stacks/stackTraces.js';
 import { OFFCPUTIME_KEY_SIZE, OffCpuTimeTool, OffcputimeKeyOffset, offcputimeParams } from './offcputime.js';
 
 const capture = { startedAt: Date.now() - 1000, durationMs: 1000 };

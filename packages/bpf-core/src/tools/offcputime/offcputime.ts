@@ -1,6 +1,6 @@
 import { type z } from 'zod';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
-import { collectStackProfile, decodeTaskStackKey } from '../stackTraces.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../../stacks/offcpu.js';
+import { collectStackProfile, decodeTaskStackKey } from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offcputime.h.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { STACK_NONE } from '../stackTraces.js';
+import { STACK_NONE } from '../../stacks/stackTraces.js';
 import {
   OFFWAKETIME_KEY_SIZE,
   OffWakeTimeTool,

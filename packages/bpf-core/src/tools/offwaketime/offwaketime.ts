@@ -1,9 +1,9 @@
 import { type z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
-import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../stackTraces.js';
-import type { AggregationKey } from '../stackTraces.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../../stacks/offcpu.js';
+import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../../stacks/stackTraces.js';
+import type { AggregationKey } from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offwaketime.h.

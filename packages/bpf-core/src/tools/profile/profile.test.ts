@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { STACK_NONE, decodeStackTrace, timeSlotAt } from '../stackTraces.js';
+import { STACK_NONE, decodeStackTrace, timeSlotAt } from '../../stacks/stackTraces.js';
 import { CpuProfileTool, PROFILE_KEY_SIZE, ProfileKeyOffset, profileParams } from './profile.js';
 
 function profileKey(options: { pid: number; tid?: number; comm: string; user: number; kernel: number; slot?: number }): Buffer {

@@ -14,7 +14,7 @@ import {
   notUserAndKernelOnly,
   stackTargetParams,
   userAndKernelOnlyMessage,
-} from '../stackTraces.js';
+} from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors profile.h.

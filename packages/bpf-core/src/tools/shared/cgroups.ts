@@ -2,7 +2,7 @@
 // BPF programs compare bpf_get_current_cgroup_id() with its id.
 import { readFileSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import { ToolError } from '../errors.js';
+import { ToolError } from '../../errors.js';
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 

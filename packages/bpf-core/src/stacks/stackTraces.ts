@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import { cString, u32, u64, u8 } from '../encode.js';
-import { cgroupTargetId } from './cgroups.js';
-import type { RawStack, RawStackProfile } from '../stacks/types.js';
+import { cgroupTargetId } from '../tools/shared/cgroups.js';
+import type { RawStack, RawStackProfile } from './types.js';
 
 // Mirrors src/bpf/stacks.h.
 export const STACK_DEPTH = 127;

@@ -1,6 +1,6 @@
-import type { FeatureSource } from '../capabilities/capabilities.js';
-import { hasKernelFunction, hasTracepoint } from '../capabilities/capabilities.js';
-import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from './types.js';
+import type { FeatureSource } from './capabilities.js';
+import { hasKernelFunction, hasTracepoint } from './capabilities.js';
+import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from '../tools/types.js';
 
 export interface AttachMethodSupport {
   method: AttachMethodName;

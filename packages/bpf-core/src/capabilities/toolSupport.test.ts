@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { featureNames, featureSourceOf } from '../capabilities/capabilities.js';
-import type { Capabilities, FeatureName, FeatureSource } from '../capabilities/capabilities.js';
-import { ExecSnoopTool } from './execsnoop/execsnoop.js';
-import { resolveToolSupport } from './support.js';
-import { TcpLifeTool } from './tcplife/tcplife.js';
+import { featureNames, featureSourceOf } from './capabilities.js';
+import type { Capabilities, FeatureName, FeatureSource } from './capabilities.js';
+import { ExecSnoopTool } from '../tools/execsnoop/execsnoop.js';
+import { resolveToolSupport } from './toolSupport.js';
+import { TcpLifeTool } from '../tools/tcplife/tcplife.js';
 
 function capabilities(unavailable: Partial<Record<FeatureName, string>>): FeatureSource {
   const snapshot: Capabilities = {
