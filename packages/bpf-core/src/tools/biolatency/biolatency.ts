@@ -48,7 +48,7 @@ export const biolatencyParams = z
 
 export type BiolatencyParams = z.infer<typeof biolatencyParams>;
 
-export const BlockIoLatencyTool: HistogramToolDefinition<BiolatencyParams> = {
+export const biolatency: HistogramToolDefinition<BiolatencyParams> = {
   name: 'biolatency',
   title: 'Block I/O latency',
   description: 'Block device I/O latency as a heat map: issue (or queue insert) to completion, per disk or operation on request',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExecEventOffset, ExecSnoopTool, decodeExecEvent, execsnoopParams, formatArgs } from './execsnoop.js';
+import { ExecEventOffset, execsnoop, decodeExecEvent, execsnoopParams, formatArgs } from './execsnoop.js';
 
 function record(options: { args: string[]; argsCount?: number; retval?: number; flags?: number; comm?: string }): Buffer {
   const args = Buffer.from(options.args.map((arg) => `${arg}\0`).join(''));
@@ -50,7 +50,7 @@ describe('execsnoop params and filters', () => {
 
   it('matches PCOMM exactly and ARGS by substring', () => {
     const row = decodeExecEvent(record({ args: ['/usr/bin/curl', 'https://example.test'], comm: 'curl' }), () => 0);
-    const accept = ExecSnoopTool.accept as NonNullable<typeof ExecSnoopTool.accept>;
+    const accept = execsnoop.accept as NonNullable<typeof execsnoop.accept>;
     const params = execsnoopParams.parse({});
     expect(accept(row, { ...params, comm: 'curl' })).toBe(true);
     expect(accept(row, { ...params, comm: 'cur' })).toBe(false);

@@ -82,7 +82,7 @@ export function formatArgs(row: Pick<ExecRow, 'argv' | 'argsTruncated'>): string
   return formatArguments(row.argv, row.argsTruncated);
 }
 
-export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
+export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   name: 'execsnoop',
   title: 'Exec snoop',
   description: 'Every new process (exec), with its arguments, parent and result, failed execs included on request',

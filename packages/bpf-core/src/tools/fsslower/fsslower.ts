@@ -189,7 +189,7 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
   };
 }
 
-export const FileSystemSlowerTool = fileSystemSlowerTool<FsslowerParams>({
+export const fsslower = fileSystemSlowerTool<FsslowerParams>({
   name: 'fsslower',
   title: 'File system slower operations',
   fileSystemOf: (params) => params.fs,
@@ -198,7 +198,7 @@ export const FileSystemSlowerTool = fileSystemSlowerTool<FsslowerParams>({
   measure: 'file system operation latency',
 });
 
-export const Ext4SlowerTool = fileSystemSlowerTool<Ext4slowerParams>({
+export const ext4slower = fileSystemSlowerTool<Ext4slowerParams>({
   name: 'ext4slower',
   title: 'ext4 slower operations',
   fileSystemOf: () => 'ext4',

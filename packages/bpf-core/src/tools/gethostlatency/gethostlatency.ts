@@ -172,7 +172,7 @@ function attachLookupProbes(object: BpfObject, params: GethostlatencyParams, met
   }
 }
 
-export const HostLookupLatencyTool: TableToolDefinition<GethostlatencyParams, HostLookupRow> = {
+export const gethostlatency: TableToolDefinition<GethostlatencyParams, HostLookupRow> = {
   name: 'gethostlatency',
   title: 'Host name lookup latency',
   description: 'Every host name lookup through libc (getaddrinfo, gethostbyname, gethostbyname2): who asked for which name and how long it took',

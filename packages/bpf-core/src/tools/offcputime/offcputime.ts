@@ -11,7 +11,7 @@ export const offcputimeParams = offCpuParamsSchema;
 
 export type OffcputimeParams = z.infer<typeof offcputimeParams>;
 
-export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
+export const offcputime: StackToolDefinition<OffcputimeParams> = {
   name: 'offcputime',
   title: 'Off-CPU time',
   description:

@@ -57,7 +57,7 @@ export const offwaketimeParams = offCpuParamsSchema;
 
 export type OffwaketimeParams = z.infer<typeof offwaketimeParams>;
 
-export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
+export const offwaketime: StackToolDefinition<OffwaketimeParams> = {
   name: 'offwaketime',
   title: 'Off-CPU time with wakers',
   description:

@@ -33,7 +33,7 @@ export const profileParams = z
 
 export type ProfileParams = z.infer<typeof profileParams>;
 
-export const CpuProfileTool: StackToolDefinition<ProfileParams> = {
+export const profile: StackToolDefinition<ProfileParams> = {
   name: 'profile',
   title: 'CPU profile',
   description: 'Samples the stacks running on every CPU at a fixed frequency and counts them in the kernel: a CPU flame graph, with a sub-second timeline',

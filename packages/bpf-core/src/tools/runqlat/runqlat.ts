@@ -20,7 +20,7 @@ export type RunqlatParams = z.infer<typeof runqlatParams>;
 
 const schedulerTracepoints = ['sched_wakeup', 'sched_wakeup_new', 'sched_switch'].map((name) => ({ kind: 'tracepoint', category: 'sched', name }) as const);
 
-export const RunQueueLatencyTool: HistogramToolDefinition<RunqlatParams> = {
+export const runqlat: HistogramToolDefinition<RunqlatParams> = {
   name: 'runqlat',
   title: 'Run queue latency',
   description: 'How long runnable tasks wait for a CPU (wakeup or preemption → running), as a heat map; per process or thread on request',

@@ -97,7 +97,7 @@ export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicN
   };
 }
 
-export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
+export const tcplife: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   name: 'tcplife',
   title: 'TCP session life',
   description: 'Every TCP session when it closes: owner, addresses, bytes each way and duration',
