@@ -5,7 +5,6 @@ import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
 import { configureStackTarget, notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
 import type { StackTarget } from './stackTraces.js';
-import type { Requirement } from '../tools/types.js';
 
 // Mirrors src/bpf/offcpu.h.
 export const OFFCPU_MAX_BLOCKED = 32768;
@@ -74,5 +73,3 @@ export function blockedStackIds(object: BpfObject): number[] {
   }
   return ids;
 }
-
-export const schedulerTracepoint = (name: string): Requirement => ({ kind: 'tracepoint', category: 'sched', name });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
 import { ToolError } from '../../errors.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
 
@@ -56,26 +57,10 @@ export const biolatency: HistogramToolDefinition<BiolatencyParams> = {
   outputKind: 'histogram',
   objectFile: 'biolatency.bpf.o',
   paramsSchema: biolatencyParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['biolatency_insert_btf', 'biolatency_issue_btf', 'biolatency_complete_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
-      ],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['biolatency_insert_raw', 'biolatency_issue_raw', 'biolatency_complete_raw'],
-      requires: [
-        { kind: 'feature', feature: 'rawTracepoint' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
-      ],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['biolatency_insert', 'biolatency_issue', 'biolatency_complete'],
+    tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'],
+  }),
   histogram: {
     source: 'map',
     map: 'histograms',

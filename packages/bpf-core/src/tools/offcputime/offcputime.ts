@@ -1,6 +1,7 @@
 import { type z } from 'zod';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../../stacks/offcpu.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
 import { collectStackProfile, decodeTaskStackKey } from '../../stacks/stackTraces.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offcputime.h.
@@ -20,18 +21,11 @@ export const offcputime: StackToolDefinition<OffcputimeParams> = {
   outputKind: 'stacks',
   objectFile: 'offcputime.bpf.o',
   paramsSchema: offcputimeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['offcputime_switch_btf'],
-      requires: [{ kind: 'feature', feature: 'tpBtf' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['offcputime_switch_raw'],
-      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['offcputime_switch'],
+    tracepoints: ['sched:sched_switch'],
+    requires: [{ kind: 'feature', feature: 'stackTraceMap' }],
+  }),
   configure(object, params) {
     configureOffCpu('offcputime', object, params, 'offcpu_ns');
   },

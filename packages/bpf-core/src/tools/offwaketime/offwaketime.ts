@@ -1,8 +1,9 @@
 import { type z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../../stacks/offcpu.js';
+import { blockedStackIds, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
 import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../../stacks/stackTraces.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { AggregationKey } from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
@@ -66,28 +67,11 @@ export const offwaketime: StackToolDefinition<OffwaketimeParams> = {
   outputKind: 'stacks',
   objectFile: 'offwaketime.bpf.o',
   paramsSchema: offwaketimeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['offwaketime_waking_btf', 'offwaketime_switch_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'feature', feature: 'stackTraceMap' },
-        schedulerTracepoint('sched_waking'),
-        schedulerTracepoint('sched_switch'),
-      ],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['offwaketime_waking_raw', 'offwaketime_switch_raw'],
-      requires: [
-        { kind: 'feature', feature: 'rawTracepoint' },
-        { kind: 'feature', feature: 'stackTraceMap' },
-        schedulerTracepoint('sched_waking'),
-        schedulerTracepoint('sched_switch'),
-      ],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['offwaketime_waking', 'offwaketime_switch'],
+    tracepoints: ['sched:sched_waking', 'sched:sched_switch'],
+    requires: [{ kind: 'feature', feature: 'stackTraceMap' }],
+  }),
   configure(object, params) {
     configureOffCpu('offwaketime', object, params, 'offwake_ns');
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
 import { decodeHistogramName } from '../../histogram.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors runqlat.h.
@@ -18,8 +19,6 @@ export const runqlatParams = z
 
 export type RunqlatParams = z.infer<typeof runqlatParams>;
 
-const schedulerTracepoints = ['sched_wakeup', 'sched_wakeup_new', 'sched_switch'].map((name) => ({ kind: 'tracepoint', category: 'sched', name }) as const);
-
 export const runqlat: HistogramToolDefinition<RunqlatParams> = {
   name: 'runqlat',
   title: 'Run queue latency',
@@ -28,18 +27,10 @@ export const runqlat: HistogramToolDefinition<RunqlatParams> = {
   outputKind: 'histogram',
   objectFile: 'runqlat.bpf.o',
   paramsSchema: runqlatParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['runqlat_wakeup_btf', 'runqlat_wakeup_new_btf', 'runqlat_switch_btf'],
-      requires: [{ kind: 'feature', feature: 'tpBtf' }, ...schedulerTracepoints],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['runqlat_wakeup_raw', 'runqlat_wakeup_new_raw', 'runqlat_switch_raw'],
-      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, ...schedulerTracepoints],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['runqlat_wakeup', 'runqlat_wakeup_new', 'runqlat_switch'],
+    tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'],
+  }),
   histogram: {
     source: 'map',
     map: 'histograms',

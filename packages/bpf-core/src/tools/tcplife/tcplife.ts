@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cString, u16Array, u32 } from '../../encode.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors tcplife.h.
@@ -105,24 +106,7 @@ export const tcplife: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   outputKind: 'table',
   objectFile: 'tcplife.bpf.o',
   paramsSchema: tcplifeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['tcplife_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
-      ],
-    },
-    {
-      name: 'tracepoint',
-      programs: ['tcplife_tracepoint'],
-      requires: [
-        { kind: 'feature', feature: 'tracepoint' },
-        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
-      ],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({ programs: ['tcplife'], tracepoints: ['sock:inet_sock_set_state'], fallback: 'tracepoint' }),
   ringBufferMap: 'events',
   columns: [
     { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
