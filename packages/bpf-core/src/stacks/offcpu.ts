@@ -5,12 +5,14 @@ import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
 import { configureStackTarget, notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
 import type { StackTarget } from './stackTraces.js';
+import type { StructLayout } from '../tools/types.js';
 
 // Mirrors src/bpf/offcpu.h.
 export const OFFCPU_MAX_BLOCKED = 32768;
 export const BlockedTaskOffset = { startNs: 0, pid: 8, tid: 12, userStackId: 16, kernelStackId: 20, comm: 24 } as const;
 export const BLOCKED_TASK_SIZE = 40;
 export const BLOCKED_MAP = 'blocked';
+export const blockedTaskStruct: StructLayout = { struct: 'blocked_task', offsets: BlockedTaskOffset, size: BLOCKED_TASK_SIZE };
 
 /** task_struct state bits (include/linux/sched.h) each `state` choice times. */
 export const blockedStateMask = { any: 0, interruptible: 1, uninterruptible: 2 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
 import { ToolError } from '../../errors.js';
+import { histogramStruct } from '../../histogram.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
@@ -9,6 +10,7 @@ import type { HistogramToolDefinition } from '../types.js';
 export const BIOLATENCY_MAX_KEYS = 1024;
 const BIOLATENCY_SYNC = 0x100;
 export const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
+export const BIOLATENCY_KEY_SIZE = 8;
 
 /** REQ_OP_* names as bcc prints them in "flags = ...". */
 const operationNames: Record<number, string> = {
@@ -56,6 +58,7 @@ export const biolatency: HistogramToolDefinition<BiolatencyParams> = {
   category: 'disk',
   outputKind: 'histogram',
   objectFile: 'biolatency.bpf.o',
+  structs: [{ struct: 'biolatency_key', offsets: BiolatencyKeyOffset, size: BIOLATENCY_KEY_SIZE }, histogramStruct],
   paramsSchema: biolatencyParams,
   attachMethods: tracepointAttachMethods({
     programs: ['biolatency_insert', 'biolatency_issue', 'biolatency_complete'],

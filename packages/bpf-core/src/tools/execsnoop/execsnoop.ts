@@ -89,6 +89,7 @@ export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   category: 'processes',
   outputKind: 'table',
   objectFile: 'execsnoop.bpf.o',
+  structs: [{ struct: 'exec_event', offsets: ExecEventOffset }],
   paramsSchema: execsnoopParams,
   // bcc uses a kprobe on the execve syscall; the syscall tracepoints see the same
   // calls with a stable ABI on every kernel, so they are the first choice here.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u64 } from '../../encode.js';
+import { histogramStruct } from '../../histogram.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors fsslower.h.
@@ -166,6 +167,11 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
     category: 'file system',
     outputKind: 'table',
     objectFile: 'fsslower.bpf.o',
+    structs: [
+      { struct: 'fs_op_event', offsets: FsOpEventOffset, size: FS_OP_EVENT_SIZE },
+      { struct: 'fsslower_key', offsets: FsslowerKeyOffset, size: FSSLOWER_KEY_SIZE },
+      histogramStruct,
+    ],
     paramsSchema: options.paramsSchema,
     attachMethods,
     ringBufferMap: 'events',

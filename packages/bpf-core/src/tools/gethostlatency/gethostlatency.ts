@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString, u32 } from '../../encode.js';
 import { BpfError, ToolError } from '../../errors.js';
+import { histogramStruct } from '../../histogram.js';
 import type { AttachMethod, TableToolDefinition } from '../types.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from './libc.js';
 
@@ -26,6 +27,7 @@ export const HostLookupEventOffset = {
 } as const;
 export const HOST_LOOKUP_EVENT_SIZE = 304;
 export const HostLookupKeyOffset = { function: 0 } as const;
+export const HOST_LOOKUP_KEY_SIZE = 4;
 
 /** Each traced function, the program that sees it start, and whether the tool can do without it. */
 const lookupProbes: ReadonlyArray<{ functionName: LookupFunction; entryProgram: string; required: boolean }> = [
@@ -179,6 +181,11 @@ export const gethostlatency: TableToolDefinition<GethostlatencyParams, HostLooku
   category: 'dns',
   outputKind: 'table',
   objectFile: 'gethostlatency.bpf.o',
+  structs: [
+    { struct: 'host_lookup_event', offsets: HostLookupEventOffset, size: HOST_LOOKUP_EVENT_SIZE },
+    { struct: 'host_lookup_key', offsets: HostLookupKeyOffset, size: HOST_LOOKUP_KEY_SIZE },
+    histogramStruct,
+  ],
   paramsSchema: gethostlatencyParams,
   attachMethods: [
     {

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
+import { blockedStackIds, blockedTaskStruct, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
 import { collectStackProfile, decodeTaskStackKey } from '../../stacks/stackTraces.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { StackToolDefinition } from '../types.js';
@@ -20,6 +20,7 @@ export const offcputime: StackToolDefinition<OffcputimeParams> = {
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offcputime.bpf.o',
+  structs: [{ struct: 'offcputime_key', offsets: OffcputimeKeyOffset, size: OFFCPUTIME_KEY_SIZE }, blockedTaskStruct],
   paramsSchema: offcputimeParams,
   attachMethods: tracepointAttachMethods({
     programs: ['offcputime_switch'],

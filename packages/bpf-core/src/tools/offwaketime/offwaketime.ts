@@ -1,7 +1,7 @@
 import { type z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
+import { blockedStackIds, blockedTaskStruct, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
 import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../../stacks/stackTraces.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { AggregationKey } from '../../stacks/stackTraces.js';
@@ -66,6 +66,11 @@ export const offwaketime: StackToolDefinition<OffwaketimeParams> = {
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offwaketime.bpf.o',
+  structs: [
+    { struct: 'offwaketime_key', offsets: OffwaketimeKeyOffset, size: OFFWAKETIME_KEY_SIZE },
+    { struct: 'waker', offsets: WakerOffset, size: WAKER_SIZE },
+    blockedTaskStruct,
+  ],
   paramsSchema: offwaketimeParams,
   attachMethods: tracepointAttachMethods({
     programs: ['offwaketime_waking', 'offwaketime_switch'],

@@ -40,6 +40,7 @@ export const profile: StackToolDefinition<ProfileParams> = {
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'profile.bpf.o',
+  structs: [{ struct: 'profile_key', offsets: ProfileKeyOffset, size: PROFILE_KEY_SIZE }],
   paramsSchema: profileParams,
   attachMethods: [
     {

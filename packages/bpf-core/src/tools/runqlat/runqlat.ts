@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
-import { decodeHistogramName } from '../../histogram.js';
+import { decodeHistogramName, histogramStruct, namedHistogramStruct } from '../../histogram.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors runqlat.h.
 export const RUNQLAT_MAX_KEYS = 10240;
+export const RunqlatKeyOffset = { id: 0 } as const;
+export const RUNQLAT_KEY_SIZE = 4;
 
 export const runqlatParams = z
   .object({
@@ -26,6 +28,7 @@ export const runqlat: HistogramToolDefinition<RunqlatParams> = {
   category: 'cpu',
   outputKind: 'histogram',
   objectFile: 'runqlat.bpf.o',
+  structs: [{ struct: 'runqlat_key', offsets: RunqlatKeyOffset, size: RUNQLAT_KEY_SIZE }, namedHistogramStruct, histogramStruct],
   paramsSchema: runqlatParams,
   attachMethods: tracepointAttachMethods({
     programs: ['runqlat_wakeup', 'runqlat_wakeup_new', 'runqlat_switch'],
@@ -38,7 +41,7 @@ export const runqlat: HistogramToolDefinition<RunqlatParams> = {
     unit: (params) => (params.milliseconds ? 'msecs' : 'usecs'),
     keyName: (params) => (params.perProcess ? 'pid' : params.perThread ? 'tid' : undefined),
     // The pid stays the label (series= in links): a comm changes at exec and is shared by many pids.
-    keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(0)) : ''),
+    keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(RunqlatKeyOffset.id)) : ''),
     valueName: (value) => decodeHistogramName(value),
   },
   configure(object, params) {

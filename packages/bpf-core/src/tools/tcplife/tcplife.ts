@@ -105,6 +105,7 @@ export const tcplife: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   category: 'network',
   outputKind: 'table',
   objectFile: 'tcplife.bpf.o',
+  structs: [{ struct: 'tcp_session_event', offsets: TcpSessionEventOffset, size: TCP_SESSION_EVENT_SIZE }],
   paramsSchema: tcplifeParams,
   attachMethods: tracepointAttachMethods({ programs: ['tcplife'], tracepoints: ['sock:inet_sock_set_state'], fallback: 'tracepoint' }),
   ringBufferMap: 'events',
