@@ -78,10 +78,6 @@ export function decodeExecEvent(record: Buffer, toWallClockMs: (monotonicNs: big
   };
 }
 
-export function formatArgs(row: Pick<ExecRow, 'argv' | 'argsTruncated'>): string {
-  return formatArguments(row.argv, row.argsTruncated);
-}
-
 export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   name: 'execsnoop',
   title: 'Exec snoop',
@@ -121,7 +117,8 @@ export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   decode: decodeExecEvent,
   accept(row, params) {
     if (params.comm !== undefined && row.pcomm !== params.comm) return false;
-    if (params.nameContains !== undefined && !formatArgs(row).includes(params.nameContains)) return false;
+    // Matched against ARGS as the 'arguments' column prints it.
+    if (params.nameContains !== undefined && !formatArguments(row.argv, row.argsTruncated).includes(params.nameContains)) return false;
     return true;
   },
 };
