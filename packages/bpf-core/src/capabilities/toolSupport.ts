@@ -43,7 +43,7 @@ function unmetReason(requirement: Requirement, features: FeatureSource): string 
   }
 }
 
-export function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
+function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
   for (const requirement of [...commonRequirements, ...method.requires]) {
     const reason = unmetReason(requirement, features);
     if (reason) return { method: method.name, available: false, reason };

@@ -7,10 +7,9 @@ import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors biolatency.h.
-export const BIOLATENCY_MAX_KEYS = 1024;
 const BIOLATENCY_SYNC = 0x100;
-export const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
-export const BIOLATENCY_KEY_SIZE = 8;
+const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
+const BIOLATENCY_KEY_SIZE = 8;
 
 /** REQ_OP_* names as bcc prints them in "flags = ...". */
 const operationNames: Record<number, string> = {
@@ -35,7 +34,7 @@ export function operationLabel(op: number): string {
   return op & BIOLATENCY_SYNC ? `Sync-${name}` : name;
 }
 
-export const biolatencyParams = z
+const biolatencyParams = z
   .object({
     queued: z.boolean().default(false).describe('include time queued in the I/O scheduler (insert → completion), like bcc -Q'),
     perDisk: z.boolean().default(false).describe('one histogram per disk, like bcc -D'),

@@ -12,8 +12,8 @@ const TASK_COMM_LEN = 16;
 const HOST_NAME_LEN = 256;
 const LOOKUP_FLAG_FAILED = 1;
 /** LOOKUP_* values: index = the value the kernel reports. */
-export const LOOKUP_FUNCTIONS = ['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const;
-export type LookupFunction = (typeof LOOKUP_FUNCTIONS)[number];
+const LOOKUP_FUNCTIONS = ['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const;
+type LookupFunction = (typeof LOOKUP_FUNCTIONS)[number];
 /** Byte offsets of struct host_lookup_event's fields (checked against the object's BTF in tests). */
 export const HostLookupEventOffset = {
   timestampNs: 0,
@@ -26,8 +26,8 @@ export const HostLookupEventOffset = {
   host: 48,
 } as const;
 export const HOST_LOOKUP_EVENT_SIZE = 304;
-export const HostLookupKeyOffset = { function: 0 } as const;
-export const HOST_LOOKUP_KEY_SIZE = 4;
+const HostLookupKeyOffset = { function: 0 } as const;
+const HOST_LOOKUP_KEY_SIZE = 4;
 
 /** Each traced function, the program that sees it start, and whether the tool can do without it. */
 const lookupProbes: ReadonlyArray<{ functionName: LookupFunction; entryProgram: string; required: boolean }> = [
@@ -69,7 +69,7 @@ export interface HostLookupRow {
   failed: boolean;
 }
 
-export function lookupFunctionName(index: number): string {
+function lookupFunctionName(index: number): string {
   return LOOKUP_FUNCTIONS[index] ?? `function ${index}`;
 }
 

@@ -5,11 +5,10 @@ import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors runqlat.h.
-export const RUNQLAT_MAX_KEYS = 10240;
-export const RunqlatKeyOffset = { id: 0 } as const;
-export const RUNQLAT_KEY_SIZE = 4;
+const RunqlatKeyOffset = { id: 0 } as const;
+const RUNQLAT_KEY_SIZE = 4;
 
-export const runqlatParams = z
+const runqlatParams = z
   .object({
     perProcess: z.boolean().default(false).describe('one histogram per process (tgid), like bcc -P'),
     perThread: z.boolean().default(false).describe('one histogram per thread (tid), like bcc -L'),

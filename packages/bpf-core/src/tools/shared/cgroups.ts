@@ -21,7 +21,7 @@ export function cgroupV2Mount(): string | undefined {
  * `cgroupPath`: its directory's inode number on the cgroup2 file system. The
  * path is absolute, or relative to the cgroup2 mount ("system.slice/nginx.service").
  */
-export function cgroupV2Id(cgroupPath: string): { id: bigint } | { error: string } {
+function cgroupV2Id(cgroupPath: string): { id: bigint } | { error: string } {
   const mount = cgroupV2Mount();
   if (!mount) return { error: 'no cgroup v2 file system is mounted, and cgroup targets need one' };
   const full = path.resolve(mount, cgroupPath);

@@ -26,7 +26,7 @@ export const TCP_SESSION_EVENT_SIZE = 96;
 
 const port = z.number().int().min(1).max(65535);
 
-export const tcplifeParams = z
+const tcplifeParams = z
   .object({
     pid: z.number().int().min(1).max(4_194_304).optional().describe('only sessions owned by this process'),
     localPorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these local ports, like bcc -L'),
