@@ -158,5 +158,10 @@ export interface StackToolDefinition<Params = unknown> extends ToolBase<Params> 
   collect(object: BpfObject, params: Params, capture: { startedAt: number; durationMs: number }): RawStackProfile;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Any tool, whatever its Params and Row: startTool parses params with the tool's
+ * own paramsSchema and hands the result back only to that tool's methods, as its
+ * decode's rows go only to its own accept.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- no existential types in TypeScript: Params and Row are both taken and given by the tools' methods, so neither unknown nor never fits every tool
 export type ToolDefinition = TableToolDefinition<any, any> | HistogramToolDefinition<any> | StackToolDefinition<any>;
