@@ -6,6 +6,8 @@
         "addon.cc",
         "errors.cc",
         "bpf_object.cc",
+        "bpf_attach.cc",
+        "bpf_maps.cc",
         "ring_buffer.cc",
         "probes.cc"
       ],

@@ -1,14 +1,12 @@
+// NativeBpfObject's life: open, configure (autoload, globals) and load the
+// object, list its programs, and close it with its links.
 #include "bpf_object.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include <linux/perf_event.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 #include "errors.h"
 
@@ -18,56 +16,10 @@ namespace bpfscope
 namespace
 {
 
-// Per-CPU maps hold one 8-byte-aligned slot per *possible* CPU.
-size_t ValueBufferSize(const struct bpf_map *map)
-{
-	size_t value_size = bpf_map__value_size(map);
-	switch (bpf_map__type(map)) {
-	case BPF_MAP_TYPE_PERCPU_ARRAY:
-	case BPF_MAP_TYPE_PERCPU_HASH:
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE: {
-		int cpus = libbpf_num_possible_cpus();
-		return ((value_size + 7) / 8) * 8 * (cpus > 0 ? cpus : 1);
-	}
-	default:
-		return value_size;
-	}
-}
-
-// "0-1,4" → {0,1,4}. Sampling attaches to online CPUs only.
-std::vector<int> OnlineCpus()
-{
-	std::vector<int> cpus;
-	std::ifstream in("/sys/devices/system/cpu/online");
-	std::string text;
-	std::getline(in, text);
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t comma = text.find(',', pos);
-		std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos
-									       : comma - pos);
-		size_t dash = part.find('-');
-		int first = std::stoi(part.substr(0, dash));
-		int last = dash == std::string::npos ? first : std::stoi(part.substr(dash + 1));
-		for (int cpu = first; cpu <= last; cpu++)
-			cpus.push_back(cpu);
-		if (comma == std::string::npos)
-			break;
-		pos = comma + 1;
-	}
-	return cpus;
-}
-
 std::string ProgramTypeName(enum bpf_prog_type type)
 {
 	const char *name = libbpf_bpf_prog_type_str(type);
 	return name ? name : "unknown";
-}
-
-bool IsBuffer(const Napi::Value &value)
-{
-	return value.IsBuffer();
 }
 
 } // namespace
@@ -164,21 +116,6 @@ struct bpf_program *NativeBpfObject::FindProgram(Napi::Env env, const Napi::Valu
 	return program;
 }
 
-struct bpf_map *NativeBpfObject::FindMap(Napi::Env env, const Napi::Value &name)
-{
-	if (!CheckOpen(env))
-		return nullptr;
-	if (!name.IsString()) {
-		ThrowBpfError(env, EINVAL, "map name must be a string");
-		return nullptr;
-	}
-	std::string map_name = name.As<Napi::String>();
-	struct bpf_map *map = bpf_object__find_map_by_name(object_, map_name.c_str());
-	if (map == nullptr)
-		ThrowBpfError(env, ENOENT, "no map named " + map_name + " in BPF object");
-	return map;
-}
-
 Napi::Value NativeBpfObject::Programs(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
@@ -203,29 +140,6 @@ Napi::Value NativeBpfObject::Programs(const Napi::CallbackInfo &info)
 				id = static_cast<int>(prog_info.id);
 		}
 		entry.Set("id", id);
-		result.Set(index++, entry);
-	}
-	return result;
-}
-
-Napi::Value NativeBpfObject::Maps(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	if (!CheckOpen(env))
-		return env.Undefined();
-	Napi::Array result = Napi::Array::New(env);
-	struct bpf_map *map;
-	uint32_t index = 0;
-	bpf_object__for_each_map(map, object_)
-	{
-		Napi::Object entry = Napi::Object::New(env);
-		const char *type = libbpf_bpf_map_type_str(bpf_map__type(map));
-		entry.Set("name", bpf_map__name(map));
-		entry.Set("type", type ? type : "unknown");
-		entry.Set("keySize", bpf_map__key_size(map));
-		entry.Set("valueSize", bpf_map__value_size(map));
-		entry.Set("valueBufferSize", static_cast<double>(ValueBufferSize(map)));
-		entry.Set("maxEntries", bpf_map__max_entries(map));
 		result.Set(index++, entry);
 	}
 	return result;
@@ -260,7 +174,7 @@ Napi::Value NativeBpfObject::SetGlobal(const Napi::CallbackInfo &info)
 		return env.Undefined();
 	if (loaded_)
 		return ThrowBpfError(env, EBUSY, "setGlobal: object already loaded");
-	if (!info[0].IsString() || !IsBuffer(info[1]))
+	if (!info[0].IsString() || !info[1].IsBuffer())
 		return ThrowBpfError(env, EINVAL, "setGlobal(name, buffer) expected");
 	std::string name = info[0].As<Napi::String>();
 	Napi::Buffer<uint8_t> bytes = info[1].As<Napi::Buffer<uint8_t>>();
@@ -310,21 +224,6 @@ Napi::Value NativeBpfObject::SetGlobal(const Napi::CallbackInfo &info)
 	return ThrowBpfError(env, ENOENT, "setGlobal: no global variable named " + name);
 }
 
-Napi::Value NativeBpfObject::SetMapMaxEntries(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_map *map = FindMap(env, info[0]);
-	if (map == nullptr)
-		return env.Undefined();
-	if (!info[1].IsNumber())
-		return ThrowBpfError(env, EINVAL, "setMapMaxEntries: entries must be a number");
-	int err = bpf_map__set_max_entries(map, info[1].As<Napi::Number>().Uint32Value());
-	if (err)
-		return ThrowBpfError(env, err,
-				     "failed to resize map " + std::string(bpf_map__name(map)));
-	return env.Undefined();
-}
-
 Napi::Value NativeBpfObject::Load(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
@@ -340,262 +239,6 @@ Napi::Value NativeBpfObject::Load(const Napi::CallbackInfo &info)
 					     bpf_object__name(object_) + ": " + strerror(-err));
 	loaded_ = true;
 	return env.Undefined();
-}
-
-Napi::Value NativeBpfObject::AddLink(Napi::Env env, struct bpf_link *link, const std::string &what)
-{
-	long err = libbpf_get_error(link);
-	if (link == nullptr || err) {
-		int code = static_cast<int>(err ? err : -errno);
-		return ThrowBpfError(env, code,
-				     "failed to attach " + what + ": " +
-					     strerror(code < 0 ? -code : code));
-	}
-	links_.push_back(link);
-	return Napi::Number::New(env, static_cast<double>(links_.size() - 1));
-}
-
-// attach(program): attach by section name (tracepoint, tp_btf, raw_tp, fentry, kprobe...).
-Napi::Value NativeBpfObject::Attach(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_program *program = FindProgram(env, info[0]);
-	if (program == nullptr)
-		return env.Undefined();
-	if (!loaded_)
-		return ThrowBpfError(env, EINVAL, "attach: object not loaded");
-	ClearLibbpfLog();
-	return AddLink(env, bpf_program__attach(program), bpf_program__name(program));
-}
-
-// attachUprobe(program, binaryPath, functionName, pid, retprobe)
-Napi::Value NativeBpfObject::AttachUprobe(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_program *program = FindProgram(env, info[0]);
-	if (program == nullptr)
-		return env.Undefined();
-	if (!loaded_)
-		return ThrowBpfError(env, EINVAL, "attachUprobe: object not loaded");
-	if (!info[1].IsString() || !info[2].IsString() || !info[3].IsNumber() ||
-	    !info[4].IsBoolean())
-		return ThrowBpfError(
-			env, EINVAL,
-			"attachUprobe(program, binaryPath, functionName, pid, retprobe) expected");
-	std::string binary = info[1].As<Napi::String>();
-	std::string function = info[2].As<Napi::String>();
-	LIBBPF_OPTS(bpf_uprobe_opts, options);
-	options.func_name = function.c_str();
-	options.retprobe = info[4].As<Napi::Boolean>();
-	ClearLibbpfLog();
-	struct bpf_link *link = bpf_program__attach_uprobe_opts(
-		program, info[3].As<Napi::Number>().Int32Value(), binary.c_str(), 0, &options);
-	return AddLink(env, link,
-		       std::string(bpf_program__name(program)) + " to " + binary + ":" + function);
-}
-
-// attachPerfEvent(program, {type, config, frequency?, period?}): one perf event per
-// online CPU, each owned by its link (destroying the link closes the event fd).
-Napi::Value NativeBpfObject::AttachPerfEvent(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_program *program = FindProgram(env, info[0]);
-	if (program == nullptr)
-		return env.Undefined();
-	if (!loaded_)
-		return ThrowBpfError(env, EINVAL, "attachPerfEvent: object not loaded");
-	if (!info[1].IsObject())
-		return ThrowBpfError(env, EINVAL, "attachPerfEvent(program, options) expected");
-	Napi::Object options = info[1].As<Napi::Object>();
-	struct perf_event_attr attr = {};
-	attr.size = sizeof(attr);
-	attr.type = options.Get("type").As<Napi::Number>().Uint32Value();
-	attr.config = static_cast<__u64>(options.Get("config").As<Napi::Number>().Int64Value());
-	Napi::Value frequency = options.Get("frequency");
-	if (frequency.IsNumber()) {
-		attr.freq = 1;
-		attr.sample_freq = static_cast<__u64>(frequency.As<Napi::Number>().Int64Value());
-	} else {
-		attr.sample_period =
-			static_cast<__u64>(options.Get("period").As<Napi::Number>().Int64Value());
-	}
-	size_t first_new = links_.size();
-	for (int cpu : OnlineCpus()) {
-		int fd = static_cast<int>(
-			syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
-		if (fd < 0) {
-			int err = errno;
-			if (err == ENODEV)
-				continue; // CPU went offline between listing and opening
-			for (size_t i = first_new; i < links_.size(); i++)
-				bpf_link__destroy(links_[i]);
-			links_.resize(first_new);
-			return ThrowBpfError(env, err,
-					     "failed to open perf event on CPU " +
-						     std::to_string(cpu) + ": " + strerror(err));
-		}
-		struct bpf_link *link = bpf_program__attach_perf_event(program, fd);
-		long err = libbpf_get_error(link);
-		if (link == nullptr || err) {
-			close(fd);
-			for (size_t i = first_new; i < links_.size(); i++)
-				bpf_link__destroy(links_[i]);
-			links_.resize(first_new);
-			int code = static_cast<int>(err ? err : -errno);
-			return ThrowBpfError(
-				env, code,
-				std::string("failed to attach ") + bpf_program__name(program) +
-					" to perf event on CPU " + std::to_string(cpu));
-		}
-		links_.push_back(link);
-	}
-	return Napi::Number::New(env, static_cast<double>(links_.size() - first_new));
-}
-
-// linkIds(): kernel ids of BPF links (-1 where the attachment is not a BPF link).
-Napi::Value NativeBpfObject::LinkIds(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	Napi::Array ids = Napi::Array::New(env, links_.size());
-	for (size_t i = 0; i < links_.size(); i++) {
-		struct bpf_link_info link_info = {};
-		__u32 length = sizeof(link_info);
-		int fd = bpf_link__fd(links_[i]);
-		int id = -1;
-		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &link_info, &length) == 0)
-			id = static_cast<int>(link_info.id);
-		ids.Set(static_cast<uint32_t>(i), id);
-	}
-	return ids;
-}
-
-// mapLookup(map, key: Buffer) → Buffer | null
-Napi::Value NativeBpfObject::MapLookup(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_map *map = FindMap(env, info[0]);
-	if (map == nullptr)
-		return env.Undefined();
-	if (!IsBuffer(info[1]))
-		return ThrowBpfError(env, EINVAL, "mapLookup: key must be a Buffer");
-	Napi::Buffer<uint8_t> key = info[1].As<Napi::Buffer<uint8_t>>();
-	if (key.Length() != bpf_map__key_size(map))
-		return ThrowBpfError(env, EINVAL, "mapLookup: wrong key size");
-	Napi::Buffer<uint8_t> value = Napi::Buffer<uint8_t>::New(env, ValueBufferSize(map));
-	if (bpf_map_lookup_elem(bpf_map__fd(map), key.Data(), value.Data()) != 0) {
-		int err = errno;
-		if (err == ENOENT)
-			return env.Null();
-		return ThrowBpfError(env, err,
-				     std::string("failed to look up in map ") + bpf_map__name(map) +
-					     ": " + strerror(err));
-	}
-	return value;
-}
-
-// mapUpdate(map, key: Buffer, value: Buffer)
-Napi::Value NativeBpfObject::MapUpdate(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_map *map = FindMap(env, info[0]);
-	if (map == nullptr)
-		return env.Undefined();
-	if (!IsBuffer(info[1]) || !IsBuffer(info[2]))
-		return ThrowBpfError(env, EINVAL, "mapUpdate(map, key, value) expected Buffers");
-	Napi::Buffer<uint8_t> key = info[1].As<Napi::Buffer<uint8_t>>();
-	Napi::Buffer<uint8_t> value = info[2].As<Napi::Buffer<uint8_t>>();
-	if (key.Length() != bpf_map__key_size(map) || value.Length() != ValueBufferSize(map))
-		return ThrowBpfError(env, EINVAL, "mapUpdate: wrong key or value size");
-	if (bpf_map_update_elem(bpf_map__fd(map), key.Data(), value.Data(), BPF_ANY) != 0) {
-		int err = errno;
-		return ThrowBpfError(env, err,
-				     std::string("failed to update map ") + bpf_map__name(map) +
-					     ": " + strerror(err));
-	}
-	return env.Undefined();
-}
-
-Napi::Value NativeBpfObject::MapDelete(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_map *map = FindMap(env, info[0]);
-	if (map == nullptr)
-		return env.Undefined();
-	if (!IsBuffer(info[1]))
-		return ThrowBpfError(env, EINVAL, "mapDelete: key must be a Buffer");
-	Napi::Buffer<uint8_t> key = info[1].As<Napi::Buffer<uint8_t>>();
-	if (key.Length() != bpf_map__key_size(map))
-		return ThrowBpfError(env, EINVAL, "mapDelete: wrong key size");
-	if (bpf_map_delete_elem(bpf_map__fd(map), key.Data()) != 0) {
-		int err = errno;
-		if (err == ENOENT)
-			return Napi::Boolean::New(env, false);
-		return ThrowBpfError(env, err,
-				     std::string("failed to delete from map ") +
-					     bpf_map__name(map) + ": " + strerror(err));
-	}
-	return Napi::Boolean::New(env, true);
-}
-
-// mapEntries(map, clear: boolean, maxEntries: number) → { keys: Buffer, values: Buffer, count }
-// Keys and values come back packed in two Buffers (one allocation each, not one per
-// entry). With clear, each entry read is deleted so the next interval starts empty.
-Napi::Value NativeBpfObject::MapEntries(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	struct bpf_map *map = FindMap(env, info[0]);
-	if (map == nullptr)
-		return env.Undefined();
-	bool clear = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
-	uint32_t limit = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value()
-					    : bpf_map__max_entries(map);
-	size_t key_size = bpf_map__key_size(map);
-	size_t value_size = ValueBufferSize(map);
-	int fd = bpf_map__fd(map);
-	std::vector<uint8_t> keys;
-	std::vector<uint8_t> values;
-	std::vector<uint8_t> key(key_size), next(key_size), value(value_size);
-	bool first = true;
-	uint32_t count = 0;
-	bool is_array = bpf_map__type(map) == BPF_MAP_TYPE_ARRAY ||
-			bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY;
-	while (count < limit) {
-		int err = bpf_map_get_next_key(fd, first ? nullptr : key.data(), next.data());
-		if (err != 0) {
-			if (errno == ENOENT)
-				break;
-			int code = errno;
-			return ThrowBpfError(env, code,
-					     std::string("failed to iterate map ") +
-						     bpf_map__name(map) + ": " + strerror(code));
-		}
-		first = false;
-		if (bpf_map_lookup_elem(fd, next.data(), value.data()) == 0) {
-			keys.insert(keys.end(), next.begin(), next.end());
-			values.insert(values.end(), value.begin(), value.end());
-			count++;
-			if (clear) {
-				if (is_array) {
-					std::vector<uint8_t> zero(value_size, 0);
-					bpf_map_update_elem(fd, next.data(), zero.data(), BPF_ANY);
-				} else {
-					// Deleting the current key is safe: get_next_key from a deleted key restarts
-					// at the first key, which is the next unread one since we delete as we go.
-					bpf_map_delete_elem(fd, next.data());
-					first = true;
-					continue;
-				}
-			}
-		}
-		key.swap(next);
-	}
-	Napi::Object result = Napi::Object::New(env);
-	result.Set("keys", Napi::Buffer<uint8_t>::Copy(env, keys.data(), keys.size()));
-	result.Set("values", Napi::Buffer<uint8_t>::Copy(env, values.data(), values.size()));
-	result.Set("count", count);
-	result.Set("keySize", static_cast<double>(key_size));
-	result.Set("valueSize", static_cast<double>(value_size));
-	return result;
 }
 
 Napi::Value NativeBpfObject::Close(const Napi::CallbackInfo &info)

@@ -25,27 +25,31 @@ public:
 	struct bpf_map *FindMap(Napi::Env env, const Napi::Value &name);
 
 private:
+	// bpf_object.cc: open, configure, load, close.
 	Napi::Value Programs(const Napi::CallbackInfo &info);
-	Napi::Value Maps(const Napi::CallbackInfo &info);
 	Napi::Value SetAutoload(const Napi::CallbackInfo &info);
 	Napi::Value SetGlobal(const Napi::CallbackInfo &info);
-	Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
 	Napi::Value Load(const Napi::CallbackInfo &info);
+	Napi::Value Close(const Napi::CallbackInfo &info);
+	Napi::Value CloseAsync(const Napi::CallbackInfo &info);
+	bool CheckOpen(Napi::Env env);
+	struct bpf_program *FindProgram(Napi::Env env, const Napi::Value &name);
+	void Destroy();
+
+	// bpf_attach.cc: links.
 	Napi::Value Attach(const Napi::CallbackInfo &info);
 	Napi::Value AttachUprobe(const Napi::CallbackInfo &info);
 	Napi::Value AttachPerfEvent(const Napi::CallbackInfo &info);
 	Napi::Value LinkIds(const Napi::CallbackInfo &info);
+	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
+
+	// bpf_maps.cc: maps.
+	Napi::Value Maps(const Napi::CallbackInfo &info);
+	Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
 	Napi::Value MapLookup(const Napi::CallbackInfo &info);
 	Napi::Value MapUpdate(const Napi::CallbackInfo &info);
 	Napi::Value MapDelete(const Napi::CallbackInfo &info);
 	Napi::Value MapEntries(const Napi::CallbackInfo &info);
-	Napi::Value Close(const Napi::CallbackInfo &info);
-	Napi::Value CloseAsync(const Napi::CallbackInfo &info);
-
-	bool CheckOpen(Napi::Env env);
-	struct bpf_program *FindProgram(Napi::Env env, const Napi::Value &name);
-	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
-	void Destroy();
 
 	struct bpf_object *object_ = nullptr;
 	std::vector<struct bpf_link *> links_;

@@ -8,9 +8,9 @@ import { formatLog2Histogram } from './histogramText.js';
 import { foldProfile, toFoldedText } from './symbols/fold.js';
 import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
-import { formatClockTime } from './tools/format.js';
+import { formatClockTime } from './tools/shared/format.js';
 import { toolRegistry } from './tools/registry.js';
-import { resolveToolSupport } from './tools/support.js';
+import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { AttachMethodName } from './tools/types.js';
 
 const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]...

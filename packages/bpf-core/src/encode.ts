@@ -5,12 +5,6 @@ export function u8(value: number | boolean): Buffer {
   return buffer;
 }
 
-export function u16(value: number): Buffer {
-  const buffer = Buffer.alloc(2);
-  buffer.writeUInt16LE(value);
-  return buffer;
-}
-
 export function u32(value: number): Buffer {
   const buffer = Buffer.alloc(4);
   buffer.writeUInt32LE(value);

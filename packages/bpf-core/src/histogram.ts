@@ -2,15 +2,18 @@
 // per-interval differences, and binning row values the same way in user space.
 import type { BpfObject } from './bpfObject.js';
 import { cString } from './encode.js';
-import type { MapHistogramOutput } from './tools/types.js';
+import type { MapHistogramOutput, StructLayout } from './tools/types.js';
 
 /** Mirrors HISTOGRAM_SLOTS and HISTOGRAM_NAME_LEN in bpf/histogram.h. */
 export const HISTOGRAM_SLOTS = 32;
-export const HISTOGRAM_NAME_LEN = 16;
-export const HISTOGRAM_VALUE_SIZE = HISTOGRAM_SLOTS * 8;
+const HISTOGRAM_NAME_LEN = 16;
+const HISTOGRAM_VALUE_SIZE = HISTOGRAM_SLOTS * 8;
 /** struct named_histogram: the slots, then the name. */
-export const NamedHistogramOffset = { histogram: 0, name: HISTOGRAM_VALUE_SIZE } as const;
+const NamedHistogramOffset = { histogram: 0, name: HISTOGRAM_VALUE_SIZE } as const;
 export const NAMED_HISTOGRAM_VALUE_SIZE = HISTOGRAM_VALUE_SIZE + HISTOGRAM_NAME_LEN;
+/** struct histogram and struct named_histogram, for the structs of the tools whose maps hold them. */
+export const histogramStruct: StructLayout = { struct: 'histogram', size: HISTOGRAM_VALUE_SIZE };
+export const namedHistogramStruct: StructLayout = { struct: 'named_histogram', offsets: NamedHistogramOffset, size: NAMED_HISTOGRAM_VALUE_SIZE };
 
 export interface HistogramSeries {
   /** '' for a tool's single histogram, else the key's label (disk, pid, operation): what identifies the series. */

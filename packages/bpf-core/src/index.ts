@@ -2,23 +2,15 @@ export { BpfError, ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
 export { coreBtf } from './coreBtf.js';
 export type { CoreBtfStatus } from './coreBtf.js';
-export { BpfObject, RingBufferReader, splitBatch } from './bpfObject.js';
+export { BpfObject, RingBufferReader } from './bpfObject.js';
 export type { UprobeTarget } from './bpfObject.js';
-export {
-  getCapabilities,
-  getKernelFeatures,
-  featureNames,
-  featureSourceOf,
-  KernelFeatures,
-  hasTracepoint,
-  hasKernelFunction,
-} from './capabilities/capabilities.js';
+export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
 export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
-export { resolveToolSupport } from './tools/support.js';
-export type { ToolSupport, AttachMethodSupport } from './tools/support.js';
+export { resolveToolSupport } from './capabilities/toolSupport.js';
+export type { ToolSupport, AttachMethodSupport } from './capabilities/toolSupport.js';
 export type {
   AttachMethod,
   AttachMethodName,
@@ -36,12 +28,10 @@ export type {
   ToolCategory,
   ToolDefinition,
 } from './tools/types.js';
-export { formatTableHeader, formatTableRow } from './table.js';
-export type { ExecRow, ExecsnoopParams } from './tools/execsnoop/execsnoop.js';
-export type { TcpSessionRow, TcplifeParams } from './tools/tcplife/tcplife.js';
-export { HISTOGRAM_SLOTS, log2Slot } from './histogram.js';
+export type { ExecRow } from './tools/execsnoop/execsnoop.js';
+export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
+export { HISTOGRAM_SLOTS } from './histogram.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
-export { formatLog2Histogram } from './histogramText.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile } from './stacks/types.js';
 export { Symbolizer } from './symbols/symbolizer.js';
 export type { SymbolizerOptions, SymbolizerStats } from './symbols/symbolizer.js';

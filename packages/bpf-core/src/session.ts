@@ -9,7 +9,7 @@ import { MapHistogramReader, RowHistogramAccumulator } from './histogram.js';
 import type { HistogramFrame, HistogramSeries } from './histogram.js';
 import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
-import { resolveToolSupport } from './tools/support.js';
+import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { RawStackProfile } from './stacks/types.js';
 import type { AttachMethodName, HistogramUnit, ToolDefinition } from './tools/types.js';
 

@@ -1,4 +1,4 @@
-import { formatArguments, formatClockTime, kilobytes } from './tools/format.js';
+import { formatArguments, formatClockTime, kilobytes } from './tools/shared/format.js';
 import type { TableColumn } from './tools/types.js';
 
 function cell<Row>(column: TableColumn<Row>, text: string, last: boolean): string {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError, startTool } from '../src/index.js';
 import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '../src/index.js';
 import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
-import { cgroupV2Mount } from '../src/tools/cgroups.js';
+import { cgroupV2Mount } from '../src/tools/shared/cgroups.js';
 import { Symbolizer } from '../src/symbols/symbolizer.js';
 import { isTracerFrameName } from '../src/symbols/tracerFrames.js';
 import { eventually, requireBpf } from '../src/testing/kernel.js';

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
-/* The ABI between offcpu.bpf.h (offcputime, offwaketime) and src/tools/offcpu.ts. */
+/* The ABI between offcpu.bpf.h (offcputime, offwaketime) and src/stacks/offcpu.ts. */
 #ifndef __BPFSCOPE_OFFCPU_H
 #define __BPFSCOPE_OFFCPU_H
 

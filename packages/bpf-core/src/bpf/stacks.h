@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
 /*
  * The ABI shared by the stack tools (profile, offcputime, offwaketime) and
- * src/tools/stackTraces.ts: stack-trace map geometry and the time slots.
+ * src/stacks/stackTraces.ts: stack-trace map geometry and the time slots.
  */
 #ifndef __BPFSCOPE_STACKS_H
 #define __BPFSCOPE_STACKS_H

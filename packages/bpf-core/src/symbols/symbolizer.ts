@@ -1,20 +1,19 @@
 // Names the instruction pointers of kernel and user stacks, as perf and bcc do:
 // kernel addresses from /proc/kallsyms (read again when BPF programs were
 // loaded since, for an address outside the kernel image); user addresses
-// through /proc/PID/maps to the mapped ELF file, the process's vdso, or a
-// JIT's /tmp/perf-PID.map.
+// through /proc/PID/maps to the mapped ELF file or the process's vdso
+// (objectFiles.ts), or a JIT's /tmp/perf-PID.map.
 // Everything is cached (frames per process, symbol tables per ELF file) and
 // nothing throws: what cannot be named becomes `module+0xoffset` or `[unknown]`.
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bpfProgramsVersion } from '../bpfPrograms.js';
 import type { Frame } from '../stacks/types.js';
-import { type FunctionSymbolTable, FunctionSymbolTableBuilder, bufferSource, fileOffsetToVirtualAddress, fileSource, readElf } from './elf.js';
-import type { ByteSource, ElfFile, LoadSegment } from './elf.js';
 import type { FrameSymbolizer } from './fold.js';
 import { UNKNOWN_FRAME_NAME, isUnknownFrame, offsetFrameName } from './frameNames.js';
 import { KERNEL_MODULE, KernelSymbolTable } from './kallsyms.js';
+import { ObjectFiles, lookupFileOffset } from './objectFiles.js';
+import type { ObjectFileStats, ObjectSymbols } from './objectFiles.js';
 import { PerfMap } from './perfMap.js';
 import { findMapping, isAnonymous, parseProcessMaps } from './processMaps.js';
 import type { Mapping } from './processMaps.js';
@@ -44,16 +43,10 @@ export interface SymbolizerOptions {
   maxCachedFrames?: number;
 }
 
-export interface SymbolizerStats {
+export interface SymbolizerStats extends ObjectFileStats {
   /** Lookups answered from the frame caches. */
   cacheHits: number;
   cacheMisses: number;
-  /** ELF images whose symbol tables were read (each file once, however many processes map it). */
-  elfFilesParsed: number;
-  /** Mapped files that are not ELF64 little-endian (ELF32, big endian, not ELF, corrupt). */
-  elfFilesUnsupported: number;
-  /** Separate debug files (build id or .gnu_debuglink) used for stripped binaries. */
-  debugFilesUsed: number;
   /** Lookups that returned `[unknown]` or `module+0xoffset`. */
   unknownFrames: number;
   /** Processes with cached state. */
@@ -67,12 +60,6 @@ export interface SymbolizerStats {
   kernelAddressesHidden: boolean;
   /** Why /proc/kallsyms could not be read, if it could not. */
   kernelSymbolsError?: string;
-}
-
-/** What a mapped file contributes: where its segments load and its functions. */
-interface ObjectSymbols {
-  loadSegments: readonly LoadSegment[];
-  symbols: FunctionSymbolTable;
 }
 
 interface ProcessState {
@@ -96,13 +83,9 @@ interface Resolution {
   cacheable: boolean;
 }
 
-/** The kernel maps a vdso of one or two pages; anything much larger is not one. */
-const MAX_VDSO_BYTES = 1024 * 1024;
-
 export class Symbolizer implements FrameSymbolizer {
   private readonly kallsymsPath: string;
   private readonly perfMapDirectory: string;
-  private readonly debugDirectories: readonly string[];
   private readonly refreshIntervalMs: number;
   private readonly maxCachedFrames: number;
   private readonly bpfProgramsVersion: () => number;
@@ -116,15 +99,11 @@ export class Symbolizer implements FrameSymbolizer {
   private kernelReloadedAt = -Infinity;
   private kernelFrames = new Map<bigint, Frame>();
   private readonly processes = new Map<number, ProcessState>();
-  /** By `device:inode:size:mtime` of the file, or the vdso's content hash. */
-  private readonly objects = new Map<string, ObjectSymbols | null>();
+  private readonly objectFiles: ObjectFiles;
   private cachedFrames = 0;
-  private readonly counters: Omit<SymbolizerStats, 'processes' | 'kernelSymbols' | 'kernelAddressesHidden' | 'kernelSymbolsError'> = {
+  private readonly counters: Omit<SymbolizerStats, keyof ObjectFileStats | 'processes' | 'kernelSymbols' | 'kernelAddressesHidden' | 'kernelSymbolsError'> = {
     cacheHits: 0,
     cacheMisses: 0,
-    elfFilesParsed: 0,
-    elfFilesUnsupported: 0,
-    debugFilesUsed: 0,
     unknownFrames: 0,
     mapsReads: 0,
     kernelSymbolReads: 0,
@@ -134,7 +113,7 @@ export class Symbolizer implements FrameSymbolizer {
   constructor(options: SymbolizerOptions = {}) {
     this.kallsymsPath = options.kallsymsPath ?? '/proc/kallsyms';
     this.perfMapDirectory = options.perfMapDirectory ?? '/tmp';
-    this.debugDirectories = options.debugDirectories ?? ['/usr/lib/debug'];
+    this.objectFiles = new ObjectFiles(options.debugDirectories ?? ['/usr/lib/debug']);
     this.refreshIntervalMs = options.refreshIntervalMs ?? 250;
     this.maxCachedFrames = options.maxCachedFrames ?? 1_000_000;
     this.bpfProgramsVersion = options.bpfProgramsVersion ?? (this.kallsymsPath === '/proc/kallsyms' ? bpfProgramsVersion : () => 0);
@@ -213,6 +192,7 @@ export class Symbolizer implements FrameSymbolizer {
     const table = this.kernelTable;
     const stats: SymbolizerStats = {
       ...this.counters,
+      ...this.objectFiles.stats,
       processes: this.processes.size,
       kernelSymbols: table?.size ?? 0,
       kernelAddressesHidden: table?.addressesHidden ?? false,
@@ -356,149 +336,23 @@ export class Symbolizer implements FrameSymbolizer {
     return state.perfMaps;
   }
 
-  /** The vdso's symbols, read from the process's memory (all processes of one kernel share one image: parsed once). */
+  /** The vdso's symbols, once per process. */
   private vdsoFor(state: ProcessState, mapping: Mapping): ObjectSymbols | null {
-    if (state.vdso !== undefined) return state.vdso;
-    state.vdso = null;
-    const length = Number(mapping.end - mapping.start);
-    if (state.gone || length <= 0 || length > MAX_VDSO_BYTES) return null;
-    let image: Buffer;
-    let fd: number | undefined;
-    try {
-      fd = openSync(`/proc/${state.pid}/mem`, 'r');
-      image = Buffer.alloc(length);
-      if (readSync(fd, image, 0, length, Number(mapping.start)) !== length) return null;
-    } catch {
-      return null;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-    const key = `vdso:${createHash('sha1').update(image).digest('hex')}`;
-    let object = this.objects.get(key);
-    if (object === undefined) {
-      object = this.parseObject(bufferSource(image), undefined, []);
-      this.objects.set(key, object);
-    }
-    state.vdso = object;
-    return object;
+    // null once tried: a vdso that could not be read is not read again.
+    if (state.vdso === undefined) state.vdso = state.gone ? null : this.objectFiles.vdso(state.pid, mapping);
+    return state.vdso;
   }
 
-  /** The symbols of a mapped file, opened the most faithful way that works. */
+  /** The symbols of a mapped file, once per process and mapped file. */
   private objectFor(state: ProcessState, mapping: Mapping): ObjectSymbols | null {
     const processKey = `${mapping.device}:${mapping.inode}:${mapping.path}`;
-    const known = state.objects.get(processKey);
-    if (known !== undefined) return known;
-    let object: ObjectSymbols | null = null;
-    const rootPrefix = `/proc/${state.pid}/root`;
-    const candidates: Array<{ file: string; checkInode: boolean }> = [];
-    if (!state.gone) {
-      // map_files opens the very file mapped, even deleted or replaced since (library upgrades).
-      candidates.push({ file: `/proc/${state.pid}/map_files/${mapping.start.toString(16)}-${mapping.end.toString(16)}`, checkInode: false });
-      // The process's own view of the file system: containers.
-      candidates.push({ file: rootPrefix + mapping.path, checkInode: false });
+    let object = state.objects.get(processKey);
+    if (object === undefined) {
+      object = this.objectFiles.mapped(state.pid, state.gone, mapping);
+      state.objects.set(processKey, object);
     }
-    // The host's path: right only if it is still the same file.
-    candidates.push({ file: mapping.path, checkInode: true });
-    for (const { file, checkInode } of candidates) {
-      const opened = this.openObject(file, checkInode ? mapping.inode : undefined, mapping.path, state.gone ? [''] : [rootPrefix, '']);
-      if (opened !== undefined) {
-        object = opened;
-        break;
-      }
-    }
-    state.objects.set(processKey, object);
     return object;
   }
-
-  /** undefined when the file cannot be opened (try the next path); null when it has no usable symbols. */
-  private openObject(file: string, expectedInode: number | undefined, mappedPath: string, rootPrefixes: string[]): ObjectSymbols | null | undefined {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return undefined;
-    }
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) return undefined;
-      if (expectedInode !== undefined && expectedInode !== 0 && stat.ino !== expectedInode) return undefined;
-      const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-      let object = this.objects.get(key);
-      if (object === undefined) {
-        object = this.parseObject(fileSource(fd, stat.size), mappedPath, rootPrefixes);
-        this.objects.set(key, object);
-      }
-      return object;
-    } catch {
-      return undefined;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  private parseObject(source: ByteSource, mappedPath: string | undefined, rootPrefixes: string[]): ObjectSymbols | null {
-    const elf = readElf(source);
-    if (typeof elf === 'string') {
-      this.counters.elfFilesUnsupported++;
-      return null;
-    }
-    this.counters.elfFilesParsed++;
-    const builder = new FunctionSymbolTableBuilder();
-    const { symtabFunctions } = builder.addElf(source, elf);
-    // Stripped (distribution packages): the full .symtab may be in a separate debug file.
-    if (symtabFunctions === 0 && mappedPath !== undefined) this.addDebugFile(builder, elf, mappedPath, rootPrefixes);
-    return { loadSegments: elf.loadSegments, symbols: builder.build() };
-  }
-
-  private addDebugFile(builder: FunctionSymbolTableBuilder, elf: ElfFile, mappedPath: string, rootPrefixes: string[]): void {
-    const directory = path.dirname(mappedPath);
-    const relativeCandidates: string[] = [];
-    if (elf.buildId !== undefined && elf.buildId.length > 2) {
-      for (const debugDirectory of this.debugDirectories) {
-        relativeCandidates.push(path.join(debugDirectory, '.build-id', elf.buildId.slice(0, 2), `${elf.buildId.slice(2)}.debug`));
-      }
-    }
-    if (elf.debugLink !== undefined) {
-      if (elf.debugLink !== path.basename(mappedPath)) relativeCandidates.push(path.join(directory, elf.debugLink));
-      relativeCandidates.push(path.join(directory, '.debug', elf.debugLink));
-      for (const debugDirectory of this.debugDirectories) relativeCandidates.push(path.join(debugDirectory, directory, elf.debugLink));
-    }
-    for (const rootPrefix of rootPrefixes) {
-      for (const candidate of relativeCandidates) {
-        if (this.addDebugCandidate(builder, elf, rootPrefix + candidate)) return;
-      }
-    }
-  }
-
-  private addDebugCandidate(builder: FunctionSymbolTableBuilder, elf: ElfFile, file: string): boolean {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return false;
-    }
-    try {
-      const source = fileSource(fd, fstatSync(fd).size);
-      const debugElf = readElf(source);
-      if (typeof debugElf === 'string') return false;
-      // A debug file of another build would name the wrong functions.
-      if (elf.buildId !== undefined && debugElf.buildId !== undefined && elf.buildId !== debugElf.buildId) return false;
-      if (builder.addElf(source, debugElf).symtabFunctions === 0) return false;
-      this.counters.debugFilesUsed++;
-      return true;
-    } catch {
-      return false;
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
-function lookupFileOffset(object: ObjectSymbols, fileOffset: number): string | undefined {
-  const virtualAddress = fileOffsetToVirtualAddress(object.loadSegments, fileOffset);
-  if (virtualAddress === undefined) return undefined;
-  const name = object.symbols.lookup(virtualAddress);
-  return name === '' ? undefined : name;
 }
 
 function unknownUserFrame(address: bigint, module: string): Frame {

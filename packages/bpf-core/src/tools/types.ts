@@ -40,6 +40,18 @@ export interface TableColumn<Row> {
   decimals?: number;
 }
 
+/**
+ * A struct of the tool's .h as its TypeScript reads it (an event, a map key or
+ * value): byte offsets by field, each key the camelCase of the C field, and the
+ * size where the decoder relies on it. test/layout.test.ts checks every tool's
+ * against the BTF clang wrote into its object.
+ */
+export interface StructLayout {
+  struct: string;
+  offsets?: Readonly<Record<string, number>>;
+  size?: number;
+}
+
 /** What every tool has: its kernel object, params and how it attaches. */
 export interface ToolBase<Params> {
   name: string;
@@ -50,6 +62,8 @@ export interface ToolBase<Params> {
   howItWorks?: string;
   category: ToolCategory;
   objectFile: string;
+  /** The structs of objectFile its decoders read. */
+  structs: readonly StructLayout[];
   paramsSchema: z.ZodType<Params>;
   /** Preferred first; the first whose requirements hold is used. */
   attachMethods: readonly AttachMethod[];
@@ -144,5 +158,10 @@ export interface StackToolDefinition<Params = unknown> extends ToolBase<Params> 
   collect(object: BpfObject, params: Params, capture: { startedAt: number; durationMs: number }): RawStackProfile;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * Any tool, whatever its Params and Row: startTool parses params with the tool's
+ * own paramsSchema and hands the result back only to that tool's methods, as its
+ * decode's rows go only to its own accept.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- no existential types in TypeScript: Params and Row are both taken and given by the tools' methods, so neither unknown nor never fits every tool
 export type ToolDefinition = TableToolDefinition<any, any> | HistogramToolDefinition<any> | StackToolDefinition<any>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockDeviceByName, kernelDev, splitKernelDev } from '../blockDevices.js';
-import { BlockIoLatencyTool, operationLabel } from './biolatency.js';
+import { blockDeviceByName, kernelDev, splitKernelDev } from '../shared/blockDevices.js';
+import { biolatency, operationLabel } from './biolatency.js';
 
 describe('biolatency decoding', () => {
   it('names operations as bcc does', () => {
@@ -26,9 +26,9 @@ describe('biolatency decoding', () => {
     const key = Buffer.alloc(8);
     key.writeUInt32LE(kernelDev(7, 999_999), 0);
     key.writeUInt32LE(0x101, 4);
-    const params = BlockIoLatencyTool.paramsSchema.parse({ perDisk: true, perFlags: true });
-    expect(BlockIoLatencyTool.histogram.keyLabel(key, params)).toBe('7:999999 Sync-Write');
-    expect(BlockIoLatencyTool.histogram.keyName(params)).toBe('disk, flags');
-    expect(BlockIoLatencyTool.histogram.keyLabel(key, BlockIoLatencyTool.paramsSchema.parse({}))).toBe('');
+    const params = biolatency.paramsSchema.parse({ perDisk: true, perFlags: true });
+    expect(biolatency.histogram.keyLabel(key, params)).toBe('7:999999 Sync-Write');
+    expect(biolatency.histogram.keyName(params)).toBe('disk, flags');
+    expect(biolatency.histogram.keyLabel(key, biolatency.paramsSchema.parse({}))).toBe('');
   });
 });

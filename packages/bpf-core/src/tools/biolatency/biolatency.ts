@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
 import { ToolError } from '../../errors.js';
-import { blockDeviceByName, blockDeviceName } from '../blockDevices.js';
+import { histogramStruct } from '../../histogram.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors biolatency.h.
-export const BIOLATENCY_MAX_KEYS = 1024;
 const BIOLATENCY_SYNC = 0x100;
-export const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
+const BiolatencyKeyOffset = { dev: 0, op: 4 } as const;
+const BIOLATENCY_KEY_SIZE = 8;
 
 /** REQ_OP_* names as bcc prints them in "flags = ...". */
 const operationNames: Record<number, string> = {
@@ -32,7 +34,7 @@ export function operationLabel(op: number): string {
   return op & BIOLATENCY_SYNC ? `Sync-${name}` : name;
 }
 
-export const biolatencyParams = z
+const biolatencyParams = z
   .object({
     queued: z.boolean().default(false).describe('include time queued in the I/O scheduler (insert → completion), like bcc -Q'),
     perDisk: z.boolean().default(false).describe('one histogram per disk, like bcc -D'),
@@ -48,34 +50,19 @@ export const biolatencyParams = z
 
 export type BiolatencyParams = z.infer<typeof biolatencyParams>;
 
-export const BlockIoLatencyTool: HistogramToolDefinition<BiolatencyParams> = {
+export const biolatency: HistogramToolDefinition<BiolatencyParams> = {
   name: 'biolatency',
   title: 'Block I/O latency',
   description: 'Block device I/O latency as a heat map: issue (or queue insert) to completion, per disk or operation on request',
   category: 'disk',
   outputKind: 'histogram',
   objectFile: 'biolatency.bpf.o',
+  structs: [{ struct: 'biolatency_key', offsets: BiolatencyKeyOffset, size: BIOLATENCY_KEY_SIZE }, histogramStruct],
   paramsSchema: biolatencyParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['biolatency_insert_btf', 'biolatency_issue_btf', 'biolatency_complete_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
-      ],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['biolatency_insert_raw', 'biolatency_issue_raw', 'biolatency_complete_raw'],
-      requires: [
-        { kind: 'feature', feature: 'rawTracepoint' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_issue' },
-        { kind: 'tracepoint', category: 'block', name: 'block_rq_complete' },
-      ],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['biolatency_insert', 'biolatency_issue', 'biolatency_complete'],
+    tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'],
+  }),
   histogram: {
     source: 'map',
     map: 'histograms',

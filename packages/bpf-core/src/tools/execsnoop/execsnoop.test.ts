@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExecEventOffset, ExecSnoopTool, decodeExecEvent, execsnoopParams, formatArgs } from './execsnoop.js';
+import { formatArguments } from '../shared/format.js';
+import { ExecEventOffset, execsnoop, decodeExecEvent, execsnoopParams } from './execsnoop.js';
 
 function record(options: { args: string[]; argsCount?: number; retval?: number; flags?: number; comm?: string }): Buffer {
   const args = Buffer.from(options.args.map((arg) => `${arg}\0`).join(''));
@@ -39,7 +40,7 @@ describe('decodeExecEvent', () => {
 
   it('prints truncated arguments with a trailing "..." like bcc', () => {
     const row = decodeExecEvent(record({ args: ['/bin/a', 'b'], flags: 1 }), () => 0);
-    expect(formatArgs(row)).toBe('/bin/a b ...');
+    expect(formatArguments(row.argv, row.argsTruncated)).toBe('/bin/a b ...');
   });
 });
 
@@ -50,7 +51,7 @@ describe('execsnoop params and filters', () => {
 
   it('matches PCOMM exactly and ARGS by substring', () => {
     const row = decodeExecEvent(record({ args: ['/usr/bin/curl', 'https://example.test'], comm: 'curl' }), () => 0);
-    const accept = ExecSnoopTool.accept as NonNullable<typeof ExecSnoopTool.accept>;
+    const accept = execsnoop.accept as NonNullable<typeof execsnoop.accept>;
     const params = execsnoopParams.parse({});
     expect(accept(row, { ...params, comm: 'curl' })).toBe(true);
     expect(accept(row, { ...params, comm: 'cur' })).toBe(false);

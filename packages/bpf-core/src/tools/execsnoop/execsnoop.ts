@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u8 } from '../../encode.js';
-import { formatArguments } from '../format.js';
+import { formatArguments } from '../shared/format.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors execsnoop.h.
@@ -78,17 +78,14 @@ export function decodeExecEvent(record: Buffer, toWallClockMs: (monotonicNs: big
   };
 }
 
-export function formatArgs(row: Pick<ExecRow, 'argv' | 'argsTruncated'>): string {
-  return formatArguments(row.argv, row.argsTruncated);
-}
-
-export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
+export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   name: 'execsnoop',
   title: 'Exec snoop',
   description: 'Every new process (exec), with its arguments, parent and result, failed execs included on request',
   category: 'processes',
   outputKind: 'table',
   objectFile: 'execsnoop.bpf.o',
+  structs: [{ struct: 'exec_event', offsets: ExecEventOffset }],
   paramsSchema: execsnoopParams,
   // bcc uses a kprobe on the execve syscall; the syscall tracepoints see the same
   // calls with a stable ABI on every kernel, so they are the first choice here.
@@ -120,7 +117,8 @@ export const ExecSnoopTool: TableToolDefinition<ExecsnoopParams, ExecRow> = {
   decode: decodeExecEvent,
   accept(row, params) {
     if (params.comm !== undefined && row.pcomm !== params.comm) return false;
-    if (params.nameContains !== undefined && !formatArgs(row).includes(params.nameContains)) return false;
+    // Matched against ARGS as the 'arguments' column prints it.
+    if (params.nameContains !== undefined && !formatArguments(row.argv, row.argsTruncated).includes(params.nameContains)) return false;
     return true;
   },
 };

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCell, formatTableHeader, formatTableRow } from '../../table.js';
-import {
-  Ext4SlowerTool,
-  FS_OP_EVENT_SIZE,
-  FileSystemSlowerTool,
-  FsOpEventOffset,
-  decodeFsOpEvent,
-  fileSystemNameGlobal,
-  operationLabel,
-  operationLetter,
-} from './fsslower.js';
+import { ext4slower, FS_OP_EVENT_SIZE, fsslower, FsOpEventOffset, decodeFsOpEvent, fileSystemNameGlobal, operationLabel, operationLetter } from './fsslower.js';
 
 function event(fields: { op: number; size: bigint; offset: bigint; latencyNs: bigint; fileName: string }): Buffer {
   const record = Buffer.alloc(FS_OP_EVENT_SIZE);
@@ -54,12 +45,12 @@ describe('decodeFsOpEvent', () => {
     expect([0, 1, 2, 3, 9].map(operationLabel)).toEqual(['read', 'write', 'open', 'fsync', 'op9']);
     const key = Buffer.alloc(4);
     key.writeUInt32LE(3);
-    expect(FileSystemSlowerTool.histogram?.source).toBe('map');
-    if (FileSystemSlowerTool.histogram?.source === 'map') {
-      const params = FileSystemSlowerTool.paramsSchema.parse({});
-      expect(FileSystemSlowerTool.histogram.keyLabel(key, params)).toBe('fsync');
-      expect(FileSystemSlowerTool.histogram.keyName(params)).toBe('operation');
-      expect(FileSystemSlowerTool.histogram.unit(params)).toBe('usecs');
+    expect(fsslower.histogram?.source).toBe('map');
+    if (fsslower.histogram?.source === 'map') {
+      const params = fsslower.paramsSchema.parse({});
+      expect(fsslower.histogram.keyLabel(key, params)).toBe('fsync');
+      expect(fsslower.histogram.keyName(params)).toBe('operation');
+      expect(fsslower.histogram.unit(params)).toBe('usecs');
     }
   });
 });
@@ -67,7 +58,7 @@ describe('decodeFsOpEvent', () => {
 describe('columns', () => {
   it('print as bcc: OFF_KB floored, LAT(ms) with two decimals', () => {
     const row = decodeFsOpEvent(event({ op: 0, size: 4096n, offset: 2047n, latencyNs: 10_504_999n, fileName: 'data.db' }), () => 0);
-    const offKb = FileSystemSlowerTool.columns.find((column) => column.header === 'OFF_KB');
+    const offKb = fsslower.columns.find((column) => column.header === 'OFF_KB');
     expect([0, 1023, 1024, 2047, 1_048_576, 8 * 1024 * 1024].map((offset) => offKb && formatCell(offKb, { ...row, offset }))).toEqual([
       '0',
       '0',
@@ -76,23 +67,23 @@ describe('columns', () => {
       '1024',
       '8192',
     ]);
-    expect(formatTableHeader(FileSystemSlowerTool.columns)).toBe('TIME     COMM           PID     T BYTES   OFF_KB   LAT(ms) FILENAME');
-    expect(formatTableRow(FileSystemSlowerTool.columns, row).slice(9)).toBe('postgres       31337   R 4096    1          10.50 data.db');
+    expect(formatTableHeader(fsslower.columns)).toBe('TIME     COMM           PID     T BYTES   OFF_KB   LAT(ms) FILENAME');
+    expect(formatTableRow(fsslower.columns, row).slice(9)).toBe('postgres       31337   R 4096    1          10.50 data.db');
   });
 });
 
 describe('params', () => {
   it('default to ext4 and bcc min_ms 10', () => {
-    expect(FileSystemSlowerTool.paramsSchema.parse({})).toEqual({ fs: 'ext4', minMs: 10 });
-    expect(Ext4SlowerTool.paramsSchema.parse({ pid: 12 })).toEqual({ minMs: 10, pid: 12 });
+    expect(fsslower.paramsSchema.parse({})).toEqual({ fs: 'ext4', minMs: 10 });
+    expect(ext4slower.paramsSchema.parse({ pid: 12 })).toEqual({ minMs: 10, pid: 12 });
   });
 
   it('refuse a bad fs name, a negative threshold, unknown keys; ext4slower has no fs', () => {
     for (const params of [{ fs: 'Ext4' }, { fs: 'x'.repeat(16) }, { fs: 'fuse.sshfs' }, { minMs: -0.5 }, { pid: 0 }, { min_ms: 1 }]) {
-      expect(FileSystemSlowerTool.paramsSchema.safeParse(params).success, JSON.stringify(params)).toBe(false);
+      expect(fsslower.paramsSchema.safeParse(params).success, JSON.stringify(params)).toBe(false);
     }
-    expect(Ext4SlowerTool.paramsSchema.safeParse({ fs: 'ext4' }).success).toBe(false);
-    expect(FileSystemSlowerTool.paramsSchema.parse({ fs: 'btrfs', minMs: 0 })).toEqual({ fs: 'btrfs', minMs: 0 });
+    expect(ext4slower.paramsSchema.safeParse({ fs: 'ext4' }).success).toBe(false);
+    expect(fsslower.paramsSchema.parse({ fs: 'btrfs', minMs: 0 })).toEqual({ fs: 'btrfs', minMs: 0 });
   });
 
   it('encode targ_fs as a NUL-padded char[16]', () => {
@@ -103,11 +94,11 @@ describe('params', () => {
   });
 
   it('describe every param and the attach methods in preference order', () => {
-    expect(FileSystemSlowerTool.attachMethods.map((method) => method.name)).toEqual(['fentry', 'kprobe', 'tracepoint']);
-    expect(Ext4SlowerTool.attachMethods).toBe(FileSystemSlowerTool.attachMethods);
+    expect(fsslower.attachMethods.map((method) => method.name)).toEqual(['fentry', 'kprobe', 'tracepoint']);
+    expect(ext4slower.attachMethods).toBe(fsslower.attachMethods);
     // What the fallback misses is said where users look for how it works, not in the one-line description.
-    expect(FileSystemSlowerTool.howItWorks).toMatch(/system calls only/);
-    for (const tool of [FileSystemSlowerTool, Ext4SlowerTool]) {
+    expect(fsslower.howItWorks).toMatch(/system calls only/);
+    for (const tool of [fsslower, ext4slower]) {
       const shape = (tool.paramsSchema as unknown as { shape: Record<string, { description?: string }> }).shape;
       for (const [name, schema] of Object.entries(shape)) expect(schema.description, `${tool.name}.${name}`).toBeTruthy();
     }

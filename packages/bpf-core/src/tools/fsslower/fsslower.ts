@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { cString, u32, u64 } from '../../encode.js';
+import { histogramStruct } from '../../histogram.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors fsslower.h.
 const TASK_COMM_LEN = 16;
 const FS_NAME_LEN = 16;
 const FILE_NAME_LEN = 64;
-export const FSSLOWER_MAX_KEYS = 16;
 /** Byte offsets of struct fs_op_event's fields (checked against the object's BTF in tests). */
 export const FsOpEventOffset = {
   timestampNs: 0,
@@ -19,8 +19,8 @@ export const FsOpEventOffset = {
   fileName: 56,
 } as const;
 export const FS_OP_EVENT_SIZE = 120;
-export const FsslowerKeyOffset = { op: 0 } as const;
-export const FSSLOWER_KEY_SIZE = 4;
+const FsslowerKeyOffset = { op: 0 } as const;
+const FSSLOWER_KEY_SIZE = 4;
 
 /** enum fs_op, as bcc's T column letters and as histogram labels. */
 const operations = [
@@ -48,7 +48,7 @@ const minMs = z
   .describe('only operations taking at least this many milliseconds go to the table, like bcc min_ms (0: every one); the heat map counts all');
 const pid = z.number().int().min(1).max(4_194_304).optional().describe('only operations by this process');
 
-export const fsslowerParams = z
+const fsslowerParams = z
   .object({
     fs: z
       .string()
@@ -60,7 +60,7 @@ export const fsslowerParams = z
   })
   .strict();
 
-export const ext4slowerParams = z.object({ minMs, pid }).strict();
+const ext4slowerParams = z.object({ minMs, pid }).strict();
 
 export type FsslowerParams = z.infer<typeof fsslowerParams>;
 export type Ext4slowerParams = z.infer<typeof ext4slowerParams>;
@@ -166,6 +166,11 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
     category: 'file system',
     outputKind: 'table',
     objectFile: 'fsslower.bpf.o',
+    structs: [
+      { struct: 'fs_op_event', offsets: FsOpEventOffset, size: FS_OP_EVENT_SIZE },
+      { struct: 'fsslower_key', offsets: FsslowerKeyOffset, size: FSSLOWER_KEY_SIZE },
+      histogramStruct,
+    ],
     paramsSchema: options.paramsSchema,
     attachMethods,
     ringBufferMap: 'events',
@@ -189,7 +194,7 @@ function fileSystemSlowerTool<Params extends { minMs: number; pid?: number | und
   };
 }
 
-export const FileSystemSlowerTool = fileSystemSlowerTool<FsslowerParams>({
+export const fsslower = fileSystemSlowerTool<FsslowerParams>({
   name: 'fsslower',
   title: 'File system slower operations',
   fileSystemOf: (params) => params.fs,
@@ -198,7 +203,7 @@ export const FileSystemSlowerTool = fileSystemSlowerTool<FsslowerParams>({
   measure: 'file system operation latency',
 });
 
-export const Ext4SlowerTool = fileSystemSlowerTool<Ext4slowerParams>({
+export const ext4slower = fileSystemSlowerTool<Ext4slowerParams>({
   name: 'ext4slower',
   title: 'ext4 slower operations',
   fileSystemOf: () => 'ext4',

@@ -4,14 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../errors.js';
 import { formatTableHeader, formatTableRow } from '../../table.js';
-import {
-  HOST_LOOKUP_EVENT_SIZE,
-  HostLookupEventOffset,
-  HostLookupLatencyTool,
-  decodeHostLookupEvent,
-  gethostlatencyParams,
-  resolveLibc,
-} from './gethostlatency.js';
+import { HOST_LOOKUP_EVENT_SIZE, HostLookupEventOffset, gethostlatency, decodeHostLookupEvent, gethostlatencyParams, resolveLibc } from './gethostlatency.js';
 import { elfMachine, findProcessLibc, findSystemLibc, libcPathFromMaps, libcPathsFromLdconfig } from './libc.js';
 
 function record(options: { host: string; function?: number; flags?: number; latencyNs?: bigint; comm?: string }): Buffer {
@@ -50,14 +43,14 @@ describe('decodeHostLookupEvent', () => {
 
   it('prints like bcc: TIME PID COMM LATms HOST, latency with three decimals', () => {
     const row = decodeHostLookupEvent(record({ host: 'localhost', comm: 'getent' }), () => new Date(2024, 0, 1, 9, 5, 7).getTime());
-    expect(formatTableHeader(HostLookupLatencyTool.columns)).toBe('TIME     PID     COMM             LATms      HOST');
-    expect(formatTableRow(HostLookupLatencyTool.columns, row)).toBe('09:05:07 4242    getent           1.235      localhost');
+    expect(formatTableHeader(gethostlatency.columns)).toBe('TIME     PID     COMM             LATms      HOST');
+    expect(formatTableRow(gethostlatency.columns, row)).toBe('09:05:07 4242    getent           1.235      localhost');
   });
 
   it('labels histogram keys by function', () => {
     const key = Buffer.alloc(4);
     key.writeUInt32LE(1);
-    const histogram = HostLookupLatencyTool.histogram;
+    const histogram = gethostlatency.histogram;
     expect(histogram?.source).toBe('map');
     if (histogram?.source !== 'map') return;
     expect(histogram.keyLabel(key, {})).toBe('gethostbyname');

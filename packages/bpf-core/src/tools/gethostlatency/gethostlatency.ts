@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString, u32 } from '../../encode.js';
 import { BpfError, ToolError } from '../../errors.js';
+import { histogramStruct } from '../../histogram.js';
 import type { AttachMethod, TableToolDefinition } from '../types.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from './libc.js';
 
@@ -11,8 +12,8 @@ const TASK_COMM_LEN = 16;
 const HOST_NAME_LEN = 256;
 const LOOKUP_FLAG_FAILED = 1;
 /** LOOKUP_* values: index = the value the kernel reports. */
-export const LOOKUP_FUNCTIONS = ['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const;
-export type LookupFunction = (typeof LOOKUP_FUNCTIONS)[number];
+const LOOKUP_FUNCTIONS = ['getaddrinfo', 'gethostbyname', 'gethostbyname2'] as const;
+type LookupFunction = (typeof LOOKUP_FUNCTIONS)[number];
 /** Byte offsets of struct host_lookup_event's fields (checked against the object's BTF in tests). */
 export const HostLookupEventOffset = {
   timestampNs: 0,
@@ -25,7 +26,8 @@ export const HostLookupEventOffset = {
   host: 48,
 } as const;
 export const HOST_LOOKUP_EVENT_SIZE = 304;
-export const HostLookupKeyOffset = { function: 0 } as const;
+const HostLookupKeyOffset = { function: 0 } as const;
+const HOST_LOOKUP_KEY_SIZE = 4;
 
 /** Each traced function, the program that sees it start, and whether the tool can do without it. */
 const lookupProbes: ReadonlyArray<{ functionName: LookupFunction; entryProgram: string; required: boolean }> = [
@@ -67,7 +69,7 @@ export interface HostLookupRow {
   failed: boolean;
 }
 
-export function lookupFunctionName(index: number): string {
+function lookupFunctionName(index: number): string {
   return LOOKUP_FUNCTIONS[index] ?? `function ${index}`;
 }
 
@@ -172,13 +174,18 @@ function attachLookupProbes(object: BpfObject, params: GethostlatencyParams, met
   }
 }
 
-export const HostLookupLatencyTool: TableToolDefinition<GethostlatencyParams, HostLookupRow> = {
+export const gethostlatency: TableToolDefinition<GethostlatencyParams, HostLookupRow> = {
   name: 'gethostlatency',
   title: 'Host name lookup latency',
   description: 'Every host name lookup through libc (getaddrinfo, gethostbyname, gethostbyname2): who asked for which name and how long it took',
   category: 'dns',
   outputKind: 'table',
   objectFile: 'gethostlatency.bpf.o',
+  structs: [
+    { struct: 'host_lookup_event', offsets: HostLookupEventOffset, size: HOST_LOOKUP_EVENT_SIZE },
+    { struct: 'host_lookup_key', offsets: HostLookupKeyOffset, size: HOST_LOOKUP_KEY_SIZE },
+    histogramStruct,
+  ],
   paramsSchema: gethostlatencyParams,
   attachMethods: [
     {

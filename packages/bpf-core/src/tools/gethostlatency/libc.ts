@@ -15,7 +15,7 @@ const MULTIARCH_TUPLES = [
   'i386-linux-gnu',
 ];
 const MUSL_ARCHES = ['x86_64', 'aarch64', 'armhf', 'ppc64le', 's390x', 'riscv64', 'i386'];
-export const STANDARD_LIBC_PATHS: readonly string[] = [
+const STANDARD_LIBC_PATHS: readonly string[] = [
   ...MULTIARCH_TUPLES.flatMap((tuple) => [`/lib/${tuple}/libc.so.6`, `/usr/lib/${tuple}/libc.so.6`]),
   '/lib64/libc.so.6',
   '/usr/lib64/libc.so.6',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../offcpu.js';
-import { STACK_NONE } from '../stackTraces.js';
-import { OFFCPUTIME_KEY_SIZE, OffCpuTimeTool, OffcputimeKeyOffset, offcputimeParams } from './offcputime.js';
+import { BLOCKED_TASK_SIZE, BlockedTaskOffset } from '../../stacks/offcpu.js';
+import { STACK_NONE } from '../../stacks/stackTraces.js';
+import { OFFCPUTIME_KEY_SIZE, offcputime, OffcputimeKeyOffset, offcputimeParams } from './offcputime.js';
 
 const capture = { startedAt: Date.now() - 1000, durationMs: 1000 };
 
@@ -46,13 +46,13 @@ describe('offcputime params', () => {
 
   it('passes the state as task_struct state bits and the bounds in nanoseconds', () => {
     const object = new FakeStackObject();
-    OffCpuTimeTool.configure(object.asBpfObject(), offcputimeParams.parse({ state: 'uninterruptible', minBlockUs: 250, tid: 99 }));
+    offcputime.configure(object.asBpfObject(), offcputimeParams.parse({ state: 'uninterruptible', minBlockUs: 250, tid: 99 }));
     expect(object.globals.get('targ_state_mask')?.readUInt32LE()).toBe(2);
     expect(object.globals.get('targ_min_block_ns')?.readBigUInt64LE()).toBe(250_000n);
     expect(object.globals.get('targ_max_block_ns')?.readBigUInt64LE()).toBe(2n ** 64n - 1n);
     expect(object.globals.get('targ_tid')?.readUInt32LE()).toBe(99);
     expect(object.globals.get('targ_include_kernel_threads')).toEqual(Buffer.from([0]));
-    OffCpuTimeTool.configure(object.asBpfObject(), offcputimeParams.parse({ state: 'interruptible', maxBlockUs: 5 }));
+    offcputime.configure(object.asBpfObject(), offcputimeParams.parse({ state: 'interruptible', maxBlockUs: 5 }));
     expect(object.globals.get('targ_state_mask')?.readUInt32LE()).toBe(1);
     expect(object.globals.get('targ_max_block_ns')?.readBigUInt64LE()).toBe(5000n);
     expect(object.maxEntries).toEqual(
@@ -78,7 +78,7 @@ describe('offcputime collect', () => {
     blocked.writeInt32LE(2, BlockedTaskOffset.kernelStackId);
     object.set('blocked', Buffer.from([7, 0, 0, 0]), blocked);
 
-    const profile = OffCpuTimeTool.collect(object.asBpfObject(), offcputimeParams.parse({}), capture);
+    const profile = offcputime.collect(object.asBpfObject(), offcputimeParams.parse({}), capture);
     expect(profile.unit).toBe('nanoseconds');
     // Taken inside the sched_switch program: folding strips the tracer's frames.
     expect(profile.kernelStacksFrom).toBe('tracepoint');
@@ -94,7 +94,7 @@ describe('offcputime collect', () => {
   it('leaves a stack out when it was not captured', () => {
     const object = new FakeStackObject();
     object.set('offcpu_ns', offcputimeKey({ pid: 7, comm: 'k', user: STACK_NONE, kernel: STACK_NONE }), u64Value(1000));
-    const [stack] = OffCpuTimeTool.collect(object.asBpfObject(), offcputimeParams.parse({}), capture).stacks;
+    const [stack] = offcputime.collect(object.asBpfObject(), offcputimeParams.parse({}), capture).stacks;
     expect(stack).toMatchObject({ userStack: [], kernelStack: [], value: 1000 });
     expect(object.lookups).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { type z } from 'zod';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
-import { collectStackProfile, decodeTaskStackKey } from '../stackTraces.js';
+import { blockedStackIds, blockedTaskStruct, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
+import { collectStackProfile, decodeTaskStackKey } from '../../stacks/stackTraces.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offcputime.h.
@@ -11,7 +12,7 @@ export const offcputimeParams = offCpuParamsSchema;
 
 export type OffcputimeParams = z.infer<typeof offcputimeParams>;
 
-export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
+export const offcputime: StackToolDefinition<OffcputimeParams> = {
   name: 'offcputime',
   title: 'Off-CPU time',
   description:
@@ -19,19 +20,13 @@ export const OffCpuTimeTool: StackToolDefinition<OffcputimeParams> = {
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offcputime.bpf.o',
+  structs: [{ struct: 'offcputime_key', offsets: OffcputimeKeyOffset, size: OFFCPUTIME_KEY_SIZE }, blockedTaskStruct],
   paramsSchema: offcputimeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['offcputime_switch_btf'],
-      requires: [{ kind: 'feature', feature: 'tpBtf' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['offcputime_switch_raw'],
-      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, { kind: 'feature', feature: 'stackTraceMap' }, schedulerTracepoint('sched_switch')],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['offcputime_switch'],
+    tracepoints: ['sched:sched_switch'],
+    requires: [{ kind: 'feature', feature: 'stackTraceMap' }],
+  }),
   configure(object, params) {
     configureOffCpu('offcputime', object, params, 'offcpu_ns');
   },

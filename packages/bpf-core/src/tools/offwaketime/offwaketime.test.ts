@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { STACK_NONE } from '../stackTraces.js';
-import {
-  OFFWAKETIME_KEY_SIZE,
-  OffWakeTimeTool,
-  OffwaketimeKeyOffset,
-  WAKER_SIZE,
-  WakerOffset,
-  decodeOffwaketimeKey,
-  offwaketimeParams,
-} from './offwaketime.js';
+import { STACK_NONE } from '../../stacks/stackTraces.js';
+import { OFFWAKETIME_KEY_SIZE, offwaketime, OffwaketimeKeyOffset, WAKER_SIZE, WakerOffset, decodeOffwaketimeKey, offwaketimeParams } from './offwaketime.js';
 
 const capture = { startedAt: Date.now() - 1000, durationMs: 1000 };
 
@@ -82,7 +74,7 @@ describe('offwaketime collect', () => {
     waker.writeInt32LE(STACK_NONE, WakerOffset.kernelStackId);
     object.set('wakers', Buffer.from([7, 0, 0, 0]), waker);
 
-    const profile = OffWakeTimeTool.collect(object.asBpfObject(), offwaketimeParams.parse({}), capture);
+    const profile = offwaketime.collect(object.asBpfObject(), offwaketimeParams.parse({}), capture);
     expect(profile.kernelStacksFrom).toBe('tracepoint');
     expect(profile.stacks).toEqual([
       {

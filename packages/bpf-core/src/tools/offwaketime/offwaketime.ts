@@ -1,9 +1,10 @@
 import { type z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
 import { cString } from '../../encode.js';
-import { blockedStackIds, configureOffCpu, offCpuParamsSchema, schedulerTracepoint } from '../offcpu.js';
-import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../stackTraces.js';
-import type { AggregationKey } from '../stackTraces.js';
+import { blockedStackIds, blockedTaskStruct, configureOffCpu, offCpuParamsSchema } from '../../stacks/offcpu.js';
+import { TASK_COMM_LEN, collectStackProfile, stackIdAt } from '../../stacks/stackTraces.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import type { AggregationKey } from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors offwaketime.h.
@@ -57,7 +58,7 @@ export const offwaketimeParams = offCpuParamsSchema;
 
 export type OffwaketimeParams = z.infer<typeof offwaketimeParams>;
 
-export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
+export const offwaketime: StackToolDefinition<OffwaketimeParams> = {
   name: 'offwaketime',
   title: 'Off-CPU time with wakers',
   description:
@@ -65,29 +66,17 @@ export const OffWakeTimeTool: StackToolDefinition<OffwaketimeParams> = {
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'offwaketime.bpf.o',
-  paramsSchema: offwaketimeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['offwaketime_waking_btf', 'offwaketime_switch_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'feature', feature: 'stackTraceMap' },
-        schedulerTracepoint('sched_waking'),
-        schedulerTracepoint('sched_switch'),
-      ],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['offwaketime_waking_raw', 'offwaketime_switch_raw'],
-      requires: [
-        { kind: 'feature', feature: 'rawTracepoint' },
-        { kind: 'feature', feature: 'stackTraceMap' },
-        schedulerTracepoint('sched_waking'),
-        schedulerTracepoint('sched_switch'),
-      ],
-    },
+  structs: [
+    { struct: 'offwaketime_key', offsets: OffwaketimeKeyOffset, size: OFFWAKETIME_KEY_SIZE },
+    { struct: 'waker', offsets: WakerOffset, size: WAKER_SIZE },
+    blockedTaskStruct,
   ],
+  paramsSchema: offwaketimeParams,
+  attachMethods: tracepointAttachMethods({
+    programs: ['offwaketime_waking', 'offwaketime_switch'],
+    tracepoints: ['sched:sched_waking', 'sched:sched_switch'],
+    requires: [{ kind: 'feature', feature: 'stackTraceMap' }],
+  }),
   configure(object, params) {
     configureOffCpu('offwaketime', object, params, 'offwake_ns');
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStackObject, u64Value } from '../../../test/fakeStackObject.js';
-import { STACK_NONE, decodeStackTrace, timeSlotAt } from '../stackTraces.js';
-import { CpuProfileTool, PROFILE_KEY_SIZE, ProfileKeyOffset, profileParams } from './profile.js';
+import { STACK_NONE, decodeStackTrace, timeSlotAt } from '../../stacks/stackTraces.js';
+import { profile as profileTool, PROFILE_KEY_SIZE, ProfileKeyOffset, profileParams } from './profile.js';
 
 function profileKey(options: { pid: number; tid?: number; comm: string; user: number; kernel: number; slot?: number }): Buffer {
   const key = Buffer.alloc(PROFILE_KEY_SIZE);
@@ -49,7 +49,7 @@ describe('profile params', () => {
 
   it('sets the kernel filters and sizes both maps', () => {
     const object = new FakeStackObject();
-    CpuProfileTool.configure(object.asBpfObject(), profileParams.parse({ pid: 42, kernelOnly: true, maxStacks: 2048, timeline: false }));
+    profileTool.configure(object.asBpfObject(), profileParams.parse({ pid: 42, kernelOnly: true, maxStacks: 2048, timeline: false }));
     expect(object.globals.get('targ_tgid')).toEqual(Buffer.from([42, 0, 0, 0]));
     expect(object.globals.get('targ_user_stacks')).toEqual(Buffer.from([0]));
     expect(object.globals.get('targ_kernel_stacks')).toEqual(Buffer.from([1]));
@@ -81,7 +81,7 @@ describe('profile collect', () => {
     object.setStack(2, [0xffffffff81001000n]);
     object.set('samples', profileKey({ pid: 7, comm: 'spin', user: 1, kernel: 2 }), u64Value(5));
     object.set('samples', profileKey({ pid: 7, comm: 'spin', user: 1, kernel: STACK_NONE }), u64Value(3));
-    const profile = CpuProfileTool.collect(object.asBpfObject(), profileParams.parse({ timeline: false, frequency: 99 }), capture);
+    const profile = profileTool.collect(object.asBpfObject(), profileParams.parse({ timeline: false, frequency: 99 }), capture);
     expect(profile).toEqual({
       unit: 'samples',
       // Samples begin at the interrupted instruction: folding keeps all their frames.
@@ -112,10 +112,10 @@ describe('profile collect', () => {
         object.set('samples', profileKey({ pid: 8, comm: 'b', user: 2, kernel: STACK_NONE, slot: 1 }), u64Value(1));
     };
     const params = profileParams.parse({ timeline: false });
-    expect(CpuProfileTool.collect(object.asBpfObject(), params, capture).stacks).toHaveLength(2);
+    expect(profileTool.collect(object.asBpfObject(), params, capture).stacks).toHaveLength(2);
     expect(object.size('stack_traces')).toBe(1);
     object.afterRead = undefined;
-    const next = CpuProfileTool.collect(object.asBpfObject(), params, capture);
+    const next = profileTool.collect(object.asBpfObject(), params, capture);
     expect(next.stacks.map((stack) => stack.userStack)).toEqual([[0x402020n]]);
     expect(object.size('samples')).toBe(0);
     expect(object.size('stack_traces')).toBe(0);
@@ -132,11 +132,11 @@ describe('profile collect', () => {
     object.set('samples', profileKey({ pid: 7, comm: 'deep', user: 1, kernel: STACK_NONE }), u64Value(4));
     object.set('samples', profileKey({ pid: 7, comm: 'gone', user: 9, kernel: STACK_NONE }), u64Value(1));
     const params = profileParams.parse({ timeline: false });
-    const first = CpuProfileTool.collect(object.asBpfObject(), params, capture);
+    const first = profileTool.collect(object.asBpfObject(), params, capture);
     expect(first).toMatchObject({ lostStacks: 4, truncatedStacks: 1, droppedSamples: 2 });
     expect(first.stacks.find((stack) => stack.comm === 'gone')?.userStack).toEqual([]);
     object.counters.set('lost_stacks', 5);
-    expect(CpuProfileTool.collect(object.asBpfObject(), params, capture)).toMatchObject({ lostStacks: 2, truncatedStacks: 0, droppedSamples: 0 });
+    expect(profileTool.collect(object.asBpfObject(), params, capture)).toMatchObject({ lostStacks: 2, truncatedStacks: 0, droppedSamples: 0 });
   });
 
   it('maps one wall-clock time to one slot every time it is asked, and neighbouring slots 20 ms apart', () => {
@@ -153,7 +153,7 @@ describe('profile collect', () => {
     const first = timeSlotAt(capture.startedAt);
     object.set('samples', profileKey({ pid: 7, comm: 'a', user: STACK_NONE, kernel: STACK_NONE, slot: first + 3 }), u64Value(1));
     object.set('samples', profileKey({ pid: 7, comm: 'a', user: STACK_NONE, kernel: STACK_NONE, slot: first - 1 }), u64Value(1));
-    const profile = CpuProfileTool.collect(object.asBpfObject(), profileParams.parse({}), capture);
+    const profile = profileTool.collect(object.asBpfObject(), profileParams.parse({}), capture);
     expect(profile.timeSlotWidthMs).toBe(20);
     expect(profile.stacks.map((stack) => stack.timeSlotMs).sort((a, b) => a! - b!)).toEqual([0, 60]);
   });

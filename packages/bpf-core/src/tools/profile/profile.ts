@@ -14,7 +14,7 @@ import {
   notUserAndKernelOnly,
   stackTargetParams,
   userAndKernelOnlyMessage,
-} from '../stackTraces.js';
+} from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 
 // Mirrors profile.h.
@@ -33,13 +33,14 @@ export const profileParams = z
 
 export type ProfileParams = z.infer<typeof profileParams>;
 
-export const CpuProfileTool: StackToolDefinition<ProfileParams> = {
+export const profile: StackToolDefinition<ProfileParams> = {
   name: 'profile',
   title: 'CPU profile',
   description: 'Samples the stacks running on every CPU at a fixed frequency and counts them in the kernel: a CPU flame graph, with a sub-second timeline',
   category: 'cpu',
   outputKind: 'stacks',
   objectFile: 'profile.bpf.o',
+  structs: [{ struct: 'profile_key', offsets: ProfileKeyOffset, size: PROFILE_KEY_SIZE }],
   paramsSchema: profileParams,
   attachMethods: [
     {

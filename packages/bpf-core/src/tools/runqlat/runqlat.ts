@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
-import { decodeHistogramName } from '../../histogram.js';
+import { decodeHistogramName, histogramStruct, namedHistogramStruct } from '../../histogram.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors runqlat.h.
-export const RUNQLAT_MAX_KEYS = 10240;
+const RunqlatKeyOffset = { id: 0 } as const;
+const RUNQLAT_KEY_SIZE = 4;
 
-export const runqlatParams = z
+const runqlatParams = z
   .object({
     perProcess: z.boolean().default(false).describe('one histogram per process (tgid), like bcc -P'),
     perThread: z.boolean().default(false).describe('one histogram per thread (tid), like bcc -L'),
@@ -18,28 +20,19 @@ export const runqlatParams = z
 
 export type RunqlatParams = z.infer<typeof runqlatParams>;
 
-const schedulerTracepoints = ['sched_wakeup', 'sched_wakeup_new', 'sched_switch'].map((name) => ({ kind: 'tracepoint', category: 'sched', name }) as const);
-
-export const RunQueueLatencyTool: HistogramToolDefinition<RunqlatParams> = {
+export const runqlat: HistogramToolDefinition<RunqlatParams> = {
   name: 'runqlat',
   title: 'Run queue latency',
   description: 'How long runnable tasks wait for a CPU (wakeup or preemption → running), as a heat map; per process or thread on request',
   category: 'cpu',
   outputKind: 'histogram',
   objectFile: 'runqlat.bpf.o',
+  structs: [{ struct: 'runqlat_key', offsets: RunqlatKeyOffset, size: RUNQLAT_KEY_SIZE }, namedHistogramStruct, histogramStruct],
   paramsSchema: runqlatParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['runqlat_wakeup_btf', 'runqlat_wakeup_new_btf', 'runqlat_switch_btf'],
-      requires: [{ kind: 'feature', feature: 'tpBtf' }, ...schedulerTracepoints],
-    },
-    {
-      name: 'raw_tracepoint',
-      programs: ['runqlat_wakeup_raw', 'runqlat_wakeup_new_raw', 'runqlat_switch_raw'],
-      requires: [{ kind: 'feature', feature: 'rawTracepoint' }, ...schedulerTracepoints],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({
+    programs: ['runqlat_wakeup', 'runqlat_wakeup_new', 'runqlat_switch'],
+    tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'],
+  }),
   histogram: {
     source: 'map',
     map: 'histograms',
@@ -47,7 +40,7 @@ export const RunQueueLatencyTool: HistogramToolDefinition<RunqlatParams> = {
     unit: (params) => (params.milliseconds ? 'msecs' : 'usecs'),
     keyName: (params) => (params.perProcess ? 'pid' : params.perThread ? 'tid' : undefined),
     // The pid stays the label (series= in links): a comm changes at exec and is shared by many pids.
-    keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(0)) : ''),
+    keyLabel: (key, params) => (params.perProcess || params.perThread ? String(key.readUInt32LE(RunqlatKeyOffset.id)) : ''),
     valueName: (value) => decodeHistogramName(value),
   },
   configure(object, params) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cString, u16Array, u32 } from '../../encode.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors tcplife.h.
@@ -25,7 +26,7 @@ export const TCP_SESSION_EVENT_SIZE = 96;
 
 const port = z.number().int().min(1).max(65535);
 
-export const tcplifeParams = z
+const tcplifeParams = z
   .object({
     pid: z.number().int().min(1).max(4_194_304).optional().describe('only sessions owned by this process'),
     localPorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these local ports, like bcc -L'),
@@ -97,32 +98,16 @@ export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicN
   };
 }
 
-export const TcpLifeTool: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
+export const tcplife: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   name: 'tcplife',
   title: 'TCP session life',
   description: 'Every TCP session when it closes: owner, addresses, bytes each way and duration',
   category: 'network',
   outputKind: 'table',
   objectFile: 'tcplife.bpf.o',
+  structs: [{ struct: 'tcp_session_event', offsets: TcpSessionEventOffset, size: TCP_SESSION_EVENT_SIZE }],
   paramsSchema: tcplifeParams,
-  attachMethods: [
-    {
-      name: 'tp_btf',
-      programs: ['tcplife_btf'],
-      requires: [
-        { kind: 'feature', feature: 'tpBtf' },
-        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
-      ],
-    },
-    {
-      name: 'tracepoint',
-      programs: ['tcplife_tracepoint'],
-      requires: [
-        { kind: 'feature', feature: 'tracepoint' },
-        { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' },
-      ],
-    },
-  ],
+  attachMethods: tracepointAttachMethods({ programs: ['tcplife'], tracepoints: ['sock:inet_sock_set_state'], fallback: 'tracepoint' }),
   ringBufferMap: 'events',
   columns: [
     { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },

@@ -2,7 +2,7 @@
 // BPF programs compare bpf_get_current_cgroup_id() with its id.
 import { readFileSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import { ToolError } from '../errors.js';
+import { ToolError } from '../../errors.js';
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
@@ -21,7 +21,7 @@ export function cgroupV2Mount(): string | undefined {
  * `cgroupPath`: its directory's inode number on the cgroup2 file system. The
  * path is absolute, or relative to the cgroup2 mount ("system.slice/nginx.service").
  */
-export function cgroupV2Id(cgroupPath: string): { id: bigint } | { error: string } {
+function cgroupV2Id(cgroupPath: string): { id: bigint } | { error: string } {
   const mount = cgroupV2Mount();
   if (!mount) return { error: 'no cgroup v2 file system is mounted, and cgroup targets need one' };
   const full = path.resolve(mount, cgroupPath);

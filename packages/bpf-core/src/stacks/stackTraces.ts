@@ -4,19 +4,19 @@
 import { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import { cString, u32, u64, u8 } from '../encode.js';
-import { cgroupTargetId } from './cgroups.js';
-import type { RawStack, RawStackProfile } from '../stacks/types.js';
+import { cgroupTargetId } from '../tools/shared/cgroups.js';
+import type { RawStack, RawStackProfile } from './types.js';
 
 // Mirrors src/bpf/stacks.h.
-export const STACK_DEPTH = 127;
+const STACK_DEPTH = 127;
 export const STACK_NONE = -1;
-export const TIME_SLOT_MS = 20;
-export const DEFAULT_MAX_STACKS = 16384;
+const TIME_SLOT_MS = 20;
+const DEFAULT_MAX_STACKS = 16384;
 const TIME_SLOT_NS = BigInt(TIME_SLOT_MS) * 1_000_000n;
 export const TASK_COMM_LEN = 16;
 
 /** Maps of src/bpf/stacks.bpf.h and bpfscope.bpf.h every stack tool has. */
-export const STACK_TRACE_MAP = 'stack_traces';
+const STACK_TRACE_MAP = 'stack_traces';
 const LOST_STACKS_COUNTER = 'lost_stacks';
 const DROPS_COUNTER = 'drops';
 
@@ -52,7 +52,7 @@ export function decodeStackTrace(value: Buffer): { ips: bigint[]; truncated: boo
  * Reads stacks from the stack-trace map, each id once per collect, and remembers
  * which ids it read so they can be deleted afterwards.
  */
-export class StackTraceReader {
+class StackTraceReader {
   readonly #object: BpfObject;
   readonly #stacks = new Map<number, { ips: bigint[]; truncated: boolean } | null>();
   /** References to ids no longer in the map (deleted while a key still pointed at them). */

@@ -5,18 +5,18 @@ import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
 import { configureStackTarget, notUserAndKernelOnly, stackIdAt, stackTargetParams, userAndKernelOnlyMessage } from './stackTraces.js';
 import type { StackTarget } from './stackTraces.js';
-import type { Requirement } from './types.js';
+import type { StructLayout } from '../tools/types.js';
 
 // Mirrors src/bpf/offcpu.h.
-export const OFFCPU_MAX_BLOCKED = 32768;
 export const BlockedTaskOffset = { startNs: 0, pid: 8, tid: 12, userStackId: 16, kernelStackId: 20, comm: 24 } as const;
 export const BLOCKED_TASK_SIZE = 40;
-export const BLOCKED_MAP = 'blocked';
+const BLOCKED_MAP = 'blocked';
+export const blockedTaskStruct: StructLayout = { struct: 'blocked_task', offsets: BlockedTaskOffset, size: BLOCKED_TASK_SIZE };
 
 /** task_struct state bits (include/linux/sched.h) each `state` choice times. */
-export const blockedStateMask = { any: 0, interruptible: 1, uninterruptible: 2 } as const;
+const blockedStateMask = { any: 0, interruptible: 1, uninterruptible: 2 } as const;
 
-export const offCpuParams = {
+const offCpuParams = {
   ...stackTargetParams,
   state: z
     .enum(['any', 'interruptible', 'uninterruptible'])
@@ -37,9 +37,9 @@ export const offCpuParams = {
 };
 
 /** For .refine(): the block-length bounds are in order. */
-export const blockBoundsInOrder = (params: { minBlockUs: number; maxBlockUs?: number | undefined }): boolean =>
+const blockBoundsInOrder = (params: { minBlockUs: number; maxBlockUs?: number | undefined }): boolean =>
   params.maxBlockUs === undefined || params.minBlockUs <= params.maxBlockUs;
-export const blockBoundsMessage = { message: 'minBlockUs must not exceed maxBlockUs', path: ['maxBlockUs'] };
+const blockBoundsMessage = { message: 'minBlockUs must not exceed maxBlockUs', path: ['maxBlockUs'] };
 
 /** The params of both off-CPU tools: they filter blocked time the same way. */
 export const offCpuParamsSchema = z
@@ -74,5 +74,3 @@ export function blockedStackIds(object: BpfObject): number[] {
   }
   return ids;
 }
-
-export const schedulerTracepoint = (name: string): Requirement => ({ kind: 'tracepoint', category: 'sched', name });

@@ -1,6 +1,6 @@
-import type { FeatureSource } from '../capabilities/capabilities.js';
-import { hasKernelFunction, hasTracepoint } from '../capabilities/capabilities.js';
-import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from './types.js';
+import type { FeatureSource } from './capabilities.js';
+import { hasKernelFunction, hasTracepoint } from './capabilities.js';
+import type { AttachMethod, AttachMethodName, Requirement, ToolDefinition } from '../tools/types.js';
 
 export interface AttachMethodSupport {
   method: AttachMethodName;
@@ -43,7 +43,7 @@ function unmetReason(requirement: Requirement, features: FeatureSource): string 
   }
 }
 
-export function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
+function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
   for (const requirement of [...commonRequirements, ...method.requires]) {
     const reason = unmetReason(requirement, features);
     if (reason) return { method: method.name, available: false, reason };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { featureNames, featureSourceOf } from '../capabilities/capabilities.js';
-import type { Capabilities, FeatureName, FeatureSource } from '../capabilities/capabilities.js';
-import { ExecSnoopTool } from './execsnoop/execsnoop.js';
-import { resolveToolSupport } from './support.js';
-import { TcpLifeTool } from './tcplife/tcplife.js';
+import { featureNames, featureSourceOf } from './capabilities.js';
+import type { Capabilities, FeatureName, FeatureSource } from './capabilities.js';
+import { execsnoop } from '../tools/execsnoop/execsnoop.js';
+import { resolveToolSupport } from './toolSupport.js';
+import { tcplife } from '../tools/tcplife/tcplife.js';
 
 function capabilities(unavailable: Partial<Record<FeatureName, string>>): FeatureSource {
   const snapshot: Capabilities = {
@@ -20,14 +20,14 @@ function capabilities(unavailable: Partial<Record<FeatureName, string>>): Featur
 
 describe('resolveToolSupport (tracepoint presence read from this kernel)', () => {
   it('prefers tp_btf for tcplife and falls back to the tracepoint without it', () => {
-    expect(resolveToolSupport(TcpLifeTool, capabilities({})).attachMethod).toBe('tp_btf');
-    const fallback = resolveToolSupport(TcpLifeTool, capabilities({ tpBtf: 'EPERM' }));
+    expect(resolveToolSupport(tcplife, capabilities({})).attachMethod).toBe('tp_btf');
+    const fallback = resolveToolSupport(tcplife, capabilities({ tpBtf: 'EPERM' }));
     expect(fallback).toMatchObject({ available: true, attachMethod: 'tracepoint' });
     expect(fallback.methods[0]).toEqual({ method: 'tp_btf', available: false, reason: 'tpBtf unavailable (EPERM)' });
   });
 
   it('says exactly why a tool cannot run', () => {
-    const none = resolveToolSupport(ExecSnoopTool, capabilities({ ringbuf: 'BPF_MAP_TYPE_RINGBUF not supported: EINVAL' }));
+    const none = resolveToolSupport(execsnoop, capabilities({ ringbuf: 'BPF_MAP_TYPE_RINGBUF not supported: EINVAL' }));
     expect(none.available).toBe(false);
     expect(none.attachMethod).toBeUndefined();
     expect(none.reason).toBe('tracepoint: ringbuf unavailable (BPF_MAP_TYPE_RINGBUF not supported: EINVAL)');
