@@ -5,7 +5,8 @@ import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
 import { formatLog2Histogram } from './histogramText.js';
-import { foldProfile, toFoldedText } from './symbols/fold.js';
+import { profileOutput } from './profileOutput.js';
+import { foldProfile } from './symbols/fold.js';
 import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
 import { formatClockTime } from './tools/format.js';
@@ -75,7 +76,7 @@ function main(): number | undefined {
   const finish = () => {
     if (tool.outputKind === 'stacks') {
       const profile = foldProfile(session.collectStacks(), new Symbolizer());
-      process.stdout.write(options.json ? `${JSON.stringify(profile)}\n` : toFoldedText(profile));
+      process.stdout.write(profileOutput(profile, { json: options.json }));
       const { lostStacks, truncatedStacks, droppedSamples } = profile.stats;
       process.stderr.write(`${profile.stacks.length} stacks; lost ${lostStacks}, truncated ${truncatedStacks}, dropped ${droppedSamples}\n`);
     }

@@ -21,11 +21,13 @@ export { HeatMap } from './heatmap/HeatMap.js';
 export { scheduleHeatMapWarmUp, warmUpHeatMap } from './heatmap/warmUp.js';
 export type { HeatMapProps, HeatMapSelection, TimeRange } from './heatmap/HeatMap.js';
 export { Log2Histogram } from './histogram/Log2Histogram.js';
-export { compareFrames, countNodes, foldedToTree, frameMatcher, KERNEL_SUFFIX, searchTree, treeDepth, WAKER_SEPARATOR } from './flamegraph/flameTree.js';
+export { compareFrames, countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flamegraph/flameTree.js';
 export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';
-export type { DiffNode, FlameNode, FlamePalette, FoldedProfile, FoldedStack, StackUnit } from './flamegraph/types.js';
-export { countDistinctStacks, parseFoldedText, shortUserStackShare, toFoldedText } from './flamegraph/foldedText.js';
-export type { ParseFoldedTextOptions, ToFoldedTextOptions } from './flamegraph/foldedText.js';
+export type { DiffNode, FlameNode, FlamePalette } from './flamegraph/types.js';
+// The folded-stack format is @bpfscope/formats', shared with bpf-core: the web gets it here with the charts.
+export { parseFoldedText, toFoldedText } from '@bpfscope/formats';
+export type { FoldedProfile, FoldedStack, ParseFoldedTextOptions, StackUnit } from '@bpfscope/formats';
+export { countDistinctStacks, shortUserStackShare } from './flamegraph/stackStats.js';
 export { diffTrees } from './flamegraph/diffTrees.js';
 export type { DiffTreesOptions } from './flamegraph/diffTrees.js';
 export { flameScopeCellRange, flameScopeMatrix, flameScopeSeconds, flameScopeSelection, flameScopeSlotOf, stacksInRange } from './flamegraph/flameScope.js';

@@ -11,6 +11,7 @@ import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } fr
 // Types only: the modules themselves are loaded on first render.
 import type * as D3FlameGraphModule from 'd3-flame-graph';
 import type * as D3SelectionModule from 'd3-selection';
+import type { StackUnit } from '@bpfscope/formats';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatInteger } from '../format/numbers.js';
 import { placeTooltip } from '../tooltipPosition.js';
@@ -18,7 +19,7 @@ import { deltaColor, formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLO
 import { frameMatcher, searchTree } from './flameTree.js';
 import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
-import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
+import type { DiffNode, FlameNode, FlamePalette } from './types.js';
 
 export interface FlameGraphProps {
   /**

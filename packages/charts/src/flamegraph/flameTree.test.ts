@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { FoldedStack } from '@bpfscope/formats';
 import { countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flameTree.js';
-import type { FlameNode, FoldedStack } from './types.js';
+import type { FlameNode } from './types.js';
 
 const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({
   frames: line.split(';'),

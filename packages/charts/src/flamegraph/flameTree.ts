@@ -1,11 +1,8 @@
 // Folded stacks → the merged call tree a flame graph draws, and searching it.
+import { KERNEL_FRAME_SUFFIX, WAKER_SEPARATOR } from '@bpfscope/formats';
+import type { FoldedStack } from '@bpfscope/formats';
 import { textMatcher } from '../format/textMatch.js';
-import type { FlameNode, FoldedStack } from './types.js';
-
-/** Suffix the folding gives kernel frames (flamegraph.pl's convention). */
-export const KERNEL_SUFFIX = '_[k]';
-/** offwaketime's frame between the blocked task's stack and its waker's. */
-export const WAKER_SEPARATOR = '--';
+import type { FlameNode } from './types.js';
 
 export interface FoldedToTreeOptions {
   /** Name of the root frame; flamegraph.pl calls it "all". */
@@ -414,7 +411,7 @@ class GroupFlameNode implements FlameNode {
 
 /** The frame as shown: without the kernel suffix. */
 function shownName(frame: string): string {
-  return frame.endsWith(KERNEL_SUFFIX) ? frame.slice(0, -KERNEL_SUFFIX.length) : frame;
+  return frame.endsWith(KERNEL_FRAME_SUFFIX) ? frame.slice(0, -KERNEL_FRAME_SUFFIX.length) : frame;
 }
 
 /**
