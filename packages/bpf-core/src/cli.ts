@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
+import { formatClockTime } from '@bpfscope/formats';
 import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
@@ -9,7 +10,6 @@ import { profileOutput } from './profileOutput.js';
 import { foldProfile } from './symbols/fold.js';
 import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
-import { formatClockTime } from './tools/format.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './tools/support.js';
 import type { AttachMethodName } from './tools/types.js';

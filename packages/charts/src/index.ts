@@ -3,7 +3,6 @@ export type { Log2BucketRange } from './histogram/log2Buckets.js';
 export {
   buildHeatMapMatrix,
   columnCounts,
-  formatClock,
   formatDateTime,
   formatLatency,
   formatTimeTick,
@@ -24,8 +23,8 @@ export { Log2Histogram } from './histogram/Log2Histogram.js';
 export { compareFrames, countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flamegraph/flameTree.js';
 export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';
 export type { DiffNode, FlameNode, FlamePalette } from './flamegraph/types.js';
-// The folded-stack format is @bpfscope/formats', shared with bpf-core: the web gets it here with the charts.
-export { parseFoldedText, toFoldedText } from '@bpfscope/formats';
+// The folded-stack format and clock time are @bpfscope/formats', shared with bpf-core: the web gets them here with the charts.
+export { formatClockTime, parseFoldedText, toFoldedText } from '@bpfscope/formats';
 export type { FoldedProfile, FoldedStack, ParseFoldedTextOptions, StackUnit } from '@bpfscope/formats';
 export { countDistinctStacks, shortUserStackShare } from './flamegraph/stackStats.js';
 export { diffTrees } from './flamegraph/diffTrees.js';

@@ -1,6 +1,7 @@
 // Pure transforms behind the latency heat map: frames of log2 histograms over time
 // become a matrix of cells (time column × latency slot), percentiles come from the
 // buckets, and a selected time range becomes one histogram.
+import { formatClockTime } from '@bpfscope/formats';
 import { log2BucketRange, MAX_EXACT_LOG2_SLOT } from '../histogram/log2Buckets.js';
 
 /** One interval's histogram, as the agent streams it (one series, or several added up). */
@@ -217,18 +218,11 @@ const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
   ],
 };
 
-/** Local HH:MM:SS (24-hour, as incident timelines are written). */
-export function formatClock(epochMs: number): string {
-  const date = new Date(epochMs);
-  const pad = (part: number) => String(part).padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
 /** Local date and time, YYYY-MM-DD HH:MM:SS: one way of writing a moment across the app (titles, banners, lists). */
 export function formatDateTime(epochMs: number): string {
   const date = new Date(epochMs);
   const pad = (part: number) => String(part).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClock(epochMs)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClockTime(epochMs)}`;
 }
 
 /** Axis tick text: ":SS" between whole minutes, "HH:MM" on them. */
