@@ -13,7 +13,7 @@ export {
   percentilePositions,
   sumFrames,
 } from './heatmap/heatMapModel.js';
-export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
+export type { HeatMapFrame, HeatMapMatrix, MatrixOptions } from './heatmap/heatMapModel.js';
 export { colorSchemeOf, countColor, HEAT_MAP_RAMPS, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export type { ColorScheme } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';

@@ -11,7 +11,7 @@ import { useMeasuredWidth } from '../measuredWidth.js';
 import { useThemeVersion } from '../themeVersion.js';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
 import { buildHeatMapMatrix, formatSlotRange } from './heatMapModel.js';
-import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
+import type { HeatMapFrame, HeatMapMatrix } from './heatMapModel.js';
 import { colorSchemeOf, countColor, matrixDigest } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
 
@@ -26,7 +26,7 @@ export interface HeatMapSelection extends TimeRange {
 }
 
 export interface HeatMapProps {
-  frames: readonly HistogramFrame[];
+  frames: readonly HeatMapFrame[];
   unit: 'usecs' | 'msecs';
   /** The time range shown (epoch ms). */
   range: TimeRange;
