@@ -20,8 +20,10 @@ export { HeatMap } from './heatmap/HeatMap.js';
 export { scheduleHeatMapWarmUp, warmUpHeatMap } from './heatmap/warmUp.js';
 export type { HeatMapProps, HeatMapSelection, TimeRange } from './heatmap/HeatMap.js';
 export { Log2Histogram } from './histogram/Log2Histogram.js';
-export { compareFrames, countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flamegraph/flameTree.js';
-export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';
+export { compareFrames, countNodes, foldedToTree, treeDepth } from './flamegraph/flameTree.js';
+export type { FoldedToTreeOptions } from './flamegraph/flameTree.js';
+export { frameMatcher, searchTree } from './flamegraph/flameSearch.js';
+export type { FrameMatcher, SearchResult } from './flamegraph/flameSearch.js';
 export type { DiffNode, FlameNode, FlamePalette } from './flamegraph/types.js';
 // The folded-stack format and clock time are @bpfscope/formats', shared with bpf-core: the web gets them here with the charts.
 export { formatClockTime, parseFoldedText, toFoldedText } from '@bpfscope/formats';

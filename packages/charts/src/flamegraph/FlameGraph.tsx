@@ -16,7 +16,7 @@ import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatInteger } from '../format/numbers.js';
 import { placeTooltip } from '../tooltipPosition.js';
 import { deltaColor, formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
-import { frameMatcher, searchTree } from './flameTree.js';
+import { frameMatcher, searchTree } from './flameSearch.js';
 import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
 import type { DiffNode, FlameNode, FlamePalette } from './types.js';

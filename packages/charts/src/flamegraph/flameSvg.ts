@@ -3,7 +3,7 @@
 // downloads and bug reports: no DOM, no script, opens in any browser.
 import type { StackUnit } from '@bpfscope/formats';
 import { formatFrameValue, formatPercent, frameColor, frameSummary, HIGHLIGHT_COLOR } from './flameColors.js';
-import { frameMatcher } from './flameTree.js';
+import { frameMatcher } from './flameSearch.js';
 import type { DiffNode, FlameNode, FlamePalette } from './types.js';
 
 export interface SvgOptions {
