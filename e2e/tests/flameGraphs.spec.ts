@@ -1,18 +1,23 @@
 // Flame graphs against the real kernel: a program that spends ~70% of its CPU in
 // spin_hot, profiled through the app; search, zoom, export, and a shared link that
-// reopens the same graph in another browser. A whole-system profile opens on its
-// root; a capture outlives leaving its tool.
+// reopens the same graph in another browser. The "Folded" export is byte for byte
+// what bpfscope-tool prints for the same profile. A whole-system profile opens on
+// its root; a capture outlives leaving its tool.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { profileOutput } from '@bpfscope/bpf-core';
+import type { FoldedProfile } from '@bpfscope/bpf-core';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { agent, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
 
 const fixture = fileURLToPath(new URL('../../packages/bpf-core/test/fixtures/cpuSpin.c', import.meta.url));
+/** The folded-text fixture @bpfscope/formats is tested on: kernel frames, wakers, `;` and line breaks in frames, names past U+FFFF, time slots. */
+const formatsFixture = (name: string) => readFileSync(new URL(`../../packages/formats/test/fixtures/${name}`, import.meta.url), 'utf8');
 
 /**
  * A thread spinning 80 calls deep (frame pointers, no inlining): its tower is
@@ -96,6 +101,28 @@ async function captureFor(page: Page, seconds: number): Promise<void> {
   await page.getByTestId(testIds.captureDuration).selectOption(String(seconds));
   await page.getByTestId(testIds.captureStart).click();
   await expect(page.getByTestId(testIds.captureStatus)).toContainText('captured at', { timeout: 20_000 });
+}
+
+/** A query to the agent over tRPC's HTTP protocol (one call, not batched), with the test's token. */
+async function agentQuery<T>(procedure: string, input?: unknown): Promise<T> {
+  const { url, token } = agent();
+  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(`${url}/trpc/${procedure}${query}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${procedure}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { result: { data: T } }).result.data;
+}
+
+/** Clicks the "Folded" export and reads the file the browser saved. */
+async function exportedFolded(page: Page): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testIds.exportFolded).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.folded\.txt$/);
+  return readFileSync(await download.path());
+}
+
+/** Byte for byte, with a readable diff first when they differ. */
+function expectSameBytes(saved: Buffer, printed: string): void {
+  expect(saved.toString('utf8')).toBe(printed);
+  expect(saved.equals(Buffer.from(printed, 'utf8'))).toBe(true);
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -237,6 +264,51 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
   } finally {
     spinner.kill('SIGKILL');
   }
+});
+
+test("the Folded export is byte for byte bpfscope-tool's folded text of the same profile", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page);
+  await page.getByTestId(testIds.tool('profile')).click();
+  // Every process: kernel threads, idle, whatever runs.
+  await expect(page.getByTestId(testIds.paramField('pid'))).toHaveValue('');
+  await captureFor(page, 2);
+  const graph = page.getByTestId(testIds.flameGraph);
+  await expect(graph).toHaveAttribute('data-ready', 'true');
+  // The same capture's profile from the agent, as tRPC serves it, printed the way `bpfscope-tool profile` prints it.
+  const [latest] = await agentQuery<Array<{ id: string; tool: string; state: string }>>('profiles.list');
+  expect(latest).toMatchObject({ tool: 'profile', state: 'done' });
+  const { profile } = await agentQuery<{ profile?: FoldedProfile }>('profiles.get', { id: latest?.id });
+  if (!profile) throw new Error('the capture has no profile');
+  const printed = profileOutput(profile, { json: false });
+  expect(printed.split('\n').length).toBeGreaterThan(10);
+  expect(printed).toContain('_[k]');
+  expectSameBytes(await exportedFolded(page), printed);
+
+  // The shared fixture, delivered by the agent in place of the next capture's profile: the frames folded text must write carefully.
+  const tricky = JSON.parse(formatsFixture('profile.json')) as FoldedProfile;
+  await page.route(
+    (url) => url.pathname.startsWith('/trpc/') && url.pathname.includes('profiles.get'),
+    async (route) => {
+      const url = new URL(route.request().url());
+      const procedures = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
+      const response = await route.fetch();
+      const body = (await response.json()) as unknown;
+      type Result = { result?: { data?: { profile?: unknown } } };
+      const results = (url.searchParams.has('batch') ? body : [body]) as Result[];
+      procedures.forEach((procedure, index) => {
+        const data = results[index]?.result?.data;
+        if (procedure === 'profiles.get' && data?.profile) data.profile = tricky;
+      });
+      await route.fulfill({ response, json: body });
+    },
+  );
+  await captureFor(page, 2);
+  await expect(graph).toHaveAttribute('data-total', String(tricky.stacks.reduce((sum, stack) => sum + stack.value, 0)));
+  await expect(graph).toHaveAttribute('data-ready', 'true');
+  const saved = await exportedFolded(page);
+  expectSameBytes(saved, profileOutput(tricky, { json: false }));
+  expectSameBytes(saved, formatsFixture('profile.folded'));
 });
 
 test("a flame graph of one host compared with another host's", async ({ page }) => {

@@ -1,4 +1,4 @@
-// One way of writing a moment across the app: formatClock (HH:MM:SS) and formatDateTime
+// One way of writing a moment across the app: formatClockTime (HH:MM:SS) and formatDateTime
 // (YYYY-MM-DD HH:MM:SS) from charts. The locale's own ("3:03:52 AM") mixed with them in
 // snapshot titles and banners, so no view may call it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,7 +15,7 @@ function sources(directory: string): string[] {
 }
 
 describe('time formatting', () => {
-  it('goes through formatClock and formatDateTime, never the locale', () => {
+  it('goes through formatClockTime and formatDateTime, never the locale', () => {
     const root = path.dirname(fileURLToPath(import.meta.url));
     const offenders = sources(root).filter((file) => /\.toLocale(Time|Date)?String\(/.test(readFileSync(file, 'utf8')));
     expect(offenders.map((file) => path.relative(root, file))).toEqual([]);

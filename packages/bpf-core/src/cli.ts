@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
+import { formatClockTime } from '@bpfscope/formats';
 import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
 import { formatLog2Histogram } from './histogramText.js';
-import { foldProfile, toFoldedText } from './symbols/fold.js';
+import { profileOutput } from './profileOutput.js';
+import { foldProfile } from './symbols/fold.js';
 import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
-import { formatClockTime } from './tools/shared/format.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { AttachMethodName } from './tools/types.js';
@@ -75,7 +76,7 @@ function main(): number | undefined {
   const finish = () => {
     if (tool.outputKind === 'stacks') {
       const profile = foldProfile(session.collectStacks(), new Symbolizer());
-      process.stdout.write(options.json ? `${JSON.stringify(profile)}\n` : toFoldedText(profile));
+      process.stdout.write(profileOutput(profile, { json: options.json }));
       const { lostStacks, truncatedStacks, droppedSamples } = profile.stats;
       process.stderr.write(`${profile.stacks.length} stacks; lost ${lostStacks}, truncated ${truncatedStacks}, dropped ${droppedSamples}\n`);
     }

@@ -1,4 +1,5 @@
-import { formatArguments, formatClockTime, kilobytes } from './tools/shared/format.js';
+import { formatClockTime } from '@bpfscope/formats';
+import { formatArguments, kilobytes } from './tools/shared/format.js';
 import type { TableColumn } from './tools/types.js';
 
 function cell<Row>(column: TableColumn<Row>, text: string, last: boolean): string {

@@ -9,9 +9,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WAKER_SEPARATOR } from '@bpfscope/formats';
 import { ToolError, startTool } from '../src/index.js';
 import type { FoldedProfile, FoldedStack, RawStackProfile, ToolSession } from '../src/index.js';
-import { WAKER_SEPARATOR, foldProfile } from '../src/symbols/fold.js';
+import { foldProfile } from '../src/symbols/fold.js';
 import { cgroupV2Mount } from '../src/tools/shared/cgroups.js';
 import { Symbolizer } from '../src/symbols/symbolizer.js';
 import { isTracerFrameName } from '../src/symbols/tracerFrames.js';

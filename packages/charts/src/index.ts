@@ -3,7 +3,6 @@ export type { Log2BucketRange } from './histogram/log2Buckets.js';
 export {
   buildHeatMapMatrix,
   columnCounts,
-  formatClock,
   formatDateTime,
   formatLatency,
   formatTimeTick,
@@ -14,18 +13,22 @@ export {
   percentilePositions,
   sumFrames,
 } from './heatmap/heatMapModel.js';
-export type { HeatMapMatrix, HistogramFrame, MatrixOptions } from './heatmap/heatMapModel.js';
+export type { HeatMapFrame, HeatMapMatrix, MatrixOptions } from './heatmap/heatMapModel.js';
 export { colorSchemeOf, countColor, HEAT_MAP_RAMPS, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export type { ColorScheme } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';
 export { scheduleHeatMapWarmUp, warmUpHeatMap } from './heatmap/warmUp.js';
 export type { HeatMapProps, HeatMapSelection, TimeRange } from './heatmap/HeatMap.js';
 export { Log2Histogram } from './histogram/Log2Histogram.js';
-export { compareFrames, countNodes, foldedToTree, frameMatcher, KERNEL_SUFFIX, searchTree, treeDepth, WAKER_SEPARATOR } from './flamegraph/flameTree.js';
-export type { FoldedToTreeOptions, FrameMatcher, SearchResult } from './flamegraph/flameTree.js';
-export type { DiffNode, FlameNode, FlamePalette, FoldedProfile, FoldedStack, StackUnit } from './flamegraph/types.js';
-export { countDistinctStacks, parseFoldedText, shortUserStackShare, toFoldedText } from './flamegraph/foldedText.js';
-export type { ParseFoldedTextOptions, ToFoldedTextOptions } from './flamegraph/foldedText.js';
+export { compareFrames, countNodes, foldedToTree, treeDepth } from './flamegraph/flameTree.js';
+export type { FoldedToTreeOptions } from './flamegraph/flameTree.js';
+export { frameMatcher, searchTree } from './flamegraph/flameSearch.js';
+export type { FrameMatcher, SearchResult } from './flamegraph/flameSearch.js';
+export type { DiffNode, FlameNode, FlamePalette } from './flamegraph/types.js';
+// The folded-stack format and clock time are @bpfscope/formats', shared with bpf-core: the web gets them here with the charts.
+export { formatClockTime, parseFoldedText, toFoldedText } from '@bpfscope/formats';
+export type { FoldedProfile, FoldedStack, ParseFoldedTextOptions, StackUnit } from '@bpfscope/formats';
+export { countDistinctStacks, shortUserStackShare } from './flamegraph/stackStats.js';
 export { diffTrees } from './flamegraph/diffTrees.js';
 export type { DiffTreesOptions } from './flamegraph/diffTrees.js';
 export { flameScopeCellRange, flameScopeMatrix, flameScopeSeconds, flameScopeSelection, flameScopeSlotOf, stacksInRange } from './flamegraph/flameScope.js';

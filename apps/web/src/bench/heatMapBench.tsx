@@ -6,7 +6,7 @@
 // view switched from its default 5-minute window to the hour (the history
 // already in the store). Then live updates that slide the hour by a frame.
 import { HeatMap, scheduleHeatMapWarmUp } from '@bpfscope/charts';
-import type { HistogramFrame } from '@bpfscope/charts';
+import type { HeatMapFrame } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -24,7 +24,7 @@ const SHORT_WINDOW_UPDATES = 10;
 const HISTORY_ARRIVES_MS = 1000;
 
 /** Deterministic pseudo-random counts: a bimodal latency, like a cache in front of a disk. */
-function frame(second: number): HistogramFrame {
+function frame(second: number): HeatMapFrame {
   let seed = second * 2654435761;
   const random = () => {
     seed = (seed * 1103515245 + 12345) >>> 0;
@@ -53,7 +53,7 @@ function afterNextFrame(callback: () => void): void {
 
 type Step = 'mount' | 'short' | 'switch' | 'update';
 
-function hour(): HistogramFrame[] {
+function hour(): HeatMapFrame[] {
   return Array.from({ length: COLUMNS }, (_, second) => frame(second));
 }
 
@@ -76,7 +76,7 @@ function Bench({ options, onDone }: { options: HeatMapBenchOptions; onDone(resul
   // What the next paint answers, and when it was asked for.
   const [pending] = useState<{ step?: Step; at: number }>(() => ({ step: mode === 'fresh' || mode === 'window' ? 'mount' : undefined, at: performance.now() }));
   const [steps] = useState(() => ({ short: 0, updates: 0 }));
-  const newest = frames.length > 0 ? (frames[frames.length - 1] as HistogramFrame).time : START + COLUMNS * 1000;
+  const newest = frames.length > 0 ? (frames[frames.length - 1] as HeatMapFrame).time : START + COLUMNS * 1000;
   // tab: the chart is laid out hidden with its data (the table is shown), then shown.
   const [chartHidden, setChartHidden] = useState(mode === 'tab');
   useEffect(() => {

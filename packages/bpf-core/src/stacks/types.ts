@@ -1,5 +1,9 @@
 // Stack profiles: what the stack tools (profile, offcputime, offwaketime) collect
-// from the kernel, and their symbolized, folded form (Brendan Gregg's format).
+// from the kernel, and their symbolized, folded form (Brendan Gregg's format),
+// whose types @bpfscope/formats holds for every layer.
+import type { StackUnit } from '@bpfscope/formats';
+
+export type { FoldedProfile, FoldedStack, StackUnit } from '@bpfscope/formats';
 
 /** One aggregated stack from the kernel: who, where, how much. */
 export interface RawStack {
@@ -23,7 +27,7 @@ export interface RawStack {
 }
 
 export interface RawStackProfile {
-  unit: 'samples' | 'nanoseconds';
+  unit: StackUnit;
   stacks: RawStack[];
   /** Width of a time slot (ms) when stacks carry timeSlotMs. */
   timeSlotWidthMs?: number;
@@ -55,32 +59,4 @@ export interface Frame {
   module: string;
   kernel: boolean;
   address: bigint;
-}
-
-export interface FoldedStack {
-  /** Root first: comm, then user frames, then kernel frames suffixed `_[k]`. */
-  frames: string[];
-  value: number;
-  /** Carried over from RawStack for FlameScope views. */
-  timeSlotMs?: number;
-}
-
-export interface FoldedProfile {
-  unit: 'samples' | 'nanoseconds';
-  stacks: FoldedStack[];
-  timeSlotWidthMs?: number;
-  frequencyHz?: number;
-  startedAt: number;
-  durationMs: number;
-  stats: {
-    lostStacks: number;
-    truncatedStacks: number;
-    droppedSamples: number;
-    /** Frames that could not be named (no symbol, process gone...). */
-    unknownFrames: number;
-    /** Share of user stacks of depth ≤ 2: a sign of binaries without frame pointers. */
-    shortUserStacks: number;
-    symbolCacheHits: number;
-    symbolCacheMisses: number;
-  };
 }

@@ -1,8 +1,8 @@
-// foldProfile and toFoldedText with a fake symbolizer: frame order, kernel
-// suffix, the offwaketime waker layout, merging, sanitizing and stats.
+// foldProfile with a fake symbolizer: frame order, kernel suffix, the
+// offwaketime waker layout, merging and stats. The text is @bpfscope/formats'.
 import { describe, expect, it } from 'vitest';
 import type { Frame, RawStack, RawStackProfile } from '../stacks/types.js';
-import { foldProfile, toFoldedText } from './fold.js';
+import { foldProfile } from './fold.js';
 import type { FrameSymbolizer } from './fold.js';
 
 /** Names addresses `u<pid>_<hex>` and `k_<hex>`; 0xdead is unknown. */
@@ -185,19 +185,5 @@ describe('foldProfile, tracer frames', () => {
     ]);
     expect(fold([0xc000n, 0x10n, 0x30n], 'sample')).toHaveLength(3);
     expect(fold([], 'tracepoint')).toEqual([]);
-  });
-});
-
-describe('toFoldedText', () => {
-  it('prints one line per stack, largest first, summing time slots, with ; and newlines in names replaced', () => {
-    const folded = foldProfile(profileOf([]), new FakeSymbolizer());
-    folded.stacks = [
-      { frames: ['app', 'main', 'work'], value: 3, timeSlotMs: 0 },
-      { frames: ['app', 'operator;()', 'line\nbreak\r'], value: 10 },
-      { frames: ['app', 'main', 'work'], value: 4, timeSlotMs: 20 },
-      { frames: ['app', 'main', 'LazyCompile:~f /a b.js:1'], value: 7 },
-    ];
-    expect(toFoldedText(folded)).toBe('app;operator_();line_break_ 10\napp;main;LazyCompile:~f /a b.js:1 7\napp;main;work 7\n');
-    expect(toFoldedText({ ...folded, stacks: [] })).toBe('');
   });
 });

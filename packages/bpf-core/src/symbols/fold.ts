@@ -1,6 +1,7 @@
 // Raw kernel stacks → folded stacks (Brendan Gregg's format, what flamegraph.pl,
 // speedscope and FlameScope read): one frame list per stack, root first, with
 // identical lists summed.
+import { KERNEL_FRAME_SUFFIX, SHORT_USER_STACK_FRAMES, WAKER_SEPARATOR } from '@bpfscope/formats';
 import type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile } from '../stacks/types.js';
 import { isUnknownFrame } from './frameNames.js';
 import { tracerFrameCount } from './tracerFrames.js';
@@ -16,13 +17,6 @@ export interface FoldOptions {
   /** Render the comm frame as `comm-pid` (bcc's -p style). Default false. */
   pidInComm?: boolean;
 }
-
-/** Suffix of kernel frames in folded stacks, so they can be colored apart. */
-export const KERNEL_FRAME_SUFFIX = '_[k]';
-/** Between the blocked task's stack and its waker's (bcc offwaketime -f). */
-export const WAKER_SEPARATOR = '--';
-/** A user stack this shallow (and not empty) usually means a binary built without frame pointers. */
-const SHORT_USER_STACK_FRAMES = 2;
 
 /**
  * Folds a profile. Frames root first: comm, user frames, kernel frames (`_[k]`).
@@ -101,23 +95,4 @@ function foldFrames(
     frames.push(WAKER_SEPARATOR, ...kernelFrames(waker.kernelStack), ...userFrames(waker.pid, waker.userStack), commFrame(waker.comm, waker.pid));
   }
   return frames;
-}
-
-/** Characters that would break a folded line: the frame separator and line ends. */
-const UNSAFE_FRAME_CHARACTERS = /[;\r\n]/g;
-
-/**
- * Folded text: `frame;frame;... value` lines, largest value first. Stacks that
- * differ only by time slot are summed (the text has no timeline).
- */
-export function toFoldedText(profile: FoldedProfile): string {
-  const lines = new Map<string, number>();
-  for (const stack of profile.stacks) {
-    const line = stack.frames.map((frame) => frame.replace(UNSAFE_FRAME_CHARACTERS, '_')).join(';');
-    lines.set(line, (lines.get(line) ?? 0) + stack.value);
-  }
-  return [...lines]
-    .sort(([lineA, valueA], [lineB, valueB]) => valueB - valueA || (lineA < lineB ? -1 : lineA > lineB ? 1 : 0))
-    .map(([line, value]) => `${line} ${value}\n`)
-    .join('');
 }

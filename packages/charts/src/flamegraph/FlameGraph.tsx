@@ -5,20 +5,21 @@
 // Node pulls it in, and the web app gets it as a chunk of its own.
 /// <reference path="./d3-flame-graph.d.ts" />
 // The reference brings the module declaration along when another package typechecks this file from source.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { FlameGraph as D3FlameGraph, FlameGraphNode, FlameGraphTooltip } from 'd3-flame-graph';
 // Types only: the modules themselves are loaded on first render.
 import type * as D3FlameGraphModule from 'd3-flame-graph';
 import type * as D3SelectionModule from 'd3-selection';
+import type { StackUnit } from '@bpfscope/formats';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatInteger } from '../format/numbers.js';
 import { placeTooltip } from '../tooltipPosition.js';
 import { deltaColor, formatFrameValue, formatPercent, frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
-import { frameMatcher, searchTree } from './flameTree.js';
+import { frameMatcher, searchTree } from './flameSearch.js';
 import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
-import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
+import type { DiffNode, FlameNode, FlamePalette } from './types.js';
 
 export interface FlameGraphProps {
   /**
@@ -148,34 +149,38 @@ export function FlameGraph({
    * stay in view (0, at the bottom, when the chart is drawn).
    */
   const hiddenBelow = useRef(0);
-  const keepBase = () => {
+  // The chart's helpers read refs and set state only: made once, so the effects that use them run for their own reasons.
+  const keepBase = useCallback(() => {
     const box = scrollRef.current;
     if (!box) return;
     if (latest.current.inverted) box.scrollTop = 0;
     // At the base, past the end: the browser stops at the exact bottom, however the box's height rounds.
     else box.scrollTop = hiddenBelow.current > 0 ? box.scrollHeight - box.clientHeight - hiddenBelow.current : box.scrollHeight;
-  };
+  }, []);
 
   const searchResult = useMemo(() => searchTree(tree, search), [tree, search]);
 
   const measured = width !== undefined;
-  const countDrawnFrames = () => setDrawnFrames(chartElementRef.current?.querySelectorAll('g.frame').length ?? 0);
+  const countDrawnFrames = useCallback(() => setDrawnFrames(chartElementRef.current?.querySelectorAll('g.frame').length ?? 0), []);
 
   /**
    * Draws the view of the focus path at the chart's width: the frames wide
    * enough to see, nothing else. Synchronous, so a click's zoom paints once.
    */
-  const drawFocus = (chart: D3FlameGraph<FlameViewNode>, path: FlameNode[]) => {
-    focusPath.current = path;
-    chart.update(flameView(path, { width: chart.width(), minFrameWidth: latest.current.minFrameWidth }));
-    // A new view is a new hierarchy: highlights are laid on again.
-    if (latest.current.matcher) chart.search(latest.current.search);
-    const focus = path.length > 1 ? path[path.length - 1] : undefined;
-    setZoomed(focus);
-    countDrawnFrames();
-    // The view's height changed with its depth; a flame graph's frames are placed from the bottom, so the clicked one stays put.
-    if (!latest.current.inverted) keepBase();
-  };
+  const drawFocus = useCallback(
+    (chart: D3FlameGraph<FlameViewNode>, path: FlameNode[]) => {
+      focusPath.current = path;
+      chart.update(flameView(path, { width: chart.width(), minFrameWidth: latest.current.minFrameWidth }));
+      // A new view is a new hierarchy: highlights are laid on again.
+      if (latest.current.matcher) chart.search(latest.current.search);
+      const focus = path.length > 1 ? path[path.length - 1] : undefined;
+      setZoomed(focus);
+      countDrawnFrames();
+      // The view's height changed with its depth; a flame graph's frames are placed from the bottom, so the clicked one stays put.
+      if (!latest.current.inverted) keepBase();
+    },
+    [countDrawnFrames, keepBase],
+  );
 
   // The chart: made for each tree and palette, torn down with them.
   useEffect(() => {
@@ -209,7 +214,7 @@ export function FlameGraph({
         // foldedToTree already sorts children; the chart's sort would redo it on every update.
         .sort(false)
         .selfValue(false)
-        .inverted(inverted)
+        .inverted(latest.current.inverted)
         .tooltip(tooltip)
         .setColorMapper((node) => (node.highlight ? HIGHLIGHT_COLOR : frameColor(node.data, palette)))
         .setSearchMatch((node) => latest.current.matcher?.(node.data) ?? false)
@@ -252,25 +257,22 @@ export function FlameGraph({
       chartRef.current = undefined;
       setReady(false);
     };
-    // search is applied by its own effect; width, inverted and minFrameWidth are read when the chart is made and followed by their own effects.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tree, palette, measured]);
+    // Search, width, inverted and minFrameWidth are read (from latest) when the chart is made and followed by their own effects.
+  }, [tree, palette, measured, drawFocus, keepBase, countDrawnFrames]);
 
   useEffect(() => {
     const chart = chartRef.current;
     if (!ready || !chart || width === undefined || chart.width() === width) return;
     // Which frames are wide enough depends on the width: a new view, same zoom.
     drawFocus(chart.width(width), focusPath.current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, width]);
+  }, [ready, width, drawFocus]);
 
   useEffect(() => {
     const chart = chartRef.current;
     if (!ready || !chart || chart.minFrameSize() === minFrameWidth) return;
     // A new narrowest frame: the same zoom, redrawn with more or fewer frames.
     drawFocus(chart.minFrameSize(minFrameWidth), focusPath.current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, minFrameWidth]);
+  }, [ready, minFrameWidth, drawFocus]);
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -278,7 +280,7 @@ export function FlameGraph({
     chart.inverted(inverted).update();
     hiddenBelow.current = 0;
     keepBase();
-  }, [ready, inverted]);
+  }, [ready, inverted, keepBase]);
 
   // A box made shorter or taller (a window resized, a banner shown) keeps a flame graph on its base.
   useEffect(() => {
@@ -289,8 +291,7 @@ export function FlameGraph({
     });
     observer.observe(box);
     return () => observer.disconnect();
-    // keepBase reads refs only.
-  }, []);
+  }, [keepBase]);
 
   useEffect(() => {
     const chart = chartRef.current;

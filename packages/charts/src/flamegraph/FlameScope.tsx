@@ -4,13 +4,13 @@
 // from stacksInRange.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
+import type { FoldedStack, StackUnit } from '@bpfscope/formats';
 import { drawPlotFrame, prepareChartCanvas } from '../chartCanvas.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { formatFrameValue } from './flameColors.js';
 import { flameScopeCellRange, flameScopeMatrix, flameScopeSelection } from './flameScope.js';
 import type { FlameScopeCell, MsRange } from './flameScope.js';
 import { flameScopeColor, flameScopePixels } from './flameScopePixels.js';
-import type { FoldedStack, StackUnit } from './types.js';
 
 export interface FlameScopeProps {
   stacks: readonly FoldedStack[];

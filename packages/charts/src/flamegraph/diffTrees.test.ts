@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { FoldedStack } from '@bpfscope/formats';
 import { diffTrees } from './diffTrees.js';
 import { deltaColor } from './flameColors.js';
 import { foldedToTree } from './flameTree.js';
-import type { DiffNode, FoldedStack } from './types.js';
+import type { DiffNode } from './types.js';
 
 const stacks = (lines: Record<string, number>): FoldedStack[] => Object.entries(lines).map(([line, value]) => ({ frames: line.split(';'), value }));
 

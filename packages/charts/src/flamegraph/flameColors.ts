@@ -2,7 +2,8 @@
 // both draw a profile the same way. Colours follow flamegraph.pl's hues: the
 // hue says what kind of frame it is, a hash of the name varies the shade so
 // neighbours stay apart and a function keeps its colour across graphs.
-import type { FlameNode, FlamePalette, StackUnit } from './types.js';
+import type { StackUnit } from '@bpfscope/formats';
+import type { FlameNode, FlamePalette } from './types.js';
 import { formatFixed, formatInteger } from '../format/numbers.js';
 
 /** Frames matching a search (d3-flame-graph's own highlight colour). */

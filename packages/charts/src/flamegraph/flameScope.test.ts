@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { FoldedStack } from '@bpfscope/formats';
 import { flameScopeCellRange, flameScopeMatrix, flameScopeSeconds, flameScopeSelection, flameScopeSlotOf, stacksInRange } from './flameScope.js';
 import { flameScopeColor, flameScopePixels } from './flameScopePixels.js';
 import { foldedToTree } from './flameTree.js';
-import type { FoldedStack } from './types.js';
 
 const at = (timeSlotMs: number | undefined, value: number, frames = ['app', 'work']): FoldedStack => ({
   frames,

@@ -2,7 +2,7 @@
 // each column a second of the capture, each row a slice of that second. Picking
 // a range of cells gives the flame graph of just that time: a burst, a stall,
 // a periodic job.
-import type { FoldedStack } from './types.js';
+import type { FoldedStack } from '@bpfscope/formats';
 
 export interface FlameScopeMatrix {
   /** Width of a row, ms: the capture's time slot. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { FoldedStack } from '@bpfscope/formats';
 import { diffTrees } from './diffTrees.js';
 import { frameColor, HIGHLIGHT_COLOR } from './flameColors.js';
 import { escapeXml, toSvg } from './flameSvg.js';
 import { foldedToTree } from './flameTree.js';
-import type { FoldedStack } from './types.js';
 
 const stacks = (lines: Record<string, number>): FoldedStack[] => Object.entries(lines).map(([line, value]) => ({ frames: line.split(';'), value }));
 

@@ -1,9 +1,10 @@
 // A flame graph as one standalone SVG document, laid out as flamegraph.pl lays
 // it out (rectangles, clipped labels, a <title> tooltip per frame), for
 // downloads and bug reports: no DOM, no script, opens in any browser.
+import type { StackUnit } from '@bpfscope/formats';
 import { formatFrameValue, formatPercent, frameColor, frameSummary, HIGHLIGHT_COLOR } from './flameColors.js';
-import { frameMatcher } from './flameTree.js';
-import type { DiffNode, FlameNode, FlamePalette, StackUnit } from './types.js';
+import { frameMatcher } from './flameSearch.js';
+import type { DiffNode, FlameNode, FlamePalette } from './types.js';
 
 export interface SvgOptions {
   unit: StackUnit;

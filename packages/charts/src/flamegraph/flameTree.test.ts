@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countNodes, foldedToTree, frameMatcher, searchTree, treeDepth } from './flameTree.js';
-import type { FlameNode, FoldedStack } from './types.js';
+import type { FoldedStack } from '@bpfscope/formats';
+import { searchTree } from './flameSearch.js';
+import { countNodes, foldedToTree, treeDepth } from './flameTree.js';
+import type { FlameNode } from './types.js';
 
 const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({
   frames: line.split(';'),
@@ -161,38 +163,6 @@ describe('foldedToTree', () => {
     // Generous for slow CI machines; the targets are well under 300 ms.
     expect(Math.min(...firstView)).toBeLessThan(500);
     expect(Math.min(...whole)).toBeLessThan(3000);
-  });
-});
-
-describe('searchTree', () => {
-  const tree = foldedToTree([
-    stack('app;main;parse;malloc', 10),
-    stack('app;main;malloc', 5),
-    stack('app;main;render', 25),
-    stack('app;main;tcp_sendmsg_[k]', 10),
-  ]);
-
-  it('sums matched frames without counting a match under a match twice', () => {
-    expect(searchTree(tree, 'malloc')).toEqual({ matched: 15, total: 50, percent: 30, matches: 2 });
-    // `main` covers parse and its malloc: counted once.
-    expect(searchTree(tree, 'main').matched).toBe(50);
-    expect(searchTree(tree, 'MAIN').matched).toBe(50);
-  });
-
-  it('takes /regex/flags, and matches nothing on an empty or broken pattern', () => {
-    expect(searchTree(tree, '/^(render|parse)$/').matched).toBe(35);
-    expect(searchTree(tree, '/_\\[k\\]$/').matched).toBe(10);
-    expect(searchTree(tree, /RENDER/gi).matched).toBe(25);
-    expect(searchTree(tree, '').matched).toBe(0);
-    expect(searchTree(tree, '/(/').matched).toBe(0);
-    expect(searchTree(foldedToTree([]), 'x').percent).toBe(0);
-  });
-
-  it('gives the component a matcher that agrees with the sums, also for global regexes', () => {
-    const matches = frameMatcher(/malloc/g);
-    const node = { name: 'malloc', frame: 'malloc' };
-    expect([matches?.(node), matches?.(node), matches?.(node)]).toEqual([true, true, true]);
-    expect(frameMatcher('  ')).toBeUndefined();
   });
 });
 

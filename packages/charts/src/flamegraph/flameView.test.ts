@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { FoldedStack } from '@bpfscope/formats';
 import { diffTrees } from './diffTrees.js';
 import { countNodes, foldedToTree } from './flameTree.js';
 import { flameView, focusPathOf, zoomFramesOf } from './flameView.js';
 import type { FlameViewNode } from './flameView.js';
-import type { DiffNode, FlameNode, FoldedStack } from './types.js';
+import type { DiffNode, FlameNode } from './types.js';
 
 const stack = (line: string, value: number): FoldedStack => ({ frames: line.split(';'), value });
 

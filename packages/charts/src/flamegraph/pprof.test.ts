@@ -3,10 +3,10 @@
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
-import { toFoldedText } from './foldedText.js';
+import { toFoldedText } from '@bpfscope/formats';
+import type { FoldedStack } from '@bpfscope/formats';
 import { gzipBytes, toPprof, toPprofGzip } from './pprof.js';
 import type { PprofInput } from './pprof.js';
-import type { FoldedStack } from './types.js';
 
 const stack = (line: string, value: number, timeSlotMs?: number): FoldedStack => ({
   frames: line.split(';'),

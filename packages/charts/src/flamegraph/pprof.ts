@@ -2,8 +2,9 @@
 // `go tool pprof`, Grafana Pyroscope, speedscope and friends. The protobuf is
 // written by hand: the profile is a handful of message types, and a protobuf
 // library would be a large dependency for a UI package.
+import type { FoldedProfile } from '@bpfscope/formats';
 import { foldedToTree } from './flameTree.js';
-import type { FlameNode, FoldedProfile } from './types.js';
+import type { FlameNode } from './types.js';
 
 /** What the export reads from a profile: a whole FoldedProfile will do. */
 export type PprofInput = Pick<FoldedProfile, 'unit' | 'stacks'> & Partial<Pick<FoldedProfile, 'frequencyHz' | 'startedAt' | 'durationMs'>>;

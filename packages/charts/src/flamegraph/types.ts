@@ -1,37 +1,5 @@
-// Types of the flame-graph views.
-//
-// FoldedStack and FoldedProfile are structural copies of the ones in
-// @bpfscope/bpf-core (src/stacks/types.ts): charts is a UI package and must not
-// depend on the native addon, and TypeScript's structural typing lets a
-// bpf-core FoldedProfile be passed here as it is. Keep the two in step.
-
-export type StackUnit = 'samples' | 'nanoseconds';
-
-export interface FoldedStack {
-  /** Root first: comm, then user frames, then kernel frames suffixed `_[k]`; offwaketime puts a `--` frame before the waker's stack. */
-  frames: string[];
-  value: number;
-  /** Start of the time slot this count falls in, ms since the capture started (FlameScope). */
-  timeSlotMs?: number;
-}
-
-export interface FoldedProfile {
-  unit: StackUnit;
-  stacks: FoldedStack[];
-  timeSlotWidthMs?: number;
-  frequencyHz?: number;
-  startedAt: number;
-  durationMs: number;
-  stats: {
-    lostStacks: number;
-    truncatedStacks: number;
-    droppedSamples: number;
-    unknownFrames: number;
-    shortUserStacks: number;
-    symbolCacheHits: number;
-    symbolCacheMisses: number;
-  };
-}
+// Types of the flame-graph views. The folded stacks they are made from are
+// @bpfscope/formats' (FoldedStack, FoldedProfile, StackUnit), shared with bpf-core.
 
 /**
  * A frame of the merged call tree, in the shape d3-flame-graph draws

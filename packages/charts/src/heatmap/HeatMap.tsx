@@ -5,12 +5,13 @@
 import { scaleTime } from 'd3-scale';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent as ReactMouseEvent } from 'react';
+import { formatClockTime } from '@bpfscope/formats';
 import { formatInteger } from '../format/numbers.js';
 import { useMeasuredWidth } from '../measuredWidth.js';
 import { useThemeVersion } from '../themeVersion.js';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
-import { buildHeatMapMatrix, formatClock, formatSlotRange } from './heatMapModel.js';
-import type { HeatMapMatrix, HistogramFrame } from './heatMapModel.js';
+import { buildHeatMapMatrix, formatSlotRange } from './heatMapModel.js';
+import type { HeatMapFrame, HeatMapMatrix } from './heatMapModel.js';
 import { colorSchemeOf, countColor, matrixDigest } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
 
@@ -25,7 +26,7 @@ export interface HeatMapSelection extends TimeRange {
 }
 
 export interface HeatMapProps {
-  frames: readonly HistogramFrame[];
+  frames: readonly HeatMapFrame[];
   unit: 'usecs' | 'msecs';
   /** The time range shown (epoch ms). */
   range: TimeRange;
@@ -206,7 +207,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
         ref={plotRef}
         className="heat-map__plot"
         style={{ position: 'relative', height, cursor: 'crosshair' }}
-        aria-label={`Heat map of ${total} events from ${formatClock(matrix.from)} to ${formatClock(matrix.to)}: arrow keys move over the cells, Enter selects one, Escape clears the selection`}
+        aria-label={`Heat map of ${total} events from ${formatClockTime(matrix.from)} to ${formatClockTime(matrix.to)}: arrow keys move over the cells, Enter selects one, Escape clears the selection`}
         role="application"
         tabIndex={0}
         onFocus={(event) => {
@@ -312,7 +313,7 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           style={{ position: 'absolute', left: Math.min(hover.x + 12, canvasWidth - 230), top: Math.max(0, hover.y - 70), pointerEvents: 'none' }}
         >
           <div>
-            {formatClock(hovered.start)} – {formatClock(hovered.end)}
+            {formatClockTime(hovered.start)} – {formatClockTime(hovered.end)}
           </div>
           <div>{formatSlotRange(hover.slot, unit)}</div>
           <div>

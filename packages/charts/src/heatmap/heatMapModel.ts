@@ -1,10 +1,11 @@
 // Pure transforms behind the latency heat map: frames of log2 histograms over time
 // become a matrix of cells (time column × latency slot), percentiles come from the
 // buckets, and a selected time range becomes one histogram.
+import { formatClockTime } from '@bpfscope/formats';
 import { log2BucketRange, MAX_EXACT_LOG2_SLOT } from '../histogram/log2Buckets.js';
 
 /** One interval's histogram, as the agent streams it (one series, or several added up). */
-export interface HistogramFrame {
+export interface HeatMapFrame {
   /** End of the interval, epoch ms. */
   time: number;
   intervalMs: number;
@@ -49,7 +50,7 @@ export interface MatrixOptions {
  * Bins frames into fixed-width columns over [from, to). A frame belongs to the column
  * holding its end time; columns without frames stay empty (no data is not zero).
  */
-export function buildHeatMapMatrix(frames: readonly HistogramFrame[], options: MatrixOptions): HeatMapMatrix {
+export function buildHeatMapMatrix(frames: readonly HeatMapFrame[], options: MatrixOptions): HeatMapMatrix {
   const span = Math.max(1, options.to - options.from);
   const typicalInterval = medianInterval(frames);
   // No narrower than a frame's interval: a column per frame at most.
@@ -58,14 +59,14 @@ export function buildHeatMapMatrix(frames: readonly HistogramFrame[], options: M
   // One pass adds the frames up at the widest stride any frame needs; the slots
   // above the highest non-empty one are cut off afterwards.
   let stride = options.minSlots ?? 1;
-  for (let index = 0; index < frames.length; index++) stride = Math.max(stride, (frames[index] as HistogramFrame).counts.length);
+  for (let index = 0; index < frames.length; index++) stride = Math.max(stride, (frames[index] as HeatMapFrame).counts.length);
   let cells = new Float64Array(columnCount * stride);
   const columnTotals = new Float64Array(columnCount);
   let highestSlot = -1;
   let maxCount = 0;
   let total = 0;
   for (let index = 0; index < frames.length; index++) {
-    const frame = frames[index] as HistogramFrame;
+    const frame = frames[index] as HeatMapFrame;
     if (frame.time <= options.from || frame.time > options.to) continue;
     const column = Math.min(columnCount - 1, Math.floor((frame.time - 1 - options.from) / columnMs));
     if (column < 0) continue;
@@ -99,7 +100,7 @@ export function columnCounts(matrix: HeatMapMatrix, column: number): Float64Arra
 }
 
 /** Sum of the frames ending in (from, to]: the histogram of a selected range. */
-export function sumFrames(frames: readonly HistogramFrame[], from = -Infinity, to = Infinity): number[] {
+export function sumFrames(frames: readonly HeatMapFrame[], from = -Infinity, to = Infinity): number[] {
   const sum: number[] = [];
   for (const frame of frames) {
     if (frame.time <= from || frame.time > to) continue;
@@ -217,18 +218,11 @@ const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
   ],
 };
 
-/** Local HH:MM:SS (24-hour, as incident timelines are written). */
-export function formatClock(epochMs: number): string {
-  const date = new Date(epochMs);
-  const pad = (part: number) => String(part).padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
 /** Local date and time, YYYY-MM-DD HH:MM:SS: one way of writing a moment across the app (titles, banners, lists). */
 export function formatDateTime(epochMs: number): string {
   const date = new Date(epochMs);
   const pad = (part: number) => String(part).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClock(epochMs)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatClockTime(epochMs)}`;
 }
 
 /** Axis tick text: ":SS" between whole minutes, "HH:MM" on them. */
@@ -258,12 +252,12 @@ function lastNonZero(counts: readonly number[]): number {
   return -1;
 }
 
-function medianInterval(frames: readonly HistogramFrame[]): number {
+function medianInterval(frames: readonly HeatMapFrame[]): number {
   if (frames.length === 0) return 1000;
   // Nearly always every frame has the same interval: no sort for that.
-  const first = (frames[0] as HistogramFrame).intervalMs;
+  const first = (frames[0] as HeatMapFrame).intervalMs;
   let same = first > 0;
-  for (let index = 1; index < frames.length && same; index++) same = (frames[index] as HistogramFrame).intervalMs === first;
+  for (let index = 1; index < frames.length && same; index++) same = (frames[index] as HeatMapFrame).intervalMs === first;
   if (same) return nominalInterval(first);
   const intervals = frames
     .map((frame) => frame.intervalMs)

@@ -8,7 +8,7 @@
 import { scaleTime } from 'd3-scale';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN } from './drawHeatMap.js';
 import { buildHeatMapMatrix } from './heatMapModel.js';
-import type { HistogramFrame } from './heatMapModel.js';
+import type { HeatMapFrame } from './heatMapModel.js';
 import { countColor, matrixDigest } from './heatMapPixels.js';
 
 const ROUNDS = 8;
@@ -25,7 +25,7 @@ export function warmUpHeatMap(round = 0): void {
   // range evenly, counts into the thousands, some frames shorter than others
   // and some columns empty.
   const from = Math.floor(Date.now() / 1000) * 1000 - columns * 1000;
-  const frames: HistogramFrame[] = [];
+  const frames: HeatMapFrame[] = [];
   for (let column = 0; column < columns; column++) {
     if (column % 17 === 5) continue;
     const length = column % 3 === 0 ? slots : slots - 4;

@@ -2,7 +2,7 @@
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // The capture itself lives in captureStore, so it outlives this view; earlier
 // captures of this page stay available for a differential flame graph.
-import { formatClock, formatDateTime, preloadFlameGraph } from '@bpfscope/charts';
+import { formatClockTime, formatDateTime, preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect } from 'react';
 import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
@@ -99,7 +99,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
             : capture?.state === 'symbolizing'
               ? 'symbolizing…'
               : capture?.state === 'done'
-                ? `captured at ${formatClock(capture.startedAt)}`
+                ? `captured at ${formatClockTime(capture.startedAt)}`
                 : capture?.state === 'failed'
                   ? 'failed'
                   : 'not captured yet'}

@@ -3,7 +3,7 @@
 // finished ones of each tool for comparisons. A running capture is polled here,
 // so leaving the tool (execsnoop, another host) neither loses it nor stops it
 // finishing, and coming back shows its progress or its result.
-import { formatClock } from '@bpfscope/charts';
+import { formatClockTime } from '@bpfscope/charts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
@@ -83,7 +83,7 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
     const remember = (address: string, finished: ProfileCapture, profile: FoldedProfile) => {
       const list = get().earlier[finished.tool] ?? [];
       if (list.some((entry) => entry.id === finished.id)) return;
-      const label = `${address} ${formatClock(finished.startedAt)} (${(finished.durationMs / 1000).toFixed(0)} s)`;
+      const label = `${address} ${formatClockTime(finished.startedAt)} (${(finished.durationMs / 1000).toFixed(0)} s)`;
       set((state) => ({ earlier: { ...state.earlier, [finished.tool]: [{ id: finished.id, label, profile }, ...list].slice(0, keepEarlier) } }));
     };
 

@@ -1,7 +1,7 @@
 // A latency heat map of a live session (or a snapshot): series and window choice,
 // drag-to-select with the selection in the URL, percentiles, and the histogram of
 // the selected range (or of the whole window) as bcc prints it.
-import { formatClock, formatDateTime, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
+import { formatClockTime, formatDateTime, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
 import { useCallback, useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
@@ -155,7 +155,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
         <p data-testid={testIds.heatMapSelection}>
           {view.selection ? (
             <>
-              Selected {formatClock(view.selection.from)} – {formatClock(view.selection.to)}
+              Selected {formatClockTime(view.selection.from)} – {formatClockTime(view.selection.to)}
               {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${number.format(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection

@@ -1,11 +1,11 @@
 // From the agent's frames (several labelled histograms per interval) to what one
 // heat map shows: one series, or all of them added up.
 import { percentileBucket, percentileOfSorted } from '@bpfscope/charts';
-import type { HistogramFrame as ChartFrame } from '@bpfscope/charts';
+import type { HeatMapFrame } from '@bpfscope/charts';
 import type { HistogramFrame } from '../../api/types';
 
 /** One histogram per frame: the named series, or the sum of all when `series` is undefined. */
-export function framesForSeries(frames: readonly HistogramFrame[], series: string | undefined): ChartFrame[] {
+export function framesForSeries(frames: readonly HistogramFrame[], series: string | undefined): HeatMapFrame[] {
   return frames.map((frame) => {
     const counts: number[] = [];
     for (const entry of frame.series) {

@@ -1,7 +1,7 @@
 // What stands between a live view and its data, said where it happens: the session
 // failed, the agent ended it, or the agent is about to (its --max-session-seconds),
 // with one click to keep watching rather than start over.
-import { formatClock } from '@bpfscope/charts';
+import { formatClockTime } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import { testIds } from '../../testIds';
 import type { LiveSession } from '../table/useLiveSession';
@@ -41,7 +41,7 @@ export function SessionBanners({ session }: { session: LiveSession }) {
   if (status.phase === 'streaming' && endsAt !== null && endsAt - now <= END_WARNING_MS) {
     return (
       <div className="banner banner--warn" role="status" data-testid={testIds.sessionEndsSoon}>
-        The agent ends this live view at {formatClock(endsAt)} (in {Math.max(0, Math.ceil((endsAt - now) / 1000))} s; its --max-session-seconds).{' '}
+        The agent ends this live view at {formatClockTime(endsAt)} (in {Math.max(0, Math.ceil((endsAt - now) / 1000))} s; its --max-session-seconds).{' '}
         <button type="button" className="button button--primary" data-testid={testIds.keepWatching} onClick={session.keepWatching}>
           Keep watching
         </button>

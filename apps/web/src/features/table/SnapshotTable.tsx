@@ -1,7 +1,7 @@
 // A saved table: the rows the agent kept when it was shared, shown with the
 // filters, sort and heat-map selection the link carries (which can be changed,
 // as on a live table).
-import { formatClock } from '@bpfscope/charts';
+import { formatClockTime } from '@bpfscope/charts';
 import { useMemo, useRef } from 'react';
 import type { Snapshot, ToolInfo } from '../../api/types';
 import { activeHost } from '../../state/appStore';
@@ -52,13 +52,13 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
     <>
       {keptSince !== undefined ? (
         <div className="banner banner--warn" role="status">
-          The agent kept rows from {formatClock(keptSince)} on when this was saved: older rows of the shared view are not in it.
+          The agent kept rows from {formatClockTime(keptSince)} on when this was saved: older rows of the shared view are not in it.
         </div>
       ) : null}
       <div className="toolbar" role="toolbar" aria-label="Table controls">
         <TableFilterInput value={view.filter} onChange={setFilter} inputRef={filterRef} />
         <span className="muted">
-          {formatClock(snapshot.view.from)} – {formatClock(snapshot.view.to)}
+          {formatClockTime(snapshot.view.from)} – {formatClockTime(snapshot.view.to)}
         </span>
         {view.selection && selected ? (
           <SelectionPill range={view.selection} unit="usecs" rows={selected.length} onClear={() => setSelection(undefined)} />

@@ -1,6 +1,6 @@
 // The live table's controls: filter, pause, what the stream is doing, how many rows
 // are shown and lost (and where), the row cap, exports and sharing.
-import { formatClock, formatSlotRange } from '@bpfscope/charts';
+import { formatClockTime, formatSlotRange } from '@bpfscope/charts';
 import type { RefObject } from 'react';
 import { testIds } from '../../testIds';
 import type { LiveSession } from './useLiveSession';
@@ -130,7 +130,7 @@ export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSe
       data-testid={testIds.tableSelection}
       title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket"
     >
-      heat map {formatClock(range.from)}–{formatClock(range.to)}
+      heat map {formatClockTime(range.from)}–{formatClockTime(range.to)}
       {range.bucket !== undefined ? `, ${formatSlotRange(range.bucket, unit)}` : ''} · {number.format(rows)} {rows === 1 ? 'row' : 'rows'}{' '}
       <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={onClear}>
         ×

@@ -1,5 +1,5 @@
 // Cell text exactly as bcc prints it, from the display kind the agent declares per column.
-import { formatClock } from '@bpfscope/charts';
+import { formatClockTime } from '@bpfscope/charts';
 import type { ColumnDisplay } from '../../api/types';
 import type { ColumnSpec } from './tableModel';
 
@@ -20,7 +20,7 @@ export function formatCell(column: Pick<DisplayColumn, 'key' | 'display' | 'deci
   if (value === undefined || value === null) return '';
   switch (column.display) {
     case 'clockTime':
-      return typeof value === 'number' ? formatClock(value) : String(value);
+      return typeof value === 'number' ? formatClockTime(value) : String(value);
     case 'kilobytes':
       return typeof value === 'number' ? String(Math.floor(value / 1024)) : String(value);
     case 'milliseconds':
