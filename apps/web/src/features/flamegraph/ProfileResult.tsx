@@ -20,7 +20,7 @@ import type { FoldedProfile } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
-import { ShareStatus, useShare } from '../share/share';
+import { ShareStatus, useShare } from '../snapshots/share';
 import { downloadFile, exportFileName } from '../download';
 import type { EarlierCapture } from './captureStore';
 

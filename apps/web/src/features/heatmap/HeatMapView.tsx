@@ -7,7 +7,7 @@ import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { useSpaceToPause } from '../keyboard';
-import { ShareStatus, useShare } from '../share/share';
+import { ShareStatus, useShare } from '../snapshots/share';
 import { rowsInSelection } from '../table/tableModel';
 import type { RowValueSpec } from '../table/tableModel';
 import type { PercentileSummary } from './heatMapData';

@@ -16,7 +16,7 @@ import { useSlashToFilter, useSpaceToPause } from '../keyboard';
 import { ParamsForm } from '../params/ParamsForm';
 import { fieldsFromSchema } from '../params/schemaForm';
 import { SessionBanners } from '../session/SessionBanners';
-import { ShareStatus, useShare } from '../share/share';
+import { ShareStatus, useShare } from '../snapshots/share';
 import { emptyTableReason } from '../table/emptyState';
 import type { DisplayColumn } from '../table/formatCell';
 import { columnSpecs } from '../table/formatCell';

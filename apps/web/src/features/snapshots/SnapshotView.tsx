@@ -10,8 +10,8 @@ import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { ProfileResult } from '../flamegraph/ProfileResult';
-import { SnapshotTable } from '../table/SnapshotTable';
-import { HeatMapView } from './HeatMapView';
+import { SnapshotTable } from './SnapshotTable';
+import { HeatMapView } from '../heatmap/HeatMapView';
 
 const NO_FRAMES: never[] = [];
 const LOADING_RANGE = { from: 0, to: 60_000 };

@@ -9,14 +9,14 @@ import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { downloadRows } from '../download';
 import { useSlashToFilter } from '../keyboard';
-import { emptyTableReason } from './emptyState';
-import type { DisplayColumn } from './formatCell';
-import { columnSpecs } from './formatCell';
-import { LiveTable } from './LiveTable';
-import { TableEmptyState } from './TableEmptyState';
-import { TableFilterInput } from './TableFilterInput';
-import { SelectionPill } from './TableToolbar';
-import { filterRows, rowsInSelection, rowValueSpec, sortRows } from './tableModel';
+import { emptyTableReason } from '../table/emptyState';
+import type { DisplayColumn } from '../table/formatCell';
+import { columnSpecs } from '../table/formatCell';
+import { LiveTable } from '../table/LiveTable';
+import { TableEmptyState } from '../table/TableEmptyState';
+import { TableFilterInput } from '../table/TableFilterInput';
+import { SelectionPill } from '../table/TableToolbar';
+import { filterRows, rowsInSelection, rowValueSpec, sortRows } from '../table/tableModel';
 
 const number = new Intl.NumberFormat('en-US');
 
