@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeHost, createAppStore, takeTokenFromHash } from './appStore';
+import { activeHost, createAppStore } from './appStore';
 import type { KeyValueStorage } from './appStore';
 import { encodeViewState } from './urlState';
 
@@ -97,13 +97,6 @@ describe('app store', () => {
     createAppStore({ storage }).getState().setTheme('light');
     expect(createAppStore({ storage }).getState().theme).toBe('light');
     expect(createAppStore({ storage: memoryStorage(), prefersDark: false }).getState().theme).toBe('light');
-  });
-
-  it('takes a sign-in token out of the hash, valid or not', () => {
-    expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
-    expect(takeTokenFromHash('#token=abc_DEF-123&extra')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
-    expect(takeTokenFromHash('#token=not a token!')).toEqual({ hash: '#/' });
-    expect(takeTokenFromHash('#/tool/execsnoop')).toBeUndefined();
   });
 
   it('signs in from a link for the agent that served the page, and never shows the token', () => {

@@ -199,6 +199,16 @@ const fieldProblems: Record<keyof ViewState, string> = {
 };
 
 /**
+ * `make start` prints a sign-in link `#token=...` for the local agent. Whatever
+ * follows `#token=` is taken out of the address bar, valid or not, and never shown.
+ */
+export function takeTokenFromHash(hash: string): { token?: string; hash: string } | undefined {
+  if (!hash.startsWith('#token=')) return undefined;
+  const candidate = hash.slice('#token='.length).split('&', 1)[0] ?? '';
+  return /^[A-Za-z0-9_.~+/=-]{1,512}$/.test(candidate) ? { token: candidate, hash: '#/' } : { hash: '#/' };
+}
+
+/**
  * A part of a link quoted in a problem only when it looks like a name: a link
  * can carry a token (a sign-in link) or other secrets, and problems are shown
  * on screens that may be shared.

@@ -6,7 +6,7 @@ import { formatClock, formatDateTime, preloadFlameGraph } from '@bpfscope/charts
 import { useEffect } from 'react';
 import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
@@ -21,7 +21,7 @@ const NO_EARLIER: EarlierCapture[] = [];
 
 export function ProfileView({ tool }: { tool: ToolInfo }) {
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const token = useAppStore(activeToken);
   const view = useAppStore((state) => state.view);
   // This host's last capture of this tool, running or finished, kept by the page (captureStore) while this view comes and goes.
   const key = captureKey(address ?? '', tool.name);

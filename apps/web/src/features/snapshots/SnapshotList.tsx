@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { SnapshotSummary } from '../../api/types';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { encodeViewState } from '../../state/urlState';
 import type { ViewState } from '../../state/urlState';
@@ -12,7 +12,7 @@ import { testIds } from '../../testIds';
 
 export function SnapshotList() {
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const token = useAppStore(activeToken);
   const current = useAppStore((state) => state.view.snapshot);
   const openLink = useAppStore((state) => state.openLink);
   const view = useAppStore((state) => state.view);

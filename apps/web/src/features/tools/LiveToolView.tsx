@@ -5,7 +5,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import type { ToolInfo } from '../../api/types';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
@@ -31,7 +31,7 @@ const number = new Intl.NumberFormat('en-US');
 export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const view = useAppStore((state) => state.view);
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const token = useAppStore(activeToken);
   const setParams = useAppStore((state) => state.setParams);
   const setFilter = useAppStore((state) => state.setFilter);
   const setColumnFilter = useAppStore((state) => state.setColumnFilter);
