@@ -148,4 +148,13 @@ describe('app store', () => {
     store.getState().selectHost('b:2');
     expect(store.getState().view.snapshot).toBeUndefined();
   });
+
+  it('counts the changes this page made to snapshots, which the list loads again on', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    const revisions: number[] = [];
+    store.subscribe((state) => revisions.push(state.snapshotsRevision));
+    store.getState().snapshotsChanged();
+    store.getState().snapshotsChanged();
+    expect(revisions).toEqual([1, 2]);
+  });
 });

@@ -1,9 +1,11 @@
 // The app's state in one zustand store, made of typed slices: known hosts and
 // their tokens (browser storage only) with what each host said about itself, the
-// view (the URL), and the theme.
+// view (the URL), the theme, and changes to the hosts' saved snapshots.
 import { createStore } from 'zustand/vanilla';
 import type { HostsSlice } from './slices/hosts';
 import { createHostsSlice, storedHosts, withLinkedHosts } from './slices/hosts';
+import type { SnapshotsSlice } from './slices/snapshots';
+import { createSnapshotsSlice } from './slices/snapshots';
 import type { ThemeSlice } from './slices/theme';
 import { createThemeSlice } from './slices/theme';
 import type { ViewSlice } from './slices/view';
@@ -16,7 +18,7 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-export type AppState = HostsSlice & ViewSlice & ThemeSlice;
+export type AppState = HostsSlice & ViewSlice & ThemeSlice & SnapshotsSlice;
 
 export interface AppStoreOptions {
   storage: KeyValueStorage;
@@ -50,6 +52,7 @@ export function createAppStore(options: AppStoreOptions) {
     ...createHostsSlice(storage, { hosts, tokens: stored.tokens })(...store),
     ...createViewSlice({ storage, defaultHost, view, linkProblems: link.problems })(...store),
     ...createThemeSlice(storage, options.prefersDark)(...store),
+    ...createSnapshotsSlice(...store),
   }));
 }
 

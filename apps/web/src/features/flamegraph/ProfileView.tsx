@@ -2,17 +2,15 @@
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // The capture itself lives in captureStore, so it outlives this view; earlier
 // captures of this page stay available for a differential flame graph.
-import { formatClock, formatDateTime, preloadFlameGraph } from '@bpfscope/charts';
+import { formatClock, preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect } from 'react';
-import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
 import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
-import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
+import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import type { EarlierCapture } from './captureStore';
 import { captureKey, isRunning, useCaptures } from './captureStore';
-import type { ProfileShareRequest } from './ProfileResult';
 import { ProfileResult } from './ProfileResult';
 
 const DURATIONS = [2, 5, 10, 30, 60];
@@ -32,6 +30,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const stopCapture = useCaptures((state) => state.stop);
   const setDuration = useCaptures((state) => state.setDuration);
   const capture = slot?.capture;
+  const saveSnapshot = useSaveSnapshot();
   const problem = slot?.problem;
 
   useEffect(() => {
@@ -41,19 +40,6 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
 
   const start = () => {
     if (address && token) startCapture({ address, token, tool: tool.name, params: view.params, durationSeconds });
-  };
-
-  const share = async (request: ProfileShareRequest) => {
-    if (!address || !token || !capture) throw new Error('nothing captured');
-    const created = await clientFor(address, token).snapshots.createProfile.mutate({
-      captureId: capture.id,
-      title: `${tool.name} at ${formatDateTime(capture.startedAt)}`,
-      ...request,
-    });
-    window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
-    const { selection: _selection, filter: _filter, ...rest } = view;
-    const linked = { ...rest, filter: request.search ?? '', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}) };
-    return viewLink(linked);
   };
 
   const running = isRunning(capture);
@@ -117,7 +103,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
           tool={tool.name}
           profile={capture.profile}
           earlier={earlier.filter((entry) => entry.id !== capture.id)}
-          onShare={share}
+          onShare={(request) => saveSnapshot.profile(capture, tool.name, request)}
         />
       ) : null}
     </div>

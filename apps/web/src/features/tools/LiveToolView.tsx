@@ -3,19 +3,16 @@
 // behind it; an empty table says why it is empty.
 import { useCallback, useMemo, useRef } from 'react';
 import type { ToolInfo } from '../../api/types';
-import { describeAgentError } from '../../api/agentClient';
-import { clientFor } from '../../api/clients';
 import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
-import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import { downloadRows } from '../download';
 import { HeatMapView } from '../heatmap/HeatMapView';
-import type { ShareRequest } from '../heatmap/HeatMapView';
 import { useSlashToFilter, useSpaceToPause } from '../keyboard';
 import { ParamsForm } from '../params/ParamsForm';
 import { fieldsFromSchema } from '../params/schemaForm';
 import { SessionBanners } from '../session/SessionBanners';
+import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { emptyTableReason } from '../table/emptyState';
 import type { DisplayColumn } from '../table/formatCell';
@@ -42,6 +39,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available });
   const { live, status, counters } = session;
   const { shared, share } = useShare();
+  const saveSnapshot = useSaveSnapshot();
   const filterRef = useRef<HTMLInputElement>(null);
 
   const heatMapOnly = tool.outputKind === 'histogram';
@@ -86,52 +84,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
     return total;
   }, [threshold, tableEmpty, session.frames]);
 
-  const shareHeatMap = async (request: ShareRequest): Promise<string> => {
-    if (!address || !token || status.phase !== 'streaming') throw new Error('the session is not live');
-    try {
-      const created = await clientFor(address, token).snapshots.create.mutate({ sessionId: status.started.id, ...request });
-      window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
-      const { selection: _selection, series: _series, ...rest } = view;
-      return viewLink({
-        ...rest,
-        show: 'heatmap',
-        snapshot: created.id,
-        ...(request.selection ? { selection: request.selection } : {}),
-        ...(request.series !== undefined ? { series: request.series } : {}),
-      });
-    } catch (error) {
-      throw new Error(describeAgentError(error, address).message);
-    }
-  };
-
-  const shareTable = () =>
-    share(async () => {
-      if (!address || !token || status.phase !== 'streaming') throw new Error('the session is not live');
-      // One pass: a spread of a million row times would overflow the call stack.
-      let from = Infinity;
-      let to = -Infinity;
-      for (const row of shown) {
-        if (typeof row.time !== 'number') continue;
-        from = Math.min(from, row.time);
-        to = Math.max(to, row.time);
-      }
-      const range = from <= to ? { from: Math.floor(from), to: Math.ceil(to) } : { from: Date.now(), to: Date.now() };
-      try {
-        const created = await clientFor(address, token).snapshots.createTable.mutate({
-          sessionId: status.started.id,
-          title: `${tool.name}: ${number.format(shown.length)} rows`,
-          range,
-          ...(view.filter ? { filter: view.filter } : {}),
-          ...(Object.keys(view.columnFilters).length > 0 ? { columnFilters: view.columnFilters } : {}),
-          ...(view.sort ? { sort: view.sort } : {}),
-          ...(view.selection ? { selection: view.selection } : {}),
-        });
-        window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
-        return viewLink({ ...view, show: 'table', snapshot: created.id });
-      } catch (error) {
-        throw new Error(describeAgentError(error, address).message);
-      }
-    });
+  const shareTable = () => share(() => saveSnapshot.table(status, tool.name, shown));
 
   const download = (format: 'csv' | 'json') => downloadRows({ tool: tool.name, host: address ?? 'host', format, columns, rows: shown });
 
@@ -192,7 +145,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
         <HeatMapView
           frames={session.frames}
           measure={tool.heatMap?.measure ?? 'latency'}
-          onShare={shareHeatMap}
+          onShare={(request) => saveSnapshot.heatMap(status, request)}
           hidden={!showHeatMap}
           exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows: live.rows, value: rowValue, version: session.version } : undefined}
           onShowRows={hasTable && rowValue ? () => setShow('table') : undefined}
