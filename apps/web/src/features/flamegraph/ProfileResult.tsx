@@ -64,12 +64,14 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
 
   const search = view.filter;
   // The FlameScope selection, ms since the capture started, lives in the URL like a heat map's.
-  const range = view.selection ? { fromMs: view.selection.from, toMs: view.selection.to } : undefined;
-  const flameScopeCapture = profile.timeSlotWidthMs ? { durationMs: profile.durationMs, timeSlotWidthMs: profile.timeSlotWidthMs } : undefined;
-  const stacks = useMemo(
-    () => (range ? stacksInRange(profile.stacks, range.fromMs, range.toMs, flameScopeCapture) : profile.stacks),
-    [profile.stacks, range?.fromMs, range?.toMs], // eslint-disable-line react-hooks/exhaustive-deps
-  );
+  const fromMs = view.selection?.from;
+  const toMs = view.selection?.to;
+  const range = useMemo(() => (fromMs !== undefined && toMs !== undefined ? { fromMs, toMs } : undefined), [fromMs, toMs]);
+  const stacks = useMemo(() => {
+    if (!range) return profile.stacks;
+    const capture = profile.timeSlotWidthMs ? { durationMs: profile.durationMs, timeSlotWidthMs: profile.timeSlotWidthMs } : undefined;
+    return stacksInRange(profile.stacks, range.fromMs, range.toMs, capture);
+  }, [profile.stacks, profile.durationMs, profile.timeSlotWidthMs, range]);
   const distinctStacks = useMemo(() => countDistinctStacks(stacks), [stacks]);
   const tree = useMemo(() => foldedToTree(stacks), [stacks]);
   const before = earlier.find((capture) => capture.id === compareWith);

@@ -10,6 +10,7 @@ import { useSpaceToPause } from '../keyboard';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { rowsInSelection } from '../table/tableModel';
 import type { RowValueSpec } from '../table/tableModel';
+import type { VersionedRows } from '../table/useLiveSession';
 import type { PercentileSummary } from './heatMapData';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';
@@ -36,9 +37,9 @@ interface HeatMapViewProps {
   hidden?: boolean;
   /**
    * The table's rows when there is one for every event counted: percentiles are
-   * then exact (from `column`, in ms), not log2 buckets. `version` changes with them.
+   * then exact (from the value's column, in ms), not log2 buckets.
    */
-  exactFrom?: { rows: readonly Record<string, unknown>[]; value: RowValueSpec; version: number } | undefined;
+  exactFrom?: { rows: VersionedRows; value: RowValueSpec } | undefined;
   /** A table tool: shows the rows behind the selection. */
   onShowRows?: (() => void) | undefined;
 }
@@ -69,20 +70,20 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
   const total = summary.reduce((sum, count) => sum + count, 0);
   const bucket = view.selection?.bucket;
+  // Apart, so the percentiles follow the rows' versions, not each new exactFrom.
+  const exactRows = exactFrom?.rows;
+  const exactValue = exactFrom?.value;
   const percentiles = useMemo(() => {
     if (hidden) return undefined;
     // Rows carry no series label: exact only for all the series added up.
     // The summary adds up every bucket of the range, a cell's too: so do the rows.
     const range = { from: summaryRange.from, to: summaryRange.to };
     const values =
-      exactFrom && view.series === undefined
-        ? rowsInSelection(exactFrom.rows, range, exactFrom.value).map(
-            (row) => (row[exactFrom.value.column] as number) * (exactFrom.value.unit === 'usecs' ? 1000 : 1),
-          )
+      exactRows && exactValue && view.series === undefined
+        ? rowsInSelection(exactRows.list, range, exactValue).map((row) => (row[exactValue.column] as number) * (exactValue.unit === 'usecs' ? 1000 : 1))
         : undefined;
     return summarizePercentiles(summary, values);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [hidden, summary, exactFrom?.rows, exactFrom?.value, exactFrom?.version, view.series, summaryRange.from, summaryRange.to]);
+  }, [hidden, summary, exactRows, exactValue, view.series, summaryRange.from, summaryRange.to]);
   const togglePause = useCallback(() => setPausedAt((paused) => (paused === undefined ? Date.now() : undefined)), []);
   useSpaceToPause(!hidden && !frozenRange, togglePause);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;

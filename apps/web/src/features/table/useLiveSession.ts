@@ -1,11 +1,12 @@
 // A live session as the table sees it: start on the agent, stream batches into a
 // bounded LiveRows, stop on the agent when the view changes or closes.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { HistogramFrame, StartedSession } from '../../api/types';
 import { LiveRows } from '../../state/liveRows';
+import type { Row } from '../../state/liveRows';
 
 export interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
@@ -27,12 +28,18 @@ export type SessionPhase =
 /** Frames kept in the browser: two hours of 1 s frames. */
 export const MAX_FRAMES = 7200;
 
+/** The rows of one version: a new object whenever they change, so views can memoize on it (LiveRows appends in place). */
+export interface VersionedRows {
+  list: readonly Row[];
+  version: number;
+}
+
 export interface LiveSession {
   live: LiveRows;
+  /** The rows shown, new whenever they change, at most a few times a second. */
+  rows: VersionedRows;
   /** Histogram frames, oldest first (heat-map tools, and tables that have one). */
   frames: readonly HistogramFrame[];
-  /** Changes whenever rows change, at most a few times a second. */
-  version: number;
   status: SessionPhase;
   counters: AgentCounters;
   /** When the agent will end this live view (its --max-session-seconds), epoch ms by this browser's clock; null: never (recorded). */
@@ -58,6 +65,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
   const live = liveRef.current;
   const framesRef = useRef<HistogramFrame[]>([]);
   const [version, setVersion] = useState(0);
+  const rows = useMemo(() => ({ list: live.rows, version }), [live, version]);
   const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
   const [runNumber, setRunNumber] = useState(0);
@@ -181,8 +189,8 @@ export function useLiveSession(options: { address?: string; token?: string; tool
 
   return {
     live,
+    rows,
     frames: framesRef.current,
-    version,
     status,
     counters,
     endsAt,

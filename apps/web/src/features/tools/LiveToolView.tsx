@@ -37,7 +37,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const setShow = useAppStore((state) => state.setShow);
   const setSelection = useAppStore((state) => state.setSelection);
   const session = useLiveSession({ address, token, tool: tool.name, params: view.params, enabled: tool.support.available });
-  const { live, status, counters } = session;
+  const { live, rows, status, counters } = session;
   const { shared, share } = useShare();
   const saveSnapshot = useSaveSnapshot();
   const filterRef = useRef<HTMLInputElement>(null);
@@ -51,13 +51,12 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
   const columns = tool.columns as DisplayColumn[];
   const specs = useMemo(() => columnSpecs(columns), [columns]);
   const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
-  // Re-derived when rows change (at most every 150 ms: session.version) or the query or selection does.
+  // Re-derived when rows change (at most every 150 ms: a new `rows`) or the query or selection does.
   const selected = useMemo(
-    () => (hasTable && rowValue && view.selection ? rowsInSelection(live.rows, view.selection, rowValue) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [session.version, live, hasTable, rowValue, view.selection],
+    () => (hasTable && rowValue && view.selection ? rowsInSelection(rows.list, view.selection, rowValue) : undefined),
+    [rows, hasTable, rowValue, view.selection],
   );
-  const shown = useMemo(() => sortRows(filterRows(selected ?? live.rows, specs, query), specs, query), [selected, live.rows, specs, query, session.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => sortRows(filterRows(selected ?? rows.list, specs, query), specs, query), [selected, rows, specs, query]);
   const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
 
   const togglePause = useCallback(() => {
@@ -76,7 +75,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
     return typeof value === 'number' ? { spec, value } : undefined;
   }, [tool.rowThreshold, tool.paramsJsonSchema, view.params]);
   // Only an empty table says how many events its heat map counted.
-  const tableEmpty = live.rows.length === 0;
+  const tableEmpty = rows.list.length === 0;
   const heatMapEvents = useMemo(() => {
     if (!threshold || !tableEmpty) return 0;
     let total = 0;
@@ -88,7 +87,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
 
   const download = (format: 'csv' | 'json') => downloadRows({ tool: tool.name, host: address ?? 'host', format, columns, rows: shown });
 
-  const reason = emptyTableReason({ received: live.rows.length, inSelection: selected?.length, heatMapEvents, threshold, events: counters.events });
+  const reason = emptyTableReason({ received: rows.list.length, inSelection: selected?.length, heatMapEvents, threshold, events: counters.events });
 
   return (
     <>
@@ -147,7 +146,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
           measure={tool.heatMap?.measure ?? 'latency'}
           onShare={(request) => saveSnapshot.heatMap(status, request)}
           hidden={!showHeatMap}
-          exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows: live.rows, value: rowValue, version: session.version } : undefined}
+          exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows, value: rowValue } : undefined}
           onShowRows={hasTable && rowValue ? () => setShow('table') : undefined}
         />
       ) : null}
@@ -159,7 +158,7 @@ export function LiveToolView({ tool }: { tool: ToolInfo }) {
             onFilter={setFilter}
             filterRef={filterRef}
             shownCount={shown.length}
-            totalCount={selected?.length ?? live.rows.length}
+            totalCount={selected?.length ?? rows.list.length}
             filtered={filtered}
             selection={view.selection && selected ? { range: view.selection, unit, rows: selected.length, onClear: () => setSelection(undefined) } : undefined}
             onTogglePause={togglePause}
