@@ -10,7 +10,7 @@ import { useSpaceToPause } from '../keyboard';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { rowsInSelection } from '../table/tableModel';
 import type { RowValueSpec } from '../table/tableModel';
-import type { VersionedRows } from '../table/useLiveSession';
+import type { VersionedRows } from '../session/useLiveSession';
 import type { PercentileSummary } from './heatMapData';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';

@@ -13,7 +13,7 @@ import type { ViewState } from '../../state/urlState';
 import { viewLink } from '../../state/urlState';
 import type { ProfileShareRequest } from '../flamegraph/ProfileResult';
 import type { ShareRequest } from '../heatmap/HeatMapView';
-import type { SessionPhase } from '../table/useLiveSession';
+import type { SessionPhase } from '../session/useLiveSession';
 import { sharedHeatMapView, sharedProfileView, sharedTableView } from './snapshotLinks';
 
 export interface SnapshotSaver {

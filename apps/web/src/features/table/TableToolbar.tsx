@@ -3,7 +3,8 @@
 import { formatClock, formatSlotRange } from '@bpfscope/charts';
 import type { RefObject } from 'react';
 import { testIds } from '../../testIds';
-import type { LiveSession } from './useLiveSession';
+import { SessionStatus } from '../session/SessionStatus';
+import type { LiveSession } from '../session/useLiveSession';
 import { TableFilterInput } from './TableFilterInput';
 import type { HeatMapSelection } from './tableModel';
 
@@ -50,9 +51,7 @@ export function TableToolbar(props: TableToolbarProps) {
           {number.format(live.waitingCount)} waiting
         </span>
       ) : null}
-      <span className="muted" data-testid={testIds.sessionStatus}>
-        {sessionText(session.status)}
-      </span>
+      <SessionStatus status={session.status} />
       {selection ? <SelectionPill {...selection} /> : null}
       <span className="toolbar__spacer" />
       <span data-testid={testIds.rowCount} className="muted">
@@ -137,22 +136,4 @@ export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSe
       </button>
     </span>
   );
-}
-
-export function sessionText(status: LiveSession['status']): string {
-  switch (status.phase) {
-    case 'idle':
-      return 'not running';
-    case 'starting':
-      return 'attaching…';
-    case 'streaming':
-      if (status.reconnecting) return `reconnecting: ${status.reconnecting}`;
-      return `live · ${status.started.attachMethod}${status.started.shared ? ' · shared' : ''}`;
-    case 'ended':
-      return 'stopped';
-    case 'error':
-      return 'failed';
-    default:
-      return '';
-  }
 }

@@ -1,12 +1,15 @@
-// A live session as the table sees it: start on the agent, stream batches into a
-// bounded LiveRows, stop on the agent when the view changes or closes.
+// A streaming tool's live session on the active host, with the view's params:
+// start on the agent, stream batches into a bounded LiveRows and the histogram
+// frames, stop on the agent when the view changes or closes.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import type { HistogramFrame, StartedSession } from '../../api/types';
+import type { HistogramFrame, StartedSession, ToolInfo } from '../../api/types';
+import { activeHost, activeToken } from '../../state/appStore';
 import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
+import { useAppStore } from '../../state/storeContext';
 
 export interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
@@ -57,9 +60,13 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
-export function useLiveSession(options: { address?: string; token?: string; tool?: string; params: Record<string, unknown>; enabled: boolean }): LiveSession {
-  const { address, token, tool, enabled } = options;
-  const paramsKey = JSON.stringify(options.params);
+export function useLiveSession(toolInfo: ToolInfo): LiveSession {
+  const address = useAppStore(activeHost);
+  const token = useAppStore(activeToken);
+  // The session restarts when the params change, not each time the view's object does.
+  const paramsKey = JSON.stringify(useAppStore((state) => state.view.params));
+  const tool = toolInfo.name;
+  const enabled = toolInfo.support.available;
   const liveRef = useRef<LiveRows>(null);
   liveRef.current ??= new LiveRows();
   const live = liveRef.current;
@@ -92,7 +99,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     setCounters(zeroCounters);
     setEndsAt(null);
     setRenewProblem(undefined);
-    if (!enabled || !address || !token || !tool) {
+    if (!enabled || !address || !token) {
       setStatus({ phase: 'idle' });
       return;
     }
