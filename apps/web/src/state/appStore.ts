@@ -20,7 +20,7 @@ export interface KeyValueStorage {
 
 export type AppState = HostsSlice & ViewSlice & ThemeSlice & SnapshotsSlice;
 
-export interface AppStoreOptions {
+interface AppStoreOptions {
   storage: KeyValueStorage;
   /** The agent that served the page (location.host); known by default. */
   defaultHost?: string;

@@ -95,7 +95,7 @@ export function viewLink(state: ViewState, location: Pick<Location, 'origin' | '
   return `${location.origin}${location.pathname}${encodeViewState(state)}`;
 }
 
-export interface DecodedViewState {
+interface DecodedViewState {
   state: ViewState;
   /** What was wrong with the URL (the rest of it is still used). */
   problems: string[];
@@ -213,7 +213,7 @@ export function takeTokenFromHash(hash: string): { token?: string; hash: string 
  * can carry a token (a sign-in link) or other secrets, and problems are shown
  * on screens that may be shared.
  */
-export function quoteLinkText(text: string): string {
+function quoteLinkText(text: string): string {
   return /^[A-Za-z][A-Za-z0-9_.-]{0,23}$/.test(text) && !/^token/i.test(text) ? `"${text}"` : 'a part';
 }
 

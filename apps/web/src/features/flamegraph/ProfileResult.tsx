@@ -8,6 +8,7 @@ import {
   FlameScope,
   foldedToTree,
   formatFrameValue,
+  formatInteger,
   shortUserStackShare,
   stacksInRange,
   toFoldedText,
@@ -47,7 +48,6 @@ interface ProfileResultProps {
 
 const NO_ZOOM: readonly string[] = [];
 
-const number = new Intl.NumberFormat('en-US');
 /** Choices for the narrowest frame drawn, px. */
 const MIN_FRAME_WIDTHS = [0.25, 0.5, 1, 2, 4];
 
@@ -186,7 +186,7 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
     <div className="profile-result">
       <p className="muted" data-testid={testIds.profileStats}>
         {formatFrameValue(tree.value, profile.unit)} {profile.unit === 'samples' ? `at ${profile.frequencyHz ?? '?'} Hz` : 'blocked'} over{' '}
-        {(shownMs / 1000).toFixed(1)} s{range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {number.format(distinctStacks)}{' '}
+        {(shownMs / 1000).toFixed(1)} s{range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {formatInteger(distinctStacks)}{' '}
         {distinctStacks === 1 ? 'stack' : 'stacks'} · lost {stats.lostStacks} · truncated {stats.truncatedStacks} · dropped {stats.droppedSamples} · unknown
         frames {stats.unknownFrames}
       </p>

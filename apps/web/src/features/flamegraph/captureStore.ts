@@ -20,7 +20,7 @@ export interface EarlierCapture {
 }
 
 /** One host's last capture of one tool. */
-export interface CaptureSlot {
+interface CaptureSlot {
   capture?: ProfileCapture;
   problem?: AgentProblem;
   /** Browser clock when the agent accepted the capture, and when it last answered: the progress shown (the agent's clock may differ). */
@@ -28,7 +28,7 @@ export interface CaptureSlot {
   polledAt?: number;
 }
 
-export interface CaptureState {
+interface CaptureState {
   /** By captureKey(host, tool). */
   slots: Record<string, CaptureSlot>;
   /** Finished captures by tool, newest first, whatever host they came from. */
@@ -40,7 +40,7 @@ export interface CaptureState {
   setDuration(address: string, tool: string, seconds: number): void;
 }
 
-export type CaptureStore = StoreApi<CaptureState>;
+type CaptureStore = StoreApi<CaptureState>;
 
 /** What the store needs of the agents: the profiles procedures, one host at a time. */
 export interface CaptureApi {
@@ -49,7 +49,7 @@ export interface CaptureApi {
   stop(address: string, token: string, id: string): Promise<unknown>;
 }
 
-export interface CaptureStoreOptions {
+interface CaptureStoreOptions {
   api?: CaptureApi;
   pollMs?: number;
   now?: () => number;
@@ -158,7 +158,7 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
 }
 
 /** The page's captures. */
-export const captureStore = createCaptureStore();
+const captureStore = createCaptureStore();
 
 export function useCaptures<T>(selector: (state: CaptureState) => T): T {
   return useStore(captureStore, selector);

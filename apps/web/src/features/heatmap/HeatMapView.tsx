@@ -1,7 +1,7 @@
 // A latency heat map of a live session (or a snapshot): series and window choice,
 // drag-to-select with the selection in the URL, percentiles, and the histogram of
 // the selected range (or of the whole window) as bcc prints it.
-import { formatClock, formatDateTime, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
+import { formatClock, formatDateTime, formatInteger, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
 import { useCallback, useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
@@ -23,7 +23,6 @@ const WINDOWS: Array<[number, string]> = [
   [3600, '1 h'],
 ];
 const DEFAULT_WINDOW_SECONDS = 300;
-const number = new Intl.NumberFormat('en-US');
 const NO_FRAMES: never[] = [];
 
 interface HeatMapViewProps {
@@ -120,7 +119,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           <input type="checkbox" checked={showPercentiles} onChange={(event) => setShowPercentiles(event.target.checked)} /> percentiles
         </label>
         <span className="muted" data-testid={testIds.heatMapHistory}>
-          {frozenRange ? 'snapshot' : `${number.format(history)} s of history`}
+          {frozenRange ? 'snapshot' : `${formatInteger(history)} s of history`}
         </span>
         <span className="toolbar__spacer" />
         {onShare ? (
@@ -157,7 +156,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           {view.selection ? (
             <>
               Selected {formatClock(view.selection.from)} – {formatClock(view.selection.to)}
-              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${number.format(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
+              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${formatInteger(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection
               </button>
@@ -174,7 +173,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
             <>Whole window (drag across the map to select a range, click a cell for its events)</>
           )}
           {' · '}
-          {number.format(total)} {measure} events
+          {formatInteger(total)} {measure} events
           {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} /> : null}
         </p>
         <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />
@@ -189,7 +188,7 @@ function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary
     return (
       <span
         data-testid={testIds.heatMapPercentiles}
-        title={`Exact: the nearest-rank percentiles of the ${number.format(percentiles.count)} rows behind these counts`}
+        title={`Exact: the nearest-rank percentiles of the ${formatInteger(percentiles.count)} rows behind these counts`}
       >
         {percentiles.values.map((value, index) => ` · ${names[index]} ${formatLatency(value, unit)}`).join('')} (exact)
       </span>

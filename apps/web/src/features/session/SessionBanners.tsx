@@ -7,7 +7,7 @@ import { testIds } from '../../testIds';
 import type { LiveSession, SessionPhase } from './useLiveSession';
 
 /** Shown this long before the agent's end, so keeping the view is one click before anything is lost. */
-export const END_WARNING_MS = 60_000;
+const END_WARNING_MS = 60_000;
 
 export function SessionBanners({ session }: { session: LiveSession }) {
   const { status, endsAt } = session;

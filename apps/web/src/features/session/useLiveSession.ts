@@ -11,7 +11,7 @@ import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
 import { useAppStore } from '../../state/storeContext';
 
-export interface AgentCounters {
+interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
   events: number;
   kernelDrops: number;
@@ -29,7 +29,7 @@ export type SessionPhase =
   | { phase: 'error'; problem: AgentProblem };
 
 /** Frames kept in the browser: two hours of 1 s frames. */
-export const MAX_FRAMES = 7200;
+const MAX_FRAMES = 7200;
 
 /** The rows of one version: a new object whenever they change, so views can memoize on it (LiveRows appends in place). */
 export interface VersionedRows {

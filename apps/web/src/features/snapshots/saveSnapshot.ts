@@ -16,7 +16,7 @@ import type { ShareRequest } from '../heatmap/HeatMapView';
 import type { SessionPhase } from '../session/useLiveSession';
 import { sharedHeatMapView, sharedProfileView, sharedTableView } from './snapshotLinks';
 
-export interface SnapshotSaver {
+interface SnapshotSaver {
   heatMap(status: SessionPhase, request: ShareRequest): Promise<string>;
   /** `rows`: the table as shown (filtered and sorted), which the snapshot's time range covers. */
   table(status: SessionPhase, tool: string, rows: readonly Row[]): Promise<string>;

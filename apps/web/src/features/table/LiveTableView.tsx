@@ -13,12 +13,11 @@ import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { emptyTableReason } from './emptyState';
 import type { DisplayColumn } from './formatCell';
-import { columnSpecs } from './formatCell';
 import { LiveTable } from './LiveTable';
 import { TableEmptyState } from './TableEmptyState';
 import { TableToolbar } from './TableToolbar';
 import type { RowValueSpec } from './tableModel';
-import { filterRows, rowsInSelection, sortRows } from './tableModel';
+import { useShownRows } from './useShownRows';
 
 interface LiveTableViewProps {
   tool: ToolInfo;
@@ -42,15 +41,8 @@ export function LiveTableView({ tool, session, rowValue }: LiveTableViewProps) {
   const filterRef = useRef<HTMLInputElement>(null);
 
   const columns = tool.columns as DisplayColumn[];
-  const specs = useMemo(() => columnSpecs(columns), [columns]);
-  const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
-  // Re-derived when rows change (at most every 150 ms: a new `rows`) or the query or selection does.
-  const selected = useMemo(
-    () => (rowValue && view.selection ? rowsInSelection(rows.list, view.selection, rowValue) : undefined),
-    [rows, rowValue, view.selection],
-  );
-  const shown = useMemo(() => sortRows(filterRows(selected ?? rows.list, specs, query), specs, query), [selected, rows, specs, query]);
-  const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
+  // Re-derived when rows change (at most every 150 ms: a new `rows`) or the view's filters, sort or selection do.
+  const { selected, shown, filtered } = useShownRows(rows, columns, rowValue);
 
   const togglePause = () => {
     if (live.paused) live.resume();

@@ -15,7 +15,7 @@ export function matchTools(tools: readonly ToolInfo[], search: string): Map<stri
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export interface HostVerdict {
+interface HostVerdict {
   address: string;
   /** 'works' with the method, 'unavailable' with why, or 'unknown' when the host has not answered. */
   verdict: 'works' | 'unavailable' | 'missing' | 'unknown';

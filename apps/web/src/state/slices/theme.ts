@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState, KeyValueStorage } from '../appStore';
 
-export type Theme = 'dark' | 'light';
+type Theme = 'dark' | 'light';
 
 export interface ThemeSlice {
   theme: Theme;

@@ -35,7 +35,7 @@ export interface ViewSlice {
   discardUnknownColumns(columns: readonly string[]): void;
 }
 
-export interface ViewSliceOptions {
+interface ViewSliceOptions {
   storage: KeyValueStorage;
   /** The agent that served the page, the one a sign-in link is for. */
   defaultHost: string | undefined;
