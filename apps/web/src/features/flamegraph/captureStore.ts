@@ -3,6 +3,7 @@
 // finished ones of each tool for comparisons. A running capture is polled here,
 // so leaving the tool (execsnoop, another host) neither loses it nor stops it
 // finishing, and coming back shows its progress or its result.
+// Not a slice of the app store: it runs agent calls and poll timers, reads nothing of the app's state, and is tested with a fake agent alone.
 import { formatClock } from '@bpfscope/charts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
