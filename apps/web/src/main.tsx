@@ -3,8 +3,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startHostMonitor } from './api/hostMonitor';
 import { App } from './App';
-import { createAppStore, takeTokenFromHash } from './state/appStore';
+import { createAppStore } from './state/appStore';
 import { StoreProvider } from './state/storeContext';
+import { takeTokenFromHash } from './state/urlState';
 import { syncViewWithUrl } from './state/urlSync';
 import './styles.css';
 

@@ -29,7 +29,7 @@ export function createAgentClient(address: string, token: string): AgentClient {
   });
 }
 
-export type AgentErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'unavailable' | 'invalid' | 'busy' | 'not-found' | 'failed';
+type AgentErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'unavailable' | 'invalid' | 'busy' | 'not-found' | 'failed';
 
 export interface AgentProblem {
   kind: AgentErrorKind;

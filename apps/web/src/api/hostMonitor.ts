@@ -13,7 +13,7 @@ const POLL_INTERVAL_MS = 5000;
 /** host.info is quick on a live agent; beyond this the host is as good as unreachable. */
 const INFO_TIMEOUT_MS = 10_000;
 
-export interface HostMonitorOptions {
+interface HostMonitorOptions {
   probe?: (address: string) => Promise<ProbeResult>;
   pageOrigin?: string;
 }

@@ -8,7 +8,7 @@ import { agentUrl } from './agentClient';
 export type ProbeResult =
   { kind: 'reachable' } | { kind: 'origin-refused' } | { kind: 'not-agent'; httpStatus: number } | { kind: 'unreachable'; timedOut: boolean };
 
-export const PROBE_TIMEOUT_MS = 4000;
+const PROBE_TIMEOUT_MS = 4000;
 
 export async function probeAgent(address: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<ProbeResult> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);

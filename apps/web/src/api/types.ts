@@ -7,12 +7,9 @@ type Outputs = inferRouterOutputs<AppRouter>;
 
 export type HostInfo = Outputs['host']['info'];
 export type ToolInfo = Outputs['tools']['list'][number];
-export type ToolColumn = ToolInfo['columns'][number];
-export type ColumnDisplay = ToolColumn['display'];
-export type ToolSupport = ToolInfo['support'];
+export type ColumnDisplay = ToolInfo['columns'][number]['display'];
 export type StartedSession = Outputs['sessions']['start'];
 export type { HistogramFrame } from '@bpfscope/agent';
-export type Row = Record<string, unknown>;
 export type Snapshot = Outputs['snapshots']['get'];
 export type SnapshotSummary = Outputs['snapshots']['list'][number];
 export type ProfileCapture = Outputs['profiles']['get'];

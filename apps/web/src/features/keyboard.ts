@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 
 /** Keys pressed in these belong to them: text boxes take letters and space, buttons and selects take space. */
-export function isOwnKeyTarget(target: EventTarget | null): boolean {
+function isOwnKeyTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName);
 }

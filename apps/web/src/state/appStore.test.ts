@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeHost, createAppStore, takeTokenFromHash } from './appStore';
+import { activeHost, createAppStore } from './appStore';
 import type { KeyValueStorage } from './appStore';
 import { encodeViewState } from './urlState';
 
@@ -99,13 +99,6 @@ describe('app store', () => {
     expect(createAppStore({ storage: memoryStorage(), prefersDark: false }).getState().theme).toBe('light');
   });
 
-  it('takes a sign-in token out of the hash, valid or not', () => {
-    expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
-    expect(takeTokenFromHash('#token=abc_DEF-123&extra')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
-    expect(takeTokenFromHash('#token=not a token!')).toEqual({ hash: '#/' });
-    expect(takeTokenFromHash('#/tool/execsnoop')).toBeUndefined();
-  });
-
   it('signs in from a link for the agent that served the page, and never shows the token', () => {
     const storage = memoryStorage();
     const store = createAppStore({ storage, defaultHost: 'a:1' });
@@ -154,5 +147,14 @@ describe('app store', () => {
     store.getState().addHost('b:2');
     store.getState().selectHost('b:2');
     expect(store.getState().view.snapshot).toBeUndefined();
+  });
+
+  it('counts the changes this page made to snapshots, which the list loads again on', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
+    const revisions: number[] = [];
+    store.subscribe((state) => revisions.push(state.snapshotsRevision));
+    store.getState().snapshotsChanged();
+    store.getState().snapshotsChanged();
+    expect(revisions).toEqual([1, 2]);
   });
 });

@@ -3,8 +3,8 @@
 // Plain mutable class rather than React state: 100k rows must not be copied per batch.
 export type Row = Record<string, unknown>;
 
-export const DEFAULT_ROW_CAP = 100_000;
-export const MAX_ROW_CAP = 1_000_000;
+const DEFAULT_ROW_CAP = 100_000;
+const MAX_ROW_CAP = 1_000_000;
 
 export class LiveRows {
   #rows: Row[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeViewState, emptyViewState, encodeViewState, viewLink } from './urlState';
+import { decodeViewState, emptyViewState, encodeViewState, takeTokenFromHash, viewLink } from './urlState';
 import type { ViewState } from './urlState';
 
 const full: ViewState = {
@@ -111,5 +111,12 @@ describe('view state in the URL', () => {
     expect(decoded.state.params).toEqual({});
     expect(decoded.state.filter).toBe('');
     expect(decoded.problems).toContain('params are too long');
+  });
+
+  it('takes a sign-in token out of the hash, valid or not', () => {
+    expect(takeTokenFromHash('#token=abc_DEF-123')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
+    expect(takeTokenFromHash('#token=abc_DEF-123&extra')).toEqual({ token: 'abc_DEF-123', hash: '#/' });
+    expect(takeTokenFromHash('#token=not a token!')).toEqual({ hash: '#/' });
+    expect(takeTokenFromHash('#/tool/execsnoop')).toBeUndefined();
   });
 });

@@ -95,7 +95,7 @@ export function viewLink(state: ViewState, location: Pick<Location, 'origin' | '
   return `${location.origin}${location.pathname}${encodeViewState(state)}`;
 }
 
-export interface DecodedViewState {
+interface DecodedViewState {
   state: ViewState;
   /** What was wrong with the URL (the rest of it is still used). */
   problems: string[];
@@ -199,11 +199,21 @@ const fieldProblems: Record<keyof ViewState, string> = {
 };
 
 /**
+ * `make start` prints a sign-in link `#token=...` for the local agent. Whatever
+ * follows `#token=` is taken out of the address bar, valid or not, and never shown.
+ */
+export function takeTokenFromHash(hash: string): { token?: string; hash: string } | undefined {
+  if (!hash.startsWith('#token=')) return undefined;
+  const candidate = hash.slice('#token='.length).split('&', 1)[0] ?? '';
+  return /^[A-Za-z0-9_.~+/=-]{1,512}$/.test(candidate) ? { token: candidate, hash: '#/' } : { hash: '#/' };
+}
+
+/**
  * A part of a link quoted in a problem only when it looks like a name: a link
  * can carry a token (a sign-in link) or other secrets, and problems are shown
  * on screens that may be shared.
  */
-export function quoteLinkText(text: string): string {
+function quoteLinkText(text: string): string {
   return /^[A-Za-z][A-Za-z0-9_.-]{0,23}$/.test(text) && !/^token/i.test(text) ? `"${text}"` : 'a part';
 }
 

@@ -1,8 +1,7 @@
 // Keeps the address bar and the store's view in step, both ways. Choosing a host or
 // tool is a history entry (Back works); typing in a filter replaces the current one.
 import type { AppStore } from './appStore';
-import { takeTokenFromHash } from './appStore';
-import { encodeViewState } from './urlState';
+import { encodeViewState, takeTokenFromHash } from './urlState';
 
 export function syncViewWithUrl(store: AppStore): () => void {
   const write = () => {

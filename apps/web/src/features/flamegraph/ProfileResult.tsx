@@ -8,6 +8,7 @@ import {
   FlameScope,
   foldedToTree,
   formatFrameValue,
+  formatInteger,
   shortUserStackShare,
   stacksInRange,
   toFoldedText,
@@ -20,7 +21,7 @@ import type { FoldedProfile } from '../../api/types';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
-import { ShareStatus, useShare } from '../share/share';
+import { ShareStatus, useShare } from '../snapshots/share';
 import { downloadFile, exportFileName } from '../download';
 import type { EarlierCapture } from './captureStore';
 
@@ -47,7 +48,6 @@ interface ProfileResultProps {
 
 const NO_ZOOM: readonly string[] = [];
 
-const number = new Intl.NumberFormat('en-US');
 /** Choices for the narrowest frame drawn, px. */
 const MIN_FRAME_WIDTHS = [0.25, 0.5, 1, 2, 4];
 
@@ -64,12 +64,14 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
 
   const search = view.filter;
   // The FlameScope selection, ms since the capture started, lives in the URL like a heat map's.
-  const range = view.selection ? { fromMs: view.selection.from, toMs: view.selection.to } : undefined;
-  const flameScopeCapture = profile.timeSlotWidthMs ? { durationMs: profile.durationMs, timeSlotWidthMs: profile.timeSlotWidthMs } : undefined;
-  const stacks = useMemo(
-    () => (range ? stacksInRange(profile.stacks, range.fromMs, range.toMs, flameScopeCapture) : profile.stacks),
-    [profile.stacks, range?.fromMs, range?.toMs], // eslint-disable-line react-hooks/exhaustive-deps
-  );
+  const fromMs = view.selection?.from;
+  const toMs = view.selection?.to;
+  const range = useMemo(() => (fromMs !== undefined && toMs !== undefined ? { fromMs, toMs } : undefined), [fromMs, toMs]);
+  const stacks = useMemo(() => {
+    if (!range) return profile.stacks;
+    const capture = profile.timeSlotWidthMs ? { durationMs: profile.durationMs, timeSlotWidthMs: profile.timeSlotWidthMs } : undefined;
+    return stacksInRange(profile.stacks, range.fromMs, range.toMs, capture);
+  }, [profile.stacks, profile.durationMs, profile.timeSlotWidthMs, range]);
   const distinctStacks = useMemo(() => countDistinctStacks(stacks), [stacks]);
   const tree = useMemo(() => foldedToTree(stacks), [stacks]);
   const before = earlier.find((capture) => capture.id === compareWith);
@@ -184,7 +186,7 @@ export function ProfileResult({ tool, profile, earlier = [], initialInverted = f
     <div className="profile-result">
       <p className="muted" data-testid={testIds.profileStats}>
         {formatFrameValue(tree.value, profile.unit)} {profile.unit === 'samples' ? `at ${profile.frequencyHz ?? '?'} Hz` : 'blocked'} over{' '}
-        {(shownMs / 1000).toFixed(1)} s{range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {number.format(distinctStacks)}{' '}
+        {(shownMs / 1000).toFixed(1)} s{range ? ` of ${(profile.durationMs / 1000).toFixed(1)} s` : ''} · {formatInteger(distinctStacks)}{' '}
         {distinctStacks === 1 ? 'stack' : 'stacks'} · lost {stats.lostStacks} · truncated {stats.truncatedStacks} · dropped {stats.droppedSamples} · unknown
         frames {stats.unknownFrames}
       </p>

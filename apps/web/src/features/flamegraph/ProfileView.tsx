@@ -1,18 +1,17 @@
-// Capturing a stack profile on the active host: duration, Capture / Stop early,
+// Capturing a stack profile on the active host: params, duration, Capture / Stop early,
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // The capture itself lives in captureStore, so it outlives this view; earlier
 // captures of this page stay available for a differential flame graph.
-import { formatClockTime, formatDateTime, preloadFlameGraph } from '@bpfscope/charts';
+import { formatClockTime, preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect } from 'react';
-import { clientFor } from '../../api/clients';
 import type { ToolInfo } from '../../api/types';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
-import { viewLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
+import { ParamsForm } from '../params/ParamsForm';
+import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import type { EarlierCapture } from './captureStore';
 import { captureKey, isRunning, useCaptures } from './captureStore';
-import type { ProfileShareRequest } from './ProfileResult';
 import { ProfileResult } from './ProfileResult';
 
 const DURATIONS = [2, 5, 10, 30, 60];
@@ -21,8 +20,9 @@ const NO_EARLIER: EarlierCapture[] = [];
 
 export function ProfileView({ tool }: { tool: ToolInfo }) {
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
-  const view = useAppStore((state) => state.view);
+  const token = useAppStore(activeToken);
+  const params = useAppStore((state) => state.view.params);
+  const setParams = useAppStore((state) => state.setParams);
   // This host's last capture of this tool, running or finished, kept by the page (captureStore) while this view comes and goes.
   const key = captureKey(address ?? '', tool.name);
   const slot = useCaptures((state) => state.slots[key]);
@@ -32,6 +32,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   const stopCapture = useCaptures((state) => state.stop);
   const setDuration = useCaptures((state) => state.setDuration);
   const capture = slot?.capture;
+  const saveSnapshot = useSaveSnapshot();
   const problem = slot?.problem;
 
   useEffect(() => {
@@ -40,20 +41,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   }, []);
 
   const start = () => {
-    if (address && token) startCapture({ address, token, tool: tool.name, params: view.params, durationSeconds });
-  };
-
-  const share = async (request: ProfileShareRequest) => {
-    if (!address || !token || !capture) throw new Error('nothing captured');
-    const created = await clientFor(address, token).snapshots.createProfile.mutate({
-      captureId: capture.id,
-      title: `${tool.name} at ${formatDateTime(capture.startedAt)}`,
-      ...request,
-    });
-    window.dispatchEvent(new Event('bpfscope:snapshots-changed'));
-    const { selection: _selection, filter: _filter, ...rest } = view;
-    const linked = { ...rest, filter: request.search ?? '', snapshot: created.id, ...(request.selection ? { selection: request.selection } : {}) };
-    return viewLink(linked);
+    if (address && token) startCapture({ address, token, tool: tool.name, params, durationSeconds });
   };
 
   const running = isRunning(capture);
@@ -62,64 +50,67 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
     capture && slot?.startedLocallyAt !== undefined ? Math.min(capture.durationMs, (slot.polledAt ?? slot.startedLocallyAt) - slot.startedLocallyAt) : 0;
 
   return (
-    <div className="profile-view">
-      <div className="toolbar">
-        <label className="muted">
-          capture{' '}
-          <select
-            data-testid={testIds.captureDuration}
-            value={durationSeconds}
-            disabled={running}
-            onChange={(event) => setDuration(address ?? '', tool.name, Number(event.target.value))}
+    <>
+      <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} />
+      <div className="profile-view">
+        <div className="toolbar">
+          <label className="muted">
+            capture{' '}
+            <select
+              data-testid={testIds.captureDuration}
+              value={durationSeconds}
+              disabled={running}
+              onChange={(event) => setDuration(address ?? '', tool.name, Number(event.target.value))}
+            >
+              {DURATIONS.map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  {seconds} s
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid={testIds.captureStart}
+            disabled={running || !tool.support.available}
+            onClick={start}
           >
-            {DURATIONS.map((seconds) => (
-              <option key={seconds} value={seconds}>
-                {seconds} s
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className="button button--primary"
-          data-testid={testIds.captureStart}
-          disabled={running || !tool.support.available}
-          onClick={start}
-        >
-          {capture ? 'Capture again' : 'Capture'}
-        </button>
-        {capture?.state === 'capturing' && address && token ? (
-          <button type="button" className="button" data-testid={testIds.captureStop} onClick={() => stopCapture({ address, token, tool: tool.name })}>
-            Stop now
+            {capture ? 'Capture again' : 'Capture'}
           </button>
-        ) : null}
-        <span className="muted" data-testid={testIds.captureStatus}>
-          {capture?.state === 'capturing'
-            ? `capturing with ${capture.attachMethod}… ${(elapsed / 1000).toFixed(0)} / ${(capture.durationMs / 1000).toFixed(0)} s`
-            : capture?.state === 'symbolizing'
-              ? 'symbolizing…'
-              : capture?.state === 'done'
-                ? `captured at ${formatClockTime(capture.startedAt)}`
-                : capture?.state === 'failed'
-                  ? 'failed'
-                  : 'not captured yet'}
-        </span>
-        {running && capture ? <progress max={capture.durationMs} value={elapsed} /> : null}
-      </div>
-      {problem ? (
-        <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
-          {problem.message}
+          {capture?.state === 'capturing' && address && token ? (
+            <button type="button" className="button" data-testid={testIds.captureStop} onClick={() => stopCapture({ address, token, tool: tool.name })}>
+              Stop now
+            </button>
+          ) : null}
+          <span className="muted" data-testid={testIds.captureStatus}>
+            {capture?.state === 'capturing'
+              ? `capturing with ${capture.attachMethod}… ${(elapsed / 1000).toFixed(0)} / ${(capture.durationMs / 1000).toFixed(0)} s`
+              : capture?.state === 'symbolizing'
+                ? 'symbolizing…'
+                : capture?.state === 'done'
+                  ? `captured at ${formatClockTime(capture.startedAt)}`
+                  : capture?.state === 'failed'
+                    ? 'failed'
+                    : 'not captured yet'}
+          </span>
+          {running && capture ? <progress max={capture.durationMs} value={elapsed} /> : null}
         </div>
-      ) : null}
-      {capture?.state === 'done' && capture.profile ? (
-        <ProfileResult
-          key={capture.id}
-          tool={tool.name}
-          profile={capture.profile}
-          earlier={earlier.filter((entry) => entry.id !== capture.id)}
-          onShare={share}
-        />
-      ) : null}
-    </div>
+        {problem ? (
+          <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
+            {problem.message}
+          </div>
+        ) : null}
+        {capture?.state === 'done' && capture.profile ? (
+          <ProfileResult
+            key={capture.id}
+            tool={tool.name}
+            profile={capture.profile}
+            earlier={earlier.filter((entry) => entry.id !== capture.id)}
+            onShare={(request) => saveSnapshot.profile(capture, tool.name, request)}
+          />
+        ) : null}
+      </div>
+    </>
   );
 }

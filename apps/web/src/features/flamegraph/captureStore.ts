@@ -3,6 +3,7 @@
 // finished ones of each tool for comparisons. A running capture is polled here,
 // so leaving the tool (execsnoop, another host) neither loses it nor stops it
 // finishing, and coming back shows its progress or its result.
+// Not a slice of the app store: it runs agent calls and poll timers, reads nothing of the app's state, and is tested with a fake agent alone.
 import { formatClockTime } from '@bpfscope/charts';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
@@ -20,7 +21,7 @@ export interface EarlierCapture {
 }
 
 /** One host's last capture of one tool. */
-export interface CaptureSlot {
+interface CaptureSlot {
   capture?: ProfileCapture;
   problem?: AgentProblem;
   /** Browser clock when the agent accepted the capture, and when it last answered: the progress shown (the agent's clock may differ). */
@@ -28,7 +29,7 @@ export interface CaptureSlot {
   polledAt?: number;
 }
 
-export interface CaptureState {
+interface CaptureState {
   /** By captureKey(host, tool). */
   slots: Record<string, CaptureSlot>;
   /** Finished captures by tool, newest first, whatever host they came from. */
@@ -40,7 +41,7 @@ export interface CaptureState {
   setDuration(address: string, tool: string, seconds: number): void;
 }
 
-export type CaptureStore = StoreApi<CaptureState>;
+type CaptureStore = StoreApi<CaptureState>;
 
 /** What the store needs of the agents: the profiles procedures, one host at a time. */
 export interface CaptureApi {
@@ -49,7 +50,7 @@ export interface CaptureApi {
   stop(address: string, token: string, id: string): Promise<unknown>;
 }
 
-export interface CaptureStoreOptions {
+interface CaptureStoreOptions {
   api?: CaptureApi;
   pollMs?: number;
   now?: () => number;
@@ -158,7 +159,7 @@ export function createCaptureStore({ api = agentApi, pollMs = 400, now = Date.no
 }
 
 /** The page's captures. */
-export const captureStore = createCaptureStore();
+const captureStore = createCaptureStore();
 
 export function useCaptures<T>(selector: (state: CaptureState) => T): T {
   return useStore(captureStore, selector);

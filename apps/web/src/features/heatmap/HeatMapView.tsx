@@ -1,15 +1,16 @@
 // A latency heat map of a live session (or a snapshot): series and window choice,
 // drag-to-select with the selection in the URL, percentiles, and the histogram of
 // the selected range (or of the whole window) as bcc prints it.
-import { formatClockTime, formatDateTime, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
+import { formatClockTime, formatDateTime, formatInteger, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
 import { useCallback, useMemo, useState } from 'react';
 import type { HistogramFrame } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { useSpaceToPause } from '../keyboard';
-import { ShareStatus, useShare } from '../share/share';
+import { ShareStatus, useShare } from '../snapshots/share';
 import { rowsInSelection } from '../table/tableModel';
 import type { RowValueSpec } from '../table/tableModel';
+import type { VersionedRows } from '../session/useLiveSession';
 import type { PercentileSummary } from './heatMapData';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';
@@ -22,7 +23,6 @@ const WINDOWS: Array<[number, string]> = [
   [3600, '1 h'],
 ];
 const DEFAULT_WINDOW_SECONDS = 300;
-const number = new Intl.NumberFormat('en-US');
 const NO_FRAMES: never[] = [];
 
 interface HeatMapViewProps {
@@ -36,9 +36,9 @@ interface HeatMapViewProps {
   hidden?: boolean;
   /**
    * The table's rows when there is one for every event counted: percentiles are
-   * then exact (from `column`, in ms), not log2 buckets. `version` changes with them.
+   * then exact (from the value's column, in ms), not log2 buckets.
    */
-  exactFrom?: { rows: readonly Record<string, unknown>[]; value: RowValueSpec; version: number } | undefined;
+  exactFrom?: { rows: VersionedRows; value: RowValueSpec } | undefined;
   /** A table tool: shows the rows behind the selection. */
   onShowRows?: (() => void) | undefined;
 }
@@ -69,20 +69,20 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const summary = useMemo(() => sumFrames(chartFrames, summaryRange.from, summaryRange.to), [chartFrames, summaryRange.from, summaryRange.to]);
   const total = summary.reduce((sum, count) => sum + count, 0);
   const bucket = view.selection?.bucket;
+  // Apart, so the percentiles follow the rows' versions, not each new exactFrom.
+  const exactRows = exactFrom?.rows;
+  const exactValue = exactFrom?.value;
   const percentiles = useMemo(() => {
     if (hidden) return undefined;
     // Rows carry no series label: exact only for all the series added up.
     // The summary adds up every bucket of the range, a cell's too: so do the rows.
     const range = { from: summaryRange.from, to: summaryRange.to };
     const values =
-      exactFrom && view.series === undefined
-        ? rowsInSelection(exactFrom.rows, range, exactFrom.value).map(
-            (row) => (row[exactFrom.value.column] as number) * (exactFrom.value.unit === 'usecs' ? 1000 : 1),
-          )
+      exactRows && exactValue && view.series === undefined
+        ? rowsInSelection(exactRows.list, range, exactValue).map((row) => (row[exactValue.column] as number) * (exactValue.unit === 'usecs' ? 1000 : 1))
         : undefined;
     return summarizePercentiles(summary, values);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [hidden, summary, exactFrom?.rows, exactFrom?.value, exactFrom?.version, view.series, summaryRange.from, summaryRange.to]);
+  }, [hidden, summary, exactRows, exactValue, view.series, summaryRange.from, summaryRange.to]);
   const togglePause = useCallback(() => setPausedAt((paused) => (paused === undefined ? Date.now() : undefined)), []);
   useSpaceToPause(!hidden && !frozenRange, togglePause);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
@@ -119,7 +119,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           <input type="checkbox" checked={showPercentiles} onChange={(event) => setShowPercentiles(event.target.checked)} /> percentiles
         </label>
         <span className="muted" data-testid={testIds.heatMapHistory}>
-          {frozenRange ? 'snapshot' : `${number.format(history)} s of history`}
+          {frozenRange ? 'snapshot' : `${formatInteger(history)} s of history`}
         </span>
         <span className="toolbar__spacer" />
         {onShare ? (
@@ -156,7 +156,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           {view.selection ? (
             <>
               Selected {formatClockTime(view.selection.from)} – {formatClockTime(view.selection.to)}
-              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${number.format(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
+              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${formatInteger(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection
               </button>
@@ -173,7 +173,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
             <>Whole window (drag across the map to select a range, click a cell for its events)</>
           )}
           {' · '}
-          {number.format(total)} {measure} events
+          {formatInteger(total)} {measure} events
           {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} /> : null}
         </p>
         <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />
@@ -188,7 +188,7 @@ function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary
     return (
       <span
         data-testid={testIds.heatMapPercentiles}
-        title={`Exact: the nearest-rank percentiles of the ${number.format(percentiles.count)} rows behind these counts`}
+        title={`Exact: the nearest-rank percentiles of the ${formatInteger(percentiles.count)} rows behind these counts`}
       >
         {percentiles.values.map((value, index) => ` · ${names[index]} ${formatLatency(value, unit)}`).join('')} (exact)
       </span>

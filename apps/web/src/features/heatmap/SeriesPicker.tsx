@@ -3,7 +3,7 @@
 // with its events and p99) under a search box. Arrows move, Enter picks, Escape
 // closes. The window is added up once, when the list opens: an hour of hundreds
 // of pids is millions of counts, too many to add up again every second.
-import { formatSlotRange } from '@bpfscope/charts';
+import { formatInteger, formatSlotRange } from '@bpfscope/charts';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { HistogramFrame } from '../../api/types';
@@ -17,7 +17,6 @@ const RANKS: Array<[SeriesRank, string, string]> = [
   ['count', 'events', 'most events in the window first'],
   ['p99', 'p99', 'slowest 99th percentile bucket in the window first; the busier first within a bucket'],
 ];
-const number = new Intl.NumberFormat('en-US');
 
 interface SeriesPickerProps {
   frames: readonly HistogramFrame[];
@@ -230,7 +229,7 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
                   id={optionId(index)}
                   role="option"
                   aria-selected={option.label === value}
-                  aria-label={`${option.text}: ${number.format(option.count)} events, p99 ${p99}`}
+                  aria-label={`${option.text}: ${formatInteger(option.count)} events, p99 ${p99}`}
                   data-testid={testIds.heatMapSeriesOption}
                   data-label={option.label ?? ''}
                   className={`series-picker__row series-picker__option${index === activeIndex ? ' series-picker__option--active' : ''}${option.label === value ? ' series-picker__option--selected' : ''}`}
@@ -240,7 +239,7 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
                   <span className="series-picker__name" title={option.text}>
                     {option.text}
                   </span>
-                  <span>{number.format(option.count)}</span>
+                  <span>{formatInteger(option.count)}</span>
                   <span>{p99}</span>
                 </li>
               );
@@ -250,8 +249,8 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
             {choices.matching === 0
               ? `no series in the window matches “${query.trim()}”`
               : hidden > 0
-                ? `${number.format(choices.shown.length)} of ${number.format(choices.matching)} shown: search for the others`
-                : `${number.format(choices.matching)} of ${number.format(choices.total)} series in the window`}
+                ? `${formatInteger(choices.shown.length)} of ${formatInteger(choices.matching)} shown: search for the others`
+                : `${formatInteger(choices.matching)} of ${formatInteger(choices.total)} series in the window`}
           </p>
         </div>
       ) : null}

@@ -23,7 +23,7 @@ export function liveRange(frames: readonly HistogramFrame[], windowSeconds: numb
   return { from: to - windowSeconds * 1000, to };
 }
 
-export const SUMMARY_PERCENTILES = [50, 90, 99] as const;
+const SUMMARY_PERCENTILES = [50, 90, 99] as const;
 
 /**
  * The percentiles a heat map's summary states: exact, from the rows behind it,

@@ -7,7 +7,7 @@ import type { HistogramFrame } from '../../api/types';
 export type SeriesRank = 'count' | 'p99';
 
 /** One series over a window. */
-export interface SeriesSummary {
+interface SeriesSummary {
   /** What identifies it (pid, disk): what a link's series= holds. */
   label: string;
   /** Its newest name in the window, where the kernel keeps one (a pid's comm). */
@@ -18,7 +18,7 @@ export interface SeriesSummary {
   p99Slot: number | undefined;
 }
 
-export interface SeriesChoices {
+interface SeriesChoices {
   /** Every series added up, over the same window. */
   all: { count: number; p99Slot: number | undefined };
   /** The first `limit` of those matching the search, best first. */
@@ -29,7 +29,7 @@ export interface SeriesChoices {
   total: number;
 }
 
-export interface SeriesChoiceOptions {
+interface SeriesChoiceOptions {
   /** The shown window, as the heat map's (from, to]. */
   range: { from: number; to: number };
   rank: SeriesRank;

@@ -1,7 +1,7 @@
 // Known agents: status dot (connected, latency, version, kernel), add, remove, token.
 // Clicking a host shows the same tool, params and filters there.
 import { useState } from 'react';
-import type { HostStatus } from '../../state/appStore';
+import type { HostStatus } from '../../state/slices/hosts';
 import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';

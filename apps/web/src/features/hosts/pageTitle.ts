@@ -1,6 +1,6 @@
 // The tab names the tool and the host (`runqlat · db-3`), so tabs open on several
 // hosts or tools can be told apart; the most telling part first, as tabs cut the end.
-import type { HostStatus } from '../../state/appStore';
+import type { HostStatus } from '../../state/slices/hosts';
 
 /** The host's own name, once its agent has said it. */
 export function hostNameOf(status: HostStatus | undefined): string | undefined {

@@ -1,9 +1,9 @@
 // A params form generated from a tool's JSON Schema (as the agent sends it from zod),
 // and the parsing of what was typed back into params, with messages per field.
 // Only the shapes tools use are supported; anything else is shown as JSON text.
-export type FieldKind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'integerList' | 'json';
+type FieldKind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'integerList' | 'json';
 
-export interface FormField {
+interface FormField {
   name: string;
   kind: FieldKind;
   description: string;
@@ -86,7 +86,7 @@ export function formValuesFromParams(fields: readonly FormField[], params: Recor
   return values;
 }
 
-export interface ParsedForm {
+interface ParsedForm {
   params: Record<string, unknown>;
   /** Field name → what is wrong with it. Empty when the form is valid. */
   errors: Record<string, string>;

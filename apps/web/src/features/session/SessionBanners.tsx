@@ -4,10 +4,10 @@
 import { formatClockTime } from '@bpfscope/charts';
 import { useEffect, useState } from 'react';
 import { testIds } from '../../testIds';
-import type { LiveSession } from '../table/useLiveSession';
+import type { LiveSession, SessionPhase } from './useLiveSession';
 
 /** Shown this long before the agent's end, so keeping the view is one click before anything is lost. */
-export const END_WARNING_MS = 60_000;
+const END_WARNING_MS = 60_000;
 
 export function SessionBanners({ session }: { session: LiveSession }) {
   const { status, endsAt } = session;
@@ -50,6 +50,11 @@ export function SessionBanners({ session }: { session: LiveSession }) {
     );
   }
   return null;
+}
+
+/** The agent's refusal of the params: said in the params form, so not as a banner. */
+export function refusedParams(status: SessionPhase): string | undefined {
+  return status.phase === 'error' && status.problem.kind === 'invalid' ? status.problem.message : undefined;
 }
 
 /** The time, asleep until the last END_WARNING_MS before `deadline`, then ticking every second. */

@@ -25,7 +25,7 @@ const columnWidth: Record<string, string> = {
 /** Text as narrow as bcc prints it (fsslower's T is one letter) stays that narrow. */
 const NARROW_TEXT_CHARS = 3;
 
-export function gridTemplate(columns: readonly DisplayColumn[]): string {
+function gridTemplate(columns: readonly DisplayColumn[]): string {
   return columns
     .map((column) =>
       column.display === 'text' && column.width !== undefined && column.width > 0 && column.width <= NARROW_TEXT_CHARS

@@ -1,8 +1,7 @@
 // What an empty table says: why it is empty, and the one change that would fill it.
+import { formatInteger } from '@bpfscope/charts';
 import { testIds } from '../../testIds';
 import type { EmptyTableReason } from './emptyState';
-
-const number = new Intl.NumberFormat('en-US');
 
 interface TableEmptyStateProps {
   reason: EmptyTableReason;
@@ -17,14 +16,14 @@ export function TableEmptyState({ reason, onLowerThreshold, onClearFilters, onCl
     <div className="live-table__empty" data-testid={testIds.tableEmpty} role="status">
       {reason.kind === 'waiting' ? (
         reason.events > 0 ? (
-          <>Live: {number.format(reason.events)} events so far, none matched the params.</>
+          <>Live: {formatInteger(reason.events)} events so far, none matched the params.</>
         ) : (
           <>Live, nothing yet: a row appears here as soon as the kernel reports one.</>
         )
       ) : null}
       {reason.kind === 'threshold' ? (
         <>
-          0 of {number.format(reason.events)} {reason.threshold.eventNoun} were {reason.threshold.relation} {reason.value} {reason.threshold.unit} (
+          0 of {formatInteger(reason.events)} {reason.threshold.eventNoun} were {reason.threshold.relation} {reason.value} {reason.threshold.unit} (
           {reason.threshold.param}; the heat map counts every one).{' '}
           {reason.value > 1 ? (
             <button type="button" className="button" data-testid={testIds.lowerThreshold} onClick={() => onLowerThreshold(1)}>
@@ -38,7 +37,7 @@ export function TableEmptyState({ reason, onLowerThreshold, onClearFilters, onCl
       ) : null}
       {reason.kind === 'selection' ? (
         <>
-          None of the {number.format(reason.rows)} rows is behind the heat-map selection.{' '}
+          None of the {formatInteger(reason.rows)} rows is behind the heat-map selection.{' '}
           <button type="button" className="button" onClick={onClearSelection}>
             Clear the selection
           </button>
@@ -46,7 +45,7 @@ export function TableEmptyState({ reason, onLowerThreshold, onClearFilters, onCl
       ) : null}
       {reason.kind === 'filters' ? (
         <>
-          None of the {number.format(reason.rows)} rows matches the filters.{' '}
+          None of the {formatInteger(reason.rows)} rows matches the filters.{' '}
           <button type="button" className="button" data-testid={testIds.clearFilters} onClick={onClearFilters}>
             Clear the filters
           </button>

@@ -1,14 +1,14 @@
 // The live table's controls: filter, pause, what the stream is doing, how many rows
 // are shown and lost (and where), the row cap, exports and sharing.
-import { formatClockTime, formatSlotRange } from '@bpfscope/charts';
+import { formatClockTime, formatInteger, formatSlotRange } from '@bpfscope/charts';
+import type { HeatMapSelection } from '@bpfscope/charts';
 import type { RefObject } from 'react';
 import { testIds } from '../../testIds';
-import type { LiveSession } from './useLiveSession';
+import { SessionStatus } from '../session/SessionStatus';
+import type { LiveSession } from '../session/useLiveSession';
 import { TableFilterInput } from './TableFilterInput';
-import type { HeatMapSelection } from './tableModel';
 
-export const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
-const number = new Intl.NumberFormat('en-US');
+const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
 
 interface TableToolbarProps {
   session: LiveSession;
@@ -47,26 +47,21 @@ export function TableToolbar(props: TableToolbarProps) {
       </button>
       {live.paused ? (
         <span className="pill pill--warn" data-testid={testIds.waitingCount}>
-          {number.format(live.waitingCount)} waiting
+          {formatInteger(live.waitingCount)} waiting
         </span>
       ) : null}
-      <span className="muted" data-testid={testIds.sessionStatus}>
-        {sessionText(session.status)}
-      </span>
+      <SessionStatus status={session.status} />
       {selection ? <SelectionPill {...selection} /> : null}
       <span className="toolbar__spacer" />
-      <span data-testid={testIds.rowCount} className="muted">
-        {props.filtered ? `${number.format(props.shownCount)} of ` : ''}
-        {number.format(props.totalCount)} {props.totalCount === 1 ? 'row' : 'rows'}
-      </span>
+      <RowCount shown={props.shownCount} total={props.totalCount} filtered={props.filtered} />
       <span
         className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
         data-testid={testIds.droppedIndicator}
-        title={`Rows lost, by where: kept under this table's row cap ${number.format(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${number.format(counters.droppedForViewer)}; kernel ring buffer full ${number.format(counters.kernelDrops)}`}
+        title={`Rows lost, by where: kept under this table's row cap ${formatInteger(live.droppedByCap)}; agent queue for this viewer (browser or network too slow) ${formatInteger(counters.droppedForViewer)}; kernel ring buffer full ${formatInteger(counters.kernelDrops)}`}
       >
-        {number.format(dropped)} dropped
+        {formatInteger(dropped)} dropped
         {dropped > 0
-          ? ` (cap ${number.format(live.droppedByCap)} · agent ${number.format(counters.droppedForViewer)} · kernel ${number.format(counters.kernelDrops)})`
+          ? ` (cap ${formatInteger(live.droppedByCap)} · agent ${formatInteger(counters.droppedForViewer)} · kernel ${formatInteger(counters.kernelDrops)})`
           : ''}
       </span>
       <span className="toolbar__group">
@@ -82,29 +77,12 @@ export function TableToolbar(props: TableToolbarProps) {
           >
             {ROW_CAPS.map((cap) => (
               <option key={cap} value={cap}>
-                {number.format(cap)}
+                {formatInteger(cap)}
               </option>
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          className="button"
-          data-testid={testIds.exportCsv}
-          onClick={() => props.onExport('csv')}
-          title="Download the rows shown (filtered and sorted) as CSV"
-        >
-          CSV
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid={testIds.exportJson}
-          onClick={() => props.onExport('json')}
-          title="Download the rows shown (filtered and sorted) as JSON"
-        >
-          JSON
-        </button>
+        <ExportButtons onExport={props.onExport} />
         {props.onShare ? (
           <button
             type="button"
@@ -122,6 +100,42 @@ export function TableToolbar(props: TableToolbarProps) {
   );
 }
 
+/** How many rows a table shows, of how many before its filters. */
+export function RowCount({ shown, total, filtered }: { shown: number; total: number; filtered: boolean }) {
+  return (
+    <span data-testid={testIds.rowCount} className="muted">
+      {filtered ? `${formatInteger(shown)} of ` : ''}
+      {formatInteger(total)} {total === 1 ? 'row' : 'rows'}
+    </span>
+  );
+}
+
+/** Downloads of the rows a table shows, filtered and sorted, as CSV or JSON. */
+export function ExportButtons({ onExport }: { onExport(format: 'csv' | 'json'): void }) {
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        data-testid={testIds.exportCsv}
+        onClick={() => onExport('csv')}
+        title="Download the rows shown (filtered and sorted) as CSV"
+      >
+        CSV
+      </button>
+      <button
+        type="button"
+        className="button"
+        data-testid={testIds.exportJson}
+        onClick={() => onExport('json')}
+        title="Download the rows shown (filtered and sorted) as JSON"
+      >
+        JSON
+      </button>
+    </>
+  );
+}
+
 /** The heat-map selection (or cell) a table is narrowed to, with the rows behind it, and a way back to every row. */
 export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void }) {
   return (
@@ -131,28 +145,10 @@ export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSe
       title="The rows behind the heat-map selection: counted in its seconds, and for a cell, in its latency bucket"
     >
       heat map {formatClockTime(range.from)}–{formatClockTime(range.to)}
-      {range.bucket !== undefined ? `, ${formatSlotRange(range.bucket, unit)}` : ''} · {number.format(rows)} {rows === 1 ? 'row' : 'rows'}{' '}
+      {range.bucket !== undefined ? `, ${formatSlotRange(range.bucket, unit)}` : ''} · {formatInteger(rows)} {rows === 1 ? 'row' : 'rows'}{' '}
       <button type="button" className="pill__close" aria-label="Show every row again" data-testid={testIds.tableSelectionClear} onClick={onClear}>
         ×
       </button>
     </span>
   );
-}
-
-export function sessionText(status: LiveSession['status']): string {
-  switch (status.phase) {
-    case 'idle':
-      return 'not running';
-    case 'starting':
-      return 'attaching…';
-    case 'streaming':
-      if (status.reconnecting) return `reconnecting: ${status.reconnecting}`;
-      return `live · ${status.started.attachMethod}${status.started.shared ? ' · shared' : ''}`;
-    case 'ended':
-      return 'stopped';
-    case 'error':
-      return 'failed';
-    default:
-      return '';
-  }
 }

@@ -1,7 +1,7 @@
 // Why a live table shows no rows, so an empty table says what to change instead of "No rows yet".
 import type { ToolInfo } from '../../api/types';
 
-export type RowThreshold = NonNullable<ToolInfo['rowThreshold']>;
+type RowThreshold = NonNullable<ToolInfo['rowThreshold']>;
 
 export type EmptyTableReason =
   /** Nothing has arrived: the tool has seen `events` events (none made a row). */
@@ -13,7 +13,7 @@ export type EmptyTableReason =
   /** Rows arrived, none match the filters. */
   | { kind: 'filters'; rows: number };
 
-export interface EmptyTableInput {
+interface EmptyTableInput {
   /** Rows the table holds. */
   received: number;
   /** Of those, the ones in the heat-map selection (undefined: no selection narrows them). */

@@ -1,5 +1,6 @@
 // Filtering and sorting of live table rows: pure, so they are tested apart from React.
 import { log2SlotOf, textMatcher } from '@bpfscope/charts';
+import type { HeatMapSelection } from '@bpfscope/charts';
 
 export interface ColumnSpec {
   key: string;
@@ -7,7 +8,7 @@ export interface ColumnSpec {
   text: (row: Record<string, unknown>) => string;
 }
 
-export interface TableQuery {
+interface TableQuery {
   filter: string;
   columnFilters: Record<string, string>;
   sort?: { column: string; direction: 'asc' | 'desc' };
@@ -28,13 +29,6 @@ export function filterRows<Row extends Record<string, unknown>>(rows: readonly R
   return rows.filter(
     (row) => (!matches || columns.some((column) => matches(column.text(row)))) && columnMatchers.every(([column, matcher]) => matcher(column.text(row))),
   );
-}
-
-/** A heat-map selection: a time range (epoch ms), and for a clicked cell its log2 bucket. */
-export interface HeatMapSelection {
-  from: number;
-  to: number;
-  bucket?: number;
 }
 
 /** Where a row's value of the heat map's measure is: its column (milliseconds), the heat map's unit and last slot. */

@@ -1,16 +1,14 @@
-// One tool on one host: its header, then the view of its output kind (a live
-// table or heat map, or a stack capture).
+// One tool on one host: its header, then the view of its output kind: a live
+// table (with its heat map, if any), a live heat map, or a stack capture.
 import { useEffect } from 'react';
 import type { ToolInfo } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { ProfileView } from '../flamegraph/ProfileView';
-import { ParamsForm } from '../params/ParamsForm';
-import { LiveToolView } from './LiveToolView';
+import { HistogramToolView } from './HistogramToolView';
+import { TableToolView } from './TableToolView';
 import { ToolHeader } from './ToolHeader';
 
 export function ToolView({ tool }: { tool: ToolInfo }) {
-  const params = useAppStore((state) => state.view.params);
-  const setParams = useAppStore((state) => state.setParams);
   const discardUnknownColumns = useAppStore((state) => state.discardUnknownColumns);
   // A link's sort and column filters can only be checked against the tool's columns once they are known.
   useEffect(() => discardUnknownColumns(tool.columns.map((column) => column.key)), [tool.columns, discardUnknownColumns]);
@@ -18,14 +16,20 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   return (
     <section className="tool-view" aria-label={tool.title}>
       <ToolHeader tool={tool} />
-      {tool.outputKind === 'stacks' ? (
-        <>
-          <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} />
-          <ProfileView tool={tool} />
-        </>
-      ) : (
-        <LiveToolView tool={tool} />
-      )}
+      <OutputView tool={tool} />
     </section>
   );
+}
+
+function OutputView({ tool }: { tool: ToolInfo }) {
+  switch (tool.outputKind) {
+    case 'table':
+      return <TableToolView tool={tool} />;
+    case 'histogram':
+      return <HistogramToolView tool={tool} />;
+    case 'stacks':
+      return <ProfileView tool={tool} />;
+    default:
+      return tool.outputKind satisfies never;
+  }
 }

@@ -1,7 +1,7 @@
 // Pure helpers over agents' tool catalogs: search and grouping, and one tool's
 // verdict on every known host.
 import type { ToolInfo } from '../../api/types';
-import type { Catalog } from '../../state/appStore';
+import type { Catalog } from '../../state/slices/hosts';
 
 /** Tools matching the search (name, title, description, category), grouped by category in name order. */
 export function matchTools(tools: readonly ToolInfo[], search: string): Map<string, ToolInfo[]> {
@@ -15,7 +15,7 @@ export function matchTools(tools: readonly ToolInfo[], search: string): Map<stri
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export interface HostVerdict {
+interface HostVerdict {
   address: string;
   /** 'works' with the method, 'unavailable' with why, or 'unknown' when the host has not answered. */
   verdict: 'works' | 'unavailable' | 'missing' | 'unknown';

@@ -6,12 +6,12 @@ import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { Snapshot } from '../../api/types';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { ProfileResult } from '../flamegraph/ProfileResult';
-import { SnapshotTable } from '../table/SnapshotTable';
-import { HeatMapView } from './HeatMapView';
+import { SnapshotTable } from './SnapshotTable';
+import { HeatMapView } from '../heatmap/HeatMapView';
 
 const NO_FRAMES: never[] = [];
 const LOADING_RANGE = { from: 0, to: 60_000 };
@@ -28,7 +28,7 @@ interface SnapshotViewProps {
 
 export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const token = useAppStore(activeToken);
   const setSnapshot = useAppStore((state) => state.setSnapshot);
   const [snapshot, setLoaded] = useState<Snapshot>();
   const [problem, setProblem] = useState<AgentProblem>();

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { testIds } from '../../testIds';
 
-export interface ShareState {
+interface ShareState {
   link?: string;
   error?: string;
   busy?: boolean;

@@ -9,16 +9,14 @@ import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { downloadRows } from '../download';
 import { useSlashToFilter } from '../keyboard';
-import { emptyTableReason } from './emptyState';
-import type { DisplayColumn } from './formatCell';
-import { columnSpecs } from './formatCell';
-import { LiveTable } from './LiveTable';
-import { TableEmptyState } from './TableEmptyState';
-import { TableFilterInput } from './TableFilterInput';
-import { SelectionPill } from './TableToolbar';
-import { filterRows, rowsInSelection, rowValueSpec, sortRows } from './tableModel';
-
-const number = new Intl.NumberFormat('en-US');
+import { emptyTableReason } from '../table/emptyState';
+import type { DisplayColumn } from '../table/formatCell';
+import { LiveTable } from '../table/LiveTable';
+import { TableEmptyState } from '../table/TableEmptyState';
+import { TableFilterInput } from '../table/TableFilterInput';
+import { ExportButtons, RowCount, SelectionPill } from '../table/TableToolbar';
+import { rowValueSpec } from '../table/tableModel';
+import { useShownRows } from '../table/useShownRows';
 
 export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: ToolInfo | undefined }) {
   const view = useAppStore((state) => state.view);
@@ -30,23 +28,24 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
   const toggleSort = useAppStore((state) => state.toggleSort);
   const filterRef = useRef<HTMLInputElement>(null);
   useSlashToFilter(true, filterRef);
-  const rows = useMemo(() => snapshot.rows ?? [], [snapshot.rows]);
+  const rows = useMemo(() => ({ list: snapshot.rows ?? [] }), [snapshot.rows]);
   // The columns as this host's agent declares them; a tool it no longer has shows its raw fields.
   const columns = useMemo<DisplayColumn[]>(
     () =>
       (tool?.columns as DisplayColumn[] | undefined) ??
-      Object.keys(rows[0] ?? {}).map((key) => ({ key, header: key.toUpperCase(), display: key === 'time' ? 'clockTime' : 'text', unit: null, align: 'left' })),
+      Object.keys(rows.list[0] ?? {}).map((key) => ({
+        key,
+        header: key.toUpperCase(),
+        display: key === 'time' ? 'clockTime' : 'text',
+        unit: null,
+        align: 'left',
+      })),
     [tool, rows],
   );
-  const specs = useMemo(() => columnSpecs(columns), [columns]);
   // A table tool's heat map counts microseconds (runqlat's -m is a heat-map tool's alone).
   const rowValue = useMemo(() => rowValueSpec(tool?.heatMap, 'usecs'), [tool?.heatMap]);
-  const selected = useMemo(() => (view.selection && rowValue ? rowsInSelection(rows, view.selection, rowValue) : undefined), [rows, view.selection, rowValue]);
-  const query = useMemo(() => ({ filter: view.filter, columnFilters: view.columnFilters, sort: view.sort }), [view.filter, view.columnFilters, view.sort]);
-  const shown = useMemo(() => sortRows(filterRows(selected ?? rows, specs, query), specs, query), [selected, rows, specs, query]);
-  const filtered = view.filter !== '' || Object.keys(view.columnFilters).length > 0;
+  const { selected, shown, filtered } = useShownRows(rows, columns, rowValue);
   const keptSince = snapshot.view.rowsKeptSince;
-  const total = selected?.length ?? rows.length;
 
   return (
     <>
@@ -64,22 +63,11 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
           <SelectionPill range={view.selection} unit="usecs" rows={selected.length} onClear={() => setSelection(undefined)} />
         ) : null}
         <span className="toolbar__spacer" />
-        <span data-testid={testIds.rowCount} className="muted">
-          {filtered ? `${number.format(shown.length)} of ` : ''}
-          {number.format(total)} {total === 1 ? 'row' : 'rows'}
-        </span>
+        <RowCount shown={shown.length} total={selected?.length ?? rows.list.length} filtered={filtered} />
         <span className="toolbar__group">
-          {(['csv', 'json'] as const).map((format) => (
-            <button
-              key={format}
-              type="button"
-              className="button"
-              data-testid={format === 'csv' ? testIds.exportCsv : testIds.exportJson}
-              onClick={() => downloadRows({ tool: snapshot.tool, host: address, format, columns, rows: shown, at: new Date(snapshot.createdAt) })}
-            >
-              {format.toUpperCase()}
-            </button>
-          ))}
+          <ExportButtons
+            onExport={(format) => downloadRows({ tool: snapshot.tool, host: address, format, columns, rows: shown, at: new Date(snapshot.createdAt) })}
+          />
         </span>
       </div>
       <LiveTable
@@ -89,13 +77,13 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
         onToggleSort={toggleSort}
         onColumnFilter={setColumnFilter}
         empty={
-          rows.length === 0 ? (
+          rows.list.length === 0 ? (
             <div className="live-table__empty" data-testid={testIds.tableEmpty}>
               This snapshot holds no rows.
             </div>
           ) : (
             <TableEmptyState
-              reason={emptyTableReason({ received: rows.length, inSelection: selected?.length, heatMapEvents: 0, events: rows.length })}
+              reason={emptyTableReason({ received: rows.list.length, inSelection: selected?.length, heatMapEvents: 0, events: rows.list.length })}
               onLowerThreshold={() => undefined}
               onClearFilters={clearFilters}
               onClearSelection={() => setSelection(undefined)}

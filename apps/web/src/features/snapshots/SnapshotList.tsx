@@ -1,41 +1,43 @@
 // The active host's saved snapshots: open, rename, delete.
 import { formatDateTime } from '@bpfscope/charts';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { SnapshotSummary } from '../../api/types';
-import { activeHost } from '../../state/appStore';
+import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { encodeViewState } from '../../state/urlState';
-import type { ViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
+import { snapshotViewState } from './snapshotLinks';
 
 export function SnapshotList() {
   const address = useAppStore(activeHost);
-  const token = useAppStore((state) => (address ? state.tokens[address] : undefined));
+  const token = useAppStore(activeToken);
   const current = useAppStore((state) => state.view.snapshot);
+  const tool = useAppStore((state) => state.view.tool);
+  const revision = useAppStore((state) => state.snapshotsRevision);
+  const snapshotsChanged = useAppStore((state) => state.snapshotsChanged);
   const openLink = useAppStore((state) => state.openLink);
-  const view = useAppStore((state) => state.view);
   const [snapshots, setSnapshots] = useState<SnapshotSummary[]>([]);
   const [problem, setProblem] = useState<string>();
 
-  const refresh = useCallback(() => {
-    if (!address || !token) return;
+  // Loaded again on another host, whenever this page saves, renames or deletes a
+  // snapshot (the store's revision), and whenever one is opened or another tool picked.
+  useEffect(() => {
+    if (!address || !token) return undefined;
+    let cancelled = false;
     clientFor(address, token)
       .snapshots.list.query()
       .then((list) => {
+        if (cancelled) return;
         setSnapshots(list);
         setProblem(undefined);
       })
-      .catch((error: unknown) => setProblem(describeAgentError(error, address).message));
-  }, [address, token]);
-
-  // Refreshed on host change and whenever a snapshot is opened or shared (the view changes).
-  useEffect(refresh, [refresh, current, view.tool]);
-  useEffect(() => {
-    window.addEventListener('bpfscope:snapshots-changed', refresh);
-    return () => window.removeEventListener('bpfscope:snapshots-changed', refresh);
-  }, [refresh]);
+      .catch((error: unknown) => !cancelled && setProblem(describeAgentError(error, address).message));
+    return () => {
+      cancelled = true;
+    };
+  }, [address, token, revision, current, tool]);
 
   if (!address || !token || (snapshots.length === 0 && !problem)) return null;
   return (
@@ -65,7 +67,8 @@ export function SnapshotList() {
               title="Rename"
               onClick={() => {
                 const title = window.prompt('New title', snapshot.title);
-                if (title?.trim()) void clientFor(address, token).snapshots.rename.mutate({ id: snapshot.id, title: title.trim() }).then(refresh, refresh);
+                if (title?.trim())
+                  void clientFor(address, token).snapshots.rename.mutate({ id: snapshot.id, title: title.trim() }).then(snapshotsChanged, snapshotsChanged);
               }}
             >
               ✎
@@ -77,7 +80,7 @@ export function SnapshotList() {
               title="Delete"
               onClick={() => {
                 if (window.confirm(`Delete snapshot “${snapshot.title}”? Links to it stop working.`)) {
-                  void clientFor(address, token).snapshots.delete.mutate({ id: snapshot.id }).then(refresh, refresh);
+                  void clientFor(address, token).snapshots.delete.mutate({ id: snapshot.id }).then(snapshotsChanged, snapshotsChanged);
                 }
               }}
             >
@@ -88,22 +91,4 @@ export function SnapshotList() {
       </ul>
     </div>
   );
-}
-
-/** The view a snapshot was saved with, as a link to it states it. */
-export function snapshotViewState(address: string, snapshot: Pick<SnapshotSummary, 'id' | 'tool' | 'kind' | 'view'>): ViewState {
-  const { view } = snapshot;
-  const state: ViewState = {
-    hosts: [address],
-    tool: snapshot.tool,
-    snapshot: snapshot.id,
-    params: {},
-    filter: view.search ?? view.filter ?? '',
-    columnFilters: view.columnFilters ?? {},
-  };
-  if (snapshot.kind !== 'profile') state.show = snapshot.kind;
-  if (view.series !== undefined) state.series = view.series;
-  if (view.sort) state.sort = view.sort;
-  if (view.selection) state.selection = view.selection;
-  return state;
 }

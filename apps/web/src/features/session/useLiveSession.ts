@@ -1,13 +1,17 @@
-// A live session as the table sees it: start on the agent, stream batches into a
-// bounded LiveRows, stop on the agent when the view changes or closes.
-import { useEffect, useRef, useState } from 'react';
+// A streaming tool's live session on the active host, with the view's params:
+// start on the agent, stream batches into a bounded LiveRows and the histogram
+// frames, stop on the agent when the view changes or closes.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import type { HistogramFrame, StartedSession } from '../../api/types';
+import type { HistogramFrame, StartedSession, ToolInfo } from '../../api/types';
+import { activeHost, activeToken } from '../../state/appStore';
 import { LiveRows } from '../../state/liveRows';
+import type { Row } from '../../state/liveRows';
+import { useAppStore } from '../../state/storeContext';
 
-export interface AgentCounters {
+interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
   events: number;
   kernelDrops: number;
@@ -25,14 +29,20 @@ export type SessionPhase =
   | { phase: 'error'; problem: AgentProblem };
 
 /** Frames kept in the browser: two hours of 1 s frames. */
-export const MAX_FRAMES = 7200;
+const MAX_FRAMES = 7200;
+
+/** The rows of one version: a new object whenever they change, so views can memoize on it (LiveRows appends in place). */
+export interface VersionedRows {
+  list: readonly Row[];
+  version: number;
+}
 
 export interface LiveSession {
   live: LiveRows;
+  /** The rows shown, new whenever they change, at most a few times a second. */
+  rows: VersionedRows;
   /** Histogram frames, oldest first (heat-map tools, and tables that have one). */
   frames: readonly HistogramFrame[];
-  /** Changes whenever rows change, at most a few times a second. */
-  version: number;
   status: SessionPhase;
   counters: AgentCounters;
   /** When the agent will end this live view (its --max-session-seconds), epoch ms by this browser's clock; null: never (recorded). */
@@ -50,14 +60,19 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
-export function useLiveSession(options: { address?: string; token?: string; tool?: string; params: Record<string, unknown>; enabled: boolean }): LiveSession {
-  const { address, token, tool, enabled } = options;
-  const paramsKey = JSON.stringify(options.params);
+export function useLiveSession(toolInfo: ToolInfo): LiveSession {
+  const address = useAppStore(activeHost);
+  const token = useAppStore(activeToken);
+  // The session restarts when the params change, not each time the view's object does.
+  const paramsKey = JSON.stringify(useAppStore((state) => state.view.params));
+  const tool = toolInfo.name;
+  const enabled = toolInfo.support.available;
   const liveRef = useRef<LiveRows>(null);
   liveRef.current ??= new LiveRows();
   const live = liveRef.current;
   const framesRef = useRef<HistogramFrame[]>([]);
   const [version, setVersion] = useState(0);
+  const rows = useMemo(() => ({ list: live.rows, version }), [live, version]);
   const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
   const [runNumber, setRunNumber] = useState(0);
@@ -84,7 +99,7 @@ export function useLiveSession(options: { address?: string; token?: string; tool
     setCounters(zeroCounters);
     setEndsAt(null);
     setRenewProblem(undefined);
-    if (!enabled || !address || !token || !tool) {
+    if (!enabled || !address || !token) {
       setStatus({ phase: 'idle' });
       return;
     }
@@ -181,8 +196,8 @@ export function useLiveSession(options: { address?: string; token?: string; tool
 
   return {
     live,
+    rows,
     frames: framesRef.current,
-    version,
     status,
     counters,
     endsAt,
