@@ -2,7 +2,7 @@
 // folded stacks to a drawn, clickable graph (goal ≤ 300 ms), from the benchmark
 // page the agent serves beside the app.
 import { chromium } from '@playwright/test';
-import { median, printTable, withTimeout, writeResult } from '../../packages/bpf-core/bench/common.ts';
+import { median, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
 import type { FlameGraphBenchResult } from '../../apps/web/src/bench/benchResults.ts';

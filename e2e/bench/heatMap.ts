@@ -7,7 +7,7 @@
 // hour along).
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
-import { median, percentile, printTable, withTimeout, writeResult } from '../../packages/bpf-core/bench/common.ts';
+import { median, percentile, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
 import type { HeatMapBenchOptions, HeatMapBenchResult } from '../../apps/web/src/bench/benchResults.ts';
