@@ -3,9 +3,9 @@
 // page the agent serves beside the app.
 import { chromium } from '@playwright/test';
 import { median, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
+import type { FlameGraphBenchResult } from '@bpfscope/web/benchResults';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-import type { FlameGraphBenchResult } from '../../apps/web/src/bench/benchResults.ts';
 
 export async function benchFlameGraph(): Promise<void> {
   const agent = await startAgent();

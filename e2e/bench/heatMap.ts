@@ -8,9 +8,9 @@
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
 import { median, percentile, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
+import type { HeatMapBenchOptions, HeatMapBenchResult } from '@bpfscope/web/benchResults';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-import type { HeatMapBenchOptions, HeatMapBenchResult } from '../../apps/web/src/bench/benchResults.ts';
 
 /** Cold pages vary by tens of ms on a small machine: judged by the median of this many. */
 const RUNS = 7;
