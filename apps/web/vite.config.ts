@@ -6,7 +6,5 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // The benchmark pages ship beside the app so `pnpm bench` can load it from a real agent.
-    rollupOptions: { input: { app: 'index.html', heatMapBench: 'heatmap-bench.html', flameGraphBench: 'flamegraph-bench.html' } },
   },
 });

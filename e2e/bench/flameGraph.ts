@@ -1,14 +1,16 @@
 // Flame graph of a million samples over 20,000 unique stacks in Chromium: from the
 // folded stacks to a drawn, clickable graph (goal ≤ 300 ms), from the benchmark
-// page the agent serves beside the app.
+// page built beside the app (benchPages.ts) and served by the agent.
 import { chromium } from '@playwright/test';
-import { median, printTable, withTimeout, writeResult } from '../../packages/bpf-core/bench/common.ts';
+import { median, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
+import type { FlameGraphBenchResult } from '@bpfscope/web/benchResults';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-import type { FlameGraphBenchResult } from '../../apps/web/src/bench/benchResults.ts';
+import { buildBenchPages } from './benchPages.ts';
 
 export async function benchFlameGraph(): Promise<void> {
-  const agent = await startAgent();
+  const pages = buildBenchPages();
+  const agent = await startAgent(['--web-root', pages.directory]);
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const runs: FlameGraphBenchResult[] = [];
@@ -49,5 +51,6 @@ export async function benchFlameGraph(): Promise<void> {
   } finally {
     await browser.close();
     await agent.stop();
+    pages.remove();
   }
 }

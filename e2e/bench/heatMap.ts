@@ -1,23 +1,25 @@
 // Heat map rendering in Chromium: 3,600 columns × 64 buckets, from the benchmark
-// page the agent serves beside the app. The hour's first paint four ways (its
-// history arriving into a chart on screen, as a live view or a snapshot opens;
-// a live view switched from 5 minutes to the hour; a tool's heat-map tab opened
-// from its table; a page that ran nothing before),
+// page built beside the app (benchPages.ts) and served by the agent. The hour's
+// first paint four ways (its history arriving into a chart on screen, as a live
+// view or a snapshot opens; a live view switched from 5 minutes to the hour; a
+// tool's heat-map tab opened from its table; a page that ran nothing before),
 // each over seven fresh pages, then each live update (a new frame slides the
 // hour along).
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
-import { median, percentile, printTable, withTimeout, writeResult } from '../../packages/bpf-core/bench/common.ts';
+import { median, percentile, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
+import type { HeatMapBenchOptions, HeatMapBenchResult } from '@bpfscope/web/benchResults';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-import type { HeatMapBenchOptions, HeatMapBenchResult } from '../../apps/web/src/bench/benchResults.ts';
+import { buildBenchPages } from './benchPages.ts';
 
 /** Cold pages vary by tens of ms on a small machine: judged by the median of this many. */
 const RUNS = 7;
 const UPDATES = 60;
 
 export async function benchHeatMap(): Promise<void> {
-  const agent = await startAgent();
+  const pages = buildBenchPages();
+  const agent = await startAgent(['--web-root', pages.directory]);
   const browser = await chromium.launch(chromiumLaunchOptions);
   const runPage = async (options: HeatMapBenchOptions): Promise<HeatMapBenchResult> => runBenchPage(browser, `${agent.url}/heatmap-bench.html`, options);
   try {
@@ -92,6 +94,7 @@ export async function benchHeatMap(): Promise<void> {
   } finally {
     await browser.close();
     await agent.stop();
+    pages.remove();
   }
 }
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { median, percentile, printTable, writeResult } from '../../packages/bpf-core/bench/common.ts';
-import { testIds } from '../../apps/web/src/testIds.ts';
+import { median, percentile, printTable, writeResult } from '@bpfscope/bench-kit';
+import { testIds } from '@bpfscope/web/testIds';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
 

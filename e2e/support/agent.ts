@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 
-export { testIds } from '../../apps/web/src/testIds.ts';
+export { testIds } from '@bpfscope/web/testIds';
 
 export function agent(): { url: string; token: string; host: string } {
   const url = process.env.BPFSCOPE_E2E_URL;

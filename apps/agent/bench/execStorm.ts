@@ -1,6 +1,6 @@
 // End-to-end exec storm: kernel → agent (its own process) → tRPC client over SSE on
 // loopback. Rows delivered, rows lost and where, exec-to-client latency, agent CPU.
-import { median, percentile, printTable, writeResult } from './common.js';
+import { median, percentile, printTable, writeResult } from '@bpfscope/bench-kit';
 import { residentBytes, spawnAgent } from '../test/harness.js';
 import type { ExecRowLike, StormWorker, StreamCountersLike } from './agentProcess.js';
 import { formatMs, mib } from './format.js';

@@ -4,20 +4,19 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startTool } from '@bpfscope/bpf-core';
 import type { HistogramFrame } from '@bpfscope/bpf-core';
+import { printTable, resultsDirectory, writeResult } from '@bpfscope/bench-kit';
 import { FrameHistory } from '../src/sessions/frameHistory.js';
 import { RowHistory } from '../src/sessions/rowHistory.js';
 import type { Row } from '../src/sessions/backend.js';
 import { sessionManagerDefaults } from '../src/sessions/sessionManager.js';
 import { spawnAgent } from '../test/harness.js';
 import { cpuPercent, sampleCpu, sleep, stopAgent } from './agentProcess.js';
-import { printTable, writeResult } from './common.js';
 import { mib } from './format.js';
 
 const RECORDED_TOOLS = ['biolatency', 'runqlat', 'tcplife'];
@@ -101,7 +100,7 @@ async function realFrameSamples(seconds: number): Promise<Map<string, HistogramF
 
 /** O_DIRECT 64 KiB writes with fsync, in a loop, on the disk under the repository. */
 function directWriteLoad(seconds: number): { stop(): void } {
-  const directory = mkdtempSync(path.join(fileURLToPath(new URL('../../../bench/results/', import.meta.url)), 'io-'));
+  const directory = mkdtempSync(path.join(resultsDirectory, 'io-'));
   const child = spawn(
     'sh',
     [

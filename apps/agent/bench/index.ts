@@ -1,6 +1,6 @@
 // pnpm bench: the agent end to end over loopback tRPC, as its own process; results
 // in bench/results/agent-*.json at the repository root and a short table each.
-import { resultsDirectory } from './common.js';
+import { resultsDirectory } from '@bpfscope/bench-kit';
 import { compileExecStorm } from './agentProcess.js';
 import { benchAgentExecStorm } from './execStorm.js';
 import { benchFlightRecorder } from './flightRecorder.js';

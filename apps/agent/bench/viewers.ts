@@ -1,6 +1,6 @@
 // 20 viewers of one execsnoop session: they must share one kernel attachment, and
 // each must get every row; the agent's CPU and memory with them idle and under a storm.
-import { printTable, writeResult } from './common.js';
+import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { createClient, residentBytes, spawnAgent } from '../test/harness.js';
 import type { ExecRowLike, StormWorker, StreamCountersLike } from './agentProcess.js';
 import { cpuPercent, isStormRow, sampleCpu, sleep, startStormWorker, stopAgent, stormMarker, waitForDrain, waitForStreaming } from './agentProcess.js';

@@ -6,7 +6,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from
 import path from 'node:path';
 import type { AgentConfig } from './env.js';
 import type { ProfileAuditEvent } from './sessions/profileManager.js';
-import type { AuditEvent as SessionAuditEvent } from './sessions/sessionManager.js';
+import type { AuditEvent as SessionAuditEvent } from './sessions/sessionTypes.js';
 
 export type AuditEvent = SessionAuditEvent | ProfileAuditEvent;
 export type AuditLog = (event: AuditEvent) => void;

@@ -6,9 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { startTool } from '../src/index.js';
 import type { ExecRow } from '../src/index.js';
-import { printTable, writeResult } from './common.js';
 
 const SECONDS = 10;
 const WORKERS = 2;

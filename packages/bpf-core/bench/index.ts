@@ -1,7 +1,7 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
+import { resultsDirectory } from '@bpfscope/bench-kit';
 import { benchExecStorm } from './execStorm.js';
 import { benchToolStart } from './toolStart.js';
-import { resultsDirectory } from './common.js';
 import { benchProfileOverhead } from './profileOverhead.js';
 import { benchSymbolize } from './symbolize.js';
 

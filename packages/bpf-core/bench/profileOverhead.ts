@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, printTable, writeResult } from '@bpfscope/bench-kit';
 import { startTool } from '../src/index.js';
-import { median, printTable, writeResult } from './common.js';
 
 const SECONDS = 8;
 const ROUNDS = 3;

@@ -2,9 +2,9 @@
 // this Node process's own binary and libraries, 24 frames deep), folded twice:
 // cold (ELF tables, maps and kallsyms read) and warm (every cache filled).
 import { readFileSync } from 'node:fs';
+import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { foldProfile, Symbolizer } from '../src/index.js';
 import type { RawStack, RawStackProfile } from '../src/index.js';
-import { printTable, writeResult } from './common.js';
 
 const STACKS = 10_000;
 const DEPTH = 24;

@@ -2,8 +2,8 @@
 // running an equivalent execsnoop one-liner to its "Attaching" line.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median, printTable, writeResult } from '@bpfscope/bench-kit';
 import { getKernelFeatures, startTool } from '../src/index.js';
-import { median, printTable, writeResult } from './common.js';
 
 const RUNS = 20;
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { BpfError, ToolError } from '@bpfscope/bpf-core';
 import { TRPCError } from '@trpc/server';
-import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionManager.js';
+import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionErrors.js';
 import { SnapshotStoreFullError, SnapshotTooLargeError } from '../snapshots/snapshotStore.js';
 import { NotAStackToolError, ProfileLimitError, ProfileNotFoundError } from '../sessions/profileManager.js';
 

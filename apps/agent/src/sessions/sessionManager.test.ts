@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
-import { SessionLimitError, SessionManager, SessionManagerClosedError, SessionNotFoundError, attachmentKey } from './sessionManager.js';
-import type { AuditEvent, SessionManagerOptions, StreamBatch } from './sessionManager.js';
+import { attachmentKey } from './attachmentKey.js';
+import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
+import { SessionManager } from './sessionManager.js';
+import type { SessionManagerOptions } from './sessionManager.js';
+import type { AuditEvent, StreamBatch } from './sessionTypes.js';
 
 const gracePeriodMs = 10_000;
 

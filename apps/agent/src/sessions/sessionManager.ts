@@ -1,12 +1,29 @@
 // Tool sessions as the agent serves them: one kernel attachment per distinct
 // (tool, params), shared by any number of viewers, each with its own bounded
-// row queue and batched stream. Pure logic over a ToolBackend; no kernel here.
+// row queue (viewerQueue.ts) and batched stream (viewerStream.ts). Pure logic
+// over a ToolBackend; no kernel here.
 import { randomUUID } from 'node:crypto';
-import type { BackendSession, HistogramDescription, HistogramFrame, Row, ToolBackend } from './backend.js';
+import { attachmentKey } from './attachmentKey.js';
+import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
 import { FrameHistory } from './frameHistory.js';
 import { RowHistory } from './rowHistory.js';
 import type { RowHistoryLimits } from './rowHistory.js';
+import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
+import type {
+  AttachmentHistory,
+  AuditEvent,
+  AuditEventBase,
+  DetachReason,
+  SessionSummary,
+  StartSessionInput,
+  StartedSession,
+  StreamBatch,
+  StreamEnd,
+  ViewerStopReason,
+} from './sessionTypes.js';
 import { ViewerQueue } from './viewerQueue.js';
+import { ViewerStream, streamBatches } from './viewerStream.js';
+import type { BatchLimits, StreamEndReason } from './viewerStream.js';
 
 export const sessionManagerDefaults = {
   maxSessions: 16,
@@ -20,9 +37,6 @@ export const sessionManagerDefaults = {
   // 10,000 typical rows take 3-4 MiB; execsnoop rows with long argv are kilobytes each.
   rowHistory: { maxRows: 10_000, maxAgeMs: 3600_000, maxBytes: 8 * 1024 * 1024 },
 } as const;
-
-/** A stream yields at least this often, rows or not, so the viewer's counters stay live. */
-export const heartbeatIntervalMs = 1000;
 
 /** setTimeout fires at once for longer delays, which would close attachments immediately. */
 const maxTimerDelayMs = 2 ** 31 - 1;
@@ -55,152 +69,7 @@ export interface SessionManagerOptions {
   onAudit?: (event: AuditEvent) => void;
 }
 
-export interface StartSessionInput {
-  tool: string;
-  params: unknown;
-  owner: string;
-}
-
-export interface StartedSession {
-  /** The viewer id: random and unguessable, it is what stream() and stop() take. */
-  id: string;
-  attachmentId: string;
-  /** True when an existing attachment of the same tool and params was reused. */
-  shared: boolean;
-  attachMethod: string;
-  /** Set for tools that produce histogram frames (heat maps). */
-  histogram?: HistogramDescription;
-  /** Frames of the past the first batches will carry (the flight recorder's). */
-  historyFrames: number;
-  /** Rows of the past the first batches will carry (what the attachment kept before this viewer came). */
-  historyRows: number;
-  /** When the agent will end the attachment (its --max-session-seconds), epoch ms; null when it never does (recorded). */
-  endsAt: number | null;
-  /** The same, as ms from now: what a client with another clock can count down from. */
-  endsInMs: number | null;
-}
-
-export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
-
-/** What an attachment recorded, for snapshots. */
-export interface AttachmentHistory {
-  tool: string;
-  params: unknown;
-  histogram?: HistogramDescription;
-  /** Histogram frames, oldest first. */
-  frames: HistogramFrame[];
-  /** Table tools: the rows kept, oldest first, and how many older ones were let go to stay bounded. */
-  rows?: Row[];
-  rowsReleased?: number;
-}
-
-export interface StreamCounters {
-  /** Events the attachment has decoded since it started (all viewers see the same). */
-  events: number;
-  kernelDrops: number;
-  /** Rows this viewer lost because its queue was full, since the viewer started. */
-  droppedForViewer: number;
-  /** Frames this viewer lost because it did not read them for longer than the history lasts. */
-  droppedFramesForViewer: number;
-}
-
-export interface StreamBatch {
-  /** 1 for the viewer's first batch, then +1 per batch, across reconnecting streams. */
-  seq: number;
-  rows: Row[];
-  /** Histogram frames, oldest first (empty for tools without histograms). */
-  frames: HistogramFrame[];
-  counters: StreamCounters;
-  /** When the agent will end the attachment, epoch ms (it moves when a viewer renews); null: never. */
-  endsAt: number | null;
-  /** The same, as ms from when the batch was made. */
-  endsInMs: number | null;
-  /** Set on the last batch when the session ended on the agent's side. */
-  end?: StreamEnd;
-}
-
-export interface ViewerSummary {
-  id: string;
-  owner: string;
-  startedAt: number;
-  streaming: boolean;
-  droppedRows: number;
-}
-
-export interface SessionSummary {
-  attachmentId: string;
-  tool: string;
-  params: unknown;
-  attachMethod: string;
-  startedAt: number;
-  viewers: ViewerSummary[];
-  stats: { events: number; kernelDrops: number };
-  programIds: number[];
-  /** Kept attached by the flight recorder whether or not anyone watches. */
-  recording: boolean;
-  /** Histogram frames held for new viewers, and the oldest one's time; rows kept, and their approximate heap bytes. */
-  history: { frames: number; since?: number; rows: number; rowBytes: number };
-  endsAt: number | null;
-  /** Average event rate over the attachment's life: what the kernel side is paying for. */
-  overhead: { eventsPerSecond: number };
-}
-
-export type DetachReason = 'idle' | 'max-duration' | 'shutdown';
-export type ViewerStopReason = 'stopped' | 'idle' | 'max-duration' | 'shutdown';
-
-interface AuditEventBase {
-  attachmentId: string;
-  tool: string;
-  params: unknown;
-}
-
-export type AuditEvent =
-  /** `who` started the viewer that caused the attachment. */
-  | (AuditEventBase & { action: 'attach'; who: string; attachMethod: string; programIds: number[] })
-  /** Sent once the backend session has closed; `error` when closing failed. */
-  | (AuditEventBase & {
-      action: 'detach';
-      who: string;
-      reason: DetachReason;
-      stats: { events: number; kernelDrops: number };
-      error?: string;
-    })
-  | (AuditEventBase & { action: 'viewer-start'; who: string; viewerId: string; shared: boolean })
-  /** A viewer asked to keep watching: the attachment's end moved to `endsAt`. */
-  | (AuditEventBase & { action: 'renew'; who: string; viewerId: string; endsAt: number })
-  /** `who` is the viewer's owner; `stoppedBy` is who called stop() when reason is 'stopped'. */
-  | (AuditEventBase & { action: 'viewer-stop'; who: string; viewerId: string; reason: ViewerStopReason; stoppedBy?: string });
-
-export class SessionNotFoundError extends Error {
-  override readonly name = 'SessionNotFoundError';
-  readonly code = 'SESSION_NOT_FOUND';
-  constructor() {
-    // No id in the message: ids are capabilities and messages end up in logs.
-    super('no such session; it was stopped, or released after its grace period without a stream');
-  }
-}
-
-export class SessionLimitError extends Error {
-  override readonly name = 'SessionLimitError';
-  readonly code = 'SESSION_LIMIT';
-  constructor(readonly maxSessions: number) {
-    super(`at most ${maxSessions} tools can be attached at once; stop a session or wait for an idle one to detach`);
-  }
-}
-
-/** start() after closeAll(): the agent is shutting down and must not attach anything new. */
-export class SessionManagerClosedError extends Error {
-  override readonly name = 'SessionManagerClosedError';
-  readonly code = 'SHUTTING_DOWN';
-  constructor() {
-    super('the agent is shutting down; no new sessions');
-  }
-}
-
 type Timer = ReturnType<typeof setTimeout>;
-
-/** Why a stream stopped: the first three end it silently, the others with a final batch. */
-type StreamEndReason = 'aborted' | 'replaced' | 'returned' | StreamEnd;
 
 interface Attachment {
   readonly id: string;
@@ -241,45 +110,14 @@ interface Viewer {
   released: boolean;
 }
 
-/** One stream() call's state, so aborts and takeovers can end it while its consumer is not pulling. */
-class ViewerStream {
-  endReason: StreamEndReason | undefined;
-  #wake: (() => void) | undefined;
-
-  end(reason: StreamEndReason): void {
-    this.endReason = reason;
-    this.wake();
-  }
-
-  wake(): void {
-    this.#wake?.();
-  }
-
-  /** Resolves after `delayMs`, or earlier on wake() or end(). */
-  sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, delayMs));
-      timer.unref();
-      this.#wake = done;
-    });
-  }
-}
-
 export class SessionManager {
   readonly #backend: ToolBackend;
   readonly #maxSessions: number;
   readonly #gracePeriodMs: number;
   readonly #maxDurationMs: number;
-  readonly #batchMaxRows: number;
-  readonly #batchMaxDelayMs: number;
+  readonly #batchLimits: BatchLimits;
   readonly #viewerMaxQueuedRows: number;
   readonly #frameHistoryLimit: number;
-  readonly #batchMaxFrames: number;
   readonly #rowHistoryLimits: RowHistoryLimits | null;
   readonly #now: () => number;
   readonly #onAudit: ((event: AuditEvent) => void) | undefined;
@@ -296,13 +134,16 @@ export class SessionManager {
     this.#maxSessions = positiveInteger('maxSessions', options.maxSessions ?? sessionManagerDefaults.maxSessions);
     this.#gracePeriodMs = timerDelay('gracePeriodMs', options.gracePeriodMs ?? sessionManagerDefaults.gracePeriodMs);
     this.#maxDurationMs = timerDelay('maxDurationMs', options.maxDurationMs ?? sessionManagerDefaults.maxDurationMs);
-    this.#batchMaxRows = positiveInteger('batchMaxRows', options.batchMaxRows ?? sessionManagerDefaults.batchMaxRows);
-    this.#batchMaxDelayMs = timerDelay('batchMaxDelayMs', options.batchMaxDelayMs ?? sessionManagerDefaults.batchMaxDelayMs);
     this.#viewerMaxQueuedRows = positiveInteger('viewerMaxQueuedRows', options.viewerMaxQueuedRows ?? sessionManagerDefaults.viewerMaxQueuedRows);
     this.#frameHistoryLimit = positiveInteger('frameHistoryLimit', options.frameHistoryLimit ?? sessionManagerDefaults.frameHistoryLimit);
-    this.#batchMaxFrames = positiveInteger('batchMaxFrames', options.batchMaxFrames ?? sessionManagerDefaults.batchMaxFrames);
     this.#rowHistoryLimits = options.rowHistory === undefined ? sessionManagerDefaults.rowHistory : options.rowHistory;
     this.#now = options.now ?? Date.now;
+    this.#batchLimits = {
+      maxRows: positiveInteger('batchMaxRows', options.batchMaxRows ?? sessionManagerDefaults.batchMaxRows),
+      maxFrames: positiveInteger('batchMaxFrames', options.batchMaxFrames ?? sessionManagerDefaults.batchMaxFrames),
+      maxDelayMs: timerDelay('batchMaxDelayMs', options.batchMaxDelayMs ?? sessionManagerDefaults.batchMaxDelayMs),
+      now: this.#now,
+    };
     this.#onAudit = options.onAudit;
   }
 
@@ -552,7 +393,7 @@ export class SessionManager {
       const wasEmpty = viewer.queue.size === 0;
       viewer.queue.push(rows, arrivedAt);
       // A waiting stream only needs to recompute when a batch deadline starts or a full batch is ready.
-      if (wasEmpty || viewer.queue.size >= this.#batchMaxRows) viewer.activeStream?.wake();
+      if (wasEmpty || viewer.queue.size >= this.#batchLimits.maxRows) viewer.activeStream?.wake();
     }
   }
 
@@ -584,35 +425,7 @@ export class SessionManager {
     const onAbort = () => this.#endStream(viewer, stream, 'aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      let lastYieldAt = this.#now();
-      for (;;) {
-        if (stream.endReason !== undefined) {
-          const end = finalBatchEnd(stream.endReason);
-          if (end === undefined) return;
-          // Hand over what is still queued (the backend drains on close), the last batch marked.
-          for (;;) {
-            const rows = viewer.queue.take(this.#batchMaxRows);
-            const frames = viewer.frames.splice(0, this.#batchMaxFrames);
-            const last = viewer.queue.size === 0 && viewer.frames.length === 0;
-            yield this.#batch(viewer, rows, frames, last ? end : undefined);
-            if (last) return;
-          }
-        }
-        const now = this.#now();
-        const oldestArrivedAt = viewer.queue.oldestArrivedAt;
-        const batchDueAt = oldestArrivedAt === undefined ? Infinity : oldestArrivedAt + this.#batchMaxDelayMs;
-        const heartbeatDueAt = lastYieldAt + heartbeatIntervalMs;
-        // Frames come once an interval (or as history): they go out at once, with any rows.
-        if (viewer.queue.size >= this.#batchMaxRows || now >= batchDueAt || viewer.frames.length > 0) {
-          yield this.#batch(viewer, viewer.queue.take(this.#batchMaxRows), viewer.frames.splice(0, this.#batchMaxFrames));
-          lastYieldAt = this.#now();
-        } else if (now >= heartbeatDueAt) {
-          yield this.#batch(viewer, [], []);
-          lastYieldAt = this.#now();
-        } else {
-          await stream.sleep(Math.min(batchDueAt, heartbeatDueAt) - now);
-        }
-      }
+      yield* streamBatches(viewer, stream, this.#batchLimits, (rows, frames, end) => this.#batch(viewer, rows, frames, end));
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.#endStream(viewer, stream, 'returned');
@@ -721,37 +534,8 @@ export class SessionManager {
   }
 }
 
-/** Equal for equal tool and params whatever the key order, so such viewers share one attachment. */
-export function attachmentKey(tool: string, normalizedParams: unknown): string {
-  const canonicalParams = JSON.stringify(normalizedParams ?? null, (_key, value: unknown) =>
-    isPlainObject(value) ? Object.fromEntries(Object.entries(value).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) : value,
-  );
-  return JSON.stringify([tool, canonicalParams]);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 function auditBase(attachment: Attachment): AuditEventBase {
   return { attachmentId: attachment.id, tool: attachment.tool, params: attachment.params };
-}
-
-function finalBatchEnd(reason: StreamEndReason): StreamEnd | undefined {
-  switch (reason) {
-    case 'aborted':
-    case 'replaced':
-    case 'returned':
-      return undefined;
-    case 'stopped':
-    case 'max-duration':
-    case 'closed':
-      return reason;
-    default:
-      return assertNever(reason);
-  }
 }
 
 function streamEndFor(reason: ViewerStopReason): StreamEnd {

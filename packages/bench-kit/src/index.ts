@@ -1,8 +1,9 @@
+// What every bench shares (bpf-core, agent, e2e), so their results look and land alike.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** bench/results at the repository root. */
+/** bench/results at the repository root (the same from src/ and dist/). */
 export const resultsDirectory = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
 
 export function median(values: readonly number[]): number {
