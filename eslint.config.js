@@ -13,7 +13,7 @@ function layer(files, forbidden, message, options = {}) {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: (options.typeOnly ?? []).map((name) => ({ name, allowTypeImports: true, message: `${message} (import type only)` })),
+          paths: (options.typeOnly ?? []).map((name) => ({ name, allowTypeImports: true, message: `${name}: import type only, the values travel over tRPC` })),
           patterns: [
             ...forbidden.map((group) => ({ group: [group], message })),
             // Reaching into another package's files skips its exports: import it by name.
