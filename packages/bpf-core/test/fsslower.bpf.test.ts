@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { FileSystemOperationRow } from '../src/tools/fsslower/fsslower.js';
-import { kilobytes } from '../src/tools/shared/format.js';
+import { kilobytes } from '@bpfscope/formats';
 import { eventually, requireBpf } from '../src/testing/kernel.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/fsWorkload.mjs', import.meta.url));

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { TcpSessionRow, ToolSession } from '../src/index.js';
-import { kilobytes } from '../src/tools/shared/format.js';
+import { kilobytes } from '@bpfscope/formats';
 import { requireBpf } from '../src/testing/kernel.js';
 
 const clientScript = fileURLToPath(new URL('./fixtures/tcpClient.mjs', import.meta.url));

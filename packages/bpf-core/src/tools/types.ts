@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { BpfObject } from '../bpfObject.js';
 import type { FeatureName } from '../capabilities/capabilities.js';
 import type { RawStackProfile } from '../stacks/types.js';
+import type { ColumnDisplay } from '@bpfscope/formats';
 
 export type ToolCategory = 'processes' | 'network' | 'disk' | 'cpu' | 'file system' | 'dns';
 
@@ -18,13 +19,8 @@ export interface AttachMethod {
   requires: readonly Requirement[];
 }
 
-/**
- * How a column's value is shown, declared rather than coded so every client (the
- * CLI here, the web) shows the same text: epoch ms as local HH:MM:SS, bytes as
- * whole KB (floored, as bcc), milliseconds with `decimals` (2 unless said), argv
- * joined with " ..." when truncated.
- */
-export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'arguments';
+/** Declared per column so the CLI and the web show the same text (see @bpfscope/formats' formatCell). */
+export type { ColumnDisplay };
 
 export interface TableColumn<Row> {
   /** Header exactly as bcc prints it. */

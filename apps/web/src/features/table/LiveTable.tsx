@@ -8,7 +8,8 @@ import type { Row } from '../../state/liveRows';
 import type { ViewState } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import type { DisplayColumn } from './formatCell';
-import { cellAlign, formatCell } from './formatCell';
+import { formatCell } from '@bpfscope/formats';
+import { cellAlign } from './formatCell';
 
 const ROW_HEIGHT = 22;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportFileName } from '../download';
 import { rowsToCsv, rowsToJson } from './exportRows';
 import type { DisplayColumn } from './formatCell';
-import { formatCell } from './formatCell';
+import { formatCell } from '@bpfscope/formats';
 
 const columns: DisplayColumn[] = [
   { key: 'pcomm', header: 'PCOMM', display: 'text', unit: null, align: 'left' },

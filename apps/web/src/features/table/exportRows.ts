@@ -1,6 +1,6 @@
 // Export of what the table shows (filtered and sorted), as shown: bcc's headers and text.
 import type { DisplayColumn } from './formatCell';
-import { formatCell } from './formatCell';
+import { formatCell } from '@bpfscope/formats';
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
 export function rowsToCsv(columns: readonly DisplayColumn[], rows: readonly Record<string, unknown>[]): string {

@@ -1,5 +1,6 @@
-// Cell text exactly as bcc prints it, from the display kind the agent declares per column.
-import { formatClockTime } from '@bpfscope/charts';
+// Columns as the table shows them. Cell text is @bpfscope/formats' formatCell, the
+// function the CLI prints with, from the display kind the agent declares per column.
+import { formatCell } from '@bpfscope/formats';
 import type { ColumnDisplay } from '../../api/types';
 import type { ColumnSpec } from './tableModel';
 
@@ -13,29 +14,6 @@ export interface DisplayColumn {
   decimals?: number | null;
   unit: string | null;
   align: 'left' | 'right';
-}
-
-export function formatCell(column: Pick<DisplayColumn, 'key' | 'display' | 'decimals'>, row: Record<string, unknown>): string {
-  const value = row[column.key];
-  if (value === undefined || value === null) return '';
-  switch (column.display) {
-    case 'clockTime':
-      return typeof value === 'number' ? formatClockTime(value) : String(value);
-    case 'kilobytes':
-      return typeof value === 'number' ? String(Math.floor(value / 1024)) : String(value);
-    case 'milliseconds':
-      return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
-    case 'arguments': {
-      const text = Array.isArray(value) ? value.join(' ') : String(value);
-      return row.argsTruncated === true ? `${text} ...` : text;
-    }
-    case 'integer':
-    case 'text':
-      return String(value);
-    default:
-      // A display kind from a newer agent: raw text beats nothing.
-      return String(value);
-  }
 }
 
 /** Numbers are right-aligned, so their digits line up whatever bcc's printf padding was. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatArguments } from '../shared/format.js';
+import { formatArguments } from '@bpfscope/formats';
 import { ExecEventOffset, execsnoop, decodeExecEvent, execsnoopParams } from './execsnoop.js';
 
 function record(options: { args: string[]; argsCount?: number; retval?: number; flags?: number; comm?: string }): Buffer {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u8 } from '../../encode.js';
-import { formatArguments } from '../shared/format.js';
+import { formatArguments } from '@bpfscope/formats';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors execsnoop.h.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatTableHeader, formatTableRow } from '../../table.js';
+import { formatCell } from '@bpfscope/formats';
+import { formatTableHeader, formatTableRow } from '../../table.js';
 import { ext4slower, FS_OP_EVENT_SIZE, fsslower, FsOpEventOffset, decodeFsOpEvent, fileSystemNameGlobal, operationLabel, operationLetter } from './fsslower.js';
 
 function event(fields: { op: number; size: bigint; offset: bigint; latencyNs: bigint; fileName: string }): Buffer {

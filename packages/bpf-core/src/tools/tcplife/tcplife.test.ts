@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset, decodeTcpSessionEvent, formatAddress } from './tcplife.js';
-import { kilobytes } from '../shared/format.js';
+import { kilobytes } from '@bpfscope/formats';
 
 const v6 = (text: string) => {
   const groups = text.split(':').map((group) => parseInt(group, 16));

@@ -1,0 +1,54 @@
+// A table cell's text from its column's display kind, exactly as bcc prints it:
+// the CLI's table, the web's table and both CSV exports call this one function.
+import { formatClockTime } from './clock.js';
+
+/**
+ * How a column's value is shown, declared rather than coded so every client (the
+ * CLI, the web) shows the same text: epoch ms as local HH:MM:SS, bytes as whole
+ * KB (floored, as bcc), milliseconds with `decimals` (2 unless said), argv joined
+ * with " ..." when truncated.
+ */
+export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'arguments';
+
+/** What formatting needs of a column. */
+export interface CellColumn {
+  key: string;
+  display: ColumnDisplay;
+  /** Decimals of a milliseconds column (absent or null: 2, as most bcc tools print). */
+  decimals?: number | null;
+}
+
+/** bcc divides bytes by 1024 and prints the integer part (TX_KB, RX_KB, OFF_KB). */
+export function kilobytes(bytes: number): number {
+  return Math.floor(bytes / 1024);
+}
+
+/** An argv as bcc prints it: joined by spaces, with " ..." when it was cut. */
+export function formatArguments(argv: readonly unknown[], truncated: boolean): string {
+  const text = argv.join(' ');
+  return truncated ? `${text} ...` : text;
+}
+
+export function formatCell(column: CellColumn, row: object): string {
+  const value: unknown = (row as Record<string, unknown>)[column.key];
+  if (value === undefined || value === null) return '';
+  switch (column.display) {
+    case 'clockTime':
+      return typeof value === 'number' ? formatClockTime(value) : String(value);
+    case 'kilobytes':
+      return typeof value === 'number' ? String(kilobytes(value)) : String(value);
+    case 'milliseconds':
+      return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
+    case 'arguments':
+      return formatArguments(Array.isArray(value) ? value : [value], (row as { argsTruncated?: unknown }).argsTruncated === true);
+    case 'integer':
+    case 'text':
+      return String(value);
+    default: {
+      // Every kind is handled above (the compiler checks); a newer agent's kind still shows its raw text.
+      const newerKind: never = column.display;
+      void newerKind;
+      return String(value);
+    }
+  }
+}
