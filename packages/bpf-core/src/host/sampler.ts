@@ -55,7 +55,10 @@ export interface HostSamplerOptions {
   sysfs?: string;
   /** The kernel log: /dev/kmsg, a file of records (a fixture), or null not to read it. */
   kmsg?: string | null;
-  /** At most this many /proc/<pid>/stat reads a sample (lowest PIDs first); past it the sample says how many were left out. */
+  /**
+   * At most this many /proc/<pid>/stat reads a sample (lowest PIDs first; default 1024); past it the sample says
+   * how many were left out. Processes are most of the sampler's cost: about 15 µs of CPU each.
+   */
   maxProcesses?: number;
   /** pidstat rows kept: the busiest processes. */
   topProcesses?: number;
@@ -393,8 +396,9 @@ export function computeHostSample(
 
 /**
  * Samples the host: each `sample()` reads every source once and returns the figures for the interval since
- * the previous call. Work is bounded: at most `maxProcesses` process stat files (default 4096) plus the
- * schedstat of those that ran, `maxKmsgRecords` log records, and a fixed set of other files.
+ * the previous call. Work is bounded: at most `maxProcesses` process stat files (default 1024) plus the
+ * schedstat of those that ran, `maxKmsgRecords` log records, and a fixed set of other files. Measured on a
+ * 2-CPU VM with 117 processes, 10 block devices and 4 interfaces: 3 ms of CPU a sample, 0.3 % of a core at 1 Hz.
  */
 export class HostSampler {
   readonly procfs: string;
@@ -409,7 +413,7 @@ export class HostSampler {
   constructor(options: HostSamplerOptions = {}) {
     this.procfs = options.procfs ?? '/proc';
     this.sysfs = options.sysfs ?? '/sys';
-    this.maxProcesses = options.maxProcesses ?? 4096;
+    this.maxProcesses = options.maxProcesses ?? 1024;
     this.topProcesses = options.topProcesses ?? 20;
     this.pageSize = options.pageSize ?? pageSizeFromAuxv(this.procfs) ?? 4096;
     this.now = options.now ?? Date.now;
