@@ -6,6 +6,8 @@ set -euo pipefail
 APT_PACKAGES=(
 	clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool bpftrace chromium linux-perf
 	pkg-config make g++ python3
+	# Ground truth for the host figures tests (iostat, mpstat, sar, pidstat); the agent never shells out to it.
+	sysstat
 )
 MIN_NODE_MAJOR=20
 MIN_NODE_MINOR=17

@@ -39,3 +39,51 @@ export type { SymbolizerOptions, SymbolizerStats } from './symbols/symbolizer.js
 export { foldProfile } from './symbols/fold.js';
 export type { FoldOptions, FrameSymbolizer } from './symbols/fold.js';
 export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';
+// Host overview: /proc and /sys read under configurable roots, and the 60-second checklist's figures
+// (vmstat, mpstat, iostat, sar, pidstat, free) computed as sysstat and procps compute them.
+export { HostSampler, readHost, computeHostSample, intervalBetween } from './host/sampler.js';
+export type { HostSample, HostSamplerOptions, HostReading, SourceError } from './host/sampler.js';
+export { counterIncrease, perSecond, wrapped } from './host/counters.js';
+export { parseProcStat, parseUptime } from './host/procStat.js';
+export type { CpuTimes, ProcStat } from './host/procStat.js';
+export { parseLoadavg } from './host/procLoadavg.js';
+export type { Loadavg } from './host/procLoadavg.js';
+export { parsePressure, computePressure, PRESSURE_RESOURCES } from './host/procPressure.js';
+export type { Pressure, PressureFigures, PressureLine, PressureReport, PressureResource, PressureUnavailable } from './host/procPressure.js';
+export { parseMeminfo } from './host/procMeminfo.js';
+export type { Meminfo } from './host/procMeminfo.js';
+export { parseProcVmstat } from './host/procVmstat.js';
+export type { ProcVmstat } from './host/procVmstat.js';
+export { parseDiskstats } from './host/procDiskstats.js';
+export type { DiskStats } from './host/procDiskstats.js';
+export { parseNetDev } from './host/procNetDev.js';
+export type { NetDevStats } from './host/procNetDev.js';
+export { parseSnmp } from './host/procSnmp.js';
+export type { SnmpCounters } from './host/procSnmp.js';
+export { parseFileNr } from './host/procFileNr.js';
+export type { FileNr } from './host/procFileNr.js';
+export { parsePidStat, parseSchedstatRunDelay } from './host/procPid.js';
+export type { PidStat } from './host/procPid.js';
+export { computeVmstat, vmstatGauges } from './host/vmstat.js';
+export type { VmstatRow } from './host/vmstat.js';
+export { computeMpstat } from './host/mpstat.js';
+export type { MpstatReport, MpstatRow } from './host/mpstat.js';
+export { computeIostat, isWholeDisk, omitIdleDevices } from './host/iostat.js';
+export type { IostatOptions, IostatRow } from './host/iostat.js';
+export {
+  computeSarDev,
+  computeSarEtcp,
+  computeSarPaging,
+  computeSarQueue,
+  computeSarSwap,
+  computeSarTcp,
+  computeTcpExt,
+  TCP_EXT_COUNTERS,
+} from './host/sar.js';
+export type { InterfaceLink, SarDevRow, SarEdevRow, SarEtcpRow, SarPagingRow, SarQueueRow, SarSwapRow, SarTcpRow, TcpExtCounter } from './host/sar.js';
+export { computePidstat, USER_HZ } from './host/pidstat.js';
+export type { PidstatReport, PidstatRow, ProcessReading } from './host/pidstat.js';
+export { computeFree } from './host/free.js';
+export type { FreeReport } from './host/free.js';
+export { classifyKernelMessage, KmsgReader, parseKmsg } from './host/kmsg.js';
+export type { KernelEvent, KernelEventKind, KmsgBatch, KmsgRecord } from './host/kmsg.js';
