@@ -1,5 +1,5 @@
-// Helpers for tests that load real BPF programs into the running kernel: this
-// package's and the agent's (imported as @bpfscope/bpf-core/testing).
+// Helpers for tests of this package and the agent (imported as @bpfscope/bpf-core/testing): the running
+// kernel's BPF programs, and fixture hosts that go on living.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -50,3 +50,5 @@ export async function eventually(check: () => boolean, timeoutMs = 5000): Promis
   }
   return check();
 }
+
+export { AdvancingHostTree, advanceText, hostFixtures } from './hostTree.js';
