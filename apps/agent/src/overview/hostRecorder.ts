@@ -1,7 +1,7 @@
 // The host recorder: one HostSampler read every second on the wall-clock second, the last hour kept in a
 // ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
 import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
-import type { HistogramFrame, HostSample } from '@bpfscope/bpf-core';
+import type { HistogramFrame, HostSample, KmsgRecord } from '@bpfscope/bpf-core';
 import type { OverviewBpf, OverviewSample } from './types.js';
 
 /** The flight recorder's tools whose frames give the overview's BPF figures. */
@@ -14,7 +14,7 @@ export const hostRecorderDefaults = {
   intervalMs: 1000,
   /** pidstat rows kept a sample: the busiest 10 (the sampler may return more). */
   topProcesses: 10,
-  /** Classified kernel-log records kept a sample (an OOM storm logs hundreds a second; the first are the story). */
+  /** Classified kernel-log records kept a sample, the newest (an OOM storm logs hundreds a second; vmstat counts them all). */
   maxKernelRecords: 20,
   /** Characters of a kept kernel-log message; the classification holds what the table needs. */
   maxMessageChars: 512,
@@ -81,7 +81,7 @@ export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hos
     kernelLog: {
       available: sample.kernelLog.available,
       lost: sample.kernelLog.lost,
-      records: classified.slice(0, limits.maxKernelRecords).map((record) => ({ ...record, message: record.message.slice(0, limits.maxMessageChars) })),
+      records: classified.slice(-limits.maxKernelRecords).map((record) => ({ ...record, message: record.message.slice(0, limits.maxMessageChars) })),
     },
     bpf,
   };
@@ -108,6 +108,8 @@ export class HostRecorder {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastBoundary = 0;
   #running = false;
+  /** The kernel log read by the first reading at start (the ring buffer so far), handed on with the first sample kept. */
+  #startLog: KmsgRecord[] = [];
 
   constructor(options: HostRecorderOptions) {
     this.#sampler = options.sampler;
@@ -131,7 +133,7 @@ export class HostRecorder {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#sampler.sample();
+    this.#startLog = this.#sampler.sample().kernelLog.records;
     this.#lastBoundary = this.#now();
     this.#schedule();
   }
@@ -166,6 +168,10 @@ export class HostRecorder {
       // The sampler reports sources as errors; a throw is a bug, said in the sample rather than stopping the recorder.
       process.stderr.write(`bpfscope agent: host sample failed: ${error instanceof Error ? error.message : String(error)}\n`);
       return;
+    }
+    if (this.#startLog.length > 0) {
+      sample = { ...sample, kernelLog: { ...sample.kernelLog, records: [...this.#startLog, ...sample.kernelLog.records] } };
+      this.#startLog = [];
     }
     this.#pending = { boundary, sample, timer: undefined };
     if (this.#framesComplete(boundary)) this.#publish();

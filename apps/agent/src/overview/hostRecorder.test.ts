@@ -1,0 +1,171 @@
+import type { HistogramFrame, HostSample, KmsgRecord, PidstatRow } from '@bpfscope/bpf-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bpfFigures, compactSample, HostRecorder, hostRecorderDefaults } from './hostRecorder.js';
+import type { HostSampleSource } from './hostRecorder.js';
+import type { OverviewBpf, OverviewSample } from './types.js';
+
+const noBpf: OverviewBpf = { runqlatP99Us: null, biolatencyP99Us: null, tcpSessions: null, tcpSessionP99Ms: null };
+
+/** A HostSample with the fields the recorder looks at; the figures themselves are bpf-core's (tested there). */
+function hostSample(time: number, extra: Partial<HostSample> = {}): HostSample {
+  return {
+    time,
+    interval: 1,
+    readMs: 1,
+    uptime: 100,
+    cpus: 2,
+    loadavg: null,
+    queue: null,
+    pressure: { cpu: { available: false, reason: 'x' }, memory: { available: false, reason: 'x' }, io: { available: false, reason: 'x' } },
+    vmstat: null,
+    mpstat: null,
+    iostat: null,
+    sarDev: null,
+    sarEdev: null,
+    sarTcp: null,
+    sarEtcp: null,
+    tcpExt: null,
+    currEstab: null,
+    paging: null,
+    swapping: null,
+    oomKills: 0,
+    free: null,
+    fileNr: null,
+    pidstat: null,
+    kernelLog: { available: true, records: [], lost: 0 },
+    errors: [],
+    ...extra,
+  };
+}
+
+function pidstatRow(pid: number): PidstatRow {
+  return { UID: 0, PID: pid, '%usr': 1, '%system': 0, '%guest': 0, '%wait': 0, '%CPU': 1, CPU: 0, Command: `p${pid}` };
+}
+
+function record(seq: number, classified: boolean): KmsgRecord {
+  return {
+    seq,
+    usec: seq,
+    level: 3,
+    facility: 0,
+    message: `${'x'.repeat(2000)}`,
+    dict: {},
+    event: classified ? { kind: 'segfault', pid: seq, comm: 'a' } : null,
+  };
+}
+
+class FakeSampler implements HostSampleSource {
+  samples = 0;
+  closed = false;
+  constructor(private readonly now: () => number) {}
+  sample(): HostSample {
+    this.samples++;
+    return hostSample(this.now());
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function frame(time: number, counts: number[], unit: HistogramFrame['unit'] = 'usecs'): HistogramFrame {
+  return { time, intervalMs: 1000, unit, series: [{ label: '', counts }] };
+}
+
+describe('compactSample', () => {
+  it('keeps the 10 busiest processes and the newest 20 classified kernel-log records, messages cut', () => {
+    const sample = hostSample(1, {
+      pidstat: { rows: Array.from({ length: 30 }, (_, i) => pidstatRow(i)), active: 30, processes: 100, read: 100, truncated: false },
+      kernelLog: { available: true, lost: 2, records: Array.from({ length: 60 }, (_, i) => record(i, i % 2 === 0)) },
+    });
+    const kept = compactSample(sample, noBpf);
+    expect(kept.pidstat?.rows.map((row) => row.PID)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(kept.pidstat).toMatchObject({ active: 30, processes: 100 });
+    expect(kept.kernelLog.records).toHaveLength(hostRecorderDefaults.maxKernelRecords);
+    expect(kept.kernelLog.records.every((r) => r.event !== null && r.message.length === hostRecorderDefaults.maxMessageChars)).toBe(true);
+    // The newest 20 of the 30 classified.
+    expect(kept.kernelLog.records[0]?.seq).toBe(20);
+    expect(kept.kernelLog.lost).toBe(2);
+    expect(kept.bpf).toBe(noBpf);
+  });
+});
+
+describe('bpfFigures', () => {
+  it('takes the p99 of every series added up, in µs, and counts tcplife sessions', () => {
+    const figures = bpfFigures({
+      runqlat: frame(0, [0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 10]),
+      biolatency: {
+        ...frame(0, [0, 0, 0, 100], 'msecs'),
+        series: [
+          { label: 'a', counts: [0, 0, 0, 50] },
+          { label: 'b', counts: [0, 0, 0, 50] },
+        ],
+      },
+      tcplife: frame(0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4]),
+    });
+    expect(figures.runqlatP99Us).toBe(1945.6);
+    // 8..15 ms: p99 is near the top of the slot.
+    expect(figures.biolatencyP99Us).toBeCloseTo(15_920, 0);
+    expect(figures.tcpSessions).toBe(4);
+    expect(figures.tcpSessionP99Ms).toBeCloseTo(2.038, 3);
+  });
+
+  it('is null for a tool without a frame, and no sessions for a tcplife frame without any', () => {
+    expect(bpfFigures({})).toEqual(noBpf);
+    expect(bpfFigures({ tcplife: { ...frame(0, []), series: [] } })).toEqual({ ...noBpf, tcpSessions: 0 });
+  });
+});
+
+describe('HostRecorder', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps the last 3600 samples, oldest first, and slices by sinceMs', () => {
+    const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now) });
+    expect(recorder.capacity).toBe(3600);
+    for (let second = 0; second < 3700; second++) recorder.push(compactSample(hostSample(second * 1000), noBpf));
+    expect(recorder.size).toBe(3600);
+    const samples = recorder.samples();
+    expect(samples).toHaveLength(3600);
+    expect(samples[0]?.time).toBe(100_000);
+    expect(samples.at(-1)?.time).toBe(3_699_000);
+    expect(recorder.samples(3_690_000).map((s) => s.time)).toEqual(Array.from({ length: 10 }, (_, i) => 3_690_000 + i * 1000));
+    expect(recorder.samples(10_000_000)).toEqual([]);
+    expect(recorder.latest(3).map((s) => s.time)).toEqual([3_697_000, 3_698_000, 3_699_000]);
+  });
+
+  it('samples on every wall-clock second and pairs each sample with the frames of that second', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_400 });
+    const sampler = new FakeSampler(Date.now);
+    const recorder = new HostRecorder({ sampler, recordedTools: () => ['runqlat'] });
+    const published: OverviewSample[] = [];
+    recorder.subscribe((sample) => published.push(sample));
+    recorder.start();
+    // The first reading at start has nothing to compare with: it is not kept.
+    expect(sampler.samples).toBe(1);
+    vi.advanceTimersByTime(600);
+    expect(sampler.samples).toBe(2);
+    // Waiting for runqlat's frame of 1_700_000_001_000, which comes a few ms after.
+    expect(published).toHaveLength(0);
+    recorder.addFrame('runqlat', frame(1_700_000_001_000, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100]));
+    expect(published).toHaveLength(1);
+    expect(published[0]?.bpf.runqlatP99Us).toBeCloseTo(2037.76, 2);
+    // A second without the frame is kept all the same, after frameWaitMs, with no figure.
+    vi.advanceTimersByTime(1000 + hostRecorderDefaults.frameWaitMs);
+    expect(published).toHaveLength(2);
+    expect(published[1]?.bpf.runqlatP99Us).toBeNull();
+    expect(recorder.samples().map((s) => s.time)).toEqual([1_700_000_001_000, 1_700_000_002_000]);
+    recorder.stop();
+    vi.advanceTimersByTime(5000);
+    expect(sampler.samples).toBe(3);
+    expect(sampler.closed).toBe(true);
+  });
+
+  it('needs no frame when no BPF tool is recorded, and ignores frames of other tools', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+    const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now) });
+    recorder.start();
+    recorder.addFrame('execsnoop', frame(1_700_000_001_000, [1]));
+    vi.advanceTimersByTime(1000);
+    expect(recorder.samples().map((s) => s.bpf)).toEqual([noBpf]);
+    recorder.stop();
+  });
+});
