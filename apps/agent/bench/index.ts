@@ -4,6 +4,7 @@ import { resultsDirectory } from '@bpfscope/bench-kit';
 import { compileExecStorm } from './agentProcess.js';
 import { benchAgentExecStorm } from './execStorm.js';
 import { benchFlightRecorder } from './flightRecorder.js';
+import { benchHostRecorder } from './hostRecorder.js';
 import { benchAgentViewers } from './viewers.js';
 
 if (process.getuid?.() !== 0) throw new Error('the agent benchmark attaches BPF programs: run it as root');
@@ -11,4 +12,5 @@ const stormBinary = compileExecStorm();
 await benchAgentExecStorm(stormBinary);
 await benchAgentViewers(stormBinary);
 await benchFlightRecorder();
+await benchHostRecorder();
 console.log(`\nresults written to ${resultsDirectory}`);

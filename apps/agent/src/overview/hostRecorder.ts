@@ -89,8 +89,8 @@ export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hos
 
 /**
  * Memory is bounded by `capacity` samples of bounded size: each holds at most 10 process rows and 20 kernel-log
- * records, plus one row per CPU, disk and interface (measured in bench/hostRecorder.ts: about 3.5 KB a sample on
- * a 2-CPU VM with 10 block devices, 12 MB for the hour).
+ * records, plus one row per CPU, disk and interface (measured in bench/hostRecorder.ts: 7.2 KiB a sample on
+ * a 2-CPU VM with 89 processes, 2 disks and 4 interfaces, 25 MiB for the hour).
  */
 export class HostRecorder {
   readonly capacity: number;
