@@ -83,7 +83,8 @@ function round(value: number): string {
 }
 
 function levels(threshold: Threshold, unit: string): string {
-  const u = unit === '' ? '' : ` ${unit}`;
+  // '/s' goes on the number, as sar prints rates; other units after a space.
+  const u = unit === '' || unit.startsWith('/') ? unit : ` ${unit}`;
   return `warning ≥ ${round(threshold.warning)}${u}, critical ≥ ${round(threshold.critical)}${u}`;
 }
 
