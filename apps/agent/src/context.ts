@@ -3,6 +3,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import { bearerToken, tokenName, tokensEqual } from './auth/token.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
+import type { HostRecorder } from './overview/hostRecorder.js';
 import type { ProfileManager } from './sessions/profileManager.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
@@ -23,6 +24,8 @@ export interface AgentServices {
   startedAt: number;
   /** The flight recorder's tools: recording, or why not. */
   recorder: RecorderStatus[];
+  /** The host overview's samples: the last hour at 1 s, shared by every viewer. */
+  host: HostRecorder;
   /** The snapshot store, opened on first use (in the data dir). */
   snapshots(): SnapshotStore;
 }

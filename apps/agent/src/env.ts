@@ -52,6 +52,14 @@ export const agentConfigSchema = z
     rowHistory: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     snapshotStoreMb: z.coerce.number().int().min(1).max(1_000_000).default(256),
     snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+    // Where procfs and sysfs are mounted and the kernel log to read, as node_exporter's --path.procfs ("none": no kernel log).
+    procfs: z.string().min(1).default('/proc'),
+    sysfs: z.string().min(1).default('/sys'),
+    kmsg: z
+      .string()
+      .min(1)
+      .default('/dev/kmsg')
+      .transform((value) => (value === 'none' ? null : value)),
     // Audit lines: auto = the journal under systemd, else <data-dir>/audit.log; both = that file and stdout.
     audit: z.enum(['auto', 'file', 'stdout', 'both']).default('auto'),
   })
@@ -82,6 +90,9 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--row-history': 'rowHistory',
   '--snapshot-store-mb': 'snapshotStoreMb',
   '--snapshot-retention-days': 'snapshotRetentionDays',
+  '--procfs': 'procfs',
+  '--sysfs': 'sysfs',
+  '--kmsg': 'kmsg',
   '--audit': 'audit',
 };
 
@@ -103,6 +114,9 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_ROW_HISTORY: 'rowHistory',
   BPFSCOPE_SNAPSHOT_STORE_MB: 'snapshotStoreMb',
   BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
+  BPFSCOPE_PROCFS: 'procfs',
+  BPFSCOPE_SYSFS: 'sysfs',
+  BPFSCOPE_KMSG: 'kmsg',
   BPFSCOPE_AUDIT: 'audit',
 };
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { auditSinks, openAuditLog, stdoutIsJournal } from './audit.js';
 import { loadOrCreateToken } from './auth/token.js';
 import { ConfigError, parseAgentConfig } from './env.js';
+import { startHostRecorder } from './overview/hostOverview.js';
 import { listen } from './server.js';
 import { createAgentServices, warmUpKernel } from './services/agentServices.js';
 import { startFlightRecorder } from './services/flightRecorder.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   for (const status of startFlightRecorder(services)) {
     if (!status.recording) process.stderr.write(`bpfscope agent: flight recorder: ${status.tool} not recorded: ${status.reason}\n`);
   }
+  startHostRecorder(services);
   const server = await listen(services);
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
   if (audit.sinks.file) process.stdout.write(`audit log: ${audit.sinks.file}${audit.sinks.stdout ? ' and here' : ' (--audit both shows it here too)'}\n`);
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`bpfscope agent: ${signal}, detaching every session\n`);
+    services.host.stop();
     void Promise.all([services.sessions.closeAll(), server.close()]).finally(() => {
       audit.close();
       process.exit(0);

@@ -13,6 +13,7 @@ import { EventSource } from 'eventsource';
 import { loadOrCreateToken } from '../src/auth/token.js';
 import { parseAgentConfig } from '../src/env.js';
 import type { AppRouter } from '../src/routers/_app.js';
+import { startHostRecorder } from '../src/overview/hostOverview.js';
 import { listen } from '../src/server.js';
 import { createAgentServices } from '../src/services/agentServices.js';
 import { startFlightRecorder } from '../src/services/flightRecorder.js';
@@ -62,6 +63,7 @@ export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
   const audit: string[] = [];
   const services = createAgentServices({ config, token, audit: (event) => audit.push(JSON.stringify(event)) });
   startFlightRecorder(services);
+  startHostRecorder(services);
   const server = await listen(services);
   return {
     url: server.url,
@@ -69,6 +71,7 @@ export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
     services,
     client: createClient(server.url, token),
     async close() {
+      services.host.stop();
       await services.sessions.closeAll();
       await server.close();
     },

@@ -5,6 +5,7 @@ import {
   log2Slot,
   mergeSeries,
   NAMED_HISTOGRAM_VALUE_SIZE,
+  percentileFromLog2,
   RowHistogramAccumulator,
   subtractCounts,
   trimTrailingZeros,
@@ -89,5 +90,27 @@ describe('RowHistogramAccumulator by row time', () => {
     expect(accumulator.take(1000)).toEqual([{ label: '', counts: [0, 0, 2] }]);
     expect(accumulator.take(2000)).toEqual([{ label: '', counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }]);
     expect(accumulator.take(3000)).toEqual([]);
+  });
+});
+
+describe('percentileFromLog2', () => {
+  it('interpolates inside the slot the rank falls in', () => {
+    // 100 values in 8..15 (slot 3): p50 is the middle of 8..16, p100 its top.
+    expect(percentileFromLog2([0, 0, 0, 100], 50)).toBe(12);
+    expect(percentileFromLog2([0, 0, 0, 100], 100)).toBe(16);
+    // 90 fast (slot 1: 2..3), 10 slow (slot 10: 1024..2047): p50 fast, p99 slow.
+    const counts = [0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 10];
+    expect(percentileFromLog2(counts, 50)).toBeGreaterThanOrEqual(2);
+    expect(percentileFromLog2(counts, 50)).toBeLessThan(4);
+    expect(percentileFromLog2(counts, 99)).toBe(1024 + 0.9 * 1024);
+    // Slot 0 holds 0 and 1.
+    expect(percentileFromLog2([4], 50)).toBe(1);
+  });
+
+  it('is undefined without counts and refuses a percentile outside 0..100', () => {
+    expect(percentileFromLog2([], 99)).toBeUndefined();
+    expect(percentileFromLog2([0, 0], 50)).toBeUndefined();
+    expect(() => percentileFromLog2([1], 101)).toThrow(RangeError);
+    expect(() => percentileFromLog2([1], Number.NaN)).toThrow(RangeError);
   });
 });

@@ -41,6 +41,30 @@ export function log2Slot(value: number): number {
   return Math.min(HISTOGRAM_SLOTS - 1, Math.floor(Math.log2(value)));
 }
 
+/**
+ * A percentile of log2 counts (slot k holds 2^k..2^(k+1)-1, slot 0 holds 0..1), interpolated linearly inside
+ * the slot the rank falls in, as the web's heat-map percentile lines are; undefined when there are no counts.
+ */
+export function percentileFromLog2(counts: readonly number[], percentile: number): number | undefined {
+  if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return undefined;
+  const rank = (percentile / 100) * total;
+  let below = 0;
+  let last = 0;
+  for (let slot = 0; slot < counts.length; slot++) {
+    const count = counts[slot] ?? 0;
+    if (count === 0) continue;
+    last = slot;
+    if (below + count >= rank) {
+      const low = slot === 0 ? 0 : 2 ** slot;
+      return low + ((rank - below) / count) * (2 ** (slot + 1) - low);
+    }
+    below += count;
+  }
+  return 2 ** (last + 1) - 1;
+}
+
 export function decodeHistogramSlots(value: Buffer): number[] {
   const counts: number[] = [];
   for (let slot = 0; slot < HISTOGRAM_SLOTS && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));

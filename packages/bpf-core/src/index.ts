@@ -6,7 +6,7 @@ export { BpfObject, RingBufferReader } from './bpfObject.js';
 export type { UprobeTarget } from './bpfObject.js';
 export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
-export { startTool, getTool, parseToolParams, ToolSession } from './session.js';
+export { startTool, getTool, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
 export { resolveToolSupport } from './capabilities/toolSupport.js';
@@ -30,7 +30,7 @@ export type {
 } from './tools/types.js';
 export type { ExecRow } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
-export { HISTOGRAM_SLOTS } from './histogram.js';
+export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile, StackUnit } from './stacks/types.js';
 export { profileOutput } from './profileOutput.js';

@@ -17,3 +17,17 @@ export type AppRouter = typeof appRouter;
 
 /** One interval's histograms, as sessions.stream batches carry them. */
 export type { HistogramFrame } from '../sessions/backend.js';
+
+/** The host overview (host.overview, host.overviewStream). */
+export type {
+  HostOverview,
+  OverviewBpf,
+  OverviewSample,
+  OverviewSource,
+  OverviewUpdate,
+  UseCell,
+  UseDrill,
+  UseKind,
+  UseRow,
+  Verdict,
+} from '../overview/types.js';

@@ -1,7 +1,20 @@
 import os from 'node:os';
+import { z } from 'zod';
+import { hostOverview, useOf } from '../overview/hostOverview.js';
+import type { OverviewSample, OverviewUpdate } from '../overview/types.js';
 import { getCapabilitiesSnapshot } from '../services/capabilities.js';
 import { recorderSnapshot } from '../services/flightRecorder.js';
 import { authedProcedure, router } from '../trpc.js';
+
+/** Epoch ms, from 1970 to the largest a Date holds. */
+const overviewInput = z
+  .object({ sinceMs: z.number().int().min(0).max(8.64e15).optional() })
+  .strict()
+  .optional();
+const overviewStreamInput = z.object({}).strict().optional();
+
+/** Samples a slow stream may fall behind by before the oldest are dropped (the query has the history). */
+const STREAM_MAX_QUEUED = 10;
 
 export const hostRouter = router({
   info: authedProcedure.query(({ ctx }) => {
@@ -18,5 +31,40 @@ export const hostRouter = router({
       ...getCapabilitiesSnapshot(services.features),
       recorder: recorderSnapshot(services),
     };
+  }),
+
+  /** The host overview: the recorded hour (or since sinceMs), the USE table of the newest second, and each source's state. */
+  overview: authedProcedure.input(overviewInput).query(({ ctx, input }) => {
+    const { services } = ctx;
+    return hostOverview(services.host, services.recorder, services.config, input?.sinceMs);
+  }),
+
+  /** Each new second of the host with its USE table; reads what the recorder took (a viewer adds no sampling). */
+  overviewStream: authedProcedure.input(overviewStreamInput).subscription(async function* ({ ctx, signal }): AsyncGenerator<OverviewUpdate> {
+    const { services } = ctx;
+    const queue: Array<{ sample: OverviewSample; update: OverviewUpdate }> = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = services.host.subscribe((sample) => {
+      // The sample is the newest now: its USE table is the one every viewer shares.
+      queue.push({ sample, update: { sample, use: useOf(services.host, services.recorder) } });
+      if (queue.length > STREAM_MAX_QUEUED) queue.shift();
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!signal?.aborted) {
+        const next = queue.shift();
+        if (next) {
+          yield next.update;
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+    }
   }),
 });

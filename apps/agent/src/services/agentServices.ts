@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit.js';
 import { RateLimiter } from '../auth/rateLimit.js';
 import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
+import { createHostRecorder } from '../overview/hostOverview.js';
 import { bpfBackend } from '../sessions/backend.js';
 import type { ToolBackend } from '../sessions/backend.js';
 import { ProfileManager } from '../sessions/profileManager.js';
@@ -34,7 +35,7 @@ export function createAgentServices(options: {
   const backend = options.backend ?? bpfBackend;
   const audit = options.audit ?? createAuditLog();
   let snapshotStore: SnapshotStore | undefined;
-  return {
+  const services: AgentServices = {
     config,
     token: options.token,
     backend,
@@ -43,6 +44,7 @@ export function createAgentServices(options: {
     version: agentVersion,
     startedAt: Date.now(),
     recorder: [],
+    host: createHostRecorder(config, () => services.recorder),
     snapshots() {
       if (!snapshotStore) {
         mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -70,6 +72,7 @@ export function createAgentServices(options: {
       onAudit: audit,
     }),
   };
+  return services;
 }
 
 /** Pays the one-time kernel costs (minimized BTF, feature probes) at start-up, not on a user's first click. */

@@ -127,6 +127,7 @@ export class SessionManager {
   readonly #viewers = new Map<string, Viewer>();
   /** Closes in flight, so closeAll() also waits for the ones timers began. */
   readonly #closing = new Set<Promise<void>>();
+  readonly #recordedFrameListeners = new Set<(tool: string, frame: HistogramFrame) => void>();
   #shuttingDown = false;
 
   constructor(options: SessionManagerOptions) {
@@ -202,6 +203,12 @@ export class SessionManager {
     attachment.idleTimer = undefined;
     attachment.endsAt = undefined;
     return { attachmentId: attachment.id, attachMethod: attachment.session.attachMethod };
+  }
+
+  /** Every histogram frame of a recorded attachment, as it is taken (the host overview's BPF figures); returns the unsubscribe. */
+  onRecordedFrame(listener: (tool: string, frame: HistogramFrame) => void): () => void {
+    this.#recordedFrameListeners.add(listener);
+    return () => this.#recordedFrameListeners.delete(listener);
   }
 
   #userAttachmentCount(): number {
@@ -399,6 +406,7 @@ export class SessionManager {
 
   #deliverFrame(attachment: Attachment, frame: HistogramFrame): void {
     attachment.history?.push(frame);
+    if (attachment.recording) for (const listener of this.#recordedFrameListeners) listener(attachment.tool, frame);
     for (const viewer of attachment.viewers) {
       viewer.frames.push(frame);
       // A viewer away for longer than the history lasts loses the oldest, counted.

@@ -1,0 +1,240 @@
+// The host recorder: one HostSampler read every second on the wall-clock second, the last hour kept in a
+// ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
+import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
+import type { HistogramFrame, HostSample } from '@bpfscope/bpf-core';
+import type { OverviewBpf, OverviewSample } from './types.js';
+
+/** The flight recorder's tools whose frames give the overview's BPF figures. */
+export const OVERVIEW_BPF_TOOLS = ['runqlat', 'biolatency', 'tcplife'] as const;
+export type OverviewBpfTool = (typeof OVERVIEW_BPF_TOOLS)[number];
+
+export const hostRecorderDefaults = {
+  /** An hour of 1 s samples. */
+  capacity: 3600,
+  intervalMs: 1000,
+  /** pidstat rows kept a sample: the busiest 10 (the sampler may return more). */
+  topProcesses: 10,
+  /** Classified kernel-log records kept a sample (an OOM storm logs hundreds a second; the first are the story). */
+  maxKernelRecords: 20,
+  /** Characters of a kept kernel-log message; the classification holds what the table needs. */
+  maxMessageChars: 512,
+  /** How long a sample waits for the flight recorder's frame of the same second, which is flushed a few ms after it. */
+  frameWaitMs: 300,
+} as const;
+
+/** What the recorder reads: bpf-core's HostSampler, or a test's. */
+export interface HostSampleSource {
+  sample(): HostSample;
+  close(): void;
+}
+
+export interface HostRecorderOptions {
+  sampler: HostSampleSource;
+  /** Samples kept (default 3600: an hour at 1 s). */
+  capacity?: number;
+  intervalMs?: number;
+  /** The BPF tools being recorded now: a sample waits up to frameWaitMs for their frames of its second. */
+  recordedTools?: () => readonly OverviewBpfTool[];
+  now?: () => number;
+}
+
+type Listener = (sample: OverviewSample) => void;
+
+function isBpfTool(tool: string): tool is OverviewBpfTool {
+  return (OVERVIEW_BPF_TOOLS as readonly string[]).includes(tool);
+}
+
+/** Every series of a frame added up, in microseconds. */
+function frameCounts(frame: HistogramFrame): { counts: number[]; scale: number } {
+  const counts: number[] = [];
+  for (const series of frame.series) series.counts.forEach((count, slot) => (counts[slot] = (counts[slot] ?? 0) + count));
+  return { counts: Array.from(counts, (count) => count ?? 0), scale: frame.unit === 'msecs' ? 1000 : 1 };
+}
+
+/** The overview's BPF figures from the frames of one second, by tool. */
+export function bpfFigures(frames: Partial<Record<OverviewBpfTool, HistogramFrame>>): OverviewBpf {
+  const p99Us = (frame: HistogramFrame | undefined): number | null => {
+    if (frame === undefined) return null;
+    const { counts, scale } = frameCounts(frame);
+    const p99 = percentileFromLog2(counts, 99);
+    return p99 === undefined ? null : p99 * scale;
+  };
+  const tcplife = frames.tcplife;
+  const sessionP99Us = p99Us(tcplife);
+  return {
+    runqlatP99Us: p99Us(frames.runqlat),
+    biolatencyP99Us: p99Us(frames.biolatency),
+    tcpSessions: tcplife === undefined ? null : frameCounts(tcplife).counts.reduce((sum, count) => sum + count, 0),
+    tcpSessionP99Ms: sessionP99Us === null ? null : sessionP99Us / 1000,
+  };
+}
+
+/**
+ * A sample as kept: the busiest `topProcesses` pidstat rows, and only the kernel-log records the classifier
+ * recognised (OOM kills, I/O errors, hung tasks…), at most `maxKernelRecords`, messages cut to `maxMessageChars`.
+ */
+export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hostRecorderDefaults): OverviewSample {
+  const classified = sample.kernelLog.records.filter((record) => record.event !== null);
+  return {
+    ...sample,
+    pidstat: sample.pidstat && { ...sample.pidstat, rows: sample.pidstat.rows.slice(0, limits.topProcesses) },
+    kernelLog: {
+      available: sample.kernelLog.available,
+      lost: sample.kernelLog.lost,
+      records: classified.slice(0, limits.maxKernelRecords).map((record) => ({ ...record, message: record.message.slice(0, limits.maxMessageChars) })),
+    },
+    bpf,
+  };
+}
+
+/**
+ * Memory is bounded by `capacity` samples of bounded size: each holds at most 10 process rows and 20 kernel-log
+ * records, plus one row per CPU, disk and interface (measured in bench/hostRecorder.ts: about 3.5 KB a sample on
+ * a 2-CPU VM with 10 block devices, 12 MB for the hour).
+ */
+export class HostRecorder {
+  readonly capacity: number;
+  readonly intervalMs: number;
+  readonly #sampler: HostSampleSource;
+  readonly #recordedTools: () => readonly OverviewBpfTool[];
+  readonly #now: () => number;
+  readonly #ring: Array<OverviewSample | undefined>;
+  #next = 0;
+  #size = 0;
+  readonly #listeners = new Set<Listener>();
+  /** The last few frames of each BPF tool, by frame end time, to pair with the sample of the same second. */
+  readonly #frames = new Map<OverviewBpfTool, HistogramFrame[]>();
+  #pending: { boundary: number; sample: HostSample; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastBoundary = 0;
+  #running = false;
+
+  constructor(options: HostRecorderOptions) {
+    this.#sampler = options.sampler;
+    this.capacity = options.capacity ?? hostRecorderDefaults.capacity;
+    this.intervalMs = options.intervalMs ?? hostRecorderDefaults.intervalMs;
+    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`host recorder capacity must be a positive integer, got ${this.capacity}`);
+    this.#recordedTools = options.recordedTools ?? (() => []);
+    this.#now = options.now ?? Date.now;
+    this.#ring = new Array<OverviewSample | undefined>(this.capacity);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Samples now (the first sample: gauges only), then on every wall-clock boundary of the interval. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#sampler.sample();
+    this.#lastBoundary = this.#now();
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending) this.#publish();
+    this.#sampler.close();
+  }
+
+  #schedule(): void {
+    const boundary = nextFrameBoundary(this.#now(), this.#lastBoundary, this.intervalMs);
+    this.#lastBoundary = boundary;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.#running) return;
+      this.#tick(boundary);
+      this.#schedule();
+    }, boundary - this.#now());
+    // The recorder never keeps the process alive on its own.
+    this.#timer.unref();
+  }
+
+  #tick(boundary: number): void {
+    if (this.#pending) this.#publish();
+    let sample: HostSample;
+    try {
+      sample = this.#sampler.sample();
+    } catch (error) {
+      // The sampler reports sources as errors; a throw is a bug, said in the sample rather than stopping the recorder.
+      process.stderr.write(`bpfscope agent: host sample failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      return;
+    }
+    this.#pending = { boundary, sample, timer: undefined };
+    if (this.#framesComplete(boundary)) this.#publish();
+    else this.#pending.timer = setTimeout(() => this.#publish(), hostRecorderDefaults.frameWaitMs).unref();
+  }
+
+  /** A flight-recorder frame; the one of a pending sample's second completes it. */
+  addFrame(tool: string, frame: HistogramFrame): void {
+    if (!isBpfTool(tool)) return;
+    const frames = this.#frames.get(tool) ?? [];
+    frames.push(frame);
+    if (frames.length > 4) frames.shift();
+    this.#frames.set(tool, frames);
+    if (this.#pending && this.#framesComplete(this.#pending.boundary)) this.#publish();
+  }
+
+  #frameAt(tool: OverviewBpfTool, boundary: number): HistogramFrame | undefined {
+    // A frame ends on the same wall-clock boundary as the sample (both scheduled by nextFrameBoundary).
+    return this.#frames.get(tool)?.find((frame) => Math.abs(frame.time - boundary) < this.intervalMs / 2);
+  }
+
+  #framesComplete(boundary: number): boolean {
+    return this.#recordedTools().every((tool) => this.#frameAt(tool, boundary) !== undefined);
+  }
+
+  #publish(): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = undefined;
+    clearTimeout(pending.timer);
+    const frames: Partial<Record<OverviewBpfTool, HistogramFrame>> = {};
+    for (const tool of this.#recordedTools()) {
+      const frame = this.#frameAt(tool, pending.boundary);
+      if (frame) frames[tool] = frame;
+    }
+    this.push(compactSample(pending.sample, bpfFigures(frames)));
+  }
+
+  /** Keeps a sample and hands it to listeners (the timer's path; tests and the bench fill the ring with it). */
+  push(sample: OverviewSample): void {
+    this.#ring[this.#next] = sample;
+    this.#next = (this.#next + 1) % this.capacity;
+    this.#size = Math.min(this.#size + 1, this.capacity);
+    for (const listener of this.#listeners) listener(sample);
+  }
+
+  /** Oldest first; only those of time ≥ sinceMs when given. */
+  samples(sinceMs?: number): OverviewSample[] {
+    const start = (this.#next - this.#size + this.capacity) % this.capacity;
+    const samples: OverviewSample[] = [];
+    for (let index = 0; index < this.#size; index++) {
+      const sample = this.#ring[(start + index) % this.capacity] as OverviewSample;
+      if (sinceMs === undefined || sample.time >= sinceMs) samples.push(sample);
+    }
+    return samples;
+  }
+
+  /** The newest `count` samples, oldest first. */
+  latest(count = 1): OverviewSample[] {
+    const samples: OverviewSample[] = [];
+    for (let index = Math.max(0, this.#size - count); index < this.#size; index++) {
+      samples.push(this.#ring[(this.#next - this.#size + index + this.capacity) % this.capacity] as OverviewSample);
+    }
+    return samples;
+  }
+
+  /** Called with every new sample; returns the unsubscribe. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,423 @@
+// The USE table (Brendan Gregg's Utilization, Saturation, Errors) of the newest second, with a few seconds or a
+// minute of history where one second says too little. Pure: samples in, rows out.
+import type { IostatRow, KernelEvent } from '@bpfscope/bpf-core';
+import type { OverviewSample, UseCell, UseDrill, UseRow, Verdict } from './types.js';
+
+/** Warning and critical levels of one figure: a verdict is the highest level the figure reaches. */
+export interface Threshold {
+  warning: number;
+  critical: number;
+}
+
+/** mpstat: 100 − %idle of all CPUs. Gregg: sustained above 70 % queueing starts to show. */
+export const CPU_UTILIZATION: Threshold = { warning: 70, critical: 90 };
+/** runqlat p99, µs: a runnable task waiting 1 ms for a CPU is felt by latency-sensitive work, 10 ms by everyone. */
+export const RUNQ_LATENCY_P99_US: Threshold = { warning: 1000, critical: 10_000 };
+/** PSI cpu some, % of the last second some runnable task waited for a CPU. */
+export const CPU_PRESSURE: Threshold = { warning: 10, critical: 40 };
+/** Load average (1 min) per CPU: above 1 tasks wait (Linux counts D-state tasks too, so it reads high with I/O). */
+export const LOAD_PER_CPU: Threshold = { warning: 1, critical: 2 };
+/** free: used / total, %. */
+export const MEMORY_UTILIZATION: Threshold = { warning: 80, critical: 95 };
+/** PSI memory some, % of the last second a task stalled on memory (reclaim, swap-in, refaults). */
+export const MEMORY_PRESSURE: Threshold = { warning: 5, critical: 20 };
+/** vmstat si + so, KiB/s: any sustained swapping is saturation. */
+export const SWAP_KIB_PER_SECOND: Threshold = { warning: 1, critical: 1024 };
+/** OOM kills in the error window. */
+export const OOM_KILLS: Threshold = { warning: 1, critical: 5 };
+/** iostat %util: busy time of the device (over 100 % can still be fine for a parallel SSD, not for a single disk). */
+export const DISK_UTILIZATION: Threshold = { warning: 70, critical: 90 };
+/** iostat aqu-sz: requests queued or in flight on average. */
+export const DISK_QUEUE: Threshold = { warning: 2, critical: 8 };
+/** iostat await (reads and writes together), ms. */
+export const DISK_AWAIT_MS: Threshold = { warning: 20, critical: 100 };
+/** Kernel-log I/O errors of a device in the error window. */
+export const DISK_IO_ERRORS: Threshold = { warning: 1, critical: 10 };
+/** sar -n DEV %ifutil. */
+export const NETWORK_UTILIZATION: Threshold = { warning: 70, critical: 90 };
+/** sar -n EDEV rxdrop/s + txdrop/s. */
+export const NETWORK_DROPS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
+/** sar -n EDEV rxerr/s + txerr/s. */
+export const NETWORK_ERRORS_PER_SECOND: Threshold = { warning: 1, critical: 10 };
+/** TcpExt ListenOverflows/s or ListenDrops/s (the larger): the accept queue is full. */
+export const TCP_LISTEN_DROPS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
+/** sar -n ETCP retrans/s as a share of oseg/s, %, once there are enough segments to tell. */
+export const TCP_RETRANS_PERCENT: Threshold = { warning: 1, critical: 5 };
+/** Segments out per second below which the retransmit share says nothing. */
+export const TCP_RETRANS_MIN_OSEG = 100;
+/** isegerr/s (Tcp InErrs) and TCPTimeouts/s. */
+export const TCP_ERRORS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
+/** file-nr allocated / max, %. */
+export const FD_UTILIZATION: Threshold = { warning: 70, critical: 90 };
+/** Errors are counted over this window: one second would let an OOM kill flash by. */
+export const ERROR_WINDOW_SECONDS = 60;
+/** BPF p99s and PSI shares are the median of this many seconds: one second's p99 of a few hundred events is noisy. */
+export const SATURATION_SMOOTHING_SECONDS = 3;
+
+export interface UseOptions {
+  /** Whether runqlat / biolatency / tcplife are being recorded (an unrecorded tool's figure is not a missing one). */
+  recorded: { runqlat: boolean; biolatency: boolean; tcplife: boolean };
+}
+
+const rank: Record<Verdict, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
+
+export function grade(value: number, threshold: Threshold): Verdict {
+  if (value >= threshold.critical) return 'critical';
+  if (value >= threshold.warning) return 'warning';
+  return 'ok';
+}
+
+function worst(...verdicts: Verdict[]): Verdict {
+  return verdicts.reduce((a, b) => (rank[b] > rank[a] ? b : a), 'unknown');
+}
+
+function round(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 100 || Number.isInteger(value)) return String(Math.round(value));
+  if (abs >= 10) return value.toFixed(1).replace(/\.0$/, '');
+  return value.toFixed(2).replace(/\.?0+$/, '');
+}
+
+function levels(threshold: Threshold, unit: string): string {
+  const u = unit === '' ? '' : ` ${unit}`;
+  return `warning ≥ ${round(threshold.warning)}${u}, critical ≥ ${round(threshold.critical)}${u}`;
+}
+
+function duration(us: number): string {
+  return us >= 1000 ? `${round(us / 1000)} ms` : `${round(us)} µs`;
+}
+
+function cell(value: number, unit: string, text: string, verdict: Verdict, threshold: string, drill: UseDrill | null = null): UseCell {
+  return { value, unit, text, verdict, threshold, drill };
+}
+
+function unknown(unit: string, reason: string, drill: UseDrill | null = null): UseCell {
+  return { value: null, unit, text: '—', verdict: 'unknown', threshold: reason, drill };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The median of a figure over the last few seconds that have it (null when none do). */
+function smoothed(samples: readonly OverviewSample[], pick: (sample: OverviewSample) => number | null | undefined): number | null {
+  const values: number[] = [];
+  for (const sample of samples.slice(-SATURATION_SMOOTHING_SECONDS)) {
+    const value = pick(sample);
+    if (value !== null && value !== undefined) values.push(value);
+  }
+  return median(values);
+}
+
+function windowOf(samples: readonly OverviewSample[], newest: OverviewSample): OverviewSample[] {
+  return samples.filter((sample) => sample.time > newest.time - ERROR_WINDOW_SECONDS * 1000);
+}
+
+function kernelEvents(window: readonly OverviewSample[], kind: KernelEvent['kind']): KernelEvent[] {
+  return window.flatMap((sample) => sample.kernelLog.records.flatMap((record) => (record.event?.kind === kind ? [record.event] : [])));
+}
+
+const profileDrill: UseDrill = { tool: 'profile', view: 'profile' };
+const runqlatDrill: UseDrill = { tool: 'runqlat', view: 'heatmap' };
+const biolatencyDrill: UseDrill = { tool: 'biolatency', view: 'heatmap' };
+const tcplifeDrill: UseDrill = { tool: 'tcplife', view: 'table' };
+const offcputimeDrill: UseDrill = { tool: 'offcputime', view: 'profile' };
+
+function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], options: UseOptions): UseRow {
+  const all = newest.mpstat?.rows.find((row) => row.CPU === 'all');
+  const utilization = all
+    ? (() => {
+        const busy = Math.max(0, 100 - all['%idle']);
+        return cell(
+          busy,
+          '%',
+          `${round(busy)} %`,
+          grade(busy, CPU_UTILIZATION),
+          `${levels(CPU_UTILIZATION, '%')} (mpstat 100 − %idle, all CPUs)`,
+          profileDrill,
+        );
+      })()
+    : unknown('%', 'no /proc/stat interval yet (the first second), or /proc/stat unreadable', profileDrill);
+
+  let saturation: UseCell;
+  const runqP99 = options.recorded.runqlat ? smoothed(samples, (sample) => sample.bpf.runqlatP99Us) : null;
+  const cpuPressure = newest.pressure.cpu;
+  if (runqP99 !== null) {
+    saturation = cell(
+      runqP99,
+      'usecs',
+      duration(runqP99),
+      grade(runqP99, RUNQ_LATENCY_P99_US),
+      `${levels({ warning: 1, critical: 10 }, 'ms')} (runqlat p99 run-queue latency, median of the last ${SATURATION_SMOOTHING_SECONDS} s)`,
+      runqlatDrill,
+    );
+  } else if (cpuPressure.available) {
+    const share = smoothed(samples, (sample) => (sample.pressure.cpu.available ? (sample.pressure.cpu.some.interval ?? sample.pressure.cpu.some.avg10) : null));
+    const value = share ?? cpuPressure.some.avg10;
+    saturation = cell(
+      value,
+      '%',
+      `${round(value)} %`,
+      grade(value, CPU_PRESSURE),
+      `${levels(CPU_PRESSURE, '%')} (PSI cpu some: share of the second a runnable task waited, median of the last ${SATURATION_SMOOTHING_SECONDS} s; runqlat is not recorded)`,
+      runqlatDrill,
+    );
+  } else if (newest.loadavg && newest.cpus) {
+    const perCpu = newest.loadavg.load1 / newest.cpus;
+    saturation = cell(
+      perCpu,
+      'per CPU',
+      `${round(perCpu)} per CPU`,
+      grade(perCpu, LOAD_PER_CPU),
+      `${levels(LOAD_PER_CPU, '')} (1-minute load average per CPU; runqlat not recorded, ${cpuPressure.reason})`,
+      runqlatDrill,
+    );
+  } else saturation = unknown('usecs', 'runqlat not recorded, no PSI and no /proc/loadavg', runqlatDrill);
+
+  return {
+    resource: 'CPUs',
+    kind: 'cpu',
+    utilization,
+    saturation,
+    errors: unknown('count', 'Linux counts no CPU errors in /proc (machine checks are in rasdaemon or mcelog)'),
+  };
+}
+
+function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): UseRow {
+  const mem = newest.free?.Mem;
+  const utilization =
+    mem && mem.total > 0
+      ? (() => {
+          const used = (mem.used / mem.total) * 100;
+          return cell(used, '%', `${round(used)} %`, grade(used, MEMORY_UTILIZATION), `${levels(MEMORY_UTILIZATION, '%')} (free: used / total)`, null);
+        })()
+      : unknown('%', 'no /proc/meminfo');
+
+  let saturation: UseCell;
+  const pressure = newest.pressure.memory;
+  if (pressure.available) {
+    const value =
+      smoothed(samples, (sample) => (sample.pressure.memory.available ? (sample.pressure.memory.some.interval ?? sample.pressure.memory.some.avg10) : null)) ??
+      pressure.some.avg10;
+    const majflt = newest.paging?.['majflt/s'];
+    saturation = cell(
+      value,
+      '%',
+      `${round(value)} %`,
+      grade(value, MEMORY_PRESSURE),
+      `${levels(MEMORY_PRESSURE, '%')} (PSI memory some: share of the second a task stalled on memory, median of the last ${SATURATION_SMOOTHING_SECONDS} s${majflt === undefined ? '' : `; majflt/s ${round(majflt)}`})`,
+      offcputimeDrill,
+    );
+  } else if (newest.vmstat) {
+    const swap = newest.vmstat.si + newest.vmstat.so;
+    saturation = cell(
+      swap,
+      'KiB/s',
+      `${round(swap)} KiB/s`,
+      grade(swap, SWAP_KIB_PER_SECOND),
+      `${levels(SWAP_KIB_PER_SECOND, 'KiB/s')} (vmstat si + so; ${pressure.reason})`,
+      offcputimeDrill,
+    );
+  } else saturation = unknown('%', `${pressure.reason}; no vmstat interval yet`, offcputimeDrill);
+
+  const window = windowOf(samples, newest);
+  const counted = window.filter((sample) => sample.oomKills !== null);
+  const fromVmstat = counted.reduce((sum, sample) => sum + (sample.oomKills ?? 0), 0);
+  const fromLog = kernelEvents(window, 'oom-kill').length;
+  const logReadable = newest.kernelLog.available;
+  let errors: UseCell;
+  if (counted.length === 0 && !logReadable) errors = unknown('count', 'no /proc/vmstat oom_kill (before Linux 4.13) and the kernel log is not readable');
+  else {
+    // The same kills counted twice: the larger, since each source can miss some (log records lost, a kernel without oom_kill).
+    const kills = Math.max(fromVmstat, fromLog);
+    errors = cell(
+      kills,
+      'count',
+      String(kills),
+      grade(kills, OOM_KILLS),
+      `${levels(OOM_KILLS, '')} OOM kills in the last ${ERROR_WINDOW_SECONDS} s (/proc/vmstat oom_kill and the kernel log)`,
+      null,
+    );
+  }
+  return { resource: 'Memory', kind: 'memory', utilization, saturation, errors };
+}
+
+/** Reads and writes together, as iostat's old await column was. */
+function awaitMs(row: IostatRow): number {
+  const ios = row['r/s'] + row['w/s'];
+  return ios > 0 ? (row['r/s'] * row.r_await + row['w/s'] * row.w_await) / ios : 0;
+}
+
+function isBusy(row: IostatRow): boolean {
+  return row['r/s'] + row['w/s'] + (row['d/s'] ?? 0) + (row['f/s'] ?? 0) > 0 || row['%util'] > 0;
+}
+
+function diskRows(newest: OverviewSample, samples: readonly OverviewSample[]): UseRow[] {
+  if (!newest.iostat) return [];
+  const window = windowOf(samples, newest);
+  const ioErrors = kernelEvents(window, 'io-error');
+  const activeInWindow = new Set(window.flatMap((sample) => (sample.iostat ?? []).filter(isBusy).map((row) => row.Device)));
+  return newest.iostat
+    .filter((row) => !/^(loop|ram|zram)\d/.test(row.Device) || activeInWindow.has(row.Device))
+    .map((row): UseRow => {
+      const util = row['%util'];
+      const wait = awaitMs(row);
+      const queue = row['aqu-sz'];
+      const errorCount = ioErrors.filter((event) => event.kind === 'io-error' && event.dev !== null && event.dev.startsWith(row.Device)).length;
+      return {
+        resource: `Disk ${row.Device}`,
+        kind: 'disk',
+        utilization: cell(util, '%', `${round(util)} %`, grade(util, DISK_UTILIZATION), `${levels(DISK_UTILIZATION, '%')} (iostat -x %util)`, biolatencyDrill),
+        saturation: cell(
+          queue,
+          'requests',
+          `${round(queue)} (await ${round(wait)} ms)`,
+          worst(grade(queue, DISK_QUEUE), grade(wait, DISK_AWAIT_MS)),
+          `aqu-sz ${levels(DISK_QUEUE, '')}; await ${levels(DISK_AWAIT_MS, 'ms')} (iostat -x)`,
+          biolatencyDrill,
+        ),
+        errors: newest.kernelLog.available
+          ? cell(
+              errorCount,
+              'count',
+              String(errorCount),
+              grade(errorCount, DISK_IO_ERRORS),
+              `${levels(DISK_IO_ERRORS, '')} I/O errors in the kernel log in the last ${ERROR_WINDOW_SECONDS} s`,
+              null,
+            )
+          : unknown('count', 'the kernel log is not readable: I/O errors are unknown'),
+      };
+    });
+}
+
+function networkRows(newest: OverviewSample): UseRow[] {
+  if (!newest.sarDev) return [];
+  return newest.sarDev.map((row): UseRow => {
+    const edev = newest.sarEdev?.find((candidate) => candidate.IFACE === row.IFACE);
+    const throughput = row['rxkB/s'] + row['txkB/s'];
+    const speedKnown = row['%ifutil'] > 0 || throughput === 0;
+    const utilization = speedKnown
+      ? cell(
+          row['%ifutil'],
+          '%',
+          `${round(row['%ifutil'])} %`,
+          grade(row['%ifutil'], NETWORK_UTILIZATION),
+          `${levels(NETWORK_UTILIZATION, '%')} (sar -n DEV %ifutil: throughput against link speed)`,
+          null,
+        )
+      : { ...unknown('%', `link speed unknown (loopback or a virtual interface): ${round(throughput)} kB/s rx+tx`), text: `${round(throughput)} kB/s` };
+    const drops = edev ? edev['rxdrop/s'] + edev['txdrop/s'] : null;
+    const errors = edev ? edev['rxerr/s'] + edev['txerr/s'] : null;
+    return {
+      resource: `Network ${row.IFACE}`,
+      kind: 'network',
+      utilization,
+      saturation:
+        drops === null
+          ? unknown('per s', 'no sar -n EDEV figures')
+          : cell(
+              drops,
+              'per s',
+              `${round(drops)}/s`,
+              grade(drops, NETWORK_DROPS_PER_SECOND),
+              `${levels(NETWORK_DROPS_PER_SECOND, '/s')} (sar -n EDEV rxdrop/s + txdrop/s)`,
+              null,
+            ),
+      errors:
+        errors === null
+          ? unknown('per s', 'no sar -n EDEV figures')
+          : cell(
+              errors,
+              'per s',
+              `${round(errors)}/s`,
+              grade(errors, NETWORK_ERRORS_PER_SECOND),
+              `${levels(NETWORK_ERRORS_PER_SECOND, '/s')} (sar -n EDEV rxerr/s + txerr/s)`,
+              null,
+            ),
+    };
+  });
+}
+
+function tcpRow(newest: OverviewSample): UseRow | null {
+  if (newest.currEstab === null && !newest.sarEtcp && !newest.tcpExt) return null;
+  const drill = tcplifeDrill;
+  const utilization =
+    newest.currEstab === null
+      ? unknown('count', 'no /proc/net/snmp')
+      : cell(newest.currEstab, 'count', `${newest.currEstab} established`, 'ok', 'no limit to judge against: Tcp CurrEstab, for context', drill);
+  const ext = newest.tcpExt;
+  const listen = ext ? Math.max(ext.ListenOverflows ?? 0, ext.ListenDrops ?? 0) : null;
+  const saturation =
+    listen === null
+      ? unknown('per s', 'no /proc/net/netstat interval yet')
+      : cell(
+          listen,
+          'per s',
+          `${round(listen)}/s`,
+          grade(listen, TCP_LISTEN_DROPS_PER_SECOND),
+          `${levels(TCP_LISTEN_DROPS_PER_SECOND, '/s')} (TcpExt ListenOverflows, ListenDrops: accept queue full)`,
+          drill,
+        );
+  let errors: UseCell;
+  const etcp = newest.sarEtcp;
+  if (!etcp) errors = unknown('per s', 'no /proc/net/snmp interval yet', drill);
+  else {
+    const retrans = etcp['retrans/s'];
+    const oseg = newest.sarTcp?.['oseg/s'] ?? 0;
+    const share = oseg >= TCP_RETRANS_MIN_OSEG ? (retrans / oseg) * 100 : null;
+    const timeouts = ext?.TCPTimeouts ?? 0;
+    const inErrs = etcp['isegerr/s'];
+    const verdict = worst(
+      share === null ? 'ok' : grade(share, TCP_RETRANS_PERCENT),
+      grade(inErrs, TCP_ERRORS_PER_SECOND),
+      grade(timeouts, TCP_ERRORS_PER_SECOND),
+    );
+    errors = cell(
+      retrans,
+      'per s',
+      `${round(retrans)} retrans/s${share === null ? '' : ` (${round(share)} %)`}, InErrs ${round(inErrs)}/s, timeouts ${round(timeouts)}/s`,
+      verdict,
+      `retransmits ${levels(TCP_RETRANS_PERCENT, '%')} of segments out (from ${TCP_RETRANS_MIN_OSEG} oseg/s); InErrs and TCPTimeouts ${levels(TCP_ERRORS_PER_SECOND, '/s')} (sar -n ETCP, TcpExt)`,
+      drill,
+    );
+  }
+  return { resource: 'TCP', kind: 'tcp', utilization, saturation, errors };
+}
+
+function fdRow(newest: OverviewSample): UseRow | null {
+  const fileNr = newest.fileNr;
+  if (!fileNr) return null;
+  const used = fileNr.max > 0 ? ((fileNr.allocated - fileNr.unused) / fileNr.max) * 100 : 0;
+  return {
+    resource: 'File descriptors',
+    kind: 'fd',
+    utilization: cell(
+      used,
+      '%',
+      `${round(used)} % (${fileNr.allocated - fileNr.unused} of ${fileNr.max})`,
+      grade(used, FD_UTILIZATION),
+      `${levels(FD_UTILIZATION, '%')} (/proc/sys/fs/file-nr: allocated − unused, of fs.file-max)`,
+      null,
+    ),
+    saturation: unknown('count', 'nothing queues for a file handle: past fs.file-max open() fails with ENFILE'),
+    errors: unknown('count', 'the kernel does not count ENFILE failures'),
+  };
+}
+
+/** The USE table of the newest sample; `samples` oldest first (the last minute is enough). Empty for no samples. */
+export function computeUse(samples: readonly OverviewSample[], options: UseOptions): UseRow[] {
+  const newest = samples.at(-1);
+  if (!newest) return [];
+  const rows: Array<UseRow | null> = [
+    cpuRow(newest, samples, options),
+    memoryRow(newest, samples),
+    ...diskRows(newest, samples),
+    ...networkRows(newest),
+    tcpRow(newest),
+    fdRow(newest),
+  ];
+  return rows.filter((row): row is UseRow => row !== null);
+}
