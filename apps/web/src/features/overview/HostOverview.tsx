@@ -102,7 +102,9 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
             </button>
           </span>
         ) : (
-          <span className="muted">newest second · drag on a heat map to select a range</span>
+          <span className="muted" title="Drag across a heat map to select a range: every panel then shows its average">
+            newest second
+          </span>
         )}
         <label className="muted">
           last{' '}
@@ -121,24 +123,26 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
           Not shown: {problems.map((source) => `${source.source}${source.message ? ` (${source.message})` : ''}`).join('; ')}
         </p>
       ) : null}
-      <div className="overview__grid">
-        <div className="overview__use">
+      <div className="overview__top">
+        <div className="overview__left">
           <UseTable rows={overview.use} windowSeconds={windowSeconds} />
+          <TopProcessesPanel samples={shown} basis={basis} />
+          <ChecklistTable panel={panels.vmstat} testId={testIds.overviewPanel('vmstat')} title="procs r b, swap si so in kB/s, cpu us sy id wa st in %" />
         </div>
         <div className="overview__multiples">
           {MULTIPLES.map((name) => {
             const tool = tools.find((candidate) => candidate.name === name);
             return tool ? <HeatMapMultiple key={name} tool={tool} windowSeconds={windowSeconds} /> : null;
           })}
+          <ChecklistTable panel={panels.sarTcp} testId={testIds.overviewPanel('sar-tcp')} title="TCP opens and retransmits" />
         </div>
-        <TopProcessesPanel samples={shown} basis={basis} />
-        <ChecklistTable panel={panels.vmstat} testId={testIds.overviewPanel('vmstat')} title="procs r b, swap si so (kB/s), cpu us sy id wa st (%)" />
-        <ChecklistTable panel={panels.mpstat} testId={testIds.overviewPanel('mpstat')} title="percent of each CPU's time" />
-        <ChecklistTable panel={panels.iostat} testId={testIds.overviewPanel('iostat')} title="per disk: requests/s, kB/s, await in ms, queue size, %util" />
-        <ChecklistTable panel={panels.free} testId={testIds.overviewPanel('free')} title="MiB" />
-        <ChecklistTable panel={panels.sarDev} testId={testIds.overviewPanel('sar-dev')} title="per interface, kB/s and packets/s" />
-        <ChecklistTable panel={panels.sarTcp} testId={testIds.overviewPanel('sar-tcp')} title="TCP opens and retransmitted segments per second" />
-        <KernelLogPanel samples={shown} />
+      </div>
+      <div className="overview__panels">
+        <ChecklistTable panel={panels.mpstat} testId={testIds.overviewPanel('mpstat')} title="% of each CPU's time" />
+        <ChecklistTable panel={panels.iostat} testId={testIds.overviewPanel('iostat')} title="await in ms" />
+        <ChecklistTable panel={panels.free} testId={testIds.overviewPanel('free')} title="in MiB" />
+        <ChecklistTable panel={panels.sarDev} testId={testIds.overviewPanel('sar-dev')} title="per interface" />
+        <KernelLogPanel samples={overview.samples} to={to} />
       </div>
     </section>
   );
@@ -147,7 +151,9 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
 function UseTable({ rows, windowSeconds }: { rows: readonly UseRow[]; windowSeconds: number }) {
   return (
     <table className="use-table" data-testid={testIds.useTable}>
-      <caption>USE: utilization, saturation, errors (now; hover for the threshold, click for the tool that explains it)</caption>
+      <caption title="Utilization, saturation and errors of each resource, now. Hover a cell for its threshold, click it for the tool that explains it.">
+        USE, now
+      </caption>
       <thead>
         <tr>
           <th scope="col">Resource</th>
@@ -182,18 +188,18 @@ function UseTableCell({ cell, testId, windowSeconds }: { cell: UseCell; testId: 
   const { drill } = cell;
   const className = `use-cell use-cell--${cell.verdict}`;
   return (
-    <td className={className} data-testid={testId} data-verdict={cell.verdict}>
+    <td className={className} data-testid={testId} data-verdict={cell.verdict} data-value={cell.value ?? ''}>
       {drill ? (
         <button
           type="button"
           className="use-cell__drill"
-          title={`${cell.threshold}. Open ${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : ''}`}
+          title={`${cell.text}: ${cell.threshold}. Click: ${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : ''}`}
           onClick={() => openTool(drill.tool, drillOptions(drill, windowSeconds))}
         >
           {cell.text}
         </button>
       ) : (
-        <span title={cell.threshold}>{cell.text}</span>
+        <span title={`${cell.text}: ${cell.threshold}`}>{cell.text}</span>
       )}
     </td>
   );
@@ -244,7 +250,7 @@ function ChecklistTable({ panel, testId, title }: { panel: ChecklistPanel; testI
                 {row.cells.map((cell, index) => (
                   <td key={panel.columns[index]} className="checklist-table__figure">
                     {formatFigure(cell.value)}
-                    {cell.series ? <Sparkline values={cell.series} width={56} height={14} label={`${panel.columns[index]} over the range`} /> : null}
+                    {cell.series ? <Sparkline values={cell.series} width={44} height={12} label={`${panel.columns[index]} over the range`} /> : null}
                   </td>
                 ))}
               </tr>
@@ -324,17 +330,20 @@ function TopProcessesPanel({ samples, basis }: { samples: readonly OverviewSampl
   );
 }
 
-function KernelLogPanel({ samples }: { samples: readonly OverviewSample[] }) {
-  const lines = useMemo(() => kernelLogTail(samples, KERNEL_LOG_LINES), [samples]);
+function KernelLogPanel({ samples, to }: { samples: readonly OverviewSample[]; to: number }) {
+  const lines = useMemo(() => kernelLogTail(samples, to, KERNEL_LOG_LINES), [samples, to]);
   const unavailable = samples.length > 0 && !samples[samples.length - 1]?.kernelLog.available;
   return (
     <section className="overview-panel overview-panel--dmesg" data-testid={testIds.overviewPanel('dmesg')} data-rows={lines.length}>
-      <h3 className="overview-panel__command" title="the kernel log's newest records in the range; OOM kills, hung tasks, I/O errors and faults are marked">
+      <h3
+        className="overview-panel__command"
+        title="the kernel log's newest records up to the range's end; OOM kills, hung tasks, I/O errors and faults are marked"
+      >
         <code>dmesg | tail</code>
       </h3>
       <div className="overview-panel__body kernel-log">
         {unavailable ? <p className="muted">The kernel log cannot be read by the agent (/dev/kmsg).</p> : null}
-        {!unavailable && lines.length === 0 ? <p className="muted">No kernel messages in this range.</p> : null}
+        {!unavailable && lines.length === 0 ? <p className="muted">No kernel messages since the agent started reading the log.</p> : null}
         {lines.map((line) => (
           <div key={line.seq} className={`kernel-log__line ${line.kind || line.level <= 3 ? 'kernel-log__line--bad' : ''}`}>
             <code>
@@ -380,7 +389,8 @@ function HeatMapMultiple({ tool, windowSeconds }: { tool: ToolInfo; windowSecond
           selection={selection}
           onSelect={setSelection}
           showPercentiles
-          height={96}
+          height={84}
+          legend={false}
           testId={testIds.overviewHeatMapChart(tool.name)}
         />
       ) : (

@@ -19,11 +19,25 @@ import {
 const disk = (Device: string, util: number) => ({
   Device,
   'r/s': util,
-  'w/s': 0,
   'rkB/s': 4 * util,
-  'wkB/s': 0,
+  'rrqm/s': 0,
+  '%rrqm': 0,
   r_await: 1,
+  'rareq-sz': 4,
+  'w/s': 0,
+  'wkB/s': 0,
+  'wrqm/s': 0,
+  '%wrqm': 0,
   w_await: 0,
+  'wareq-sz': 0,
+  'd/s': null,
+  'dkB/s': null,
+  'drqm/s': null,
+  '%drqm': null,
+  d_await: null,
+  'dareq-sz': null,
+  'f/s': null,
+  f_await: null,
   'aqu-sz': 0.1,
   '%util': util,
 });
@@ -36,17 +50,41 @@ const cpu = (CPU: 'all' | number, idle: number) => ({
   '%irq': 0,
   '%soft': 0,
   '%steal': 0,
+  '%guest': 0,
+  '%gnice': 0,
   '%idle': idle,
 });
+const iface = (IFACE: string, rx: number) => ({
+  IFACE,
+  'rxpck/s': 1,
+  'txpck/s': 1,
+  'rxkB/s': rx,
+  'txkB/s': 2,
+  'rxcmp/s': 0,
+  'txcmp/s': 0,
+  'rxmcst/s': 0,
+  '%ifutil': 0,
+});
+const pidstat = (PID: number, busy: number, wait: number | null, Command: string) => ({
+  rows: [{ UID: 0, PID, '%usr': busy, '%system': 0, '%guest': 0, '%wait': wait, '%CPU': busy, CPU: 0, Command }],
+  active: 1,
+  processes: 100,
+  read: 100,
+  truncated: false,
+});
+const noPressure = { available: false as const, reason: 'no such file' };
 
 /** One second of a 2-CPU host, `busy` percent of CPU in use. */
 function sample(second: number, busy: number, extra: Partial<OverviewSample> = {}): OverviewSample {
   return {
     time: 1_000_000 + second * 1000,
     interval: 1,
+    readMs: 1,
     uptime: 3600 + second,
     cpus: 2,
-    loadavg: { load1: busy / 25, load5: 1, load15: 0.5, running: 2, threads: 300 },
+    loadavg: { load1: busy / 25, load5: 1, load15: 0.5, running: 2, threads: 300, lastPid: 9999 },
+    queue: null,
+    pressure: { cpu: noPressure, memory: noPressure, io: noPressure },
     vmstat: {
       r: busy / 25,
       b: 0,
@@ -67,18 +105,22 @@ function sample(second: number, busy: number, extra: Partial<OverviewSample> = {
       st: 0,
       gu: 0,
     },
-    mpstat: { rows: [cpu(1, 100 - busy), cpu('all', 100 - busy), cpu(0, 100 - busy)] },
+    mpstat: { rows: [cpu(1, 100 - busy), cpu('all', 100 - busy), cpu(0, 100 - busy)], offline: [], cameOnline: [] },
     iostat: [disk('sda', busy), disk('sdb', 0)],
-    free: { Mem: { total: 7937, used: 2000 + busy, free: 3000, shared: 10, 'buff/cache': 2900, available: 5937 - busy }, Swap: { total: 0, used: 0, free: 0 } },
-    sarDev: [
-      { IFACE: 'lo', 'rxpck/s': 1, 'txpck/s': 1, 'rxkB/s': 0.1, 'txkB/s': 0.1, '%ifutil': 0 },
-      { IFACE: 'eth0', 'rxpck/s': 10, 'txpck/s': 5, 'rxkB/s': busy, 'txkB/s': 2, '%ifutil': 0.01 },
-    ],
+    sarDev: [iface('lo', 0.1), iface('eth0', busy)],
     sarEdev: [],
     sarTcp: { 'active/s': 1, 'passive/s': 2, 'iseg/s': 10, 'oseg/s': 10 },
     sarEtcp: { 'atmptf/s': 0, 'estres/s': 0, 'retrans/s': busy / 100, 'isegerr/s': 0, 'orsts/s': 0 },
-    pidstat: { rows: [{ UID: 0, PID: 42, '%usr': busy, '%system': 0, '%wait': 1, '%CPU': busy, CPU: 0, Command: 'stress' }] },
+    tcpExt: null,
+    currEstab: 3,
+    paging: null,
+    swapping: null,
+    oomKills: 0,
+    free: { Mem: { total: 7937, used: 2000 + busy, free: 3000, shared: 10, 'buff/cache': 2900, available: 5937 - busy }, Swap: { total: 0, used: 0, free: 0 } },
+    fileNr: null,
+    pidstat: pidstat(42, busy, 1, 'stress'),
     kernelLog: { available: true, records: [], lost: 0 },
+    errors: [],
     bpf: { runqlatP99Us: null, biolatencyP99Us: null, tcpSessions: null, tcpSessionP99Ms: null },
     ...extra,
   };
@@ -151,21 +193,23 @@ describe('checklist panels', () => {
 });
 
 describe('kernelLogTail', () => {
-  it('takes the newest records of the range, oldest first, with dmesg’s time stamp', () => {
-    const record = (seq: number, message: string, kind: string | null) => ({
+  it('takes the newest records up to the range’s end, oldest first, with dmesg’s time stamp', () => {
+    const record = (seq: number, message: string, oom: boolean) => ({
       seq,
       usec: 12_345_678 + seq,
       level: 3,
       facility: 0,
       message,
-      event: kind ? { kind } : null,
+      dict: {},
+      event: oom ? { kind: 'oom-kill' as const, pid: 7, comm: 'x', memcg: false } : null,
     });
     const samples = [
-      sample(0, 0, { kernelLog: { available: true, records: [record(1, 'a', null), record(2, 'b', null)], lost: 0 } }),
+      sample(0, 0, { kernelLog: { available: true, records: [record(1, 'a', false), record(2, 'b', false)], lost: 0 } }),
       sample(1, 0),
-      sample(2, 0, { kernelLog: { available: true, records: [record(3, 'Out of memory: Killed process 7 (x)', 'oom-kill')], lost: 0 } }),
+      sample(2, 0, { kernelLog: { available: true, records: [record(3, 'Out of memory: Killed process 7 (x)', true)], lost: 0 } }),
     ];
-    expect(kernelLogTail(samples, 2)).toEqual([
+    expect(kernelLogTail(samples, 1_001_000, 5).map((line) => line.seq)).toEqual([1, 2]);
+    expect(kernelLogTail(samples, 1_002_000, 2)).toEqual([
       { seq: 2, stamp: '[   12.345680]', level: 3, message: 'b', kind: null },
       { seq: 3, stamp: '[   12.345681]', level: 3, message: 'Out of memory: Killed process 7 (x)', kind: 'oom-kill' },
     ]);
@@ -174,8 +218,7 @@ describe('kernelLogTail', () => {
 
 describe('topProcesses', () => {
   it('the newest second’s rows, or each process’s average over the range (absent seconds idle), busiest first', () => {
-    const other = (busy: number) => ({ rows: [{ UID: 0, PID: 7, '%usr': busy, '%system': 0, '%wait': null, '%CPU': busy, CPU: 1, Command: 'make' }] });
-    const samples = [sample(0, 30), sample(1, 30, { pidstat: other(90) }), sample(2, 30)];
+    const samples = [sample(0, 30), sample(1, 30, { pidstat: pidstat(7, 90, null, 'make') }), sample(2, 30)];
     expect(topProcesses(samples, 'newest', 5).map((row) => row.PID)).toEqual([42]);
     const average = topProcesses(samples, 'average', 5);
     expect(average.map((row) => [row.PID, row['%CPU']])).toEqual([

@@ -228,10 +228,14 @@ export interface KernelLogLine {
   kind: string | null;
 }
 
-/** dmesg | tail: the range's newest kernel log records (each sample carries only the new ones), newest last. */
-export function kernelLogTail(samples: readonly OverviewSample[], count: number): KernelLogLine[] {
+/**
+ * dmesg | tail: the newest kernel log records up to `to` (each sample carries only its new ones), newest last. As
+ * dmesg, not only the range's: a quiet kernel's last words from before it still say what happened.
+ */
+export function kernelLogTail(samples: readonly OverviewSample[], to: number, count: number): KernelLogLine[] {
   const lines: KernelLogLine[] = [];
   for (let i = samples.length - 1; i >= 0 && lines.length < count; i--) {
+    if ((samples[i] as OverviewSample).time > to) continue;
     const records = (samples[i] as OverviewSample).kernelLog.records;
     for (let j = records.length - 1; j >= 0 && lines.length < count; j--) {
       const record = records[j] as OverviewSample['kernelLog']['records'][number];

@@ -1,10 +1,10 @@
 // The active host's overview: the hour before at once (host.overview), then a sample a second
 // (host.overviewStream), kept in the browser for as long as the agent keeps it.
 import { useEffect, useState } from 'react';
-import type { AgentClient, AgentProblem } from '../../api/agentClient';
+import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import type { HostOverview, OverviewSample, OverviewTick, UseRow } from '../../api/types';
+import type { HostOverview, OverviewSample, OverviewUpdate, UseRow } from '../../api/types';
 import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { appendSamples } from './checklist';
@@ -20,22 +20,6 @@ export interface HostOverviewState {
   reconnecting?: string;
 }
 
-// TEMPORARY (issue 13): the procedures as the contract states them, until the agent branch is merged.
-interface OverviewProcedures {
-  overview: { query(input: { sinceMs?: number }): Promise<HostOverview> };
-  overviewStream: {
-    subscribe(
-      input: Record<string, never>,
-      handlers: {
-        onData(tick: OverviewTick): void;
-        onError(error: unknown): void;
-        onConnectionStateChange?(state: { state: string; error?: unknown }): void;
-      },
-    ): { unsubscribe(): void };
-  };
-}
-const overviewApi = (client: AgentClient) => (client as unknown as { host: OverviewProcedures }).host;
-
 const DEFAULT_HISTORY = 3600;
 const EMPTY: HostOverviewState = { phase: 'loading', samples: [], use: [] };
 
@@ -47,12 +31,12 @@ export function useHostOverview(): HostOverviewState {
   useEffect(() => {
     setState(EMPTY);
     if (!address || !token) return;
-    const api = overviewApi(clientFor(address, token));
+    const api = clientFor(address, token).host;
     let cancelled = false;
     let limit = DEFAULT_HISTORY;
     // Seconds that arrive before the hour does are kept and added after it.
-    let early: OverviewTick[] | undefined = [];
-    const apply = (ticks: readonly OverviewTick[]) =>
+    let early: OverviewUpdate[] | undefined = [];
+    const apply = (ticks: readonly OverviewUpdate[]) =>
       setState((current) => {
         const newest = ticks[ticks.length - 1];
         if (!newest) return current;
