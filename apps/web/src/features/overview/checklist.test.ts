@@ -136,6 +136,10 @@ describe('samplesInRange and appendSamples', () => {
     expect(appendSamples(samples, more, 5).map((s) => s.time)).toEqual([1_001_000, 1_002_000, 1_003_000, 1_004_000, 1_005_000]);
     expect(appendSamples(samples, [sample(1, 10)], 5)).toBe(samples);
   });
+  it('fills a gap with older seconds in their place, each second once', () => {
+    const gappy = [sample(0, 10), sample(3, 10)];
+    expect(appendSamples(gappy, [sample(1, 10), sample(2, 10), sample(3, 10)], 10).map((s) => s.time)).toEqual([1_000_000, 1_001_000, 1_002_000, 1_003_000]);
+  });
 });
 
 describe('checklist panels', () => {

@@ -38,12 +38,20 @@ export function samplesInRange(samples: readonly OverviewSample[], range: TimeRa
   return samples.filter((sample) => sample.time > range.from && sample.time <= range.to);
 }
 
-/** New samples after the ones kept, in time order, at most `limit` kept (the agent's hour). */
+/** The kept samples with the incoming ones, in time order, each second once, at most `limit` (the agent's hour). */
 export function appendSamples(kept: readonly OverviewSample[], incoming: readonly OverviewSample[], limit: number): OverviewSample[] {
   const newest = kept[kept.length - 1]?.time ?? -Infinity;
-  const fresh = incoming.filter((sample) => sample.time > newest);
-  if (fresh.length === 0) return kept as OverviewSample[];
-  const all = kept.concat(fresh);
+  let all: OverviewSample[];
+  if (incoming.every((sample) => sample.time > newest)) {
+    if (incoming.length === 0) return kept as OverviewSample[];
+    all = kept.concat(incoming);
+  } else {
+    // A gap filled after a reconnect: seconds older than the newest kept go in their place.
+    const byTime = new Map(kept.map((sample) => [sample.time, sample]));
+    for (const sample of incoming) if (!byTime.has(sample.time)) byTime.set(sample.time, sample);
+    if (byTime.size === kept.length) return kept as OverviewSample[];
+    all = [...byTime.values()].sort((a, b) => a.time - b.time);
+  }
   return all.length > limit ? all.slice(all.length - limit) : all;
 }
 

@@ -36,10 +36,14 @@ export function useHostOverview(): HostOverviewState {
     let limit = DEFAULT_HISTORY;
     // Seconds that arrive before the hour does are kept and added after it.
     let early: OverviewUpdate[] | undefined = [];
-    const apply = (ticks: readonly OverviewUpdate[]) =>
+    /** The newest second shown: a reconnected stream asks for what it missed since. */
+    let newestTime: number | undefined;
+    let reconnecting = false;
+    const apply = (ticks: readonly OverviewUpdate[]) => {
+      const newest = ticks[ticks.length - 1];
+      if (!newest) return;
+      newestTime = Math.max(newestTime ?? 0, newest.sample.time);
       setState((current) => {
-        const newest = ticks[ticks.length - 1];
-        if (!newest) return current;
         const samples = appendSamples(
           current.samples,
           ticks.map((tick) => tick.sample),
@@ -47,6 +51,14 @@ export function useHostOverview(): HostOverviewState {
         );
         return { ...current, samples, use: newest.use, reconnecting: undefined };
       });
+    };
+    const fillGap = (sinceMs: number) =>
+      api.overview
+        .query({ sinceMs })
+        .then((overview) => {
+          if (!cancelled) setState((current) => ({ ...current, samples: appendSamples(current.samples, overview.samples, limit) }));
+        })
+        .catch(() => undefined);
     const subscription = api.overviewStream.subscribe(
       {},
       {
@@ -61,8 +73,14 @@ export function useHostOverview(): HostOverviewState {
         onConnectionStateChange(connection) {
           if (cancelled) return;
           if (connection.state === 'connecting' && connection.error) {
-            const reconnecting = describeAgentError(connection.error, address).message;
-            setState((current) => ({ ...current, reconnecting }));
+            reconnecting = true;
+            const message = describeAgentError(connection.error, address).message;
+            setState((current) => ({ ...current, reconnecting: message }));
+          } else if (connection.state === 'pending' && reconnecting) {
+            // Back: the seconds the stream missed come from the agent's hour.
+            reconnecting = false;
+            setState((current) => ({ ...current, reconnecting: undefined }));
+            if (newestTime !== undefined && !early) void fillGap(newestTime);
           }
         },
       },
@@ -73,6 +91,7 @@ export function useHostOverview(): HostOverviewState {
         if (cancelled) return;
         limit = Math.max(1, Math.round((overview.historySeconds * 1000) / overview.intervalMs));
         const { samples, use, ...host } = overview;
+        newestTime = samples[samples.length - 1]?.time;
         setState({ phase: 'live', host, samples: appendSamples([], samples, limit), use });
         const pending = early ?? [];
         early = undefined;
