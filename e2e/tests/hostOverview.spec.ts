@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { agent, saveScreenshot, tcpExchange, testIds } from '../support/agent.ts';
+import { agent, saveScreenshot, secondAgent, tcpExchange, testIds } from '../support/agent.ts';
 
 const PANELS = ['vmstat', 'mpstat', 'pidstat', 'iostat', 'free', 'sar-dev', 'sar-tcp'] as const;
 
@@ -118,6 +118,26 @@ test('4 CPU-bound processes on this host turn CPU saturation to a warning within
   } finally {
     for (const spinner of spinners) spinner.kill('SIGKILL');
   }
+});
+
+test('a host whose agent records nothing: its overview has every checklist panel, and says why there is no heat map', async ({ page }) => {
+  const second = secondAgent();
+  await signIn(page);
+  await page.goto(`${agent().url}/#/host/${second.host}`);
+  await page.getByTestId(testIds.tokenInput).fill(second.token);
+  await page.getByTestId(testIds.tokenSave).click();
+  await expect(page.getByTestId(testIds.overview)).toBeVisible();
+  for (const panel of ['vmstat', 'mpstat', 'free', 'sar-dev'] as const) {
+    await expect
+      .poll(async () => Number(await page.getByTestId(testIds.overviewPanel(panel)).getAttribute('data-rows')), { message: panel })
+      .toBeGreaterThan(0);
+  }
+  // Looking at an overview never attaches a program: a tool the agent does not record is one click away instead.
+  for (const tool of ['runqlat', 'biolatency', 'tcplife'])
+    await expect(page.getByTestId(testIds.overviewHeatMap(tool))).toContainText('Not recorded by this agent');
+  await page.getByTestId(testIds.overviewOpenTool('biolatency')).click();
+  await expect(page).toHaveURL(/\/tool\/biolatency/);
+  await expect(page.getByTestId(testIds.sessionStatus)).toContainText('live');
 });
 
 for (const [width, height] of [

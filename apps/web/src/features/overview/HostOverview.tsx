@@ -68,6 +68,7 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
   );
   const uptime = uptimeFigures(shown);
   const problems = overview.host?.sources.filter((source) => !source.ok) ?? [];
+  const recording = useRecordedTools();
 
   if (overview.phase === 'error' && overview.samples.length === 0) {
     return (
@@ -132,7 +133,7 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
         <div className="overview__multiples">
           {MULTIPLES.map((name) => {
             const tool = tools.find((candidate) => candidate.name === name);
-            return tool ? <HeatMapMultiple key={name} tool={tool} windowSeconds={windowSeconds} /> : null;
+            return tool ? <HeatMapMultiple key={name} tool={tool} windowSeconds={windowSeconds} recorded={recording?.includes(name)} /> : null;
           })}
           <ChecklistTable panel={panels.sarTcp} testId={testIds.overviewPanel('sar-tcp')} title="TCP opens and retransmits" />
         </div>
@@ -357,15 +358,22 @@ function KernelLogPanel({ samples, to }: { samples: readonly OverviewSample[]; t
   );
 }
 
-/** One recorded heat map, small: the tool's default params join the flight recorder's attachment and its hour. */
-function HeatMapMultiple({ tool, windowSeconds }: { tool: ToolInfo; windowSeconds: number }) {
-  const session = useLiveSession(tool, NO_PARAMS);
-  const selection = useAppStore((state) => state.view.selection);
-  const setSelection = useAppStore((state) => state.setSelection);
+/**
+ * The tools this host's flight recorder records, as its last host.info said; undefined while the host is not
+ * connected. The overview only watches recorded tools: looking at it never attaches a program.
+ */
+function useRecordedTools(): string[] | undefined {
+  const address = useAppStore(activeHost);
+  const key = useAppStore((state) => {
+    const status = address ? state.statuses[address] : undefined;
+    return status?.state === 'connected' ? status.info.recorder.flatMap((entry) => (entry.recording ? [entry.tool] : [])).join(',') : undefined;
+  });
+  return useMemo(() => (key === undefined ? undefined : key.split(',').filter(Boolean)), [key]);
+}
+
+/** A recorded heat map, small, or why there is none. */
+function HeatMapMultiple({ tool, windowSeconds, recorded }: { tool: ToolInfo; windowSeconds: number; recorded: boolean | undefined }) {
   const openTool = useAppStore((state) => state.openTool);
-  const frames = useMemo(() => framesForSeries(session.frames, undefined), [session.frames]);
-  const range = liveRange(session.frames, windowSeconds, Date.now());
-  const unit = session.frames[0]?.unit ?? 'usecs';
   const measure = tool.heatMap?.measure ?? 'latency';
   return (
     <section className="overview-panel overview-multiple" data-testid={testIds.overviewHeatMap(tool.name)}>
@@ -381,21 +389,38 @@ function HeatMapMultiple({ tool, windowSeconds }: { tool: ToolInfo; windowSecond
         </button>
         <span className="muted"> {measure}</span>
       </h3>
-      {tool.support.available ? (
-        <HeatMap
-          frames={frames}
-          unit={unit}
-          range={range}
-          selection={selection}
-          onSelect={setSelection}
-          showPercentiles
-          height={84}
-          legend={false}
-          testId={testIds.overviewHeatMapChart(tool.name)}
-        />
-      ) : (
+      {!tool.support.available ? (
         <p className="muted">{tool.name} cannot run on this host.</p>
+      ) : recorded === false ? (
+        <p className="muted">Not recorded by this agent (its --record list): open {tool.name} to watch it live.</p>
+      ) : recorded === undefined ? (
+        <p className="muted">…</p>
+      ) : (
+        <RecordedHeatMap tool={tool} windowSeconds={windowSeconds} />
       )}
     </section>
+  );
+}
+
+/** The tool's default params join the flight recorder's attachment, and its hour. */
+function RecordedHeatMap({ tool, windowSeconds }: { tool: ToolInfo; windowSeconds: number }) {
+  const session = useLiveSession(tool, NO_PARAMS);
+  const selection = useAppStore((state) => state.view.selection);
+  const setSelection = useAppStore((state) => state.setSelection);
+  const frames = useMemo(() => framesForSeries(session.frames, undefined), [session.frames]);
+  const range = liveRange(session.frames, windowSeconds, Date.now());
+  const unit = session.frames[0]?.unit ?? 'usecs';
+  return (
+    <HeatMap
+      frames={frames}
+      unit={unit}
+      range={range}
+      selection={selection}
+      onSelect={setSelection}
+      showPercentiles
+      height={84}
+      legend={false}
+      testId={testIds.overviewHeatMapChart(tool.name)}
+    />
   );
 }
