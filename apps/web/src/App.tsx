@@ -1,4 +1,5 @@
-// Layout: hosts and tools on the left, the chosen tool on the chosen host on the right.
+// Layout: hosts and tools on the left, on the right the chosen host's overview (its landing view)
+// or the chosen tool on it.
 // Whatever stands between the user and rows (no token, refused token, unreachable
 // agent, unknown tool) is said in the main pane, never a blank page.
 import { useEffect, useState } from 'react';
@@ -8,6 +9,7 @@ import { RetryHost } from './features/hosts/RetryHost';
 import { usePageTitle } from './features/hosts/usePageTitle';
 import { TokenPrompt } from './features/hosts/TokenPrompt';
 import { SnapshotList } from './features/snapshots/SnapshotList';
+import { HostOverview } from './features/overview/HostOverview';
 import { SnapshotView } from './features/snapshots/SnapshotView';
 import { ToolPicker } from './features/tools/ToolPicker';
 import { ToolView } from './features/tools/ToolView';
@@ -76,6 +78,18 @@ export function App() {
       ) : null}
       <aside className="sidebar">
         <HostSidebar />
+        {catalog?.state === 'loaded' ? (
+          <button
+            type="button"
+            className={`tool overview-link ${selectedTool ? '' : 'tool--selected'}`}
+            data-testid={testIds.toolOverview}
+            aria-current={selectedTool ? undefined : 'page'}
+            onClick={() => selectTool(undefined)}
+          >
+            <span className="tool__name">Overview</span>
+            <span className="tool__title">USE and the 60-second checklist</span>
+          </button>
+        ) : null}
         {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
         {catalog?.state === 'loaded' ? <SnapshotList /> : null}
       </aside>
@@ -122,7 +136,7 @@ function MainPane() {
     return (
       <>
         {hostWarning}
-        <p className="placeholder">Pick a tool on the left. Press / to filter a table, space to pause it.</p>
+        <HostOverview tools={catalog.tools} />
       </>
     );
   }

@@ -46,3 +46,7 @@ export { FlameGraph, preloadFlameGraph } from './flamegraph/FlameGraph.js';
 export type { FlameGraphProps } from './flamegraph/FlameGraph.js';
 export { FlameScope } from './flamegraph/FlameScope.js';
 export type { FlameScopeProps } from './flamegraph/FlameScope.js';
+export { sparklinePath } from './sparkline/sparkline.js';
+export type { SparklineOptions } from './sparkline/sparkline.js';
+export { Sparkline } from './sparkline/Sparkline.js';
+export type { SparklineProps } from './sparkline/Sparkline.js';

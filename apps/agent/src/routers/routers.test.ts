@@ -83,6 +83,15 @@ describe('routers', () => {
     await services.sessions.closeAll();
   });
 
+  it('does not count joining a recorded attachment against the start limit', async () => {
+    const { call, services } = caller({ presentedToken: token, startsPerMinute: 2 });
+    services.sessions.record('runqlat', {});
+    for (let i = 0; i < 5; i++) await call.sessions.start({ tool: 'runqlat', params: {} });
+    for (let i = 0; i < 2; i++) await call.sessions.start({ tool: 'execsnoop', params: { i } });
+    await expect(call.sessions.start({ tool: 'runqlat', params: { other: 1 } })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await services.sessions.closeAll();
+  });
+
   it('validates start input before anything runs', async () => {
     const { call, backend } = caller({ presentedToken: token });
     await expect(call.sessions.start({ tool: 'Bad Name', params: {} })).rejects.toMatchObject({ code: 'BAD_REQUEST' });

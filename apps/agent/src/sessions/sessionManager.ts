@@ -205,6 +205,12 @@ export class SessionManager {
     return { attachmentId: attachment.id, attachMethod: attachment.session.attachMethod };
   }
 
+  /** Whether a viewer of `tool` with `params` would join the flight recorder's attachment (attaching nothing). Throws as start() does on bad params. */
+  joinsRecording(tool: string, params: unknown): boolean {
+    const key = attachmentKey(tool, this.#backend.normalizeParams(tool, params));
+    return this.#attachments.get(key)?.recording === true;
+  }
+
   /** Every histogram frame of a recorded attachment, as it is taken (the host overview's BPF figures); returns the unsubscribe. */
   onRecordedFrame(listener: (tool: string, frame: HistogramFrame) => void): () => void {
     this.#recordedFrameListeners.add(listener);

@@ -14,3 +14,9 @@ export type Snapshot = Outputs['snapshots']['get'];
 export type SnapshotSummary = Outputs['snapshots']['list'][number];
 export type ProfileCapture = Outputs['profiles']['get'];
 export type FoldedProfile = NonNullable<ProfileCapture['profile']>;
+
+export type HostOverview = Outputs['host']['overview'];
+export type OverviewSample = HostOverview['samples'][number];
+export type UseRow = HostOverview['use'][number];
+export type UseCell = UseRow['utilization'];
+export type { OverviewUpdate } from '@bpfscope/agent';

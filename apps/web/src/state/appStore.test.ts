@@ -65,6 +65,25 @@ describe('app store', () => {
     expect(store.getState().view).toEqual({ hosts: ['a:1'], tool: 'tcplife', params: {}, filter: '', columnFilters: {} });
   });
 
+  it('opens a tool from the overview with its params and tab, keeping the time range', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1', hash: '#/host/a:1?window=900&sel=1000-2000' });
+    store.getState().openTool('tcplife', { show: 'heatmap' });
+    expect(store.getState().view).toEqual({
+      hosts: ['a:1'],
+      tool: 'tcplife',
+      params: {},
+      filter: '',
+      columnFilters: {},
+      show: 'heatmap',
+      windowSeconds: 900,
+      selection: { from: 1000, to: 2000 },
+    });
+    expect(encodeViewState(store.getState().view)).toBe('#/host/a%3A1/tool/tcplife?show=heatmap&window=900&sel=1000-2000');
+    store.getState().selectTool(undefined);
+    store.getState().openTool('profile', { params: { pid: 42 } });
+    expect(store.getState().view).toEqual({ hosts: ['a:1'], tool: 'profile', params: { pid: 42 }, filter: '', columnFilters: {} });
+  });
+
   it('cycles sort ascending, descending, off', () => {
     const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
     const directions = [1, 2, 3].map(() => {

@@ -43,6 +43,8 @@ export interface HeatMapProps {
    * or drawn, and when shown again it is drawn before that frame is painted.
    */
   hidden?: boolean;
+  /** The colour scale and percentile key under the map; a small multiple leaves it out (default shown). */
+  legend?: boolean;
 }
 
 const MIN_SLOTS = 12;
@@ -56,7 +58,19 @@ interface Hover {
   slot: number;
 }
 
-export function HeatMap({ frames, unit, range, selection, onSelect, showPercentiles = true, height = 320, testId, onRendered, hidden = false }: HeatMapProps) {
+export function HeatMap({
+  frames,
+  unit,
+  range,
+  selection,
+  onSelect,
+  showPercentiles = true,
+  height = 320,
+  testId,
+  onRendered,
+  hidden = false,
+  legend = true,
+}: HeatMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
@@ -322,20 +336,22 @@ export function HeatMap({ frames, unit, range, selection, onSelect, showPercenti
           </div>
         </div>
       ) : null}
-      <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
-        <span>count</span>
-        <span>1</span>
-        <span style={{ width: 140, height: 10, background: legendGradient(legendScheme), borderRadius: 2 }} />
-        <span>{formatInteger(matrix.maxCount)}</span>
-        <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
-        {showPercentiles
-          ? PERCENTILES.map(([percentile, color]) => (
-              <span key={percentile} style={{ color }}>
-                ━ p{percentile}
-              </span>
-            ))
-          : null}
-      </div>
+      {legend ? (
+        <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
+          <span>count</span>
+          <span>1</span>
+          <span style={{ width: 140, height: 10, background: legendGradient(legendScheme), borderRadius: 2 }} />
+          <span>{formatInteger(matrix.maxCount)}</span>
+          <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
+          {showPercentiles
+            ? PERCENTILES.map(([percentile, color]) => (
+                <span key={percentile} style={{ color }}>
+                  ━ p{percentile}
+                </span>
+              ))
+            : null}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -60,11 +60,13 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
-export function useLiveSession(toolInfo: ToolInfo): LiveSession {
+/** `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment). */
+export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>): LiveSession {
   const address = useAppStore(activeHost);
   const token = useAppStore(activeToken);
+  const viewParams = useAppStore((state) => state.view.params);
   // The session restarts when the params change, not each time the view's object does.
-  const paramsKey = JSON.stringify(useAppStore((state) => state.view.params));
+  const paramsKey = JSON.stringify(params ?? viewParams);
   const tool = toolInfo.name;
   const enabled = toolInfo.support.available;
   const liveRef = useRef<LiveRows>(null);

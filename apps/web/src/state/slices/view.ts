@@ -14,6 +14,8 @@ export interface ViewSlice {
   /** Make a host the one shown; tool, params, filters and sort stay. */
   selectHost(address: string): void;
   selectTool(tool: string | undefined): void;
+  /** Opens a tool from the overview (a drill): its params and tab, the time range (window, selection) kept. */
+  openTool(tool: string, options?: { params?: Record<string, unknown>; show?: 'table' | 'heatmap'; windowSeconds?: number }): void;
   setParams(params: Record<string, unknown>): void;
   setFilter(text: string): void;
   setColumnFilter(column: string, text: string): void;
@@ -68,6 +70,16 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       }
       // Another tool has other params and columns: its filters and sort start empty.
       set({ view: { hosts: view.hosts, tool, params: {}, filter: '', columnFilters: {} } });
+    },
+
+    openTool(tool, options = {}) {
+      const { hosts, selection } = get().view;
+      const windowSeconds = options.windowSeconds ?? get().view.windowSeconds;
+      const view: ViewState = { hosts, tool, params: options.params ?? {}, filter: '', columnFilters: {} };
+      if (windowSeconds !== undefined) view.windowSeconds = windowSeconds;
+      if (selection) view.selection = selection;
+      if (options.show) view.show = options.show;
+      set({ view });
     },
 
     setParams(params) {
