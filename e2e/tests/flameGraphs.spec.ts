@@ -268,6 +268,16 @@ test('CPU profile of a known program: its function, search, zoom, exports, and a
 
 test("the Folded export is byte for byte bpfscope-tool's folded text of the same profile", async ({ page }) => {
   test.setTimeout(90_000);
+  // A program of known user frames runs during the capture: on a quiet host the whole system is only a few stacks.
+  const spinner = await startSpinner();
+  try {
+    await foldedExportMatchesCli(page);
+  } finally {
+    spinner.kill('SIGKILL');
+  }
+});
+
+async function foldedExportMatchesCli(page: Page): Promise<void> {
   await signIn(page);
   await page.getByTestId(testIds.tool('profile')).click();
   // Every process: kernel threads, idle, whatever runs.
@@ -281,7 +291,8 @@ test("the Folded export is byte for byte bpfscope-tool's folded text of the same
   const { profile } = await agentQuery<{ profile?: FoldedProfile }>('profiles.get', { id: latest?.id });
   if (!profile) throw new Error('the capture has no profile');
   const printed = profileOutput(profile, { json: false });
-  expect(printed.split('\n').length).toBeGreaterThan(10);
+  expect(printed.split('\n').length).toBeGreaterThan(3);
+  expect(printed).toContain('spin_hot');
   expect(printed).toContain('_[k]');
   expectSameBytes(await exportedFolded(page), printed);
 
@@ -309,7 +320,7 @@ test("the Folded export is byte for byte bpfscope-tool's folded text of the same
   const saved = await exportedFolded(page);
   expectSameBytes(saved, profileOutput(tricky, { json: false }));
   expectSameBytes(saved, formatsFixture('profile.folded'));
-});
+}
 
 test("a flame graph of one host compared with another host's", async ({ page }) => {
   test.setTimeout(90_000);
