@@ -97,8 +97,13 @@ function procfsName(procfs: string, file: string, fallback: string): string {
   }
 }
 
-export function hostOverview(recorder: HostRecorder, statuses: readonly RecorderStatus[], config: AgentConfig, sinceMs?: number): HostOverview {
-  const samples = recorder.samples(sinceMs);
+export function hostOverview(
+  recorder: HostRecorder,
+  statuses: readonly RecorderStatus[],
+  config: AgentConfig,
+  range: { sinceMs?: number | undefined; untilMs?: number | undefined } = {},
+): HostOverview {
+  const samples = recorder.samples(range.sinceMs, range.untilMs);
   const newest = recorder.latest(1)[0];
   return {
     hostname: procfsName(config.procfs, 'hostname', os.hostname()),

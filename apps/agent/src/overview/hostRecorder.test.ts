@@ -118,7 +118,7 @@ describe('bpfFigures', () => {
 describe('HostRecorder', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('keeps the last 3600 samples, oldest first, and slices by sinceMs', () => {
+  it('keeps the last 3600 samples, oldest first, and slices by sinceMs and untilMs', () => {
     const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now) });
     expect(recorder.capacity).toBe(3600);
     for (let second = 0; second < 3700; second++) recorder.push(compactSample(hostSample(second * 1000), noBpf));
@@ -129,6 +129,9 @@ describe('HostRecorder', () => {
     expect(samples.at(-1)?.time).toBe(3_699_000);
     expect(recorder.samples(3_690_000).map((s) => s.time)).toEqual(Array.from({ length: 10 }, (_, i) => 3_690_000 + i * 1000));
     expect(recorder.samples(10_000_000)).toEqual([]);
+    // What a page asks for after the minutes it shows first: the rest, up to (not including) its oldest.
+    expect(recorder.samples(undefined, 102_000).map((s) => s.time)).toEqual([100_000, 101_000]);
+    expect(recorder.samples(3_000_000, 3_002_000).map((s) => s.time)).toEqual([3_000_000, 3_001_000]);
     expect(recorder.latest(3).map((s) => s.time)).toEqual([3_697_000, 3_698_000, 3_699_000]);
   });
 

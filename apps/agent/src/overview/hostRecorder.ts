@@ -218,13 +218,13 @@ export class HostRecorder {
     for (const listener of this.#listeners) listener(sample);
   }
 
-  /** Oldest first; only those of time ≥ sinceMs when given. */
-  samples(sinceMs?: number): OverviewSample[] {
+  /** Oldest first; only those of time ≥ sinceMs and < untilMs when given. */
+  samples(sinceMs?: number, untilMs?: number): OverviewSample[] {
     const start = (this.#next - this.#size + this.capacity) % this.capacity;
     const samples: OverviewSample[] = [];
     for (let index = 0; index < this.#size; index++) {
       const sample = this.#ring[(start + index) % this.capacity] as OverviewSample;
-      if (sinceMs === undefined || sample.time >= sinceMs) samples.push(sample);
+      if ((sinceMs === undefined || sample.time >= sinceMs) && (untilMs === undefined || sample.time < untilMs)) samples.push(sample);
     }
     return samples;
   }

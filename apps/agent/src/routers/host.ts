@@ -8,7 +8,7 @@ import { authedProcedure, router } from '../trpc.js';
 
 /** Epoch ms, from 1970 to the largest a Date holds. */
 const overviewInput = z
-  .object({ sinceMs: z.number().int().min(0).max(8.64e15).optional() })
+  .object({ sinceMs: z.number().int().min(0).max(8.64e15).optional(), untilMs: z.number().int().min(0).max(8.64e15).optional() })
   .strict()
   .optional();
 const overviewStreamInput = z.object({}).strict().optional();
@@ -33,10 +33,13 @@ export const hostRouter = router({
     };
   }),
 
-  /** The host overview: the recorded hour (or since sinceMs), the USE table of the newest second, and each source's state. */
+  /**
+   * The host overview: the recorded hour (or the seconds from sinceMs and before untilMs: a page asks for what it shows
+   * first, then the rest), the USE table of the newest second, and each source's state.
+   */
   overview: authedProcedure.input(overviewInput).query(({ ctx, input }) => {
     const { services } = ctx;
-    return hostOverview(services.host, services.recorder, services.config, input?.sinceMs);
+    return hostOverview(services.host, services.recorder, services.config, { sinceMs: input?.sinceMs, untilMs: input?.untilMs });
   }),
 
   /** Each new second of the host with its USE table; reads what the recorder took (a viewer adds no sampling). */
