@@ -9,8 +9,13 @@ export function StoreProvider({ store, children }: { store: AppStore; children: 
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 
-export function useAppStore<T>(selector: (state: AppState) => T): T {
+/** The store itself, for changes worked out from its state at the time (view scopes). */
+export function useAppStoreApi(): AppStore {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useAppStore outside StoreProvider');
-  return useStore(store, selector);
+  return store;
+}
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStoreApi(), selector);
 }

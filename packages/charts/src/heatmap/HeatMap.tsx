@@ -216,6 +216,7 @@ export function HeatMap({
       data-total={total}
       data-columns={matrix.columnCount}
       data-column-ms={matrix.columnMs}
+      data-selection={selection ? `${selection.from}-${selection.to}` : ''}
     >
       <div
         ref={plotRef}

@@ -18,8 +18,7 @@ import {
 import type { FlameNode } from '@bpfscope/charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { FoldedProfile } from '../../api/types';
-import { activeHost } from '../../state/appStore';
-import { useAppStore } from '../../state/storeContext';
+import { useScopeHost, useView, useViewActions } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { downloadFile, exportFileName } from '../download';
@@ -52,10 +51,9 @@ const NO_ZOOM: readonly string[] = [];
 const MIN_FRAME_WIDTHS = [0.25, 0.5, 1, 2, 4];
 
 export function ProfileResult({ tool, profile, earlier = [], initialInverted = false, initialZoom = NO_ZOOM, onShare }: ProfileResultProps) {
-  const view = useAppStore((state) => state.view);
-  const address = useAppStore(activeHost) ?? 'host';
-  const setFilter = useAppStore((state) => state.setFilter);
-  const setSelection = useAppStore((state) => state.setSelection);
+  const view = useView();
+  const address = useScopeHost().address ?? 'host';
+  const { setFilter, setSelection } = useViewActions();
   const [inverted, setInverted] = useState(initialInverted);
   const [compareWith, setCompareWith] = useState<string>('');
   // Frames narrower than this are left out: what keeps a profile of hundreds of thousands of frames quick to draw.

@@ -1,12 +1,11 @@
-// Capturing a stack profile on the active host: params, duration, Capture / Stop early,
+// Capturing a stack profile on the view's host: params, duration, Capture / Stop early,
 // progress while the kernel aggregates and the agent symbolizes, then the result.
 // The capture itself lives in captureStore, so it outlives this view; earlier
 // captures of this page stay available for a differential flame graph.
 import { formatClockTime, preloadFlameGraph } from '@bpfscope/charts';
 import { useEffect } from 'react';
 import type { ToolInfo } from '../../api/types';
-import { activeHost, activeToken } from '../../state/appStore';
-import { useAppStore } from '../../state/storeContext';
+import { useScopedView, useScopeHost, useViewActions, useViewScope } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { ParamsForm } from '../params/ParamsForm';
 import { useSaveSnapshot } from '../snapshots/saveSnapshot';
@@ -19,10 +18,10 @@ const DEFAULT_DURATION_SECONDS = 10;
 const NO_EARLIER: EarlierCapture[] = [];
 
 export function ProfileView({ tool }: { tool: ToolInfo }) {
-  const address = useAppStore(activeHost);
-  const token = useAppStore(activeToken);
-  const params = useAppStore((state) => state.view.params);
-  const setParams = useAppStore((state) => state.setParams);
+  const { address, token } = useScopeHost();
+  const params = useScopedView((view) => view.params);
+  const { setParams } = useViewActions();
+  const inPanel = useViewScope().kind === 'panel';
   // This host's last capture of this tool, running or finished, kept by the page (captureStore) while this view comes and goes.
   const key = captureKey(address ?? '', tool.name);
   const slot = useCaptures((state) => state.slots[key]);
@@ -51,7 +50,7 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
 
   return (
     <>
-      <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} />
+      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} />}
       <div className="profile-view">
         <div className="toolbar">
           <label className="muted">
@@ -100,6 +99,11 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
           <div className="banner banner--error" role="alert" data-testid={testIds.sessionError}>
             {problem.message}
           </div>
+        ) : null}
+        {!capture && inPanel ? (
+          <p className="muted">
+            Capture {durationSeconds} s of {tool.title.toLowerCase()} on this host: its FlameScope and flame graph appear here.
+          </p>
         ) : null}
         {capture?.state === 'done' && capture.profile ? (
           <ProfileResult

@@ -3,10 +3,12 @@
 // the selected range (or of the whole window) as bcc prints it.
 import { formatClockTime, formatDateTime, formatInteger, formatLatency, formatSlotRange, HeatMap, Log2Histogram, sumFrames } from '@bpfscope/charts';
 import { useCallback, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { HistogramFrame } from '../../api/types';
-import { useAppStore } from '../../state/storeContext';
+import { useView, useViewActions, useViewScope } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { useSpaceToPause } from '../keyboard';
+import { usePanelHeight } from '../panelSize';
 import { ShareStatus, useShare } from '../snapshots/share';
 import { rowsInSelection } from '../table/tableModel';
 import type { RowValueSpec } from '../table/tableModel';
@@ -23,6 +25,8 @@ const WINDOWS: Array<[number, string]> = [
   [3600, '1 h'],
 ];
 const DEFAULT_WINDOW_SECONDS = 300;
+/** In a dashboard panel: the toolbar and the summary line above and below the map, px. */
+const PANEL_CHROME_PX = 78;
 const NO_FRAMES: never[] = [];
 
 interface HeatMapViewProps {
@@ -41,6 +45,8 @@ interface HeatMapViewProps {
   exactFrom?: { rows: VersionedRows; value: RowValueSpec } | undefined;
   /** A table tool: shows the rows behind the selection. */
   onShowRows?: (() => void) | undefined;
+  /** The session's state and losses, in the map's own toolbar (a dashboard panel has one row for both). */
+  toolbarStatus?: ReactNode;
 }
 
 export interface ShareRequest {
@@ -50,11 +56,13 @@ export interface ShareRequest {
   series?: string;
 }
 
-export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = false, exactFrom, onShowRows }: HeatMapViewProps) {
-  const view = useAppStore((state) => state.view);
-  const setSelection = useAppStore((state) => state.setSelection);
-  const setWindow = useAppStore((state) => state.setWindow);
-  const setSeries = useAppStore((state) => state.setSeries);
+export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = false, exactFrom, onShowRows, toolbarStatus }: HeatMapViewProps) {
+  const view = useView();
+  const { setSelection, setWindow, setSeries } = useViewActions();
+  const pageOwned = useViewScope().kind === 'page';
+  // A dashboard panel shows the map in the panel's height, its time range set for the whole dashboard.
+  const panelHeight = usePanelHeight();
+  const inPanel = panelHeight !== undefined;
   const [showPercentiles, setShowPercentiles] = useState(true);
   const [pausedAt, setPausedAt] = useState<number>();
   const { shared, share } = useShare();
@@ -84,7 +92,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
     return summarizePercentiles(summary, values);
   }, [hidden, summary, exactRows, exactValue, view.series, summaryRange.from, summaryRange.to]);
   const togglePause = useCallback(() => setPausedAt((paused) => (paused === undefined ? Date.now() : undefined)), []);
-  useSpaceToPause(!hidden && !frozenRange, togglePause);
+  useSpaceToPause(pageOwned && !hidden && !frozenRange, togglePause);
   const history = frames.length > 0 ? Math.round(((frames[frames.length - 1] as HistogramFrame).time - (frames[0] as HistogramFrame).time) / 1000) + 1 : 0;
 
   return (
@@ -93,16 +101,18 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
         {pickable ? <SeriesPicker frames={frames} range={range} unit={unit} value={view.series} onChange={setSeries} /> : null}
         {frozenRange ? null : (
           <>
-            <label className="muted">
-              last{' '}
-              <select data-testid={testIds.heatMapWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
-                {WINDOWS.map(([seconds, label]) => (
-                  <option key={seconds} value={seconds}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            {inPanel ? null : (
+              <label className="muted">
+                last{' '}
+                <select data-testid={testIds.heatMapWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
+                  {WINDOWS.map(([seconds, label]) => (
+                    <option key={seconds} value={seconds}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <button
               type="button"
               className="button"
@@ -115,9 +125,10 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
             </button>
           </>
         )}
-        <label className="muted">
+        <label className="muted" hidden={inPanel}>
           <input type="checkbox" checked={showPercentiles} onChange={(event) => setShowPercentiles(event.target.checked)} /> percentiles
         </label>
+        {toolbarStatus}
         <span className="muted" data-testid={testIds.heatMapHistory}>
           {frozenRange ? 'snapshot' : `${formatInteger(history)} s of history`}
         </span>
@@ -150,6 +161,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
         showPercentiles={showPercentiles}
         testId={testIds.heatMap}
         hidden={hidden}
+        {...(inPanel ? { height: Math.max(80, panelHeight - PANEL_CHROME_PX), legend: false } : {})}
       />
       <div className="heat-map-view__summary">
         <p data-testid={testIds.heatMapSelection}>
@@ -176,7 +188,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           {formatInteger(total)} {measure} events
           {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} /> : null}
         </p>
-        <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />
+        {inPanel ? null : <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />}
       </div>
     </div>
   );

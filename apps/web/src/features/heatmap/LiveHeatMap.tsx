@@ -7,6 +7,7 @@ import { SessionStatus } from '../session/SessionStatus';
 import type { LiveSession } from '../session/useLiveSession';
 import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import type { RowValueSpec } from '../table/tableModel';
+import { usePanelHeight } from '../panelSize';
 import { HeatMapView } from './HeatMapView';
 
 interface LiveHeatMapProps {
@@ -24,20 +25,26 @@ export function LiveHeatMap({ tool, session, hidden = false, rowValue, onShowRow
   const saveSnapshot = useSaveSnapshot();
   const { status, counters } = session;
   const dropped = counters.kernelDrops + counters.droppedFramesForViewer;
+  // A dashboard panel says the session's state in the heat map's own toolbar row, not a row of its own.
+  const inPanel = usePanelHeight() !== undefined;
+
+  const droppedPill = (
+    <span
+      className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
+      data-testid={testIds.droppedIndicator}
+      title="Histogram updates lost: kernel map full (kernel), or intervals this browser missed (agent)"
+    >
+      {formatInteger(dropped)} dropped
+    </span>
+  );
 
   return (
     <>
-      {hidden ? null : (
+      {hidden || inPanel ? null : (
         <div className="toolbar">
           <SessionStatus status={status} />
           <span className="toolbar__spacer" />
-          <span
-            className={`pill ${dropped > 0 ? 'pill--bad' : ''}`}
-            data-testid={testIds.droppedIndicator}
-            title="Histogram updates lost: kernel map full (kernel), or intervals this browser missed (agent)"
-          >
-            {formatInteger(dropped)} dropped
-          </span>
+          {droppedPill}
         </div>
       )}
       <HeatMapView
@@ -47,6 +54,14 @@ export function LiveHeatMap({ tool, session, hidden = false, rowValue, onShowRow
         hidden={hidden}
         exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows: session.rows, value: rowValue } : undefined}
         onShowRows={onShowRows}
+        toolbarStatus={
+          inPanel ? (
+            <>
+              <SessionStatus status={status} />
+              {droppedPill}
+            </>
+          ) : undefined
+        }
       />
     </>
   );

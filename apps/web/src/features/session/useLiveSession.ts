@@ -1,4 +1,4 @@
-// A streaming tool's live session on the active host, with the view's params:
+// A streaming tool's live session on its view's host, with the view's params:
 // start on the agent, stream batches into a bounded LiveRows and the histogram
 // frames, stop on the agent when the view changes or closes.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -6,10 +6,9 @@ import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { HistogramFrame, StartedSession, ToolInfo } from '../../api/types';
-import { activeHost, activeToken } from '../../state/appStore';
 import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
-import { useAppStore } from '../../state/storeContext';
+import { useScopedView, useScopeHost } from '../../state/viewScope';
 
 interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
@@ -62,9 +61,8 @@ const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewe
 
 /** `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment). */
 export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>): LiveSession {
-  const address = useAppStore(activeHost);
-  const token = useAppStore(activeToken);
-  const viewParams = useAppStore((state) => state.view.params);
+  const { address, token } = useScopeHost();
+  const viewParams = useScopedView((view) => view.params);
   // The session restarts when the params change, not each time the view's object does.
   const paramsKey = JSON.stringify(params ?? viewParams);
   const tool = toolInfo.name;

@@ -4,8 +4,7 @@
 import { formatClockTime } from '@bpfscope/charts';
 import { useMemo, useRef } from 'react';
 import type { Snapshot, ToolInfo } from '../../api/types';
-import { activeHost } from '../../state/appStore';
-import { useAppStore } from '../../state/storeContext';
+import { useScopeHost, useView, useViewActions } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { downloadRows } from '../download';
 import { useSlashToFilter } from '../keyboard';
@@ -19,13 +18,9 @@ import { rowValueSpec } from '../table/tableModel';
 import { useShownRows } from '../table/useShownRows';
 
 export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: ToolInfo | undefined }) {
-  const view = useAppStore((state) => state.view);
-  const address = useAppStore(activeHost) ?? 'host';
-  const setFilter = useAppStore((state) => state.setFilter);
-  const setColumnFilter = useAppStore((state) => state.setColumnFilter);
-  const clearFilters = useAppStore((state) => state.clearFilters);
-  const setSelection = useAppStore((state) => state.setSelection);
-  const toggleSort = useAppStore((state) => state.toggleSort);
+  const view = useView();
+  const address = useScopeHost().address ?? 'host';
+  const { setFilter, setColumnFilter, clearFilters, setSelection, toggleSort } = useViewActions();
   const filterRef = useRef<HTMLInputElement>(null);
   useSlashToFilter(true, filterRef);
   const rows = useMemo(() => ({ list: snapshot.rows ?? [] }), [snapshot.rows]);

@@ -1,4 +1,4 @@
-// Saving what a view shows as a snapshot on the active host, one call per kind
+// Saving what a view shows as a snapshot on its host, one call per kind
 // (heat map, table, flame graph): the agent keeps the data, the snapshot list
 // hears of it through the store, and the call resolves to the link that opens it.
 import { formatDateTime, formatInteger } from '@bpfscope/charts';
@@ -6,9 +6,9 @@ import { describeAgentError } from '../../api/agentClient';
 import type { AgentClient } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { ProfileCapture } from '../../api/types';
-import { activeHost, activeToken } from '../../state/appStore';
 import type { Row } from '../../state/liveRows';
 import { useAppStore } from '../../state/storeContext';
+import { useScopeHost, useView } from '../../state/viewScope';
 import type { ViewState } from '../../state/urlState';
 import { viewLink } from '../../state/urlState';
 import type { ProfileShareRequest } from '../flamegraph/ProfileResult';
@@ -24,9 +24,8 @@ interface SnapshotSaver {
 }
 
 export function useSaveSnapshot(): SnapshotSaver {
-  const address = useAppStore(activeHost);
-  const token = useAppStore(activeToken);
-  const view = useAppStore((state) => state.view);
+  const { address, token } = useScopeHost();
+  const view = useView();
   const snapshotsChanged = useAppStore((state) => state.snapshotsChanged);
 
   const save = async (create: (client: AgentClient) => Promise<{ id: string }>, linked: (id: string) => ViewState): Promise<string> => {

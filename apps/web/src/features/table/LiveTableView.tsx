@@ -3,8 +3,7 @@
 // shown, why. A heat-map selection narrows it to the rows behind it.
 import { useMemo, useRef } from 'react';
 import type { ToolInfo } from '../../api/types';
-import { activeHost } from '../../state/appStore';
-import { useAppStore } from '../../state/storeContext';
+import { useScopeHost, useView, useViewActions, useViewScope } from '../../state/viewScope';
 import { downloadRows } from '../download';
 import { useSlashToFilter, useSpaceToPause } from '../keyboard';
 import { fieldsFromSchema } from '../params/schemaForm';
@@ -27,14 +26,10 @@ interface LiveTableViewProps {
 }
 
 export function LiveTableView({ tool, session, rowValue }: LiveTableViewProps) {
-  const view = useAppStore((state) => state.view);
-  const address = useAppStore(activeHost);
-  const setParams = useAppStore((state) => state.setParams);
-  const setFilter = useAppStore((state) => state.setFilter);
-  const setColumnFilter = useAppStore((state) => state.setColumnFilter);
-  const clearFilters = useAppStore((state) => state.clearFilters);
-  const toggleSort = useAppStore((state) => state.toggleSort);
-  const setSelection = useAppStore((state) => state.setSelection);
+  const view = useView();
+  const { address } = useScopeHost();
+  const { setParams, setFilter, setColumnFilter, clearFilters, toggleSort, setSelection } = useViewActions();
+  const pageOwned = useViewScope().kind === 'page';
   const { live, rows, status, counters } = session;
   const { shared, share } = useShare();
   const saveSnapshot = useSaveSnapshot();
@@ -49,8 +44,8 @@ export function LiveTableView({ tool, session, rowValue }: LiveTableViewProps) {
     else live.pause();
     session.refresh();
   };
-  useSpaceToPause(true, togglePause);
-  useSlashToFilter(true, filterRef);
+  useSpaceToPause(pageOwned, togglePause);
+  useSlashToFilter(pageOwned, filterRef);
 
   const threshold = useMemo(() => {
     const spec = tool.rowThreshold;

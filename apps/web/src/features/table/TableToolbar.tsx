@@ -7,6 +7,7 @@ import { testIds } from '../../testIds';
 import { SessionStatus } from '../session/SessionStatus';
 import type { LiveSession } from '../session/useLiveSession';
 import { TableFilterInput } from './TableFilterInput';
+import { usePanelHeight } from '../panelSize';
 
 const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
 
@@ -30,6 +31,8 @@ interface TableToolbarProps {
 
 export function TableToolbar(props: TableToolbarProps) {
   const { session, selection } = props;
+  // A dashboard panel keeps one row of controls: the cap and exports are on the table's own page.
+  const inPanel = usePanelHeight() !== undefined;
   const { live, counters } = session;
   const dropped = live.droppedByCap + counters.droppedForViewer + counters.kernelDrops;
   return (
@@ -50,7 +53,7 @@ export function TableToolbar(props: TableToolbarProps) {
           {formatInteger(live.waitingCount)} waiting
         </span>
       ) : null}
-      <SessionStatus status={session.status} />
+      {inPanel ? null : <SessionStatus status={session.status} />}
       {selection ? <SelectionPill {...selection} /> : null}
       <span className="toolbar__spacer" />
       <RowCount shown={props.shownCount} total={props.totalCount} filtered={props.filtered} />
@@ -65,7 +68,7 @@ export function TableToolbar(props: TableToolbarProps) {
           : ''}
       </span>
       <span className="toolbar__group">
-        <label className="muted">
+        <label className="muted" hidden={inPanel}>
           cap{' '}
           <select
             data-testid={testIds.rowCap}
@@ -82,7 +85,7 @@ export function TableToolbar(props: TableToolbarProps) {
             ))}
           </select>
         </label>
-        <ExportButtons onExport={props.onExport} />
+        {inPanel ? null : <ExportButtons onExport={props.onExport} />}
         {props.onShare ? (
           <button
             type="button"

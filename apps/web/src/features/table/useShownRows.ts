@@ -3,7 +3,7 @@
 // filtered, then sorted.
 import { useMemo } from 'react';
 import type { Row } from '../../state/liveRows';
-import { useAppStore } from '../../state/storeContext';
+import { useScopedView } from '../../state/viewScope';
 import type { DisplayColumn } from './formatCell';
 import { columnSpecs } from './formatCell';
 import type { RowValueSpec } from './tableModel';
@@ -20,10 +20,10 @@ interface ShownRows {
 
 /** `rows` is a new object whenever its list changes (a live session's rows are appended in place). */
 export function useShownRows(rows: { list: readonly Row[] }, columns: readonly DisplayColumn[], rowValue: RowValueSpec | undefined): ShownRows {
-  const filter = useAppStore((state) => state.view.filter);
-  const columnFilters = useAppStore((state) => state.view.columnFilters);
-  const sort = useAppStore((state) => state.view.sort);
-  const selection = useAppStore((state) => state.view.selection);
+  const filter = useScopedView((view) => view.filter);
+  const columnFilters = useScopedView((view) => view.columnFilters);
+  const sort = useScopedView((view) => view.sort);
+  const selection = useScopedView((view) => view.selection);
   const specs = useMemo(() => columnSpecs(columns), [columns]);
   const query = useMemo(() => ({ filter, columnFilters, sort }), [filter, columnFilters, sort]);
   const selected = useMemo(() => (rowValue && selection ? rowsInSelection(rows.list, selection, rowValue) : undefined), [rows, rowValue, selection]);

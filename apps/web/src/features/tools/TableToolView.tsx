@@ -2,7 +2,7 @@
 // session's state, and its live table, or the heat map beside it when it has one.
 import { useMemo } from 'react';
 import type { ToolInfo } from '../../api/types';
-import { useAppStore } from '../../state/storeContext';
+import { useScopedView, useViewActions, useViewScope } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { LiveHeatMap } from '../heatmap/LiveHeatMap';
 import { ParamsForm } from '../params/ParamsForm';
@@ -12,10 +12,11 @@ import { LiveTableView } from '../table/LiveTableView';
 import { rowValueSpec } from '../table/tableModel';
 
 export function TableToolView({ tool }: { tool: ToolInfo }) {
-  const params = useAppStore((state) => state.view.params);
-  const show = useAppStore((state) => state.view.show);
-  const setParams = useAppStore((state) => state.setParams);
-  const setShow = useAppStore((state) => state.setShow);
+  const params = useScopedView((view) => view.params);
+  const show = useScopedView((view) => view.show);
+  const { setParams, setShow } = useViewActions();
+  // A dashboard panel is the view alone: its params and tab are the panel's, set when it was added.
+  const inPanel = useViewScope().kind === 'panel';
   const session = useLiveSession(tool);
   const { heatMap } = tool;
   const showHeatMap = heatMap !== null && show === 'heatmap';
@@ -24,9 +25,9 @@ export function TableToolView({ tool }: { tool: ToolInfo }) {
 
   return (
     <>
-      <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} serverError={refusedParams(session.status)} />
+      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} serverError={refusedParams(session.status)} />}
       <SessionBanners session={session} />
-      {heatMap !== null ? (
+      {heatMap !== null && !inPanel ? (
         <div className="tabs" role="tablist">
           <button
             type="button"
