@@ -3,6 +3,8 @@
 // Whatever stands between the user and rows (no token, refused token, unreachable
 // agent, unknown tool) is said in the main pane, never a blank page.
 import { useEffect, useState } from 'react';
+import { DashboardList } from './features/dashboard/DashboardList';
+import { DashboardView } from './features/dashboard/DashboardView';
 import { HostSidebar } from './features/hosts/HostSidebar';
 import { hostNameOf } from './features/hosts/pageTitle';
 import { RetryHost } from './features/hosts/RetryHost';
@@ -25,6 +27,7 @@ export function App() {
   const hostname = useAppStore((state) => (address ? hostNameOf(state.statuses[address]) : undefined));
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const selectedTool = useAppStore((state) => state.view.tool);
+  const onDashboard = useAppStore((state) => state.view.dashboard !== undefined);
   const selectTool = useAppStore((state) => state.selectTool);
   const [copied, setCopied] = useState(false);
   usePageTitle();
@@ -81,15 +84,16 @@ export function App() {
         {catalog?.state === 'loaded' ? (
           <button
             type="button"
-            className={`tool overview-link ${selectedTool ? '' : 'tool--selected'}`}
+            className={`tool overview-link ${selectedTool || onDashboard ? '' : 'tool--selected'}`}
             data-testid={testIds.toolOverview}
-            aria-current={selectedTool ? undefined : 'page'}
+            aria-current={selectedTool || onDashboard ? undefined : 'page'}
             onClick={() => selectTool(undefined)}
           >
             <span className="tool__name">Overview</span>
             <span className="tool__title">USE and the 60-second checklist</span>
           </button>
         ) : null}
+        {address ? <DashboardList /> : null}
         {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
         {catalog?.state === 'loaded' ? <SnapshotList /> : null}
       </aside>
@@ -106,8 +110,11 @@ function MainPane() {
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const toolName = useAppStore((state) => state.view.tool);
   const snapshotId = useAppStore((state) => state.view.snapshot);
+  const dashboard = useAppStore((state) => state.view.dashboard);
 
   if (!address) return <p className="placeholder">Add a host (host:port of a bpfscope agent) on the left.</p>;
+  // Each panel says what stands between it and its host; the active host's state is not the dashboard's.
+  if (dashboard) return <DashboardView dashboard={dashboard} />;
   if (status?.state === 'no-token') return <TokenPrompt address={address} reason="No token is stored for this host." />;
   const hostWarning =
     status?.state === 'error' && catalog?.state === 'loaded' ? (

@@ -2,6 +2,8 @@
 // their tokens (browser storage only) with what each host said about itself, the
 // view (the URL), the theme, and changes to the hosts' saved snapshots.
 import { createStore } from 'zustand/vanilla';
+import type { DashboardSlice } from './slices/dashboard';
+import { createDashboardSlice } from './slices/dashboard';
 import type { HostsSlice } from './slices/hosts';
 import { createHostsSlice, storedHosts, withLinkedHosts } from './slices/hosts';
 import type { SnapshotsSlice } from './slices/snapshots';
@@ -9,8 +11,8 @@ import { createSnapshotsSlice } from './slices/snapshots';
 import type { ThemeSlice } from './slices/theme';
 import { createThemeSlice } from './slices/theme';
 import type { ViewSlice } from './slices/view';
-import { createViewSlice } from './slices/view';
-import { decodeViewState, hostPattern } from './urlState';
+import { createViewSlice, withHost } from './slices/view';
+import { decodeViewState, hostPattern, linkedHosts } from './urlState';
 
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -18,7 +20,7 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-export type AppState = HostsSlice & ViewSlice & ThemeSlice & SnapshotsSlice;
+export type AppState = HostsSlice & ViewSlice & DashboardSlice & ThemeSlice & SnapshotsSlice;
 
 interface AppStoreOptions {
   storage: KeyValueStorage;
@@ -45,12 +47,13 @@ export function createAppStore(options: AppStoreOptions) {
   const stored = storedHosts(storage, defaultHost);
   // The link's hosts become known (without a token) before the view that names them is shown.
   const link = decodeViewState(options.hash ?? '');
-  const hosts = withLinkedHosts(storage, stored.hosts, link.state.hosts);
-  const view = link.state.hosts.length > 0 || !hosts[0] ? link.state : { ...link.state, hosts: [hosts[0]] };
+  const hosts = withLinkedHosts(storage, stored.hosts, linkedHosts(link.state));
+  const view = link.state.hosts.length > 0 || !hosts[0] ? link.state : withHost(link.state, hosts[0]);
 
   return createStore<AppState>()((...store) => ({
     ...createHostsSlice(storage, { hosts, tokens: stored.tokens })(...store),
     ...createViewSlice({ storage, defaultHost, view, linkProblems: link.problems })(...store),
+    ...createDashboardSlice()(...store),
     ...createThemeSlice(storage, options.prefersDark)(...store),
     ...createSnapshotsSlice(...store),
   }));

@@ -1,5 +1,7 @@
-// Why a typed host address cannot be used, in words; hostPattern (urlState) is the rule.
-import { hostPattern } from './urlState';
+// What a host address is (hostPattern), and why a typed one cannot be used, in words.
+
+/** host:port, the port 1 to 65535 (written without leading zeros). */
+export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/;
 
 export function hostAddressProblem(address: string): string | undefined {
   if (hostPattern.test(address)) return undefined;

@@ -98,7 +98,7 @@ describe('view state in the URL', () => {
       expect(problems.length).toBeGreaterThan(0);
       expect(problems.join(' ')).not.toContain(secret.slice(0, 12));
     }
-    expect(decodeViewState('#/tol/execsnoop').problems).toEqual(['unknown part "tol" (a link has host, tool and snapshot)']);
+    expect(decodeViewState('#/tol/execsnoop').problems).toEqual(['unknown part "tol" (a link has host, tool, snapshot and dashboard)']);
   });
 
   it('names a bad part as the link names it, with what it must be', () => {

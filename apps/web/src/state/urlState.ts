@@ -1,6 +1,11 @@
 // The URL is the source of truth for what is shown: host(s), tool, params, filters
 // and sort live in the hash, so a pasted link opens the same view. Tokens never do.
 import { z } from 'zod';
+import { hostPattern } from './hostAddress';
+import type { Dashboard } from './dashboard';
+import { builtInDashboard, dashboardNamePattern, decodePanels, encodePanels, isBuiltInDashboard, isUnchangedBuiltIn } from './dashboard';
+
+export { hostPattern };
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -24,12 +29,12 @@ export interface ViewState {
   series?: string;
   /** A saved snapshot on the host, shown instead of live data. */
   snapshot?: string;
+  /** A dashboard of panels shown instead of a tool; its time range is the view's window and selection. */
+  dashboard?: Dashboard;
 }
 
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
 
-/** host:port, the port 1 to 65535 (written without leading zeros). */
-export const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/;
 const MAX_HOSTS = 16;
 const MAX_TEXT = 512;
 const MAX_PARAMS_JSON = 4096;
@@ -66,15 +71,23 @@ const viewStateSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{6,64}$/)
     .optional(),
+  // The panels were checked as they were decoded (decodePanels).
+  dashboard: z.object({ name: z.string().regex(dashboardNamePattern), panels: z.array(z.unknown()) }).optional(),
 });
 
-/** `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>` */
+/**
+ * `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>`, or a dashboard:
+ * `#/host/<h1>,<h2>/dashboard/<name>?panels=<json>&window=<s>&sel=<from>-<to>` (a built-in's panels for its
+ * hosts need no `panels`).
+ */
 export function encodeViewState(state: ViewState): string {
   let path = '#/';
   if (state.hosts.length > 0) path += `host/${state.hosts.map(encodeURIComponent).join(',')}`;
   if (state.tool) path += `${state.hosts.length > 0 ? '/' : ''}tool/${encodeURIComponent(state.tool)}`;
   if (state.snapshot) path += `${path.length > 2 ? '/' : ''}snapshot/${encodeURIComponent(state.snapshot)}`;
+  if (state.dashboard) path += `${path.length > 2 ? '/' : ''}dashboard/${encodeURIComponent(state.dashboard.name)}`;
   const query = new URLSearchParams();
+  if (state.dashboard && !isUnchangedBuiltIn(state.dashboard, state.hosts)) query.set('panels', encodePanels(state.dashboard.panels));
   if (Object.keys(state.params).length > 0) query.set('params', JSON.stringify(sortedKeys(state.params)));
   if (state.filter) query.set('q', state.filter);
   for (const [column, text] of Object.entries(state.columnFilters).sort(([a], [b]) => a.localeCompare(b))) {
@@ -88,6 +101,12 @@ export function encodeViewState(state: ViewState): string {
   if (state.selection?.bucket !== undefined) query.set('bucket', String(state.selection.bucket));
   const search = query.toString();
   return search ? `${path}?${search}` : path;
+}
+
+/** Every host a view names: its own, and a dashboard's panels' (a link makes them known to the page). */
+export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'>): string[] {
+  const panelHosts = view.dashboard?.panels.flatMap((panel) => panel.view.hosts) ?? [];
+  return [...new Set([...view.hosts, ...panelHosts])];
 }
 
 /** The whole link to a view on this page (a shared snapshot's, say): this page's address with the view's hash. */
@@ -107,6 +126,7 @@ export function decodeViewState(hash: string): DecodedViewState {
   const [pathPart = '', searchPart = ''] = hash.replace(/^#/, '').split('?', 2);
   const segments = pathPart.split('/').filter(Boolean);
   const draft: ViewState = { ...emptyViewState, params: {}, columnFilters: {} };
+  let dashboardName: string | undefined;
   for (let i = 0; i < segments.length; i += 2) {
     const key = segments[i] as string;
     const value = segments[i + 1];
@@ -121,7 +141,8 @@ export function decodeViewState(hash: string): DecodedViewState {
         .filter((host) => host !== '');
     else if (key === 'tool') draft.tool = safeDecode(value);
     else if (key === 'snapshot') draft.snapshot = safeDecode(value);
-    else problems.push(`unknown part ${quoteLinkText(key)} (a link has host, tool and snapshot)`);
+    else if (key === 'dashboard') dashboardName = safeDecode(value);
+    else problems.push(`unknown part ${quoteLinkText(key)} (a link has host, tool, snapshot and dashboard)`);
   }
   const query = new URLSearchParams(searchPart);
   const params = query.get('params');
@@ -164,6 +185,16 @@ export function decodeViewState(hash: string): DecodedViewState {
     else if (/^\d{1,2}$/.test(bucket) && Number(bucket) < 64) draft.selection.bucket = Number(bucket);
     else problems.push('bucket must be a log2 bucket number from 0 to 63');
   }
+  if (dashboardName !== undefined) {
+    const time = { selection: draft.selection, windowSeconds: draft.windowSeconds };
+    const panels = query.get('panels');
+    if (!dashboardNamePattern.test(dashboardName)) problems.push('dashboard must be a name of letters, digits, spaces, _ . and -');
+    else if (panels !== null) {
+      const decoded = decodePanels(panels, time);
+      if ('problem' in decoded) problems.push(decoded.problem);
+      draft.dashboard = { name: dashboardName, panels: 'panels' in decoded ? decoded.panels : [] };
+    } else draft.dashboard = isBuiltInDashboard(dashboardName) ? builtInDashboard(dashboardName, draft.hosts, time) : { name: dashboardName, panels: [] };
+  }
   const result = viewStateSchema.safeParse(draft);
   if (result.success) return { state: result.data as ViewState, problems };
   // Keep every valid field, drop the invalid ones, and say which, in the link's own words.
@@ -196,6 +227,7 @@ const fieldProblems: Record<keyof ViewState, string> = {
   show: 'show must be table or heatmap',
   series: 'series must be at most 128 characters',
   snapshot: 'snapshot must be a snapshot id (6 to 64 of A-Z, a-z, 0-9, _ and -)',
+  dashboard: 'dashboard must be a name of letters, digits, spaces, _ . and -',
 };
 
 /**

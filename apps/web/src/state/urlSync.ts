@@ -13,7 +13,11 @@ export function syncViewWithUrl(store: AppStore): () => void {
     if (state.view === previous.view) return;
     const hash = encodeViewState(state.view);
     if (hash === window.location.hash) return;
-    const navigation = state.view.tool !== previous.view.tool || state.view.hosts[0] !== previous.view.hosts[0];
+    const navigation =
+      state.view.tool !== previous.view.tool ||
+      state.view.hosts[0] !== previous.view.hosts[0] ||
+      (state.view.dashboard === undefined) !== (previous.view.dashboard === undefined) ||
+      state.view.dashboard?.name !== previous.view.dashboard?.name;
     if (navigation) window.history.pushState(null, '', hash);
     else window.history.replaceState(null, '', hash);
   });

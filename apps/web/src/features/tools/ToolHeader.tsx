@@ -3,13 +3,13 @@
 // disclosure, so the data starts right below.
 import { useMemo } from 'react';
 import type { ToolInfo } from '../../api/types';
-import { activeHost } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
+import { useScopeHost } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { supportAcrossHosts } from './toolCatalog';
 
 export function ToolHeader({ tool }: { tool: ToolInfo }) {
-  const address = useAppStore(activeHost);
+  const { address } = useScopeHost();
   const hosts = useAppStore((state) => state.hosts);
   const catalogs = useAppStore((state) => state.catalogs);
   const elsewhere = useMemo(
@@ -22,6 +22,9 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
     [tool.name, hosts, address, catalogs],
   );
   const { support } = tool;
+  const openSideBySide = useAppStore((state) => state.openSideBySide);
+  // The same view of every other host where it works, stacked under this one's on one time axis.
+  const comparable = tool.outputKind !== 'stacks' && support.available ? elsewhere.filter((host) => host.verdict === 'works') : [];
 
   return (
     <header className="tool-view__header">
@@ -32,6 +35,17 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
         <span className="muted tool-view__description" title={tool.description}>
           {tool.description}
         </span>
+        {comparable.length > 0 && address ? (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid={testIds.sideBySide}
+            title={`This view on ${[address, ...comparable.map((host) => host.address)].join(', ')}, stacked on one time axis`}
+            onClick={() => openSideBySide([address, ...comparable.map((host) => host.address)])}
+          >
+            Side by side on {comparable.length + 1} hosts
+          </button>
+        ) : null}
       </div>
       <p className={`support ${support.available ? 'support--ok' : 'support--no'}`} data-testid={testIds.toolSupport}>
         {support.available

@@ -2,11 +2,15 @@
 // and snapshot state), and what could not be used of the link that opened it.
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState, KeyValueStorage } from '../appStore';
-import type { SortDirection, ViewState } from '../urlState';
-import { decodeViewState, unknownColumnProblems } from '../urlState';
+import { builtInDashboard, isBuiltInDashboard, isUnchangedBuiltIn } from '../dashboard';
+import type { ViewState } from '../urlState';
+import { decodeViewState, linkedHosts, unknownColumnProblems } from '../urlState';
+import type { ViewActions } from '../viewUpdates';
+import { bindViewUpdates, viewUpdates } from '../viewUpdates';
+import { withDashboardTime } from './dashboard';
 import { withLinkedHosts } from './hosts';
 
-export interface ViewSlice {
+export interface ViewSlice extends ViewActions {
   view: ViewState;
   /** What could not be used from the link that opened the page. */
   linkProblems: string[];
@@ -14,19 +18,13 @@ export interface ViewSlice {
   /** Make a host the one shown; tool, params, filters and sort stay. */
   selectHost(address: string): void;
   selectTool(tool: string | undefined): void;
-  /** Opens a tool from the overview (a drill): its params and tab, the time range (window, selection) kept. */
-  openTool(tool: string, options?: { params?: Record<string, unknown>; show?: 'table' | 'heatmap'; windowSeconds?: number }): void;
-  setParams(params: Record<string, unknown>): void;
-  setFilter(text: string): void;
-  setColumnFilter(column: string, text: string): void;
-  /** Clears the all-columns filter and every column filter. */
-  clearFilters(): void;
-  /** Cycles a column through ascending, descending and unsorted. */
-  toggleSort(column: string): void;
-  setSelection(selection: { from: number; to: number } | undefined): void;
-  setWindow(seconds: number): void;
-  setShow(show: 'table' | 'heatmap'): void;
-  setSeries(series: string | undefined): void;
+  /**
+   * Opens a tool from the overview or a dashboard panel (a drill): its params and tab, the time range
+   * (window, selection) kept; `host` (a panel's) becomes the host shown.
+   */
+  openTool(tool: string, options?: OpenToolOptions): void;
+  /** Replaces the view with what a change makes of it (a dashboard's panels follow its time range). */
+  updateView(change: (view: ViewState) => ViewState): void;
   /** Shows a saved snapshot (or live data again with undefined). */
   setSnapshot(id: string | undefined): void;
   /** Replaces the view from a URL hash (browser navigation or a pasted link). */
@@ -35,6 +33,14 @@ export interface ViewSlice {
   signIn(link: { token?: string }): void;
   /** Drops a linked sort or column filter the tool has no column for, and says so. */
   discardUnknownColumns(columns: readonly string[]): void;
+}
+
+export interface OpenToolOptions {
+  host?: string;
+  params?: Record<string, unknown>;
+  show?: 'table' | 'heatmap';
+  windowSeconds?: number;
+  selection?: ViewState['selection'];
 }
 
 interface ViewSliceOptions {
@@ -54,13 +60,18 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       const state = get();
       if (!state.hosts.includes(address)) return;
       // A snapshot lives on one host: another host shows the same view live.
-      const { snapshot: _snapshot, ...live } = state.view;
+      const { snapshot: _snapshot, dashboard, ...live } = state.view;
+      // A built-in dashboard as it came is the same dashboard of another host; one made by hand stays behind.
+      if (dashboard && isUnchangedBuiltIn(dashboard, state.view.hosts) && isBuiltInDashboard(dashboard.name)) {
+        set({ view: withDashboardTime({ ...live, hosts: [address], dashboard: builtInDashboard(dashboard.name, [address], live) }, state) });
+        return;
+      }
       set({ view: { ...live, hosts: [address] } });
     },
 
     selectTool(tool) {
       const view = get().view;
-      if (tool === view.tool) {
+      if (tool === view.tool && !view.dashboard) {
         // Picking the tool of an open snapshot goes back to its live view.
         if (view.snapshot) {
           const { snapshot: _snapshot, ...live } = view;
@@ -73,8 +84,10 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
     },
 
     openTool(tool, options = {}) {
-      const { hosts, selection } = get().view;
-      const windowSeconds = options.windowSeconds ?? get().view.windowSeconds;
+      const current = get().view;
+      const hosts = options.host && get().hosts.includes(options.host) ? [options.host] : current.hosts;
+      const windowSeconds = options.windowSeconds ?? current.windowSeconds;
+      const selection = options.selection ?? current.selection;
       const view: ViewState = { hosts, tool, params: options.params ?? {}, filter: '', columnFilters: {} };
       if (windowSeconds !== undefined) view.windowSeconds = windowSeconds;
       if (selection) view.selection = selection;
@@ -82,58 +95,20 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       set({ view });
     },
 
-    setParams(params) {
-      set({ view: { ...get().view, params } });
+    updateView(change) {
+      set({ view: withDashboardTime(change(get().view), get()) });
     },
 
-    setFilter(text) {
-      set({ view: { ...get().view, filter: text } });
-    },
-
-    setColumnFilter(column, text) {
-      const { [column]: _old, ...rest } = get().view.columnFilters;
-      set({ view: { ...get().view, columnFilters: text ? { ...rest, [column]: text } : rest } });
-    },
-
-    clearFilters() {
-      set({ view: { ...get().view, filter: '', columnFilters: {} } });
-    },
-
-    toggleSort(column) {
-      const view = get().view;
-      const current = view.sort?.column === column ? view.sort.direction : undefined;
-      const next: SortDirection | undefined = current === undefined ? 'asc' : current === 'asc' ? 'desc' : undefined;
-      const { sort: _sort, ...rest } = view;
-      set({ view: next ? { ...rest, sort: { column, direction: next } } : rest });
-    },
-
-    setSelection(selection) {
-      const { selection: _old, ...rest } = get().view;
-      set({ view: selection ? { ...rest, selection } : rest });
-    },
-
-    setWindow(seconds) {
-      set({ view: { ...get().view, windowSeconds: seconds } });
-    },
-
-    setShow(show) {
-      set({ view: { ...get().view, show } });
-    },
-
-    setSeries(series) {
-      const { series: _old, ...rest } = get().view;
-      set({ view: series === undefined ? rest : { ...rest, series } });
-    },
+    ...bindViewUpdates((change) => get().updateView(change)),
 
     setSnapshot(id) {
-      const { snapshot: _old, ...rest } = get().view;
-      set({ view: id === undefined ? rest : { ...rest, snapshot: id } });
+      set({ view: viewUpdates.setSnapshot(get().view, id) });
     },
 
     openLink(hash) {
       const decoded = decodeViewState(hash);
-      const known = withLinkedHosts(storage, get().hosts, decoded.state.hosts);
-      const view = decoded.state.hosts.length > 0 || !known[0] ? decoded.state : { ...decoded.state, hosts: [get().view.hosts[0] ?? known[0]] };
+      const known = withLinkedHosts(storage, get().hosts, linkedHosts(decoded.state));
+      const view = decoded.state.hosts.length > 0 || !known[0] ? decoded.state : withHost(decoded.state, get().view.hosts[0] ?? known[0]);
       set({ view, hosts: known, linkProblems: decoded.problems });
     },
 
@@ -151,13 +126,16 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       const { view } = get();
       const problems = unknownColumnProblems(view, columns);
       if (problems.length === 0) return;
-      const known = new Set(columns);
-      const { sort, ...rest } = view;
-      const columnFilters = Object.fromEntries(Object.entries(view.columnFilters).filter(([column]) => known.has(column)));
-      set({
-        view: sort && known.has(sort.column) ? { ...rest, sort, columnFilters } : { ...rest, columnFilters },
-        linkProblems: [...get().linkProblems, ...problems],
-      });
+      set({ view: viewUpdates.dropUnknownColumns(view, columns), linkProblems: [...get().linkProblems, ...problems] });
     },
   });
+}
+
+/** A link's view without hosts, shown on `host`: a built-in dashboard gets that host's panels. */
+export function withHost(view: ViewState, host: string): ViewState {
+  const { dashboard } = view;
+  if (dashboard && isBuiltInDashboard(dashboard.name) && dashboard.panels.length === 0) {
+    return { ...view, hosts: [host], dashboard: builtInDashboard(dashboard.name, [host], view) };
+  }
+  return { ...view, hosts: [host] };
 }
