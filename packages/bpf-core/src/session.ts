@@ -12,6 +12,8 @@ import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { RawStackProfile } from './stacks/types.js';
 import type { AttachMethodName, HistogramUnit, ToolDefinition } from './tools/types.js';
+// Unknown keys are never quoted back in validation messages (see the module).
+import './validationMessages.js';
 
 export interface SessionStats {
   /** Events decoded from the ring buffer. */
