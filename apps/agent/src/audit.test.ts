@@ -20,7 +20,7 @@ describe('where audit lines go', () => {
   it('goes to the journal under systemd, else to the data dir, and to both when asked', () => {
     const dataDir = '/var/lib/bpfscope';
     expect(auditSinks('auto', { dataDir, stdoutIsJournal: false })).toEqual({ file: '/var/lib/bpfscope/audit.log', stdout: false });
-    expect(auditSinks('auto', { dataDir, stdoutIsJournal: true })).toEqual({ stdout: true });
+    expect(auditSinks('auto', { dataDir, stdoutIsJournal: true })).toEqual({ file: '/var/lib/bpfscope/audit.log', stdout: true });
     expect(auditSinks('file', { dataDir, stdoutIsJournal: true })).toEqual({ file: '/var/lib/bpfscope/audit.log', stdout: false });
     expect(auditSinks('stdout', { dataDir, stdoutIsJournal: false })).toEqual({ stdout: true });
     expect(auditSinks('both', { dataDir, stdoutIsJournal: false })).toEqual({ file: '/var/lib/bpfscope/audit.log', stdout: true });

@@ -1,7 +1,7 @@
 // One JSON line per session and capture start and stop: who (by token name, never
-// the token), what, when. Under systemd they go to stdout, which is the journal;
-// from a terminal they go to <data-dir>/audit.log, so they do not bury the sign-in
-// link (`--audit both` shows them there too).
+// the token), what, when. They always go to <data-dir>/audit.log; under systemd to
+// stdout, which is the journal, as well. From a terminal they stay out of it, so they
+// do not bury the sign-in link (`--audit both` shows them there too).
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentConfig } from './env.js';
@@ -21,12 +21,12 @@ export interface AuditSinks {
   stdout: boolean;
 }
 
-/** `auto`: the journal when stdout is the journal, else the file in the data dir. */
+/** `auto`: the file in the data dir, and the journal too when stdout is the journal. */
 export function auditSinks(mode: AgentConfig['audit'], options: { dataDir: string; stdoutIsJournal: boolean }): AuditSinks {
   const file = path.join(options.dataDir, 'audit.log');
   switch (mode) {
     case 'auto':
-      return options.stdoutIsJournal ? { stdout: true } : { file, stdout: false };
+      return { file, stdout: options.stdoutIsJournal };
     case 'file':
       return { file, stdout: false };
     case 'stdout':

@@ -60,7 +60,7 @@ export const agentConfigSchema = z
       .min(1)
       .default('/dev/kmsg')
       .transform((value) => (value === 'none' ? null : value)),
-    // Audit lines: auto = the journal under systemd, else <data-dir>/audit.log; both = that file and stdout.
+    // Audit lines: auto = <data-dir>/audit.log, and the journal too under systemd; both = that file and stdout.
     audit: z.enum(['auto', 'file', 'stdout', 'both']).default('auto'),
   })
   .strict()

@@ -108,12 +108,13 @@ describe('agent console and audit log', () => {
     }
   });
 
-  it('under systemd (stdout is the journal stream) writes them to stdout only, and never prints the token there', async () => {
+  it('under systemd (stdout is the journal stream) writes them to the journal and the file, and never prints the token there', async () => {
     const agent = await startPrintingAgent(['--record', 'none', '--grace-period-seconds', '0.5', '--print-token'], { journal: true });
     try {
       await auditedSession(agent);
       expect(await eventually(() => agent.stdout().some((line) => isAuditLine(line) && line.includes('"viewer-stop"')))).toBe(true);
-      expect(existsSync(path.join(agent.dataDir, 'audit.log'))).toBe(false);
+      const file = path.join(agent.dataDir, 'audit.log');
+      expect(await eventually(() => existsSync(file) && readFileSync(file, 'utf8').includes('"viewer-stop"'))).toBe(true);
       const stdout = agent.stdout().join('\n');
       expect(stdout).not.toContain(agent.token);
       expect(stdout).toContain(`token: in ${path.join(agent.dataDir, 'token')} (not printed: stdout is the journal)`);
