@@ -70,7 +70,7 @@ describe('computeUse on the saturated fixture host', () => {
     expect(cpu.saturation.threshold).toContain('PSI cpu some');
     // With runqlat recorded its p99 is shown beside PSI, which keeps the verdict.
     const withRunqlat = computeUse([first, sample((s) => (s.bpf.runqlatP99Us = 9000))], runqlatRecorded);
-    expect(row(withRunqlat, 'CPUs').saturation).toMatchObject({ value: 87.7, text: '87.7 % (runqlat p99 9 ms)', verdict: 'critical' });
+    expect(row(withRunqlat, 'CPUs').saturation).toMatchObject({ value: 87.7, text: '87.7 % (runqlat p99 ≈9 ms)', verdict: 'critical' });
     expect(cpu.errors).toMatchObject({ value: null, text: '—', verdict: 'unknown' });
     expect(row(rows, 'Disk sda').utilization).toMatchObject({ value: 100, verdict: 'critical', drill: { tool: 'biolatency' } });
     expect(row(rows, 'Disk sda').saturation).toMatchObject({ value: 38, verdict: 'critical' });
@@ -238,7 +238,7 @@ describe('USE verdicts at, below and above each threshold', () => {
     const seconds = [100, 100, 50_000].map(second);
     expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 100, verdict: 'ok' });
     seconds.push(second(40_000, 3));
-    expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 40_000, text: '40 ms', verdict: 'critical' });
+    expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 40_000, text: '≈40 ms', verdict: 'critical' });
   });
 
   it('counts OOM kills over the last minute, once when vmstat and the kernel log both saw them', () => {

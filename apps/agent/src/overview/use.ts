@@ -92,6 +92,12 @@ function duration(us: number): string {
   return us >= 1000 ? `${round(us / 1000)} ms` : `${round(us)} µs`;
 }
 
+/** A p99 from log2 counts: the counts say its bucket; where inside it is an estimate, and is marked as one. */
+function estimatedDuration(us: number): string {
+  return `≈${duration(us)}`;
+}
+const ESTIMATE_NOTE = 'p99 placed inside its log2 bucket, an estimate';
+
 function cell(value: number, unit: string, text: string, verdict: Verdict, threshold: string, drill: UseDrill | null = null): UseCell {
   return { value, unit, text, verdict, threshold, drill };
 }
@@ -153,7 +159,7 @@ function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], opti
 
   let saturation: UseCell;
   const runqP99 = options.recorded.runqlat ? smoothed(samples, (sample) => sample.bpf.runqlatP99Us) : null;
-  const runqText = runqP99 === null ? '' : ` (runqlat p99 ${duration(runqP99)})`;
+  const runqText = runqP99 === null ? '' : ` (runqlat p99 ${estimatedDuration(runqP99)})`;
   const cpuPressure = newest.pressure.cpu;
   if (cpuPressure.available) {
     const share = smoothed(samples, (sample) => (sample.pressure.cpu.available ? (sample.pressure.cpu.some.interval ?? sample.pressure.cpu.some.avg10) : null));
@@ -170,9 +176,9 @@ function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], opti
     saturation = cell(
       runqP99,
       'usecs',
-      duration(runqP99),
+      estimatedDuration(runqP99),
       grade(runqP99, RUNQ_LATENCY_P99_US),
-      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, median of the last ${SATURATION_SMOOTHING_SECONDS} s; ${cpuPressure.reason})`,
+      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, median of the last ${SATURATION_SMOOTHING_SECONDS} s, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
       runqlatDrill,
     );
   } else if (newest.loadavg && newest.cpus) {
