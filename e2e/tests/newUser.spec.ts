@@ -47,6 +47,17 @@ test('a sign-in link pasted into a tab that already shows bpfscope signs in, and
   await context.close();
 });
 
+test('params in a link are never quoted back: a key that could be a token is refused without being shown', async ({ page }) => {
+  const { url, token } = agent();
+  await signIn(page);
+  const secret = `${token.slice(0, 20)}-not-a-param`;
+  await page.goto(`${url}/#/tool/execsnoop?params=${encodeURIComponent(JSON.stringify({ [secret]: 1, includeFailedd: true }))}`);
+  // The agent refuses the params and says which keys it does not know, naming only the one that looks like a name.
+  await expect(page.locator('body')).toContainText('unknown keys: "includeFailedd", 1 other not shown');
+  expect(await page.locator('body').innerText()).not.toContain(token.slice(0, 12));
+  await expect(page.getByTestId(testIds.sessionStatus)).not.toContainText('live');
+});
+
 test('a link with an unknown sort, column filter or window says which, in the link’s own words', async ({ page }) => {
   await signIn(page);
   await page.goto(`${agent().url}/#/tool/execsnoop?sort=bogus:asc&f.nope=x&f.pid=1&window=5`);
@@ -80,6 +91,26 @@ test('sorting a table shows the top of the new order; numbers are right-aligned;
   await page.getByTestId(testIds.tableFilter).fill('/bpfscope-sorted (7|77)$/');
   await expect(page.getByTestId(testIds.rowCount)).toContainText('2 of');
   expect((await columnTexts(page, 'argv')).sort()).toEqual(['/bin/echo bpfscope-sorted 7', '/bin/echo bpfscope-sorted 77']);
+});
+
+test('at 1280×720 a table fits: no column filter past its edge, numbers right-aligned, exports wrap together', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await tcpExchange(2000, 3000);
+  await signIn(page);
+  await openTool(page, 'tcplife');
+  await expect(page.getByTestId(testIds.tableRow).first()).toBeVisible();
+  const table = (await page.getByTestId(testIds.liveTable).boundingBox()) as { x: number; width: number };
+  for (const filter of await page.getByTestId(testIds.liveTable).locator('input[data-testid^="column-filter-"]').all()) {
+    const box = (await filter.boundingBox()) as { x: number; width: number };
+    expect(box.x + box.width, (await filter.getAttribute('data-testid')) ?? '').toBeLessThanOrEqual(table.x + table.width);
+  }
+  for (const column of ['pid', 'lport', 'rport', 'txBytes', 'rxBytes', 'ms']) {
+    const cell = page.getByTestId(testIds.liveTable).locator(`[data-column="${column}"]`).first();
+    expect(await cell.evaluate((element) => getComputedStyle(element).textAlign), column).toBe('right');
+  }
+  const csv = (await page.getByTestId(testIds.exportCsv).boundingBox()) as { y: number };
+  const json = (await page.getByTestId(testIds.exportJson).boundingBox()) as { y: number };
+  expect(Math.abs(csv.y - json.y)).toBeLessThan(4);
 });
 
 test('tcplife opens with the sessions recorded before; a heat-map cell shows the rows behind it', async ({ page }) => {
