@@ -1,22 +1,30 @@
 // The agent's HTTP(S) server: CORS and bearer-token checks in front of tRPC, and
-// the built web app from the same origin.
+// the built web app from the same origin. Subscriptions are also served over one
+// WebSocket per page (/trpc, upgraded): a browser opens at most six HTTP/1.1
+// connections to a host, so a page with more live views than that over SSE stalls.
+// The token comes in the socket's first message (tRPC's connectionParams), never the URL.
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken, tokensEqual } from './auth/token.js';
-import { createContextFactory } from './context.js';
+import { createContextFactory, createContextInner } from './context.js';
 import type { AgentServices } from './context.js';
 import { appRouter } from './routers/_app.js';
 
 /** Request bodies are tRPC calls with small inputs. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** Open WebSockets: one per page showing this host; beyond this, new ones are refused (503). */
+const MAX_SOCKETS = 64;
 
-function allowedOrigin(request: Request, services: AgentServices): { allowed: boolean; origin?: string } {
+function allowedOrigin(request: Pick<http.IncomingMessage, 'headers'>, services: AgentServices): { allowed: boolean; origin?: string } {
   const origin = request.headers.origin;
   if (origin === undefined) return { allowed: true };
   const scheme = services.config.tlsCert ? 'https' : 'http';
@@ -111,10 +119,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Answers an upgrade it refuses with a plain HTTP status, then drops the socket. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * tRPC over WebSocket on /trpc, for the same origins as HTTP. The context comes from the token the client
+ * sends as its connection params; a socket without a valid one gets UNAUTHORIZED from every procedure.
+ */
+function serveWebSockets(server: http.Server | https.Server, services: AgentServices): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const handler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ info }) => createContextInner({ services, presentedToken: info.connectionParams?.token }),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    onError({ error, path: procedure }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') process.stderr.write(`bpfscope agent: ${procedure ?? '?'} (ws): ${error.message}\n`);
+    },
+  });
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://agent').pathname !== '/trpc') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!allowedOrigin(request, services).allowed) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (wss.clients.size >= MAX_SOCKETS) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+  });
+  return () => {
+    handler.broadcastReconnectNotification();
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  };
+}
+
 export function listen(services: AgentServices): Promise<RunningServer> {
   const app = createApp(services);
   const { tlsCert, tlsKey, listen: address } = services.config;
   const server = tlsCert && tlsKey ? https.createServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, app) : http.createServer(app);
+  const closeWebSockets = serveWebSockets(server, services);
   // Bound idle connections and slow request headers.
   server.headersTimeout = 20_000;
   server.requestTimeout = 0; // subscriptions are long-lived
@@ -128,6 +170,7 @@ export function listen(services: AgentServices): Promise<RunningServer> {
         server,
         close: () =>
           new Promise<void>((done) => {
+            closeWebSockets();
             server.closeAllConnections();
             server.close(() => done());
           }),

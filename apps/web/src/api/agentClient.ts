@@ -1,32 +1,55 @@
-// One tRPC client per agent. The token travels only in the Authorization header:
-// queries via fetch, the live stream via an EventSource that is given a fetch too
-// (the browser's own EventSource cannot send headers).
+// One tRPC client per agent. Queries and mutations go over fetch, the token in the
+// Authorization header. Every subscription of the page to that agent (live tables, heat
+// maps, the overview) shares one WebSocket: a browser opens at most six HTTP/1.1
+// connections to a host, so a seventh live view over SSE would wait for ever. The
+// socket sends the token as its first message, never in the URL; it closes when no
+// subscription has used it for a while.
 import type { AppRouter } from '@bpfscope/agent';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, TRPCClientError, wsLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
-import { EventSource } from 'eventsource';
 
 export type AgentClient = TRPCClient<AppRouter>;
+
+/** How long the socket stays open with no subscription: a view switched to another comes back without a new connection. */
+const SOCKET_IDLE_CLOSE_MS = 10_000;
+/** Reconnecting: 0.5 s, doubling, at most 5 s (an agent restart is back within seconds). */
+const reconnectDelayMs = (attempt: number) => Math.min(5000, 500 * 2 ** attempt);
 
 /** Base URL of an agent: same scheme as the page, so an https page never talks plain http. */
 export function agentUrl(address: string, pageProtocol = globalThis.location?.protocol ?? 'http:'): string {
   return `${pageProtocol === 'https:' ? 'https' : 'http'}://${address}`;
 }
 
-export function createAgentClient(address: string, token: string): AgentClient {
+/** The agent's WebSocket URL: wss from an https page. */
+export function agentSocketUrl(address: string, pageProtocol = globalThis.location?.protocol ?? 'http:'): string {
+  return `${pageProtocol === 'https:' ? 'wss' : 'ws'}://${address}/trpc`;
+}
+
+export interface AgentConnection {
+  client: AgentClient;
+  /** Closes the WebSocket (a replaced token, a removed host). */
+  close(): void;
+}
+
+export function createAgentClient(address: string, token: string): AgentConnection {
   const url = `${agentUrl(address)}/trpc`;
   const authorization = { authorization: `Bearer ${token}` };
-  const authorizedFetch = (input: RequestInfo | URL, init?: RequestInit) =>
-    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authorization } });
-  return createTRPCClient<AppRouter>({
+  const socket = createWSClient({
+    url: agentSocketUrl(address),
+    connectionParams: () => ({ token }),
+    lazy: { enabled: true, closeMs: SOCKET_IDLE_CLOSE_MS },
+    retryDelayMs: reconnectDelayMs,
+  });
+  const client = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === 'subscription',
-        true: httpSubscriptionLink({ url, EventSource, eventSourceOptions: () => ({ fetch: authorizedFetch }) }),
+        true: wsLink({ client: socket }),
         false: httpBatchLink({ url, headers: () => authorization, maxItems: 8 }),
       }),
     ],
   });
+  return { client, close: () => void socket.close() };
 }
 
 type AgentErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'unavailable' | 'invalid' | 'busy' | 'not-found' | 'failed';

@@ -1,16 +1,21 @@
-// One client per host and token, reused by the host monitor and live sessions.
-import type { AgentClient } from './agentClient';
+// One client per host and token, reused by the host monitor and live sessions; the
+// one of a replaced token is closed (its WebSocket too).
+import type { AgentClient, AgentConnection } from './agentClient';
 import { createAgentClient } from './agentClient';
 
-const clients = new Map<string, AgentClient>();
+const connections = new Map<string, AgentConnection>();
 
 export function clientFor(address: string, token: string): AgentClient {
   const key = `${address}\n${token}`;
-  let client = clients.get(key);
-  if (!client) {
-    for (const existing of clients.keys()) if (existing.startsWith(`${address}\n`)) clients.delete(existing);
-    client = createAgentClient(address, token);
-    clients.set(key, client);
+  let connection = connections.get(key);
+  if (!connection) {
+    for (const [existing, old] of connections) {
+      if (!existing.startsWith(`${address}\n`)) continue;
+      old.close();
+      connections.delete(existing);
+    }
+    connection = createAgentClient(address, token);
+    connections.set(key, connection);
   }
-  return client;
+  return connection.client;
 }
