@@ -3,7 +3,7 @@
 // dragged on one heat map is selected on every panel, whatever its host.
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { agent, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
+import { agent, runKnownExecs, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
 
 /** This browser knows both agents and holds a token for each, as someone who signed in to both did. */
 async function withTokens(context: BrowserContext): Promise<void> {
@@ -125,6 +125,27 @@ test('a dashboard built in the page, copied, opens the same in a fresh browser; 
   await expect(colleague).toHaveURL(new RegExp(`#/host/${encodeURIComponent(second.host)}/tool/runqlat`));
   expect(colleague.url()).toContain(`sel=${selected}`);
   await colleagueContext.close();
+  await context.close();
+});
+
+test('eight live tables of one host in one page all stream: the page shares one socket per host', async ({ browser }) => {
+  const first = agent();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await withTokens(context);
+  const page = await context.newPage();
+  // A browser opens at most six HTTP/1.1 connections to a host: more live views than that must share one.
+  // Eight attachments (their params differ), each showing the marker argument.
+  const panels = Array.from({ length: 8 }, (_, index) => ({ host: first.host, tool: 'execsnoop', params: { maxArgs: index + 2 }, w: 1, h: 2 }));
+  await page.goto(`${first.url}/#/host/${first.host}/dashboard/eight?panels=${encodeURIComponent(JSON.stringify(panels))}`);
+  for (let index = 1; index <= 8; index++) {
+    await expect(page.getByTestId(testIds.dashboardPanel(`p${index}`)).getByTestId(testIds.sessionStatus)).toContainText('live');
+  }
+  const execs = runKnownExecs('bpfscope-eight', 3);
+  for (let index = 1; index <= 8; index++) {
+    const panel = page.getByTestId(testIds.dashboardPanel(`p${index}`));
+    await panel.getByTestId(testIds.tableFilter).fill('bpfscope-eight');
+    await expect(panel.getByTestId(testIds.tableRow), `panel ${index}`).toHaveCount(execs.length);
+  }
   await context.close();
 });
 

@@ -55,7 +55,7 @@ export function LiveHeatMap({ tool, session, hidden = false, rowValue, onShowRow
         exactFrom={tool.heatMap?.rows?.everyEvent && rowValue ? { rows: session.rows, value: rowValue } : undefined}
         onShowRows={onShowRows}
         toolbarStatus={
-          inPanel ? (
+          inPanel && !hidden ? (
             <>
               <SessionStatus status={status} />
               {droppedPill}
