@@ -12,10 +12,11 @@ import { usePageTitle } from './features/hosts/usePageTitle';
 import { TokenPrompt } from './features/hosts/TokenPrompt';
 import { SnapshotList } from './features/snapshots/SnapshotList';
 import { HostOverview } from './features/overview/HostOverview';
+import { useHostOverview } from './features/overview/overviewFeed';
 import { SnapshotView } from './features/snapshots/SnapshotView';
 import { ToolPicker } from './features/tools/ToolPicker';
 import { ToolView } from './features/tools/ToolView';
-import { activeHost } from './state/appStore';
+import { activeHost, activeToken } from './state/appStore';
 import { useAppStore } from './state/storeContext';
 import { testIds } from './testIds';
 
@@ -106,11 +107,14 @@ export function App() {
 
 function MainPane() {
   const address = useAppStore(activeHost);
+  const token = useAppStore(activeToken);
   const status = useAppStore((state) => (address ? state.statuses[address] : undefined));
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const toolName = useAppStore((state) => state.view.tool);
   const snapshotId = useAppStore((state) => state.view.snapshot);
   const dashboard = useAppStore((state) => state.view.dashboard);
+  // The overview's hour is the biggest answer a page waits for: asked for while the host's catalog loads, not after.
+  useHostOverview(!toolName && !dashboard && !snapshotId ? address : undefined, token);
 
   if (!address) return <p className="placeholder">Add a host (host:port of a bpfscope agent) on the left.</p>;
   // Each panel says what stands between it and its host; the active host's state is not the dashboard's.

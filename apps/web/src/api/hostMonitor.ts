@@ -40,12 +40,15 @@ export function startHostMonitor(store: AppStore, options: HostMonitorOptions = 
     const client = clientFor(address, token);
     const started = performance.now();
     const timeout = AbortSignal.timeout(INFO_TIMEOUT_MS);
+    // The catalog, until it is loaded, is asked for with host.info: one batched request, not two in turn.
+    const catalog = store.getState().catalogs[address]?.state === 'loaded' ? undefined : client.tools.list.query(undefined, { signal: timeout });
+    catalog?.catch(() => undefined);
     try {
       const info = await client.host.info.query(undefined, { signal: timeout });
       if (!stillWanted(address, token)) return;
       store.getState().setHostStatus(address, { state: 'connected', latencyMs: performance.now() - started, info, checkedAt: Date.now() });
-      if (store.getState().catalogs[address]?.state !== 'loaded') {
-        const tools = await client.tools.list.query();
+      if (catalog) {
+        const tools = await catalog;
         if (stillWanted(address, token)) store.getState().setCatalog(address, { state: 'loaded', tools });
       }
     } catch (error) {
