@@ -4,6 +4,7 @@ import { ext4slower, fsslower } from './fsslower/fsslower.js';
 import { gethostlatency } from './gethostlatency/gethostlatency.js';
 import { offcputime } from './offcputime/offcputime.js';
 import { offwaketime } from './offwaketime/offwaketime.js';
+import { opensnoop } from './opensnoop/opensnoop.js';
 import { profile } from './profile/profile.js';
 import { runqlat } from './runqlat/runqlat.js';
 import { tcplife } from './tcplife/tcplife.js';
@@ -11,5 +12,5 @@ import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime].map((tool) => [tool.name, tool]),
+  [execsnoop, opensnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime].map((tool) => [tool.name, tool]),
 );
