@@ -1,4 +1,5 @@
 import { biolatency } from './biolatency/biolatency.js';
+import { biosnoop } from './biosnoop/biosnoop.js';
 import { cachestat } from './cachestat/cachestat.js';
 import { execsnoop } from './execsnoop/execsnoop.js';
 import { ext4slower, fsslower } from './fsslower/fsslower.js';
@@ -13,8 +14,7 @@ import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, opensnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, cachestat, profile, offcputime, offwaketime].map((tool) => [
-    tool.name,
-    tool,
-  ]),
+  [execsnoop, opensnoop, tcplife, biolatency, biosnoop, runqlat, gethostlatency, fsslower, ext4slower, cachestat, profile, offcputime, offwaketime].map(
+    (tool) => [tool.name, tool],
+  ),
 );
