@@ -2,67 +2,44 @@
 // while opensnoop (every process, as it would run on a host) delivers rows to this
 // process: opens made, rows delivered, events the kernel could not queue (counted,
 // never silent), and this process's CPU.
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { startTool } from '../src/index.js';
 import type { OpenRow } from '../src/tools/opensnoop/opensnoop.js';
+import { buildWorkload, runStorm } from './storm.js';
 
 const SECONDS = 10;
 const WORKERS = 2;
 
 export async function benchOpenStorm(): Promise<object> {
-  const directory = mkdtempSync(path.join(tmpdir(), 'bpfscope-bench-'));
-  const binary = path.join(directory, 'open-storm');
+  const { binary, directory } = buildWorkload('openStorm.c');
   const target = path.join(directory, 'opened');
   writeFileSync(target, 'x');
-  execFileSync('cc', ['-O2', '-o', binary, fileURLToPath(new URL('./openStorm.c', import.meta.url))]);
-
   const session = startTool<OpenRow>('opensnoop', {});
-  const workerPids = new Set<number>();
-  let delivered = 0;
-  let batches = 0;
-  session.onRows((rows) => {
-    batches++;
-    for (const row of rows) if (workerPids.has(row.pid) && row.path === target) delivered++;
-  });
-
   const dropsBefore = session.stats().kernelDrops;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const workers = Array.from({ length: WORKERS }, () => {
-    const child = spawn(binary, [String(SECONDS), target], { stdio: ['ignore', 'pipe', 'inherit'] });
-    workerPids.add(child.pid as number);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return Promise.all([once(child, 'exit'), once(child.stdout, 'end')]).then(() => Number(output.trim()));
-  });
-  const counts = await Promise.all(workers);
-  session.flush();
-  const elapsedSeconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const stats = session.stats();
-  await session.close();
+  const run = await runStorm(
+    session,
+    { binary, args: [String(SECONDS), target], count: WORKERS },
+    (row, workers) => workers.has(row.pid) && row.path === target,
+  );
+  const { stats, delivered, batches } = run;
 
-  const opens = counts.reduce((sum, count) => sum + count, 0);
+  const opens = run.counts.reduce((sum, count) => sum + count, 0);
   const lost = stats.kernelDrops - dropsBefore;
   const result = {
-    seconds: elapsedSeconds,
+    seconds: run.seconds,
     workers: WORKERS,
     opensByWorkload: opens,
     rowsDeliveredToJs: delivered,
-    rowsPerSecond: delivered / elapsedSeconds,
+    rowsPerSecond: delivered / run.seconds,
     // Every process's opens that the ring buffer could not take, the workload's among them.
     lostInKernel: lost,
     // Made but neither delivered nor among the counted losses: must be ≤ 0 (losses of other processes make it negative).
     unaccounted: opens - delivered - lost,
     batches,
     meanRowsPerBatch: stats.events / Math.max(1, batches),
-    processCpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedSeconds) * 100,
+    processCpuPercent: run.cpuPercent,
     allEventsSeen: stats.events,
   };
   writeResult('open-storm', result);

@@ -4,31 +4,26 @@
 // map counts the same N; the filters (disk, minMs) and bad input behave.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bpfTestResources } from './resources.js';
 import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { BlockIoRow } from '../src/tools/biosnoop/biosnoop.js';
-import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
 
 const WRITES = 32;
 const BLOCK = 64 * 1024;
 const SECTOR = 512;
 
-const sessions: ToolSession<BlockIoRow>[] = [];
-const cleanups: Array<() => void> = [];
-beforeAll(() => requireBpf());
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+const { sessions, directories, cleanups } = bpfTestResources<ToolSession<BlockIoRow>>();
 
 /** A loop device over a fresh file: a disk that only this test writes to. */
 function loopDevice(): string {
   const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biosnoop-'));
-  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  directories.push(directory);
   const backing = path.join(directory, 'backing');
   execFileSync('truncate', ['-s', '16M', backing]);
   const device = execFileSync('losetup', ['--find', '--show', '--direct-io=on', backing], { encoding: 'utf8' }).trim();

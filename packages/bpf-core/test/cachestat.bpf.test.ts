@@ -4,28 +4,23 @@
 // system-wide, like bcc's, so the checks are bounds that other activity on the
 // host cannot meet by chance, and each pass is its own interval (flushed).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bpfTestResources } from './resources.js';
 import { formatCell } from '@bpfscope/formats';
 import { ToolError, getKernelFeatures, resolveToolSupport, startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { CachestatRow } from '../src/tools/cachestat/cachestat.js';
 import { cachestat } from '../src/tools/cachestat/cachestat.js';
-import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
 
 const MiB = 1024 * 1024;
 const FILE_BYTES = 32 * MiB;
 const PAGE = 4096;
 
-const sessions: ToolSession<CachestatRow>[] = [];
-const directories: string[] = [];
-beforeAll(() => requireBpf());
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const { sessions, directories } = bpfTestResources<ToolSession<CachestatRow>>();
 
 const dd = (...args: string[]) => execFileSync('dd', [...args, 'status=none'], { stdio: 'ignore' });
 

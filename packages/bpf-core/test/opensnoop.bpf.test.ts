@@ -3,17 +3,16 @@
 // the child's pid, the fd it got and the path it passed, and the filters by pid,
 // thread, process name and failure must keep exactly what they say.
 import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bpfTestResources } from './resources.js';
 import { ToolError, startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { OpenRow } from '../src/tools/opensnoop/opensnoop.js';
-import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/openWorkload.mjs', import.meta.url));
 
@@ -30,16 +29,7 @@ interface Workload {
   run(): Promise<OpenResult[]>;
 }
 
-const sessions: ToolSession<OpenRow>[] = [];
-const directories: string[] = [];
-const children: Array<ChildProcessByStdio<Writable, Readable, null>> = [];
-
-beforeAll(() => requireBpf());
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const { sessions, directories, children } = bpfTestResources<ToolSession<OpenRow>>();
 
 /** Spawns the workload over 20 files of a fresh directory and 10 that are not there; resolves when it is ready. */
 async function startWorkload(options: { comm?: string } = {}): Promise<Workload> {
