@@ -19,6 +19,8 @@ export interface TimeSeriesChartProps {
   /** What the values are ("per interval", "MB"). */
   unit: string;
   rows: readonly Readonly<Record<string, unknown>>[];
+  /** Changes when rows were appended in place (a live table's array), so the chart is built again. */
+  version?: number;
   lines: readonly TimeSeriesLine[];
   /** What a line that is never counted says instead of a value. */
   notCounted?: string;
@@ -32,15 +34,28 @@ function formatValue(value: number): string {
   return Number.isInteger(value) ? formatFixed(value, 0) : formatFixed(value, Math.abs(value) >= 100 ? 0 : 2);
 }
 
-export function TimeSeriesChart({ title, unit, rows, lines, notCounted = 'not counted on this host', height = 160, from, to, testId }: TimeSeriesChartProps) {
+export function TimeSeriesChart({
+  title,
+  unit,
+  rows,
+  version,
+  lines,
+  notCounted = 'not counted on this host',
+  height = 160,
+  from,
+  to,
+  testId,
+}: TimeSeriesChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const width = useMeasuredWidth(boxRef);
   const plotWidth = Math.max(1, (width ?? 0) - MARGIN.left - MARGIN.right);
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const model = useMemo(() => {
-    const options = { width: plotWidth, height: plotHeight, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+    // At least a minute wide, so a live chart's first seconds start at the right and grow left.
+    const options = { width: plotWidth, height: plotHeight, minSpanMs: 60_000, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
     return timeSeriesModel(rows, lines, options);
-  }, [rows, lines, plotWidth, plotHeight, from, to]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for the rows' contents, which change in place
+  }, [rows, version, lines, plotWidth, plotHeight, from, to]);
   const [hovered, setHovered] = useState<number>();
   const { times } = model.points;
   const shown = hovered ?? times.length - 1;
@@ -103,9 +118,14 @@ export function TimeSeriesChart({ title, unit, rows, lines, notCounted = 'not co
                     stroke={LINE_COLORS[index % LINE_COLORS.length]}
                     strokeWidth={1.5}
                     strokeLinejoin="round"
+                    strokeLinecap="round"
                     data-column={line.key}
                   />
                 ) : null,
+              )}
+              {/* The newest value of each line, marked. */}
+              {model.lines.map((line, index) =>
+                line.last ? <circle key={line.key} cx={line.last.x} cy={line.last.y} r={2.5} fill={LINE_COLORS[index % LINE_COLORS.length]} /> : null,
               )}
               {hovered !== undefined && shownTime !== undefined ? (
                 <line

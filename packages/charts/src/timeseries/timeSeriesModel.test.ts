@@ -47,7 +47,7 @@ describe('timeSeriesModel', () => {
     ]);
   });
 
-  it('breaks the line at a null and at a gap longer than two intervals', () => {
+  it('breaks the line at a null and at a gap longer than two intervals, a lone point drawn as a dot', () => {
     const gappy = [
       { time: 0, misses: 1 },
       { time: 1000, misses: null },
@@ -56,7 +56,8 @@ describe('timeSeriesModel', () => {
       { time: 9000, misses: 1 },
     ];
     const [, misses] = timeSeriesModel(gappy, lines, { width: 90, height: 10 }).lines;
-    expect(misses?.path).toBe('M0 0M20 0L30 0M90 0');
+    expect(misses?.path).toBe('M0 0h0M20 0L30 0M90 0h0');
+    expect(misses?.last).toEqual({ x: 90, y: 0 });
   });
 
   it('keeps the lowest and highest value of each pixel column, so a spike survives', () => {
@@ -64,6 +65,12 @@ describe('timeSeriesModel', () => {
     const [, misses] = timeSeriesModel(dense, lines, { width: 10, height: 50 }).lines;
     expect(misses?.path).toContain('L6 40L6 0');
     expect(misses?.path.split(/[ML]/).filter(Boolean).length).toBeLessThan(60);
+  });
+
+  it('spans at least minSpanMs, so the first points of a live chart start at the right', () => {
+    const model = timeSeriesModel([{ time: 100_000, misses: 4 }], lines, { width: 60, height: 10, minSpanMs: 60_000 });
+    expect([model.from, model.to]).toEqual([40_000, 100_000]);
+    expect(model.lines[1]?.path).toBe('M60 0h0');
   });
 
   it('draws only the time range asked for', () => {

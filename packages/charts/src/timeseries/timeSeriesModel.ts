@@ -43,6 +43,8 @@ export interface TimeSeriesOptions {
   /** The time range drawn, epoch ms; default the first to the last point. */
   from?: number;
   to?: number;
+  /** Without `from`, the range spans at least this much before `to` (a live chart's first points start at the right). */
+  minSpanMs?: number;
   timeKey?: string;
   /** Most ticks on the value axis (default 4). */
   valueTicks?: number;
@@ -53,6 +55,8 @@ export interface TimeSeriesLineModel extends TimeSeriesLine {
   path: string;
   /** Whether any point in range has a value: a column never counted on this host is told apart from one at zero. */
   counted: boolean;
+  /** Where the newest value in range is drawn, for a marker. */
+  last?: { x: number; y: number };
 }
 
 export interface TimeSeriesModel {
@@ -100,8 +104,9 @@ export function timeSeriesModel(
 ): TimeSeriesModel {
   const points = timeSeriesPoints(rows, lines, options.timeKey);
   const { times } = points;
-  const from = options.from ?? times[0] ?? 0;
-  const to = Math.max(options.to ?? times[times.length - 1] ?? 0, from + 1);
+  const newest = options.to ?? times[times.length - 1] ?? 0;
+  const from = options.from ?? Math.min(times[0] ?? newest, newest - (options.minSpanMs ?? 0));
+  const to = Math.max(newest, from + 1);
   const inRange = (time: number) => time >= from && time <= to;
   let top = 0;
   for (const values of points.values.values())
@@ -120,23 +125,31 @@ export function timeSeriesModel(
     let path = '';
     let counted = false;
     let drawing = false;
+    /** Pixel columns in the subpath being drawn: a lone point is drawn as a dot (round caps on a zero-length line). */
+    let columnsInPath = 0;
+    let last: { x: number; y: number } | undefined;
     let column: { x: number; low: number; high: number; first: number; last: number } | undefined;
     let previousTime = -Infinity;
     const flush = () => {
       if (!column) return;
-      const { x: left, low, high, first, last } = column;
+      const { x: left, low, high, first } = column;
       path += `${drawing ? 'L' : 'M'}${round(left)} ${round(y(first))}`;
-      if (low !== high) path += `L${round(left)} ${round(y(low))}L${round(left)} ${round(y(high))}L${round(left)} ${round(y(last))}`;
+      if (low !== high) path += `L${round(left)} ${round(y(low))}L${round(left)} ${round(y(high))}L${round(left)} ${round(y(column.last))}`;
+      last = { x: round(left), y: round(y(column.last)) };
       drawing = true;
+      columnsInPath++;
       column = undefined;
+    };
+    const endPath = () => {
+      flush();
+      if (columnsInPath === 1 && !path.endsWith('h0')) path += 'h0';
+      columnsInPath = 0;
+      drawing = false;
     };
     values.forEach((value, index) => {
       const time = times[index] as number;
       if (!inRange(time)) return;
-      if (value === null || time - previousTime > gap) {
-        flush();
-        drawing = false;
-      }
+      if (value === null || time - previousTime > gap) endPath();
       previousTime = time;
       if (value === null) return;
       counted = true;
@@ -149,8 +162,8 @@ export function timeSeriesModel(
         column.last = value;
       }
     });
-    flush();
-    return { ...line, path, counted };
+    endPath();
+    return { ...line, path, counted, ...(last === undefined ? {} : { last }) };
   });
 
   return {

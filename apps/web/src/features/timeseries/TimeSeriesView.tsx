@@ -26,6 +26,7 @@ export function TimeSeriesView({ tool, rows }: { tool: ToolInfo; rows: Versioned
           title={chart.title}
           unit={chart.unit}
           rows={rows.list}
+          version={rows.version}
           lines={chart.lines}
           notCounted="not counted on this host (see How this works)"
           testId={testIds.timeSeriesChart(chart.title)}
