@@ -1,12 +1,16 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
 import { resultsDirectory } from '@bpfscope/bench-kit';
 import { benchExecStorm } from './execStorm.js';
+import { benchIoToolsStart } from './ioToolsStart.js';
+import { benchOpenStorm } from './openStorm.js';
 import { benchToolStart } from './toolStart.js';
 import { benchProfileOverhead } from './profileOverhead.js';
 import { benchSymbolize } from './symbolize.js';
 
 await benchToolStart();
 await benchExecStorm();
+await benchIoToolsStart();
+await benchOpenStorm();
 await benchSymbolize();
 await benchProfileOverhead();
 console.log(`\nresults written to ${resultsDirectory}`);

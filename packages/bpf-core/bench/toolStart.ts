@@ -9,7 +9,7 @@ const RUNS = 20;
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /** Time until `pattern` appears on the child's stderr or stdout, then stop it with `signal`. */
-function timeUntilOutput(command: string, args: string[], pattern: RegExp, signal: NodeJS.Signals = 'SIGINT'): Promise<number> {
+export function timeUntilOutput(command: string, args: string[], pattern: RegExp, signal: NodeJS.Signals = 'SIGINT'): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });

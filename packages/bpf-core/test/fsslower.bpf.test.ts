@@ -3,32 +3,22 @@
 // and on one on tmpfs (/dev/shm), and every one of its ext4 operations must show up,
 // in order, with the right type, size and offset, and nothing of the tmpfs file.
 import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bpfTestResources } from './resources.js';
 import { ToolError, startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { FileSystemOperationRow } from '../src/tools/fsslower/fsslower.js';
 import { kilobytes } from '@bpfscope/formats';
-import { eventually, requireBpf } from '../src/testing/kernel.js';
+import { eventually } from '../src/testing/kernel.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/fsWorkload.mjs', import.meta.url));
 const KiB = 1024;
 
-const sessions: ToolSession<FileSystemOperationRow>[] = [];
-const directories: string[] = [];
-const children: Array<ChildProcessByStdio<Writable, Readable, null>> = [];
-
-beforeAll(() => requireBpf());
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  await Promise.all(sessions.splice(0).map((session) => session.close()));
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const { sessions, directories, children } = bpfTestResources<ToolSession<FileSystemOperationRow>>();
 
 /** What fsWorkload.mjs does to one file, in order: [T, BYTES, offset]. */
 const expectedOperations: Array<[string, number, number]> = [

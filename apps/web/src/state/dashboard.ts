@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import type { ViewState } from './urlState';
 import { hostPattern } from './hostAddress';
+import { shownViews } from './shownViews';
+import type { ShownView } from './shownViews';
 
 /** Grid columns a panel spans (of 4), and rows (a row is a quarter of the screen's height, at most 6). */
 export const DASHBOARD_COLUMNS = 4;
@@ -43,7 +45,7 @@ const panelSpecSchema = z
       .optional(),
     panel: z.enum(OVERVIEW_PANEL_NAMES).optional(),
     params: z.record(z.string().max(64), z.unknown()).optional(),
-    show: z.enum(['table', 'heatmap']).optional(),
+    show: z.enum(shownViews).optional(),
     series: z.string().max(128).optional(),
     q: z.string().max(512).optional(),
     f: z.record(z.string().max(64), z.string().max(512)).optional(),
@@ -123,7 +125,7 @@ export function withTime(view: ViewState, time: Pick<ViewState, 'selection' | 'w
 
 /** What a panel to add says: a tool (and its tab) or an overview panel, on a host. */
 export type NewPanel = { host: string; width?: number; height?: number } & (
-  { tool: string; show?: 'table' | 'heatmap'; params?: Record<string, unknown> } | { overview: OverviewPanelName }
+  { tool: string; show?: ShownView; params?: Record<string, unknown> } | { overview: OverviewPanelName }
 );
 
 export function makePanel(spec: NewPanel, id: string, time: Pick<ViewState, 'selection' | 'windowSeconds'>): DashboardPanel {
@@ -205,7 +207,7 @@ export function isBuiltInDashboard(name: string): name is BuiltInDashboard {
 }
 
 type PanelOfHost = { width?: number; height?: number } & (
-  { tool: string; show?: 'table' | 'heatmap'; params?: Record<string, unknown> } | { overview: OverviewPanelName }
+  { tool: string; show?: ShownView; params?: Record<string, unknown> } | { overview: OverviewPanelName }
 );
 
 /** The panels of a built-in dashboard for one host. */

@@ -1,9 +1,12 @@
 import { biolatency } from './biolatency/biolatency.js';
+import { biosnoop } from './biosnoop/biosnoop.js';
+import { cachestat } from './cachestat/cachestat.js';
 import { execsnoop } from './execsnoop/execsnoop.js';
 import { ext4slower, fsslower } from './fsslower/fsslower.js';
 import { gethostlatency } from './gethostlatency/gethostlatency.js';
 import { offcputime } from './offcputime/offcputime.js';
 import { offwaketime } from './offwaketime/offwaketime.js';
+import { opensnoop } from './opensnoop/opensnoop.js';
 import { profile } from './profile/profile.js';
 import { runqlat } from './runqlat/runqlat.js';
 import { tcplife } from './tcplife/tcplife.js';
@@ -11,5 +14,7 @@ import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime].map((tool) => [tool.name, tool]),
+  [execsnoop, opensnoop, tcplife, biolatency, biosnoop, runqlat, gethostlatency, fsslower, ext4slower, cachestat, profile, offcputime, offwaketime].map(
+    (tool) => [tool.name, tool],
+  ),
 );

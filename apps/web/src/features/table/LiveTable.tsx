@@ -19,6 +19,8 @@ const columnWidth: Record<string, string> = {
   integer: '64px',
   kilobytes: '64px',
   milliseconds: '80px',
+  seconds: '96px',
+  percent: '72px',
   text: 'minmax(90px, 1fr)',
   arguments: 'minmax(200px, 4fr)',
 };
@@ -31,7 +33,10 @@ function gridTemplate(columns: readonly DisplayColumn[]): string {
     .map((column) =>
       column.display === 'text' && column.width !== undefined && column.width > 0 && column.width <= NARROW_TEXT_CHARS
         ? `${column.width + 2}ch`
-        : (columnWidth[column.display] ?? 'minmax(90px, 1fr)'),
+        : column.display === 'text' || column.display === 'arguments'
+          ? (columnWidth[column.display] ?? 'minmax(90px, 1fr)')
+          : // A number column is never narrower than its header (cachestat's BUFFERS_MB).
+            `max(${columnWidth[column.display] ?? '64px'}, ${column.header.length + 2}ch)`,
     )
     .join(' ');
 }

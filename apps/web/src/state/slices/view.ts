@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState, KeyValueStorage } from '../appStore';
 import { builtInDashboard, isBuiltInDashboard, isUnchangedBuiltIn } from '../dashboard';
-import type { ViewState } from '../urlState';
+import type { ShownView, ViewState } from '../urlState';
 import { decodeViewState, linkedHosts, unknownColumnProblems } from '../urlState';
 import type { ViewActions } from '../viewUpdates';
 import { bindViewUpdates, viewUpdates } from '../viewUpdates';
@@ -38,7 +38,7 @@ export interface ViewSlice extends ViewActions {
 export interface OpenToolOptions {
   host?: string;
   params?: Record<string, unknown>;
-  show?: 'table' | 'heatmap';
+  show?: ShownView;
   windowSeconds?: number;
   selection?: ViewState['selection'];
 }

@@ -9,12 +9,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "block.bpf.h"
 #include "histogram.bpf.h"
 #include "biolatency.h"
-
-#define MINORBITS   20
-#define REQ_OP_BITS 8
-#define REQ_OP_MASK ((1 << REQ_OP_BITS) - 1)
 
 const volatile bool targ_queued = false;
 const volatile bool targ_per_disk = false;
@@ -35,25 +32,6 @@ struct {
 	__type(key, struct biolatency_key);
 	__type(value, struct histogram);
 } histograms SEC(".maps");
-
-/* request::rq_disk went away in 5.17; the disk is reached through the queue since. */
-struct request___pre_5_17 {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
-
-static __always_inline __u32 request_dev(const struct request *rq)
-{
-	struct gendisk *disk;
-
-	if (bpf_core_field_exists(((struct request___pre_5_17 *)rq)->rq_disk))
-		disk = BPF_CORE_READ((struct request___pre_5_17 *)rq, rq_disk);
-	else
-		disk = BPF_CORE_READ(rq, q, disk);
-	if (!disk)
-		return 0;
-	return ((__u32)BPF_CORE_READ(disk, major) << MINORBITS) |
-	       (__u32)BPF_CORE_READ(disk, first_minor);
-}
 
 static __always_inline void request_started(const struct request *rq)
 {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { formatTableHeader, formatTableRow } from '../../table.js';
+import { cachestat, cachestatParams, cachestatRow, sumCounts } from './cachestat.js';
+
+const meminfo = { buffersKb: 2048 + 1023, cachedKb: 10 * 1024 };
+
+describe('cachestatRow: bcc cachestat arithmetic', () => {
+  it('total is accesses less buffer dirtyings, misses additions less dirtied pages, hits the rest', () => {
+    expect(cachestatRow({ accessed: 120, added: 30, dirtied: 10, buffersDirtied: 20 }, meminfo, 5)).toEqual({
+      time: 5,
+      hits: 80,
+      misses: 20,
+      dirties: 20,
+      hitRatio: 80,
+      buffersMb: 2,
+      cachedMb: 10,
+    });
+  });
+
+  it('counts every access a miss when readahead added more than was read, and clamps at 0', () => {
+    expect(cachestatRow({ accessed: 5, added: 40, dirtied: 0, buffersDirtied: 0 }, meminfo, 0)).toMatchObject({ hits: 0, misses: 5, hitRatio: 0 });
+    expect(cachestatRow({ accessed: 0, added: 1, dirtied: 9, buffersDirtied: 3 }, meminfo, 0)).toMatchObject({ hits: 0, misses: 0, hitRatio: 0 });
+  });
+
+  it('leaves HITS and HITRATIO null, never 0, where accesses cannot be counted', () => {
+    const row = cachestatRow({ accessed: null, added: 30, dirtied: 10, buffersDirtied: 4 }, meminfo, 0);
+    expect(row).toMatchObject({ hits: null, misses: 20, dirties: 4, hitRatio: null });
+    expect(formatTableRow(cachestat.columns, row)).toMatch(/^\d\d:\d\d:\d\d {8}— {7}20 {8}4 {8}— {12}2 10$/);
+  });
+});
+
+describe('cachestat decoding and columns', () => {
+  it('adds up the per-CPU counters', () => {
+    const value = Buffer.alloc(64);
+    [1, 2, 3, 4, 10, 20, 30, 40].forEach((count, index) => value.writeBigUInt64LE(BigInt(count), index * 8));
+    expect(sumCounts(value)).toEqual({ accessed: 11, added: 22, dirtied: 33, buffersDirtied: 44 });
+  });
+
+  it("prints bcc's header and HITRATIO as a percentage", () => {
+    expect(formatTableHeader(cachestat.columns)).toBe('TIME         HITS   MISSES  DIRTIES HITRATIO   BUFFERS_MB CACHED_MB');
+    const row = cachestatRow({ accessed: 3, added: 1, dirtied: 0, buffersDirtied: 0 }, meminfo, 0);
+    expect(formatTableRow(cachestat.columns, row)).toMatch(/ {7}2 {8}1 {8}0 {3}66\.67% {12}2 10$/);
+  });
+
+  it('takes the interval in whole seconds from 1 to 3600', () => {
+    expect(cachestatParams.parse({})).toEqual({ interval: 1 });
+    for (const interval of [0, 1.5, 3601, -1]) expect(cachestatParams.safeParse({ interval }).success).toBe(false);
+    expect(cachestat.intervalRows?.intervalMs?.({ interval: 5 })).toBe(5000);
+  });
+});
