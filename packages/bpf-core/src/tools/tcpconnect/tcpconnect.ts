@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { cString, u32 } from '../../encode.js';
+import { addressAt, errnoName, familyGlobal, familyParam, ipVersion, portsParam, setPortFilter } from '../shared/inet.js';
+import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
+
+// Mirrors tcpconnect.h.
+const TASK_COMM_LEN = 16;
+const NO_UID_FILTER = 0xffffffff;
+const CONNECT_ESTABLISHED = 0;
+const CONNECT_FAILED = 1;
+/** Byte offsets of struct connect_event's fields (checked against the object's BTF in tests). */
+export const ConnectEventOffset = {
+  saddr: 0,
+  daddr: 16,
+  timestampNs: 32,
+  outcomeNs: 40,
+  pid: 48,
+  uid: 52,
+  lport: 56,
+  dport: 58,
+  family: 60,
+  outcome: 62,
+  error: 64,
+  comm: 72,
+} as const;
+export const CONNECT_EVENT_SIZE = 88;
+
+const tcpconnectParams = z
+  .object({
+    pid: z.number().int().min(1).max(4_194_304).optional().describe('only connects by this process, like bcc -p'),
+    uid: z.number().int().min(0).max(0xfffffffe).optional().describe('only connects by this user id, like bcc -u'),
+    ports: portsParam('only these destination ports, like bcc -P'),
+    family: familyParam,
+  })
+  .strict();
+
+export type TcpconnectParams = z.infer<typeof tcpconnectParams>;
+
+/** OK (established), the errno the kernel gave up with (ECONNREFUSED, ETIMEDOUT...), or CLOSED before an answer. */
+export type ConnectResult = string;
+
+export interface TcpConnectRow {
+  /** Wall-clock time the SYN was sent (connect()), epoch milliseconds. */
+  time: number;
+  uid: number;
+  pid: number;
+  comm: string;
+  ipVersion: 4 | 6;
+  saddr: string;
+  lport: number;
+  daddr: string;
+  dport: number;
+  result: ConnectResult;
+  /** sk_err when the attempt failed, else 0. */
+  errno: number;
+  /** From the SYN to the outcome, milliseconds. */
+  ms: number;
+}
+
+function connectResult(outcome: number, errno: number): ConnectResult {
+  if (outcome === CONNECT_ESTABLISHED) return 'OK';
+  if (outcome === CONNECT_FAILED) return errnoName(errno);
+  return 'CLOSED';
+}
+
+export function decodeConnectEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpConnectRow {
+  const family = record.readUInt16LE(ConnectEventOffset.family);
+  const startedNs = record.readBigUInt64LE(ConnectEventOffset.timestampNs);
+  const errno = record.readUInt32LE(ConnectEventOffset.error);
+  return {
+    time: toWallClockMs(startedNs),
+    uid: record.readUInt32LE(ConnectEventOffset.uid),
+    pid: record.readUInt32LE(ConnectEventOffset.pid),
+    comm: cString(record, ConnectEventOffset.comm, TASK_COMM_LEN),
+    ipVersion: ipVersion(family),
+    saddr: addressAt(record, ConnectEventOffset.saddr, family),
+    lport: record.readUInt16LE(ConnectEventOffset.lport),
+    daddr: addressAt(record, ConnectEventOffset.daddr, family),
+    dport: record.readUInt16LE(ConnectEventOffset.dport),
+    result: connectResult(record.readUInt16LE(ConnectEventOffset.outcome), errno),
+    errno,
+    ms: Number(record.readBigUInt64LE(ConnectEventOffset.outcomeNs) - startedNs) / 1e6,
+  };
+}
+
+const stateTracepoint: Requirement = { kind: 'tracepoint', category: 'sock', name: 'inet_sock_set_state' };
+const connectFunctions: Requirement[] = [
+  { kind: 'kernelFunction', name: 'tcp_v4_connect' },
+  { kind: 'kernelFunction', name: 'tcp_v6_connect' },
+];
+
+const attachMethods: readonly AttachMethod[] = [
+  {
+    name: 'fentry',
+    programs: ['tcpconnect_v4_fexit', 'tcpconnect_v6_fexit', 'tcpconnect_outcome_btf'],
+    requires: [{ kind: 'feature', feature: 'fentry' }, { kind: 'feature', feature: 'tpBtf' }, ...connectFunctions, stateTracepoint],
+  },
+  {
+    name: 'kprobe',
+    programs: ['tcpconnect_v4_kprobe', 'tcpconnect_v4_kretprobe', 'tcpconnect_v6_kprobe', 'tcpconnect_v6_kretprobe', 'tcpconnect_outcome_tracepoint'],
+    requires: [{ kind: 'feature', feature: 'kprobe' }, { kind: 'feature', feature: 'tracepoint' }, ...connectFunctions, stateTracepoint],
+  },
+  { name: 'tp_btf', programs: ['tcpconnect_btf'], requires: [{ kind: 'feature', feature: 'tpBtf' }, stateTracepoint] },
+  { name: 'tracepoint', programs: ['tcpconnect_tracepoint'], requires: [{ kind: 'feature', feature: 'tracepoint' }, stateTracepoint] },
+];
+
+export const tcpconnect: TableToolDefinition<TcpconnectParams, TcpConnectRow> = {
+  name: 'tcpconnect',
+  title: 'TCP connects',
+  description: 'Every outgoing TCP connection attempt (active open): who made it, from and to where, and how it ended, refused and timed out included',
+  howItWorks:
+    'Owner from fexit (else kretprobe) on tcp_v4_connect/tcp_v6_connect as bcc, else from the socket entering SYN_SENT in sock:inet_sock_set_state, ' +
+    'which tcp_v4_connect and tcp_v6_connect do in the caller\u2019s context: every method attributes alike. Unlike bcc, a row is shown when the ' +
+    'attempt ends, with RESULT: OK (established), the error the kernel gave up with (ECONNREFUSED on a reset, ETIMEDOUT when the SYN retries ran ' +
+    'out, about 2 minutes by default, EHOSTUNREACH...), or CLOSED (the socket was closed before any answer, such as by the program\u2019s own ' +
+    'timeout). TIME is when the SYN was sent. connect() calls that fail before a SYN (no route, no free local port) are not shown, as in bcc. ' +
+    'LPORT (bcc -L) and UID (bcc -U) are always shown. A v4-mapped IPv6 socket is IP 6 with ::ffff: addresses (bcc prints it as IP 4).',
+  category: 'network',
+  outputKind: 'table',
+  objectFile: 'tcpconnect.bpf.o',
+  structs: [{ struct: 'connect_event', offsets: ConnectEventOffset, size: CONNECT_EVENT_SIZE }],
+  paramsSchema: tcpconnectParams,
+  attachMethods,
+  ringBufferMap: 'events',
+  // bcc's "%-6d" UID (-U), then "%-7d %-12.12s %-2d %-16s %-6d %-16s %-6d" with -L.
+  columns: [
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
+    { header: 'UID', key: 'uid', width: 6, display: 'integer', align: 'left' },
+    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
+    { header: 'COMM', key: 'comm', width: 12, display: 'text', align: 'left' },
+    { header: 'IP', key: 'ipVersion', width: 2, display: 'integer', align: 'left' },
+    { header: 'SADDR', key: 'saddr', width: 16, display: 'text', align: 'left' },
+    { header: 'LPORT', key: 'lport', width: 6, display: 'integer', align: 'left' },
+    { header: 'DADDR', key: 'daddr', width: 16, display: 'text', align: 'left' },
+    { header: 'DPORT', key: 'dport', width: 6, display: 'integer', align: 'left' },
+    { header: 'RESULT', key: 'result', width: 0, display: 'text', align: 'left' },
+  ],
+  configure(object, params) {
+    object.setGlobal('targ_tgid', u32(params.pid ?? 0));
+    object.setGlobal('targ_uid', u32(params.uid ?? NO_UID_FILTER));
+    object.setGlobal('targ_family', familyGlobal(params.family));
+    setPortFilter(object, 'targ_ports', params.ports);
+  },
+  decode: decodeConnectEvent,
+};
