@@ -6,13 +6,14 @@ import { offcputime } from './offcputime/offcputime.js';
 import { offwaketime } from './offwaketime/offwaketime.js';
 import { profile } from './profile/profile.js';
 import { runqlat } from './runqlat/runqlat.js';
+import { tcpaccept } from './tcpaccept/tcpaccept.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.js';
 import { tcplife } from './tcplife/tcplife.js';
 import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime, tcpconnect].map((tool) => [
+  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime, tcpconnect, tcpaccept].map((tool) => [
     tool.name,
     tool,
   ]),
