@@ -9,12 +9,12 @@ import { runqlat } from './runqlat/runqlat.js';
 import { tcpaccept } from './tcpaccept/tcpaccept.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.js';
 import { tcplife } from './tcplife/tcplife.js';
+import { tcpretrans } from './tcpretrans/tcpretrans.js';
 import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime, tcpconnect, tcpaccept].map((tool) => [
-    tool.name,
-    tool,
-  ]),
+  [execsnoop, tcplife, biolatency, runqlat, gethostlatency, fsslower, ext4slower, profile, offcputime, offwaketime, tcpconnect, tcpaccept, tcpretrans].map(
+    (tool) => [tool.name, tool],
+  ),
 );

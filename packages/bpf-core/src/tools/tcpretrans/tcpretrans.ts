@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { ToolError } from '../../errors.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import { addressAt, familyGlobal, familyParam, ipVersion, tcpStateName } from '../shared/inet.js';
+import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
+
+// Mirrors tcpretrans.h.
+const RETRANS_TYPE_LOSS_PROBE = 2;
+/** Byte offsets of struct retrans_event's fields (checked against the object's BTF in tests). */
+export const RetransEventOffset = {
+  laddr: 0,
+  raddr: 16,
+  timestampNs: 32,
+  pid: 40,
+  seq: 44,
+  lport: 48,
+  rport: 50,
+  family: 52,
+  segments: 54,
+  state: 56,
+  type: 57,
+} as const;
+export const RETRANS_EVENT_SIZE = 64;
+
+const tcpretransParams = z
+  .object({
+    lossProbes: z.boolean().default(false).describe('also show tail loss probe attempts (L>), like bcc -l; needs fentry or a kprobe'),
+    family: familyParam,
+  })
+  .strict();
+
+export type TcpretransParams = z.infer<typeof tcpretransParams>;
+
+export interface TcpRetransRow {
+  /** Wall-clock time of the retransmit, epoch milliseconds. */
+  time: number;
+  /** The task on CPU: mostly 0, as retransmits run from timers and softirqs. */
+  pid: number;
+  ipVersion: 4 | 6;
+  laddr: string;
+  lport: number;
+  /** LADDR:LPORT as bcc prints it. */
+  local: string;
+  /** R> a retransmitted segment, L> a tail loss probe attempt. */
+  type: 'R>' | 'L>';
+  raddr: string;
+  rport: number;
+  /** RADDR:RPORT as bcc prints it. */
+  remote: string;
+  state: string;
+  /** First sequence number of the segment (bcc -s); null for a loss probe. */
+  seq: number | null;
+  /** Segments in the retransmitted skb (tcp_skb_pcount(), what RetransSegs adds); null for a loss probe. */
+  segments: number | null;
+}
+
+export function decodeRetransEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpRetransRow {
+  const family = record.readUInt16LE(RetransEventOffset.family);
+  const lossProbe = record.readUInt8(RetransEventOffset.type) === RETRANS_TYPE_LOSS_PROBE;
+  const laddr = addressAt(record, RetransEventOffset.laddr, family);
+  const lport = record.readUInt16LE(RetransEventOffset.lport);
+  const raddr = addressAt(record, RetransEventOffset.raddr, family);
+  const rport = record.readUInt16LE(RetransEventOffset.rport);
+  return {
+    time: toWallClockMs(record.readBigUInt64LE(RetransEventOffset.timestampNs)),
+    pid: record.readUInt32LE(RetransEventOffset.pid),
+    ipVersion: ipVersion(family),
+    laddr,
+    lport,
+    local: `${laddr}:${lport}`,
+    type: lossProbe ? 'L>' : 'R>',
+    raddr,
+    rport,
+    remote: `${raddr}:${rport}`,
+    state: tcpStateName(record.readUInt8(RetransEventOffset.state)),
+    seq: lossProbe ? null : record.readUInt32LE(RetransEventOffset.seq),
+    segments: lossProbe ? null : record.readUInt16LE(RetransEventOffset.segments),
+  };
+}
+
+const retransmitTracepoint: Requirement = { kind: 'tracepoint', category: 'tcp', name: 'tcp_retransmit_skb' };
+const lossProbeFunction: Requirement = { kind: 'kernelFunction', name: 'tcp_send_loss_probe' };
+const lossProbePrograms = new Set(['tcpretrans_loss_probe_fentry', 'tcpretrans_loss_probe_kprobe']);
+
+// Retransmits always come from the tracepoint; fentry and kprobe add tail loss probes, which have none.
+const attachMethods: readonly AttachMethod[] = [
+  {
+    name: 'fentry',
+    programs: ['tcpretrans_btf', 'tcpretrans_loss_probe_fentry'],
+    requires: [{ kind: 'feature', feature: 'fentry' }, { kind: 'feature', feature: 'tpBtf' }, lossProbeFunction, retransmitTracepoint],
+  },
+  {
+    name: 'kprobe',
+    programs: ['tcpretrans_tracepoint', 'tcpretrans_loss_probe_kprobe'],
+    requires: [{ kind: 'feature', feature: 'kprobe' }, { kind: 'feature', feature: 'tracepoint' }, lossProbeFunction, retransmitTracepoint],
+  },
+  ...tracepointAttachMethods({ programs: ['tcpretrans'], tracepoints: ['tcp:tcp_retransmit_skb'], fallback: 'tracepoint' }),
+];
+
+export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow> = {
+  name: 'tcpretrans',
+  title: 'TCP retransmits',
+  description: 'Every TCP retransmit with its connection and state, and tail loss probes on request',
+  howItWorks:
+    'Retransmits from the tcp:tcp_retransmit_skb tracepoint (tp_btf, else the classic tracepoint) with every method: one row per ' +
+    'retransmitted skb, whose segments (what RetransSegs adds up) are in each row; attempts that sent nothing (kernel 6.17 and later report ' +
+    'them with an error) are left out, SYN-ACK retransmits are not shown, as in bcc. Tail loss probes (lossProbes, bcc -l) have no ' +
+    'tracepoint: they need fentry, else a kprobe, on tcp_send_loss_probe; with tp_btf or tracepoint only, this tool cannot show them. ' +
+    'A probe that resends data is also a retransmit (an R> row). PID is whoever was on CPU: mostly 0, the kernel\u2019s timers and softirqs.',
+  category: 'network',
+  outputKind: 'table',
+  objectFile: 'tcpretrans.bpf.o',
+  structs: [{ struct: 'retrans_event', offsets: RetransEventOffset, size: RETRANS_EVENT_SIZE }],
+  paramsSchema: tcpretransParams,
+  attachMethods,
+  ringBufferMap: 'events',
+  // bcc's "%-8s %-7d %-2d %-20s %1s> %-20s %s".
+  columns: [
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
+    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
+    { header: 'IP', key: 'ipVersion', width: 2, display: 'integer', align: 'left' },
+    { header: 'LADDR:LPORT', key: 'local', width: 20, display: 'text', align: 'left' },
+    { header: 'T>', key: 'type', width: 2, display: 'text', align: 'left' },
+    { header: 'RADDR:RPORT', key: 'remote', width: 20, display: 'text', align: 'left' },
+    { header: 'STATE', key: 'state', width: 0, display: 'text', align: 'left' },
+  ],
+  configure(object, params) {
+    object.setGlobal('targ_family', familyGlobal(params.family));
+    const selected = object.programs().filter((program) => program.autoload);
+    const probes = selected.filter((program) => lossProbePrograms.has(program.name));
+    if (params.lossProbes && probes.length === 0) {
+      throw new ToolError(
+        'UNAVAILABLE',
+        'tcpretrans lossProbes (bcc -l) needs the fentry or kprobe attach method (tail loss probes have no tracepoint): ' +
+          'this kernel offers neither, or another method was asked for',
+      );
+    }
+    if (!params.lossProbes) object.selectPrograms(selected.filter((program) => !lossProbePrograms.has(program.name)).map((program) => program.name));
+  },
+  attach(object) {
+    for (const program of object.programs()) if (program.autoload) object.attach(program.name);
+  },
+  decode: decodeRetransEvent,
+};

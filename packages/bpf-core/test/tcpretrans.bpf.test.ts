@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ToolSession } from '../src/index.js';
+import { parseSnmp, startTool } from '../src/index.js';
+import type { TcpRetransRow } from '../src/tools/tcpretrans/tcpretrans.js';
+import { kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { loadWithoutAttach } from './methods.js';
+import { createVethPair } from './netns.js';
+import type { VethPair } from './netns.js';
+import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
+import { jsonLines } from './workloads.js';
+
+const sendScript = fileURLToPath(new URL('./fixtures/tcpSend.mjs', import.meta.url));
+const dropProgram = fileURLToPath(new URL('../out/fixtures/dropData.bpf.o', import.meta.url));
+const PORT = 5001;
+const BYTES = 4 << 20;
+
+describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lossy link', (attachMethod) => {
+  let pair: VethPair | undefined;
+  let session: ToolSession<TcpRetransRow> | undefined;
+  let stopReceiver: (() => void) | undefined;
+  beforeAll(() => {
+    requireBpf();
+    // a sends, b receives; b's veth drops about 1 in 10 data segments (test/fixtures/dropData.bpf.c).
+    pair = createVethPair('bpfs-retrans');
+    // One segment per skb: the loss hits segments, and each retransmit is one row and one RetransSegs.
+    pair.ip(pair.a, ['link', 'set', 'dev', pair.a.device, 'gso_max_segs', '1']);
+    pair.ip(pair.b, ['link', 'set', 'dev', pair.b.device, 'xdpgeneric', 'obj', dropProgram, 'sec', 'xdp']);
+  });
+  afterAll(() => pair?.remove());
+  afterEach(async () => {
+    stopReceiver?.();
+    await session?.close();
+  });
+
+  const retransSegs = (vethPair: VethPair) => {
+    const counters = parseSnmp(vethPair.execIn(vethPair.a, 'cat', ['/proc/net/snmp']));
+    return counters.Tcp?.RetransSegs ?? Number.NaN;
+  };
+
+  it("shows the sender's retransmits with their addresses and state, as many as its RetransSegs", async () => {
+    const { a, b } = pair as VethPair;
+    session = startTool<TcpRetransRow>('tcpretrans', {}, { attachMethod });
+    expect(session.attachMethod).toBe(attachMethod);
+    const rows: TcpRetransRow[] = [];
+    session.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address || row.raddr === a.address)));
+
+    const receiverProcess = (pair as VethPair).spawnIn(b, process.execPath, [sendScript, 'receive', b.address, String(PORT)]);
+    stopReceiver = () => receiverProcess.kill();
+    await jsonLines<{ listening: boolean }>(receiverProcess).next();
+    const before = retransSegs(pair as VethPair);
+    const sender = await jsonLines<{ localPort: number }>(
+      (pair as VethPair).spawnIn(a, process.execPath, [sendScript, 'send', b.address, String(PORT), String(BYTES)]),
+    ).done;
+    expect(sender.code, sender.stderr).toBe(0);
+    const localPort = sender.lines[0]?.localPort;
+    // Let the last retransmits (of the FIN's neighbours) land.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const counted = retransSegs(pair as VethPair) - before;
+    session.flush();
+
+    expect(counted).toBeGreaterThan(20);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        ipVersion: 4,
+        laddr: a.address,
+        lport: localPort,
+        local: `${a.address}:${localPort}`,
+        type: 'R>',
+        raddr: b.address,
+        rport: PORT,
+        remote: `${b.address}:${PORT}`,
+        segments: 1,
+      });
+      expect(['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSING', 'LAST_ACK']).toContain(row.state);
+      expect(row.seq).not.toBeNull();
+    }
+    expect(rows.some((row) => row.state === 'ESTABLISHED')).toBe(true);
+    // Both count what the kernel sent again; a retransmit is counted by both or by neither.
+    expect(Math.abs(rows.length - counted), `${rows.length} rows, ${counted} RetransSegs`).toBeLessThanOrEqual(Math.max(2, counted * 0.02));
+    expect(session.stats().kernelDrops).toBe(0);
+  });
+});
+
+describe('tcpretrans: bad input and other kernels', () => {
+  beforeAll(() => requireBpf());
+
+  it('refuses bad params with a typed error and attaches nothing', async () => {
+    const before = kernelProgramIds();
+    expectToolError(() => startTool('tcpretrans', { lossProbes: 'yes' }), 'INVALID_PARAMS', /lossProbes/);
+    expectToolError(() => startTool('tcpretrans', { count: 1 }), 'INVALID_PARAMS', /count/);
+    expectToolError(() => startTool('tcpretrans', { family: 'ipv7' }), 'INVALID_PARAMS', /family/);
+    // No tracepoint for tail loss probes, and neither fentry nor kprobes here.
+    expectToolError(() => startTool('tcpretrans', { lossProbes: true }), 'UNAVAILABLE', /lossProbes.*fentry or kprobe/);
+    await expectNothingNewLoaded(before);
+  });
+
+  it("the kprobe method's programs pass the verifier, loss probes included (this kernel cannot attach kprobes)", () => {
+    expect(loadWithoutAttach('tcpretrans', 'kprobe', { lossProbes: true }).sort()).toEqual(['tcpretrans_loss_probe_kprobe', 'tcpretrans_tracepoint']);
+  });
+});
