@@ -38,13 +38,42 @@ export function formatAddress(bytes: Buffer, family: number): string {
 }
 
 /** The address at `offset` (16 bytes, IPv4 in the first 4) of a record. */
-export function addressAt(record: Buffer, offset: number, family: number): string {
+function addressAt(record: Buffer, offset: number, family: number): string {
   return formatAddress(record.subarray(offset, offset + 16), family);
 }
 
 /** bcc's IP column. */
 export function ipVersion(family: number): 4 | 6 {
   return family === AF_INET6 ? 6 : 4;
+}
+
+/** A socket's two ends, as every TCP tool's rows carry them. */
+export interface TcpEndpoints {
+  ipVersion: 4 | 6;
+  laddr: string;
+  lport: number;
+  raddr: string;
+  rport: number;
+}
+
+/** Where an event keeps them (inet.bpf.h's sock_addresses): 16-byte addresses, u16 host-order ports, u16 family. */
+export interface EndpointOffsets {
+  laddr: number;
+  raddr: number;
+  lport: number;
+  rport: number;
+  family: number;
+}
+
+export function endpointsAt(record: Buffer, offsets: EndpointOffsets): TcpEndpoints {
+  const family = record.readUInt16LE(offsets.family);
+  return {
+    ipVersion: ipVersion(family),
+    laddr: addressAt(record, offsets.laddr, family),
+    lport: record.readUInt16LE(offsets.lport),
+    raddr: addressAt(record, offsets.raddr, family),
+    rport: record.readUInt16LE(offsets.rport),
+  };
 }
 
 /** TCP states by number (include/net/tcp_states.h), as bcc's tcp.state2str names them. */

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { writeEndpoints } from '../../testing/records.js';
 import { ACCEPT_EVENT_SIZE, AcceptEventOffset, decodeAcceptEvent } from './tcpaccept.js';
 
 describe('decodeAcceptEvent', () => {
   it('reads every field of struct accept_event', () => {
-    const buffer = Buffer.alloc(ACCEPT_EVENT_SIZE);
-    buffer.writeUInt16BE(0x2001, AcceptEventOffset.laddr);
-    buffer.writeUInt16BE(0x0db8, AcceptEventOffset.laddr + 2);
-    buffer.writeUInt8(1, AcceptEventOffset.laddr + 15);
-    buffer.writeUInt8(1, AcceptEventOffset.raddr + 15);
+    const buffer = writeEndpoints(Buffer.alloc(ACCEPT_EVENT_SIZE), AcceptEventOffset, {
+      family: 10,
+      laddr: [0x20, 0x01, 0x0d, 0xb8, ...Array<number>(11).fill(0), 1],
+      raddr: [...Array<number>(15).fill(0), 1],
+      lport: 8080,
+      rport: 40312,
+    });
     buffer.writeBigUInt64LE(7_000_000n, AcceptEventOffset.timestampNs);
     buffer.writeUInt32LE(812, AcceptEventOffset.pid);
-    buffer.writeUInt16LE(8080, AcceptEventOffset.lport);
-    buffer.writeUInt16LE(40312, AcceptEventOffset.rport);
-    buffer.writeUInt16LE(10, AcceptEventOffset.family);
     buffer.write('nginx', AcceptEventOffset.comm);
     expect(decodeAcceptEvent(buffer, (ns) => Number(ns / 1_000_000n))).toEqual({
       time: 7,

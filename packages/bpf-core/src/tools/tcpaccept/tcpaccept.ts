@@ -1,21 +1,14 @@
 import { z } from 'zod';
 import { cString, u32 } from '../../encode.js';
-import { addressAt, familyGlobal, familyParam, ipVersion, portsParam, setPortFilter } from '../shared/inet.js';
+import { column, commColumn, ipColumn, pidColumn, timeColumn } from '../shared/columns.js';
+import { endpointsAt, familyGlobal, familyParam, portsParam, setPortFilter } from '../shared/inet.js';
+import type { TcpEndpoints } from '../shared/inet.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors tcpaccept.h.
 const TASK_COMM_LEN = 16;
 /** Byte offsets of struct accept_event's fields (checked against the object's BTF in tests). */
-export const AcceptEventOffset = {
-  laddr: 0,
-  raddr: 16,
-  timestampNs: 32,
-  pid: 40,
-  lport: 44,
-  rport: 46,
-  family: 48,
-  comm: 56,
-} as const;
+export const AcceptEventOffset = { laddr: 0, raddr: 16, timestampNs: 32, pid: 40, lport: 44, rport: 46, family: 48, comm: 56 } as const;
 export const ACCEPT_EVENT_SIZE = 72;
 
 const tcpacceptParams = z
@@ -28,29 +21,19 @@ const tcpacceptParams = z
 
 export type TcpacceptParams = z.infer<typeof tcpacceptParams>;
 
-export interface TcpAcceptRow {
+export interface TcpAcceptRow extends TcpEndpoints {
   /** Wall-clock time accept returned, epoch milliseconds. */
   time: number;
   pid: number;
   comm: string;
-  ipVersion: 4 | 6;
-  raddr: string;
-  rport: number;
-  laddr: string;
-  lport: number;
 }
 
 export function decodeAcceptEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpAcceptRow {
-  const family = record.readUInt16LE(AcceptEventOffset.family);
   return {
     time: toWallClockMs(record.readBigUInt64LE(AcceptEventOffset.timestampNs)),
     pid: record.readUInt32LE(AcceptEventOffset.pid),
     comm: cString(record, AcceptEventOffset.comm, TASK_COMM_LEN),
-    ipVersion: ipVersion(family),
-    raddr: addressAt(record, AcceptEventOffset.raddr, family),
-    rport: record.readUInt16LE(AcceptEventOffset.rport),
-    laddr: addressAt(record, AcceptEventOffset.laddr, family),
-    lport: record.readUInt16LE(AcceptEventOffset.lport),
+    ...endpointsAt(record, AcceptEventOffset),
   };
 }
 
@@ -88,14 +71,14 @@ export const tcpaccept: TableToolDefinition<TcpacceptParams, TcpAcceptRow> = {
   ringBufferMap: 'events',
   // bcc's "%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d", with -T's "%-9s" TIME first.
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
-    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
-    { header: 'COMM', key: 'comm', width: 12, display: 'text', align: 'left' },
-    { header: 'IP', key: 'ipVersion', width: 2, display: 'integer', align: 'left' },
-    { header: 'RADDR', key: 'raddr', width: 16, display: 'text', align: 'left' },
-    { header: 'RPORT', key: 'rport', width: 5, display: 'integer', align: 'left' },
-    { header: 'LADDR', key: 'laddr', width: 16, display: 'text', align: 'left' },
-    { header: 'LPORT', key: 'lport', width: 0, display: 'integer', align: 'left' },
+    timeColumn,
+    pidColumn,
+    commColumn(12),
+    ipColumn,
+    column('RADDR', 'raddr', 16),
+    column('RPORT', 'rport', 5, 'integer'),
+    column('LADDR', 'laddr', 16),
+    column('LPORT', 'lport', 0, 'integer'),
   ],
   configure(object, params) {
     object.setGlobal('targ_tgid', u32(params.pid ?? 0));

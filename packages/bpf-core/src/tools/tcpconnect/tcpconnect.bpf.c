@@ -37,6 +37,8 @@ const volatile __u32 targ_uid = NO_UID_FILTER;
 const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6 (bcc -4, -6); 0: both */
 const volatile __u16 targ_ports[MAX_PORT_FILTERS] = {};
 const volatile __u32 targ_port_count = 0;
+/* No connect hooks loaded (fexit, kretprobe): the owner is taken at SYN_SENT. */
+const volatile bool targ_owner_at_syn_sent = true;
 
 /* Attempts whose SYN went out, by socket, until their outcome. */
 struct {
@@ -74,8 +76,8 @@ static __always_inline void connect_started(const struct sock *sk)
 	event.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (!inet_family(event.family) || (targ_family && event.family != targ_family))
 		return;
-	event.dport = sock_remote_port(sk);
-	if (targ_port_count && !port_listed(event.dport, targ_ports, targ_port_count))
+	event.rport = sock_remote_port(sk);
+	if (targ_port_count && !port_listed(event.rport, targ_ports, targ_port_count))
 		return;
 	event.uid = uid;
 	event.timestamp_ns = bpf_ktime_get_ns();
@@ -106,22 +108,37 @@ static __always_inline void connect_state_changed(const struct sock *sk, int new
 		event->error = BPF_CORE_READ(sk, sk_err);
 		event->outcome = event->error ? CONNECT_FAILED : CONNECT_CLOSED;
 	}
-	sock_addresses(sk, event->family, event->saddr, event->daddr);
+	sock_addresses(sk, event->family, event->laddr, event->raddr);
 	output_or_count_drop(&events, event, sizeof(*event));
 out:
 	bpf_map_delete_elem(&pending, &sk);
 }
 
-static __always_inline void state_changed(const struct sock *sk, int oldstate, int newstate,
-					  bool owner_at_syn_sent)
+static __always_inline void state_changed(const struct sock *sk, int oldstate, int newstate)
 {
-	if (owner_at_syn_sent && newstate == TCP_SYN_SENT && oldstate == TCP_CLOSE)
+	if (targ_owner_at_syn_sent && newstate == TCP_SYN_SENT && oldstate == TCP_CLOSE)
 		connect_started(sk);
 	else
 		connect_state_changed(sk, newstate);
 }
 
-/* fentry method: the owner at fexit, as bcc's kretprobe; outcomes from tp_btf. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcpconnect_btf, const struct sock *sk, int oldstate, int newstate)
+{
+	if (sock_protocol(sk) == IPPROTO_TCP)
+		state_changed(sk, oldstate, newstate);
+	return 0;
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tcpconnect_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol == IPPROTO_TCP)
+		state_changed((const struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate);
+	return 0;
+}
+
+/* fentry method: the owner at fexit, as bcc's kretprobe. */
 
 SEC("fexit/tcp_v4_connect")
 int BPF_PROG(tcpconnect_v4_fexit, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
@@ -139,15 +156,7 @@ int BPF_PROG(tcpconnect_v6_fexit, struct sock *sk, struct sockaddr *uaddr, int a
 	return 0;
 }
 
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(tcpconnect_outcome_btf, const struct sock *sk, int oldstate, int newstate)
-{
-	if (sock_protocol(sk) == IPPROTO_TCP)
-		state_changed(sk, oldstate, newstate, false);
-	return 0;
-}
-
-/* kprobe method: bcc's kprobe/kretprobe pair; outcomes from the classic tracepoint. */
+/* kprobe method: bcc's kprobe/kretprobe pair. */
 
 static __always_inline void connect_entered(const struct sock *sk)
 {
@@ -194,33 +203,6 @@ SEC("kretprobe/tcp_v6_connect")
 int BPF_KRETPROBE(tcpconnect_v6_kretprobe, int ret)
 {
 	connect_returned(ret);
-	return 0;
-}
-
-SEC("tracepoint/sock/inet_sock_set_state")
-int tcpconnect_outcome_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
-{
-	if (ctx->protocol == IPPROTO_TCP)
-		state_changed((const struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate,
-			      false);
-	return 0;
-}
-
-/* Without fentry and kprobes: owner and outcome both from inet_sock_set_state. */
-
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(tcpconnect_btf, const struct sock *sk, int oldstate, int newstate)
-{
-	if (sock_protocol(sk) == IPPROTO_TCP)
-		state_changed(sk, oldstate, newstate, true);
-	return 0;
-}
-
-SEC("tracepoint/sock/inet_sock_set_state")
-int tcpconnect_tracepoint(struct trace_event_raw_inet_sock_set_state *ctx)
-{
-	if (ctx->protocol == IPPROTO_TCP)
-		state_changed((const struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate, true);
 	return 0;
 }
 

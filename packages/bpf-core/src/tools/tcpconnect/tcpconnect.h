@@ -14,14 +14,14 @@
 #define CONNECT_CLOSED	    2
 
 struct connect_event {
-	__u8 saddr[16]; /* IPv4 in the first 4 bytes, network order */
-	__u8 daddr[16];
+	__u8 laddr[16]; /* IPv4 in the first 4 bytes, network order */
+	__u8 raddr[16];
 	__u64 timestamp_ns; /* bpf_ktime_get_ns() when the SYN was sent */
 	__u64 outcome_ns;   /* when the attempt ended */
 	__u32 pid;
 	__u32 uid;
 	__u16 lport;   /* host order */
-	__u16 dport;   /* host order */
+	__u16 rport;   /* host order */
 	__u16 family;  /* AF_INET or AF_INET6 */
 	__u16 outcome; /* CONNECT_* */
 	__u32 error;   /* sk_err (ECONNREFUSED, ETIMEDOUT...) when CONNECT_FAILED, else 0 */

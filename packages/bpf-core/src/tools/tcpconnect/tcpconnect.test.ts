@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { writeEndpoints } from '../../testing/records.js';
 import { CONNECT_EVENT_SIZE, ConnectEventOffset, decodeConnectEvent } from './tcpconnect.js';
 
 function record(outcome: number, error: number): Buffer {
-  const buffer = Buffer.alloc(CONNECT_EVENT_SIZE);
-  Buffer.from([10, 0, 0, 5]).copy(buffer, ConnectEventOffset.saddr);
-  Buffer.from([192, 0, 2, 80]).copy(buffer, ConnectEventOffset.daddr);
+  const buffer = writeEndpoints(Buffer.alloc(CONNECT_EVENT_SIZE), ConnectEventOffset, {
+    family: 2,
+    laddr: [10, 0, 0, 5],
+    raddr: [192, 0, 2, 80],
+    lport: 51234,
+    rport: 443,
+  });
   buffer.writeBigUInt64LE(3_000_000n, ConnectEventOffset.timestampNs);
   buffer.writeBigUInt64LE(3_250_000n, ConnectEventOffset.outcomeNs);
   buffer.writeUInt32LE(4242, ConnectEventOffset.pid);
   buffer.writeUInt32LE(1000, ConnectEventOffset.uid);
-  buffer.writeUInt16LE(51234, ConnectEventOffset.lport);
-  buffer.writeUInt16LE(443, ConnectEventOffset.dport);
-  buffer.writeUInt16LE(2, ConnectEventOffset.family);
   buffer.writeUInt16LE(outcome, ConnectEventOffset.outcome);
   buffer.writeUInt32LE(error, ConnectEventOffset.error);
   buffer.write('curl\0garbage', ConnectEventOffset.comm);
@@ -26,10 +28,10 @@ describe('decodeConnectEvent', () => {
       pid: 4242,
       comm: 'curl',
       ipVersion: 4,
-      saddr: '10.0.0.5',
+      laddr: '10.0.0.5',
       lport: 51234,
-      daddr: '192.0.2.80',
-      dport: 443,
+      raddr: '192.0.2.80',
+      rport: 443,
       result: 'OK',
       errno: 0,
       ms: 0.25,

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { cString, u32 } from '../../encode.js';
-import { addressAt, errnoName, familyGlobal, familyParam, ipVersion, portsParam, setPortFilter } from '../shared/inet.js';
+import { cString, u32, u8 } from '../../encode.js';
+import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import { column, commColumn, ipColumn, pidColumn, timeColumn } from '../shared/columns.js';
+import { endpointsAt, errnoName, familyGlobal, familyParam, portsParam, setPortFilter } from '../shared/inet.js';
+import type { TcpEndpoints } from '../shared/inet.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors tcpconnect.h.
@@ -10,14 +13,14 @@ const CONNECT_ESTABLISHED = 0;
 const CONNECT_FAILED = 1;
 /** Byte offsets of struct connect_event's fields (checked against the object's BTF in tests). */
 export const ConnectEventOffset = {
-  saddr: 0,
-  daddr: 16,
+  laddr: 0,
+  raddr: 16,
   timestampNs: 32,
   outcomeNs: 40,
   pid: 48,
   uid: 52,
   lport: 56,
-  dport: 58,
+  rport: 58,
   family: 60,
   outcome: 62,
   error: 64,
@@ -39,17 +42,13 @@ export type TcpconnectParams = z.infer<typeof tcpconnectParams>;
 /** OK (established), the errno the kernel gave up with (ECONNREFUSED, ETIMEDOUT...), or CLOSED before an answer. */
 export type ConnectResult = string;
 
-export interface TcpConnectRow {
+/** laddr, lport, raddr and rport are bcc's SADDR, LPORT, DADDR and DPORT. */
+export interface TcpConnectRow extends TcpEndpoints {
   /** Wall-clock time the SYN was sent (connect()), epoch milliseconds. */
   time: number;
   uid: number;
   pid: number;
   comm: string;
-  ipVersion: 4 | 6;
-  saddr: string;
-  lport: number;
-  daddr: string;
-  dport: number;
   result: ConnectResult;
   /** sk_err when the attempt failed, else 0. */
   errno: number;
@@ -64,7 +63,6 @@ function connectResult(outcome: number, errno: number): ConnectResult {
 }
 
 export function decodeConnectEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpConnectRow {
-  const family = record.readUInt16LE(ConnectEventOffset.family);
   const startedNs = record.readBigUInt64LE(ConnectEventOffset.timestampNs);
   const errno = record.readUInt32LE(ConnectEventOffset.error);
   return {
@@ -72,11 +70,7 @@ export function decodeConnectEvent(record: Buffer, toWallClockMs: (monotonicNs: 
     uid: record.readUInt32LE(ConnectEventOffset.uid),
     pid: record.readUInt32LE(ConnectEventOffset.pid),
     comm: cString(record, ConnectEventOffset.comm, TASK_COMM_LEN),
-    ipVersion: ipVersion(family),
-    saddr: addressAt(record, ConnectEventOffset.saddr, family),
-    lport: record.readUInt16LE(ConnectEventOffset.lport),
-    daddr: addressAt(record, ConnectEventOffset.daddr, family),
-    dport: record.readUInt16LE(ConnectEventOffset.dport),
+    ...endpointsAt(record, ConnectEventOffset),
     result: connectResult(record.readUInt16LE(ConnectEventOffset.outcome), errno),
     errno,
     ms: Number(record.readBigUInt64LE(ConnectEventOffset.outcomeNs) - startedNs) / 1e6,
@@ -89,19 +83,21 @@ const connectFunctions: Requirement[] = [
   { kind: 'kernelFunction', name: 'tcp_v6_connect' },
 ];
 
+const connectHooks = new Set(['tcpconnect_v4_fexit', 'tcpconnect_v6_fexit', 'tcpconnect_v4_kretprobe', 'tcpconnect_v6_kretprobe']);
+
+// Every method takes the outcome from inet_sock_set_state; fentry and kprobe take the owner as bcc does.
 const attachMethods: readonly AttachMethod[] = [
   {
     name: 'fentry',
-    programs: ['tcpconnect_v4_fexit', 'tcpconnect_v6_fexit', 'tcpconnect_outcome_btf'],
+    programs: ['tcpconnect_v4_fexit', 'tcpconnect_v6_fexit', 'tcpconnect_btf'],
     requires: [{ kind: 'feature', feature: 'fentry' }, { kind: 'feature', feature: 'tpBtf' }, ...connectFunctions, stateTracepoint],
   },
   {
     name: 'kprobe',
-    programs: ['tcpconnect_v4_kprobe', 'tcpconnect_v4_kretprobe', 'tcpconnect_v6_kprobe', 'tcpconnect_v6_kretprobe', 'tcpconnect_outcome_tracepoint'],
+    programs: ['tcpconnect_v4_kprobe', 'tcpconnect_v4_kretprobe', 'tcpconnect_v6_kprobe', 'tcpconnect_v6_kretprobe', 'tcpconnect_tracepoint'],
     requires: [{ kind: 'feature', feature: 'kprobe' }, { kind: 'feature', feature: 'tracepoint' }, ...connectFunctions, stateTracepoint],
   },
-  { name: 'tp_btf', programs: ['tcpconnect_btf'], requires: [{ kind: 'feature', feature: 'tpBtf' }, stateTracepoint] },
-  { name: 'tracepoint', programs: ['tcpconnect_tracepoint'], requires: [{ kind: 'feature', feature: 'tracepoint' }, stateTracepoint] },
+  ...tracepointAttachMethods({ programs: ['tcpconnect'], tracepoints: ['sock:inet_sock_set_state'], fallback: 'tracepoint' }),
 ];
 
 export const tcpconnect: TableToolDefinition<TcpconnectParams, TcpConnectRow> = {
@@ -124,22 +120,24 @@ export const tcpconnect: TableToolDefinition<TcpconnectParams, TcpConnectRow> = 
   ringBufferMap: 'events',
   // bcc's "%-6d" UID (-U), then "%-7d %-12.12s %-2d %-16s %-6d %-16s %-6d" with -L.
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
-    { header: 'UID', key: 'uid', width: 6, display: 'integer', align: 'left' },
-    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
-    { header: 'COMM', key: 'comm', width: 12, display: 'text', align: 'left' },
-    { header: 'IP', key: 'ipVersion', width: 2, display: 'integer', align: 'left' },
-    { header: 'SADDR', key: 'saddr', width: 16, display: 'text', align: 'left' },
-    { header: 'LPORT', key: 'lport', width: 6, display: 'integer', align: 'left' },
-    { header: 'DADDR', key: 'daddr', width: 16, display: 'text', align: 'left' },
-    { header: 'DPORT', key: 'dport', width: 6, display: 'integer', align: 'left' },
-    { header: 'RESULT', key: 'result', width: 0, display: 'text', align: 'left' },
+    timeColumn,
+    column('UID', 'uid', 6, 'integer'),
+    pidColumn,
+    commColumn(12),
+    ipColumn,
+    column('SADDR', 'laddr', 16),
+    column('LPORT', 'lport', 6, 'integer'),
+    column('DADDR', 'raddr', 16),
+    column('DPORT', 'rport', 6, 'integer'),
+    column('RESULT', 'result', 0),
   ],
   configure(object, params) {
     object.setGlobal('targ_tgid', u32(params.pid ?? 0));
     object.setGlobal('targ_uid', u32(params.uid ?? NO_UID_FILTER));
     object.setGlobal('targ_family', familyGlobal(params.family));
     setPortFilter(object, 'targ_ports', params.ports);
+    const hooked = object.programs().some((program) => program.autoload && connectHooks.has(program.name));
+    object.setGlobal('targ_owner_at_syn_sent', u8(!hooked));
   },
   decode: decodeConnectEvent,
 };

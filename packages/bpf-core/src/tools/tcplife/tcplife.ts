@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { cString, u32 } from '../../encode.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
-import { addressAt, ipVersion, portsParam, setPortFilter } from '../shared/inet.js';
+import { endpointsAt, portsParam, setPortFilter } from '../shared/inet.js';
+import type { EndpointOffsets } from '../shared/inet.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors tcplife.h.
@@ -48,17 +49,20 @@ export interface TcpSessionRow {
   ms: number;
 }
 
+const endpointOffsets: EndpointOffsets = {
+  laddr: TcpSessionEventOffset.localAddr,
+  raddr: TcpSessionEventOffset.remoteAddr,
+  lport: TcpSessionEventOffset.localPort,
+  rport: TcpSessionEventOffset.remotePort,
+  family: TcpSessionEventOffset.family,
+};
+
 export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpSessionRow {
-  const family = record.readUInt16LE(TcpSessionEventOffset.family);
   return {
     time: toWallClockMs(record.readBigUInt64LE(TcpSessionEventOffset.timestampNs)),
     pid: record.readUInt32LE(TcpSessionEventOffset.pid),
     comm: cString(record, TcpSessionEventOffset.comm, TASK_COMM_LEN),
-    ipVersion: ipVersion(family),
-    laddr: addressAt(record, TcpSessionEventOffset.localAddr, family),
-    lport: record.readUInt16LE(TcpSessionEventOffset.localPort),
-    raddr: addressAt(record, TcpSessionEventOffset.remoteAddr, family),
-    rport: record.readUInt16LE(TcpSessionEventOffset.remotePort),
+    ...endpointsAt(record, endpointOffsets),
     txBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.txBytes)),
     rxBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.rxBytes)),
     ms: Number(record.readBigUInt64LE(TcpSessionEventOffset.durationNs)) / 1e6,

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { writeEndpoints } from '../../testing/records.js';
 import { RETRANS_EVENT_SIZE, RetransEventOffset, decodeRetransEvent } from './tcpretrans.js';
 
 function record(type: number): Buffer {
-  const buffer = Buffer.alloc(RETRANS_EVENT_SIZE);
-  Buffer.from([10, 153, 223, 157]).copy(buffer, RetransEventOffset.laddr);
-  Buffer.from([69, 53, 245, 40]).copy(buffer, RetransEventOffset.raddr);
+  const buffer = writeEndpoints(Buffer.alloc(RETRANS_EVENT_SIZE), RetransEventOffset, {
+    family: 2,
+    laddr: [10, 153, 223, 157],
+    raddr: [69, 53, 245, 40],
+    lport: 22,
+    rport: 34619,
+  });
   buffer.writeBigUInt64LE(9_000_000n, RetransEventOffset.timestampNs);
   buffer.writeUInt32LE(0, RetransEventOffset.pid);
   buffer.writeUInt32LE(2879306108, RetransEventOffset.seq);
-  buffer.writeUInt16LE(22, RetransEventOffset.lport);
-  buffer.writeUInt16LE(34619, RetransEventOffset.rport);
-  buffer.writeUInt16LE(2, RetransEventOffset.family);
   buffer.writeUInt16LE(3, RetransEventOffset.segments);
   buffer.writeUInt8(1, RetransEventOffset.state);
   buffer.writeUInt8(type, RetransEventOffset.type);

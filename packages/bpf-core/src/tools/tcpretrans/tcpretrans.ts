@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ToolError } from '../../errors.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
-import { addressAt, familyGlobal, familyParam, ipVersion, tcpStateName } from '../shared/inet.js';
+import { column, ipColumn, pidColumn, timeColumn } from '../shared/columns.js';
+import { endpointsAt, familyGlobal, familyParam, tcpStateName } from '../shared/inet.js';
+import type { TcpEndpoints } from '../shared/inet.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors tcpretrans.h.
@@ -31,20 +33,15 @@ const tcpretransParams = z
 
 export type TcpretransParams = z.infer<typeof tcpretransParams>;
 
-export interface TcpRetransRow {
+export interface TcpRetransRow extends TcpEndpoints {
   /** Wall-clock time of the retransmit, epoch milliseconds. */
   time: number;
   /** The task on CPU: mostly 0, as retransmits run from timers and softirqs. */
   pid: number;
-  ipVersion: 4 | 6;
-  laddr: string;
-  lport: number;
   /** LADDR:LPORT as bcc prints it. */
   local: string;
   /** R> a retransmitted segment, L> a tail loss probe attempt. */
   type: 'R>' | 'L>';
-  raddr: string;
-  rport: number;
   /** RADDR:RPORT as bcc prints it. */
   remote: string;
   state: string;
@@ -55,23 +52,15 @@ export interface TcpRetransRow {
 }
 
 export function decodeRetransEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpRetransRow {
-  const family = record.readUInt16LE(RetransEventOffset.family);
   const lossProbe = record.readUInt8(RetransEventOffset.type) === RETRANS_TYPE_LOSS_PROBE;
-  const laddr = addressAt(record, RetransEventOffset.laddr, family);
-  const lport = record.readUInt16LE(RetransEventOffset.lport);
-  const raddr = addressAt(record, RetransEventOffset.raddr, family);
-  const rport = record.readUInt16LE(RetransEventOffset.rport);
+  const endpoints = endpointsAt(record, RetransEventOffset);
   return {
     time: toWallClockMs(record.readBigUInt64LE(RetransEventOffset.timestampNs)),
     pid: record.readUInt32LE(RetransEventOffset.pid),
-    ipVersion: ipVersion(family),
-    laddr,
-    lport,
-    local: `${laddr}:${lport}`,
+    ...endpoints,
+    local: `${endpoints.laddr}:${endpoints.lport}`,
     type: lossProbe ? 'L>' : 'R>',
-    raddr,
-    rport,
-    remote: `${raddr}:${rport}`,
+    remote: `${endpoints.raddr}:${endpoints.rport}`,
     state: tcpStateName(record.readUInt8(RetransEventOffset.state)),
     seq: lossProbe ? null : record.readUInt32LE(RetransEventOffset.seq),
     segments: lossProbe ? null : record.readUInt16LE(RetransEventOffset.segments),
@@ -116,13 +105,13 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow> = 
   ringBufferMap: 'events',
   // bcc's "%-8s %-7d %-2d %-20s %1s> %-20s %s".
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
-    { header: 'PID', key: 'pid', width: 7, display: 'integer', align: 'left' },
-    { header: 'IP', key: 'ipVersion', width: 2, display: 'integer', align: 'left' },
-    { header: 'LADDR:LPORT', key: 'local', width: 20, display: 'text', align: 'left' },
-    { header: 'T>', key: 'type', width: 2, display: 'text', align: 'left' },
-    { header: 'RADDR:RPORT', key: 'remote', width: 20, display: 'text', align: 'left' },
-    { header: 'STATE', key: 'state', width: 0, display: 'text', align: 'left' },
+    timeColumn,
+    pidColumn,
+    ipColumn,
+    column('LADDR:LPORT', 'local', 20),
+    column('T>', 'type', 2),
+    column('RADDR:RPORT', 'remote', 20),
+    column('STATE', 'state', 0),
   ],
   configure(object, params) {
     object.setGlobal('targ_family', familyGlobal(params.family));
