@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
-import { formatClockTime } from '@bpfscope/formats';
+import { formatClockTime, shownColumns } from '@bpfscope/formats';
 import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
@@ -46,7 +46,7 @@ function main(): number | undefined {
   process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
   const tool = session.tool;
   if (tool.outputKind === 'table') {
-    const columns = tool.columns;
+    const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);
     if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
     session.onRows((rows) => {
       let text = '';
@@ -74,6 +74,8 @@ function main(): number | undefined {
     });
   }
   const finish = () => {
+    // Interval rows (cachestat): the interval cut short by the end still gets its row, as bcc prints it on Ctrl-C.
+    session.flushIntervalRows();
     if (tool.outputKind === 'stacks') {
       const profile = foldProfile(session.collectStacks(), new Symbolizer());
       process.stdout.write(profileOutput(profile, { json: options.json }));

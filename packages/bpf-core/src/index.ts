@@ -18,14 +18,18 @@ export type {
   HeatMapRows,
   HistogramToolDefinition,
   HistogramUnit,
+  IntervalRowsOutput,
+  IntervalRowsReading,
   MapHistogramOutput,
   RowHistogramOutput,
   StackToolDefinition,
   Requirement,
+  RowInterval,
   RowThreshold,
   TableColumn,
   TableToolDefinition,
   ToolCategory,
+  TimeSeriesChart,
   ToolDefinition,
 } from './tools/types.js';
 export type { ExecRow } from './tools/execsnoop/execsnoop.js';

@@ -11,7 +11,7 @@ import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { RawStackProfile } from './stacks/types.js';
-import type { AttachMethodName, HistogramUnit, ToolDefinition } from './tools/types.js';
+import type { AttachMethodName, HistogramUnit, IntervalRowsOutput, ToolDefinition } from './tools/types.js';
 
 export interface SessionStats {
   /** Events decoded from the ring buffer. */
@@ -65,12 +65,6 @@ export interface HistogramDescription {
 }
 
 /**
- * A running tool: its BPF object loaded and attached. Table tools' ring buffer is
- * polled by libuv and decoded rows go to listeners in batches; histogram tools
- * (and tables with a heat map) produce one frame of log2 histograms per interval.
- * close() detaches everything.
- */
-/**
  * The end of the next frame: the next multiple of `intervalMs` after both now and
  * the last boundary (timers can fire a millisecond early, so the same one would come round twice).
  */
@@ -79,6 +73,47 @@ export function nextFrameBoundary(now: number, lastBoundary: number, intervalMs:
   return from + (intervalMs - (from % intervalMs) || intervalMs);
 }
 
+/** Calls `onBoundary` on every wall-clock multiple of `intervalMs` (so hosts line up) until stopped. */
+class WallClockTicker {
+  #lastBoundary = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onBoundary: (boundary: number) => void,
+  ) {
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    const boundary = nextFrameBoundary(Date.now(), this.#lastBoundary, this.intervalMs);
+    this.#lastBoundary = boundary;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#stopped) return;
+      // The timer fires a few ms late: what is read is the interval that ended on the boundary, and says so.
+      this.onBoundary(boundary);
+      this.#schedule();
+    }, boundary - Date.now());
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+}
+
+/** The longest interval of an interval-rows tool: an hour. */
+const MAX_ROW_INTERVAL_MS = 3600_000;
+
+/**
+ * A running tool: its BPF object loaded and attached. Table tools' ring buffer is
+ * polled by libuv and decoded rows go to listeners in batches; tables with
+ * interval rows read their maps into rows on each interval's wall-clock boundary;
+ * histogram tools (and tables with a heat map) produce one frame of log2
+ * histograms per interval. close() detaches everything.
+ */
 export class ToolSession<Row = Record<string, unknown>> {
   readonly startedAt = Date.now();
   readonly #object: BpfObject;
@@ -87,9 +122,14 @@ export class ToolSession<Row = Record<string, unknown>> {
   readonly #frameListeners = new Set<FrameListener>();
   /** The histograms of the interval ending at `endsAt` (epoch ms). */
   readonly #readHistograms: ((endsAt: number) => HistogramSeries[]) | undefined;
-  readonly #histogramIntervalMs: number;
   #lastFrameAt = Date.now();
-  #frameTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #frameTicker: WallClockTicker | undefined;
+  /** Table tools with interval rows: what makes them, and where the last interval ended. */
+  readonly #intervalRows: IntervalRowsOutput<unknown, Row> | undefined;
+  #lastIntervalEnd = Date.now();
+  readonly #intervalTicker: WallClockTicker | undefined;
+  /** Tables with a heat map of a column of their rows: the rows' values binned per frame. */
+  readonly #rowHistogram: { accumulator: RowHistogramAccumulator; valueOf: (row: Row) => number | undefined } | undefined;
   /** Set when the tool produces histograms. */
   readonly histogram: HistogramDescription | undefined;
   #events = 0;
@@ -105,9 +145,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     options: { histogramIntervalMs?: number } = {},
   ) {
     this.#object = object;
-    this.#histogramIntervalMs = options.histogramIntervalMs ?? 1000;
     const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
-    let rowHistogram: { accumulator: RowHistogramAccumulator; valueOf: (row: Row) => number | undefined } | undefined;
     if (output?.source === 'map') {
       const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
       const reader = new MapHistogramReader(object, output, params, maxKeys);
@@ -115,49 +153,67 @@ export class ToolSession<Row = Record<string, unknown>> {
       this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params) };
     } else if (output?.source === 'rows') {
       const accumulator = new RowHistogramAccumulator();
-      rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
+      this.#rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
       this.#readHistograms = (endsAt) => accumulator.take(endsAt);
       this.histogram = { measure: output.measure, unit: output.unit };
     }
-    if (tool.outputKind === 'table') {
+    if (tool.outputKind === 'table' && tool.ringBufferMap !== undefined) {
+      const decode = tool.decode;
+      if (!decode) throw new TypeError(`${tool.name} has a ring buffer but no decoder`);
       // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
       const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
       const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
       this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
         this.#events += records.length;
-        const rows: Row[] = [];
-        for (const record of records) {
-          const row = tool.decode(record, toWallClockMs) as Row;
-          if (tool.accept && !tool.accept(row, params)) continue;
-          rows.push(row);
-          if (rowHistogram) {
-            const value = rowHistogram.valueOf(row);
-            const time = (row as { time?: unknown }).time;
-            if (value !== undefined) rowHistogram.accumulator.add(value, typeof time === 'number' ? time : undefined);
-          }
-        }
-        if (rows.length === 0) return;
-        for (const listener of this.#listeners) listener(rows);
+        this.#deliverRows(records.map((record) => decode(record, toWallClockMs) as Row));
       });
     }
-    if (this.#readHistograms) this.#scheduleFrame();
+    if (tool.outputKind === 'table' && tool.intervalRows) {
+      this.#intervalRows = tool.intervalRows as IntervalRowsOutput<unknown, Row>;
+      const intervalMs = this.#intervalRows.intervalMs?.(params) ?? 1000;
+      if (!Number.isInteger(intervalMs) || intervalMs < 1 || intervalMs > MAX_ROW_INTERVAL_MS) {
+        // Params schemas bound the interval: this is a tool's bug, not a user's input.
+        throw new RangeError(`${tool.name}: an interval of ${intervalMs} ms is outside 1..${MAX_ROW_INTERVAL_MS}`);
+      }
+      this.#intervalTicker = new WallClockTicker(intervalMs, (boundary) => this.flushIntervalRows(boundary));
+    } else if (tool.outputKind === 'table' && this.#ringBuffer === undefined) {
+      throw new TypeError(`${tool.name} makes no rows: it has neither a ring buffer nor interval rows`);
+    }
+    // Histograms are read on every wall-clock second (by default), so hosts' frames line up.
+    if (this.#readHistograms) this.#frameTicker = new WallClockTicker(options.histogramIntervalMs ?? 1000, (boundary) => this.flushHistogram(boundary));
   }
 
-  #lastBoundary = 0;
+  /**
+   * Table tools with interval rows: reads the interval since the last one (its
+   * rows, filtered by the tool's accept) and hands the rows to row listeners,
+   * as the wall-clock timer does on each boundary; a call ends the interval early
+   * (a CLI that stops, a test). `endsAt`: the interval's end (default now; never
+   * before the last one's). Returns the rows; [] for other tools or once closed.
+   */
+  flushIntervalRows(endsAt?: number): Row[] {
+    const output = this.#intervalRows;
+    if (!output || this.#closed || this.tool.outputKind !== 'table') return [];
+    const end = endsAt === undefined ? Date.now() : Math.max(endsAt, this.#lastIntervalEnd);
+    const reading = output.read(this.#object, this.params, { startsAt: this.#lastIntervalEnd, endsAt: end });
+    this.#lastIntervalEnd = end;
+    this.#events += reading.events;
+    return this.#deliverRows(reading.rows);
+  }
 
-  /** Next frame at the next multiple of the interval on the wall clock, so hosts' frames line up. */
-  #scheduleFrame(): void {
-    const interval = this.#histogramIntervalMs;
-    const boundary = nextFrameBoundary(Date.now(), this.#lastBoundary, interval);
-    this.#lastBoundary = boundary;
-    const delay = boundary - Date.now();
-    this.#frameTimer = setTimeout(() => {
-      this.#frameTimer = undefined;
-      if (this.#closed) return;
-      // The timer fires a few ms late: the frame is the interval that ended on the boundary, and says so.
-      this.flushHistogram(boundary);
-      this.#scheduleFrame();
-    }, delay);
+  /** The rows the tool's accept keeps, binned into the row heat map if there is one and handed to row listeners. */
+  #deliverRows(decoded: Row[]): Row[] {
+    const accept = this.tool.outputKind === 'table' ? this.tool.accept : undefined;
+    const rows = accept ? decoded.filter((row) => accept(row, this.params)) : decoded;
+    const rowHistogram = this.#rowHistogram;
+    if (rowHistogram) {
+      for (const row of rows) {
+        const value = rowHistogram.valueOf(row);
+        const time = (row as { time?: unknown }).time;
+        if (value !== undefined) rowHistogram.accumulator.add(value, typeof time === 'number' ? time : undefined);
+      }
+    }
+    if (rows.length > 0) for (const listener of this.#listeners) listener(rows);
+    return rows;
   }
 
   /**
@@ -290,7 +346,8 @@ export class ToolSession<Row = Record<string, unknown>> {
       this.#kernelDropsAtClose = this.#object.sumPerCpuCounter('drops');
     } finally {
       this.#closed = true;
-      if (this.#frameTimer) clearTimeout(this.#frameTimer);
+      this.#frameTicker?.stop();
+      this.#intervalTicker?.stop();
       this.#closing = this.#object.closeAsync();
       for (const waiter of this.#closeWaiters.splice(0)) waiter();
     }

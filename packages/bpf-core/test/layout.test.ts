@@ -40,3 +40,20 @@ describe('struct layouts: TypeScript decoders against the BPF objects', () => {
     if (size !== undefined) expect(layout.size, `sizeof(struct ${struct})`).toBe(size);
   });
 });
+
+const tableTools = tools.flatMap((tool) => (tool.outputKind === 'table' ? [tool] : []));
+
+describe('table tools make rows the agent, web and CLI can show', () => {
+  it.each(tableTools)('$name: a ring buffer with its decoder, or interval rows', (tool) => {
+    expect(tool.ringBufferMap !== undefined || tool.intervalRows !== undefined).toBe(true);
+    expect(tool.ringBufferMap === undefined || typeof tool.decode === 'function').toBe(true);
+  });
+
+  it.each(tableTools)('$name: its time series draw columns it has, over TIME', (tool) => {
+    const keys = new Set(tool.columns.map((column) => column.key));
+    for (const chart of tool.timeSeries ?? []) {
+      expect(keys.has('time')).toBe(true);
+      for (const column of chart.columns) expect(keys.has(column), `${chart.title}: ${column}`).toBe(true);
+    }
+  });
+});

@@ -5,17 +5,26 @@ import { formatClockTime } from './clock.js';
 /**
  * How a column's value is shown, declared rather than coded so every client (the
  * CLI, the web) shows the same text: epoch ms as local HH:MM:SS, bytes as whole
- * KB (floored, as bcc), milliseconds with `decimals` (2 unless said), argv joined
- * with " ..." when truncated.
+ * KB (floored, as bcc), milliseconds with `decimals` (2 unless said), a
+ * percentage with `decimals` and "%" (cachestat's HITRATIO), argv joined with
+ * " ..." when truncated.
  */
-export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'arguments';
+export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'percent' | 'arguments';
 
 /** What formatting needs of a column. */
 export interface CellColumn {
   key: string;
   display: ColumnDisplay;
-  /** Decimals of a milliseconds column (absent or null: 2, as most bcc tools print). */
+  /** Decimals of a milliseconds or percent column (absent or null: 2, as most bcc tools print). */
   decimals?: number | null;
+}
+
+/**
+ * The columns shown for these params: a column with `whenParam` only when that
+ * param is true (bcc's flags that add one, opensnoop -T/-U/-f); rows keep every field.
+ */
+export function shownColumns<Column extends { whenParam?: string | null }>(columns: readonly Column[], params: Readonly<Record<string, unknown>>): Column[] {
+  return columns.filter((column) => column.whenParam === undefined || column.whenParam === null || params[column.whenParam] === true);
 }
 
 /** bcc divides bytes by 1024 and prints the integer part (TX_KB, RX_KB, OFF_KB). */
@@ -29,9 +38,14 @@ export function formatArguments(argv: readonly unknown[], truncated: boolean): s
   return truncated ? `${text} ...` : text;
 }
 
+/** A value the tool could not count on this host (cachestat's HITS without a probe on page accesses): never a made-up 0. */
+export const NOT_COUNTED = '—';
+
+/** A cell's text; null is a value that could not be counted (NOT_COUNTED), a missing one is empty. */
 export function formatCell(column: CellColumn, row: object): string {
   const value: unknown = (row as Record<string, unknown>)[column.key];
-  if (value === undefined || value === null) return '';
+  if (value === undefined) return '';
+  if (value === null) return NOT_COUNTED;
   switch (column.display) {
     case 'clockTime':
       return typeof value === 'number' ? formatClockTime(value) : String(value);
@@ -39,6 +53,8 @@ export function formatCell(column: CellColumn, row: object): string {
       return typeof value === 'number' ? String(kilobytes(value)) : String(value);
     case 'milliseconds':
       return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
+    case 'percent':
+      return typeof value === 'number' ? `${value.toFixed(column.decimals ?? 2)}%` : String(value);
     case 'arguments':
       return formatArguments(Array.isArray(value) ? value : [value], (row as { argsTruncated?: unknown }).argsTruncated === true);
     case 'integer':

@@ -3,5 +3,5 @@ export type { FoldedProfile, FoldedStack, StackUnit } from './foldedStacks.js';
 export { parseFoldedText, toFoldedText } from './foldedText.js';
 export type { ParseFoldedTextOptions } from './foldedText.js';
 export { formatClockTime } from './clock.js';
-export { formatArguments, formatCell, kilobytes } from './cells.js';
+export { formatArguments, formatCell, kilobytes, NOT_COUNTED, shownColumns } from './cells.js';
 export type { CellColumn, ColumnDisplay } from './cells.js';

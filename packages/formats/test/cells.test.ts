@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatArguments, formatCell, kilobytes } from '../src/index.js';
+import { formatArguments, formatCell, kilobytes, NOT_COUNTED, shownColumns } from '../src/index.js';
 
 describe('formatCell', () => {
   it('prints each display kind as bcc does', () => {
@@ -19,13 +19,25 @@ describe('formatCell', () => {
     expect(formatCell({ key: 'ms', display: 'milliseconds', decimals: 3 }, row)).toBe('1.235');
     expect(formatCell({ key: 'ms', display: 'milliseconds', decimals: null }, row)).toBe('1.23');
     expect(formatCell({ key: 'argv', display: 'arguments' }, row)).toBe('ls -l ...');
+    expect(formatCell({ key: 'ratio', display: 'percent' }, { ratio: 45.678 })).toBe('45.68%');
     expect(formatCell({ key: 'argv', display: 'arguments' }, { argv: ['ls'] })).toBe('ls');
     expect(formatCell({ key: 'time', display: 'clockTime' }, row)).toMatch(/^\d\d:\d\d:\d\d$/);
   });
 
-  it('is empty for a missing value and raw text for a kind it does not know', () => {
+  it('is empty for a missing value, a dash for one not counted, raw text for a kind it does not know', () => {
     expect(formatCell({ key: 'nothing', display: 'integer' }, {})).toBe('');
+    expect(formatCell({ key: 'hits', display: 'integer' }, { hits: null })).toBe(NOT_COUNTED);
+    expect(NOT_COUNTED).toBe('—');
     expect(formatCell({ key: 'x', display: 'newer' as never }, { x: 7 })).toBe('7');
+  });
+});
+
+describe('shownColumns', () => {
+  it('shows a column a flag adds only when the flag is set', () => {
+    const columns = [{ key: 'pid' }, { key: 'time', whenParam: 'timestamp' }, { key: 'uid', whenParam: null }];
+    expect(shownColumns(columns, {}).map((column) => column.key)).toEqual(['pid', 'uid']);
+    expect(shownColumns(columns, { timestamp: true }).map((column) => column.key)).toEqual(['pid', 'time', 'uid']);
+    expect(shownColumns(columns, { timestamp: 'yes' }).map((column) => column.key)).toEqual(['pid', 'uid']);
   });
 });
 

@@ -20,12 +20,16 @@ export function listTools(features: FeatureSource) {
       decimals: column.decimals ?? null,
       // bcc's printf width (0: the unpadded last column), so a one-letter column stays narrow.
       width: column.width,
+      // The boolean param that adds the column (opensnoop -T, -U, -f), or null when it is always shown.
+      whenParam: column.whenParam ?? null,
     })),
     // Tools with log2 histograms over time: heat-map tools, and tables with a heat map of the same events.
     heatMap:
       tool.outputKind !== 'stacks' && tool.histogram ? { measure: tool.histogram.measure, rows: tool.histogram.rows ?? null, slots: HISTOGRAM_SLOTS } : null,
     // A param below which events get no row, so an empty table can say what it left out.
     rowThreshold: (tool.outputKind === 'table' ? tool.rowThreshold : undefined) ?? null,
+    // Interval-row tables (cachestat): columns drawn over time, and how often a row comes.
+    timeSeries: (tool.outputKind === 'table' ? tool.timeSeries : undefined) ?? null,
     // For the web's generated params form.
     paramsJsonSchema: z.toJSONSchema(tool.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     support: resolveToolSupport(tool, features),

@@ -32,8 +32,10 @@ export interface TableColumn<Row> {
   /** Unit of the column's values as bcc prints them (KB, ms...). */
   unit?: string;
   display: ColumnDisplay;
-  /** Decimals of a 'milliseconds' column, as bcc's printf has them (default 2). */
+  /** Decimals of a 'milliseconds' or 'percent' column, as bcc's printf has them (default 2). */
   decimals?: number;
+  /** A boolean param that adds the column, as bcc's flag does (opensnoop -T TIME, -U UID): shown only when it is true. */
+  whenParam?: string;
 }
 
 /**
@@ -123,13 +125,58 @@ export interface RowThreshold {
   eventNoun: string;
 }
 
+/** The interval a table tool's interval rows cover, in epoch ms. */
+export interface RowInterval {
+  /** Where the previous interval ended (the session's start, for the first). */
+  startsAt: number;
+  /** The wall-clock boundary it ends on; each row made for it carries this as its `time`. */
+  endsAt: number;
+}
+
+/** What one interval's read gave: its rows and how many kernel events they add up. */
+export interface IntervalRowsReading<Row> {
+  rows: Row[];
+  /** Events counted in the kernel for these rows (cachestat's page-cache calls, connects counted): the session's events. */
+  events: number;
+}
+
+/**
+ * Rows made once per interval from what the kernel aggregated in maps (and from
+ * /proc), instead of or besides one row per ring-buffer event: cachestat's
+ * counts per second, a count mode such as tcpconnect -c. The session calls read()
+ * on each wall-clock multiple of the interval, as it reads heat-map frames, so
+ * hosts' rows line up; rows carry `time` (the interval's end: the TIME column)
+ * and go to the same listeners, history and snapshots as event rows.
+ */
+export interface IntervalRowsOutput<Params, Row> {
+  /** The interval in ms (bcc's `interval` argument, where the tool has one); 1000 when absent. */
+  intervalMs?(params: Params): number;
+  /** The interval's rows; maps hold counts that only grow, so a read takes differences and loses nothing. */
+  read(object: BpfObject, params: Params, interval: RowInterval): IntervalRowsReading<Row>;
+}
+
+/** Numeric columns of a table drawn over time, one line per column (null values are gaps: not counted on this host). */
+export interface TimeSeriesChart {
+  /** The chart's title ("page cache"). */
+  title: string;
+  /** Keys of numeric columns, each a line. */
+  columns: readonly string[];
+  /** What the values are, for the axis ("pages per interval", "%", "MB"). */
+  unit: string;
+}
+
 /** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
 export interface TableToolDefinition<Params = unknown, Row = Record<string, unknown>> extends ToolBase<Params> {
   outputKind: 'table';
-  ringBufferMap: string;
   columns: readonly TableColumn<Row>[];
-  /** Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms. */
-  decode(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): Row;
+  /** The ring buffer of event rows; absent for a tool whose rows are all interval rows (cachestat). */
+  ringBufferMap?: string;
+  /** Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms. Present with ringBufferMap. */
+  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): Row;
+  /** Rows made once per interval from maps and /proc (see IntervalRowsOutput). */
+  intervalRows?: IntervalRowsOutput<Params, Row>;
+  /** Columns worth watching over time, each chart a set of lines (the web's "Time series" view); rows need `time`. */
+  timeSeries?: readonly TimeSeriesChart[];
   /** Filters applied in user space, for options the kernel side cannot express cheaply. */
   accept?(row: Row, params: Params): boolean;
   /** A latency heat map of the same events, where the tool has one. */
