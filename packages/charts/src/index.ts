@@ -50,3 +50,7 @@ export { sparklinePath } from './sparkline/sparkline.js';
 export type { SparklineOptions } from './sparkline/sparkline.js';
 export { Sparkline } from './sparkline/Sparkline.js';
 export type { SparklineProps } from './sparkline/Sparkline.js';
+export { nearestTimeIndex, timeSeriesModel, timeSeriesPoints, timeTicks } from './timeseries/timeSeriesModel.js';
+export type { TimeSeriesLine, TimeSeriesLineModel, TimeSeriesModel, TimeSeriesOptions, TimeSeriesPoints } from './timeseries/timeSeriesModel.js';
+export { TimeSeriesChart } from './timeseries/TimeSeriesChart.js';
+export type { TimeSeriesChartProps } from './timeseries/TimeSeriesChart.js';
