@@ -56,6 +56,8 @@ export const testIds = {
   exportJson: 'export-json',
   viewTable: 'view-table',
   viewHeatMap: 'view-heatmap',
+  viewTimeSeries: 'view-timeseries',
+  timeSeriesChart: (title: string) => `timeseries-${title.replace(/\W+/g, '-')}`,
   heatMap: 'heat-map',
   heatMapSeries: 'heat-map-series',
   heatMapSeriesList: 'heat-map-series-list',

@@ -103,7 +103,7 @@ describe('view state in the URL', () => {
 
   it('names a bad part as the link names it, with what it must be', () => {
     expect(decodeViewState('#/tool/runqlat?window=5').problems).toEqual(['window must be a whole number of seconds from 10 to 604800 (a week)']);
-    expect(decodeViewState('#/tool/runqlat?show=pie').problems).toEqual(['show must be table or heatmap']);
+    expect(decodeViewState('#/tool/runqlat?show=pie').problems).toEqual(['show must be table, heatmap or timeseries']);
   });
 
   it('refuses oversized parts instead of trusting them', () => {

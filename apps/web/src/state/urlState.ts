@@ -18,13 +18,17 @@ export interface ViewState {
   selection?: { from: number; to: number; bucket?: number };
   /** Heat maps: how many seconds of the past the live map shows. */
   windowSeconds?: number;
-  /** Tools with a table and a heat map: which one is shown. */
-  show?: 'table' | 'heatmap';
+  /** Tools with a table and a heat map or time series: which one is shown. */
+  show?: ShownView;
   /** Heat maps with several histograms (per disk...): the one shown; absent = all added up. */
   series?: string;
   /** A saved snapshot on the host, shown instead of live data. */
   snapshot?: string;
 }
+
+/** The views of a table tool's output: its rows, their heat map, their columns over time. */
+export const shownViews = ['table', 'heatmap', 'timeseries'] as const;
+export type ShownView = (typeof shownViews)[number];
 
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
 
@@ -60,7 +64,7 @@ const viewStateSchema = z.object({
     .min(10)
     .max(7 * 24 * 3600)
     .optional(),
-  show: z.enum(['table', 'heatmap']).optional(),
+  show: z.enum(shownViews).optional(),
   series: z.string().max(128).optional(),
   snapshot: z
     .string()
@@ -147,7 +151,7 @@ export function decodeViewState(hash: string): DecodedViewState {
     draft.sort = { column: column ?? '', direction: direction as SortDirection };
   }
   const show = query.get('show');
-  if (show !== null) draft.show = show as 'table' | 'heatmap';
+  if (show !== null) draft.show = show as ShownView;
   const series = query.get('series');
   if (series !== null) draft.series = series;
   const windowText = query.get('window');
@@ -193,7 +197,7 @@ const fieldProblems: Record<keyof ViewState, string> = {
   sort: 'sort must be <column>:asc or <column>:desc',
   selection: 'sel: the selection must end after it starts, before the year 2200',
   windowSeconds: 'window must be a whole number of seconds from 10 to 604800 (a week)',
-  show: 'show must be table or heatmap',
+  show: `show must be ${shownViews.slice(0, -1).join(', ')} or ${shownViews[shownViews.length - 1]}`,
   series: 'series must be at most 128 characters',
   snapshot: 'snapshot must be a snapshot id (6 to 64 of A-Z, a-z, 0-9, _ and -)',
 };

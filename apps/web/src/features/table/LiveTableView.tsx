@@ -1,6 +1,7 @@
 // A live session's table: its toolbar (filter, pause, counts, cap, exports,
 // sharing), the rows filtered and sorted as the view says, and, when none are
 // shown, why. A heat-map selection narrows it to the rows behind it.
+import { shownColumns } from '@bpfscope/formats';
 import { useMemo, useRef } from 'react';
 import type { ToolInfo } from '../../api/types';
 import { activeHost } from '../../state/appStore';
@@ -40,7 +41,8 @@ export function LiveTableView({ tool, session, rowValue }: LiveTableViewProps) {
   const saveSnapshot = useSaveSnapshot();
   const filterRef = useRef<HTMLInputElement>(null);
 
-  const columns = tool.columns as DisplayColumn[];
+  // Columns a flag adds (opensnoop -T, -U, -f) only with the flag, as bcc prints them.
+  const columns = useMemo(() => shownColumns(tool.columns, view.params) as DisplayColumn[], [tool.columns, view.params]);
   // Re-derived when rows change (at most every 150 ms: a new `rows`) or the view's filters, sort or selection do.
   const { selected, shown, filtered } = useShownRows(rows, columns, rowValue);
 

@@ -1,5 +1,6 @@
 // A table tool on the active host (execsnoop, tcplife...): its params, the live
-// session's state, and its live table, or the heat map beside it when it has one.
+// session's state, and its live table, or the heat map or time series beside it
+// when it has one.
 import { useMemo } from 'react';
 import type { ToolInfo } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
@@ -10,6 +11,7 @@ import { refusedParams, SessionBanners } from '../session/SessionBanners';
 import { useLiveSession } from '../session/useLiveSession';
 import { LiveTableView } from '../table/LiveTableView';
 import { rowValueSpec } from '../table/tableModel';
+import { TimeSeriesView } from '../timeseries/TimeSeriesView';
 
 export function TableToolView({ tool }: { tool: ToolInfo }) {
   const params = useAppStore((state) => state.view.params);
@@ -17,8 +19,10 @@ export function TableToolView({ tool }: { tool: ToolInfo }) {
   const setParams = useAppStore((state) => state.setParams);
   const setShow = useAppStore((state) => state.setShow);
   const session = useLiveSession(tool);
-  const { heatMap } = tool;
+  const { heatMap, timeSeries } = tool;
   const showHeatMap = heatMap !== null && show === 'heatmap';
+  const showTimeSeries = timeSeries !== null && show === 'timeseries';
+  const showTable = !showHeatMap && !showTimeSeries;
   const unit = session.frames[0]?.unit ?? 'usecs';
   const rowValue = useMemo(() => rowValueSpec(heatMap, unit), [heatMap, unit]);
 
@@ -26,35 +30,50 @@ export function TableToolView({ tool }: { tool: ToolInfo }) {
     <>
       <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} serverError={refusedParams(session.status)} />
       <SessionBanners session={session} />
-      {heatMap !== null ? (
+      {heatMap !== null || timeSeries !== null ? (
         <div className="tabs" role="tablist">
           <button
             type="button"
             role="tab"
-            className={`tab ${showHeatMap ? '' : 'tab--active'}`}
-            aria-selected={!showHeatMap}
+            className={`tab ${showTable ? 'tab--active' : ''}`}
+            aria-selected={showTable}
             data-testid={testIds.viewTable}
             onClick={() => setShow('table')}
           >
             Table
           </button>
-          <button
-            type="button"
-            role="tab"
-            className={`tab ${showHeatMap ? 'tab--active' : ''}`}
-            aria-selected={showHeatMap}
-            data-testid={testIds.viewHeatMap}
-            onClick={() => setShow('heatmap')}
-          >
-            Heat map ({heatMap.measure})
-          </button>
+          {heatMap !== null ? (
+            <button
+              type="button"
+              role="tab"
+              className={`tab ${showHeatMap ? 'tab--active' : ''}`}
+              aria-selected={showHeatMap}
+              data-testid={testIds.viewHeatMap}
+              onClick={() => setShow('heatmap')}
+            >
+              Heat map ({heatMap.measure})
+            </button>
+          ) : null}
+          {timeSeries !== null ? (
+            <button
+              type="button"
+              role="tab"
+              className={`tab ${showTimeSeries ? 'tab--active' : ''}`}
+              aria-selected={showTimeSeries}
+              data-testid={testIds.viewTimeSeries}
+              onClick={() => setShow('timeseries')}
+            >
+              Time series
+            </button>
+          ) : null}
         </div>
       ) : null}
       {/* Kept laid out while the table is shown, so switching back to it only draws. */}
       {heatMap !== null ? (
         <LiveHeatMap tool={tool} session={session} hidden={!showHeatMap} rowValue={rowValue} onShowRows={rowValue ? () => setShow('table') : undefined} />
       ) : null}
-      {showHeatMap ? null : <LiveTableView tool={tool} session={session} rowValue={rowValue} />}
+      {showTimeSeries ? <TimeSeriesView tool={tool} rows={session.rows} /> : null}
+      {showTable ? <LiveTableView tool={tool} session={session} rowValue={rowValue} /> : null}
     </>
   );
 }

@@ -2,7 +2,7 @@
 // and snapshot state), and what could not be used of the link that opened it.
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState, KeyValueStorage } from '../appStore';
-import type { SortDirection, ViewState } from '../urlState';
+import type { ShownView, SortDirection, ViewState } from '../urlState';
 import { decodeViewState, unknownColumnProblems } from '../urlState';
 import { withLinkedHosts } from './hosts';
 
@@ -15,7 +15,7 @@ export interface ViewSlice {
   selectHost(address: string): void;
   selectTool(tool: string | undefined): void;
   /** Opens a tool from the overview (a drill): its params and tab, the time range (window, selection) kept. */
-  openTool(tool: string, options?: { params?: Record<string, unknown>; show?: 'table' | 'heatmap'; windowSeconds?: number }): void;
+  openTool(tool: string, options?: { params?: Record<string, unknown>; show?: ShownView; windowSeconds?: number }): void;
   setParams(params: Record<string, unknown>): void;
   setFilter(text: string): void;
   setColumnFilter(column: string, text: string): void;
@@ -25,7 +25,7 @@ export interface ViewSlice {
   toggleSort(column: string): void;
   setSelection(selection: { from: number; to: number } | undefined): void;
   setWindow(seconds: number): void;
-  setShow(show: 'table' | 'heatmap'): void;
+  setShow(show: ShownView): void;
   setSeries(series: string | undefined): void;
   /** Shows a saved snapshot (or live data again with undefined). */
   setSnapshot(id: string | undefined): void;
