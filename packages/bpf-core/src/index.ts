@@ -19,6 +19,7 @@ export type {
   HistogramToolDefinition,
   HistogramUnit,
   IntervalRowsOutput,
+  IntervalRowsReader,
   IntervalRowsReading,
   MapHistogramOutput,
   RowHistogramOutput,

@@ -59,17 +59,19 @@ function countingTool(options: { intervalMs?: number; counted: () => number }): 
     ],
     intervalRows: {
       intervalMs: options.intervalMs === undefined ? undefined : () => options.intervalMs as number,
-      read(_object, _params, interval) {
-        const count = options.counted();
-        const ms = interval.endsAt - interval.startsAt;
-        return {
-          rows: [
-            { time: interval.endsAt, key: 'a', count, ms },
-            { time: interval.endsAt, key: 'b', count: null, ms },
-          ],
-          events: count,
-        };
-      },
+      open: () => ({
+        read(interval) {
+          const count = options.counted();
+          const ms = interval.endsAt - interval.startsAt;
+          return {
+            rows: [
+              { time: interval.endsAt, key: 'a', count, ms },
+              { time: interval.endsAt, key: 'b', count: null, ms },
+            ],
+            events: count,
+          };
+        },
+      }),
     },
     accept: (row, params) => params.only === undefined || row.key === params.only,
     timeSeries: [{ title: 'counts', columns: ['count'], unit: 'per interval' }],

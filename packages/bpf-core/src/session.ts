@@ -11,7 +11,7 @@ import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { RawStackProfile } from './stacks/types.js';
-import type { AttachMethodName, HistogramUnit, IntervalRowsOutput, ToolDefinition } from './tools/types.js';
+import type { AttachMethodName, HistogramUnit, IntervalRowsReader, ToolDefinition } from './tools/types.js';
 
 export interface SessionStats {
   /** Events decoded from the ring buffer. */
@@ -125,7 +125,7 @@ export class ToolSession<Row = Record<string, unknown>> {
   #lastFrameAt = Date.now();
   readonly #frameTicker: WallClockTicker | undefined;
   /** Table tools with interval rows: what makes them, and where the last interval ended. */
-  readonly #intervalRows: IntervalRowsOutput<unknown, Row> | undefined;
+  readonly #intervalRows: IntervalRowsReader<Row> | undefined;
   #lastIntervalEnd = Date.now();
   readonly #intervalTicker: WallClockTicker | undefined;
   /** Tables with a heat map of a column of their rows: the rows' values binned per frame. */
@@ -169,12 +169,12 @@ export class ToolSession<Row = Record<string, unknown>> {
       });
     }
     if (tool.outputKind === 'table' && tool.intervalRows) {
-      this.#intervalRows = tool.intervalRows as IntervalRowsOutput<unknown, Row>;
-      const intervalMs = this.#intervalRows.intervalMs?.(params) ?? 1000;
+      const intervalMs = tool.intervalRows.intervalMs?.(params) ?? 1000;
       if (!Number.isInteger(intervalMs) || intervalMs < 1 || intervalMs > MAX_ROW_INTERVAL_MS) {
         // Params schemas bound the interval: this is a tool's bug, not a user's input.
         throw new RangeError(`${tool.name}: an interval of ${intervalMs} ms is outside 1..${MAX_ROW_INTERVAL_MS}`);
       }
+      this.#intervalRows = tool.intervalRows.open(object, params, attachMethod) as IntervalRowsReader<Row>;
       this.#intervalTicker = new WallClockTicker(intervalMs, (boundary) => this.flushIntervalRows(boundary));
     } else if (tool.outputKind === 'table' && this.#ringBuffer === undefined) {
       throw new TypeError(`${tool.name} makes no rows: it has neither a ring buffer nor interval rows`);
@@ -191,10 +191,10 @@ export class ToolSession<Row = Record<string, unknown>> {
    * before the last one's). Returns the rows; [] for other tools or once closed.
    */
   flushIntervalRows(endsAt?: number): Row[] {
-    const output = this.#intervalRows;
-    if (!output || this.#closed || this.tool.outputKind !== 'table') return [];
+    const reader = this.#intervalRows;
+    if (!reader || this.#closed) return [];
     const end = endsAt === undefined ? Date.now() : Math.max(endsAt, this.#lastIntervalEnd);
-    const reading = output.read(this.#object, this.params, { startsAt: this.#lastIntervalEnd, endsAt: end });
+    const reading = reader.read({ startsAt: this.#lastIntervalEnd, endsAt: end });
     this.#lastIntervalEnd = end;
     this.#events += reading.events;
     return this.#deliverRows(reading.rows);

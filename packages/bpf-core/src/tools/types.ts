@@ -151,8 +151,17 @@ export interface IntervalRowsReading<Row> {
 export interface IntervalRowsOutput<Params, Row> {
   /** The interval in ms (bcc's `interval` argument, where the tool has one); 1000 when absent. */
   intervalMs?(params: Params): number;
-  /** The interval's rows; maps hold counts that only grow, so a read takes differences and loses nothing. */
-  read(object: BpfObject, params: Params, interval: RowInterval): IntervalRowsReading<Row>;
+  /**
+   * Called once the session is attached: its reader, which may keep the last
+   * reading (counts that only grow, read as differences, so none is lost
+   * between a read and a clear) and what the attach method can count.
+   */
+  open(object: BpfObject, params: Params, attachMethod: AttachMethodName): IntervalRowsReader<Row>;
+}
+
+export interface IntervalRowsReader<Row> {
+  /** The rows of the interval that ends at `interval.endsAt`. */
+  read(interval: RowInterval): IntervalRowsReading<Row>;
 }
 
 /** Numeric columns of a table drawn over time, one line per column (null values are gaps: not counted on this host). */
