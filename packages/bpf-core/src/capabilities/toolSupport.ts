@@ -36,6 +36,15 @@ function unmetReason(requirement: Requirement, features: FeatureSource): string 
         : `tracepoint ${requirement.category}:${requirement.name} not present in this kernel`;
     case 'kernelFunction':
       return hasKernelFunction(requirement.name) ? undefined : `kernel function ${requirement.name} not found in BTF`;
+    case 'anyOf': {
+      const reasons: string[] = [];
+      for (const alternative of requirement.anyOf) {
+        const reason = unmetReason(alternative, features);
+        if (reason === undefined) return undefined;
+        reasons.push(reason);
+      }
+      return reasons.join(', and ');
+    }
     default: {
       const unreachable: never = requirement;
       return `unknown requirement ${JSON.stringify(unreachable)}`;

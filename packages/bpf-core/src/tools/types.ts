@@ -8,9 +8,15 @@ export type ToolCategory = 'processes' | 'network' | 'disk' | 'cpu' | 'file syst
 
 export type AttachMethodName = 'fentry' | 'kprobe' | 'tp_btf' | 'raw_tracepoint' | 'tracepoint' | 'uprobe' | 'perf_event';
 
-/** Something an attach method needs from the kernel, checked against the capability probe. */
+/**
+ * Something an attach method needs from the kernel, checked against the capability probe; `anyOf` holds when
+ * one of its requirements does (a function or tracepoint renamed between releases).
+ */
 export type Requirement =
-  { kind: 'feature'; feature: FeatureName } | { kind: 'tracepoint'; category: string; name: string } | { kind: 'kernelFunction'; name: string };
+  | { kind: 'feature'; feature: FeatureName }
+  | { kind: 'tracepoint'; category: string; name: string }
+  | { kind: 'kernelFunction'; name: string }
+  | { kind: 'anyOf'; anyOf: readonly Requirement[] };
 
 export interface AttachMethod {
   name: AttachMethodName;
