@@ -57,6 +57,7 @@ export const testIds = {
   viewTable: 'view-table',
   viewHeatMap: 'view-heatmap',
   viewTimeSeries: 'view-timeseries',
+  toolLimitation: 'tool-limitation',
   timeSeriesChart: (title: string) => `timeseries-${title.replace(/\W+/g, '-')}`,
   heatMap: 'heat-map',
   heatMapSeries: 'heat-map-series',

@@ -44,6 +44,8 @@ function main(): number | undefined {
   });
   // stderr, so that stdout stays pure JSON lines with --json.
   process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
+  const limitation = session.tool.attachMethods.find((method) => method.name === session.attachMethod)?.limitation;
+  if (limitation) process.stderr.write(`With ${session.attachMethod}: ${limitation}\n`);
   const tool = session.tool;
   if (tool.outputKind === 'table') {
     const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);

@@ -7,6 +7,8 @@ export interface AttachMethodSupport {
   available: boolean;
   /** Why not, when unavailable. */
   reason?: string;
+  /** What it cannot see that a preferred method can (AttachMethod.limitation). */
+  limitation?: string;
 }
 
 export interface ToolSupport {
@@ -14,6 +16,8 @@ export interface ToolSupport {
   available: boolean;
   /** The method that would be used: the first available in the tool's preference order. */
   attachMethod?: AttachMethodName;
+  /** What the method used cannot see, where it falls short of a preferred one: said beside it in the tool header. */
+  limitation?: string;
   reason?: string;
   methods: AttachMethodSupport[];
 }
@@ -53,18 +57,27 @@ function unmetReason(requirement: Requirement, features: FeatureSource): string 
 }
 
 function methodSupport(method: AttachMethod, features: FeatureSource): AttachMethodSupport {
+  const limitation = method.limitation === undefined ? {} : { limitation: method.limitation };
   for (const requirement of [...commonRequirements, ...method.requires]) {
     const reason = unmetReason(requirement, features);
-    if (reason) return { method: method.name, available: false, reason };
+    if (reason) return { method: method.name, available: false, reason, ...limitation };
   }
-  return { method: method.name, available: true };
+  return { method: method.name, available: true, ...limitation };
 }
 
 /** Which attach method a tool would use on this kernel, or exactly why it cannot run. */
 export function resolveToolSupport(tool: ToolDefinition, features: FeatureSource): ToolSupport {
   const methods = tool.attachMethods.map((method) => methodSupport(method, features));
   const chosen = methods.find((method) => method.available);
-  if (chosen) return { tool: tool.name, available: true, attachMethod: chosen.method, methods };
+  if (chosen) {
+    return {
+      tool: tool.name,
+      available: true,
+      attachMethod: chosen.method,
+      ...(chosen.limitation === undefined ? {} : { limitation: chosen.limitation }),
+      methods,
+    };
+  }
   return {
     tool: tool.name,
     available: false,

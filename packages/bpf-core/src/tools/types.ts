@@ -23,6 +23,11 @@ export interface AttachMethod {
   /** Programs of the tool's object that this method loads and attaches, in order. */
   programs: readonly string[];
   requires: readonly Requirement[];
+  /**
+   * What this method cannot see that a preferred one can, for the tool header
+   * when it is the one in use ("HITS and HITRATIO cannot be counted: …").
+   */
+  limitation?: string;
 }
 
 /** Declared per column so the CLI and the web show the same text (see @bpfscope/formats' formatCell). */

@@ -51,6 +51,12 @@ export function ToolHeader({ tool }: { tool: ToolInfo }) {
           </span>
         ) : null}
       </p>
+      {/* A fallback that sees less than a preferred method says what, on this host (cachestat without page accesses). */}
+      {support.available && support.limitation ? (
+        <p className="support support--limited" data-testid={testIds.toolLimitation}>
+          With {support.attachMethod} here: {support.limitation}
+        </p>
+      ) : null}
       <details className="tool-view__how" data-testid={testIds.toolHowItWorks} open={!support.available}>
         <summary>How this works</summary>
         {tool.howItWorks ? <p>{tool.howItWorks}</p> : null}
