@@ -163,9 +163,10 @@ export class ToolSession<Row = Record<string, unknown>> {
       // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
       const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
       const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
+      const context = { startedAt: this.startedAt };
       this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
         this.#events += records.length;
-        this.#deliverRows(records.map((record) => decode(record, toWallClockMs) as Row));
+        this.#deliverRows(records.map((record) => decode(record, toWallClockMs, context) as Row));
       });
     }
     if (tool.outputKind === 'table' && tool.intervalRows) {

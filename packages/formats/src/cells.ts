@@ -5,11 +5,12 @@ import { formatClockTime } from './clock.js';
 /**
  * How a column's value is shown, declared rather than coded so every client (the
  * CLI, the web) shows the same text: epoch ms as local HH:MM:SS, bytes as whole
- * KB (floored, as bcc), milliseconds with `decimals` (2 unless said), a
+ * KB (floored, as bcc), milliseconds with `decimals` (2 unless said), seconds
+ * with `decimals` (6 unless said: biosnoop's TIME(s)), a
  * percentage with `decimals` and "%" (cachestat's HITRATIO), argv joined with
  * " ..." when truncated.
  */
-export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'percent' | 'arguments';
+export type ColumnDisplay = 'clockTime' | 'integer' | 'text' | 'kilobytes' | 'milliseconds' | 'seconds' | 'percent' | 'arguments';
 
 /** What formatting needs of a column. */
 export interface CellColumn {
@@ -53,6 +54,8 @@ export function formatCell(column: CellColumn, row: object): string {
       return typeof value === 'number' ? String(kilobytes(value)) : String(value);
     case 'milliseconds':
       return typeof value === 'number' ? value.toFixed(column.decimals ?? 2) : String(value);
+    case 'seconds':
+      return typeof value === 'number' ? value.toFixed(column.decimals ?? 6) : String(value);
     case 'percent':
       return typeof value === 'number' ? `${value.toFixed(column.decimals ?? 2)}%` : String(value);
     case 'arguments':

@@ -20,6 +20,7 @@ describe('formatCell', () => {
     expect(formatCell({ key: 'ms', display: 'milliseconds', decimals: null }, row)).toBe('1.23');
     expect(formatCell({ key: 'argv', display: 'arguments' }, row)).toBe('ls -l ...');
     expect(formatCell({ key: 'ratio', display: 'percent' }, { ratio: 45.678 })).toBe('45.68%');
+    expect(formatCell({ key: 'seconds', display: 'seconds' }, { seconds: 1.5 })).toBe('1.500000');
     expect(formatCell({ key: 'argv', display: 'arguments' }, { argv: ['ls'] })).toBe('ls');
     expect(formatCell({ key: 'time', display: 'clockTime' }, row)).toMatch(/^\d\d:\d\d:\d\d$/);
   });

@@ -43,7 +43,7 @@ export interface TableColumn<Row> {
   /** Unit of the column's values as bcc prints them (KB, ms...). */
   unit?: string;
   display: ColumnDisplay;
-  /** Decimals of a 'milliseconds' or 'percent' column, as bcc's printf has them (default 2). */
+  /** Decimals of a 'milliseconds', 'seconds' or 'percent' column, as bcc's printf has them (default 2; 6 for seconds). */
   decimals?: number;
   /** A boolean param that adds the column, as bcc's flag does (opensnoop -T TIME, -U UID): shown only when it is true. */
   whenParam?: string;
@@ -191,8 +191,11 @@ export interface TableToolDefinition<Params = unknown, Row = Record<string, unkn
   columns: readonly TableColumn<Row>[];
   /** The ring buffer of event rows; absent for a tool whose rows are all interval rows (cachestat). */
   ringBufferMap?: string;
-  /** Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms. Present with ringBufferMap. */
-  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): Row;
+  /**
+   * Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms, and
+   * `session.startedAt` (epoch ms) is when tracing began (bcc's TIME(s) counts from there). Present with ringBufferMap.
+   */
+  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number }): Row;
   /** Rows made once per interval from maps and /proc (see IntervalRowsOutput). */
   intervalRows?: IntervalRowsOutput<Params, Row>;
   /** Columns worth watching over time, each chart a set of lines (the web's "Time series" view); rows need `time`. */

@@ -22,6 +22,7 @@ export function cellAlign(column: Pick<DisplayColumn, 'display'>): 'left' | 'rig
     case 'integer':
     case 'kilobytes':
     case 'milliseconds':
+    case 'seconds':
     case 'percent':
       return 'right';
     default:
