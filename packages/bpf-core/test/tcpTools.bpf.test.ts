@@ -12,12 +12,16 @@ const refused: Array<[tool: string, params: unknown, code: ToolError['code'], me
   ['tcpconnect', { ports: Array.from({ length: 9 }, (_, i) => i + 1) }, 'INVALID_PARAMS', /ports: .*8/],
   ['tcpconnect', { family: 'ipx' }, 'INVALID_PARAMS', /family/],
   ['tcpconnect', { uid: -1 }, 'INVALID_PARAMS', /uid/],
-  ['tcpconnect', { lport: true }, 'INVALID_PARAMS', /lport/],
+  ['tcpconnect', { lport: 1 }, 'INVALID_PARAMS', /lport/],
+  // bcc's -c counts flows: -t, -U and -L print fields of each event.
+  ['tcpconnect', { count: true, printUid: true }, 'INVALID_PARAMS', /printUid: .*not with count/],
+  ['tcpconnect', { interval: 10 }, 'INVALID_PARAMS', /interval: .*count mode/],
   ['tcpaccept', { pid: 0 }, 'INVALID_PARAMS', /pid: .*>=1/],
   ['tcpaccept', { ports: [65536] }, 'INVALID_PARAMS', /ports\.0: .*65535/],
   ['tcpaccept', { family: 4 }, 'INVALID_PARAMS', /family/],
   ['tcpretrans', { lossProbes: 'yes' }, 'INVALID_PARAMS', /lossProbes/],
   ['tcpretrans', { count: 1 }, 'INVALID_PARAMS', /count/],
+  ['tcpretrans', { count: true, interval: 0 }, 'INVALID_PARAMS', /interval: .*>=1/],
   ['tcpretrans', { family: 'ipv7' }, 'INVALID_PARAMS', /family/],
   // Tail loss probes have no tracepoint, and this kernel has neither fentry nor kprobes.
   ['tcpretrans', { lossProbes: true }, 'UNAVAILABLE', /lossProbes.*fentry or kprobe/],

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
-import type { TcpConnectRow } from '../src/tools/tcpconnect/tcpconnect.js';
+import type { TcpConnectCountRow, TcpConnectRow } from '../src/tools/tcpconnect/tcpconnect.js';
 import { requireBpf } from '../src/testing/kernel.js';
 import { createVethPair } from './netns.js';
 import { jsonLines } from './workloads.js';
@@ -143,6 +143,29 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real
     await new Promise((resolve) => setTimeout(resolve, 200));
     session.flush();
     expect(byPid.rows.map((row) => [row.pid, row.rport, row.result])).toEqual([[process.pid, ports.open, 'OK']]);
+  });
+
+  it('counts connects per flow in count mode (bcc -c), refused ones included, on interval rows', async () => {
+    const server = await listen('127.0.0.1');
+    servers.push(server);
+    const ports = { open: (server.address() as net.AddressInfo).port, closed: await closedPort('127.0.0.1') };
+    const counting = startTool<TcpConnectCountRow>('tcpconnect', { count: true, ports: [ports.open, ports.closed] }, { attachMethod });
+    try {
+      const rows: TcpConnectCountRow[] = [];
+      counting.onRows((batch) => rows.push(...batch));
+      await runConnects('127.0.0.1', ports, { open: 10, refused: 3 });
+      await runConnects('127.0.0.1', ports, { open: 2, refused: 0 });
+      counting.flushIntervalRows();
+      const connects = new Map<number, number>();
+      for (const row of rows) {
+        expect(row).toMatchObject({ ipVersion: 4, laddr: '127.0.0.1', raddr: '127.0.0.1' });
+        connects.set(row.rport, (connects.get(row.rport) ?? 0) + row.connects);
+      }
+      expect(Object.fromEntries(connects)).toEqual({ [ports.open]: 12, [ports.closed]: 3 });
+      expect(counting.stats().events).toBe(15);
+    } finally {
+      await counting.close();
+    }
   });
 
   it('reports a connect that timed out (ETIMEDOUT) and one closed before any answer (CLOSED)', async () => {

@@ -65,15 +65,14 @@ export interface EndpointOffsets {
   family: number;
 }
 
-export function endpointsAt(record: Buffer, offsets: EndpointOffsets): TcpEndpoints {
+/** A flow's two addresses (as a count mode keys them) and bcc's IP column. */
+export function addressesAt(record: Buffer, offsets: Pick<EndpointOffsets, 'laddr' | 'raddr' | 'family'>): Pick<TcpEndpoints, 'ipVersion' | 'laddr' | 'raddr'> {
   const family = record.readUInt16LE(offsets.family);
-  return {
-    ipVersion: ipVersion(family),
-    laddr: addressAt(record, offsets.laddr, family),
-    lport: record.readUInt16LE(offsets.lport),
-    raddr: addressAt(record, offsets.raddr, family),
-    rport: record.readUInt16LE(offsets.rport),
-  };
+  return { ipVersion: ipVersion(family), laddr: addressAt(record, offsets.laddr, family), raddr: addressAt(record, offsets.raddr, family) };
+}
+
+export function endpointsAt(record: Buffer, offsets: EndpointOffsets): TcpEndpoints {
+  return { ...addressesAt(record, offsets), lport: record.readUInt16LE(offsets.lport), rport: record.readUInt16LE(offsets.rport) };
 }
 
 /** TCP states by number (include/net/tcp_states.h), as bcc's tcp.state2str names them. */

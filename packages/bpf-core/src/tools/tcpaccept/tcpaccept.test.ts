@@ -14,8 +14,9 @@ describe('decodeAcceptEvent', () => {
     buffer.writeBigUInt64LE(7_000_000n, AcceptEventOffset.timestampNs);
     buffer.writeUInt32LE(812, AcceptEventOffset.pid);
     buffer.write('nginx', AcceptEventOffset.comm);
-    expect(decodeAcceptEvent(buffer, (ns) => Number(ns / 1_000_000n))).toEqual({
+    expect(decodeAcceptEvent(buffer, (ns) => Number(ns / 1_000_000n), { startedAt: 4000 })).toEqual({
       time: 7,
+      seconds: -3.993,
       pid: 812,
       comm: 'nginx',
       ipVersion: 6,

@@ -16,6 +16,8 @@ const tcpacceptParams = z
     pid: z.number().int().min(1).max(4_194_304).optional().describe('only accepts by this process, like bcc -p'),
     ports: portsParam('only these local ports, like bcc -P'),
     family: familyParam,
+    time: z.boolean().default(false).describe('a TIME column (HH:MM:SS), like bcc -T'),
+    timestamp: z.boolean().default(false).describe('a TIME(s) column, seconds since tracing began, like bcc -t'),
   })
   .strict();
 
@@ -24,13 +26,17 @@ export type TcpacceptParams = z.infer<typeof tcpacceptParams>;
 export interface TcpAcceptRow extends TcpEndpoints {
   /** Wall-clock time accept returned, epoch milliseconds. */
   time: number;
+  /** The same, in seconds since tracing began (bcc -t's TIME(s)). */
+  seconds: number;
   pid: number;
   comm: string;
 }
 
-export function decodeAcceptEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpAcceptRow {
+export function decodeAcceptEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number }): TcpAcceptRow {
+  const time = toWallClockMs(record.readBigUInt64LE(AcceptEventOffset.timestampNs));
   return {
-    time: toWallClockMs(record.readBigUInt64LE(AcceptEventOffset.timestampNs)),
+    time,
+    seconds: (time - session.startedAt) / 1000,
     pid: record.readUInt32LE(AcceptEventOffset.pid),
     comm: cString(record, AcceptEventOffset.comm, TASK_COMM_LEN),
     ...endpointsAt(record, AcceptEventOffset),
@@ -46,6 +52,7 @@ const attachMethods: readonly AttachMethod[] = [
   {
     name: 'tracepoint',
     programs: syscalls.map((name) => `tcpaccept_exit_${name}`),
+    limitation: 'system calls only: connections accepted through io_uring or by the kernel itself (nfsd, ksmbd) are not seen',
     requires: [
       { kind: 'feature', feature: 'tracepoint' },
       ...syscalls.map((name): Requirement => ({ kind: 'tracepoint', category: 'syscalls', name: `sys_exit_${name}` })),
@@ -69,9 +76,10 @@ export const tcpaccept: TableToolDefinition<TcpacceptParams, TcpAcceptRow> = {
   paramsSchema: tcpacceptParams,
   attachMethods,
   ringBufferMap: 'events',
-  // bcc's "%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d", with -T's "%-9s" TIME first.
+  // bcc's "%-7d %-12.12s %-2d %-16s %-5d %-16s %-5d", after -T's "%-9s" TIME and -t's "%-9.3f" TIME(s).
   columns: [
-    timeColumn,
+    { ...timeColumn, whenParam: 'time' },
+    { ...column<TcpAcceptRow>('TIME(s)', 'seconds', 9, 'seconds'), decimals: 3, whenParam: 'timestamp' },
     pidColumn,
     commColumn(12),
     ipColumn,

@@ -39,6 +39,7 @@ const volatile __u16 targ_ports[MAX_PORT_FILTERS] = {};
 const volatile __u32 targ_port_count = 0;
 /* No connect hooks loaded (fexit, kretprobe): the owner is taken at SYN_SENT. */
 const volatile bool targ_owner_at_syn_sent = true;
+const volatile bool targ_count = false; /* bcc -c: count per flow instead of sending events */
 
 /* Attempts whose SYN went out, by socket, until their outcome. */
 struct {
@@ -55,6 +56,13 @@ struct {
 	__type(key, __u32);
 	__type(value, const struct sock *);
 } connecting SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FLOWS);
+	__type(key, struct connect_flow);
+	__type(value, __u64);
+} counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -87,7 +95,23 @@ static __always_inline void connect_started(const struct sock *sk)
 		count_drop();
 }
 
-/* A state change of a socket that may be a pending attempt: send it if this ends it. */
+static __always_inline void count_connect(const struct connect_event *event)
+{
+	static const __u64 zero;
+	struct connect_flow flow = {
+		.rport = event->rport,
+		.family = event->family,
+	};
+	__u64 *count;
+
+	__builtin_memcpy(flow.laddr, event->laddr, sizeof(flow.laddr));
+	__builtin_memcpy(flow.raddr, event->raddr, sizeof(flow.raddr));
+	count = map_lookup_or_init(&counts, &flow, &zero);
+	if (count)
+		__sync_fetch_and_add(count, 1);
+}
+
+/* A state change of a socket that may be a pending attempt: send (or count) it if this ends it. */
 static __always_inline void connect_state_changed(const struct sock *sk, int newstate)
 {
 	struct connect_event *event;
@@ -109,7 +133,10 @@ static __always_inline void connect_state_changed(const struct sock *sk, int new
 		event->outcome = event->error ? CONNECT_FAILED : CONNECT_CLOSED;
 	}
 	sock_addresses(sk, event->family, event->laddr, event->raddr);
-	output_or_count_drop(&events, event, sizeof(*event));
+	if (targ_count)
+		count_connect(event);
+	else
+		output_or_count_drop(&events, event, sizeof(*event));
 out:
 	bpf_map_delete_elem(&pending, &sk);
 }
@@ -208,6 +235,8 @@ int BPF_KRETPROBE(tcpconnect_v6_kretprobe, int ret)
 
 /* Only used on the stack: this keeps the type in BTF, where tests check tcpconnect.ts against it. */
 const struct connect_event *unused_event __attribute__((unused));
+
+_Static_assert(sizeof(struct connect_flow) == 36, "tcpconnect.ts expects a 36-byte flow key");
 
 _Static_assert(sizeof(struct connect_event) == 88, "tcpconnect.ts expects an 88-byte event");
 

@@ -6,6 +6,7 @@
 #define TASK_COMM_LEN	     16
 #define MAX_PORT_FILTERS     8
 #define MAX_PENDING_CONNECTS 16384
+#define MAX_FLOWS	     10240
 #define NO_UID_FILTER	     0xffffffff
 
 /* How an attempt ended: the handshake completed, the kernel gave up with sk_err, or the socket was closed first. */
@@ -27,6 +28,14 @@ struct connect_event {
 	__u32 error;   /* sk_err (ECONNREFUSED, ETIMEDOUT...) when CONNECT_FAILED, else 0 */
 	__u32 pad;
 	char comm[TASK_COMM_LEN];
+};
+
+/* Count mode (bcc -c): attempts per flow, counted as they end, in a map of __u64. */
+struct connect_flow {
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u16 rport;
+	__u16 family;
 };
 
 #endif /* __TCPCONNECT_H */

@@ -14,12 +14,42 @@
 #include "tcpretrans.h"
 #include "inet.bpf.h"
 
-const volatile __u16 targ_family = 0; /* AF_INET or AF_INET6 (bcc -4, -6); 0: both */
+const volatile __u16 targ_family = 0;	/* AF_INET or AF_INET6 (bcc -4, -6); 0: both */
+const volatile bool targ_count = false; /* bcc -c: count per connection instead of sending events */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FLOWS);
+	__type(key, struct retrans_flow);
+	__type(value, struct retrans_count);
+} counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
+
+static __always_inline void count_retransmit(const struct retrans_event *event)
+{
+	static const struct retrans_count zero;
+	struct retrans_flow flow = {
+		.lport = event->lport,
+		.rport = event->rport,
+		.family = event->family,
+	};
+	struct retrans_count *count;
+
+	__builtin_memcpy(flow.laddr, event->laddr, sizeof(flow.laddr));
+	__builtin_memcpy(flow.raddr, event->raddr, sizeof(flow.raddr));
+	count = map_lookup_or_init(&counts, &flow, &zero);
+	if (!count)
+		return;
+	__sync_fetch_and_add(&count->retransmits, 1);
+	if (event->type == RETRANS_TYPE_LOSS_PROBE)
+		__sync_fetch_and_add(&count->loss_probes, 1);
+	else
+		__sync_fetch_and_add(&count->segments, event->segments);
+}
 
 static __always_inline void report(const struct sock *sk, const struct sk_buff *skb, __u8 type)
 {
@@ -42,7 +72,10 @@ static __always_inline void report(const struct sock *sk, const struct sk_buff *
 		event.seq = BPF_CORE_READ(cb, seq);
 		event.segments = BPF_CORE_READ(cb, tcp_gso_segs);
 	}
-	output_or_count_drop(&events, &event, sizeof(event));
+	if (targ_count)
+		count_retransmit(&event);
+	else
+		output_or_count_drop(&events, &event, sizeof(event));
 }
 
 /*
@@ -101,5 +134,6 @@ int BPF_KPROBE(tcpretrans_loss_probe_kprobe, struct sock *sk)
 const struct retrans_event *unused_event __attribute__((unused));
 
 _Static_assert(sizeof(struct retrans_event) == 64, "tcpretrans.ts expects a 64-byte event");
+_Static_assert(sizeof(struct retrans_flow) == 40, "tcpretrans.ts expects a 40-byte flow key");
 
 char LICENSE[] SEC("license") = "GPL";

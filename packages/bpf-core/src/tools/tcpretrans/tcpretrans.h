@@ -22,4 +22,22 @@ struct retrans_event {
 	__u8 pad[6];
 };
 
+/* Count mode (bcc -c): retransmits per connection. */
+#define MAX_FLOWS 10240
+
+struct retrans_flow {
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u16 lport;
+	__u16 rport;
+	__u16 family;
+	__u16 pad;
+};
+
+struct retrans_count {
+	__u64 retransmits; /* R> and L> events, as bcc -c counts them */
+	__u64 segments;	   /* of the R> ones, as RetransSegs counts them */
+	__u64 loss_probes; /* L> */
+};
+
 #endif /* __TCPRETRANS_H */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeEndpoints } from '../../testing/records.js';
-import { RETRANS_EVENT_SIZE, RetransEventOffset, decodeRetransEvent } from './tcpretrans.js';
+import { shownColumns } from '@bpfscope/formats';
+import { RETRANS_EVENT_SIZE, RetransEventOffset, decodeRetransEvent, decodeRetransFlow, tcpretrans } from './tcpretrans.js';
 
 function record(type: number): Buffer {
   const buffer = writeEndpoints(Buffer.alloc(RETRANS_EVENT_SIZE), RetransEventOffset, {
@@ -40,5 +41,35 @@ describe('decodeRetransEvent', () => {
 
   it('reads a tail loss probe as L>, without a segment', () => {
     expect(decodeRetransEvent(record(2), () => 0)).toMatchObject({ type: 'L>', seq: null, segments: null });
+  });
+});
+
+describe('tcpretrans count mode (bcc -c)', () => {
+  it('makes a connection row from the count key and its three counters', () => {
+    const key = writeEndpoints(
+      Buffer.alloc(40),
+      { laddr: 0, raddr: 16, lport: 32, rport: 34, family: 36 },
+      {
+        family: 2,
+        laddr: [192, 168, 10, 50],
+        raddr: [172, 217, 21, 194],
+        lport: 60366,
+        rport: 443,
+      },
+    );
+    expect(decodeRetransFlow(key, [700, 690, 10], 8000)).toMatchObject({
+      time: 8000,
+      local: '192.168.10.50:60366',
+      remote: '172.217.21.194:443',
+      retransmits: 700,
+      segments: 690,
+      lossProbes: 10,
+    });
+  });
+
+  it("shows bcc's headers for each mode", () => {
+    const headers = (params: object) => shownColumns(tcpretrans.columns, tcpretrans.paramsSchema.parse(params)).map((column) => column.header);
+    expect(headers({})).toEqual(['TIME', 'PID', 'IP', 'LADDR:LPORT', 'T>', 'RADDR:RPORT', 'STATE']);
+    expect(headers({ count: true })).toEqual(['TIME', 'LADDR:LPORT', 'RADDR:RPORT', 'RETRANSMITS']);
   });
 });
