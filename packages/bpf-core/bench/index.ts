@@ -1,11 +1,12 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
 import { resultsDirectory } from '@bpfscope/bench-kit';
 import { benchExecStorm } from './execStorm.js';
-import { benchToolStart } from './toolStart.js';
+import { benchNetworkToolStart, benchToolStart } from './toolStart.js';
 import { benchProfileOverhead } from './profileOverhead.js';
 import { benchSymbolize } from './symbolize.js';
 
 await benchToolStart();
+await benchNetworkToolStart();
 await benchExecStorm();
 await benchSymbolize();
 await benchProfileOverhead();
