@@ -3,11 +3,12 @@ import { resultsDirectory } from '@bpfscope/bench-kit';
 import { benchExecStorm } from './execStorm.js';
 import { benchIoToolsStart } from './ioToolsStart.js';
 import { benchOpenStorm } from './openStorm.js';
-import { benchToolStart } from './toolStart.js';
+import { benchNetworkToolStart, benchToolStart } from './toolStart.js';
 import { benchProfileOverhead } from './profileOverhead.js';
 import { benchSymbolize } from './symbolize.js';
 
 await benchToolStart();
+await benchNetworkToolStart();
 await benchExecStorm();
 await benchIoToolsStart();
 await benchOpenStorm();

@@ -103,46 +103,73 @@ export function mergeSeries(series: readonly HistogramSeries[]): HistogramSeries
     .sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
 }
 
+/** A key whose counts grew over the interval: its key and value as the map holds them, and the increase. */
+export interface CountsIncrease {
+  key: Buffer;
+  value: Buffer;
+  /** The increase of each u64 count since the previous read. */
+  counts: number[];
+}
+
 /**
- * Reads a histogram map every interval. The kernel's counts only grow; this keeps
- * the previous reading per key and reports the difference, so nothing is lost
- * between a read and a clear. When the map fills up (per-process keys), keys that
- * were idle for the interval are deleted to make room.
+ * Reads a map of u64 counts that only grow (log2 slots, connects per flow) every
+ * interval. It keeps the previous reading per key and reports the difference, so
+ * nothing is lost between a read and a clear. When the map fills up (per-process
+ * or per-flow keys), keys that were idle for the interval are deleted to make room.
  */
-export class MapHistogramReader<Params> {
+export class GrowingCountsReader {
   readonly #previous = new Map<string, number[]>();
 
   constructor(
     private readonly object: BpfObject,
-    private readonly output: MapHistogramOutput<Params>,
-    private readonly params: Params,
+    private readonly map: string,
     private readonly maxKeys: number,
   ) {}
 
-  read(): HistogramSeries[] {
-    const entries = this.object.entries(this.output.map);
-    const series: HistogramSeries[] = [];
+  /** The keys whose counts grew since the last read. */
+  read(): CountsIncrease[] {
+    const entries = this.object.entries(this.map);
+    const increases: CountsIncrease[] = [];
     const idle: Buffer[] = [];
     const seen = new Set<string>();
     for (const { key, value } of entries) {
       const id = key.toString('hex');
       seen.add(id);
       const counts = decodeHistogramSlots(value);
-      const delta = trimTrailingZeros(subtractCounts(counts, this.#previous.get(id)));
+      const delta = subtractCounts(counts, this.#previous.get(id));
       this.#previous.set(id, counts);
-      if (delta.length === 0) idle.push(key);
-      else {
-        const name = this.output.valueName?.(value, this.params);
-        series.push({ label: this.output.keyLabel(key, this.params), ...(name === undefined ? {} : { name }), counts: delta });
-      }
+      if (delta.every((count) => count === 0)) idle.push(key);
+      else increases.push({ key, value, counts: delta });
     }
     for (const id of this.#previous.keys()) if (!seen.has(id)) this.#previous.delete(id);
     if (entries.length > this.maxKeys * 0.75) {
       for (const key of idle) {
-        this.object.delete(this.output.map, key);
+        this.object.delete(this.map, key);
         this.#previous.delete(key.toString('hex'));
       }
     }
+    return increases;
+  }
+}
+
+/** Reads a histogram map every interval (see GrowingCountsReader) into one series per label. */
+export class MapHistogramReader<Params> {
+  readonly #counts: GrowingCountsReader;
+
+  constructor(
+    object: BpfObject,
+    private readonly output: MapHistogramOutput<Params>,
+    private readonly params: Params,
+    maxKeys: number,
+  ) {
+    this.#counts = new GrowingCountsReader(object, output.map, maxKeys);
+  }
+
+  read(): HistogramSeries[] {
+    const series = this.#counts.read().map(({ key, value, counts }): HistogramSeries => {
+      const name = this.output.valueName?.(value, this.params);
+      return { label: this.output.keyLabel(key, this.params), ...(name === undefined ? {} : { name }), counts: trimTrailingZeros(counts) };
+    });
     return mergeSeries(series);
   }
 }

@@ -2,20 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BpfError, BpfObject, ToolError, startTool } from '../src/index.js';
-import { eventually, kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
-
-function expectToolError(run: () => unknown, code: ToolError['code'], message: RegExp): ToolError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    expect((error as ToolError).code).toBe(code);
-    expect((error as ToolError).message).toMatch(message);
-    return error as ToolError;
-  }
-  throw new Error('expected a ToolError');
-}
+import { BpfError, BpfObject, startTool } from '../src/index.js';
+import { kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 describe('bad input: a clear typed error and nothing attached', () => {
   let before: Set<number>;
@@ -24,10 +13,7 @@ describe('bad input: a clear typed error and nothing attached', () => {
     before = kernelProgramIds();
   });
 
-  // Capability probes close asynchronously, so allow the kernel its grace period.
-  const nothingNewLoaded = async () => {
-    expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)))).toBe(true);
-  };
+  const nothingNewLoaded = () => expectNothingNewLoaded(before);
 
   it('refuses an unknown tool', async () => {
     expectToolError(() => startTool('nosuchtool', {}), 'UNKNOWN_TOOL', /unknown tool "nosuchtool".*execsnoop/);

@@ -22,10 +22,16 @@ export interface CellColumn {
 
 /**
  * The columns shown for these params: a column with `whenParam` only when that
- * param is true (bcc's flags that add one, opensnoop -T/-U/-f); rows keep every field.
+ * param is true (bcc's flags that add one, opensnoop -T/-U/-f), or, written
+ * `!param`, only when it is not (the event columns a count mode such as
+ * tcpconnect -c replaces with its own); rows keep every field.
  */
 export function shownColumns<Column extends { whenParam?: string | null }>(columns: readonly Column[], params: Readonly<Record<string, unknown>>): Column[] {
-  return columns.filter((column) => column.whenParam === undefined || column.whenParam === null || params[column.whenParam] === true);
+  return columns.filter((column) => {
+    const when = column.whenParam;
+    if (when === undefined || when === null) return true;
+    return when.startsWith('!') ? params[when.slice(1)] !== true : params[when] === true;
+  });
 }
 
 /** bcc divides bytes by 1024 and prints the integer part (TX_KB, RX_KB, OFF_KB). */

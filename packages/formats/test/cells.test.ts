@@ -40,6 +40,12 @@ describe('shownColumns', () => {
     expect(shownColumns(columns, { timestamp: true }).map((column) => column.key)).toEqual(['pid', 'time', 'uid']);
     expect(shownColumns(columns, { timestamp: 'yes' }).map((column) => column.key)).toEqual(['pid', 'uid']);
   });
+
+  it('shows a column written !flag only while the flag is not set, as a count mode replaces the event columns', () => {
+    const columns = [{ key: 'pid', whenParam: '!count' }, { key: 'connects', whenParam: 'count' }, { key: 'raddr' }];
+    expect(shownColumns(columns, {}).map((column) => column.key)).toEqual(['pid', 'raddr']);
+    expect(shownColumns(columns, { count: true }).map((column) => column.key)).toEqual(['connects', 'raddr']);
+  });
 });
 
 describe('kilobytes and formatArguments', () => {

@@ -31,4 +31,19 @@ static __always_inline void output_or_count_drop(void *ring, void *data, __u64 s
 		count_drop();
 }
 
+/* The value of `key`, inserted as `zero` when new; NULL when the map is full, counted as a drop. */
+static __always_inline void *map_lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *value;
+
+	value = bpf_map_lookup_elem(map, key);
+	if (value)
+		return value;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	value = bpf_map_lookup_elem(map, key);
+	if (!value)
+		count_drop();
+	return value;
+}
+
 #endif /* __BPFSCOPE_BPF_H */

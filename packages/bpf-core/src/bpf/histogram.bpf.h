@@ -37,22 +37,6 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return high ? log2_u32(high) + 32 : log2_u32(v);
 }
 
-/* The value of `key`, inserted as `zero` when new; NULL when the map is full, counted as a drop. */
-static __always_inline void *histogram_lookup_or_init(void *histograms, const void *key,
-						      const void *zero)
-{
-	void *value;
-
-	value = bpf_map_lookup_elem(histograms, key);
-	if (value)
-		return value;
-	bpf_map_update_elem(histograms, key, zero, BPF_NOEXIST);
-	value = bpf_map_lookup_elem(histograms, key);
-	if (!value)
-		count_drop();
-	return value;
-}
-
 static __always_inline void histogram_count(struct histogram *histogram, __u64 value)
 {
 	__u32 slot = log2_u64(value);
@@ -68,7 +52,7 @@ static __always_inline void histogram_add(void *histograms, const void *key, __u
 	static const struct histogram zero;
 	struct histogram *histogram;
 
-	histogram = histogram_lookup_or_init(histograms, key, &zero);
+	histogram = map_lookup_or_init(histograms, key, &zero);
 	if (histogram)
 		histogram_count(histogram, value);
 }
@@ -85,7 +69,7 @@ static __always_inline void named_histogram_add(void *histograms, const void *ke
 	static const struct named_histogram zero;
 	struct named_histogram *histogram;
 
-	histogram = histogram_lookup_or_init(histograms, key, &zero);
+	histogram = map_lookup_or_init(histograms, key, &zero);
 	if (!histogram)
 		return;
 	if (name)

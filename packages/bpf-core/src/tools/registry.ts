@@ -9,12 +9,30 @@ import { offwaketime } from './offwaketime/offwaketime.js';
 import { opensnoop } from './opensnoop/opensnoop.js';
 import { profile } from './profile/profile.js';
 import { runqlat } from './runqlat/runqlat.js';
+import { tcpaccept } from './tcpaccept/tcpaccept.js';
+import { tcpconnect } from './tcpconnect/tcpconnect.js';
 import { tcplife } from './tcplife/tcplife.js';
+import { tcpretrans } from './tcpretrans/tcpretrans.js';
 import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
 export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string, ToolDefinition>(
-  [execsnoop, opensnoop, tcplife, biolatency, biosnoop, runqlat, gethostlatency, fsslower, ext4slower, cachestat, profile, offcputime, offwaketime].map(
-    (tool) => [tool.name, tool],
-  ),
+  [
+    execsnoop,
+    opensnoop,
+    tcplife,
+    tcpconnect,
+    tcpaccept,
+    tcpretrans,
+    biolatency,
+    biosnoop,
+    runqlat,
+    gethostlatency,
+    fsslower,
+    ext4slower,
+    cachestat,
+    profile,
+    offcputime,
+    offwaketime,
+  ].map((tool) => [tool.name, tool]),
 );

@@ -45,7 +45,10 @@ export interface TableColumn<Row> {
   display: ColumnDisplay;
   /** Decimals of a 'milliseconds', 'seconds' or 'percent' column, as bcc's printf has them (default 2; 6 for seconds). */
   decimals?: number;
-  /** A boolean param that adds the column, as bcc's flag does (opensnoop -T TIME, -U UID): shown only when it is true. */
+  /**
+   * A boolean param that adds the column, as bcc's flag does (opensnoop -T TIME, -U UID): shown only when it is true;
+   * `!param`: shown only when it is not (tcpconnect's event columns, which -c replaces).
+   */
   whenParam?: string;
 }
 

@@ -22,6 +22,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "bpfscope.bpf.h"
+#include "files.bpf.h"
 #include "histogram.bpf.h"
 #include "fsslower.h"
 
@@ -95,25 +96,6 @@ static __always_inline bool traced_file(const struct file *file)
 			return true;
 	}
 	return false;
-}
-
-/* The current task's open file behind descriptor fd, or NULL. */
-static __always_inline struct file *file_of_fd(long fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file *file = NULL;
-	struct fdtable *fdt;
-	struct file **fds;
-
-	if (fd < 0)
-		return NULL;
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (!fds || bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
-		return NULL;
-	return file;
 }
 
 static __always_inline struct start_key start_key_of(__u32 op)

@@ -13,10 +13,8 @@
 #include "bpfscope.bpf.h"
 #include "core_fixes.bpf.h"
 #include "tcplife.h"
+#include "inet.bpf.h"
 
-#define AF_INET	     2
-#define AF_INET6     10
-#define IPPROTO_TCP  6
 #define RCV_SHUTDOWN 1
 
 const volatile __u32 targ_pid = 0;
@@ -59,19 +57,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
-
-static __always_inline bool port_listed(__u16 port, const volatile __u16 *ports, __u32 count)
-{
-	__u32 i;
-
-	for (i = 0; i < MAX_PORT_FILTERS; i++) {
-		if (i >= count)
-			break;
-		if (ports[i] == port)
-			return true;
-	}
-	return false;
-}
 
 /*
  * bytes_acked and bytes_received count sequence space, where a SYN and a FIN take
@@ -148,12 +133,8 @@ static __always_inline int handle_state_change(const struct sock *sk, int oldsta
 	if (targ_pid && event.pid != targ_pid)
 		return 0;
 
-	/*
-	 * Not skc_num: tcp_set_state() has already released the port (zeroing
-	 * skc_num) when it reports TCP_CLOSE. inet_sport is left as it was.
-	 */
-	event.local_port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
-	event.remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	event.local_port = sock_local_port(sk);
+	event.remote_port = sock_remote_port(sk);
 	if (targ_local_port_count &&
 	    !port_listed(event.local_port, targ_local_ports, targ_local_port_count))
 		return 0;
@@ -162,14 +143,7 @@ static __always_inline int handle_state_change(const struct sock *sk, int oldsta
 		return 0;
 
 	event.family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (event.family == AF_INET) {
-		BPF_CORE_READ_INTO(&event.local_addr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_daddr);
-	} else {
-		BPF_CORE_READ_INTO(&event.local_addr, sk,
-				   __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&event.remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
+	sock_addresses(sk, event.family, event.local_addr, event.remote_addr);
 	output_or_count_drop(&events, &event, sizeof(event));
 	return 0;
 }

@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset, decodeTcpSessionEvent, formatAddress } from './tcplife.js';
+import { TCP_SESSION_EVENT_SIZE, TcpSessionEventOffset, decodeTcpSessionEvent } from './tcplife.js';
 import { kilobytes } from '@bpfscope/formats';
-
-const v6 = (text: string) => {
-  const groups = text.split(':').map((group) => parseInt(group, 16));
-  const buffer = Buffer.alloc(16);
-  groups.forEach((group, i) => buffer.writeUInt16BE(group, i * 2));
-  return buffer;
-};
-
-describe('formatAddress', () => {
-  it('prints IPv4 dotted', () => {
-    expect(formatAddress(Buffer.from([10, 1, 2, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 2)).toBe('10.1.2.254');
-  });
-  it.each([
-    ['0:0:0:0:0:0:0:1', '::1'],
-    ['0:0:0:0:0:0:0:0', '::'],
-    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
-    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
-    ['fe80:0:0:0:0:0:0:5', 'fe80::5'],
-    ['0:0:0:0:0:ffff:7f00:1', '::ffff:127.0.0.1'],
-  ])('compresses %s to %s (RFC 5952)', (full, expected) => {
-    expect(formatAddress(v6(full), 10)).toBe(expected);
-  });
-});
 
 describe('decodeTcpSessionEvent', () => {
   it('reads every field of struct tcp_session_event', () => {

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { cString, u16Array, u32 } from '../../encode.js';
+import { cString, u32 } from '../../encode.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import { endpointsAt, portsParam, setPortFilter } from '../shared/inet.js';
+import type { EndpointOffsets } from '../shared/inet.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors tcplife.h.
 const TASK_COMM_LEN = 16;
-const MAX_PORT_FILTERS = 8;
-const AF_INET = 2;
-const AF_INET6 = 10;
 /** Byte offsets of struct tcp_session_event's fields (checked against the object's BTF in tests). */
 export const TcpSessionEventOffset = {
   localAddr: 0,
@@ -24,13 +23,11 @@ export const TcpSessionEventOffset = {
 } as const;
 export const TCP_SESSION_EVENT_SIZE = 96;
 
-const port = z.number().int().min(1).max(65535);
-
 const tcplifeParams = z
   .object({
     pid: z.number().int().min(1).max(4_194_304).optional().describe('only sessions owned by this process'),
-    localPorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these local ports, like bcc -L'),
-    remotePorts: z.array(port).min(1).max(MAX_PORT_FILTERS).optional().describe('only these remote ports, like bcc -D'),
+    localPorts: portsParam('only these local ports, like bcc -L'),
+    remotePorts: portsParam('only these remote ports, like bcc -D'),
   })
   .strict();
 
@@ -52,46 +49,20 @@ export interface TcpSessionRow {
   ms: number;
 }
 
-/** Text form of an address from the kernel (IPv6 compressed as RFC 5952 asks). */
-export function formatAddress(bytes: Buffer, family: number): string {
-  if (family === AF_INET) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
-  if (groups.slice(0, 6).every((group, i) => group === (i === 5 ? 0xffff : 0))) {
-    return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  }
-  // Longest run (≥ 2) of zero groups becomes "::".
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
-}
+const endpointOffsets: EndpointOffsets = {
+  laddr: TcpSessionEventOffset.localAddr,
+  raddr: TcpSessionEventOffset.remoteAddr,
+  lport: TcpSessionEventOffset.localPort,
+  rport: TcpSessionEventOffset.remotePort,
+  family: TcpSessionEventOffset.family,
+};
 
 export function decodeTcpSessionEvent(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number): TcpSessionRow {
-  const family = record.readUInt16LE(TcpSessionEventOffset.family);
   return {
     time: toWallClockMs(record.readBigUInt64LE(TcpSessionEventOffset.timestampNs)),
     pid: record.readUInt32LE(TcpSessionEventOffset.pid),
     comm: cString(record, TcpSessionEventOffset.comm, TASK_COMM_LEN),
-    ipVersion: family === AF_INET6 ? 6 : 4,
-    laddr: formatAddress(record.subarray(TcpSessionEventOffset.localAddr, TcpSessionEventOffset.localAddr + 16), family),
-    lport: record.readUInt16LE(TcpSessionEventOffset.localPort),
-    raddr: formatAddress(record.subarray(TcpSessionEventOffset.remoteAddr, TcpSessionEventOffset.remoteAddr + 16), family),
-    rport: record.readUInt16LE(TcpSessionEventOffset.remotePort),
+    ...endpointsAt(record, endpointOffsets),
     txBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.txBytes)),
     rxBytes: Number(record.readBigUInt64LE(TcpSessionEventOffset.rxBytes)),
     ms: Number(record.readBigUInt64LE(TcpSessionEventOffset.durationNs)) / 1e6,
@@ -123,10 +94,8 @@ export const tcplife: TableToolDefinition<TcplifeParams, TcpSessionRow> = {
   ],
   configure(object, params) {
     object.setGlobal('targ_pid', u32(params.pid ?? 0));
-    object.setGlobal('targ_local_ports', u16Array(params.localPorts ?? [], MAX_PORT_FILTERS));
-    object.setGlobal('targ_local_port_count', u32(params.localPorts?.length ?? 0));
-    object.setGlobal('targ_remote_ports', u16Array(params.remotePorts ?? [], MAX_PORT_FILTERS));
-    object.setGlobal('targ_remote_port_count', u32(params.remotePorts?.length ?? 0));
+    setPortFilter(object, 'targ_local_ports', params.localPorts);
+    setPortFilter(object, 'targ_remote_ports', params.remotePorts);
   },
   decode: decodeTcpSessionEvent,
   // The MS column as a heat map: how long sessions lived, binned like the kernel's log2.

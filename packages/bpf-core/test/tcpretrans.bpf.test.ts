@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ToolSession } from '../src/index.js';
+import { parseSnmp, startTool } from '../src/index.js';
+import type { TcpRetransCountRow, TcpRetransRow } from '../src/tools/tcpretrans/tcpretrans.js';
+import { requireBpf } from '../src/testing/kernel.js';
+import { createVethPair } from './netns.js';
+import type { VethPair } from './netns.js';
+import { jsonLines } from './workloads.js';
+
+const sendScript = fileURLToPath(new URL('./fixtures/tcpSend.mjs', import.meta.url));
+const dropProgram = fileURLToPath(new URL('../out/fixtures/dropData.bpf.o', import.meta.url));
+const PORT = 5001;
+const BYTES = 4 << 20;
+
+describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lossy link', (attachMethod) => {
+  let pair: VethPair | undefined;
+  let session: ToolSession<TcpRetransRow> | undefined;
+  let stopReceiver: (() => void) | undefined;
+  beforeAll(() => {
+    requireBpf();
+    // a sends, b receives; b's veth drops about 1 in 10 data segments (test/fixtures/dropData.bpf.c).
+    pair = createVethPair('bpfs-retrans');
+    // One segment per skb: the loss hits segments, and each retransmit is one row and one RetransSegs.
+    pair.ip(pair.a, ['link', 'set', 'dev', pair.a.device, 'gso_max_segs', '1']);
+    pair.ip(pair.b, ['link', 'set', 'dev', pair.b.device, 'xdpgeneric', 'obj', dropProgram, 'sec', 'xdp']);
+  });
+  afterAll(() => pair?.remove());
+  afterEach(async () => {
+    stopReceiver?.();
+    await session?.close();
+  });
+
+  const retransSegs = (vethPair: VethPair) => {
+    const counters = parseSnmp(vethPair.execIn(vethPair.a, 'cat', ['/proc/net/snmp']));
+    return counters.Tcp?.RetransSegs ?? Number.NaN;
+  };
+
+  /** Runs one transfer from a to b and returns the sender's local port and its RetransSegs during it. */
+  const transfer = async (): Promise<{ localPort: number | undefined; retransSegs: number }> => {
+    const vethPair = pair as VethPair;
+    const receiverProcess = vethPair.spawnIn(vethPair.b, process.execPath, [sendScript, 'receive', vethPair.b.address, String(PORT)]);
+    stopReceiver = () => receiverProcess.kill();
+    await jsonLines<{ listening: boolean }>(receiverProcess).next();
+    const before = retransSegs(vethPair);
+    const sender = await jsonLines<{ localPort: number }>(
+      vethPair.spawnIn(vethPair.a, process.execPath, [sendScript, 'send', vethPair.b.address, String(PORT), String(BYTES)]),
+    ).done;
+    expect(sender.code, sender.stderr).toBe(0);
+    // Let the last retransmits (of the FIN's neighbours) land.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { localPort: sender.lines[0]?.localPort, retransSegs: retransSegs(vethPair) - before };
+  };
+
+  it("shows the sender's retransmits with their addresses and state, as many as its RetransSegs", async () => {
+    const { a, b } = pair as VethPair;
+    session = startTool<TcpRetransRow>('tcpretrans', {}, { attachMethod });
+    expect(session.attachMethod).toBe(attachMethod);
+    const rows: TcpRetransRow[] = [];
+    session.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address || row.raddr === a.address)));
+    const { localPort, retransSegs: counted } = await transfer();
+    session.flush();
+
+    expect(counted).toBeGreaterThan(20);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        ipVersion: 4,
+        laddr: a.address,
+        lport: localPort,
+        local: `${a.address}:${localPort}`,
+        type: 'R>',
+        raddr: b.address,
+        rport: PORT,
+        remote: `${b.address}:${PORT}`,
+        segments: 1,
+      });
+      expect(['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSING', 'LAST_ACK']).toContain(row.state);
+      expect(row.seq).not.toBeNull();
+    }
+    expect(rows.some((row) => row.state === 'ESTABLISHED')).toBe(true);
+    // Both count what the kernel sent again; a retransmit is counted by both or by neither.
+    expect(Math.abs(rows.length - counted), `${rows.length} rows, ${counted} RetransSegs`).toBeLessThanOrEqual(Math.max(2, counted * 0.02));
+    expect(session.stats().kernelDrops).toBe(0);
+  });
+
+  it('counts them per connection in count mode (bcc -c), as many as RetransSegs', async () => {
+    const { a, b } = pair as VethPair;
+    const counting = startTool<TcpRetransCountRow>('tcpretrans', { count: true }, { attachMethod });
+    session = counting as unknown as ToolSession<TcpRetransRow>;
+    const rows: TcpRetransCountRow[] = [];
+    counting.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address)));
+    const { localPort, retransSegs: counted } = await transfer();
+    counting.flushIntervalRows();
+
+    expect(counted).toBeGreaterThan(20);
+    for (const row of rows) expect(row).toMatchObject({ local: `${a.address}:${localPort}`, remote: `${b.address}:${PORT}`, lossProbes: 0 });
+    const retransmits = rows.reduce((sum, row) => sum + row.retransmits, 0);
+    const segments = rows.reduce((sum, row) => sum + row.segments, 0);
+    expect(segments).toBe(retransmits);
+    expect(Math.abs(retransmits - counted), `${retransmits} counted, ${counted} RetransSegs`).toBeLessThanOrEqual(Math.max(2, counted * 0.02));
+  });
+});
