@@ -1,7 +1,6 @@
 // One panel of a dashboard: its title (what, on which host), layout controls, and the view itself, given
 // the panel's scope so it reads the panel's host and view as a page's view reads the URL's.
 import { useMemo, useRef } from 'react';
-import type { ToolInfo } from '../../api/types';
 import type { DashboardPanel as Panel } from '../../state/dashboard';
 import { DASHBOARD_COLUMNS, MAX_PANEL_HEIGHT } from '../../state/dashboard';
 import { useAppStore } from '../../state/storeContext';
@@ -12,9 +11,7 @@ import { RetryHost } from '../hosts/RetryHost';
 import { TokenPrompt } from '../hosts/TokenPrompt';
 import { OVERVIEW_PANELS, OverviewPanel } from '../overview/OverviewPanels';
 import { PanelSizeContext, useElementHeight } from '../panelSize';
-import { HistogramToolView } from '../tools/HistogramToolView';
-import { TableToolView } from '../tools/TableToolView';
-import { ProfileView } from '../flamegraph/ProfileView';
+import { ToolOutput } from '../tools/ToolView';
 
 interface DashboardPanelProps {
   panel: Panel;
@@ -175,18 +172,5 @@ function PanelContent({ panel, host }: { panel: Panel; host: string }) {
       </p>
     );
   }
-  return <PanelTool tool={tool} />;
-}
-
-function PanelTool({ tool }: { tool: ToolInfo }) {
-  switch (tool.outputKind) {
-    case 'table':
-      return <TableToolView tool={tool} />;
-    case 'histogram':
-      return <HistogramToolView tool={tool} />;
-    case 'stacks':
-      return <ProfileView tool={tool} />;
-    default:
-      return tool.outputKind satisfies never;
-  }
+  return <ToolOutput tool={tool} />;
 }

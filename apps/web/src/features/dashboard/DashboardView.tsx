@@ -8,13 +8,8 @@ import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
 import { AddPanelForm } from './AddPanelForm';
 import { DashboardPanel } from './DashboardPanel';
+import { WindowSelect } from '../WindowSelect';
 
-const WINDOWS: Array<[number, string]> = [
-  [60, '1 min'],
-  [300, '5 min'],
-  [900, '15 min'],
-  [3600, '1 h'],
-];
 /** Heat-map panels show this much of the past unless the dashboard says otherwise. */
 export const DASHBOARD_WINDOW_SECONDS = 900;
 
@@ -47,16 +42,7 @@ export function DashboardView({ dashboard }: { dashboard: Dashboard }) {
             drag across a heat map to select a range on every panel
           </span>
         )}
-        <label className="muted">
-          last{' '}
-          <select data-testid={testIds.dashboardWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
-            {WINDOWS.map(([seconds, label]) => (
-              <option key={seconds} value={seconds}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WindowSelect value={windowSeconds} onChange={setWindow} testId={testIds.dashboardWindow} />
         <button
           type="button"
           className="button"

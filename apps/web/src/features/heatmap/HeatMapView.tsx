@@ -17,13 +17,8 @@ import type { PercentileSummary } from './heatMapData';
 import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData';
 import { SeriesPicker } from './SeriesPicker';
 import { hasSeries } from './seriesChoices';
+import { WindowSelect } from '../WindowSelect';
 
-const WINDOWS: Array<[number, string]> = [
-  [60, '1 min'],
-  [300, '5 min'],
-  [900, '15 min'],
-  [3600, '1 h'],
-];
 const DEFAULT_WINDOW_SECONDS = 300;
 /** In a dashboard panel: the toolbar and the summary line above and below the map, px. */
 const PANEL_CHROME_PX = 78;
@@ -101,18 +96,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
         {pickable ? <SeriesPicker frames={frames} range={range} unit={unit} value={view.series} onChange={setSeries} /> : null}
         {frozenRange ? null : (
           <>
-            {inPanel ? null : (
-              <label className="muted">
-                last{' '}
-                <select data-testid={testIds.heatMapWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
-                  {WINDOWS.map(([seconds, label]) => (
-                    <option key={seconds} value={seconds}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            {inPanel ? null : <WindowSelect value={windowSeconds} onChange={setWindow} testId={testIds.heatMapWindow} />}
             <button
               type="button"
               className="button"

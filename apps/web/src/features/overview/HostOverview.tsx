@@ -8,13 +8,8 @@ import { useViewActions } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { ChecklistTable, HeatMapMultiple, KernelLogPanel, TopProcessesPanel, UptimeLine, UseTable, useRecordedTools } from './OverviewPanels';
 import { useOverview } from './useOverview';
+import { WindowSelect } from '../WindowSelect';
 
-const WINDOWS: Array<[number, string]> = [
-  [60, '1 min'],
-  [300, '5 min'],
-  [900, '15 min'],
-  [3600, '1 h'],
-];
 /** The recorded heat maps, as the flight recorder keeps them by default. */
 const MULTIPLES = ['runqlat', 'biolatency', 'tcplife'] as const;
 
@@ -61,16 +56,7 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
             newest second
           </span>
         )}
-        <label className="muted">
-          last{' '}
-          <select data-testid={testIds.overviewWindow} value={windowSeconds} onChange={(event) => setWindow(Number(event.target.value))}>
-            {WINDOWS.map(([seconds, label]) => (
-              <option key={seconds} value={seconds}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WindowSelect value={windowSeconds} onChange={setWindow} testId={testIds.overviewWindow} />
         {overview.reconnecting ? <span className="pill pill--bad">{overview.reconnecting}</span> : null}
       </div>
       {problems.length > 0 ? (

@@ -16,12 +16,13 @@ export function ToolView({ tool }: { tool: ToolInfo }) {
   return (
     <section className="tool-view" aria-label={tool.title}>
       <ToolHeader tool={tool} />
-      <OutputView tool={tool} />
+      <ToolOutput tool={tool} />
     </section>
   );
 }
 
-function OutputView({ tool }: { tool: ToolInfo }) {
+/** The view of a tool's output kind, on its scope's host: the page's tool view and a dashboard panel both show it. */
+export function ToolOutput({ tool }: { tool: ToolInfo }) {
   switch (tool.outputKind) {
     case 'table':
       return <TableToolView tool={tool} />;
