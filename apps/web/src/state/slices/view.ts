@@ -53,14 +53,14 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
     selectHost(address) {
       const state = get();
       if (!state.hosts.includes(address)) return;
-      // A snapshot lives on one host: another host shows the same view live.
-      const { snapshot: _snapshot, ...live } = state.view;
+      // A snapshot lives on one host: another host shows the same view live. From the fleet, the host's own view.
+      const { snapshot: _snapshot, fleet: _fleet, ...live } = state.view;
       set({ view: { ...live, hosts: [address] } });
     },
 
     selectTool(tool) {
       const view = get().view;
-      if (tool === view.tool) {
+      if (tool === view.tool && !view.fleet) {
         // Picking the tool of an open snapshot goes back to its live view.
         if (view.snapshot) {
           const { snapshot: _snapshot, ...live } = view;
