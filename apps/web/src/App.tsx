@@ -3,6 +3,7 @@
 // Whatever stands between the user and rows (no token, refused token, unreachable
 // agent, unknown tool) is said in the main pane, never a blank page.
 import { useEffect, useState } from 'react';
+import { FleetNavLink, FleetPage } from './features/fleet';
 import { HostSidebar } from './features/hosts/HostSidebar';
 import { hostNameOf } from './features/hosts/pageTitle';
 import { RetryHost } from './features/hosts/RetryHost';
@@ -26,6 +27,7 @@ export function App() {
   const catalog = useAppStore((state) => (address ? state.catalogs[address] : undefined));
   const selectedTool = useAppStore((state) => state.view.tool);
   const selectTool = useAppStore((state) => state.selectTool);
+  const fleet = useAppStore((state) => state.view.fleet);
   const [copied, setCopied] = useState(false);
   usePageTitle();
 
@@ -47,10 +49,16 @@ export function App() {
     <div className="app" data-testid={testIds.app}>
       <header className="topbar">
         <span className="topbar__brand">bpfscope</span>
-        <span className="topbar__host">
-          {hostname ? <strong data-testid={testIds.hostName}>{hostname}</strong> : null}
-          <span className="muted">{address ?? 'no host'}</span>
-        </span>
+        {fleet ? (
+          <span className="topbar__host">
+            <strong>Fleet{fleet.group !== undefined ? `: ${fleet.group}` : ''}</strong>
+          </span>
+        ) : (
+          <span className="topbar__host">
+            {hostname ? <strong data-testid={testIds.hostName}>{hostname}</strong> : null}
+            <span className="muted">{address ?? 'no host'}</span>
+          </span>
+        )}
         <span className="toolbar__spacer" />
         <button
           type="button"
@@ -77,13 +85,14 @@ export function App() {
         </div>
       ) : null}
       <aside className="sidebar">
+        <FleetNavLink current={fleet !== undefined} />
         <HostSidebar />
         {catalog?.state === 'loaded' ? (
           <button
             type="button"
-            className={`tool overview-link ${selectedTool ? '' : 'tool--selected'}`}
+            className={`tool overview-link ${selectedTool || fleet ? '' : 'tool--selected'}`}
             data-testid={testIds.toolOverview}
-            aria-current={selectedTool ? undefined : 'page'}
+            aria-current={selectedTool || fleet ? undefined : 'page'}
             onClick={() => selectTool(undefined)}
           >
             <span className="tool__name">Overview</span>
@@ -93,9 +102,7 @@ export function App() {
         {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
         {catalog?.state === 'loaded' ? <SnapshotList /> : null}
       </aside>
-      <main className="main">
-        <MainPane />
-      </main>
+      <main className="main">{fleet ? <FleetPage link={fleet} /> : <MainPane />}</main>
     </div>
   );
 }
