@@ -1,5 +1,6 @@
 // pnpm bench (e2e): the web app in Chromium against a real agent.
 import { benchFlameGraph } from './flameGraph.ts';
+import { benchFleet } from './fleet.ts';
 import { benchHeatMap } from './heatMap.ts';
 import { benchLiveTable } from './liveTable.ts';
 
@@ -7,3 +8,4 @@ if (process.getuid?.() !== 0) throw new Error('the web benchmarks start a real a
 await benchHeatMap();
 await benchFlameGraph();
 await benchLiveTable();
+await benchFleet();

@@ -38,7 +38,7 @@ export interface SummaryPollerOptions {
   now?: () => number;
 }
 
-export const fleetPollDefaults = { concurrency: 6, slowMs: 1000, maxInFlight: 24, timeoutMs: 4000, refreshMs: 5000 } as const;
+export const fleetPollDefaults = { concurrency: 10, slowMs: 1000, maxInFlight: 32, timeoutMs: 4000, refreshMs: 5000 } as const;
 
 export class SummaryPoller {
   readonly #options: Required<SummaryPollerOptions>;
