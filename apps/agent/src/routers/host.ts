@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { hostOverview, useOf, useOptions } from '../overview/hostOverview.js';
+import { hostIdentity, hostOverview, useOf, useOptions } from '../overview/hostOverview.js';
 import { hostSummary, MAX_SUMMARY_POINTS, MIN_SUMMARY_POINTS, SUMMARY_POINTS } from '../overview/hostSummary.js';
 import type { HostSummary, OverviewSample, OverviewUpdate, RangeUse } from '../overview/types.js';
 import { computeUse } from '../overview/use.js';
@@ -31,8 +31,8 @@ export const hostRouter = router({
   info: authedProcedure.query(({ ctx }) => {
     const { services } = ctx;
     return {
-      hostname: os.hostname(),
-      kernel: os.release(),
+      // As its procfs says (a containerised agent's --procfs is the host's), the same as the overview and the fleet.
+      ...hostIdentity(services.config),
       arch: os.arch(),
       cpus: os.cpus().length,
       memoryBytes: { total: os.totalmem(), free: os.freemem() },
