@@ -3,6 +3,7 @@
 // advance every second, so 20 of them stay cheap: 3 on bpf-core's saturated host, 17 on a capture of this one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { median, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
 import { AdvancingHostTree } from '@bpfscope/bpf-core/testing';
@@ -72,6 +73,8 @@ export async function benchFleet(): Promise<void> {
         'the fleet page',
       );
       filledMs.push(Number(at));
+      // What 20 rows look like, for people to look at (e2e/artifacts, git-ignored).
+      if (run === RUNS - 1) await page.screenshot({ path: fileURLToPath(new URL('../artifacts/52-fleet-20-agents.png', import.meta.url)) });
       await context.close();
     }
 

@@ -110,6 +110,8 @@ test('a fleet of 3 agents: all 3 filled while a hung host is pending, worst firs
   await expect(fixtureRow).toHaveAttribute('data-rank', 'critical');
   await expect(fixtureRow).toContainText('db-saturated');
   await expect(fixtureRow).toContainText('5.15.0-fixture');
+  // The sidebar names it the same way: host.info reads the name from the same procfs.
+  await expect(page.getByTestId(testIds.host(fixture.host)).getByTestId(testIds.hostName)).toHaveText('db-saturated');
   await expect(fixtureRow.getByTestId(testIds.fleetKind('cpu'))).toHaveAttribute('data-verdict', 'critical');
   await expect(fixtureRow.getByTestId(testIds.fleetKind('cpu'))).toContainText('100 %');
   await expect(fixtureRow.getByTestId(testIds.fleetKind('disk'))).toHaveAttribute('data-verdict', 'critical');
