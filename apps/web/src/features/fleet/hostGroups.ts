@@ -46,11 +46,14 @@ export function withoutGroup(groups: HostGroups, name: string): HostGroups {
   return rest;
 }
 
-/** The hosts a fleet shows: every known host, or a group's, in the order the browser knows them (the group's own order after). */
+/**
+ * The hosts a fleet shows: every known host, or a group's known ones, in the order the browser knows them. A host
+ * removed from the browser leaves its groups' views too (the group keeps it, for when it is added again).
+ */
 export function hostsShown(known: readonly string[], groups: HostGroups, group: string | undefined): string[] {
   if (group === undefined) return [...known];
-  const members = groups[group] ?? [];
-  return [...known.filter((host) => members.includes(host)), ...members.filter((host) => !known.includes(host))];
+  const members = new Set(groups[group] ?? []);
+  return known.filter((host) => members.has(host));
 }
 
 /** Host addresses typed as a list ("a:7070, b:7070" or one a line): the valid ones, and why each other is not. */

@@ -94,13 +94,20 @@ export function FleetPage({ link }: { link: FleetLink }) {
   const shown = useMemo(() => hostsShown(known, groups, link.group), [known, groups, link.group]);
   const targets = useMemo(() => summaryTargets(shown, tokens, statuses), [shown, tokens, statuses]);
   const entries = useFleetSummaries(targets);
+  // A link's hosts are added just after it opens: until then there is nothing to say.
+  const emptyText =
+    link.hosts.length > 0
+      ? ''
+      : link.group !== undefined
+        ? `This browser has no group “${link.group}” yet: open a link that lists its hosts (#/fleet?group=${link.group}&hosts=host:port,…) or make it with “New group”.`
+        : 'No hosts yet: add one on the left (host:port of a bpfscope agent), or open a fleet link (#/fleet?group=db&hosts=host:port,…).';
   const rows = useMemo(() => orderFleet(shown.map((address) => fleetRow(address, statuses[address], entries.get(address)))), [shown, statuses, entries]);
 
   return (
     <section className="fleet" aria-label="Fleet" data-testid={testIds.fleet} data-hosts={rows.length} data-filled={rows.filter((row) => row.summary).length}>
       <div className="toolbar fleet__header">
         <h2 className="fleet__title">Fleet</h2>
-        <GroupFilter link={link} known={known.length} />
+        <GroupFilter link={link} known={known} />
         <span className="toolbar__spacer" />
         <span className="fleet__counts">
           {rankCounts(rows).map(({ rank, count }) => (
@@ -122,11 +129,7 @@ export function FleetPage({ link }: { link: FleetLink }) {
         </div>
       ) : null}
       {rows.length === 0 ? (
-        <p className="placeholder">
-          {link.group !== undefined
-            ? `This browser has no group “${link.group}” yet: open a link that lists its hosts (#/fleet?group=${link.group}&hosts=host:port,…) or make it with “New group”.`
-            : 'No hosts yet: add one on the left (host:port of a bpfscope agent), or open a fleet link (#/fleet?group=db&hosts=host:port,…).'}
-        </p>
+        <p className="placeholder">{emptyText}</p>
       ) : (
         <div className="fleet__body">
           <table className="fleet-table">
@@ -264,7 +267,7 @@ function LatencyCell({ summary, series }: { summary: HostSummary; series: 'runql
 }
 
 /** All hosts, or one group: each a link (the group's carries its hosts, so a copied link shares the group). */
-function GroupFilter({ link, known }: { link: FleetLink; known: number }) {
+function GroupFilter({ link, known }: { link: FleetLink; known: readonly string[] }) {
   const groups = useHostGroups((state) => state.groups);
   const removeGroup = useHostGroups((state) => state.removeGroup);
   const [editing, setEditing] = useState(false);
@@ -272,7 +275,7 @@ function GroupFilter({ link, known }: { link: FleetLink; known: number }) {
   return (
     <nav className="fleet__groups" aria-label="Host groups">
       <a href="#/fleet" className={`pill fleet__group ${link.group === undefined ? 'pill--accent' : ''}`} data-testid={testIds.fleetGroup('all')}>
-        All hosts {known}
+        All hosts {known.length}
       </a>
       {names.map((name) => (
         <a
@@ -281,7 +284,7 @@ function GroupFilter({ link, known }: { link: FleetLink; known: number }) {
           className={`pill fleet__group ${link.group === name ? 'pill--accent' : ''}`}
           data-testid={testIds.fleetGroup(name)}
         >
-          {name} {groups[name]?.length ?? 0}
+          {name} {hostsShown(known, groups, name).length}
         </a>
       ))}
       {link.group !== undefined && link.group in groups ? (
