@@ -13,6 +13,7 @@ import { emptyViewState, encodeViewState } from '../../state/urlState';
 import type { FleetLink } from '../../state/urlState';
 import { testIds } from '../../testIds';
 import { dotClass, statusTitle } from '../hosts/HostSidebar';
+import { formatUptime } from '../overview/checklist';
 import type { FleetRank, FleetRow } from './fleetRows';
 import { FLEET_KINDS, fleetRow, kindCell, latencyFigures, orderFleet, rankCounts } from './fleetRows';
 import { useHostGroups } from './groupStore';
@@ -83,6 +84,7 @@ export function FleetPage({ link }: { link: FleetLink }) {
   } = useAppStore(useShallow((state) => ({ hosts: state.hosts, tokens: state.tokens, statuses: state.statuses, addHost: state.addHost })));
   const { groups, addToGroup } = useHostGroups(useShallow((state) => ({ groups: state.groups, addToGroup: state.addToGroup })));
   const [linkProblems, setLinkProblems] = useState<string[]>([]);
+  const [makingGroup, setMakingGroup] = useState(false);
 
   // A link's hosts become known (without a token) and join its group, as the hosts of a host link do.
   useEffect(() => {
@@ -107,7 +109,7 @@ export function FleetPage({ link }: { link: FleetLink }) {
     <section className="fleet" aria-label="Fleet" data-testid={testIds.fleet} data-hosts={rows.length} data-filled={rows.filter((row) => row.summary).length}>
       <div className="toolbar fleet__header">
         <h2 className="fleet__title">Fleet</h2>
-        <GroupFilter link={link} known={known} />
+        <GroupFilter link={link} known={known} onNewGroup={() => setMakingGroup(true)} />
         <span className="toolbar__spacer" />
         <span className="fleet__counts">
           {rankCounts(rows).map(({ rank, count }) => (
@@ -123,6 +125,7 @@ export function FleetPage({ link }: { link: FleetLink }) {
           every {fleetPollDefaults.refreshMs / 1000} s
         </span>
       </div>
+      {makingGroup ? <NewGroupForm onDone={() => setMakingGroup(false)} /> : null}
       {linkProblems.length > 0 ? (
         <div className="banner banner--warn" role="status">
           Not every host of this link could be added: {linkProblems.join('; ')}.
@@ -191,7 +194,11 @@ function FleetTableRow({ row, status }: { row: FleetRow; status: HostStatus | un
         </a>
         <span
           className="fleet-host__detail muted"
-          title={summary ? `Linux ${summary.kernel}, ${summary.cpus ?? '?'} CPUs, agent ${summary.agentVersion}` : undefined}
+          title={
+            summary
+              ? `Linux ${summary.kernel}, ${summary.cpus ?? '?'} CPUs; agent ${summary.agentVersion}, ${formatUptime(summary.agentUptimeSeconds)}`
+              : undefined
+          }
         >
           {row.address} · {summary ? `${summary.kernel}${summary.cpus ? ` · ${summary.cpus} CPUs` : ''}` : row.reachability}
         </span>
@@ -267,10 +274,9 @@ function LatencyCell({ summary, series }: { summary: HostSummary; series: 'runql
 }
 
 /** All hosts, or one group: each a link (the group's carries its hosts, so a copied link shares the group). */
-function GroupFilter({ link, known }: { link: FleetLink; known: readonly string[] }) {
+function GroupFilter({ link, known, onNewGroup }: { link: FleetLink; known: readonly string[]; onNewGroup: () => void }) {
   const groups = useHostGroups((state) => state.groups);
   const removeGroup = useHostGroups((state) => state.removeGroup);
-  const [editing, setEditing] = useState(false);
   const names = Object.keys(groups).sort((a, b) => a.localeCompare(b));
   return (
     <nav className="fleet__groups" aria-label="Host groups">
@@ -300,13 +306,9 @@ function GroupFilter({ link, known }: { link: FleetLink; known: readonly string[
           Remove group
         </button>
       ) : null}
-      {editing ? (
-        <NewGroupForm onDone={() => setEditing(false)} />
-      ) : (
-        <button type="button" className="button button--small" onClick={() => setEditing(true)}>
-          New group…
-        </button>
-      )}
+      <button type="button" className="button button--small" onClick={onNewGroup}>
+        New group…
+      </button>
     </nav>
   );
 }
