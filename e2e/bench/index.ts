@@ -1,5 +1,6 @@
 // pnpm bench (e2e): the web app in Chromium against a real agent.
 import { benchFlameGraph } from './flameGraph.ts';
+import { benchFleet } from './fleet.ts';
 import { benchHeatMap } from './heatMap.ts';
 import { benchHostOverview } from './hostOverview.ts';
 import { benchLiveTable } from './liveTable.ts';
@@ -9,3 +10,4 @@ await benchHeatMap();
 await benchFlameGraph();
 await benchLiveTable();
 await benchHostOverview();
+await benchFleet();

@@ -50,6 +50,15 @@ export function runKnownExecs(marker: string, count: number, from = 0): KnownExe
   return execs;
 }
 
+/** A loopback port nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export interface TcpExchange {
   serverPort: number;
   clientPort: number;

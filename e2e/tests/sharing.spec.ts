@@ -1,19 +1,9 @@
 // Links carry the view and never a token; missing tokens, refused tokens and
 // unreachable agents are said plainly where they happen.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { expect, test } from '@playwright/test';
-import { agent, runKnownExecs, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { agent, closedPort, runKnownExecs, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
 
 test('a copied link opens the same tool, params, filters and sort in a fresh browser', async ({ page, browser }) => {
   const { url, token, host } = agent();

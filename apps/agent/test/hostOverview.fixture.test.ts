@@ -39,6 +39,21 @@ describe('host overview of a fixture tree', () => {
     expect(overview.samples.every((sample) => sample.interval === null || sample.interval === 1)).toBe(true);
   });
 
+  it('summarizes it for the fleet in a few KB over HTTP, and judges a range of it', async () => {
+    const summary = await agent.client.host.summary.query();
+    expect(summary).toMatchObject({ verdict: 'critical', cpus: 4, recorded: { runqlat: false, biolatency: false } });
+    expect(summary.use.find((kind) => kind.kind === 'cpu')).toMatchObject({ verdict: 'critical', text: '100 %' });
+    expect(summary.use.find((kind) => kind.kind === 'disk')).toMatchObject({ verdict: 'critical', resource: 'Disk sda' });
+    expect(summary.history.runqlatP99Us).toHaveLength(120);
+    const response = await fetch(`${agent.url}/trpc/host.summary`, { headers: { authorization: `Bearer ${agent.token}` } });
+    expect((await response.text()).length).toBeLessThan(6 * 1024);
+    const newest = summary.time ?? Date.now();
+    const range = await agent.client.host.use.query({ from: newest - 60_000, to: newest });
+    expect(range.seconds).toBeGreaterThan(0);
+    expect(range.use.find((row) => row.resource === 'CPUs')?.utilization).toMatchObject({ value: 100, verdict: 'critical' });
+    await expect(agent.client.host.use.query({ from: newest, to: newest - 1 })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+  });
+
   it('refuses a sinceMs that is not an epoch ms, as a bad request', async () => {
     for (const sinceMs of [-1, 1.5, 9e15]) {
       await expect(agent.client.host.overview.query({ sinceMs })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });

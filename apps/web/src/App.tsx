@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { DashboardList } from './features/dashboard/DashboardList';
 import { DashboardView } from './features/dashboard/DashboardView';
+import { FleetNavLink, FleetPage } from './features/fleet';
 import { HostSidebar } from './features/hosts/HostSidebar';
 import { hostNameOf } from './features/hosts/pageTitle';
 import { RetryHost } from './features/hosts/RetryHost';
@@ -30,6 +31,7 @@ export function App() {
   const selectedTool = useAppStore((state) => state.view.tool);
   const onDashboard = useAppStore((state) => state.view.dashboard !== undefined);
   const selectTool = useAppStore((state) => state.selectTool);
+  const fleet = useAppStore((state) => state.view.fleet);
   const [copied, setCopied] = useState(false);
   usePageTitle();
 
@@ -51,10 +53,16 @@ export function App() {
     <div className="app" data-testid={testIds.app}>
       <header className="topbar">
         <span className="topbar__brand">bpfscope</span>
-        <span className="topbar__host">
-          {hostname ? <strong data-testid={testIds.hostName}>{hostname}</strong> : null}
-          <span className="muted">{address ?? 'no host'}</span>
-        </span>
+        {fleet ? (
+          <span className="topbar__host">
+            <strong>Fleet{fleet.group !== undefined ? `: ${fleet.group}` : ''}</strong>
+          </span>
+        ) : (
+          <span className="topbar__host">
+            {hostname ? <strong data-testid={testIds.hostName}>{hostname}</strong> : null}
+            <span className="muted">{address ?? 'no host'}</span>
+          </span>
+        )}
         <span className="toolbar__spacer" />
         <button
           type="button"
@@ -81,13 +89,14 @@ export function App() {
         </div>
       ) : null}
       <aside className="sidebar">
+        <FleetNavLink current={fleet !== undefined} />
         <HostSidebar />
         {catalog?.state === 'loaded' ? (
           <button
             type="button"
-            className={`tool overview-link ${selectedTool || onDashboard ? '' : 'tool--selected'}`}
+            className={`tool overview-link ${selectedTool || onDashboard || fleet ? '' : 'tool--selected'}`}
             data-testid={testIds.toolOverview}
-            aria-current={selectedTool || onDashboard ? undefined : 'page'}
+            aria-current={selectedTool || onDashboard || fleet ? undefined : 'page'}
             onClick={() => selectTool(undefined)}
           >
             <span className="tool__name">Overview</span>
@@ -98,9 +107,7 @@ export function App() {
         {catalog?.state === 'loaded' ? <ToolPicker tools={catalog.tools} selected={selectedTool} onSelect={selectTool} /> : null}
         {catalog?.state === 'loaded' ? <SnapshotList /> : null}
       </aside>
-      <main className="main">
-        <MainPane />
-      </main>
+      <main className="main">{fleet ? <FleetPage link={fleet} /> : <MainPane />}</main>
     </div>
   );
 }

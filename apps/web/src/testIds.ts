@@ -130,4 +130,13 @@ export const testIds = {
   topProcess: (pid: number) => `top-process-${pid}`,
   profilePid: (pid: number) => `profile-pid-${pid}`,
   offcpuPid: (pid: number) => `offcpu-pid-${pid}`,
+  /** The fleet page: data-hosts (its rows) and data-filled (the rows with a summary); and its sidebar entry. */
+  fleet: 'fleet',
+  fleetNav: 'fleet-nav',
+  /** A host's row: data-rank (critical, warning, unreachable, needs-token, unknown, ok, checking), data-filled; in it, a kind's cell and a series. */
+  fleetRow: (address: string) => `fleet-row-${address}`,
+  fleetKind: (kind: string) => `fleet-kind-${kind}`,
+  fleetSeries: (series: 'runqlat' | 'biolatency') => `fleet-series-${series}`,
+  /** The group filter: a group's link ("all" for every host). */
+  fleetGroup: (name: string) => `fleet-group-${name}`,
 } as const;

@@ -97,6 +97,11 @@ function procfsName(procfs: string, file: string, fallback: string): string {
   }
 }
 
+/** The host's name and kernel release, as its procfs says. */
+export function hostIdentity(config: AgentConfig): { hostname: string; kernel: string } {
+  return { hostname: procfsName(config.procfs, 'hostname', os.hostname()), kernel: procfsName(config.procfs, 'osrelease', os.release()) };
+}
+
 export function hostOverview(
   recorder: HostRecorder,
   statuses: readonly RecorderStatus[],
@@ -106,8 +111,7 @@ export function hostOverview(
   const samples = recorder.samples(range.sinceMs, range.untilMs);
   const newest = recorder.latest(1)[0];
   return {
-    hostname: procfsName(config.procfs, 'hostname', os.hostname()),
-    kernel: procfsName(config.procfs, 'osrelease', os.release()),
+    ...hostIdentity(config),
     cpus: newest?.cpus ?? null,
     historySeconds: (recorder.capacity * recorder.intervalMs) / 1000,
     intervalMs: recorder.intervalMs,

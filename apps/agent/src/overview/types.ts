@@ -79,3 +79,54 @@ export interface OverviewUpdate {
   sample: OverviewSample;
   use: UseRow[];
 }
+
+/** host.use: the USE table of a selected range, its seconds averaged and its errors counted within it. */
+export interface RangeUse {
+  from: number;
+  to: number;
+  /** Seconds of the range the recorder had (0: nothing recorded then, and `use` is empty). */
+  seconds: number;
+  use: UseRow[];
+}
+
+/** One resource kind of a host at a glance, for the fleet: the worst of its cells in the USE table. */
+export interface UseKindSummary {
+  kind: UseKind;
+  verdict: Verdict;
+  /** The cell that gave the verdict (the first of the worst): its row, column, figure and threshold. */
+  resource: string;
+  column: 'utilization' | 'saturation' | 'errors';
+  text: string;
+  threshold: string;
+  /** Resources of this kind in the table (disks, interfaces…), and how many of them have a warning or critical cell. */
+  resources: number;
+  flagged: number;
+}
+
+/** A run of the last hour's per-second figures in a fixed number of points, each the highest of its seconds. */
+export interface SummarySeries {
+  /** Epoch ms where the first point starts; point i covers [from + i·pointMs, from + (i + 1)·pointMs). */
+  from: number;
+  pointMs: number;
+  /** Oldest first; null where no second of the point had the figure. */
+  runqlatP99Us: Array<number | null>;
+  biolatencyP99Us: Array<number | null>;
+}
+
+/** host.summary: what the fleet view shows of a host, a few KB whatever the host (never the hour of samples). */
+export interface HostSummary {
+  hostname: string;
+  kernel: string;
+  cpus: number | null;
+  agentVersion: string;
+  agentUptimeSeconds: number;
+  /** Epoch ms of the newest sample; null before the first. */
+  time: number | null;
+  /** The worst verdict of the whole USE table. */
+  verdict: Verdict;
+  /** Each resource kind in the USE table, in its order (CPUs, memory, disks, network, TCP, file descriptors). */
+  use: UseKindSummary[];
+  /** Whether the flight recorder records runqlat and biolatency (a missing line is then no I/O, not no data). */
+  recorded: { runqlat: boolean; biolatency: boolean };
+  history: SummarySeries;
+}

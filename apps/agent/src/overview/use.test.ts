@@ -297,3 +297,50 @@ describe('USE verdicts at, below and above each threshold', () => {
     expect(row(rows, 'File descriptors').saturation.verdict).toBe('unknown');
   });
 });
+
+describe('computeUse over a selected range', () => {
+  const at = (second: number, idle: number, kills: number) =>
+    sample(
+      (s) => {
+        setIdle(s, idle);
+        s.oomKills = kills;
+        s.kernelLog.records = [];
+      },
+      saturated.time + second * 1000,
+    );
+
+  it('judges the range’s mean, counts its errors within it, and says so on hover', () => {
+    // An OOM storm and busy CPUs just before the range; in it, CPUs 0, 50 and 100 % busy and one OOM kill.
+    const before = at(0, 0, 3);
+    const range = [at(1, 100, 0), at(2, 50, 1), at(3, 0, 0)];
+    const rows = computeUse(range, { ...notRecorded, basis: 'range' });
+    expect(row(rows, 'CPUs').utilization).toMatchObject({ value: 50, text: '50 %', verdict: 'ok' });
+    expect(row(rows, 'CPUs').saturation.threshold).toContain('mean of the 3 s selected');
+    expect(row(rows, 'Memory').errors).toMatchObject({ value: 1, verdict: 'warning', threshold: expect.stringContaining('in the 3 s selected') });
+    // The newest second of the same seconds: its own figure, and the minute before it for errors.
+    const newest = computeUse([before, ...range], notRecorded);
+    expect(row(newest, 'CPUs').utilization).toMatchObject({ value: 100, verdict: 'critical' });
+    expect(row(newest, 'Memory').errors).toMatchObject({ value: 4, verdict: 'warning', threshold: expect.stringContaining('in the last 60 s') });
+  });
+
+  it('counts kernel-log errors of the range only, not the ring buffer read before it', () => {
+    const ioError = (usec: number): KmsgRecord => ({
+      seq: usec,
+      usec,
+      level: 3,
+      facility: 0,
+      message: 'I/O error, dev sda, sector 1',
+      dict: {},
+      event: { kind: 'io-error', status: 'I/O', dev: 'sda', sector: 1 },
+    });
+    const range = [at(1, 50, 0), at(2, 50, 0)];
+    const firstUptime = range[0]?.uptime ?? 0;
+    // Read with the first second of the range: one logged long before it, one within it.
+    range[0]?.kernelLog.records.push(ioError(5_000_000), ioError(firstUptime * 1e6 - 200_000));
+    expect(row(computeUse(range, { ...notRecorded, basis: 'range' }), 'Disk sda').errors).toMatchObject({ value: 1, verdict: 'warning' });
+  });
+
+  it('gives no rows for a range without samples', () => {
+    expect(computeUse([], { ...notRecorded, basis: 'range' })).toEqual([]);
+  });
+});

@@ -1,6 +1,8 @@
 // The USE table (Brendan Gregg's Utilization, Saturation, Errors) of the newest second, with a few seconds or a
-// minute of history where one second says too little. Pure: samples in, rows out.
+// minute of history where one second says too little; or of a selected range, its seconds averaged and its errors
+// counted within it. Pure: samples in, rows out. The thresholds below are the one table the overview and the fleet use.
 import type { IostatRow, KernelEvent } from '@bpfscope/bpf-core';
+import { averageSamples } from './rangeAverage.js';
 import type { OverviewSample, UseCell, UseDrill, UseRow, Verdict } from './types.js';
 
 /** Warning and critical levels of one figure: a verdict is the highest level the figure reaches. */
@@ -61,9 +63,16 @@ export const SATURATION_SMOOTHING_SECONDS = 3;
 export interface UseOptions {
   /** Whether runqlat / biolatency / tcplife are being recorded (an unrecorded tool's figure is not a missing one). */
   recorded: { runqlat: boolean; biolatency: boolean; tcplife: boolean };
+  /**
+   * What the table judges. 'newest' (the default): the newest sample, saturation smoothed over the last few seconds
+   * and errors counted over the minute before it. 'range': every sample given is the range; its figures are their
+   * mean (as sar's "Average:" line) and its errors are counted within it.
+   */
+  basis?: 'newest' | 'range';
 }
 
-const rank: Record<Verdict, number> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
+/** Verdicts from least to most telling: an unknown figure never hides a known one. */
+export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { unknown: 0, ok: 1, warning: 2, critical: 3 };
 
 export function grade(value: number, threshold: Threshold): Verdict {
   if (value >= threshold.critical) return 'critical';
@@ -71,8 +80,8 @@ export function grade(value: number, threshold: Threshold): Verdict {
   return 'ok';
 }
 
-function worst(...verdicts: Verdict[]): Verdict {
-  return verdicts.reduce((a, b) => (rank[b] > rank[a] ? b : a), 'unknown');
+export function worstVerdict(...verdicts: Verdict[]): Verdict {
+  return verdicts.reduce((a, b) => (VERDICT_RANK[b] > VERDICT_RANK[a] ? b : a), 'unknown');
 }
 
 function round(value: number): string {
@@ -113,25 +122,64 @@ function median(values: number[]): number | null {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** The median of a figure over the last few seconds that have it (null when none do). */
-function smoothed(samples: readonly OverviewSample[], pick: (sample: OverviewSample) => number | null | undefined): number | null {
+/** The seconds a USE table is made of: the figures it judges, and the seconds behind its smoothing and its error counts. */
+interface UseBasis {
+  /** The newest sample, or the range's mean. */
+  figures: OverviewSample;
+  /** Saturation figures are the median of these: the last few seconds, or the range's mean alone. */
+  recent: readonly OverviewSample[];
+  /** How `recent` was taken, for the threshold text: 'median of the last 3 s'. */
+  smoothing: string;
+  /** The seconds whose errors count, and the kernel-log time (µs since boot) from which a record counts. */
+  errorSamples: readonly OverviewSample[];
+  errorFromUsec: number;
+  /** Where errors were counted, for the threshold text: 'in the last 60 s'. */
+  errorSpan: string;
+}
+
+function newestBasis(samples: readonly OverviewSample[]): UseBasis | undefined {
+  const newest = samples.at(-1);
+  if (!newest) return undefined;
+  return {
+    figures: newest,
+    recent: samples.slice(-SATURATION_SMOOTHING_SECONDS),
+    smoothing: `median of the last ${SATURATION_SMOOTHING_SECONDS} s`,
+    errorSamples: samples.filter((sample) => sample.time > newest.time - ERROR_WINDOW_SECONDS * 1000),
+    // By the record's own time, since the first sample brings the ring buffer so far.
+    errorFromUsec: newest.uptime === null ? -Infinity : (newest.uptime - ERROR_WINDOW_SECONDS) * 1e6,
+    errorSpan: `in the last ${ERROR_WINDOW_SECONDS} s`,
+  };
+}
+
+function rangeBasis(samples: readonly OverviewSample[]): UseBasis | undefined {
+  const figures = averageSamples(samples);
+  const first = samples[0];
+  if (!figures || !first) return undefined;
+  const seconds = Math.round((figures.time - first.time) / 1000) + (first.interval ?? 1);
+  return {
+    figures,
+    recent: [figures],
+    smoothing: `mean of the ${seconds} s selected`,
+    errorSamples: samples,
+    errorFromUsec: first.uptime === null ? -Infinity : (first.uptime - (first.interval ?? 1)) * 1e6,
+    errorSpan: `in the ${seconds} s selected`,
+  };
+}
+
+/** The median of a figure over the basis's recent seconds that have it (null when none do). */
+function smoothed(basis: UseBasis, pick: (sample: OverviewSample) => number | null | undefined): number | null {
   const values: number[] = [];
-  for (const sample of samples.slice(-SATURATION_SMOOTHING_SECONDS)) {
+  for (const sample of basis.recent) {
     const value = pick(sample);
     if (value !== null && value !== undefined) values.push(value);
   }
   return median(values);
 }
 
-function windowOf(samples: readonly OverviewSample[], newest: OverviewSample): OverviewSample[] {
-  return samples.filter((sample) => sample.time > newest.time - ERROR_WINDOW_SECONDS * 1000);
-}
-
-/** Events of a kind logged in the error window: by the record's own time, since the first sample brings the ring buffer so far. */
-function kernelEvents(window: readonly OverviewSample[], newest: OverviewSample, kind: KernelEvent['kind']): KernelEvent[] {
-  const fromUsec = newest.uptime === null ? -Infinity : (newest.uptime - ERROR_WINDOW_SECONDS) * 1e6;
-  return window.flatMap((sample) =>
-    sample.kernelLog.records.flatMap((record) => (record.event?.kind === kind && record.usec > fromUsec ? [record.event] : [])),
+/** Events of a kind logged within the basis's error span. */
+function kernelEvents(basis: UseBasis, kind: KernelEvent['kind']): KernelEvent[] {
+  return basis.errorSamples.flatMap((sample) =>
+    sample.kernelLog.records.flatMap((record) => (record.event?.kind === kind && record.usec > basis.errorFromUsec ? [record.event] : [])),
   );
 }
 
@@ -141,7 +189,8 @@ const biolatencyDrill: UseDrill = { tool: 'biolatency', view: 'heatmap' };
 const tcplifeDrill: UseDrill = { tool: 'tcplife', view: 'table' };
 const offcputimeDrill: UseDrill = { tool: 'offcputime', view: 'profile' };
 
-function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], options: UseOptions): UseRow {
+function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
+  const newest = basis.figures;
   const all = newest.mpstat?.rows.find((row) => row.CPU === 'all');
   const utilization = all
     ? (() => {
@@ -158,18 +207,18 @@ function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], opti
     : unknown('%', 'no /proc/stat interval yet (the first second), or /proc/stat unreadable', profileDrill);
 
   let saturation: UseCell;
-  const runqP99 = options.recorded.runqlat ? smoothed(samples, (sample) => sample.bpf.runqlatP99Us) : null;
+  const runqP99 = options.recorded.runqlat ? smoothed(basis, (sample) => sample.bpf.runqlatP99Us) : null;
   const runqText = runqP99 === null ? '' : ` (runqlat p99 ${estimatedDuration(runqP99)})`;
   const cpuPressure = newest.pressure.cpu;
   if (cpuPressure.available) {
-    const share = smoothed(samples, (sample) => (sample.pressure.cpu.available ? (sample.pressure.cpu.some.interval ?? sample.pressure.cpu.some.avg10) : null));
+    const share = smoothed(basis, (sample) => (sample.pressure.cpu.available ? (sample.pressure.cpu.some.interval ?? sample.pressure.cpu.some.avg10) : null));
     const value = share ?? cpuPressure.some.avg10;
     saturation = cell(
       value,
       '%',
       `${round(value)} %${runqText}`,
       grade(value, CPU_PRESSURE),
-      `${levels(CPU_PRESSURE, '%')} (PSI cpu some: share of the second a runnable task waited for a CPU, median of the last ${SATURATION_SMOOTHING_SECONDS} s)`,
+      `${levels(CPU_PRESSURE, '%')} (PSI cpu some: share of the time a runnable task waited for a CPU, ${basis.smoothing})`,
       runqlatDrill,
     );
   } else if (runqP99 !== null) {
@@ -178,7 +227,7 @@ function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], opti
       'usecs',
       estimatedDuration(runqP99),
       grade(runqP99, RUNQ_LATENCY_P99_US),
-      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, median of the last ${SATURATION_SMOOTHING_SECONDS} s, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
+      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
       runqlatDrill,
     );
   } else if (newest.loadavg && newest.cpus) {
@@ -202,7 +251,8 @@ function cpuRow(newest: OverviewSample, samples: readonly OverviewSample[], opti
   };
 }
 
-function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): UseRow {
+function memoryRow(basis: UseBasis): UseRow {
+  const newest = basis.figures;
   const mem = newest.free?.Mem;
   const utilization =
     mem && mem.total > 0
@@ -216,7 +266,7 @@ function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): 
   const pressure = newest.pressure.memory;
   if (pressure.available) {
     const value =
-      smoothed(samples, (sample) => (sample.pressure.memory.available ? (sample.pressure.memory.some.interval ?? sample.pressure.memory.some.avg10) : null)) ??
+      smoothed(basis, (sample) => (sample.pressure.memory.available ? (sample.pressure.memory.some.interval ?? sample.pressure.memory.some.avg10) : null)) ??
       pressure.some.avg10;
     const majflt = newest.paging?.['majflt/s'];
     saturation = cell(
@@ -224,7 +274,7 @@ function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): 
       '%',
       `${round(value)} %`,
       grade(value, MEMORY_PRESSURE),
-      `${levels(MEMORY_PRESSURE, '%')} (PSI memory some: share of the second a task stalled on memory, median of the last ${SATURATION_SMOOTHING_SECONDS} s${majflt === undefined ? '' : `; majflt/s ${round(majflt)}`})`,
+      `${levels(MEMORY_PRESSURE, '%')} (PSI memory some: share of the time a task stalled on memory, ${basis.smoothing}${majflt === undefined ? '' : `; majflt/s ${round(majflt)}`})`,
       offcputimeDrill,
     );
   } else if (newest.vmstat) {
@@ -239,10 +289,9 @@ function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): 
     );
   } else saturation = unknown('%', `${pressure.reason}; no vmstat interval yet`, offcputimeDrill);
 
-  const window = windowOf(samples, newest);
-  const counted = window.filter((sample) => sample.oomKills !== null);
+  const counted = basis.errorSamples.filter((sample) => sample.oomKills !== null);
   const fromVmstat = counted.reduce((sum, sample) => sum + (sample.oomKills ?? 0), 0);
-  const fromLog = kernelEvents(window, newest, 'oom-kill').length;
+  const fromLog = kernelEvents(basis, 'oom-kill').length;
   const logReadable = newest.kernelLog.available;
   let errors: UseCell;
   if (counted.length === 0 && !logReadable) errors = unknown('count', 'no /proc/vmstat oom_kill (before Linux 4.13) and the kernel log is not readable');
@@ -254,7 +303,7 @@ function memoryRow(newest: OverviewSample, samples: readonly OverviewSample[]): 
       'count',
       String(kills),
       grade(kills, OOM_KILLS),
-      `${levels(OOM_KILLS, '')} OOM kills in the last ${ERROR_WINDOW_SECONDS} s (/proc/vmstat oom_kill and the kernel log)`,
+      `${levels(OOM_KILLS, '')} OOM kills ${basis.errorSpan} (/proc/vmstat oom_kill and the kernel log)`,
       null,
     );
   }
@@ -271,11 +320,11 @@ function isBusy(row: IostatRow): boolean {
   return row['r/s'] + row['w/s'] + (row['d/s'] ?? 0) + (row['f/s'] ?? 0) > 0 || row['%util'] > 0;
 }
 
-function diskRows(newest: OverviewSample, samples: readonly OverviewSample[]): UseRow[] {
+function diskRows(basis: UseBasis): UseRow[] {
+  const newest = basis.figures;
   if (!newest.iostat) return [];
-  const window = windowOf(samples, newest);
-  const ioErrors = kernelEvents(window, newest, 'io-error');
-  const activeInWindow = new Set(window.flatMap((sample) => (sample.iostat ?? []).filter(isBusy).map((row) => row.Device)));
+  const ioErrors = kernelEvents(basis, 'io-error');
+  const activeInWindow = new Set(basis.errorSamples.flatMap((sample) => (sample.iostat ?? []).filter(isBusy).map((row) => row.Device)));
   return newest.iostat
     .filter((row) => !/^(loop|ram|zram)\d/.test(row.Device) || activeInWindow.has(row.Device))
     .map((row): UseRow => {
@@ -291,7 +340,7 @@ function diskRows(newest: OverviewSample, samples: readonly OverviewSample[]): U
           queue,
           'requests',
           `${round(queue)} (await ${round(wait)} ms)`,
-          worst(grade(queue, DISK_QUEUE), grade(wait, DISK_AWAIT_MS)),
+          worstVerdict(grade(queue, DISK_QUEUE), grade(wait, DISK_AWAIT_MS)),
           `aqu-sz ${levels(DISK_QUEUE, '')}; await ${levels(DISK_AWAIT_MS, 'ms')} (iostat -x)`,
           biolatencyDrill,
         ),
@@ -301,7 +350,7 @@ function diskRows(newest: OverviewSample, samples: readonly OverviewSample[]): U
               'count',
               String(errorCount),
               grade(errorCount, DISK_IO_ERRORS),
-              `${levels(DISK_IO_ERRORS, '')} I/O errors in the kernel log in the last ${ERROR_WINDOW_SECONDS} s`,
+              `${levels(DISK_IO_ERRORS, '')} I/O errors in the kernel log ${basis.errorSpan}`,
               null,
             )
           : unknown('count', 'the kernel log is not readable: I/O errors are unknown'),
@@ -386,7 +435,7 @@ function tcpRow(newest: OverviewSample): UseRow | null {
     const share = oseg >= TCP_RETRANS_MIN_OSEG ? (retrans / oseg) * 100 : null;
     const timeouts = ext?.TCPTimeouts ?? 0;
     const inErrs = etcp['isegerr/s'];
-    const verdict = worst(
+    const verdict = worstVerdict(
       share === null ? 'ok' : grade(share, TCP_RETRANS_PERCENT),
       grade(inErrs, TCP_ERRORS_PER_SECOND),
       grade(timeouts, TCP_ERRORS_PER_SECOND),
@@ -423,17 +472,20 @@ function fdRow(newest: OverviewSample): UseRow | null {
   };
 }
 
-/** The USE table of the newest sample; `samples` oldest first (the last minute is enough). Empty for no samples. */
+/**
+ * The USE table of the newest sample (`samples` oldest first; the last minute is enough), or with `basis: 'range'`
+ * of all the samples given, a selected range. Empty for no samples.
+ */
 export function computeUse(samples: readonly OverviewSample[], options: UseOptions): UseRow[] {
-  const newest = samples.at(-1);
-  if (!newest) return [];
+  const basis = options.basis === 'range' ? rangeBasis(samples) : newestBasis(samples);
+  if (!basis) return [];
   const rows: Array<UseRow | null> = [
-    cpuRow(newest, samples, options),
-    memoryRow(newest, samples),
-    ...diskRows(newest, samples),
-    ...networkRows(newest),
-    tcpRow(newest),
-    fdRow(newest),
+    cpuRow(basis, options),
+    memoryRow(basis),
+    ...diskRows(basis),
+    ...networkRows(basis.figures),
+    tcpRow(basis.figures),
+    fdRow(basis.figures),
   ];
   return rows.filter((row): row is UseRow => row !== null);
 }

@@ -21,13 +21,17 @@ export type { HistogramFrame } from '../sessions/backend.js';
 /** The host overview (host.overview, host.overviewStream). */
 export type {
   HostOverview,
+  HostSummary,
   OverviewBpf,
   OverviewSample,
   OverviewSource,
   OverviewUpdate,
+  RangeUse,
+  SummarySeries,
   UseCell,
   UseDrill,
   UseKind,
+  UseKindSummary,
   UseRow,
   Verdict,
 } from '../overview/types.js';

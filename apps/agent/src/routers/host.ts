@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { hostOverview, useOf } from '../overview/hostOverview.js';
-import type { OverviewSample, OverviewUpdate } from '../overview/types.js';
+import { hostIdentity, hostOverview, useOf, useOptions } from '../overview/hostOverview.js';
+import { hostSummary, MAX_SUMMARY_POINTS, MIN_SUMMARY_POINTS, SUMMARY_POINTS } from '../overview/hostSummary.js';
+import type { HostSummary, OverviewSample, OverviewUpdate, RangeUse } from '../overview/types.js';
+import { computeUse } from '../overview/use.js';
 import { getCapabilitiesSnapshot } from '../services/capabilities.js';
 import { recorderSnapshot } from '../services/flightRecorder.js';
 import { authedProcedure, router } from '../trpc.js';
@@ -12,6 +14,15 @@ const overviewInput = z
   .strict()
   .optional();
 const overviewStreamInput = z.object({}).strict().optional();
+const summaryInput = z
+  .object({ points: z.number().int().min(MIN_SUMMARY_POINTS).max(MAX_SUMMARY_POINTS).optional() })
+  .strict()
+  .optional();
+const epochMs = z.number().int().min(0).max(8.64e15);
+const useInput = z
+  .object({ from: epochMs, to: epochMs })
+  .strict()
+  .refine((range) => range.from < range.to, 'the range must end after it starts');
 
 /** Samples a slow stream may fall behind by before the oldest are dropped (the query has the history). */
 const STREAM_MAX_QUEUED = 10;
@@ -20,8 +31,8 @@ export const hostRouter = router({
   info: authedProcedure.query(({ ctx }) => {
     const { services } = ctx;
     return {
-      hostname: os.hostname(),
-      kernel: os.release(),
+      // As its procfs says (a containerised agent's --procfs is the host's), the same as the overview and the fleet.
+      ...hostIdentity(services.config),
       arch: os.arch(),
       cpus: os.cpus().length,
       memoryBytes: { total: os.totalmem(), free: os.freemem() },
@@ -40,6 +51,19 @@ export const hostRouter = router({
   overview: authedProcedure.input(overviewInput).query(({ ctx, input }) => {
     const { services } = ctx;
     return hostOverview(services.host, services.recorder, services.config, { sinceMs: input?.sinceMs, untilMs: input?.untilMs });
+  }),
+
+  /**
+   * What the fleet view shows of a host, a few KB: name, kernel, the worst USE cell of each resource kind, and the
+   * last hour of runqlat and biolatency p99 in `points` points (default 120), each the highest of its seconds.
+   */
+  summary: authedProcedure.input(summaryInput).query(({ ctx, input }): HostSummary => hostSummary(ctx.services, { points: input?.points ?? SUMMARY_POINTS })),
+
+  /** The USE table of the seconds in (from, to]: figures averaged over them as sar's "Average:" line, errors counted within them. */
+  use: authedProcedure.input(useInput).query(({ ctx, input }): RangeUse => {
+    const { services } = ctx;
+    const samples = services.host.samples(input.from + 1).filter((sample) => sample.time <= input.to);
+    return { ...input, seconds: samples.length, use: computeUse(samples, { ...useOptions(services.recorder), basis: 'range' }) };
   }),
 
   /** Each new second of the host with its USE table; reads what the recorder took (a viewer adds no sampling). */

@@ -1,12 +1,14 @@
 // Router tests through createCaller with a fake backend: no HTTP, no kernel.
-import { featureSourceOf } from '@bpfscope/bpf-core';
-import type { Capabilities } from '@bpfscope/bpf-core';
+import { featureSourceOf, HostSampler } from '@bpfscope/bpf-core';
+import type { Capabilities, HostSample } from '@bpfscope/bpf-core';
+import { AdvancingHostTree } from '@bpfscope/bpf-core/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createContextInner } from '../context.js';
 import { parseAgentConfig } from '../env.js';
+import { compactSample } from '../overview/hostRecorder.js';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from '../sessions/backend.js';
 import { createAgentServices } from '../services/agentServices.js';
 import { appRouter } from './_app.js';
@@ -195,5 +197,115 @@ describe('routers', () => {
     });
     await services.sessions.closeAll();
     services.snapshots().close();
+  });
+});
+
+describe('host.summary and host.use, for the fleet and for a range', () => {
+  /** The second reading of bpf-core's saturated fixture host (4 CPUs at 100 %, sda at 100 % util, an OOM kill…). */
+  let saturated: HostSample;
+  beforeAll(() => {
+    const tree = new AdvancingHostTree('saturated');
+    const sampler = new HostSampler({ procfs: tree.procfs, sysfs: tree.sysfs, kmsg: tree.kmsg });
+    sampler.sample();
+    tree.advance();
+    saturated = sampler.sample();
+    sampler.close();
+    tree.dispose();
+  });
+
+  /** An hour of that host on the recorder, ending now: runqlat's p99 100 µs but one second a minute at 40 ms. */
+  function recordHour(services: ReturnType<typeof caller>['services'], change: (sample: HostSample, second: number) => void = () => {}): number {
+    const end = Math.floor(Date.now() / 1000) * 1000;
+    services.recorder = [
+      { tool: 'runqlat', recording: true },
+      { tool: 'biolatency', recording: true },
+    ];
+    for (let second = 0; second < 3600; second++) {
+      const sample = structuredClone({ ...saturated, time: end - (3599 - second) * 1000 });
+      change(sample, second);
+      const runqlatP99Us = second % 60 === 17 ? 40_000 : 100.4;
+      services.host.push(compactSample(sample, { runqlatP99Us, biolatencyP99Us: 2000, tcpSessions: 0, tcpSessionP99Ms: null }));
+    }
+    return end;
+  }
+
+  it('summarizes an hour of a saturated host in a few KB: worst cell by kind, p99s as the highest of each 30 s', async () => {
+    const { call, services } = caller({ presentedToken: token });
+    const end = recordHour(services);
+    const summary = await call.host.summary();
+    expect(summary).toMatchObject({ cpus: 4, time: end, verdict: 'critical', recorded: { runqlat: true, biolatency: true } });
+    expect(summary.agentVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(summary.use.map((kind) => kind.kind)).toEqual(['cpu', 'memory', 'disk', 'network', 'tcp', 'fd']);
+    expect(summary.use.find((kind) => kind.kind === 'cpu')).toMatchObject({ verdict: 'critical', resource: 'CPUs', column: 'utilization', text: '100 %' });
+    expect(summary.use.find((kind) => kind.kind === 'disk')).toMatchObject({ verdict: 'critical', resource: 'Disk sda', resources: 2, flagged: 1 });
+    expect(summary.use.find((kind) => kind.kind === 'disk')?.threshold).toContain('critical ≥ 90 %');
+    // The same table as the overview's, by kind.
+    const overview = await call.host.overview({ sinceMs: end });
+    expect(overview.use.find((row) => row.resource === 'Disk sda')?.utilization.text).toBe(summary.use.find((kind) => kind.kind === 'disk')?.text);
+    const { history } = summary;
+    expect(history.pointMs).toBe(30_000);
+    expect(history.runqlatP99Us).toHaveLength(120);
+    expect(history.from + 120 * history.pointMs).toBeGreaterThan(end);
+    // A 40 ms second a minute: every other 30 s point holds one, and the max keeps it.
+    expect(history.runqlatP99Us.filter((value) => value === 40_000).length).toBeGreaterThanOrEqual(59);
+    expect(new Set(history.runqlatP99Us.filter((value) => value !== null))).toEqual(new Set([100, 40_000]));
+    expect(new Set(history.biolatencyP99Us)).toEqual(new Set([2000]));
+    expect(JSON.stringify(summary).length).toBeLessThan(6 * 1024);
+    await expect(call.host.summary({ points: 60 })).resolves.toMatchObject({ history: { pointMs: 60_000, runqlatP99Us: expect.any(Array) } });
+  });
+
+  it('stays small on a host with 300 network interfaces (one summary per kind, not per resource)', async () => {
+    const { call, services } = caller({ presentedToken: token });
+    recordHour(services, (sample) => {
+      const template = sample.sarDev?.[0];
+      if (template) sample.sarDev = Array.from({ length: 300 }, (_, i) => ({ ...template, IFACE: `veth${i.toString(16).padStart(8, '0')}` }));
+    });
+    const summary = await call.host.summary();
+    expect(summary.use.find((kind) => kind.kind === 'network')).toMatchObject({ resources: 300 });
+    expect(JSON.stringify(summary).length).toBeLessThan(6 * 1024);
+  });
+
+  it('answers before the first sample, with no verdict and empty points', async () => {
+    const { call } = caller({ presentedToken: token });
+    const summary = await call.host.summary();
+    expect(summary).toMatchObject({ time: null, verdict: 'unknown', use: [], recorded: { runqlat: false, biolatency: false } });
+    expect(summary.history.runqlatP99Us.every((value) => value === null)).toBe(true);
+  });
+
+  it('gives the USE table of a range: its seconds averaged, its errors counted within it', async () => {
+    const { call, services } = caller({ presentedToken: token });
+    // CPUs idle for the first half hour, then 100 % busy (the fixture's own figure).
+    const end = recordHour(services, (sample, second) => {
+      const all = sample.mpstat?.rows.find((row) => row.CPU === 'all');
+      if (all && second < 1800) all['%idle'] = 100;
+    });
+    const range = (from: number, to: number) => call.host.use({ from: end - from * 1000, to: end - to * 1000 });
+    // (end − 1 h, end − 30 min]: idle; the last 20 min: busy; 10 min either side of the change: half.
+    expect((await range(3600, 1800)).use.find((row) => row.resource === 'CPUs')?.utilization).toMatchObject({ value: 0, verdict: 'ok' });
+    expect((await range(1200, 0)).use.find((row) => row.resource === 'CPUs')?.utilization).toMatchObject({ value: 100, verdict: 'critical' });
+    const straddling = await range(2400, 1200);
+    expect(straddling.seconds).toBe(1200);
+    expect(straddling.use.find((row) => row.resource === 'CPUs')?.utilization).toMatchObject({ value: 50, verdict: 'ok' });
+    expect(straddling.use.find((row) => row.resource === 'Memory')?.errors.threshold).toContain('in the 1200 s selected');
+    // A range the recorder has nothing of.
+    await expect(call.host.use({ from: 1000, to: 2000 })).resolves.toEqual({ from: 1000, to: 2000, seconds: 0, use: [] });
+  });
+
+  it('refuses bad input as a bad request, and every caller without the token', async () => {
+    const { call } = caller({ presentedToken: token });
+    for (const input of [
+      { from: 2, to: 1 },
+      { from: 1, to: 1 },
+      { from: -1, to: 1 },
+      { from: 0.5, to: 1 },
+      { from: 0, to: 9e15 },
+      { from: 0, to: 1, extra: 1 },
+    ]) {
+      await expect(call.host.use(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    for (const points of [9, 361, 12.5]) await expect(call.host.summary({ points })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const stranger = caller({ presentedToken: 'wrong' }).call;
+    await expect(stranger.host.summary()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(stranger.host.use({ from: 0, to: 1 })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -2,8 +2,26 @@ import { HISTOGRAM_SLOTS, resolveToolSupport, toolRegistry } from '@bpfscope/bpf
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import { z } from 'zod';
 
+/**
+ * Kept for a minute per feature source: making the catalog costs about 25 ms of CPU (z.toJSONSchema of every tool,
+ * tracefs and BTF look-ups) and every browser's host monitor asks for it (a fleet page opened on 20 hosts asks all
+ * 20 at once). Features are probed once; a minute bounds how late a tracepoint or a module's function loaded since
+ * is seen.
+ */
+const catalogs = new WeakMap<FeatureSource, { madeAt: number; catalog: ReturnType<typeof makeCatalog> }>();
+export const CATALOG_KEPT_MS = 60_000;
+
 /** The tool catalog as the web shows it: what each tool is, its form, and whether it works here. */
-export function listTools(features: FeatureSource) {
+export function listTools(features: FeatureSource, now = Date.now()) {
+  let kept = catalogs.get(features);
+  if (!kept || now - kept.madeAt >= CATALOG_KEPT_MS) {
+    kept = { madeAt: now, catalog: makeCatalog(features) };
+    catalogs.set(features, kept);
+  }
+  return kept.catalog;
+}
+
+function makeCatalog(features: FeatureSource) {
   return [...toolRegistry.values()].map((tool) => ({
     name: tool.name,
     title: tool.title,

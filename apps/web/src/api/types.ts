@@ -20,3 +20,6 @@ export type OverviewSample = HostOverview['samples'][number];
 export type UseRow = HostOverview['use'][number];
 export type UseCell = UseRow['utilization'];
 export type { OverviewUpdate } from '@bpfscope/agent';
+export type HostSummary = Outputs['host']['summary'];
+export type UseKindSummary = HostSummary['use'][number];
+export type { UseKind } from '@bpfscope/agent';

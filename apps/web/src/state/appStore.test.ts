@@ -176,4 +176,19 @@ describe('app store', () => {
     store.getState().snapshotsChanged();
     expect(revisions).toEqual([1, 2]);
   });
+
+  it('opens the fleet from a link keeping the active host, and leaves it for a host or its overview', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1', hash: '#/host/b%3A2/tool/runqlat' });
+    store.getState().openLink('#/fleet?group=db&hosts=c:3');
+    expect(store.getState().view).toMatchObject({ hosts: ['b:2'], fleet: { group: 'db', hosts: ['c:3'] } });
+    expect(activeHost(store.getState())).toBe('b:2');
+    // A host picked in the sidebar: its overview (the fleet link named no tool).
+    store.getState().selectHost('a:1');
+    expect(store.getState().view).toEqual({ hosts: ['a:1'], params: {}, filter: '', columnFilters: {} });
+    store.getState().openLink('#/fleet');
+    // "Overview" in the sidebar: the active host's landing view.
+    store.getState().selectTool(undefined);
+    expect(store.getState().view.fleet).toBeUndefined();
+    expect(encodeViewState(store.getState().view)).toBe('#/host/a%3A1');
+  });
 });

@@ -120,3 +120,36 @@ describe('view state in the URL', () => {
     expect(takeTokenFromHash('#/tool/execsnoop')).toBeUndefined();
   });
 });
+
+describe('the fleet page in the URL', () => {
+  it('round-trips #/fleet, a group, and the hosts a link adds to it, written as typed', () => {
+    const all: ViewState = { ...emptyViewState, fleet: { hosts: [] } };
+    expect(encodeViewState(all)).toBe('#/fleet');
+    expect(decodeViewState('#/fleet')).toEqual({ state: all, problems: [] });
+    const db: ViewState = { ...emptyViewState, fleet: { group: 'db', hosts: ['a:7070', 'db-2.example:7070', '[::1]:7071'] } };
+    const link = encodeViewState(db);
+    expect(link).toBe('#/fleet?group=db&hosts=a:7070,db-2.example:7070,%5B::1%5D:7071');
+    expect(decodeViewState(link)).toEqual({ state: db, problems: [] });
+    // Escaped as URLSearchParams would write it, or with spaces after the commas: the same view.
+    expect(decodeViewState('#/fleet?group=db&hosts=a%3A7070%2C%20db-2.example%3A7070,[::1]:7071')).toEqual({ state: db, problems: [] });
+    expect(decodeViewState(encodeViewState({ ...emptyViewState, fleet: { group: 'api', hosts: [] } })).state.fleet).toEqual({ group: 'api', hosts: [] });
+  });
+
+  it('shows the fleet whatever else the state holds: the active host stays out of the link', () => {
+    expect(encodeViewState({ ...full, fleet: { group: 'db', hosts: [] } })).toBe('#/fleet?group=db');
+  });
+
+  it('keeps the usable part of a damaged fleet link and says what was left out, never quoting it', () => {
+    const decoded = decodeViewState('#/fleet?group=no%20spaces!&hosts=a:7070,not-a-host,b:99999,a:7070,c:1');
+    expect(decoded.state.fleet).toEqual({ hosts: ['a:7070', 'c:1'] });
+    expect(decoded.problems).toEqual([
+      'group must be a name of up to 32 letters, digits, ., _ and -, starting with a letter or digit',
+      'hosts must be host:port (a port from 1 to 65535), at most 64, separated by commas; the others are added',
+    ]);
+    expect(decoded.problems.join(' ')).not.toMatch(/not-a-host|spaces/);
+    const many = Array.from({ length: 70 }, (_, i) => `h${i}:7070`).join(',');
+    expect(decodeViewState(`#/fleet?hosts=${many}`).state.fleet?.hosts).toHaveLength(64);
+    expect(decodeViewState('#/fleet/db').problems).toEqual(['a fleet link is #/fleet with group and hosts after the ?']);
+    expect(decodeViewState('#/fleet/db').state.fleet).toEqual({ hosts: [] });
+  });
+});

@@ -33,6 +33,14 @@ export interface ViewState {
   snapshot?: string;
   /** A dashboard of panels shown instead of a tool; its time range is the view's window and selection. */
   dashboard?: Dashboard;
+  /** The fleet page (`#/fleet`) instead of a host: a host group, and the hosts the link adds to it. */
+  fleet?: FleetLink;
+}
+
+/** `#/fleet?group=<name>&hosts=<host:port>,…`: every known host, or one group; a link's hosts are added to the group. */
+export interface FleetLink {
+  group?: string;
+  hosts: string[];
 }
 
 export { shownViews };
@@ -41,6 +49,10 @@ export type { ShownView };
 export const emptyViewState: ViewState = { hosts: [], params: {}, filter: '', columnFilters: {} };
 
 const MAX_HOSTS = 16;
+/** A host group's name: what `group=` may say. */
+export const groupNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+/** Hosts a fleet link may add at once: as many as a browser keeps. */
+export const MAX_FLEET_LINK_HOSTS = 64;
 const MAX_TEXT = 512;
 const MAX_PARAMS_JSON = 4096;
 /** Year 2200: anything later in a link is a typo or an attack. */
@@ -78,14 +90,21 @@ const viewStateSchema = z.object({
     .optional(),
   // The panels were checked as they were decoded (decodePanels).
   dashboard: z.object({ name: z.string().regex(dashboardNamePattern), panels: z.array(z.unknown()) }).optional(),
+  fleet: z
+    .object({
+      group: z.string().regex(groupNamePattern).optional(),
+      hosts: z.array(z.string().regex(hostPattern)).max(MAX_FLEET_LINK_HOSTS),
+    })
+    .optional(),
 });
 
 /**
- * `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>`, or a dashboard:
+ * `#/host/<h1>,<h2>/tool/<tool>?params=<json>&q=<text>&f.<column>=<text>&sort=<column>:<dir>`, `#/fleet?group=<name>&hosts=<h1>,<h2>`, or a dashboard:
  * `#/host/<h1>,<h2>/dashboard/<name>?panels=<json>&window=<s>&sel=<from>-<to>` (a built-in's panels for its
  * hosts need no `panels`).
  */
 export function encodeViewState(state: ViewState): string {
+  if (state.fleet) return encodeFleetLink(state.fleet);
   let path = '#/';
   if (state.hosts.length > 0) path += `host/${state.hosts.map(encodeURIComponent).join(',')}`;
   if (state.tool) path += `${state.hosts.length > 0 ? '/' : ''}tool/${encodeURIComponent(state.tool)}`;
@@ -114,6 +133,35 @@ export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'>): strin
   return [...new Set([...view.hosts, ...panelHosts])];
 }
 
+/** Host addresses are written as typed (`a:7070,b:7070`): ':' and ',' need no escaping in a fragment. */
+function encodeFleetLink(fleet: FleetLink): string {
+  const query: string[] = [];
+  if (fleet.group !== undefined) query.push(`group=${encodeURIComponent(fleet.group)}`);
+  if (fleet.hosts.length > 0) query.push(`hosts=${fleet.hosts.map((host) => encodeURIComponent(host).replace(/%3A/g, ':')).join(',')}`);
+  return query.length > 0 ? `#/fleet?${query.join('&')}` : '#/fleet';
+}
+
+/** The fleet part of a link, with what could not be used of it said (and left out). */
+function decodeFleetLink(query: URLSearchParams, problems: string[]): FleetLink {
+  const fleet: FleetLink = { hosts: [] };
+  const group = query.get('group');
+  if (group !== null) {
+    if (groupNamePattern.test(group)) fleet.group = group;
+    else problems.push(fieldProblems.fleet);
+  }
+  const hosts = query.get('hosts');
+  if (hosts !== null) {
+    const listed = hosts
+      .split(',')
+      .map((host) => host.trim())
+      .filter((host) => host !== '');
+    const valid = [...new Set(listed.filter((host) => hostPattern.test(host)))];
+    if (valid.length < listed.length || valid.length > MAX_FLEET_LINK_HOSTS) problems.push(fleetHostsProblem);
+    fleet.hosts = valid.slice(0, MAX_FLEET_LINK_HOSTS);
+  }
+  return fleet;
+}
+
 /** The whole link to a view on this page (a shared snapshot's, say): this page's address with the view's hash. */
 export function viewLink(state: ViewState, location: Pick<Location, 'origin' | 'pathname'> = window.location): string {
   return `${location.origin}${location.pathname}${encodeViewState(state)}`;
@@ -131,6 +179,10 @@ export function decodeViewState(hash: string): DecodedViewState {
   const [pathPart = '', searchPart = ''] = hash.replace(/^#/, '').split('?', 2);
   const segments = pathPart.split('/').filter(Boolean);
   const draft: ViewState = { ...emptyViewState, params: {}, columnFilters: {} };
+  if (segments[0] === 'fleet') {
+    if (segments.length > 1) problems.push('a fleet link is #/fleet with group and hosts after the ?');
+    return { state: { ...draft, fleet: decodeFleetLink(new URLSearchParams(searchPart), problems) }, problems };
+  }
   let dashboardName: string | undefined;
   for (let i = 0; i < segments.length; i += 2) {
     const key = segments[i] as string;
@@ -233,7 +285,10 @@ const fieldProblems: Record<keyof ViewState, string> = {
   series: 'series must be at most 128 characters',
   snapshot: 'snapshot must be a snapshot id (6 to 64 of A-Z, a-z, 0-9, _ and -)',
   dashboard: 'dashboard must be a name of letters, digits, spaces, _ . and -',
+  fleet: 'group must be a name of up to 32 letters, digits, ., _ and -, starting with a letter or digit',
 };
+
+const fleetHostsProblem = `hosts must be host:port (a port from 1 to 65535), at most ${MAX_FLEET_LINK_HOSTS}, separated by commas; the others are added`;
 
 /**
  * `make start` prints a sign-in link `#token=...` for the local agent. Whatever

@@ -19,7 +19,9 @@ export function Sparkline({ values, width = 80, height = 18, max, minMax, label,
   return (
     <svg className={className ?? 'sparkline'} width={width} height={height} viewBox={`0 -1 ${width} ${height}`} role="img" aria-label={label}>
       <title>{label}</title>
-      {d ? <path d={d} fill="none" stroke="currentColor" strokeWidth={1.25} vectorEffect="non-scaling-stroke" /> : null}
+      {d ? (
+        <path d={d} fill="none" stroke="currentColor" strokeWidth={1.25} strokeLinecap="round" strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
+      ) : null}
     </svg>
   );
 }

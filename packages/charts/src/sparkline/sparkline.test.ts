@@ -14,8 +14,10 @@ describe('sparklinePath', () => {
     expect(path).toContain(' 0L');
   });
 
-  it('leaves gaps where there is no value', () => {
-    expect(sparklinePath([1, null, 1], { width: 10, height: 4, max: 2 })).toBe('M0 2M10 2');
+  it('leaves gaps where there is no value, and draws a lone point as a dash', () => {
+    expect(sparklinePath([1, 1, null, 1, 1], { width: 8, height: 4, max: 2 })).toBe('M0 2L2 2M6 2L8 2');
+    expect(sparklinePath([1, null, 1], { width: 10, height: 4, max: 2 })).toBe('M0 2h1M9 2h1');
+    expect(sparklinePath([null, 2, null], { width: 10, height: 4 })).toBe('M4.5 0h1');
   });
 
   it('keeps a flat low line low with minMax, and clamps to max', () => {
@@ -26,6 +28,6 @@ describe('sparklinePath', () => {
   it('is empty with no values, and draws a single value in the middle', () => {
     expect(sparklinePath([], { width: 10, height: 10 })).toBe('');
     expect(sparklinePath([null], { width: 10, height: 10 })).toBe('');
-    expect(sparklinePath([3], { width: 10, height: 10 })).toBe('M5 0');
+    expect(sparklinePath([3], { width: 10, height: 10 })).toBe('M4.5 0h1');
   });
 });

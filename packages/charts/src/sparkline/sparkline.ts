@@ -1,5 +1,5 @@
 // A sparkline's SVG path: one point per pixel column (the column's highest value, so a one-second spike
-// stays visible when an hour is drawn in 80 px), gaps where there is no value.
+// stays visible when an hour is drawn in 80 px), gaps where there is no value, a lone point as a dash.
 
 export interface SparklineOptions {
   width: number;
@@ -32,8 +32,11 @@ export function sparklinePath(values: ReadonlyArray<number | null>, options: Spa
       return;
     }
     const x = columns > 1 ? column * step : width / 2;
-    const y = height - (Math.min(Math.max(peak, 0), top) / top) * height;
-    path += `${drawing ? 'L' : 'M'}${round(x)} ${round(y)}`;
+    const y = round(height - (Math.min(Math.max(peak, 0), top) / top) * height);
+    if (drawing) path += `L${round(x)} ${y}`;
+    // A point with no neighbour (a second of I/O in an idle hour) is a 1 px dash: a lone move draws nothing.
+    else if ((peaks[column + 1] ?? null) === null) path += `M${round(Math.min(Math.max(x - 0.5, 0), width - 1))} ${y}h1`;
+    else path += `M${round(x)} ${y}`;
     drawing = true;
   });
   return path;

@@ -97,7 +97,8 @@ export function HostSidebar() {
   );
 }
 
-function dotClass(status: HostStatus | undefined): string {
+/** The status dot's colour, as the sidebar and the fleet show it. */
+export function dotClass(status: HostStatus | undefined): string {
   if (!status || status.state === 'checking') return 'checking';
   if (status.state === 'connected') return 'ok';
   if (status.state === 'no-token' || (status.state === 'error' && status.problem.kind === 'unauthorized')) return 'warn';
@@ -119,7 +120,8 @@ function statusLine(status: HostStatus | undefined): string {
   return `${Math.round(status.latencyMs)} ms · v${status.info.agentVersion} · ${status.info.kernel}`;
 }
 
-function statusTitle(address: string, status: HostStatus | undefined): string {
+/** A host's status on hover: what it is, or what is wrong. */
+export function statusTitle(address: string, status: HostStatus | undefined): string {
   if (status?.state === 'connected') {
     const { info } = status;
     return `${address}: ${info.hostname}, Linux ${info.kernel} ${info.arch}, ${info.cpus} CPUs, agent ${info.agentVersion}, ${Math.round(status.latencyMs)} ms`;

@@ -14,6 +14,11 @@ describe('page title', () => {
     expect(pageTitle({})).toBe('bpfscope');
   });
 
+  it('names the fleet and its group, whatever host is active', () => {
+    expect(pageTitle({ fleet: {}, tool: 'runqlat', address: '10.0.0.3:7070', hostname: 'db-3' })).toBe('Fleet · bpfscope');
+    expect(pageTitle({ fleet: { group: 'db' } })).toBe('Fleet: db · bpfscope');
+  });
+
   it('takes the hostname only from a connected host', () => {
     const info = { hostname: 'db-3' } as HostInfo;
     expect(hostNameOf({ state: 'connected', latencyMs: 1, info, checkedAt: 0 })).toBe('db-3');

@@ -7,7 +7,8 @@ export function hostNameOf(status: HostStatus | undefined): string | undefined {
   return status?.state === 'connected' ? status.info.hostname : undefined;
 }
 
-export function pageTitle(options: { tool?: string; snapshot?: string; address?: string; hostname?: string }): string {
+export function pageTitle(options: { tool?: string; snapshot?: string; address?: string; hostname?: string; fleet?: { group?: string } }): string {
+  if (options.fleet) return options.fleet.group !== undefined ? `Fleet: ${options.fleet.group} · bpfscope` : 'Fleet · bpfscope';
   const host = options.hostname ?? options.address;
   const shown = options.snapshot ? `${options.tool ?? ''} snapshot`.trim() : options.tool;
   if (shown && host) return `${shown} · ${host}`;

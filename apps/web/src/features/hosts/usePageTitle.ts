@@ -9,7 +9,8 @@ export function usePageTitle(): void {
   const hostname = useAppStore((state) => (address ? hostNameOf(state.statuses[address]) : undefined));
   const tool = useAppStore((state) => state.view.tool);
   const snapshot = useAppStore((state) => state.view.snapshot);
+  const fleet = useAppStore((state) => state.view.fleet);
   useEffect(() => {
-    document.title = pageTitle({ tool, snapshot, address, hostname });
-  }, [tool, snapshot, address, hostname]);
+    document.title = pageTitle({ tool, snapshot, address, hostname, fleet });
+  }, [tool, snapshot, address, hostname, fleet]);
 }

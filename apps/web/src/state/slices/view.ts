@@ -59,8 +59,8 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
     selectHost(address) {
       const state = get();
       if (!state.hosts.includes(address)) return;
-      // A snapshot lives on one host: another host shows the same view live.
-      const { snapshot: _snapshot, dashboard, ...live } = state.view;
+      // A snapshot lives on one host: another host shows the same view live. From the fleet, the host's own view.
+      const { snapshot: _snapshot, fleet: _fleet, dashboard, ...live } = state.view;
       // A built-in dashboard as it came is the same dashboard of another host; one made by hand stays behind.
       if (dashboard && isUnchangedBuiltIn(dashboard, state.view.hosts) && isBuiltInDashboard(dashboard.name)) {
         set({ view: withDashboardTime({ ...live, hosts: [address], dashboard: builtInDashboard(dashboard.name, [address], live) }, state) });
@@ -71,7 +71,7 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
 
     selectTool(tool) {
       const view = get().view;
-      if (tool === view.tool && !view.dashboard) {
+      if (tool === view.tool && !view.dashboard && !view.fleet) {
         // Picking the tool of an open snapshot goes back to its live view.
         if (view.snapshot) {
           const { snapshot: _snapshot, ...live } = view;

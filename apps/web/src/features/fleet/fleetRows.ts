@@ -1,0 +1,116 @@
+// From what the host monitor says of each host and what its agent summarized, to the fleet's rows, worst first.
+// Pure: statuses and summaries in, rows out.
+import { formatLatency } from '@bpfscope/charts';
+import type { HostSummary, UseKind, UseKindSummary } from '../../api/types';
+import type { HostStatus } from '../../state/slices/hosts';
+import type { SummaryEntry } from './summaryPoller';
+
+/**
+ * Where a host sorts, worst first: what its agent judges critical or warning; then hosts nobody can see into (no
+ * answer, then no token: someone must act on either); then reachable hosts without a verdict yet, the healthy ones,
+ * and last those still being checked.
+ */
+export const FLEET_ORDER = ['critical', 'warning', 'unreachable', 'needs-token', 'unknown', 'ok', 'checking'] as const;
+export type FleetRank = (typeof FLEET_ORDER)[number];
+
+/** The resource kinds the fleet shows a column for, in the USE table's order. */
+export const FLEET_KINDS: ReadonlyArray<{ kind: UseKind; label: string }> = [
+  { kind: 'cpu', label: 'CPU' },
+  { kind: 'memory', label: 'Memory' },
+  { kind: 'disk', label: 'Disk' },
+  { kind: 'network', label: 'Network' },
+  { kind: 'tcp', label: 'TCP' },
+  { kind: 'fd', label: 'FDs' },
+];
+
+export interface FleetRow {
+  address: string;
+  rank: FleetRank;
+  /** The host monitor's word for the host, as the sidebar says it: "reachable", "needs a token", "unreachable"… */
+  reachability: string;
+  /** The summary shown: only while the host is reachable (an old verdict of a host gone quiet would mislead). */
+  summary?: HostSummary;
+  /** Why there is no summary to show, in words. */
+  problem?: string;
+}
+
+function rankOf(status: HostStatus | undefined, entry: SummaryEntry | undefined): Pick<FleetRow, 'rank' | 'reachability' | 'problem'> {
+  if (status?.state === 'no-token')
+    return { rank: 'needs-token', reachability: 'needs a token', problem: 'No token is stored for this host: open it to paste one.' };
+  if (status?.state === 'error') {
+    const { kind, message } = status.problem;
+    if (kind === 'unauthorized') return { rank: 'needs-token', reachability: 'token refused', problem: message };
+    return { rank: 'unreachable', reachability: kind === 'forbidden' ? 'origin refused' : kind === 'unreachable' ? 'unreachable' : kind, problem: message };
+  }
+  const reachability = status?.state === 'connected' ? 'reachable' : 'checking…';
+  if (entry?.summary) return { rank: entry.summary.verdict, reachability };
+  if (entry?.problem) return { rank: 'unknown', reachability, problem: entry.problem.message };
+  return { rank: 'checking', reachability };
+}
+
+export function fleetRow(address: string, status: HostStatus | undefined, entry: SummaryEntry | undefined): FleetRow {
+  const ranked = rankOf(status, entry);
+  const reachable = ranked.rank !== 'unreachable' && ranked.rank !== 'needs-token';
+  return { address, ...ranked, ...(reachable && entry?.summary ? { summary: entry.summary } : {}) };
+}
+
+/** How many resource kinds are at a verdict: more critical kinds sort first among critical hosts. */
+function kindsAt(row: FleetRow, verdict: 'critical' | 'warning'): number {
+  return row.summary?.use.filter((kind) => kind.verdict === verdict).length ?? 0;
+}
+
+function flagged(row: FleetRow): number {
+  return row.summary?.use.reduce((sum, kind) => sum + kind.flagged, 0) ?? 0;
+}
+
+function nameOf(row: FleetRow): string {
+  return row.summary?.hostname ?? row.address;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true });
+
+/** Worst first (FLEET_ORDER); within a rank, more critical then warning kinds, more flagged resources, then by name (db-2 before db-10). */
+export function orderFleet(rows: readonly FleetRow[]): FleetRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      FLEET_ORDER.indexOf(a.rank) - FLEET_ORDER.indexOf(b.rank) ||
+      kindsAt(b, 'critical') - kindsAt(a, 'critical') ||
+      kindsAt(b, 'warning') - kindsAt(a, 'warning') ||
+      flagged(b) - flagged(a) ||
+      collator.compare(nameOf(a), nameOf(b)) ||
+      collator.compare(a.address, b.address),
+  );
+}
+
+/** Hosts at each rank, for the page's header ("1 critical, 2 warning, 8 ok"). */
+export function rankCounts(rows: readonly FleetRow[]): Array<{ rank: FleetRank; count: number }> {
+  return FLEET_ORDER.map((rank) => ({ rank, count: rows.filter((row) => row.rank === rank).length })).filter(({ count }) => count > 0);
+}
+
+const COLUMN_WORDS: Record<UseKindSummary['column'], string> = { utilization: 'util', saturation: 'sat', errors: 'err' };
+
+/** A kind's cell: its worst figure ("100 %"), what it is ("sda util", "established"), and on hover the whole of it with the threshold. */
+export function kindCell(summary: UseKindSummary): { figure: string; what: string; title: string } {
+  // "38 (await 120 ms)" → "38", "0 retrans/s, InErrs 0/s…" → "0 retrans/s": the rest is on hover.
+  const shown = summary.text.split(/ \(|, /, 1)[0] ?? summary.text;
+  // "8 established", "0 retrans/s": the number alone is the figure, the words say what it counts.
+  const counted = /^(\d[\d.]*) ([a-z][a-z/ ]*)$/i.exec(shown);
+  const figure = counted?.[1] ?? shown;
+  const resource = summary.resource.replace(/^(Disk|Network) /, '');
+  const word = counted?.[2] ?? COLUMN_WORDS[summary.column];
+  const what = resource === summary.resource ? word : `${resource} ${word}`;
+  const others = summary.resources > 1 ? `; ${summary.flagged} of ${summary.resources} flagged` : '';
+  return { figure, what, title: `${summary.resource} ${summary.column}: ${summary.text} (${summary.verdict}). ${summary.threshold}${others}` };
+}
+
+/**
+ * A latency series' figures as shown beside its sparkline: now (the newest two points: the current one has only
+ * begun) and the hour's highest, with units; undefined when the hour has no point at all.
+ */
+export function latencyFigures(points: ReadonlyArray<number | null>): { now: string; max: string } | undefined {
+  let max: number | null = null;
+  for (const point of points) if (point !== null) max = max === null ? point : Math.max(max, point);
+  if (max === null) return undefined;
+  const recent = points.slice(-2).filter((point): point is number => point !== null);
+  return { now: recent.length > 0 ? formatLatency(Math.max(...recent), 'usecs') : '—', max: formatLatency(max, 'usecs') };
+}
