@@ -75,6 +75,9 @@ test('opening a host shows its overview filled, 0 clicks; a USE cell opens runql
   await page.mouse.up();
   await expect(page).toHaveURL(/sel=\d+-\d+/);
   await expect(page.getByTestId(testIds.overviewSelection)).toContainText('Average of');
+  // The USE table follows: the range's seconds averaged, as the panels around it.
+  await expect(use).toHaveAttribute('data-basis', 'range');
+  await expect(use.locator('caption')).toContainText(/s averaged/);
   const selected = /sel=(\d+-\d+)/.exec(page.url())?.[1];
 
   await page.getByTestId(testIds.useCell('CPUs', 'saturation')).locator('button').click();

@@ -21,5 +21,6 @@ export type UseRow = HostOverview['use'][number];
 export type UseCell = UseRow['utilization'];
 export type { OverviewUpdate } from '@bpfscope/agent';
 export type HostSummary = Outputs['host']['summary'];
+export type RangeUse = Outputs['host']['use'];
 export type UseKindSummary = HostSummary['use'][number];
 export type { UseKind } from '@bpfscope/agent';

@@ -1,7 +1,7 @@
 // The host overview's panels, each on its scope's host and time range: the USE table, the 60-second
 // checklist (uptime, vmstat, mpstat, iostat -xz, free -m, sar -n DEV, sar -n TCP,ETCP, pidstat, dmesg)
 // and the recorded heat maps. The overview lays them out; a dashboard shows any of them, on any host.
-import { formatFixed, HeatMap, Sparkline } from '@bpfscope/charts';
+import { formatClockTime, formatFixed, HeatMap, Sparkline } from '@bpfscope/charts';
 import { useMemo } from 'react';
 import type { ToolInfo, UseCell, UseRow } from '../../api/types';
 import type { OverviewPanelName } from '../../state/dashboard';
@@ -27,6 +27,7 @@ import {
   vmstatPanel,
 } from './checklist';
 import { useOverview } from './useOverview';
+import { useRangeUse } from './useRangeUse';
 
 const NO_PARAMS: Record<string, unknown> = {};
 const TOP_PROCESSES = 8;
@@ -106,12 +107,23 @@ export function UptimeLine() {
 }
 
 export function UseTable() {
-  const { overview, windowSeconds } = useOverview();
-  const rows: readonly UseRow[] = overview.use;
+  const { overview, windowSeconds, selection } = useOverview();
+  const { address, token } = useScopeHost();
+  // A range dragged on a heat map: the USE table of those seconds, as the panels around it show their average.
+  const ranged = useRangeUse(address, token, selection);
+  const rows: readonly UseRow[] = ranged.phase === 'done' ? ranged.range.use : overview.use;
+  const caption =
+    ranged.phase === 'done'
+      ? `USE, ${formatClockTime(ranged.range.from)} – ${formatClockTime(ranged.range.to)} (${ranged.range.seconds} s averaged)`
+      : ranged.phase === 'loading'
+        ? 'USE, now (the range selected is being worked out)'
+        : ranged.phase === 'error'
+          ? `USE, now (the range selected could not be worked out: ${ranged.problem.message})`
+          : 'USE, now';
   return (
-    <table className="use-table" data-testid={testIds.useTable}>
-      <caption title="Utilization, saturation and errors of each resource, now. Hover a cell for its threshold, click it for the tool that explains it.">
-        USE, now
+    <table className="use-table" data-testid={testIds.useTable} data-basis={ranged.phase === 'done' ? 'range' : 'newest'}>
+      <caption title="Utilization, saturation and errors of each resource, now or over the range selected. Hover a cell for its threshold, click it for the tool that explains it.">
+        {caption}
       </caption>
       <thead>
         <tr>
