@@ -156,7 +156,7 @@ test('a built-in dashboard of two hosts shows each view once per host, and a too
   await withTokens(context);
   const page = await context.newPage();
   await page.goto(`${first.url}/#/host/${first.host},${second.host}/dashboard/network`);
-  await expect(page.getByTestId(testIds.dashboard)).toHaveAttribute('data-panels', '8');
+  await expect(page.getByTestId(testIds.dashboard)).toHaveAttribute('data-panels', '12');
   const panels = await layoutOf(page);
   expect(panels.slice(0, 2)).toEqual([`${first.host} tcplife span 4 / span 2`, `${second.host} tcplife span 4 / span 2`]);
   // The link of an unchanged built-in is its name and hosts alone.

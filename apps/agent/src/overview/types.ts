@@ -24,7 +24,7 @@ export type Verdict = 'ok' | 'warning' | 'critical' | 'unknown';
 
 export interface UseDrill {
   tool: string;
-  view: 'table' | 'heatmap' | 'profile';
+  view: 'table' | 'heatmap' | 'timeseries' | 'profile';
   params?: Record<string, unknown>;
 }
 

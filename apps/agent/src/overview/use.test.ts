@@ -79,7 +79,11 @@ describe('computeUse on the saturated fixture host', () => {
     expect(row(rows, 'Memory').errors).toMatchObject({ value: 1, verdict: 'warning' });
     expect(row(rows, 'Network eth0').utilization).toMatchObject({ verdict: 'warning' });
     expect(row(rows, 'TCP').saturation).toMatchObject({ value: 120, verdict: 'critical' });
-    expect(row(rows, 'TCP').errors.drill).toEqual({ tool: 'tcplife', view: 'table' });
+    // Each TCP cell opens the tool that explains it: sessions, the accept queue, retransmits one by one.
+    expect(row(rows, 'TCP').utilization.drill).toEqual({ tool: 'tcplife', view: 'table' });
+    expect(row(rows, 'TCP').saturation.drill).toEqual({ tool: 'tcpaccept', view: 'table' });
+    expect(row(rows, 'TCP').errors.drill).toEqual({ tool: 'tcpretrans', view: 'table' });
+    expect(row(rows, 'Memory').utilization.drill).toEqual({ tool: 'cachestat', view: 'timeseries' });
     expect(row(rows, 'File descriptors').utilization.verdict).toBe('critical');
   });
 

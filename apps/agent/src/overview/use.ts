@@ -187,6 +187,12 @@ const profileDrill: UseDrill = { tool: 'profile', view: 'profile' };
 const runqlatDrill: UseDrill = { tool: 'runqlat', view: 'heatmap' };
 const biolatencyDrill: UseDrill = { tool: 'biolatency', view: 'heatmap' };
 const tcplifeDrill: UseDrill = { tool: 'tcplife', view: 'table' };
+/** Retransmits, one row each with its connection and state, as bcc's tcpretrans prints them. */
+const tcpretransDrill: UseDrill = { tool: 'tcpretrans', view: 'table' };
+/** A full accept queue: who accepts, and how fast. */
+const tcpacceptDrill: UseDrill = { tool: 'tcpaccept', view: 'table' };
+/** Memory in use is mostly page cache on a busy host: its hits, misses and dirtied pages over time. */
+const cachestatDrill: UseDrill = { tool: 'cachestat', view: 'timeseries' };
 const offcputimeDrill: UseDrill = { tool: 'offcputime', view: 'profile' };
 
 function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
@@ -258,7 +264,7 @@ function memoryRow(basis: UseBasis): UseRow {
     mem && mem.total > 0
       ? (() => {
           const used = (mem.used / mem.total) * 100;
-          return cell(used, '%', `${round(used)} %`, grade(used, MEMORY_UTILIZATION), `${levels(MEMORY_UTILIZATION, '%')} (free: used / total)`, null);
+          return cell(used, '%', `${round(used)} %`, grade(used, MEMORY_UTILIZATION), `${levels(MEMORY_UTILIZATION, '%')} (free: used / total)`, cachestatDrill);
         })()
       : unknown('%', 'no /proc/meminfo');
 
@@ -408,11 +414,10 @@ function networkRows(newest: OverviewSample): UseRow[] {
 
 function tcpRow(newest: OverviewSample): UseRow | null {
   if (newest.currEstab === null && !newest.sarEtcp && !newest.tcpExt) return null;
-  const drill = tcplifeDrill;
   const utilization =
     newest.currEstab === null
-      ? unknown('count', 'no /proc/net/snmp')
-      : cell(newest.currEstab, 'count', `${newest.currEstab} established`, 'ok', 'no limit to judge against: Tcp CurrEstab, for context', drill);
+      ? unknown('count', 'no /proc/net/snmp', tcplifeDrill)
+      : cell(newest.currEstab, 'count', `${newest.currEstab} established`, 'ok', 'no limit to judge against: Tcp CurrEstab, for context', tcplifeDrill);
   const ext = newest.tcpExt;
   const listen = ext ? Math.max(ext.ListenOverflows ?? 0, ext.ListenDrops ?? 0) : null;
   const saturation =
@@ -424,11 +429,11 @@ function tcpRow(newest: OverviewSample): UseRow | null {
           `${round(listen)}/s`,
           grade(listen, TCP_LISTEN_DROPS_PER_SECOND),
           `${levels(TCP_LISTEN_DROPS_PER_SECOND, '/s')} (TcpExt ListenOverflows, ListenDrops: accept queue full)`,
-          drill,
+          tcpacceptDrill,
         );
   let errors: UseCell;
   const etcp = newest.sarEtcp;
-  if (!etcp) errors = unknown('per s', 'no /proc/net/snmp interval yet', drill);
+  if (!etcp) errors = unknown('per s', 'no /proc/net/snmp interval yet', tcpretransDrill);
   else {
     const retrans = etcp['retrans/s'];
     const oseg = newest.sarTcp?.['oseg/s'] ?? 0;
@@ -446,7 +451,7 @@ function tcpRow(newest: OverviewSample): UseRow | null {
       `${round(retrans)} retrans/s${share === null ? '' : ` (${round(share)} %)`}, InErrs ${round(inErrs)}/s, timeouts ${round(timeouts)}/s`,
       verdict,
       `retransmits ${levels(TCP_RETRANS_PERCENT, '%')} of segments out (from ${TCP_RETRANS_MIN_OSEG} oseg/s); InErrs and TCPTimeouts ${levels(TCP_ERRORS_PER_SECOND, '/s')} (sar -n ETCP, TcpExt)`,
-      drill,
+      tcpretransDrill,
     );
   }
   return { resource: 'TCP', kind: 'tcp', utilization, saturation, errors };

@@ -197,8 +197,8 @@ function clamp(value: number, min: number, max: number): number {
 export const BUILT_IN_DASHBOARDS = {
   use: { title: 'USE', description: 'the USE table and the 60-second checklist' },
   cpu: { title: 'CPU', description: 'run-queue latency, CPU profile, off-CPU time, mpstat, pidstat' },
-  disk: { title: 'Disk', description: 'block I/O latency, slow file operations, iostat' },
-  network: { title: 'Network', description: 'TCP sessions, sar -n DEV and TCP,ETCP' },
+  disk: { title: 'Disk', description: 'block I/O latency and requests, slow file operations, page cache, iostat' },
+  network: { title: 'Network', description: 'TCP sessions, retransmits, connects, sar -n DEV and TCP,ETCP' },
 } as const;
 export type BuiltInDashboard = keyof typeof BUILT_IN_DASHBOARDS;
 
@@ -229,8 +229,23 @@ const builtInPanels: Record<BuiltInDashboard, readonly PanelOfHost[]> = {
     { overview: 'mpstat' },
     { overview: 'vmstat' },
   ],
-  disk: [{ tool: 'biolatency' }, { overview: 'iostat' }, { overview: 'vmstat' }, { tool: 'fsslower', show: 'heatmap' }, { tool: 'fsslower', show: 'table' }],
-  network: [{ tool: 'tcplife', show: 'heatmap' }, { overview: 'sar-tcp' }, { overview: 'sar-dev' }, { tool: 'tcplife', show: 'table', width: 4 }],
+  disk: [
+    { tool: 'biolatency' },
+    { overview: 'iostat' },
+    { overview: 'vmstat' },
+    { tool: 'fsslower', show: 'heatmap' },
+    { tool: 'fsslower', show: 'table' },
+    { tool: 'biosnoop', show: 'table' },
+    { tool: 'cachestat', show: 'timeseries' },
+  ],
+  network: [
+    { tool: 'tcplife', show: 'heatmap' },
+    { overview: 'sar-tcp' },
+    { overview: 'sar-dev' },
+    { tool: 'tcpretrans', show: 'table' },
+    { tool: 'tcplife', show: 'table' },
+    { tool: 'tcpconnect', show: 'table' },
+  ],
 };
 
 /**

@@ -4,6 +4,7 @@ import { useMemo, useRef } from 'react';
 import type { DashboardPanel as Panel } from '../../state/dashboard';
 import { DASHBOARD_COLUMNS, MAX_PANEL_HEIGHT } from '../../state/dashboard';
 import { useAppStore } from '../../state/storeContext';
+import type { ShownView } from '../../state/urlState';
 import { panelScope, ViewScopeProvider } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { hostNameOf } from '../hosts/pageTitle';
@@ -12,6 +13,9 @@ import { TokenPrompt } from '../hosts/TokenPrompt';
 import { OVERVIEW_PANELS, OverviewPanel } from '../overview/OverviewPanels';
 import { PanelSizeContext, useElementHeight } from '../panelSize';
 import { ToolOutput } from '../tools/ToolView';
+
+/** What a table tool's panel shows, in its title. */
+const SHOWN_NAMES: Record<ShownView, string> = { table: 'table', heatmap: 'heat map', timeseries: 'time series' };
 
 interface DashboardPanelProps {
   panel: Panel;
@@ -31,9 +35,7 @@ export function DashboardPanel({ panel, first, last }: DashboardPanelProps) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const bodyHeight = useElementHeight(bodyRef);
   const size = useMemo(() => ({ height: bodyHeight }), [bodyHeight]);
-  const what = panel.overview
-    ? OVERVIEW_PANELS[panel.overview]
-    : `${panel.view.tool ?? ''}${panel.view.show ? ` ${panel.view.show === 'heatmap' ? 'heat map' : 'table'}` : ''}`;
+  const what = panel.overview ? OVERVIEW_PANELS[panel.overview] : `${panel.view.tool ?? ''}${panel.view.show ? ` ${SHOWN_NAMES[panel.view.show]}` : ''}`;
   const open = () => {
     if (panel.overview) {
       selectHost(host);

@@ -113,7 +113,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           <input type="checkbox" checked={showPercentiles} onChange={(event) => setShowPercentiles(event.target.checked)} /> percentiles
         </label>
         {toolbarStatus}
-        <span className="muted" data-testid={testIds.heatMapHistory}>
+        <span className="muted" data-testid={testIds.heatMapHistory} hidden={inPanel}>
           {frozenRange ? 'snapshot' : `${formatInteger(history)} s of history`}
         </span>
         <span className="toolbar__spacer" />

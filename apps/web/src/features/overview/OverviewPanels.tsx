@@ -164,7 +164,7 @@ function UseTableCell({ cell, testId, windowSeconds }: { cell: UseCell; testId: 
         <button
           type="button"
           className="use-cell__drill"
-          title={`${cell.text}: ${cell.threshold}. Click: ${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : ''}`}
+          title={`${cell.text}: ${cell.threshold}. Click: ${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : drill.view === 'timeseries' ? "'s time series" : ''}`}
           onClick={() => openTool(drill.tool, drillOptions(drill, windowSeconds))}
         >
           {cell.text}
