@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UseRow, Verdict } from '../src/routers/_app.js';
 import { requireBpf, startTestAgent } from './harness.js';
 import type { TestAgent } from './harness.js';
+import type { OverviewSample } from '../src/overview/types.js';
 
 requireBpf();
 
@@ -192,16 +193,17 @@ describe('host overview of this host', () => {
       expect(signal).toBe('SIGKILL');
       // The kill is in a sample's kernel log and in the Memory errors cell (a count over the last minute) within a few seconds.
       const deadline = Date.now() + 5000;
-      let overview = await agent.client.host.overview.query({ sinceMs: Date.now() - 30_000 });
+      let overview = await agent.client.host.overview.query({ sinceMs: Date.now() - 30_000, fields: 'all' });
       const killed = () =>
         overview.samples.flatMap((sample) => sample.kernelLog.records).some((record) => record.event?.kind === 'oom-kill' && record.event.pid === child.pid);
       while (!killed() && Date.now() < deadline) {
         await sleep(250);
-        overview = await agent.client.host.overview.query({ sinceMs: Date.now() - 30_000 });
+        overview = await agent.client.host.overview.query({ sinceMs: Date.now() - 30_000, fields: 'all' });
       }
       const kills = overview.samples.flatMap((sample) => sample.kernelLog.records).filter((record) => record.event?.kind === 'oom-kill');
       expect(kills.map((record) => record.event)).toContainEqual({ kind: 'oom-kill', pid: child.pid, comm: 'dd', memcg: true });
-      expect(overview.samples.reduce((sum, sample) => sum + (sample.oomKills ?? 0), 0)).toBeGreaterThanOrEqual(1);
+      // fields: 'all' sends every field of each sample, not only the checklist's the type names.
+      expect((overview.samples as OverviewSample[]).reduce((sum, sample) => sum + (sample.oomKills ?? 0), 0)).toBeGreaterThanOrEqual(1);
       expect(cellOf(overview.use, 'Memory', 'errors')).toMatchObject({ verdict: expect.stringMatching(/warning|critical/) });
       expect(cellOf(overview.use, 'Memory', 'errors').value).toBeGreaterThanOrEqual(1);
     } finally {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UseRow } from '../src/routers/_app.js';
 import { startTestAgent } from './harness.js';
 import type { TestAgent } from './harness.js';
+import type { OverviewSample } from '../src/overview/types.js';
 
 describe('host overview of a fixture tree', () => {
   let tree: AdvancingHostTree;
@@ -32,11 +33,12 @@ describe('host overview of a fixture tree', () => {
     expect(cell('Disk sda')?.errors.value).toBeGreaterThanOrEqual(1);
     expect(cell('Disk nvme0n1')?.utilization.verdict).toBe('ok');
     expect(cell('Memory')?.errors.value).toBeGreaterThanOrEqual(1);
-    const overview = await agent.client.host.overview.query({});
+    const overview = await agent.client.host.overview.query({ fields: 'all' });
     expect(overview.cpus).toBe(4);
     expect(overview.sources).toContainEqual({ source: tree.procfs, ok: true });
     expect(overview.sources).toContainEqual({ source: tree.kmsg, ok: true });
-    expect(overview.samples.every((sample) => sample.interval === null || sample.interval === 1)).toBe(true);
+    // fields: 'all' sends every field of each sample, not only the checklist's the type names.
+    expect((overview.samples as OverviewSample[]).every((sample) => sample.interval === null || sample.interval === 1)).toBe(true);
   });
 
   it('summarizes it for the fleet in a few KB over HTTP, and judges a range of it', async () => {

@@ -20,6 +20,33 @@ export interface OverviewBpf {
  */
 export type OverviewSample = HostSample & { bpf: OverviewBpf };
 
+/**
+ * What the 60-second checklist panels read of a sample: host.overview sends only these unless asked for all,
+ * about 60 % of a sample's bytes (an hour of samples is ~15 MB of JSON; the rest feeds the USE table, sent whole).
+ */
+export const CHECKLIST_FIELDS = [
+  'time',
+  'uptime',
+  'cpus',
+  'loadavg',
+  'vmstat',
+  'mpstat',
+  'iostat',
+  'free',
+  'sarDev',
+  'sarTcp',
+  'sarEtcp',
+  'pidstat',
+  'kernelLog',
+] as const;
+export type ChecklistSample = Pick<OverviewSample, (typeof CHECKLIST_FIELDS)[number]>;
+
+export function checklistSample(sample: OverviewSample): ChecklistSample {
+  const picked: Partial<Record<(typeof CHECKLIST_FIELDS)[number], unknown>> = {};
+  for (const field of CHECKLIST_FIELDS) picked[field] = sample[field];
+  return picked as ChecklistSample;
+}
+
 export type Verdict = 'ok' | 'warning' | 'critical' | 'unknown';
 
 export interface UseDrill {
@@ -66,8 +93,8 @@ export interface HostOverview {
   /** Seconds of history kept (3600) and the sampling interval (1000 ms). */
   historySeconds: number;
   intervalMs: number;
-  /** Oldest first, one per second, the last hour (or since sinceMs). */
-  samples: OverviewSample[];
+  /** Oldest first, one per second, the last hour (or since sinceMs): the checklist's fields, or all of them when asked. */
+  samples: ChecklistSample[];
   /** The USE table for the newest sample. */
   use: UseRow[];
   /** Where each source came from or why it is missing (PSI absent, kmsg not readable...). */

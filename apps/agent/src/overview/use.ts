@@ -264,7 +264,14 @@ function memoryRow(basis: UseBasis): UseRow {
     mem && mem.total > 0
       ? (() => {
           const used = (mem.used / mem.total) * 100;
-          return cell(used, '%', `${round(used)} %`, grade(used, MEMORY_UTILIZATION), `${levels(MEMORY_UTILIZATION, '%')} (free: used / total)`, cachestatDrill);
+          return cell(
+            used,
+            '%',
+            `${round(used)} %`,
+            grade(used, MEMORY_UTILIZATION),
+            `${levels(MEMORY_UTILIZATION, '%')} (free: used / total)`,
+            cachestatDrill,
+          );
         })()
       : unknown('%', 'no /proc/meminfo');
 

@@ -10,7 +10,12 @@ import { authedProcedure, router } from '../trpc.js';
 
 /** Epoch ms, from 1970 to the largest a Date holds. */
 const overviewInput = z
-  .object({ sinceMs: z.number().int().min(0).max(8.64e15).optional(), untilMs: z.number().int().min(0).max(8.64e15).optional() })
+  .object({
+    sinceMs: z.number().int().min(0).max(8.64e15).optional(),
+    untilMs: z.number().int().min(0).max(8.64e15).optional(),
+    /** `all`: every field of each sample, not only the checklist's. */
+    fields: z.enum(['checklist', 'all']).optional(),
+  })
   .strict()
   .optional();
 const overviewStreamInput = z.object({}).strict().optional();
@@ -50,7 +55,7 @@ export const hostRouter = router({
    */
   overview: authedProcedure.input(overviewInput).query(({ ctx, input }) => {
     const { services } = ctx;
-    return hostOverview(services.host, services.recorder, services.config, { sinceMs: input?.sinceMs, untilMs: input?.untilMs });
+    return hostOverview(services.host, services.recorder, services.config, { sinceMs: input?.sinceMs, untilMs: input?.untilMs, fields: input?.fields });
   }),
 
   /**

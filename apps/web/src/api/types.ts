@@ -1,6 +1,6 @@
 // Shapes of what agents send, inferred from the agent's router so a change there
 // is a type error here rather than a blank cell.
-import type { AppRouter } from '@bpfscope/agent';
+import type { AppRouter, OverviewUpdate } from '@bpfscope/agent';
 import type { inferRouterOutputs } from '@trpc/server';
 
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -16,10 +16,13 @@ export type ProfileCapture = Outputs['profiles']['get'];
 export type FoldedProfile = NonNullable<ProfileCapture['profile']>;
 
 export type HostOverview = Outputs['host']['overview'];
+/** A second of the host as the checklist panels read it (what host.overview sends). */
 export type OverviewSample = HostOverview['samples'][number];
 export type UseRow = HostOverview['use'][number];
 export type UseCell = UseRow['utilization'];
-export type { OverviewUpdate } from '@bpfscope/agent';
+export type { OverviewUpdate };
+/** Every field of a second of the host, as host.overviewStream sends it (the checklist's and the USE table's). */
+export type FullOverviewSample = OverviewUpdate['sample'];
 export type HostSummary = Outputs['host']['summary'];
 export type RangeUse = Outputs['host']['use'];
 export type UseKindSummary = HostSummary['use'][number];

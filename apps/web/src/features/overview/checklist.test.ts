@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OverviewSample } from '../../api/types';
+import type { FullOverviewSample as OverviewSample } from '../../api/types';
 import {
   appendSamples,
   formatFigure,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProblem } from '../../api/agentClient';
-import type { HostOverview, OverviewSample, OverviewUpdate } from '../../api/types';
+import type { FullOverviewSample as OverviewSample, HostOverview, OverviewUpdate } from '../../api/types';
 import type { OverviewApi } from './overviewFeed';
 import { FIRST_SECONDS, OverviewFeed } from './overviewFeed';
 

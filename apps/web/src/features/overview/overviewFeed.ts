@@ -37,6 +37,12 @@ const DEFAULT_HISTORY = 3600;
 export const FIRST_SECONDS = 900;
 /** A feed nobody shows is kept this long, then its stream closed. */
 const KEEP_MS = 30_000;
+/** Resolves when the browser is idle (at the latest after a second), or at once outside a browser. */
+function whenIdle(): Promise<void> {
+  if (typeof globalThis.requestIdleCallback !== 'function') return Promise.resolve();
+  return new Promise((resolve) => globalThis.requestIdleCallback(() => resolve(), { timeout: 1000 }));
+}
+
 const EMPTY: HostOverviewState = { phase: 'loading', samples: [], use: [], complete: false };
 
 export class OverviewFeed {
@@ -129,9 +135,9 @@ export class OverviewFeed {
         const pending = early ?? [];
         early = undefined;
         apply(pending);
-        // The rest of the hour, once what is shown first is drawn.
+        // The rest of the hour once the page is idle: parsing it (megabytes) must not hold up drawing what is shown.
         const oldest = samples[0]?.time ?? firstSince;
-        return this.#api.overview({ untilMs: oldest }).then((older) => merge(older.samples, true));
+        return whenIdle().then(() => (this.#closed ? undefined : this.#api.overview({ untilMs: oldest }).then((older) => merge(older.samples, true))));
       })
       .catch(fail);
   }
