@@ -1,6 +1,9 @@
 // The app against a real agent and real BPF: pick a tool, make the kernel do known
 // things, see exactly those rows.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { agent, runKnownExecs, saveScreenshot, tcpExchange, testIds } from '../support/agent.ts';
@@ -132,4 +135,26 @@ test('params are validated in the form, and applied params restart the session w
   // Only the matching exec, with its args cut at 2 the way bcc marks it.
   await expect(page.getByTestId(testIds.tableRow)).toHaveCount(1);
   await expect(page.getByTestId(testIds.tableRow).locator('[data-column="argv"]')).toHaveText('/bin/echo bpfscope-params ...');
+});
+
+test("cachestat's time series draws its columns each interval, and says which cannot be counted on this host", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${agent().url}/#/tool/cachestat?params=${encodeURIComponent(JSON.stringify({ interval: 1 }))}&show=timeseries`);
+  await expect(page.getByTestId(testIds.viewTimeSeries)).toHaveAttribute('aria-selected', 'true');
+  // Page-cache activity the test makes: written, then read cold after dropping the file's pages.
+  const directory = mkdtempSync(path.join(tmpdir(), 'bpfscope-cachestat-'));
+  try {
+    const file = path.join(directory, 'data');
+    execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=8', 'conv=fsync'], { stdio: 'ignore' });
+    const memory = page.getByTestId(testIds.timeSeriesChart('memory'));
+    await expect.poll(async () => Number(await memory.getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    // Counted columns show a figure; a column this kernel cannot count says so, never a made-up 0.
+    await expect(memory.locator('li[data-column="cachedMb"]')).toContainText(/\d/);
+    const pageCache = page.getByTestId(testIds.timeSeriesChart('page cache'));
+    const hits = pageCache.locator('li[data-column="hits"]');
+    if ((await hits.getAttribute('data-counted')) === 'false') await expect(hits).toContainText('not counted on this host');
+    await expect(pageCache.locator('li[data-column="misses"]')).toHaveAttribute('data-counted', 'true');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
