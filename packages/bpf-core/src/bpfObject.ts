@@ -74,6 +74,13 @@ export class BpfObject {
     }
   }
 
+  /** The programs that load: those selected, less any a tool's configure left out. */
+  selectedPrograms(): string[] {
+    return this.programs()
+      .filter((program) => program.autoload)
+      .map((program) => program.name);
+  }
+
   setGlobal(name: string, bytes: Buffer): void {
     this.#native.setGlobal(name, bytes);
   }

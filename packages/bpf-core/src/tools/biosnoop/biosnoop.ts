@@ -4,7 +4,7 @@ import { ToolError } from '../../errors.js';
 import { histogramStruct } from '../../histogram.js';
 import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
 import { cgroupTargetId } from '../shared/cgroups.js';
-import { attachLoaded, leaveOutUnsupported } from '../shared/optionalPrograms.js';
+import { leaveOutUnsupported } from '../shared/optionalPrograms.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors biosnoop.h.
@@ -213,7 +213,6 @@ export const biosnoop: TableToolDefinition<BiosnoopParams, BlockIoRow> = {
     const late = leaveOutUnsupported(object, { biosnoop_io_start_raw: { tracepoint: 'block:block_io_start' } }).length > 0;
     object.setGlobal('targ_late_attribution', u8(late));
   },
-  attach: (object, _params, method) => attachLoaded(object, method),
   decode: decodeBioEvent,
   histogram: {
     source: 'map',

@@ -4,7 +4,7 @@ import type { BpfObject } from '../../bpfObject.js';
 import { sumPerCpu } from '../../encode.js';
 import { GrowingCountsReader } from '../../histogram.js';
 import { parseMeminfo } from '../../host/procMeminfo.js';
-import { attachLoaded, leaveOutUnsupported } from '../shared/optionalPrograms.js';
+import { leaveOut, leaveOutUnsupported } from '../shared/optionalPrograms.js';
 import type { AttachMethod, AttachMethodName, IntervalRowsReader, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors cachestat.h: four u64 counters, in this order.
@@ -187,15 +187,10 @@ export const cachestat: TableToolDefinition<CachestatParams, CachestatRow> = {
   configure(object) {
     leaveOutUnsupported(object, optionalPrograms);
     // Where folio_mark_accessed is traced, mark_page_accessed (a wrapper that calls it) would count accesses twice.
-    const selected = object
-      .programs()
-      .filter((program) => program.autoload)
-      .map((program) => program.name);
-    if (selected.some((name) => name.startsWith('cachestat_folio_accessed_'))) {
-      object.selectPrograms(selected.filter((name) => !name.startsWith('cachestat_page_accessed_')));
+    if (object.selectedPrograms().some((name) => name.startsWith('cachestat_folio_accessed_'))) {
+      leaveOut(object, (name) => name.startsWith('cachestat_page_accessed_'));
     }
   },
-  attach: (object, _params, method) => attachLoaded(object, method),
   intervalRows: {
     intervalMs: (params) => params.interval * 1000,
     open: (object, _params, attachMethod) => new CachestatReader(object, countsAccesses(attachMethod)),
