@@ -14,15 +14,22 @@ const RUNS = 20;
 const WARM_UP = 2;
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-/** Time until `pattern` appears on the child's stderr or stdout, then stop it with `signal`. */
-function timeUntilOutput(command: string, args: string[], pattern: RegExp, signal: NodeJS.Signals = 'SIGINT'): Promise<number> {
+/**
+ * Time until `pattern` appears on the child's stderr or stdout, then stop it with
+ * `signal`; rejected when `refused` appears first.
+ */
+function timeUntilOutput(command: string, args: string[], pattern: RegExp, options: { signal?: NodeJS.Signals; refused?: RegExp } = {}): Promise<number> {
+  const { signal = 'SIGINT', refused } = options;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      if (pattern.test(seen)) {
+      if (refused?.test(seen) && !pattern.test(seen)) {
+        child.kill('SIGKILL');
+        reject(new Error(`${command}: ${refused}: ${seen.slice(0, 500)}`));
+      } else if (pattern.test(seen)) {
         const elapsed = performance.now() - started;
         child.kill(signal);
         child.once('exit', () => resolve(elapsed));
@@ -42,7 +49,7 @@ export interface StartComparison {
   tool: string;
   params?: Record<string, unknown>;
   bpftrace: {
-    /** bpftrace's own tool, and the first line its BEGIN prints: used where its probes attach on this kernel. */
+    /** bpftrace's own tool, and the first line its BEGIN prints: used where all its probes attach on this kernel. */
     script?: { path: string; begins: RegExp };
     /** Else the same events from the hooks bpfscope uses here, printing "ready" from BEGIN. */
     oneLiner: string;
@@ -51,7 +58,10 @@ export interface StartComparison {
 
 // bpftrace block-buffers a pipe (-B line shows its lines as they come); it may miss a
 // SIGINT that lands while it attaches, and its probes are fd-owned, so SIGKILL is clean.
-const bpftraceStart = (args: readonly string[], begins: RegExp) => timeUntilOutput('bpftrace', ['-B', 'line', ...args], begins, 'SIGKILL');
+// A probe it cannot attach, it may skip with a warning and start anyway (biosnoop.bt's
+// kprobes on a kernel without them): such a run traces nothing, and does not count.
+const bpftraceStart = (args: readonly string[], begins: RegExp) =>
+  timeUntilOutput('bpftrace', ['-B', 'line', ...args], begins, { signal: 'SIGKILL', refused: /could not attach probe/ });
 const oneLinerBegins = /^ready$/m;
 
 /** bpftrace's own tool where it attaches here (its kprobes may not), else the one-liner. */
@@ -62,7 +72,7 @@ async function bpftraceRun(equivalent: StartComparison['bpftrace']): Promise<{ a
       await bpftraceStart([script.path], script.begins);
       return { args: [script.path], begins: script.begins, what: script.path };
     } catch {
-      // It exited before BEGIN: its probes cannot attach on this kernel.
+      // Its probes (kprobes) cannot all attach on this kernel.
     }
   }
   return { args: ['-e', equivalent.oneLiner], begins: oneLinerBegins, what: 'tracepoint one-liner' };
