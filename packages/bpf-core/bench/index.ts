@@ -1,16 +1,14 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
 import { resultsDirectory } from '@bpfscope/bench-kit';
 import { benchExecStorm } from './execStorm.js';
-import { benchIoToolsStart } from './ioToolsStart.js';
 import { benchOpenStorm } from './openStorm.js';
-import { benchNetworkToolStart, benchToolStart } from './toolStart.js';
+import { benchStartBesideBpftrace, benchToolStart, toolComparisons } from './toolStart.js';
 import { benchProfileOverhead } from './profileOverhead.js';
 import { benchSymbolize } from './symbolize.js';
 
 await benchToolStart();
-await benchNetworkToolStart();
+await benchStartBesideBpftrace(toolComparisons);
 await benchExecStorm();
-await benchIoToolsStart();
 await benchOpenStorm();
 await benchSymbolize();
 await benchProfileOverhead();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { countBpfProgramLoad } from './bpfPrograms.js';
 import { coreBtf } from './coreBtf.js';
+import { sumPerCpu } from './encode.js';
 import { ToolError } from './errors.js';
 import { native } from './native.js';
 import type { NativeBpfObject, NativeMapEntries, NativeMapInfo, NativePerfEventOptions, NativeProgramInfo, NativeRingBuffer } from './native.js';
@@ -73,6 +74,13 @@ export class BpfObject {
     }
   }
 
+  /** The programs that load: those selected, less any a tool's configure left out. */
+  selectedPrograms(): string[] {
+    return this.programs()
+      .filter((program) => program.autoload)
+      .map((program) => program.name);
+  }
+
   setGlobal(name: string, bytes: Buffer): void {
     this.#native.setGlobal(name, bytes);
   }
@@ -139,10 +147,7 @@ export class BpfObject {
   /** Sum of a per-CPU u64 counter at key 0 (e.g. the `drops` map every tool has). */
   sumPerCpuCounter(map: string): number {
     const value = this.lookup(map, Buffer.alloc(4));
-    if (!value) return 0;
-    let total = 0n;
-    for (let offset = 0; offset + 8 <= value.length; offset += 8) total += value.readBigUInt64LE(offset);
-    return Number(total);
+    return value ? (sumPerCpu(value, 1)[0] ?? 0) : 0;
   }
 
   openRingBuffer(map: string, onBatch: (records: Buffer[]) => void): RingBufferReader {

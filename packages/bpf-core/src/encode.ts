@@ -29,3 +29,16 @@ export function cString(buffer: Buffer, offset: number, length: number): string 
   const end = buffer.indexOf(0, offset);
   return buffer.toString('utf8', offset, end === -1 || end > offset + length ? offset + length : end);
 }
+
+/**
+ * A per-CPU map value (one slot per possible CPU, each `countsPerCpu` u64s) summed
+ * over the CPUs: what the kernel counted, whichever CPU counted it.
+ */
+export function sumPerCpu(value: Buffer, countsPerCpu: number): number[] {
+  const totals = new Array<bigint>(countsPerCpu).fill(0n);
+  const slot = countsPerCpu * 8;
+  for (let offset = 0; offset + slot <= value.length; offset += slot) {
+    for (let count = 0; count < countsPerCpu; count++) totals[count] = (totals[count] as bigint) + value.readBigUInt64LE(offset + count * 8);
+  }
+  return totals.map(Number);
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { BpfObject } from './bpfObject.js';
+import { sumPerCpu } from './encode.js';
 import {
   decodeHistogramName,
+  GrowingCountsReader,
   decodeHistogramSlots,
   log2Slot,
   mergeSeries,
@@ -112,5 +115,41 @@ describe('percentileFromLog2', () => {
     expect(percentileFromLog2([0, 0], 50)).toBeUndefined();
     expect(() => percentileFromLog2([1], 101)).toThrow(RangeError);
     expect(() => percentileFromLog2([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('GrowingCountsReader', () => {
+  const u64s = (...counts: number[]) => Buffer.from(new BigUint64Array(counts.map(BigInt)).buffer);
+  /** A map whose entries the test sets before each read, recording what the reader deletes. */
+  function fakeMap() {
+    const map = { entries: [] as Array<{ key: Buffer; value: Buffer }>, deleted: [] as number[] };
+    const object = {
+      entries: () => map.entries,
+      delete: (_name: string, key: Buffer) => map.deleted.push(key.readUInt32LE(0)) > 0,
+    } as unknown as BpfObject;
+    return { map, object };
+  }
+  const key = (id: number) => Buffer.from(new Uint32Array([id]).buffer);
+
+  it('reports what each key counted since the last read, a per-CPU value summed over its CPUs', () => {
+    const { map, object } = fakeMap();
+    // Two CPUs of a struct of two counters, as cachestat's per-CPU array holds them.
+    const reader = new GrowingCountsReader(object, 'counts', { counts: (value) => sumPerCpu(value, 2) });
+    map.entries = [{ key: key(0), value: u64s(1, 2, 10, 20) }];
+    expect(reader.read().map(({ counts }) => counts)).toEqual([[11, 22]]);
+    map.entries = [{ key: key(0), value: u64s(1, 5, 13, 20) }];
+    expect(reader.read().map(({ counts }) => counts)).toEqual([[3, 3]]);
+    expect(reader.read()).toEqual([]);
+    expect(map.deleted).toEqual([]);
+  });
+
+  it('deletes keys idle for an interval once three quarters of maxKeys are taken', () => {
+    const { map, object } = fakeMap();
+    const reader = new GrowingCountsReader(object, 'counts', { maxKeys: 3 });
+    map.entries = [1, 2, 3].map((id) => ({ key: key(id), value: u64s(id) }));
+    expect(reader.read()).toHaveLength(3);
+    map.entries = [1, 2, 3].map((id) => ({ key: key(id), value: u64s(id === 2 ? 5 : id) }));
+    expect(reader.read().map(({ counts }) => counts)).toEqual([[3]]);
+    expect(map.deleted).toEqual([1, 3]);
   });
 });

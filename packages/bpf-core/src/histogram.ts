@@ -111,11 +111,22 @@ export interface CountsIncrease {
   counts: number[];
 }
 
+export interface GrowingCountsOptions {
+  /**
+   * The keys the map holds at most: keys idle for the interval are deleted when
+   * three quarters are taken. Without it nothing is deleted (an array's keys cannot be).
+   */
+  maxKeys?: number;
+  /** A value's counts (default: a struct histogram's slots; a per-CPU value summed with sumPerCpu). */
+  counts?: (value: Buffer) => number[];
+}
+
 /**
- * Reads a map of u64 counts that only grow (log2 slots, connects per flow) every
- * interval. It keeps the previous reading per key and reports the difference, so
- * nothing is lost between a read and a clear. When the map fills up (per-process
- * or per-flow keys), keys that were idle for the interval are deleted to make room.
+ * Reads a map of u64 counts that only grow (log2 slots, connects per flow,
+ * cachestat's calls) every interval. It keeps the previous reading per key and
+ * reports the difference, so nothing is lost between a read and a clear. When the
+ * map fills up (per-process or per-flow keys), keys that were idle for the
+ * interval are deleted to make room.
  */
 export class GrowingCountsReader {
   readonly #previous = new Map<string, number[]>();
@@ -123,7 +134,7 @@ export class GrowingCountsReader {
   constructor(
     private readonly object: BpfObject,
     private readonly map: string,
-    private readonly maxKeys: number,
+    private readonly options: GrowingCountsOptions = {},
   ) {}
 
   /** The keys whose counts grew since the last read. */
@@ -135,14 +146,15 @@ export class GrowingCountsReader {
     for (const { key, value } of entries) {
       const id = key.toString('hex');
       seen.add(id);
-      const counts = decodeHistogramSlots(value);
+      const counts = (this.options.counts ?? decodeHistogramSlots)(value);
       const delta = subtractCounts(counts, this.#previous.get(id));
       this.#previous.set(id, counts);
       if (delta.every((count) => count === 0)) idle.push(key);
       else increases.push({ key, value, counts: delta });
     }
     for (const id of this.#previous.keys()) if (!seen.has(id)) this.#previous.delete(id);
-    if (entries.length > this.maxKeys * 0.75) {
+    const { maxKeys } = this.options;
+    if (maxKeys !== undefined && entries.length > maxKeys * 0.75) {
       for (const key of idle) {
         this.object.delete(this.map, key);
         this.#previous.delete(key.toString('hex'));
@@ -162,7 +174,7 @@ export class MapHistogramReader<Params> {
     private readonly params: Params,
     maxKeys: number,
   ) {
-    this.#counts = new GrowingCountsReader(object, output.map, maxKeys);
+    this.#counts = new GrowingCountsReader(object, output.map, { maxKeys });
   }
 
   read(): HistogramSeries[] {

@@ -384,7 +384,11 @@ export function startTool<Row = Record<string, unknown>>(name: string, params: u
     tool.configure(object, parsed);
     object.load();
     if (tool.attach) tool.attach(object, parsed, method);
-    else for (const program of method.programs) object.attach(program);
+    else {
+      // configure may have left some out (hooks this kernel lacks, a flag that is off).
+      const selected = new Set(object.selectedPrograms());
+      for (const program of method.programs) if (selected.has(program)) object.attach(program);
+    }
     return new ToolSession<Row>(tool, parsed, methodName, object, { histogramIntervalMs: options.histogramIntervalMs });
   } catch (error) {
     object.close();

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bpfTestResources } from './resources.js';
-import { ToolError, startTool } from '../src/index.js';
+import { startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { BlockIoRow } from '../src/tools/biosnoop/biosnoop.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
+import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const WRITES = 32;
 const BLOCK = 64 * 1024;
@@ -115,19 +116,16 @@ describe('biosnoop filters', () => {
     expect(total(frame, disk)).toBe(WRITES);
   });
 
-  it('refuses bad params with a typed error and attaches nothing', async () => {
+  it.each([
+    [{ disk: 'nosuchdisk0' }, /disk: no block device named "nosuchdisk0"/],
+    [{ disk: '../sda' }, /disk: a disk name/],
+    [{ minMs: -1 }, /minMs: .*>=0/],
+    [{ cgroup: 'no/such/cgroup-here' }, /cgroup/],
+    [{ queued: 'yes' }, /queued: .*boolean/],
+    [{ pid: 1 }, /unknown key: "pid"/],
+  ])('refuses %j with a typed error and attaches nothing', async (params, message) => {
     const before = kernelProgramIds();
-    const bad = [{ disk: 'nosuchdisk0' }, { disk: '../sda' }, { minMs: -1 }, { cgroup: 'no/such/cgroup-here' }, { queued: 'yes' }, { pid: 1 }];
-    for (const params of bad) {
-      let error: unknown;
-      try {
-        startTool('biosnoop', params);
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error, JSON.stringify(params)).toBeInstanceOf(ToolError);
-      expect((error as ToolError).code).toBe('INVALID_PARAMS');
-    }
-    expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)))).toBe(true);
+    expectToolError(() => startTool('biosnoop', params), 'INVALID_PARAMS', message);
+    await expectNothingNewLoaded(before);
   });
 });

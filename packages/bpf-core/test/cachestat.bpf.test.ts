@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bpfTestResources } from './resources.js';
 import { formatCell } from '@bpfscope/formats';
-import { ToolError, getKernelFeatures, resolveToolSupport, startTool } from '../src/index.js';
+import { getKernelFeatures, resolveToolSupport, startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { CachestatRow } from '../src/tools/cachestat/cachestat.js';
 import { cachestat } from '../src/tools/cachestat/cachestat.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
+import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const MiB = 1024 * 1024;
 const FILE_BYTES = 32 * MiB;
@@ -95,11 +96,15 @@ describe('cachestat against a file written, dropped and read twice', () => {
     expect(cachestat.howItWorks).toMatch(/HITS and HITRATIO are shown as — \(never as 0\)/);
   });
 
-  it('refuses bad params with a typed error and attaches nothing', async () => {
+  it.each([
+    [{ interval: 0 }, /interval: .*>=1/],
+    [{ interval: 1.5 }, /interval: .*int/],
+    [{ interval: 3601 }, /interval: .*<=3600/],
+    [{ interval: '1' }, /interval: .*number/],
+    [{ bogus: true }, /unknown key: "bogus"/],
+  ])('refuses %j with a typed error and attaches nothing', async (params, message) => {
     const before = kernelProgramIds();
-    for (const params of [{ interval: 0 }, { interval: 1.5 }, { interval: 3601 }, { interval: '1' }, { bogus: true }]) {
-      expect(() => startTool('cachestat', params), JSON.stringify(params)).toThrow(ToolError);
-    }
-    expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)))).toBe(true);
+    expectToolError(() => startTool('cachestat', params), 'INVALID_PARAMS', message);
+    await expectNothingNewLoaded(before);
   });
 });

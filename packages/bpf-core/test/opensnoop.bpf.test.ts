@@ -9,10 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bpfTestResources } from './resources.js';
-import { ToolError, startTool } from '../src/index.js';
+import { startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { OpenRow } from '../src/tools/opensnoop/opensnoop.js';
-import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
+import { kernelProgramIds } from '../src/testing/kernel.js';
+import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const workloadScript = fileURLToPath(new URL('./fixtures/openWorkload.mjs', import.meta.url));
 
@@ -136,11 +137,16 @@ describe('opensnoop against real opens', () => {
     expect(byName.rows.every((row) => row.comm === comm)).toBe(true);
   });
 
-  it('refuses bad params with a typed error and attaches nothing', async () => {
+  it.each([
+    [{ pid: 0 }, /pid: .*>=1/],
+    [{ tid: -1 }, /tid: .*>=1/],
+    [{ name: '' }, /name: /],
+    [{ flagFilter: ['O_NOPE'] }, /flagFilter\.0: /],
+    [{ uid: 2 ** 32 }, /uid: .*<=4294967294/],
+    [{ bogus: 1 }, /unknown key: "bogus"/],
+  ])('refuses %j with a typed error and attaches nothing', async (params, message) => {
     const before = kernelProgramIds();
-    for (const params of [{ pid: 0 }, { tid: -1 }, { name: '' }, { flagFilter: ['O_NOPE'] }, { uid: 2 ** 32 }, { bogus: 1 }]) {
-      expect(() => startTool('opensnoop', params), JSON.stringify(params)).toThrow(ToolError);
-    }
-    expect(await eventually(() => [...kernelProgramIds()].every((id) => before.has(id)))).toBe(true);
+    expectToolError(() => startTool('opensnoop', params), 'INVALID_PARAMS', message);
+    await expectNothingNewLoaded(before);
   });
 });

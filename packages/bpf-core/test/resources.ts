@@ -1,11 +1,16 @@
 // What a BPF test starts and must stop whether it passes or fails: tool sessions,
-// child processes, directories and other undo steps (a loop device to detach).
+// child processes, directories and other undo steps (a loop device to detach, a
+// server to close, network namespaces to delete).
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterEach, beforeAll } from 'vitest';
 import { requireBpf } from '../src/testing/kernel.js';
 
-export interface TestResources<Session extends { close(): Promise<void> }> {
+interface Closable {
+  close(): Promise<void>;
+}
+
+export interface TestResources<Session extends Closable = Closable> {
   sessions: Session[];
   children: ChildProcess[];
   directories: string[];
@@ -14,7 +19,7 @@ export interface TestResources<Session extends { close(): Promise<void> }> {
 }
 
 /** For a BPF test file: fails it where BPF cannot run, and after each test releases what it registered. */
-export function bpfTestResources<Session extends { close(): Promise<void> }>(): TestResources<Session> {
+export function bpfTestResources<Session extends Closable = Closable>(): TestResources<Session> {
   const resources: TestResources<Session> = { sessions: [], children: [], directories: [], cleanups: [] };
   beforeAll(() => requireBpf());
   afterEach(async () => {

@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { ToolError } from '../src/index.js';
-import { kernelProgramIds, requireBpf } from '../src/testing/kernel.js';
+import { kernelProgramIds } from '../src/testing/kernel.js';
 import { loadWithoutAttach } from './methods.js';
+import { bpfTestResources } from './resources.js';
 import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const refused: Array<[tool: string, params: unknown, code: ToolError['code'], message: RegExp]> = [
@@ -28,9 +29,9 @@ const refused: Array<[tool: string, params: unknown, code: ToolError['code'], me
 ];
 
 describe('TCP tools: bad input and the methods of other kernels', () => {
+  bpfTestResources();
   let before: Set<number>;
   beforeAll(() => {
-    requireBpf();
     before = kernelProgramIds();
   });
 

@@ -2,14 +2,16 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { TcpAcceptRow } from '../src/tools/tcpaccept/tcpaccept.js';
-import { requireBpf } from '../src/testing/kernel.js';
+import { bpfTestResources } from './resources.js';
 import { jsonLines } from './workloads.js';
 
 const acceptsScript = fileURLToPath(new URL('./fixtures/tcpAccepts.mjs', import.meta.url));
+
+const { sessions, cleanups } = bpfTestResources<ToolSession<TcpAcceptRow>>();
 
 interface Accepted {
   remoteAddress: string;
@@ -42,14 +44,14 @@ async function acceptFrom(listenOn: string, hosts: readonly string[]) {
 }
 
 describe.each(['tracepoint'] as const)('tcpaccept via %s against real accepts', (attachMethod) => {
-  let session: ToolSession<TcpAcceptRow> | undefined;
-  beforeAll(() => requireBpf());
-  afterEach(async () => {
-    await session?.close();
-  });
+  const start = (params: Record<string, unknown>) => {
+    const session = startTool<TcpAcceptRow>('tcpaccept', params, { attachMethod });
+    sessions.push(session);
+    return session;
+  };
 
   it('reports all 10 accepts of a dual-stack listener, attributed to the accepting process, with both ends', async () => {
-    session = startTool<TcpAcceptRow>('tcpaccept', {}, { attachMethod });
+    const session = start({});
     expect(session.attachMethod).toBe(attachMethod);
     const rows: TcpAcceptRow[] = [];
     session.onRows((batch) => rows.push(...batch));
@@ -74,29 +76,26 @@ describe.each(['tracepoint'] as const)('tcpaccept via %s against real accepts', 
     const sinkServer = net.createServer((socket) => socket.end());
     sinkServer.listen(0, '127.0.0.1');
     await once(sinkServer, 'listening');
-    try {
-      const sinkPort = (sinkServer.address() as net.AddressInfo).port;
-      session = startTool<TcpAcceptRow>('tcpaccept', { family: 'ipv4' }, { attachMethod });
-      const byFamily: TcpAcceptRow[] = [];
-      session.onRows((batch) => byFamily.push(...batch));
-      const ipv4 = await acceptFrom('127.0.0.1', ['127.0.0.1', '127.0.0.1']);
-      const ipv6 = await acceptFrom('::1', ['::1']);
-      session.flush();
-      await session.close();
-      expect(byFamily.filter((row) => row.lport === ipv4.port).map((row) => [row.pid, row.ipVersion, row.laddr])).toEqual(
-        Array(2).fill([ipv4.pid, 4, '127.0.0.1']),
-      );
-      expect(byFamily.filter((row) => row.lport === ipv6.port)).toEqual([]);
+    cleanups.push(() => sinkServer.close());
+    const sinkPort = (sinkServer.address() as net.AddressInfo).port;
+    let session = start({ family: 'ipv4' });
+    const byFamily: TcpAcceptRow[] = [];
+    session.onRows((batch) => byFamily.push(...batch));
+    const ipv4 = await acceptFrom('127.0.0.1', ['127.0.0.1', '127.0.0.1']);
+    const ipv6 = await acceptFrom('::1', ['::1']);
+    session.flush();
+    await session.close();
+    expect(byFamily.filter((row) => row.lport === ipv4.port).map((row) => [row.pid, row.ipVersion, row.laddr])).toEqual(
+      Array(2).fill([ipv4.pid, 4, '127.0.0.1']),
+    );
+    expect(byFamily.filter((row) => row.lport === ipv6.port)).toEqual([]);
 
-      session = startTool<TcpAcceptRow>('tcpaccept', { pid: process.pid, ports: [sinkPort] }, { attachMethod });
-      const byPidAndPort: TcpAcceptRow[] = [];
-      session.onRows((batch) => byPidAndPort.push(...batch));
-      const clientPort = await connectFrom('127.0.0.1', sinkPort);
-      await acceptFrom('127.0.0.1', ['127.0.0.1']);
-      session.flush();
-      expect(byPidAndPort.map((row) => [row.pid, row.lport, row.rport])).toEqual([[process.pid, sinkPort, clientPort]]);
-    } finally {
-      sinkServer.close();
-    }
+    session = start({ pid: process.pid, ports: [sinkPort] });
+    const byPidAndPort: TcpAcceptRow[] = [];
+    session.onRows((batch) => byPidAndPort.push(...batch));
+    const clientPort = await connectFrom('127.0.0.1', sinkPort);
+    await acceptFrom('127.0.0.1', ['127.0.0.1']);
+    session.flush();
+    expect(byPidAndPort.map((row) => [row.pid, row.lport, row.rport])).toEqual([[process.pid, sinkPort, clientPort]]);
   });
 });

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
-import type { ToolSession } from '../src/index.js';
+import type { AttachMethodName, ToolSession } from '../src/index.js';
 import type { TcpConnectCountRow, TcpConnectRow } from '../src/tools/tcpconnect/tcpconnect.js';
-import { requireBpf } from '../src/testing/kernel.js';
 import { createVethPair } from './netns.js';
+import { bpfTestResources } from './resources.js';
 import { jsonLines } from './workloads.js';
 
 const connectsScript = fileURLToPath(new URL('./fixtures/tcpConnects.mjs', import.meta.url));
@@ -20,19 +20,31 @@ interface Attempt {
   error: string | null;
 }
 
+const { sessions, cleanups } = bpfTestResources();
+
+/** A listener that closes each connection, until the test ends. */
 async function listen(host: string): Promise<net.Server> {
   const server = net.createServer((socket) => socket.end());
   server.listen(0, host);
   await once(server, 'listening');
+  cleanups.push(() => server.close());
   return server;
 }
 
 /** A port nothing listens on: one the kernel just gave out and took back. */
 async function closedPort(host: string): Promise<number> {
-  const server = await listen(host);
+  const server = net.createServer();
+  server.listen(0, host);
+  await once(server, 'listening');
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+function start<Row>(params: Record<string, unknown>, attachMethod: AttachMethodName): ToolSession<Row> {
+  const session = startTool<Row>('tcpconnect', params, { attachMethod });
+  sessions.push(session);
+  return session;
 }
 
 /** The workload in its own process, so its rows have a pid of their own. */
@@ -66,22 +78,13 @@ function collect(session: ToolSession<TcpConnectRow>, keep: (row: TcpConnectRow)
 }
 
 describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real connects', (attachMethod) => {
-  let session: ToolSession<TcpConnectRow> | undefined;
-  const servers: net.Server[] = [];
-  beforeAll(() => requireBpf());
-  afterEach(async () => {
-    await session?.close();
-    for (const server of servers.splice(0)) server.close();
-  });
-
   it.each([
     ['127.0.0.1', 4],
     ['::1', 6],
   ] as const)('reports 10 connects to a listener on %s and 3 refused ones, each with its pid, addresses, ports and result', async (host, ipVersion) => {
     const server = await listen(host);
-    servers.push(server);
     const ports = { open: (server.address() as net.AddressInfo).port, closed: await closedPort(host) };
-    session = startTool<TcpConnectRow>('tcpconnect', {}, { attachMethod });
+    const session = start<TcpConnectRow>({}, attachMethod);
     expect(session.attachMethod).toBe(attachMethod);
     const { rows, settle } = collect(session, (row) => row.rport === ports.open || row.rport === ports.closed);
 
@@ -111,11 +114,10 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real
 
   it('filters by destination port and family, by uid and by pid in the kernel', async () => {
     const server = await listen('::');
-    servers.push(server);
     const ports = { open: (server.address() as net.AddressInfo).port, closed: await closedPort('::') };
     const everyPort = (row: TcpConnectRow) => row.rport === ports.open || row.rport === ports.closed;
 
-    session = startTool<TcpConnectRow>('tcpconnect', { ports: [ports.closed], family: 'ipv6' }, { attachMethod });
+    let session = start<TcpConnectRow>({ ports: [ports.closed], family: 'ipv6' }, attachMethod);
     const byPortAndFamily = collect(session, everyPort);
     await runConnects('127.0.0.1', ports, { open: 2, refused: 2 });
     const ipv6 = await runConnects('::1', ports, { open: 2, refused: 2 });
@@ -125,7 +127,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real
       Array(2).fill([ipv6.pid, 6, ports.closed, 'ECONNREFUSED']),
     );
 
-    session = startTool<TcpConnectRow>('tcpconnect', { uid: 65534 }, { attachMethod });
+    session = start<TcpConnectRow>({ uid: 65534 }, attachMethod);
     const byUid = collect(session, everyPort);
     await runConnects('127.0.0.1', ports, { open: 1, refused: 0 });
     const nobody = await runConnects('127.0.0.1', ports, { open: 1, refused: 1 }, 65534);
@@ -133,7 +135,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real
     await session.close();
     expect(byUid.rows.map((row) => [row.pid, row.uid]).sort()).toEqual(Array(2).fill([nobody.pid, 65534]));
 
-    session = startTool<TcpConnectRow>('tcpconnect', { pid: process.pid }, { attachMethod });
+    session = start<TcpConnectRow>({ pid: process.pid }, attachMethod);
     const byPid = collect(session, everyPort);
     await runConnects('127.0.0.1', ports, { open: 1, refused: 1 });
     const socket = net.connect(ports.open, '127.0.0.1');
@@ -147,55 +149,47 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpconnect via %s against real
 
   it('counts connects per flow in count mode (bcc -c), refused ones included, on interval rows', async () => {
     const server = await listen('127.0.0.1');
-    servers.push(server);
     const ports = { open: (server.address() as net.AddressInfo).port, closed: await closedPort('127.0.0.1') };
-    const counting = startTool<TcpConnectCountRow>('tcpconnect', { count: true, ports: [ports.open, ports.closed] }, { attachMethod });
-    try {
-      const rows: TcpConnectCountRow[] = [];
-      counting.onRows((batch) => rows.push(...batch));
-      await runConnects('127.0.0.1', ports, { open: 10, refused: 3 });
-      await runConnects('127.0.0.1', ports, { open: 2, refused: 0 });
-      counting.flushIntervalRows();
-      const connects = new Map<number, number>();
-      for (const row of rows) {
-        expect(row).toMatchObject({ ipVersion: 4, laddr: '127.0.0.1', raddr: '127.0.0.1' });
-        connects.set(row.rport, (connects.get(row.rport) ?? 0) + row.connects);
-      }
-      expect(Object.fromEntries(connects)).toEqual({ [ports.open]: 12, [ports.closed]: 3 });
-      expect(counting.stats().events).toBe(15);
-    } finally {
-      await counting.close();
+    const counting = start<TcpConnectCountRow>({ count: true, ports: [ports.open, ports.closed] }, attachMethod);
+    const rows: TcpConnectCountRow[] = [];
+    counting.onRows((batch) => rows.push(...batch));
+    await runConnects('127.0.0.1', ports, { open: 10, refused: 3 });
+    await runConnects('127.0.0.1', ports, { open: 2, refused: 0 });
+    counting.flushIntervalRows();
+    const connects = new Map<number, number>();
+    for (const row of rows) {
+      expect(row).toMatchObject({ ipVersion: 4, laddr: '127.0.0.1', raddr: '127.0.0.1' });
+      connects.set(row.rport, (connects.get(row.rport) ?? 0) + row.connects);
     }
+    expect(Object.fromEntries(connects)).toEqual({ [ports.open]: 12, [ports.closed]: 3 });
+    expect(counting.stats().events).toBe(15);
   });
 
   it('reports a connect that timed out (ETIMEDOUT) and one closed before any answer (CLOSED)', async () => {
     // A neighbour with a MAC no one has: the SYNs leave and nothing ever answers.
     const pair = createVethPair('bpfs-tcpc');
-    try {
-      const blackhole = `${pair.subnet}.9`;
-      pair.ip(pair.a, ['neigh', 'add', blackhole, 'lladdr', '02:00:00:00:00:09', 'dev', pair.a.device, 'nud', 'permanent']);
-      session = startTool<TcpConnectRow>('tcpconnect', { ports: [9] }, { attachMethod });
-      const { rows, settle } = collect(session, (row) => row.raddr === blackhole);
-      const run = async (mode: string) => {
-        const child = pair.spawnIn(pair.a, 'python3', [stalledScript, blackhole, '9', mode]);
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        const [code] = (await once(child, 'exit')) as [number];
-        expect(code).toBe(0);
-        return { pid: child.pid as number, outcome: output.trim() };
-      };
-      const closed = await run('close');
-      const timedOut = await run('timeout');
-      expect([closed.outcome, timedOut.outcome]).toEqual(['closed', 'ETIMEDOUT']);
-      await settle(2);
-      expect(rows.map((row) => [row.pid, row.comm, row.laddr, row.rport, row.result])).toEqual([
-        [closed.pid, 'python3', pair.a.address, 9, 'CLOSED'],
-        [timedOut.pid, 'python3', pair.a.address, 9, 'ETIMEDOUT'],
-      ]);
-      // One SYN and one retry, 1 s apart, then 2 s more: the kernel's own timeout.
-      expect(rows[1]?.ms).toBeGreaterThan(2500);
-    } finally {
-      pair.remove();
-    }
+    cleanups.push(() => pair.remove());
+    const blackhole = `${pair.subnet}.9`;
+    pair.ip(pair.a, ['neigh', 'add', blackhole, 'lladdr', '02:00:00:00:00:09', 'dev', pair.a.device, 'nud', 'permanent']);
+    const session = start<TcpConnectRow>({ ports: [9] }, attachMethod);
+    const { rows, settle } = collect(session, (row) => row.raddr === blackhole);
+    const run = async (mode: string) => {
+      const child = pair.spawnIn(pair.a, 'python3', [stalledScript, blackhole, '9', mode]);
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(0);
+      return { pid: child.pid as number, outcome: output.trim() };
+    };
+    const closed = await run('close');
+    const timedOut = await run('timeout');
+    expect([closed.outcome, timedOut.outcome]).toEqual(['closed', 'ETIMEDOUT']);
+    await settle(2);
+    expect(rows.map((row) => [row.pid, row.comm, row.laddr, row.rport, row.result])).toEqual([
+      [closed.pid, 'python3', pair.a.address, 9, 'CLOSED'],
+      [timedOut.pid, 'python3', pair.a.address, 9, 'ETIMEDOUT'],
+    ]);
+    // One SYN and one retry, 1 s apart, then 2 s more: the kernel's own timeout.
+    expect(rows[1]?.ms).toBeGreaterThan(2500);
   });
 });

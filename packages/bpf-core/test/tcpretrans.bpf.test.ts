@@ -1,11 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolSession } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnmp, startTool } from '../src/index.js';
 import type { TcpRetransCountRow, TcpRetransRow } from '../src/tools/tcpretrans/tcpretrans.js';
-import { requireBpf } from '../src/testing/kernel.js';
 import { createVethPair } from './netns.js';
 import type { VethPair } from './netns.js';
+import { bpfTestResources } from './resources.js';
 import { jsonLines } from './workloads.js';
 
 const sendScript = fileURLToPath(new URL('./fixtures/tcpSend.mjs', import.meta.url));
@@ -13,23 +12,25 @@ const dropProgram = fileURLToPath(new URL('../out/fixtures/dropData.bpf.o', impo
 const PORT = 5001;
 const BYTES = 4 << 20;
 
+const { sessions, children } = bpfTestResources();
+
 describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lossy link', (attachMethod) => {
   let pair: VethPair | undefined;
-  let session: ToolSession<TcpRetransRow> | undefined;
-  let stopReceiver: (() => void) | undefined;
   beforeAll(() => {
-    requireBpf();
     // a sends, b receives; b's veth drops about 1 in 10 data segments (test/fixtures/dropData.bpf.c).
     pair = createVethPair('bpfs-retrans');
     // One segment per skb: the loss hits segments, and each retransmit is one row and one RetransSegs.
     pair.ip(pair.a, ['link', 'set', 'dev', pair.a.device, 'gso_max_segs', '1']);
     pair.ip(pair.b, ['link', 'set', 'dev', pair.b.device, 'xdpgeneric', 'obj', dropProgram, 'sec', 'xdp']);
   });
+  // The pair serves every test of this attach method.
   afterAll(() => pair?.remove());
-  afterEach(async () => {
-    stopReceiver?.();
-    await session?.close();
-  });
+
+  const start = <Row>(params: Record<string, unknown>) => {
+    const session = startTool<Row>('tcpretrans', params, { attachMethod });
+    sessions.push(session);
+    return session;
+  };
 
   const retransSegs = (vethPair: VethPair) => {
     const counters = parseSnmp(vethPair.execIn(vethPair.a, 'cat', ['/proc/net/snmp']));
@@ -40,7 +41,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
   const transfer = async (): Promise<{ localPort: number | undefined; retransSegs: number }> => {
     const vethPair = pair as VethPair;
     const receiverProcess = vethPair.spawnIn(vethPair.b, process.execPath, [sendScript, 'receive', vethPair.b.address, String(PORT)]);
-    stopReceiver = () => receiverProcess.kill();
+    children.push(receiverProcess);
     await jsonLines<{ listening: boolean }>(receiverProcess).next();
     const before = retransSegs(vethPair);
     const sender = await jsonLines<{ localPort: number }>(
@@ -54,7 +55,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
 
   it("shows the sender's retransmits with their addresses and state, as many as its RetransSegs", async () => {
     const { a, b } = pair as VethPair;
-    session = startTool<TcpRetransRow>('tcpretrans', {}, { attachMethod });
+    const session = start<TcpRetransRow>({});
     expect(session.attachMethod).toBe(attachMethod);
     const rows: TcpRetransRow[] = [];
     session.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address || row.raddr === a.address)));
@@ -86,8 +87,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
 
   it('counts them per connection in count mode (bcc -c), as many as RetransSegs', async () => {
     const { a, b } = pair as VethPair;
-    const counting = startTool<TcpRetransCountRow>('tcpretrans', { count: true }, { attachMethod });
-    session = counting as unknown as ToolSession<TcpRetransRow>;
+    const counting = start<TcpRetransCountRow>({ count: true });
     const rows: TcpRetransCountRow[] = [];
     counting.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address)));
     const { localPort, retransSegs: counted } = await transfer();

@@ -9,6 +9,9 @@
 #define REQ_OP_BITS 8
 #define REQ_OP_MASK ((1 << REQ_OP_BITS) - 1)
 
+/* A REQ_* flag bit of this kernel (their positions move between releases). */
+#define REQ_FLAG(name) (1U << bpf_core_enum_value(enum req_flag_bits, name))
+
 /* request::rq_disk went away in 5.17; the disk is reached through the queue since. */
 struct request___pre_5_17 {
 	struct gendisk *rq_disk;

@@ -31,6 +31,20 @@ static __always_inline void output_or_count_drop(void *ring, void *data, __u64 s
 		count_drop();
 }
 
+/*
+ * The first `size` bytes of an event of `max` (a header and the part of its
+ * variable tail that was filled), clamped in the register the helper call uses
+ * so the verifier sees the bound.
+ */
+static __always_inline void output_head_or_count_drop(void *ring, void *data, __u64 size, __u64 max)
+{
+	barrier_var(size);
+	if (size > max)
+		size = max;
+	barrier_var(size);
+	output_or_count_drop(ring, data, size);
+}
+
 /* The value of `key`, inserted as `zero` when new; NULL when the map is full, counted as a drop. */
 static __always_inline void *map_lookup_or_init(void *map, const void *key, const void *zero)
 {

@@ -83,7 +83,8 @@ export interface ToolBase<Params> {
   configure(object: BpfObject, params: Params): void;
   /**
    * Attaches the loaded programs of `method` when a plain attach by section cannot
-   * (uprobes need a binary and a symbol). Default: object.attach() of each program.
+   * (uprobes need a binary and a symbol). Default: object.attach() of each of the
+   * method's programs that configure did not leave out.
    */
   attach?(object: BpfObject, params: Params, method: AttachMethod): void;
 }

@@ -2,6 +2,7 @@
 // filters, sort and heat-map selection the link carries (which can be changed,
 // as on a live table).
 import { formatClockTime } from '@bpfscope/charts';
+import { shownColumns } from '@bpfscope/formats';
 import { useMemo, useRef } from 'react';
 import type { Snapshot, ToolInfo } from '../../api/types';
 import { useScopeHost, useView, useViewActions } from '../../state/viewScope';
@@ -24,19 +25,18 @@ export function SnapshotTable({ snapshot, tool }: { snapshot: Snapshot; tool: To
   const filterRef = useRef<HTMLInputElement>(null);
   useSlashToFilter(true, filterRef);
   const rows = useMemo(() => ({ list: snapshot.rows ?? [] }), [snapshot.rows]);
-  // The columns as this host's agent declares them; a tool it no longer has shows its raw fields.
-  const columns = useMemo<DisplayColumn[]>(
-    () =>
-      (tool?.columns as DisplayColumn[] | undefined) ??
-      Object.keys(rows.list[0] ?? {}).map((key) => ({
-        key,
-        header: key.toUpperCase(),
-        display: key === 'time' ? 'clockTime' : 'text',
-        unit: null,
-        align: 'left',
-      })),
-    [tool, rows],
-  );
+  // The columns as this host's agent declares them, those the saved params show (as the live table did:
+  // tcpconnect -c's and not its event ones); a tool it no longer has shows its raw fields.
+  const columns = useMemo<DisplayColumn[]>(() => {
+    if (tool) return shownColumns(tool.columns, (snapshot.params ?? {}) as Record<string, unknown>) as DisplayColumn[];
+    return Object.keys(rows.list[0] ?? {}).map((key) => ({
+      key,
+      header: key.toUpperCase(),
+      display: key === 'time' ? 'clockTime' : 'text',
+      unit: null,
+      align: 'left',
+    }));
+  }, [tool, snapshot.params, rows]);
   // A table tool's heat map counts microseconds (runqlat's -m is a heat-map tool's alone).
   const rowValue = useMemo(() => rowValueSpec(tool?.heatMap, 'usecs'), [tool?.heatMap]);
   const { selected, shown, filtered } = useShownRows(rows, columns, rowValue);

@@ -76,7 +76,7 @@ static __always_inline void request_completed(const struct request *rq)
 	if (targ_per_flags) {
 		flags = BPF_CORE_READ(rq, cmd_flags);
 		key.op = flags & REQ_OP_MASK;
-		if (flags & (1U << bpf_core_enum_value(enum req_flag_bits, __REQ_SYNC)))
+		if (flags & REQ_FLAG(__REQ_SYNC))
 			key.op |= BIOLATENCY_SYNC;
 	}
 	histogram_add(&histograms, &key, delta);

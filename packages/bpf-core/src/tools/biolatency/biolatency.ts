@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { u32, u8 } from '../../encode.js';
-import { ToolError } from '../../errors.js';
 import { histogramStruct } from '../../histogram.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
-import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
+import { blockDeviceName, diskParam, diskTargetDev } from '../shared/blockDevices.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors biolatency.h.
@@ -40,11 +39,7 @@ const biolatencyParams = z
     perDisk: z.boolean().default(false).describe('one histogram per disk, like bcc -D'),
     perFlags: z.boolean().default(false).describe('one histogram per operation (Read, Sync-Write...), like bcc -F'),
     milliseconds: z.boolean().default(false).describe('buckets in milliseconds instead of microseconds, like bcc -m'),
-    disk: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,32}$/, 'a disk name such as sda or nvme0n1')
-      .optional()
-      .describe('only this disk (name as in /sys/block)'),
+    disk: diskParam('only this disk (name as in /sys/block)'),
   })
   .strict();
 
@@ -77,16 +72,10 @@ export const biolatency: HistogramToolDefinition<BiolatencyParams> = {
     },
   },
   configure(object, params) {
-    let dev = 0;
-    if (params.disk !== undefined) {
-      const found = blockDeviceByName(params.disk);
-      if (found === undefined) throw new ToolError('INVALID_PARAMS', `invalid params for biolatency: disk: no block device named "${params.disk}"`);
-      dev = found;
-    }
     object.setGlobal('targ_queued', u8(params.queued));
     object.setGlobal('targ_per_disk', u8(params.perDisk));
     object.setGlobal('targ_per_flags', u8(params.perFlags));
     object.setGlobal('targ_milliseconds', u8(params.milliseconds));
-    object.setGlobal('targ_dev', u32(dev));
+    object.setGlobal('targ_dev', u32(diskTargetDev('biolatency', params.disk)));
   },
 };

@@ -67,9 +67,6 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
-/* A REQ_* flag bit of this kernel (their positions move between releases). */
-#define REQ_FLAG(name) (1U << bpf_core_enum_value(enum req_flag_bits, name))
-
 static __always_inline __u16 bio_flags(__u32 cmd_flags)
 {
 	__u16 flags = 0;

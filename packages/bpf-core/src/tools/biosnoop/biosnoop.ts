@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { cString, u32, u64, u8 } from '../../encode.js';
-import { ToolError } from '../../errors.js';
 import { histogramStruct } from '../../histogram.js';
-import { blockDeviceByName, blockDeviceName } from '../shared/blockDevices.js';
+import { blockDeviceName, diskParam, diskTargetDev } from '../shared/blockDevices.js';
 import { cgroupTargetId } from '../shared/cgroups.js';
-import { attachLoaded, leaveOutUnsupported } from '../shared/optionalPrograms.js';
+import { leaveOutUnsupported } from '../shared/optionalPrograms.js';
 import type { AttachMethod, Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors biosnoop.h.
@@ -70,11 +69,7 @@ export function rwbs(op: number, flags: number): string {
 export const biosnoopParams = z
   .object({
     queued: z.boolean().default(false).describe('a QUE(ms) column: time queued in the I/O scheduler before issue, like bcc -Q'),
-    disk: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,32}$/, 'a disk name such as sda or nvme0n1')
-      .optional()
-      .describe('only this disk (name as in /sys/block), like bcc -d'),
+    disk: diskParam('only this disk (name as in /sys/block), like bcc -d'),
     minMs: z
       .number()
       .min(0)
@@ -200,20 +195,13 @@ export const biosnoop: TableToolDefinition<BiosnoopParams, BlockIoRow> = {
   ringBufferMap: 'events',
   columns,
   configure(object, params) {
-    let dev = 0;
-    if (params.disk !== undefined) {
-      const found = blockDeviceByName(params.disk);
-      if (found === undefined) throw new ToolError('INVALID_PARAMS', `invalid params for biosnoop: disk: no block device named "${params.disk}"`);
-      dev = found;
-    }
-    object.setGlobal('targ_dev', u32(dev));
+    object.setGlobal('targ_dev', u32(diskTargetDev('biosnoop', params.disk)));
     object.setGlobal('targ_min_ns', u64(BigInt(Math.round(params.minMs * 1e6))));
     object.setGlobal('targ_cgroup_id', u64(cgroupTargetId('biosnoop', params.cgroup)));
     // Without block_io_start (before 6.5) the raw_tp method takes the process at insertion or issue.
     const late = leaveOutUnsupported(object, { biosnoop_io_start_raw: { tracepoint: 'block:block_io_start' } }).length > 0;
     object.setGlobal('targ_late_attribution', u8(late));
   },
-  attach: (object, _params, method) => attachLoaded(object, method),
   decode: decodeBioEvent,
   histogram: {
     source: 'map',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTableHeader, formatTableRow } from '../../table.js';
-import { cachestat, cachestatParams, cachestatRow, sumCounts } from './cachestat.js';
+import { cachestat, cachestatParams, cachestatRow } from './cachestat.js';
 
 const meminfo = { buffersKb: 2048 + 1023, cachedKb: 10 * 1024 };
 
@@ -30,12 +30,6 @@ describe('cachestatRow: bcc cachestat arithmetic', () => {
 });
 
 describe('cachestat decoding and columns', () => {
-  it('adds up the per-CPU counters', () => {
-    const value = Buffer.alloc(64);
-    [1, 2, 3, 4, 10, 20, 30, 40].forEach((count, index) => value.writeBigUInt64LE(BigInt(count), index * 8));
-    expect(sumCounts(value)).toEqual({ accessed: 11, added: 22, dirtied: 33, buffersDirtied: 44 });
-  });
-
   it("prints bcc's header and HITRATIO as a percentage", () => {
     expect(formatTableHeader(cachestat.columns)).toBe('TIME         HITS   MISSES  DIRTIES HITRATIO   BUFFERS_MB CACHED_MB');
     const row = cachestatRow({ accessed: 3, added: 1, dirtied: 0, buffersDirtied: 0 }, meminfo, 0);

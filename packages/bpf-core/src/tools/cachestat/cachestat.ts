@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { BpfObject } from '../../bpfObject.js';
+import { sumPerCpu } from '../../encode.js';
+import { GrowingCountsReader } from '../../histogram.js';
 import { parseMeminfo } from '../../host/procMeminfo.js';
-import { attachLoaded, leaveOutUnsupported } from '../shared/optionalPrograms.js';
+import { leaveOut, leaveOutUnsupported } from '../shared/optionalPrograms.js';
 import type { AttachMethod, AttachMethodName, IntervalRowsReader, Requirement, TableToolDefinition } from '../types.js';
 
-// Mirrors cachestat.h.
+// Mirrors cachestat.h: four u64 counters, in this order.
 const CachestatCountsOffset = { accessed: 0, added: 8, dirtied: 16, buffersDirtied: 24 } as const;
-const CACHESTAT_COUNTS_SIZE = 32;
+const CACHESTAT_COUNTS = 4;
+const CACHESTAT_COUNTS_SIZE = CACHESTAT_COUNTS * 8;
 
-/** The kernel's counters since load, added up over CPUs. */
+/** What the kernel counted in an interval, over every CPU. */
 export interface CachestatCounts {
   accessed: number;
   added: number;
@@ -37,15 +40,6 @@ export interface CachestatRow {
   hitRatio: number | null;
   buffersMb: number;
   cachedMb: number;
-}
-
-/** Sums a per-CPU struct cachestat_counts (one 8-byte-aligned slot per possible CPU). */
-export function sumCounts(value: Buffer): CachestatCounts {
-  const total = { accessed: 0n, added: 0n, dirtied: 0n, buffersDirtied: 0n };
-  for (let slot = 0; slot + CACHESTAT_COUNTS_SIZE <= value.length; slot += CACHESTAT_COUNTS_SIZE) {
-    for (const field of Object.keys(total) as Array<keyof CachestatCounts>) total[field] += value.readBigUInt64LE(slot + CachestatCountsOffset[field]);
-  }
-  return { accessed: Number(total.accessed), added: Number(total.added), dirtied: Number(total.dirtied), buffersDirtied: Number(total.buffersDirtied) };
 }
 
 /**
@@ -89,28 +83,23 @@ function readMeminfo(): { buffersKb: number; cachedKb: number } {
   return { buffersKb: meminfo.Buffers ?? 0, cachedKb: meminfo.Cached ?? 0 };
 }
 
-/** The session's reader: the counters since load, read as differences from the last interval's. */
+/** The session's reader: the per-CPU counters since load, their increase each interval. */
 class CachestatReader implements IntervalRowsReader<CachestatRow> {
-  #previous: CachestatCounts = { accessed: 0, added: 0, dirtied: 0, buffersDirtied: 0 };
+  readonly #counts: GrowingCountsReader;
 
   constructor(
-    private readonly object: BpfObject,
+    object: BpfObject,
     /** Whether this attach method counts page accesses (fentry, kprobe). */
     private readonly countsAccesses: boolean,
-  ) {}
+  ) {
+    this.#counts = new GrowingCountsReader(object, 'counts', { counts: (value) => sumPerCpu(value, CACHESTAT_COUNTS) });
+  }
 
   read(interval: { endsAt: number }) {
-    const value = this.object.lookup('counts', Buffer.alloc(4));
-    const now = value ? sumCounts(value) : this.#previous;
-    const delta = {
-      accessed: now.accessed - this.#previous.accessed,
-      added: now.added - this.#previous.added,
-      dirtied: now.dirtied - this.#previous.dirtied,
-      buffersDirtied: now.buffersDirtied - this.#previous.buffersDirtied,
-    };
-    this.#previous = now;
-    const row = cachestatRow({ ...delta, accessed: this.countsAccesses ? delta.accessed : null }, readMeminfo(), interval.endsAt);
-    return { rows: [row], events: (this.countsAccesses ? delta.accessed : 0) + delta.added + delta.dirtied + delta.buffersDirtied };
+    // No increase, no entry: an interval with nothing counted.
+    const [accessed = 0, added = 0, dirtied = 0, buffersDirtied = 0] = this.#counts.read()[0]?.counts ?? [];
+    const row = cachestatRow({ accessed: this.countsAccesses ? accessed : null, added, dirtied, buffersDirtied }, readMeminfo(), interval.endsAt);
+    return { rows: [row], events: (this.countsAccesses ? accessed : 0) + added + dirtied + buffersDirtied };
   }
 }
 
@@ -198,15 +187,10 @@ export const cachestat: TableToolDefinition<CachestatParams, CachestatRow> = {
   configure(object) {
     leaveOutUnsupported(object, optionalPrograms);
     // Where folio_mark_accessed is traced, mark_page_accessed (a wrapper that calls it) would count accesses twice.
-    const selected = object
-      .programs()
-      .filter((program) => program.autoload)
-      .map((program) => program.name);
-    if (selected.some((name) => name.startsWith('cachestat_folio_accessed_'))) {
-      object.selectPrograms(selected.filter((name) => !name.startsWith('cachestat_page_accessed_')));
+    if (object.selectedPrograms().some((name) => name.startsWith('cachestat_folio_accessed_'))) {
+      leaveOut(object, (name) => name.startsWith('cachestat_page_accessed_'));
     }
   },
-  attach: (object, _params, method) => attachLoaded(object, method),
   intervalRows: {
     intervalMs: (params) => params.interval * 1000,
     open: (object, _params, attachMethod) => new CachestatReader(object, countsAccesses(attachMethod)),

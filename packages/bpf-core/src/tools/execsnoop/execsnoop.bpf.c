@@ -108,7 +108,6 @@ int execsnoop_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct exec_event *event;
-	__u64 size;
 
 	event = bpf_map_lookup_elem(&execs, &tgid);
 	if (!event)
@@ -117,13 +116,8 @@ int execsnoop_exit(struct trace_event_raw_sys_exit *ctx)
 	if (event->retval == 0 || targ_include_failed) {
 		event->timestamp_ns = bpf_ktime_get_ns();
 		bpf_get_current_comm(&event->comm, sizeof(event->comm));
-		size = EXEC_EVENT_HEADER_SIZE + event->args_size;
-		/* Clamp in the register the helper call uses, so the verifier sees the bound. */
-		barrier_var(size);
-		if (size > sizeof(*event))
-			size = sizeof(*event);
-		barrier_var(size);
-		output_or_count_drop(&events, event, size);
+		output_head_or_count_drop(&events, event, EXEC_EVENT_HEADER_SIZE + event->args_size,
+					  sizeof(*event));
 	}
 	bpf_map_delete_elem(&execs, &tgid);
 	return 0;

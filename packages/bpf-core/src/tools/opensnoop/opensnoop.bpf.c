@@ -79,7 +79,6 @@ static __always_inline void exit_open(long ret)
 	struct open_event *event;
 	struct open_args *args;
 	long length;
-	__u64 size;
 
 	args = bpf_map_lookup_elem(&start, &tid);
 	if (!args)
@@ -100,13 +99,8 @@ static __always_inline void exit_open(long ret)
 	length = bpf_probe_read_user_str(&event->path, sizeof(event->path),
 					 (const char *)args->path);
 	event->path_size = length > 0 ? length : 0;
-	size = OPEN_EVENT_HEADER_SIZE + event->path_size;
-	/* Clamp in the register the helper call uses, so the verifier sees the bound. */
-	barrier_var(size);
-	if (size > sizeof(*event))
-		size = sizeof(*event);
-	barrier_var(size);
-	output_or_count_drop(&events, event, size);
+	output_head_or_count_drop(&events, event, OPEN_EVENT_HEADER_SIZE + event->path_size,
+				  sizeof(*event));
 cleanup:
 	bpf_map_delete_elem(&start, &tid);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cString, u32, u8 } from '../../encode.js';
-import { attachLoaded, leaveOutUnsupported } from '../shared/optionalPrograms.js';
+import { leaveOutUnsupported } from '../shared/optionalPrograms.js';
 import type { Requirement, TableToolDefinition } from '../types.js';
 
 // Mirrors opensnoop.h.
@@ -186,7 +186,6 @@ export const opensnoop: TableToolDefinition<OpensnoopParams, OpenRow> = {
     object.setGlobal('targ_flags_rdonly', u8(params.flagFilter?.includes('O_RDONLY') ?? false));
     leaveOutUnsupported(object, optionalPrograms);
   },
-  attach: (object, _params, method) => attachLoaded(object, method),
   decode: (record, toWallClockMs) => decodeOpenEvent(record, toWallClockMs),
   // bcc -n matches a substring of the process name, in user space as libbpf-tools does.
   accept: (row, params) => params.name === undefined || row.comm.includes(params.name),

@@ -1,7 +1,11 @@
 // Block device names and numbers as the kernel encodes them in BPF (MKDEV: major << 20 | minor).
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ToolError } from '../../errors.js';
 
 const MINOR_BITS = 20;
+/** A name as in /sys/block, and nothing that could leave that directory. */
+const DISK_NAME = /^[A-Za-z0-9._-]{1,32}$/;
 
 export function kernelDev(major: number, minor: number): number {
   return ((major << MINOR_BITS) | minor) >>> 0;
@@ -31,7 +35,7 @@ export function blockDeviceName(dev: number): string {
 
 /** The kernel dev number of a disk by name (vda, nvme0n1), or undefined when there is no such disk. */
 export function blockDeviceByName(name: string): number | undefined {
-  if (!/^[A-Za-z0-9._-]{1,32}$/.test(name)) return undefined;
+  if (!DISK_NAME.test(name)) return undefined;
   try {
     const [major, minor] = readFileSync(`/sys/class/block/${name}/dev`, 'utf8').trim().split(':').map(Number);
     if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return undefined;
@@ -39,4 +43,17 @@ export function blockDeviceByName(name: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The disk filter of the block tools (bcc's -d): a disk name. */
+export function diskParam(description: string) {
+  return z.string().regex(DISK_NAME, 'a disk name such as sda or nvme0n1').optional().describe(description);
+}
+
+/** The dev number a tool's programs filter on (targ_dev), 0 for every disk; a typed error when there is no such disk. */
+export function diskTargetDev(tool: string, disk: string | undefined): number {
+  if (disk === undefined) return 0;
+  const dev = blockDeviceByName(disk);
+  if (dev === undefined) throw new ToolError('INVALID_PARAMS', `invalid params for ${tool}: disk: no block device named "${disk}"`);
+  return dev;
 }

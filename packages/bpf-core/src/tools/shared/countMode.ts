@@ -34,7 +34,7 @@ export function countModeRows<Params extends { count: boolean; interval?: number
     intervalMs: (params) => (params.count ? (params.interval ?? 1) * 1000 : 1000),
     open(object, params) {
       if (!params.count) return { read: () => ({ rows: [], events: 0 }) };
-      const reader = new GrowingCountsReader(object, 'counts', object.map('counts').maxEntries);
+      const reader = new GrowingCountsReader(object, 'counts', { maxKeys: object.map('counts').maxEntries });
       return {
         read({ endsAt }) {
           const increases = reader.read().sort((a, b) => (b.counts[0] ?? 0) - (a.counts[0] ?? 0));

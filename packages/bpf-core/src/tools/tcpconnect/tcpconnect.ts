@@ -175,7 +175,7 @@ export const tcpconnect: TableToolDefinition<TcpconnectParams, TcpConnectRow | T
     object.setGlobal('targ_family', familyGlobal(params.family));
     setPortFilter(object, 'targ_ports', params.ports);
     object.setGlobal('targ_count', u8(params.count));
-    const hooked = object.programs().some((program) => program.autoload && connectHooks.has(program.name));
+    const hooked = object.selectedPrograms().some((name) => connectHooks.has(name));
     object.setGlobal('targ_owner_at_syn_sent', u8(!hooked));
   },
   decode: decodeConnectEvent,

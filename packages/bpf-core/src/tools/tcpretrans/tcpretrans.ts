@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { u8 } from '../../encode.js';
 import { ToolError } from '../../errors.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
+import { leaveOut } from '../shared/optionalPrograms.js';
 import { countModeConflicts, countModeRows, countParams } from '../shared/countMode.js';
 import { column, ipColumn, pidColumn, timeColumn } from '../shared/columns.js';
 import { endpointsAt, familyGlobal, familyParam, tcpStateName } from '../shared/inet.js';
@@ -159,8 +160,7 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow | T
   configure(object, params) {
     object.setGlobal('targ_family', familyGlobal(params.family));
     object.setGlobal('targ_count', u8(params.count));
-    const selected = object.programs().filter((program) => program.autoload);
-    const probes = selected.filter((program) => lossProbePrograms.has(program.name));
+    const probes = object.selectedPrograms().filter((name) => lossProbePrograms.has(name));
     if (params.lossProbes && probes.length === 0) {
       throw new ToolError(
         'UNAVAILABLE',
@@ -168,10 +168,7 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow | T
           'this kernel offers neither, or another method was asked for',
       );
     }
-    if (!params.lossProbes) object.selectPrograms(selected.filter((program) => !lossProbePrograms.has(program.name)).map((program) => program.name));
-  },
-  attach(object) {
-    for (const program of object.programs()) if (program.autoload) object.attach(program.name);
+    if (!params.lossProbes) leaveOut(object, (name) => lossProbePrograms.has(name));
   },
   decode: decodeRetransEvent,
   intervalRows: countModeRows(decodeRetransFlow),
