@@ -82,8 +82,9 @@ static __always_inline void report(const struct sock *sk, const struct sk_buff *
  * Since kernel 6.17, commit ad892e912b84 ("tcp: trace retransmit failures in
  * tcp_retransmit_skb"), the tracepoint has an err argument and also fires for
  * attempts that sent nothing (EBUSY: the original still in a host queue,
- * ENOMEM...). Only err == 0 is a retransmit: what the tracepoint meant before,
- * and what RetransSegs counts.
+ * ENOMEM...). Only err == 0 is a retransmit sent: what the tracepoint meant
+ * before. RetransSegs also counts a transmit that failed after it was counted
+ * (TCPRetransFail counts those too), but not an EBUSY.
  */
 static __always_inline bool has_err_argument(void)
 {
