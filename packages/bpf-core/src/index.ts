@@ -44,6 +44,9 @@ export type { SymbolizerOptions, SymbolizerStats } from './symbols/symbolizer.js
 export { foldProfile } from './symbols/fold.js';
 export type { FoldOptions, FrameSymbolizer } from './symbols/fold.js';
 export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';
+// tracefs: the kernel's tracepoints and each one's record layout (custom probes' field offsets, the probe builder).
+export { parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat, tracefsRoot } from './tracefs/format.js';
+export type { TracepointField, TracepointFormat, TracepointName } from './tracefs/format.js';
 // Host overview: /proc and /sys read under configurable roots, and the 60-second checklist's figures
 // (vmstat, mpstat, iostat, sar, pidstat, free) computed as sysstat and procps compute them.
 export { HostSampler, readHost, computeHostSample, intervalBetween } from './host/sampler.js';
