@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
-import { createAuditLog } from '../audit.js';
+import { createAuditLog, withCallerRoles } from '../audit.js';
 import type { AuditLog } from '../audit.js';
 import { RateLimiter } from '../auth/rateLimit.js';
+import { TokenSet } from '../auth/tokens.js';
 import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
@@ -22,7 +23,9 @@ const agentVersion = (JSON.parse(readFileSync(new URL('../../package.json', impo
 
 export function createAgentServices(options: {
   config: AgentConfig;
-  token: string;
+  /** The token file's tokens; or `token`, one operator token (tests). */
+  tokens?: TokenSet;
+  token?: string;
   backend?: ToolBackend;
   features?: FeatureSource;
   audit?: AuditLog;
@@ -33,11 +36,13 @@ export function createAgentServices(options: {
 }): AgentServices {
   const { config } = options;
   const backend = options.backend ?? bpfBackend;
-  const audit = options.audit ?? createAuditLog();
+  const tokens = options.tokens ?? (options.token === undefined ? undefined : TokenSet.single(options.token));
+  if (!tokens) throw new TypeError('createAgentServices needs tokens or a token');
+  const audit = withCallerRoles(options.audit ?? createAuditLog(), tokens);
   let snapshotStore: SnapshotStore | undefined;
   const services: AgentServices = {
     config,
-    token: options.token,
+    tokens,
     backend,
     features: options.features ?? getKernelFeatures(),
     startLimiter: new RateLimiter(config.startsPerMinute),

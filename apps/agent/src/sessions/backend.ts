@@ -28,6 +28,8 @@ export type OutputKind = 'table' | 'histogram' | 'stacks';
 export interface ToolBackend {
   /** What the tool produces (throws bpf-core's ToolError UNKNOWN_TOOL). */
   outputKind(tool: string): OutputKind;
+  /** Whether the tool is a custom probe (ToolDefinition.custom): operator tokens only, probe budget and TTL. Absent: none is. */
+  isCustomProbe?(tool: string): boolean;
   /** Validates and normalizes params (throws bpf-core's ToolError INVALID_PARAMS / UNKNOWN_TOOL). */
   normalizeParams(tool: string, params: unknown): unknown;
   /** Loads and attaches the tool (throws ToolError / BpfError, leaving nothing attached). */
@@ -37,6 +39,9 @@ export interface ToolBackend {
 export const bpfBackend: ToolBackend = {
   outputKind(tool) {
     return getTool(tool).outputKind;
+  },
+  isCustomProbe(tool) {
+    return getTool(tool).custom === true;
   },
   normalizeParams(tool, params) {
     return parseToolParams(getTool(tool), params);
