@@ -52,6 +52,8 @@ export interface TestAgent {
   token: string;
   services: AgentServices;
   client: AgentClient;
+  /** Audit lines, as JSON. */
+  audit: string[];
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
     token,
     services,
     client: createClient(server.url, token),
+    audit,
     async close() {
       services.host.stop();
       await services.sessions.closeAll();

@@ -45,7 +45,14 @@ function agent(flags: string[] = []) {
   const config = parseAgentConfig(['--data-dir', '/nonexistent', ...flags], {});
   const fake = backend();
   const audit: unknown[] = [];
-  const services = createAgentServices({ config, tokens, backend: fake, features: allFeatures, audit: (event) => audit.push(event) });
+  const services = createAgentServices({
+    config,
+    tokens,
+    backend: fake,
+    features: allFeatures,
+    audit: (event) => audit.push(event),
+    enableBpfStats: () => ({ close: () => undefined }),
+  });
   const as = (presentedToken: string) => appRouter.createCaller(createContextInner({ services, presentedToken }));
   return { services, backend: fake, audit, as };
 }

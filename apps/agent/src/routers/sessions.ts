@@ -56,5 +56,9 @@ export const sessionsRouter = router({
       throw toTRPCError(error);
     }
   }),
-  list: authedProcedure.query(({ ctx }) => ctx.services.sessions.list()),
+  /** Every attachment with its measured cost; asking keeps them all measured for the next 30 s (statistics are off when nobody looks). */
+  list: authedProcedure.query(({ ctx }) => {
+    ctx.services.sessions.measureAll();
+    return ctx.services.sessions.list();
+  }),
 });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
+import { coreBtf, enableBpfStats, getKernelFeatures } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import { createAuditLog, withCallerRoles } from '../audit.js';
 import type { AuditLog } from '../audit.js';
@@ -10,6 +10,8 @@ import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
 import { bpfBackend } from '../sessions/backend.js';
+import { BpfCostMonitor } from '../sessions/bpfCost.js';
+import type { EnableBpfStats } from '../sessions/bpfCost.js';
 import type { ToolBackend } from '../sessions/backend.js';
 import { ProfileManager } from '../sessions/profileManager.js';
 import { SessionManager, sessionManagerDefaults } from '../sessions/sessionManager.js';
@@ -31,6 +33,10 @@ export function createAgentServices(options: {
   audit?: AuditLog;
   /** One snapshot's JSON size limit; tests lower it. */
   maxSnapshotBytes?: number;
+  /** Turns the kernel's BPF statistics on (measured costs, budgets); default bpf-core's BPF_ENABLE_STATS. Tests of fake backends pass a fake. */
+  enableBpfStats?: EnableBpfStats;
+  /** How often the cost monitor reads each measured attachment; default 1 s. */
+  costSampleMs?: number;
   /** Raw stacks → folded profile; default: bpf-core's symbolizer, shared by every capture. */
   symbolize?: ConstructorParameters<typeof ProfileManager>[0]['symbolize'];
 }): AgentServices {
@@ -66,6 +72,17 @@ export function createAgentServices(options: {
       maxSessions: config.maxSessions,
       gracePeriodMs: config.gracePeriodSeconds * 1000,
       maxDurationMs: config.maxSessionSeconds * 1000,
+      // Bounded by --max-session-seconds in the session manager.
+      probeMaxDurationMs: config.probeTtlSeconds * 1000,
+      costMonitor: new BpfCostMonitor({
+        enableStats: options.enableBpfStats ?? enableBpfStats,
+        windowMs: config.cpuBudgetSeconds * 1000,
+        sampleIntervalMs: options.costSampleMs,
+      }),
+      budgets: {
+        probe: { percent: config.probeCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 },
+        tool: config.toolCpuBudget > 0 ? { percent: config.toolCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 } : null,
+      },
       viewerMaxQueuedRows: config.viewerMaxQueuedRows,
       // Frames are one per second: the history is the flight recorder's window.
       frameHistoryLimit: config.recordSeconds,

@@ -1,7 +1,7 @@
 // The one seam between agent sessions and the kernel: the real backend runs
 // bpf-core tools; tests pass a fake with the same shape.
 import { parseToolParams, getTool, startTool } from '@bpfscope/bpf-core';
-import type { HistogramDescription, HistogramFrame, RawStackProfile, SessionStats } from '@bpfscope/bpf-core';
+import type { HistogramDescription, HistogramFrame, ProgramStats, RawStackProfile, SessionStats } from '@bpfscope/bpf-core';
 
 export type Row = Record<string, unknown>;
 export type { HistogramDescription, HistogramFrame };
@@ -20,6 +20,8 @@ export interface BackendSession {
   stats(): SessionStats;
   /** Kernel program ids (for audits, `sessions.list` and leak tests). */
   programIds(): number[];
+  /** The programs' run time and runs as the kernel counts them while BPF statistics are on (its measured cost). */
+  programStats?(): ProgramStats;
   close(): Promise<void>;
 }
 
