@@ -18,6 +18,9 @@ export type AppRouter = typeof appRouter;
 /** One interval's histograms, as sessions.stream batches carry them. */
 export type { HistogramFrame } from '../sessions/backend.js';
 
+/** A sessions.stream batch, its measured BPF cost, and what the agent holds a session to. */
+export type { BpfCost, CpuBudget, SessionLimits, StreamBatch, StreamEnd } from '../sessions/sessionTypes.js';
+
 /** The host overview (host.overview, host.overviewStream). */
 export type {
   HostOverview,
