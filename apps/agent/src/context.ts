@@ -5,6 +5,7 @@ import type { Role, TokenSet } from './auth/tokens.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
 import type { HostRecorder } from './overview/hostRecorder.js';
+import type { ProbeLookups } from './probes/probeLookups.js';
 import type { ProfileManager } from './sessions/profileManager.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
@@ -28,6 +29,8 @@ export interface AgentServices {
   recorder: RecorderStatus[];
   /** The host overview's samples: the last hour at 1 s, shared by every viewer. */
   host: HostRecorder;
+  /** The probe builder's look-ups (tracepoints, fields, binaries, symbols). */
+  probes: ProbeLookups;
   /** The snapshot store, opened on first use (in the data dir). */
   snapshots(): SnapshotStore;
 }

@@ -1,5 +1,6 @@
 import { router } from '../trpc.js';
 import { hostRouter } from './host.js';
+import { probesRouter } from './probes.js';
 import { profilesRouter } from './profiles.js';
 import { sessionsRouter } from './sessions.js';
 import { snapshotsRouter } from './snapshots.js';
@@ -11,6 +12,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   snapshots: snapshotsRouter,
   profiles: profilesRouter,
+  probes: probesRouter,
 });
 
 export type AppRouter = typeof appRouter;

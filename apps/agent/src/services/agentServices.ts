@@ -9,6 +9,7 @@ import { TokenSet } from '../auth/tokens.js';
 import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
+import { ProbeLookups } from '../probes/probeLookups.js';
 import { bpfBackend } from '../sessions/backend.js';
 import { BpfCostMonitor } from '../sessions/bpfCost.js';
 import type { EnableBpfStats } from '../sessions/bpfCost.js';
@@ -35,6 +36,8 @@ export function createAgentServices(options: {
   maxSnapshotBytes?: number;
   /** Turns the kernel's BPF statistics on (measured costs, budgets); default bpf-core's BPF_ENABLE_STATS. Tests of fake backends pass a fake. */
   enableBpfStats?: EnableBpfStats;
+  /** A tracefs tree for the probe builder's look-ups (tests); default the mounted one. */
+  tracefsRoot?: string;
   /** How often the cost monitor reads each measured attachment; default 1 s. */
   costSampleMs?: number;
   /** Raw stacks → folded profile; default: bpf-core's symbolizer, shared by every capture. */
@@ -56,6 +59,7 @@ export function createAgentServices(options: {
     startedAt: Date.now(),
     recorder: [],
     host: createHostRecorder(config, () => services.recorder),
+    probes: new ProbeLookups({ procfs: config.procfs, tracefsRoot: options.tracefsRoot }),
     snapshots() {
       if (!snapshotStore) {
         mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
