@@ -49,6 +49,16 @@ export function createAgentServices(options: {
   if (!tokens) throw new TypeError('createAgentServices needs tokens or a token');
   const audit = withCallerRoles(options.audit ?? createAuditLog(), tokens);
   let snapshotStore: SnapshotStore | undefined;
+  // One for sessions and captures: one BPF statistics descriptor, one sampling timer.
+  const costMonitor = new BpfCostMonitor({
+    enableStats: options.enableBpfStats ?? enableBpfStats,
+    windowMs: config.cpuBudgetSeconds * 1000,
+    sampleIntervalMs: options.costSampleMs,
+  });
+  const budgets = {
+    probe: { percent: config.probeCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 },
+    tool: config.toolCpuBudget > 0 ? { percent: config.toolCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 } : null,
+  };
   const services: AgentServices = {
     config,
     tokens,
@@ -70,7 +80,14 @@ export function createAgentServices(options: {
       }
       return snapshotStore;
     },
-    profiles: new ProfileManager({ backend, symbolize: options.symbolize ?? createSymbolize(), onAudit: audit }),
+    profiles: new ProfileManager({
+      backend,
+      symbolize: options.symbolize ?? createSymbolize(),
+      onAudit: audit,
+      costMonitor,
+      budgets,
+      probeMaxDurationMs: Math.min(config.probeTtlSeconds, config.maxSessionSeconds) * 1000,
+    }),
     sessions: new SessionManager({
       backend,
       maxSessions: config.maxSessions,
@@ -78,15 +95,8 @@ export function createAgentServices(options: {
       maxDurationMs: config.maxSessionSeconds * 1000,
       // Bounded by --max-session-seconds in the session manager.
       probeMaxDurationMs: config.probeTtlSeconds * 1000,
-      costMonitor: new BpfCostMonitor({
-        enableStats: options.enableBpfStats ?? enableBpfStats,
-        windowMs: config.cpuBudgetSeconds * 1000,
-        sampleIntervalMs: options.costSampleMs,
-      }),
-      budgets: {
-        probe: { percent: config.probeCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 },
-        tool: config.toolCpuBudget > 0 ? { percent: config.toolCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 } : null,
-      },
+      costMonitor,
+      budgets,
       viewerMaxQueuedRows: config.viewerMaxQueuedRows,
       // Frames are one per second: the history is the flight recorder's window.
       frameHistoryLimit: config.recordSeconds,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { attachmentKey } from './attachmentKey.js';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
-import { CostUnavailableError } from './bpfCost.js';
+import { CostUnavailableError, overBudgetDetail } from './bpfCost.js';
 import type { BpfCost, BpfCostMonitor, CostTracker, CpuBudget } from './bpfCost.js';
 import { FrameHistory } from './frameHistory.js';
 import { RowHistory } from './rowHistory.js';
@@ -649,21 +649,6 @@ export class SessionManager {
 
 function limitsOf(attachment: Attachment): SessionLimits {
   return { custom: attachment.custom, maxDurationMs: attachment.recording ? null : attachment.maxDurationMs, cpuBudget: attachment.cpuBudget };
-}
-
-/** What a viewer is told: "its BPF programs used 12.5 % of one CPU over 5 s; its budget is 5 %". */
-export function overBudgetDetail(cost: BpfCost, budget: CpuBudget): string {
-  const used = cost.cpuPercent === null ? 'more CPU than its budget' : `${formatPercent(cost.cpuPercent)} % of one CPU over ${formatSeconds(cost.windowMs)} s`;
-  const perEvent = cost.nsPerEvent === null ? '' : ` (${Math.round(cost.nsPerEvent)} ns an event, ${cost.runs} events)`;
-  return `its BPF programs used ${used}${perEvent}; its budget is ${formatPercent(budget.percent)} % of one CPU over ${formatSeconds(budget.windowMs)} s`;
-}
-
-function formatPercent(value: number): string {
-  return value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2);
-}
-
-function formatSeconds(ms: number): string {
-  return Number((ms / 1000).toFixed(1)).toString();
 }
 
 function auditBase(attachment: Attachment): AuditEventBase {
