@@ -139,6 +139,29 @@ describe('BpfCostMonitor', () => {
     expect(stats.on).toBe(false);
   });
 
+  it('skips a reading that fails, and goes on', async () => {
+    const stats = fakeStats();
+    const monitor = new BpfCostMonitor({ enableStats: stats.enable, windowMs: 5000 });
+    const session = burningSession(stats, 10e6);
+    let fail = false;
+    const tracker = monitor.track(
+      {
+        programStats: () => {
+          if (fail) throw new Error('EBADF');
+          return session.programStats();
+        },
+      },
+      { budget: null, requireMeasurement: false, onOverBudget: () => undefined },
+    );
+    tracker.setWanted(true);
+    fail = true;
+    await vi.advanceTimersByTimeAsync(2000);
+    fail = false;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(tracker.cost()).toMatchObject({ measuring: true, windowMs: 4000, cpuPercent: 1 });
+    tracker.untrack();
+  });
+
   it('says why it cannot measure, and refuses a session that must be measured', () => {
     const stats = fakeStats();
     stats.refuse = 'cannot turn BPF statistics on (BPF_ENABLE_STATS): EPERM';

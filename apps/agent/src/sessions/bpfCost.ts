@@ -230,7 +230,13 @@ export class CostTracker {
 
   /** @internal Reads the session's counters; checks the budget. */
   sample(now: number): void {
-    const stats = this.session.programStats?.();
+    let stats: ProgramStats | undefined;
+    try {
+      stats = this.session.programStats?.();
+    } catch {
+      // A session closing under the timer: this reading is skipped, never the agent's process.
+      return;
+    }
     if (!stats) return;
     this.#samples.push({ time: now, runTimeNs: stats.runTimeNs, runCount: stats.runCount });
     // Keep one reading at or before the window's start, as the base of the window.
