@@ -60,6 +60,20 @@ describe('BPF cost and budgets, real kernel', () => {
     expect(statsDescriptors()).toBe(0);
   });
 
+  it('turns the kernel’s statistics on while a session is watched, and off when its last viewer leaves', async () => {
+    agent = await startTestAgent(['--grace-period-seconds', '0.5']);
+    expect(statsDescriptors()).toBe(0);
+    const started = await agent.client.sessions.start.mutate({ tool: 'runqlat', params: {} });
+    expect(statsDescriptors()).toBe(1);
+    await agent.client.sessions.stop.mutate({ id: started.id });
+    // Off as its last viewer left, though it stays attached for the grace period.
+    expect(statsDescriptors()).toBe(0);
+    expect(agent.services.sessions.list().map((summary) => [summary.tool, summary.cost.measuring])).toEqual([['runqlat', false]]);
+    const services = agent.services;
+    expect(await eventually(() => services.sessions.list().length === 0, 5000)).toBe(true);
+    expect(statsDescriptors()).toBe(0);
+  });
+
   it('shows each session’s measured cost in its batches and the list, with statistics on only while needed', async () => {
     agent = await startTestAgent(['--grace-period-seconds', '0.5']);
     expect(statsDescriptors()).toBe(0);
@@ -120,7 +134,11 @@ describe('BPF cost and budgets, real kernel', () => {
     stream.unsubscribe();
     expect(await client.sessions.list.query()).toEqual([]);
     expect(await eventually(() => programIds.every((id) => !kernelProgramIds().has(id)))).toBe(true);
-    const detach = agent.audit.map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.action === 'detach');
+    // Audited once the kernel side has closed.
+    const { audit } = agent;
+    const detachLine = () => audit.map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.action === 'detach');
+    expect(await eventually(() => detachLine() !== undefined)).toBe(true);
+    const detach = detachLine();
     expect(detach).toMatchObject({ tool: probeName, reason: 'over-budget', who: 'alice', roles: ['operator'], cpuBudget: { percent: 0.01, windowMs: 1000 } });
   });
 
