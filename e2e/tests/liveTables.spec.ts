@@ -38,6 +38,8 @@ test('execsnoop shows the execs the test runs, with their pids and args', async 
   await expect(page.getByTestId(testIds.tableRow)).toHaveCount(20);
   await expect(page.getByTestId(testIds.rowCount)).toContainText('20 of');
   expect(await columnTexts(page, 'argv')).toEqual(execs.map((exec) => exec.argv.join(' ')));
+  // What the session's BPF programs cost, as the kernel measured them (every second).
+  await expect(page.getByTestId(testIds.bpfCost)).toHaveText(/^BPF [\d.]+ (ns|µs|ms)\/event · ([\d.]+|<0\.01) % CPU$/);
   expect(await columnTexts(page, 'pid')).toEqual(execs.map((exec) => String(exec.pid)));
   expect(await columnTexts(page, 'pcomm')).toEqual(execs.map(() => 'echo'));
   expect(await columnTexts(page, 'ret')).toEqual(execs.map(() => '0'));

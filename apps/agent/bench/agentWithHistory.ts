@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { HostSampler } from '@bpfscope/bpf-core';
 import type { HostSample } from '@bpfscope/bpf-core';
-import { loadOrCreateToken } from '../src/auth/token.js';
+import { loadOrCreateTokens } from '../src/auth/tokens.js';
 import { parseAgentConfig } from '../src/env.js';
 import { startHostRecorder } from '../src/overview/hostOverview.js';
 import { compactSample, hostRecorderDefaults } from '../src/overview/hostRecorder.js';
@@ -16,9 +16,9 @@ import { sleep } from './agentProcess.js';
 
 const config = parseAgentConfig(process.argv.slice(2), process.env);
 config.webRoot ??= fileURLToPath(new URL('../../web/dist/', import.meta.url));
-const { token } = loadOrCreateToken(config.tokenFile);
+const { tokens } = loadOrCreateTokens(config.tokenFile);
 warmUpKernel();
-const services = createAgentServices({ config, token, audit: () => undefined });
+const services = createAgentServices({ config, tokens, audit: () => undefined });
 startFlightRecorder(services);
 
 // A few real seconds of this host (rates need two readings), then the hour before now filled with them.
@@ -38,7 +38,7 @@ for (let second = services.host.capacity; second >= 1; second--) {
 }
 startHostRecorder(services);
 const server = await listen(services);
-process.stdout.write(`bpfscope agent listening on ${server.url}\ntoken: ${token}\n`);
+process.stdout.write(`bpfscope agent listening on ${server.url}\ntoken: ${tokens.signInToken() ?? ''}\n`);
 const stop = () => {
   services.host.stop();
   void Promise.all([services.sessions.closeAll(), server.close()]).finally(() => process.exit(0));

@@ -4,12 +4,28 @@
 // do not bury the sign-in link (`--audit both` shows them there too).
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { TokenDescription, TokenSet } from './auth/tokens.js';
 import type { AgentConfig } from './env.js';
 import type { ProfileAuditEvent } from './sessions/profileManager.js';
 import type { AuditEvent as SessionAuditEvent } from './sessions/sessionTypes.js';
 
-export type AuditEvent = SessionAuditEvent | ProfileAuditEvent;
+/** At start-up: every token the agent accepts, by name, with its roles (never the token). */
+export interface TokensAuditEvent {
+  action: 'tokens';
+  file: string;
+  tokens: TokenDescription[];
+}
+
+export type AuditEvent = SessionAuditEvent | ProfileAuditEvent | TokensAuditEvent;
 export type AuditLog = (event: AuditEvent) => void;
+
+/** Adds `roles` to every event whose `who` is a token's name, so each line says what that caller was allowed. */
+export function withCallerRoles(log: AuditLog, tokens: TokenSet): AuditLog {
+  return (event) => {
+    const roles = 'who' in event ? tokens.rolesOf(event.who) : undefined;
+    log(roles ? Object.assign({}, event, { roles }) : event);
+  };
+}
 
 export function createAuditLog(write: (line: string) => void = (line) => process.stdout.write(line)): AuditLog {
   return (event) => write(`${JSON.stringify({ audit: true, time: new Date().toISOString(), ...event })}\n`);

@@ -1,9 +1,11 @@
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
-import { bearerToken, tokenName, tokensEqual } from './auth/token.js';
+import { bearerToken } from './auth/token.js';
+import type { Role, TokenSet } from './auth/tokens.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
 import type { HostRecorder } from './overview/hostRecorder.js';
+import type { ProbeLookups } from './probes/probeLookups.js';
 import type { ProfileManager } from './sessions/profileManager.js';
 import type { SessionManager } from './sessions/sessionManager.js';
 import type { ToolBackend } from './sessions/backend.js';
@@ -13,7 +15,8 @@ import type { SnapshotStore } from './snapshots/snapshotStore.js';
 /** Everything procedures use, built once at start-up (tests build it with a fake backend). */
 export interface AgentServices {
   config: AgentConfig;
-  token: string;
+  /** The bearer tokens and their roles (the token file). */
+  tokens: TokenSet;
   sessions: SessionManager;
   /** Stack captures (flame graphs). */
   profiles: ProfileManager;
@@ -26,6 +29,8 @@ export interface AgentServices {
   recorder: RecorderStatus[];
   /** The host overview's samples: the last hour at 1 s, shared by every viewer. */
   host: HostRecorder;
+  /** The probe builder's look-ups (tracepoints, fields, binaries, symbols). */
+  probes: ProbeLookups;
   /** The snapshot store, opened on first use (in the data dir). */
   snapshots(): SnapshotStore;
 }
@@ -34,13 +39,15 @@ export interface Context {
   services: AgentServices;
   /** Who is calling, by token name; undefined when the token is missing or wrong. */
   caller?: string;
+  /** The caller's token's roles; empty when there is no caller. */
+  roles: readonly Role[];
 }
 
 /** Pure: no request objects, so router tests can call it directly. */
 export function createContextInner(options: { services: AgentServices; presentedToken?: string }): Context {
   const { services, presentedToken } = options;
-  const valid = presentedToken !== undefined && tokensEqual(presentedToken, services.token);
-  return { services, caller: valid ? tokenName(services.token) : undefined };
+  const caller = services.tokens.authenticate(presentedToken);
+  return caller ? { services, caller: caller.name, roles: caller.roles } : { services, roles: [] };
 }
 
 export function createContextFactory(services: AgentServices) {

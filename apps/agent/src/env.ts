@@ -34,6 +34,17 @@ export const agentConfigSchema = z
       .max(24 * 3600)
       .default(600),
     gracePeriodSeconds: z.coerce.number().min(0).max(3600).default(10),
+    // Custom probes: their time to live (at most --max-session-seconds) and CPU budget, in % of one CPU over --cpu-budget-seconds.
+    probeTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600)
+      .default(60),
+    probeCpuBudget: z.coerce.number().gt(0, 'a custom probe always has a budget').max(100_000).default(5),
+    // Fixed tools' CPU budget (0: none, the default: they are bpfscope's own and cost what the workload they explain makes them).
+    toolCpuBudget: z.coerce.number().min(0).max(100_000).default(0),
+    cpuBudgetSeconds: z.coerce.number().int().min(1).max(3600).default(5),
     startsPerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
     viewerMaxQueuedRows: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     // The flight recorder: histogram tools kept attached with their default params. "none" turns it off.
@@ -83,6 +94,10 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--max-sessions': 'maxSessions',
   '--max-session-seconds': 'maxSessionSeconds',
   '--grace-period-seconds': 'gracePeriodSeconds',
+  '--probe-ttl-seconds': 'probeTtlSeconds',
+  '--probe-cpu-budget': 'probeCpuBudget',
+  '--tool-cpu-budget': 'toolCpuBudget',
+  '--cpu-budget-seconds': 'cpuBudgetSeconds',
   '--starts-per-minute': 'startsPerMinute',
   '--viewer-max-queued-rows': 'viewerMaxQueuedRows',
   '--record': 'record',
@@ -107,6 +122,10 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_MAX_SESSIONS: 'maxSessions',
   BPFSCOPE_MAX_SESSION_SECONDS: 'maxSessionSeconds',
   BPFSCOPE_GRACE_PERIOD_SECONDS: 'gracePeriodSeconds',
+  BPFSCOPE_PROBE_TTL_SECONDS: 'probeTtlSeconds',
+  BPFSCOPE_PROBE_CPU_BUDGET: 'probeCpuBudget',
+  BPFSCOPE_TOOL_CPU_BUDGET: 'toolCpuBudget',
+  BPFSCOPE_CPU_BUDGET_SECONDS: 'cpuBudgetSeconds',
   BPFSCOPE_STARTS_PER_MINUTE: 'startsPerMinute',
   BPFSCOPE_VIEWER_MAX_QUEUED_ROWS: 'viewerMaxQueuedRows',
   BPFSCOPE_RECORD: 'record',

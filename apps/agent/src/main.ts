@@ -1,7 +1,7 @@
 // bpfscope agent: one per host, root (or CAP_BPF+CAP_PERFMON), serving tRPC and the web UI.
 import { fileURLToPath } from 'node:url';
 import { auditSinks, openAuditLog, stdoutIsJournal } from './audit.js';
-import { loadOrCreateToken } from './auth/token.js';
+import { loadOrCreateTokens, TokenFileError } from './auth/tokens.js';
 import { ConfigError, parseAgentConfig } from './env.js';
 import { startHostRecorder } from './overview/hostOverview.js';
 import { listen } from './server.js';
@@ -15,13 +15,14 @@ async function main(): Promise<void> {
     process.env,
   );
   config.webRoot ??= fileURLToPath(new URL('../../web/dist/', import.meta.url));
-  const { token, created } = loadOrCreateToken(config.tokenFile);
+  const { tokens, created } = loadOrCreateTokens(config.tokenFile);
   const journal = stdoutIsJournal();
   const audit = openAuditLog(auditSinks(config.audit, { dataDir: config.dataDir, stdoutIsJournal: journal }));
+  audit.log({ action: 'tokens', file: config.tokenFile, tokens: tokens.describe() });
 
   warmUpKernel();
 
-  const services = createAgentServices({ config, token, audit: audit.log });
+  const services = createAgentServices({ config, tokens, audit: audit.log });
   for (const status of startFlightRecorder(services)) {
     if (!status.recording) process.stderr.write(`bpfscope agent: flight recorder: ${status.tool} not recorded: ${status.reason}\n`);
   }
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
   if (audit.sinks.file) process.stdout.write(`audit log: ${audit.sinks.file}${audit.sinks.stdout ? ' and here' : ' (--audit both shows it here too)'}\n`);
   // The token goes to the terminal that started the agent, never into a log or the journal.
-  if (!journal && (printToken || (created && process.stdout.isTTY))) {
+  const token = tokens.signInToken();
+  if (token !== undefined && !journal && (printToken || (created && process.stdout.isTTY))) {
     process.stdout.write(`token: ${token}\n`);
     // Last, so it is what the terminal shows. Opening it signs the browser in: the page stores the token and removes it from the address bar.
     process.stdout.write(`\nsign in: open this link in a browser (it holds the token):\nopen: ${server.url}/#token=${token}\n\n`);
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof TokenFileError) {
     process.stderr.write(`bpfscope agent: ${error.message}\n`);
     process.exit(2);
   }

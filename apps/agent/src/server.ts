@@ -14,7 +14,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { bearerToken, tokensEqual } from './auth/token.js';
+import { bearerToken } from './auth/token.js';
 import { createContextFactory, createContextInner } from './context.js';
 import type { AgentServices } from './context.js';
 import { appRouter } from './routers/_app.js';
@@ -75,15 +75,15 @@ export function createApp(services: AgentServices): express.Express {
     next();
   });
 
-  // Every tRPC request, subscriptions included, needs the bearer token in the header
-  // (never in a URL, where it would end up in logs and browser history).
+  // Every tRPC request, subscriptions included, needs a bearer token in the header (never in a URL, where it would end up in logs and browser history).
   app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
-    const presented = bearerToken(request.headers.authorization);
-    if (presented === undefined || !tokensEqual(presented, services.token)) {
+    const caller = services.tokens.authenticate(bearerToken(request.headers.authorization));
+    if (!caller) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="bpfscope"');
       response.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } });
       return;
     }
+    // A metrics token passes here and is refused by every procedure (FORBIDDEN, saying which role it needs).
     next();
   });
 

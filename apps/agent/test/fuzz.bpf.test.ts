@@ -1,4 +1,4 @@
-// 1,000 random or malformed inputs to every procedure (16), over real HTTP: the agent
+// 1,000 random or malformed inputs to every procedure (20), over real HTTP: the agent
 // answers each with a typed error (or, rarely, a valid result), never crashes,
 // never leaks a stack trace, and leaves no BPF program behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,11 @@ function randomValue(next: () => number, depth = 0): unknown {
         'durationSeconds',
         'captureId',
         'frequency',
+        'limit',
+        'prefix',
+        'path',
+        'category',
+        'name',
       ];
       return Object.fromEntries(
         Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)] as string, randomValue(next, depth + 1)]),
@@ -82,6 +87,10 @@ const procedures: Array<{ path: string; kind: 'query' | 'mutation' | 'subscripti
   { path: 'profiles.get', kind: 'query' },
   { path: 'profiles.stop', kind: 'mutation' },
   { path: 'profiles.list', kind: 'query' },
+  { path: 'probes.tracepoints', kind: 'query' },
+  { path: 'probes.tracepointFields', kind: 'query' },
+  { path: 'probes.binaries', kind: 'query' },
+  { path: 'probes.symbols', kind: 'query' },
 ];
 
 const typedErrorCodes = [
@@ -162,6 +171,9 @@ describe('fuzzing every procedure', () => {
       'snapshots.delete',
       'profiles.start',
       'profiles.get',
+      'probes.tracepointFields',
+      'probes.binaries',
+      'probes.symbols',
     ]) {
       expect([...outcomes.keys()].some((key) => key.startsWith(`${procedure} 4`))).toBe(true);
     }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
-import { loadOrCreateToken } from '../src/auth/token.js';
+import { loadOrCreateTokens } from '../src/auth/tokens.js';
 import { parseAgentConfig } from '../src/env.js';
 import type { AppRouter } from '../src/routers/_app.js';
 import { startHostRecorder } from '../src/overview/hostOverview.js';
@@ -52,6 +52,8 @@ export interface TestAgent {
   token: string;
   services: AgentServices;
   client: AgentClient;
+  /** Audit lines, as JSON. */
+  audit: string[];
   close(): Promise<void>;
 }
 
@@ -59,9 +61,10 @@ export interface TestAgent {
 export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
   const config = parseAgentConfig(['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {});
-  const { token } = loadOrCreateToken(config.tokenFile);
+  const { tokens } = loadOrCreateTokens(config.tokenFile);
+  const token = tokens.signInToken() as string;
   const audit: string[] = [];
-  const services = createAgentServices({ config, token, audit: (event) => audit.push(JSON.stringify(event)) });
+  const services = createAgentServices({ config, tokens, audit: (event) => audit.push(JSON.stringify(event)) });
   startFlightRecorder(services);
   startHostRecorder(services);
   const server = await listen(services);
@@ -70,6 +73,7 @@ export async function startTestAgent(flags: string[] = []): Promise<TestAgent> {
     token,
     services,
     client: createClient(server.url, token),
+    audit,
     async close() {
       services.host.stop();
       await services.sessions.closeAll();

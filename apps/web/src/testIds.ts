@@ -30,6 +30,7 @@ export const testIds = {
   paramError: (name: string) => `param-error-${name}`,
   paramsApply: 'params-apply',
   sessionStatus: 'session-status',
+  bpfCost: 'bpf-cost',
   sessionError: 'session-error',
   rerun: 'rerun',
   sessionEnded: 'session-ended',

@@ -30,6 +30,7 @@ Napi::Function NativeBpfObject::Define(Napi::Env env)
 		env, "NativeBpfObject",
 		{
 			InstanceMethod("programs", &NativeBpfObject::Programs),
+			InstanceMethod("programStats", &NativeBpfObject::ProgramStats),
 			InstanceMethod("maps", &NativeBpfObject::Maps),
 			InstanceMethod("setAutoload", &NativeBpfObject::SetAutoload),
 			InstanceMethod("setGlobal", &NativeBpfObject::SetGlobal),
@@ -140,6 +141,43 @@ Napi::Value NativeBpfObject::Programs(const Napi::CallbackInfo &info)
 				id = static_cast<int>(prog_info.id);
 		}
 		entry.Set("id", id);
+		result.Set(index++, entry);
+	}
+	return result;
+}
+
+// programStats() → [{ name, id, runTimeNs, runCount, recursionMisses }] of the loaded
+// programs: what the kernel counts while BPF statistics are on (BPF_ENABLE_STATS or
+// kernel.bpf_stats_enabled). u64 counters as doubles: exact up to 2^53 ns (104 days).
+Napi::Value NativeBpfObject::ProgramStats(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!CheckOpen(env))
+		return env.Undefined();
+	Napi::Array result = Napi::Array::New(env);
+	if (!loaded_)
+		return result;
+	struct bpf_program *program;
+	uint32_t index = 0;
+	bpf_object__for_each_program(program, object_)
+	{
+		int fd = bpf_program__fd(program);
+		if (fd < 0)
+			continue;
+		struct bpf_prog_info prog_info = {};
+		__u32 length = sizeof(prog_info);
+		int err = bpf_obj_get_info_by_fd(fd, &prog_info, &length);
+		if (err)
+			return ThrowBpfError(env, err,
+					     std::string("failed to read stats of ") +
+						     bpf_program__name(program) + ": " +
+						     strerror(-err));
+		Napi::Object entry = Napi::Object::New(env);
+		entry.Set("name", bpf_program__name(program));
+		entry.Set("id", prog_info.id);
+		entry.Set("runTimeNs", static_cast<double>(prog_info.run_time_ns));
+		entry.Set("runCount", static_cast<double>(prog_info.run_cnt));
+		entry.Set("recursionMisses", static_cast<double>(prog_info.recursion_misses));
 		result.Set(index++, entry);
 	}
 	return result;

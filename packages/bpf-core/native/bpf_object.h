@@ -27,6 +27,7 @@ public:
 private:
 	// bpf_object.cc: open, configure, load, close.
 	Napi::Value Programs(const Napi::CallbackInfo &info);
+	Napi::Value ProgramStats(const Napi::CallbackInfo &info);
 	Napi::Value SetAutoload(const Napi::CallbackInfo &info);
 	Napi::Value SetGlobal(const Napi::CallbackInfo &info);
 	Napi::Value Load(const Napi::CallbackInfo &info);

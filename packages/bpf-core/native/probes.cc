@@ -163,6 +163,16 @@ Napi::Value NextBpfProgramId(const Napi::CallbackInfo &info)
 	return Napi::Number::New(env, next_id);
 }
 
+// enableBpfStats() → a file descriptor that keeps the kernel's BPF run-time statistics
+// (run_time_ns, run_cnt) on until it is closed, as bpftop does, or a negative errno
+// (EPERM without CAP_SYS_ADMIN, EINVAL before Linux 5.8). The kernel counts holders,
+// so kernel.bpf_stats_enabled and other tools' descriptors are left alone.
+Napi::Value EnableBpfStats(const Napi::CallbackInfo &info)
+{
+	// libbpf returns -errno on failure.
+	return Napi::Number::New(info.Env(), bpf_enable_stats(BPF_STATS_RUN_TIME));
+}
+
 Napi::Value NumPossibleCpus(const Napi::CallbackInfo &info)
 {
 	return Napi::Number::New(info.Env(), libbpf_num_possible_cpus());
@@ -186,6 +196,7 @@ Napi::Object InitProbes(Napi::Env env, Napi::Object exports)
 	exports.Set("numPossibleCpus", Napi::Function::New(env, NumPossibleCpus));
 	exports.Set("libbpfVersion", Napi::Function::New(env, LibbpfVersion));
 	exports.Set("nextBpfProgramId", Napi::Function::New(env, NextBpfProgramId));
+	exports.Set("enableBpfStats", Napi::Function::New(env, EnableBpfStats));
 	return exports;
 }
 

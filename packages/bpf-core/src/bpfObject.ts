@@ -4,7 +4,15 @@ import { coreBtf } from './coreBtf.js';
 import { sumPerCpu } from './encode.js';
 import { ToolError } from './errors.js';
 import { native } from './native.js';
-import type { NativeBpfObject, NativeMapEntries, NativeMapInfo, NativePerfEventOptions, NativeProgramInfo, NativeRingBuffer } from './native.js';
+import type {
+  NativeBpfObject,
+  NativeMapEntries,
+  NativeMapInfo,
+  NativePerfEventOptions,
+  NativeProgramInfo,
+  NativeProgramStats,
+  NativeRingBuffer,
+} from './native.js';
 
 export interface UprobeTarget {
   binaryPath: string;
@@ -117,6 +125,11 @@ export class BpfObject {
 
   linkIds(): number[] {
     return this.#native.linkIds().filter((id) => id >= 0);
+  }
+
+  /** Run time and runs of each loaded program, as the kernel counts them while BPF statistics are on (see enableBpfStats). */
+  programStats(): NativeProgramStats[] {
+    return this.#native.programStats();
   }
 
   lookup(map: string, key: Buffer): Buffer | null {

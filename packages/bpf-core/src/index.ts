@@ -3,6 +3,9 @@ export type { ToolErrorCode } from './errors.js';
 export { coreBtf } from './coreBtf.js';
 export type { CoreBtfStatus } from './coreBtf.js';
 export { BpfObject, RingBufferReader } from './bpfObject.js';
+export { BpfStatsHandle, enableBpfStats, sumProgramStats } from './bpfStats.js';
+export type { ProgramStats } from './bpfStats.js';
+export type { NativeProgramStats } from './native.js';
 export type { UprobeTarget } from './bpfObject.js';
 export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
@@ -44,6 +47,14 @@ export type { SymbolizerOptions, SymbolizerStats } from './symbols/symbolizer.js
 export { foldProfile } from './symbols/fold.js';
 export type { FoldOptions, FrameSymbolizer } from './symbols/fold.js';
 export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';
+// What a uprobe can go on: the files a process maps, and an ELF file's function names.
+export { parseProcessMaps } from './symbols/processMaps.js';
+export type { Mapping } from './symbols/processMaps.js';
+export { namesWithPrefix, readFunctionNames } from './symbols/elfSymbols.js';
+export type { ElfFunctionNames } from './symbols/elfSymbols.js';
+// tracefs: the kernel's tracepoints and each one's record layout (custom probes' field offsets, the probe builder).
+export { parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat, tracefsRoot } from './tracefs/format.js';
+export type { TracepointField, TracepointFormat, TracepointName } from './tracefs/format.js';
 // Host overview: /proc and /sys read under configurable roots, and the 60-second checklist's figures
 // (vmstat, mpstat, iostat, sar, pidstat, free) computed as sysstat and procps compute them.
 export { HostSampler, readHost, computeHostSample, intervalBetween } from './host/sampler.js';

@@ -10,6 +10,18 @@ export interface NativeProgramInfo {
   id: number;
 }
 
+/** What the kernel counted for one loaded program while BPF statistics were on. */
+export interface NativeProgramStats {
+  name: string;
+  id: number;
+  /** Total time in the program, ns (exact up to 2^53). */
+  runTimeNs: number;
+  /** Times the program ran. */
+  runCount: number;
+  /** Runs skipped because the program was already running on that CPU (tracing programs). */
+  recursionMisses: number;
+}
+
 export interface NativeMapInfo {
   name: string;
   type: string;
@@ -37,6 +49,7 @@ export interface NativePerfEventOptions {
 
 export interface NativeBpfObject {
   programs(): NativeProgramInfo[];
+  programStats(): NativeProgramStats[];
   maps(): NativeMapInfo[];
   setAutoload(program: string, autoload: boolean): void;
   setGlobal(name: string, bytes: Buffer): void;
@@ -78,6 +91,8 @@ export interface NativeAddon {
   libbpfVersion(): string;
   /** The lowest program id above `afterId`, 0 when there is none, or a negative errno. */
   nextBpfProgramId(afterId: number): number;
+  /** A descriptor keeping BPF run-time statistics on until closed, or a negative errno. */
+  enableBpfStats(): number;
 }
 
 const require = createRequire(import.meta.url);

@@ -23,6 +23,7 @@ function fakeObject(): { object: BpfObject; closed: () => boolean } {
     maps: () => [],
     sumPerCpuCounter: () => 0,
     programIds: () => [],
+    programStats: () => [],
     linkIds: () => [],
     closeAsync: () => {
       closed = true;

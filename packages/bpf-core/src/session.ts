@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { BpfObject } from './bpfObject.js';
+import { sumProgramStats } from './bpfStats.js';
+import type { ProgramStats } from './bpfStats.js';
 import type { RingBufferReader } from './bpfObject.js';
 import { getKernelFeatures } from './capabilities/capabilities.js';
 import type { FeatureSource } from './capabilities/capabilities.js';
@@ -269,6 +271,15 @@ export class ToolSession<Row = Record<string, unknown>> {
     return this.#closed ? [] : this.#object.linkIds();
   }
 
+  /**
+   * What the kernel counted of this session's programs (run time, runs) while BPF
+   * statistics were on (enableBpfStats); once closed, the figures read at close.
+   */
+  programStats(): ProgramStats {
+    return this.#closed ? this.#programStatsAtClose : sumProgramStats(this.#object.programStats());
+  }
+  #programStatsAtClose: ProgramStats = sumProgramStats([]);
+
   stats(): SessionStats {
     return {
       events: this.#events,
@@ -347,6 +358,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     try {
       this.#ringBuffer?.drain();
       this.#kernelDropsAtClose = this.#object.sumPerCpuCounter('drops');
+      this.#programStatsAtClose = sumProgramStats(this.#object.programStats());
     } finally {
       this.#closed = true;
       this.#frameTicker?.stop();

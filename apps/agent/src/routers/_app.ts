@@ -1,5 +1,6 @@
 import { router } from '../trpc.js';
 import { hostRouter } from './host.js';
+import { probesRouter } from './probes.js';
 import { profilesRouter } from './profiles.js';
 import { sessionsRouter } from './sessions.js';
 import { snapshotsRouter } from './snapshots.js';
@@ -11,12 +12,16 @@ export const appRouter = router({
   sessions: sessionsRouter,
   snapshots: snapshotsRouter,
   profiles: profilesRouter,
+  probes: probesRouter,
 });
 
 export type AppRouter = typeof appRouter;
 
 /** One interval's histograms, as sessions.stream batches carry them. */
 export type { HistogramFrame } from '../sessions/backend.js';
+
+/** A sessions.stream batch, its measured BPF cost, and what the agent holds a session to. */
+export type { BpfCost, CpuBudget, SessionLimits, StreamBatch, StreamEnd } from '../sessions/sessionTypes.js';
 
 /** The host overview (host.overview, host.overviewStream). */
 export type {

@@ -46,6 +46,8 @@ export const hostRouter = router({
       agentUptimeSeconds: (Date.now() - services.startedAt) / 1000,
       ...getCapabilitiesSnapshot(services.features),
       recorder: recorderSnapshot(services),
+      // Who this token is and what it may do (custom probes need operator), never the token.
+      caller: { name: ctx.caller, roles: ctx.roles },
     };
   }),
 

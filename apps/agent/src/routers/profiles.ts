@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
-import { authedProcedure, router } from '../trpc.js';
+import { authedProcedure, requireRole, router } from '../trpc.js';
 import { idInput, toolName, toolParams } from './inputs.js';
 
 /** Longest capture: stack maps hold what they hold, and a user waits for the result. */
@@ -18,6 +18,11 @@ const startInput = z
 export const profilesRouter = router({
   /** Attaches a stack tool (profile, offcputime, offwaketime) for `durationSeconds`; poll get() for the result. */
   start: authedProcedure.input(startInput).mutation(({ ctx, input }) => {
+    try {
+      if (ctx.services.backend.isCustomProbe?.(input.tool)) requireRole(ctx, 'operator', `${input.tool} (a custom probe)`);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
     if (!ctx.services.startLimiter.take(ctx.caller)) {
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many captures started; try again in a minute' });
     }

@@ -63,7 +63,15 @@ function caller(options: { presentedToken?: string; startsPerMinute?: number; da
     {},
   );
   const backend = fakeBackend();
-  const services = createAgentServices({ config, token, backend, features: allFeatures, audit: () => undefined, maxSnapshotBytes: options.maxSnapshotBytes });
+  const services = createAgentServices({
+    config,
+    token,
+    backend,
+    features: allFeatures,
+    audit: () => undefined,
+    maxSnapshotBytes: options.maxSnapshotBytes,
+    enableBpfStats: () => ({ close: () => undefined }),
+  });
   return { call: appRouter.createCaller(createContextInner({ services, presentedToken: options.presentedToken })), backend, services };
 }
 

@@ -1,7 +1,7 @@
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
-import { authedProcedure, router } from '../trpc.js';
+import { authedProcedure, requireRole, router } from '../trpc.js';
 import { idInput, toolName, toolParams } from './inputs.js';
 
 const startInput = z.object({ tool: toolName, params: toolParams }).strict();
@@ -12,6 +12,7 @@ const streamInput = z.object({ id: z.string().uuid(), lastEventId: z.string().ma
 export const sessionsRouter = router({
   start: authedProcedure.input(startInput).mutation(({ ctx, input }) => {
     try {
+      if (ctx.services.backend.isCustomProbe?.(input.tool)) requireRole(ctx, 'operator', `${input.tool} (a custom probe)`);
       // The limit is on attaching: watching what the flight recorder already records (the host overview's heat maps) attaches nothing.
       if (!ctx.services.sessions.joinsRecording(input.tool, input.params) && !ctx.services.startLimiter.take(ctx.caller)) {
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'too many sessions started; try again in a minute' });
@@ -55,5 +56,9 @@ export const sessionsRouter = router({
       throw toTRPCError(error);
     }
   }),
-  list: authedProcedure.query(({ ctx }) => ctx.services.sessions.list()),
+  /** Every attachment with its measured cost; asking keeps them all measured for the next 30 s (statistics are off when nobody looks). */
+  list: authedProcedure.query(({ ctx }) => {
+    ctx.services.sessions.measureAll();
+    return ctx.services.sessions.list();
+  }),
 });

@@ -45,7 +45,15 @@ const folded = (raw: RawStackProfile): FoldedProfile => ({
 function caller() {
   const config = parseAgentConfig(['--data-dir', mkdtempSync(path.join(tmpdir(), 'bpfscope-snapshots-')), '--snapshot-store-mb', '16'], {});
   const features = featureSourceOf({ features: new Proxy({}, { get: () => ({ available: true }) }) } as unknown as Capabilities);
-  const services = createAgentServices({ config, token, backend: stackBackend, features, audit: () => undefined, symbolize: folded });
+  const services = createAgentServices({
+    config,
+    token,
+    backend: stackBackend,
+    features,
+    audit: () => undefined,
+    symbolize: folded,
+    enableBpfStats: () => ({ close: () => undefined }),
+  });
   return { call: appRouter.createCaller(createContextInner({ services, presentedToken: token })), services };
 }
 

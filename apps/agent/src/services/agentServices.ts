@@ -1,14 +1,18 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { coreBtf, getKernelFeatures } from '@bpfscope/bpf-core';
+import { coreBtf, enableBpfStats, getKernelFeatures } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
-import { createAuditLog } from '../audit.js';
+import { createAuditLog, withCallerRoles } from '../audit.js';
 import type { AuditLog } from '../audit.js';
 import { RateLimiter } from '../auth/rateLimit.js';
+import { TokenSet } from '../auth/tokens.js';
 import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
+import { ProbeLookups } from '../probes/probeLookups.js';
 import { bpfBackend } from '../sessions/backend.js';
+import { BpfCostMonitor } from '../sessions/bpfCost.js';
+import type { EnableBpfStats } from '../sessions/bpfCost.js';
 import type { ToolBackend } from '../sessions/backend.js';
 import { ProfileManager } from '../sessions/profileManager.js';
 import { SessionManager, sessionManagerDefaults } from '../sessions/sessionManager.js';
@@ -22,22 +26,42 @@ const agentVersion = (JSON.parse(readFileSync(new URL('../../package.json', impo
 
 export function createAgentServices(options: {
   config: AgentConfig;
-  token: string;
+  /** The token file's tokens; or `token`, one operator token (tests). */
+  tokens?: TokenSet;
+  token?: string;
   backend?: ToolBackend;
   features?: FeatureSource;
   audit?: AuditLog;
   /** One snapshot's JSON size limit; tests lower it. */
   maxSnapshotBytes?: number;
+  /** Turns the kernel's BPF statistics on (measured costs, budgets); default bpf-core's BPF_ENABLE_STATS. Tests of fake backends pass a fake. */
+  enableBpfStats?: EnableBpfStats;
+  /** A tracefs tree for the probe builder's look-ups (tests); default the mounted one. */
+  tracefsRoot?: string;
+  /** How often the cost monitor reads each measured attachment; default 1 s. */
+  costSampleMs?: number;
   /** Raw stacks → folded profile; default: bpf-core's symbolizer, shared by every capture. */
   symbolize?: ConstructorParameters<typeof ProfileManager>[0]['symbolize'];
 }): AgentServices {
   const { config } = options;
   const backend = options.backend ?? bpfBackend;
-  const audit = options.audit ?? createAuditLog();
+  const tokens = options.tokens ?? (options.token === undefined ? undefined : TokenSet.single(options.token));
+  if (!tokens) throw new TypeError('createAgentServices needs tokens or a token');
+  const audit = withCallerRoles(options.audit ?? createAuditLog(), tokens);
   let snapshotStore: SnapshotStore | undefined;
+  // One for sessions and captures: one BPF statistics descriptor, one sampling timer.
+  const costMonitor = new BpfCostMonitor({
+    enableStats: options.enableBpfStats ?? enableBpfStats,
+    windowMs: config.cpuBudgetSeconds * 1000,
+    sampleIntervalMs: options.costSampleMs,
+  });
+  const budgets = {
+    probe: { percent: config.probeCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 },
+    tool: config.toolCpuBudget > 0 ? { percent: config.toolCpuBudget, windowMs: config.cpuBudgetSeconds * 1000 } : null,
+  };
   const services: AgentServices = {
     config,
-    token: options.token,
+    tokens,
     backend,
     features: options.features ?? getKernelFeatures(),
     startLimiter: new RateLimiter(config.startsPerMinute),
@@ -45,6 +69,7 @@ export function createAgentServices(options: {
     startedAt: Date.now(),
     recorder: [],
     host: createHostRecorder(config, () => services.recorder),
+    probes: new ProbeLookups({ procfs: config.procfs, tracefsRoot: options.tracefsRoot }),
     snapshots() {
       if (!snapshotStore) {
         mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -55,12 +80,23 @@ export function createAgentServices(options: {
       }
       return snapshotStore;
     },
-    profiles: new ProfileManager({ backend, symbolize: options.symbolize ?? createSymbolize(), onAudit: audit }),
+    profiles: new ProfileManager({
+      backend,
+      symbolize: options.symbolize ?? createSymbolize(),
+      onAudit: audit,
+      costMonitor,
+      budgets,
+      probeMaxDurationMs: Math.min(config.probeTtlSeconds, config.maxSessionSeconds) * 1000,
+    }),
     sessions: new SessionManager({
       backend,
       maxSessions: config.maxSessions,
       gracePeriodMs: config.gracePeriodSeconds * 1000,
       maxDurationMs: config.maxSessionSeconds * 1000,
+      // Bounded by --max-session-seconds in the session manager.
+      probeMaxDurationMs: config.probeTtlSeconds * 1000,
+      costMonitor,
+      budgets,
       viewerMaxQueuedRows: config.viewerMaxQueuedRows,
       // Frames are one per second: the history is the flight recorder's window.
       frameHistoryLimit: config.recordSeconds,

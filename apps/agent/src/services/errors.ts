@@ -1,6 +1,8 @@
 import { BpfError, ToolError } from '@bpfscope/bpf-core';
 import { TRPCError } from '@trpc/server';
-import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionErrors.js';
+import { LookupNotFoundError } from '../probes/probeLookups.js';
+import { CostUnavailableError } from '../sessions/bpfCost.js';
+import { CustomProbeRecordingError, SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionErrors.js';
 import { SnapshotStoreFullError, SnapshotTooLargeError } from '../snapshots/snapshotStore.js';
 import { NotAStackToolError, ProfileLimitError, ProfileNotFoundError } from '../sessions/profileManager.js';
 
@@ -34,6 +36,10 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof ProfileNotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
   if (error instanceof SnapshotTooLargeError) return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: error.message, cause: error });
   if (error instanceof SnapshotStoreFullError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
+  // A custom probe whose CPU budget this kernel cannot measure is not attached.
+  if (error instanceof CostUnavailableError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
+  if (error instanceof CustomProbeRecordingError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  if (error instanceof LookupNotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
   if (error instanceof SessionLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
   if (error instanceof BpfError) {
     return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `kernel refused: ${error.message.split('\n')[0]}`, cause: error });

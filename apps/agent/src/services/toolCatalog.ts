@@ -28,6 +28,8 @@ function makeCatalog(features: FeatureSource) {
     description: tool.description,
     howItWorks: tool.howItWorks ?? null,
     category: tool.category,
+    // A custom probe: an operator token starts it, and the agent holds it to the probe budget and time to live.
+    custom: tool.custom === true,
     outputKind: tool.outputKind,
     columns: (tool.outputKind === 'table' ? tool.columns : []).map((column) => ({
       header: column.header,

@@ -1,7 +1,7 @@
 // The one seam between agent sessions and the kernel: the real backend runs
 // bpf-core tools; tests pass a fake with the same shape.
 import { parseToolParams, getTool, startTool } from '@bpfscope/bpf-core';
-import type { HistogramDescription, HistogramFrame, RawStackProfile, SessionStats } from '@bpfscope/bpf-core';
+import type { HistogramDescription, HistogramFrame, ProgramStats, RawStackProfile, SessionStats } from '@bpfscope/bpf-core';
 
 export type Row = Record<string, unknown>;
 export type { HistogramDescription, HistogramFrame };
@@ -20,6 +20,8 @@ export interface BackendSession {
   stats(): SessionStats;
   /** Kernel program ids (for audits, `sessions.list` and leak tests). */
   programIds(): number[];
+  /** The programs' run time and runs as the kernel counts them while BPF statistics are on (its measured cost). */
+  programStats?(): ProgramStats;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export type OutputKind = 'table' | 'histogram' | 'stacks';
 export interface ToolBackend {
   /** What the tool produces (throws bpf-core's ToolError UNKNOWN_TOOL). */
   outputKind(tool: string): OutputKind;
+  /** Whether the tool is a custom probe (ToolDefinition.custom): operator tokens only, probe budget and TTL. Absent: none is. */
+  isCustomProbe?(tool: string): boolean;
   /** Validates and normalizes params (throws bpf-core's ToolError INVALID_PARAMS / UNKNOWN_TOOL). */
   normalizeParams(tool: string, params: unknown): unknown;
   /** Loads and attaches the tool (throws ToolError / BpfError, leaving nothing attached). */
@@ -37,6 +41,9 @@ export interface ToolBackend {
 export const bpfBackend: ToolBackend = {
   outputKind(tool) {
     return getTool(tool).outputKind;
+  },
+  isCustomProbe(tool) {
+    return getTool(tool).custom === true;
   },
   normalizeParams(tool, params) {
     return parseToolParams(getTool(tool), params);

@@ -1,6 +1,7 @@
 import type { FoldedProfile, RawStackProfile } from '@bpfscope/bpf-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackendSession, ToolBackend } from './backend.js';
+import { BpfCostMonitor } from './bpfCost.js';
 import { NotAStackToolError, ProfileLimitError, ProfileManager, ProfileNotFoundError } from './profileManager.js';
 
 function rawProfile(value: number): RawStackProfile {
@@ -122,5 +123,51 @@ describe('ProfileManager', () => {
     await manager.closeAll();
     expect(manager.get(capture.id)).toMatchObject({ state: 'failed' });
     expect(backend.sessions[0]?.closed).toBe(1);
+  });
+});
+
+describe('ProfileManager with custom stack probes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('holds a custom capture to the probe time to live and budget, ending it early with its profile so far', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+    let statsOn = false;
+    let runTimeNs = 0;
+    const backend = new FakeStackBackend();
+    const custom = Object.assign(backend, {
+      isCustomProbe: (tool: string) => tool === 'profile',
+      start: () => ({
+        ...FakeStackBackend.prototype.start.call(backend),
+        // 100 ms of BPF time a second while statistics are on: 10 % of one CPU.
+        programStats: () => ({ runTimeNs: (runTimeNs += statsOn ? 100e6 : 0), runCount: 1000, recursionMisses: 0, programs: [] }),
+      }),
+    });
+    const costMonitor = new BpfCostMonitor({
+      enableStats: () => {
+        statsOn = true;
+        return { close: () => void (statsOn = false) };
+      },
+      windowMs: 5000,
+    });
+    const audit: unknown[] = [];
+    const manager = new ProfileManager({
+      backend: custom,
+      symbolize,
+      costMonitor,
+      budgets: { probe: { percent: 5, windowMs: 5000 }, tool: null },
+      probeMaxDurationMs: 60_000,
+      onAudit: (event) => audit.push(event),
+    });
+    const capture = manager.start({ tool: 'profile', params: {}, durationMs: 300_000, owner: 'alice' });
+    expect(capture).toMatchObject({ durationMs: 60_000, limits: { custom: true, maxDurationMs: 60_000, cpuBudget: { percent: 5, windowMs: 5000 } } });
+    expect(statsOn).toBe(true);
+    await vi.advanceTimersByTimeAsync(3000);
+    const done = manager.get(capture.id);
+    expect(done).toMatchObject({ state: 'done', cost: { measuring: true }, profile: { stacks: [{ value: 42 }] } });
+    expect(done.endDetail).toMatch(/^its BPF programs used .* of one CPU .*; its budget is 5\.0 % of one CPU over 5 s$/);
+    expect(audit.at(-1)).toMatchObject({ action: 'profile-end', state: 'done', overBudget: done.endDetail });
+    expect(statsOn).toBe(false);
+    await manager.closeAll();
   });
 });

@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FoldedProfile, RawStackProfile } from '@bpfscope/bpf-core';
 import type { BackendSession, ToolBackend } from './backend.js';
+import { CostUnavailableError, overBudgetDetail } from './bpfCost.js';
+import type { BpfCost, BpfCostMonitor, CostTracker, CpuBudget } from './bpfCost.js';
+import type { SessionLimits } from './sessionTypes.js';
 
 export type ProfileState = 'capturing' | 'symbolizing' | 'done' | 'failed';
 
@@ -17,13 +20,19 @@ export interface ProfileCapture {
   durationMs: number;
   state: ProfileState;
   attachMethod: string;
+  /** What the capture's BPF programs cost the host (while capturing: so far; after: at its end). */
+  cost?: BpfCost;
+  /** A custom probe's budget and time to live (its duration is at most that). */
+  limits: SessionLimits;
+  /** Set when the agent ended it early: over its CPU budget, what it used (the profile covers the time until then). */
+  endDetail?: string;
   error?: string;
   profile?: FoldedProfile;
 }
 
 export type ProfileAuditEvent =
   | { action: 'profile-start'; id: string; tool: string; params: unknown; who: string; durationMs: number; programIds: number[] }
-  | { action: 'profile-end'; id: string; tool: string; state: ProfileState; error?: string };
+  | { action: 'profile-end'; id: string; tool: string; state: ProfileState; error?: string; overBudget?: string };
 
 export interface ProfileManagerOptions {
   backend: ToolBackend;
@@ -34,6 +43,12 @@ export interface ProfileManagerOptions {
   maxKept?: number;
   now?: () => number;
   onAudit?: (event: ProfileAuditEvent) => void;
+  /** Measures each capture's BPF cost and holds it to its budget; absent: not measured. */
+  costMonitor?: BpfCostMonitor;
+  /** CPU budgets: custom probes' and fixed tools' (null: none), as for sessions. */
+  budgets?: { probe: CpuBudget; tool: CpuBudget | null };
+  /** A custom probe's time to live: its capture lasts at most this. Default 60 s. */
+  probeMaxDurationMs?: number;
 }
 
 export class ProfileLimitError extends Error {
@@ -58,17 +73,19 @@ interface Running {
   capture: ProfileCapture;
   session: BackendSession;
   timer: ReturnType<typeof setTimeout>;
+  cost: CostTracker | undefined;
 }
 
 export class ProfileManager {
-  readonly #options: Required<Omit<ProfileManagerOptions, 'onAudit'>> & Pick<ProfileManagerOptions, 'onAudit'>;
+  readonly #options: Required<Omit<ProfileManagerOptions, 'onAudit' | 'costMonitor' | 'budgets'>> &
+    Pick<ProfileManagerOptions, 'onAudit' | 'costMonitor' | 'budgets'>;
   readonly #captures = new Map<string, ProfileCapture>();
   readonly #running = new Map<string, Running>();
   readonly #closing = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: ProfileManagerOptions) {
-    this.#options = { maxConcurrent: 4, maxKept: 20, now: Date.now, ...options };
+    this.#options = { maxConcurrent: 4, maxKept: 20, now: Date.now, probeMaxDurationMs: 60_000, ...options };
   }
 
   /** Validates params and attaches at once (throws the backend's errors); the capture ends after `durationMs`. */
@@ -79,6 +96,10 @@ export class ProfileManager {
     }
     if (this.#options.backend.outputKind(input.tool) !== 'stacks') throw new NotAStackToolError(input.tool);
     const params = this.#options.backend.normalizeParams(input.tool, input.params);
+    const custom = this.#options.backend.isCustomProbe?.(input.tool) ?? false;
+    // A custom probe's capture lasts at most its time to live.
+    const durationMs = custom ? Math.min(input.durationMs, this.#options.probeMaxDurationMs) : input.durationMs;
+    const cpuBudget = (custom ? this.#options.budgets?.probe : this.#options.budgets?.tool) ?? null;
     const session = this.#options.backend.start(input.tool, params);
     const capture: ProfileCapture = {
       id: randomUUID(),
@@ -86,13 +107,30 @@ export class ProfileManager {
       params,
       owner: input.owner,
       startedAt: this.#options.now(),
-      durationMs: input.durationMs,
+      durationMs,
       state: 'capturing',
       attachMethod: session.attachMethod,
+      limits: { custom, maxDurationMs: durationMs, cpuBudget },
     };
-    const timer = setTimeout(() => void this.#finish(capture.id), input.durationMs);
+    let cost: CostTracker | undefined;
+    try {
+      cost = this.#options.costMonitor?.track(session, {
+        budget: cpuBudget,
+        requireMeasurement: custom,
+        onOverBudget: (used) => {
+          if (cpuBudget) capture.endDetail = overBudgetDetail(used, cpuBudget);
+          this.stopEarly(capture.id);
+        },
+      });
+    } catch (error) {
+      this.#track(session.close());
+      throw error instanceof CostUnavailableError ? new CostUnavailableError(`${input.tool} is a custom probe and ${error.message}`) : error;
+    }
+    // Whoever started it is waiting for it: measured throughout.
+    cost?.setWanted(true);
+    const timer = setTimeout(() => void this.#finish(capture.id), durationMs);
     timer.unref();
-    this.#running.set(capture.id, { capture, session, timer });
+    this.#running.set(capture.id, { capture, session, timer, cost });
     this.#remember(capture);
     this.#options.onAudit?.({
       action: 'profile-start',
@@ -100,7 +138,7 @@ export class ProfileManager {
       tool: capture.tool,
       params,
       who: input.owner,
-      durationMs: input.durationMs,
+      durationMs,
       programIds: session.programIds(),
     });
     return capture;
@@ -109,7 +147,8 @@ export class ProfileManager {
   get(id: string): ProfileCapture {
     const capture = this.#captures.get(id);
     if (!capture) throw new ProfileNotFoundError();
-    return capture;
+    const cost = this.#running.get(id)?.cost?.cost();
+    return cost ? { ...capture, cost } : capture;
   }
 
   /** Ends a running capture now (its profile covers the time so far). */
@@ -122,7 +161,12 @@ export class ProfileManager {
   }
 
   list(): Array<Omit<ProfileCapture, 'profile'>> {
-    return [...this.#captures.values()].map(({ profile: _profile, ...summary }) => summary).reverse();
+    return [...this.#captures.values()].map(({ profile: _profile, ...summary }) => ({ ...summary, ...this.#liveCost(summary.id) })).reverse();
+  }
+
+  #liveCost(id: string): { cost?: BpfCost } {
+    const cost = this.#running.get(id)?.cost?.cost();
+    return cost ? { cost } : {};
   }
 
   async closeAll(): Promise<void> {
@@ -131,6 +175,7 @@ export class ProfileManager {
       clearTimeout(running.timer);
       running.capture.state = 'failed';
       running.capture.error = 'the agent shut down during the capture';
+      running.cost?.untrack();
       this.#running.delete(id);
       this.#track(running.session.close());
     }
@@ -142,6 +187,10 @@ export class ProfileManager {
     if (!running) return;
     this.#running.delete(id);
     const { capture, session } = running;
+    if (running.cost) {
+      capture.cost = running.cost.cost();
+      running.cost.untrack();
+    }
     try {
       const raw = (session.collectStacks as () => RawStackProfile)();
       capture.state = 'symbolizing';
@@ -156,6 +205,7 @@ export class ProfileManager {
     }
     const end: ProfileAuditEvent = { action: 'profile-end', id, tool: capture.tool, state: capture.state };
     if (capture.error !== undefined) end.error = capture.error;
+    if (capture.endDetail !== undefined) end.overBudget = capture.endDetail;
     this.#options.onAudit?.(end);
   }
 

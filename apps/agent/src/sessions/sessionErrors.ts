@@ -24,3 +24,10 @@ export class SessionManagerClosedError extends Error {
     super('the agent is shutting down; no new sessions');
   }
 }
+
+export class CustomProbeRecordingError extends Error {
+  override readonly name = 'CustomProbeRecordingError';
+  constructor(tool: string) {
+    super(`${tool} is a custom probe: the flight recorder keeps only fixed tools attached`);
+  }
+}

@@ -282,6 +282,7 @@ describe('SessionManager', () => {
           rows: [{ n: 0 }, { n: 1 }],
           frames: [],
           counters: { events: 2, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 },
+          cost: { measuring: false, windowMs: 0, runs: 0, nsPerEvent: null, cpuPercent: null, unavailable: 'this agent does not measure BPF cost' },
           endsAt: 600_000,
           endsInMs: 599_990,
           end: 'stopped',
@@ -406,6 +407,7 @@ describe('SessionManager', () => {
           rows: [],
           frames: [],
           counters: { events: 7, kernelDrops: 2, droppedForViewer: 0, droppedFramesForViewer: 0 },
+          cost: { measuring: false, windowMs: 0, runs: 0, nsPerEvent: null, cpuPercent: null, unavailable: 'this agent does not measure BPF cost' },
           endsAt: 600_000,
           endsInMs: 599_000,
         },
@@ -542,6 +544,8 @@ describe('SessionManager', () => {
           // 100 rows of { n }: 64 for the object, 16 for its field, 8 for the number.
           history: { frames: 0, since: undefined, rows: 100, rowBytes: 100 * 88 },
           endsAt: 600_000,
+          cost: { measuring: false, windowMs: 0, runs: 0, nsPerEvent: null, cpuPercent: null, unavailable: 'this agent does not measure BPF cost' },
+          limits: { custom: false, maxDurationMs: 600_000, cpuBudget: null },
         },
       ]);
     });

@@ -5,15 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import { attachmentKey } from './attachmentKey.js';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
+import { CostUnavailableError, overBudgetDetail } from './bpfCost.js';
+import type { BpfCost, BpfCostMonitor, CostTracker, CpuBudget } from './bpfCost.js';
 import { FrameHistory } from './frameHistory.js';
 import { RowHistory } from './rowHistory.js';
 import type { RowHistoryLimits } from './rowHistory.js';
-import { SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
+import { CustomProbeRecordingError, SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
 import type {
   AttachmentHistory,
   AuditEvent,
   AuditEventBase,
   DetachReason,
+  SessionLimits,
   SessionSummary,
   StartSessionInput,
   StartedSession,
@@ -29,6 +32,8 @@ export const sessionManagerDefaults = {
   maxSessions: 16,
   gracePeriodMs: 10_000,
   maxDurationMs: 10 * 60_000,
+  probeMaxDurationMs: 60_000,
+  probeBudget: { percent: 5, windowMs: 5000 },
   batchMaxRows: 500,
   batchMaxDelayMs: 100,
   viewerMaxQueuedRows: 10_000,
@@ -49,6 +54,12 @@ export interface SessionManagerOptions {
   gracePeriodMs?: number;
   /** An attachment older than this is closed whoever is watching. Default 10 min. */
   maxDurationMs?: number;
+  /** A custom probe's time to live, at most maxDurationMs. Default 60 s. */
+  probeMaxDurationMs?: number;
+  /** Measures each attachment's BPF CPU cost and holds it to its budget; absent: nothing measured, no budget held. */
+  costMonitor?: BpfCostMonitor;
+  /** CPU budgets: custom probes' (default 5 % of one CPU over 5 s), and fixed tools' (default null: none). */
+  budgets?: { probe: CpuBudget; tool: CpuBudget | null };
   /** Most rows in one StreamBatch. Default 500. */
   batchMaxRows?: number;
   /** Longest a row waits in a viewer's queue before a batch is offered. Default 100 ms. */
@@ -80,6 +91,18 @@ interface Attachment {
   readonly startedAt: number;
   readonly session: BackendSession;
   readonly viewers: Set<Viewer>;
+  /** A custom probe: probe budget and time to live. */
+  readonly custom: boolean;
+  /** How long it lives from its start or last renewal. */
+  readonly maxDurationMs: number;
+  /** The CPU budget held against it; null when none (or recorded). */
+  cpuBudget: CpuBudget | null;
+  /** Its measured BPF cost; undefined without a cost monitor. */
+  cost: CostTracker | undefined;
+  /** Said with the end to every viewer ('over-budget': what it used). */
+  endDetail: string | undefined;
+  /** The cost when it was detached, for the viewers' last batches. */
+  lastCost: BpfCost | undefined;
   readonly history: FrameHistory | undefined;
   /** Table tools' recent rows. */
   readonly rowHistory: RowHistory | undefined;
@@ -115,6 +138,9 @@ export class SessionManager {
   readonly #maxSessions: number;
   readonly #gracePeriodMs: number;
   readonly #maxDurationMs: number;
+  readonly #probeMaxDurationMs: number;
+  readonly #costMonitor: BpfCostMonitor | undefined;
+  readonly #budgets: { probe: CpuBudget; tool: CpuBudget | null };
   readonly #batchLimits: BatchLimits;
   readonly #viewerMaxQueuedRows: number;
   readonly #frameHistoryLimit: number;
@@ -135,6 +161,12 @@ export class SessionManager {
     this.#maxSessions = positiveInteger('maxSessions', options.maxSessions ?? sessionManagerDefaults.maxSessions);
     this.#gracePeriodMs = timerDelay('gracePeriodMs', options.gracePeriodMs ?? sessionManagerDefaults.gracePeriodMs);
     this.#maxDurationMs = timerDelay('maxDurationMs', options.maxDurationMs ?? sessionManagerDefaults.maxDurationMs);
+    this.#probeMaxDurationMs = Math.min(
+      this.#maxDurationMs,
+      timerDelay('probeMaxDurationMs', options.probeMaxDurationMs ?? sessionManagerDefaults.probeMaxDurationMs),
+    );
+    this.#costMonitor = options.costMonitor;
+    this.#budgets = options.budgets ?? { probe: sessionManagerDefaults.probeBudget, tool: null };
     this.#viewerMaxQueuedRows = positiveInteger('viewerMaxQueuedRows', options.viewerMaxQueuedRows ?? sessionManagerDefaults.viewerMaxQueuedRows);
     this.#frameHistoryLimit = positiveInteger('frameHistoryLimit', options.frameHistoryLimit ?? sessionManagerDefaults.frameHistoryLimit);
     this.#rowHistoryLimits = options.rowHistory === undefined ? sessionManagerDefaults.rowHistory : options.rowHistory;
@@ -181,6 +213,7 @@ export class SessionManager {
       historyFrames: viewer.frames.length,
       historyRows: viewer.queue.size,
       ...this.#end(attachment),
+      limits: limitsOf(attachment),
     };
     if (attachment.session.histogram) started.histogram = attachment.session.histogram;
     return started;
@@ -193,10 +226,18 @@ export class SessionManager {
    */
   record(tool: string, params: unknown): { attachmentId: string; attachMethod: string } {
     if (this.#shuttingDown) throw new SessionManagerClosedError();
+    // Kept attached for ever, a probe would escape its budget and time to live.
+    if (this.#backend.isCustomProbe?.(tool)) throw new CustomProbeRecordingError(tool);
     const normalized = this.#backend.normalizeParams(tool, params);
     const key = attachmentKey(tool, normalized);
-    const attachment = this.#attachments.get(key) ?? this.#attach({ key, tool, params: normalized, owner: 'flight-recorder' });
+    const attachment = this.#attachments.get(key) ?? this.#attach({ key, tool, params: normalized, owner: 'flight-recorder', recording: true });
     attachment.recording = true;
+    if (attachment.cpuBudget !== null) {
+      // The recorder's own tools run unbudgeted, as at start-up.
+      attachment.cpuBudget = null;
+      attachment.cost?.untrack();
+      attachment.cost = this.#track(attachment, attachment.session);
+    }
     clearTimeout(attachment.maxDurationTimer);
     clearTimeout(attachment.idleTimer);
     attachment.maxDurationTimer = undefined;
@@ -280,6 +321,14 @@ export class SessionManager {
     this.#releaseViewer(viewer, 'stopped', owner);
   }
 
+  /**
+   * Someone looks at every attachment's cost (sessions.list): measure each of them for a while, so a page
+   * polling the list sees figures, the flight recorder's unwatched attachments included.
+   */
+  measureAll(): void {
+    this.#costMonitor?.lease();
+  }
+
   list(): SessionSummary[] {
     const now = this.#now();
     return [...this.#attachments.values()].map((attachment) => {
@@ -310,8 +359,17 @@ export class SessionManager {
           rowBytes: attachment.rowHistory?.bytes ?? 0,
         },
         endsAt: attachment.endsAt ?? null,
+        cost: this.#costOf(attachment),
+        limits: limitsOf(attachment),
       };
     });
+  }
+
+  #costOf(attachment: Attachment): BpfCost {
+    return (
+      attachment.cost?.cost() ??
+      attachment.lastCost ?? { measuring: false, windowMs: 0, runs: 0, nsPerEvent: null, cpuPercent: null, unavailable: 'this agent does not measure BPF cost' }
+    );
   }
 
   /**
@@ -328,7 +386,8 @@ export class SessionManager {
     }
   }
 
-  #attach(input: { key: string; tool: string; params: unknown; owner: string }): Attachment {
+  #attach(input: { key: string; tool: string; params: unknown; owner: string; recording?: boolean }): Attachment {
+    const custom = this.#backend.isCustomProbe?.(input.tool) ?? false;
     const session = this.#backend.start(input.tool, input.params);
     const attachment: Attachment = {
       id: randomUUID(),
@@ -339,6 +398,12 @@ export class SessionManager {
       startedAt: this.#now(),
       session,
       viewers: new Set(),
+      custom,
+      maxDurationMs: custom ? this.#probeMaxDurationMs : this.#maxDurationMs,
+      cpuBudget: input.recording ? null : custom ? this.#budgets.probe : this.#budgets.tool,
+      cost: undefined,
+      endDetail: undefined,
+      lastCost: undefined,
       history: session.onFrame ? new FrameHistory(this.#frameHistoryLimit) : undefined,
       rowHistory: this.#rowHistoryLimits && this.#backend.outputKind(input.tool) === 'table' ? new RowHistory(this.#rowHistoryLimits) : undefined,
       recording: false,
@@ -348,6 +413,13 @@ export class SessionManager {
       maxDurationTimer: undefined,
       closing: undefined,
     };
+    try {
+      attachment.cost = this.#track(attachment, session);
+    } catch (error) {
+      // A custom probe whose budget cannot be enforced is not left attached.
+      session.close().catch(reportedInAudit);
+      throw error instanceof CostUnavailableError ? new CostUnavailableError(`${input.tool} is a custom probe and ${error.message}`) : error;
+    }
     const unsubscribeRows = session.onRows((rows) => this.#deliverRows(attachment, rows));
     const unsubscribeFrames = session.onFrame?.((frame) => this.#deliverFrame(attachment, frame));
     attachment.unsubscribe = () => {
@@ -366,12 +438,27 @@ export class SessionManager {
     return attachment;
   }
 
+  /** Measures the attachment's cost (when there is a monitor), holding it to its budget. */
+  #track(attachment: Attachment, session: BackendSession): CostTracker | undefined {
+    const tracker = this.#costMonitor?.track(session, {
+      budget: attachment.cpuBudget,
+      requireMeasurement: attachment.custom,
+      onOverBudget: (cost) => {
+        const budget = attachment.cpuBudget;
+        if (budget) attachment.endDetail = overBudgetDetail(cost, budget);
+        this.#closeAttachment(attachment, 'over-budget', cost).catch(reportedInAudit);
+      },
+    });
+    tracker?.setWanted(attachment.viewers.size > 0);
+    return tracker;
+  }
+
   #scheduleMaxDuration(attachment: Attachment): void {
     clearTimeout(attachment.maxDurationTimer);
-    attachment.endsAt = this.#now() + this.#maxDurationMs;
+    attachment.endsAt = this.#now() + attachment.maxDurationMs;
     attachment.maxDurationTimer = unrefTimer(() => {
       this.#closeAttachment(attachment, 'max-duration').catch(reportedInAudit);
-    }, this.#maxDurationMs);
+    }, attachment.maxDurationMs);
   }
 
   #addViewer(attachment: Attachment, owner: string): Viewer {
@@ -393,6 +480,7 @@ export class SessionManager {
     if (pastRows.length > 0) viewer.queue.push(pastRows, viewer.startedAt);
     this.#viewers.set(viewer.id, viewer);
     attachment.viewers.add(viewer);
+    attachment.cost?.setWanted(true);
     clearTimeout(attachment.idleTimer);
     attachment.idleTimer = undefined;
     this.#scheduleViewerRelease(viewer);
@@ -454,9 +542,11 @@ export class SessionManager {
       rows,
       frames,
       counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.droppedFrames },
+      cost: this.#costOf(viewer.attachment),
       ...this.#end(viewer.attachment),
     };
     if (end !== undefined) batch.end = end;
+    if (end !== undefined && end !== 'stopped' && viewer.attachment.endDetail !== undefined) batch.endDetail = viewer.attachment.endDetail;
     return batch;
   }
 
@@ -481,6 +571,7 @@ export class SessionManager {
     this.#viewers.delete(viewer.id);
     const { attachment } = viewer;
     attachment.viewers.delete(viewer);
+    if (attachment.viewers.size === 0) attachment.cost?.setWanted(false);
     if (viewer.activeStream) this.#endStream(viewer, viewer.activeStream, streamEndFor(reason));
     const event: AuditEvent = {
       action: 'viewer-stop',
@@ -499,8 +590,13 @@ export class SessionManager {
     }
   }
 
-  #closeAttachment(attachment: Attachment, reason: DetachReason): Promise<void> {
+  #closeAttachment(attachment: Attachment, reason: DetachReason, cost?: BpfCost): Promise<void> {
     if (attachment.closing) return attachment.closing;
+    // Viewers' last batches carry the cost it had (measuring stops here).
+    const lastCost = this.#costOf(attachment);
+    attachment.cost?.untrack();
+    attachment.cost = undefined;
+    attachment.lastCost = lastCost;
     clearTimeout(attachment.idleTimer);
     clearTimeout(attachment.maxDurationTimer);
     attachment.idleTimer = undefined;
@@ -515,9 +611,9 @@ export class SessionManager {
     }
     attachment.unsubscribe();
     const closing = closed.then(
-      () => this.#auditDetach(attachment, reason),
+      () => this.#auditDetach(attachment, reason, { cost }),
       (error: unknown) => {
-        this.#auditDetach(attachment, reason, error);
+        this.#auditDetach(attachment, reason, { cost, error });
         throw error;
       },
     );
@@ -529,7 +625,8 @@ export class SessionManager {
     return closing;
   }
 
-  #auditDetach(attachment: Attachment, reason: DetachReason, error?: unknown): void {
+  #auditDetach(attachment: Attachment, reason: DetachReason, options: { cost?: BpfCost; error?: unknown }): void {
+    const { cost, error } = options;
     if (!this.#onAudit) return;
     const { events, kernelDrops } = attachment.session.stats();
     const event: AuditEvent = {
@@ -539,6 +636,8 @@ export class SessionManager {
       reason,
       stats: { events, kernelDrops },
     };
+    if (cost !== undefined) event.cost = cost;
+    if (cost !== undefined && attachment.cpuBudget) event.cpuBudget = attachment.cpuBudget;
     if (error !== undefined) event.error = error instanceof Error ? error.message : String(error);
     this.#audit(event);
   }
@@ -546,6 +645,10 @@ export class SessionManager {
   #audit(event: AuditEvent): void {
     this.#onAudit?.(event);
   }
+}
+
+function limitsOf(attachment: Attachment): SessionLimits {
+  return { custom: attachment.custom, maxDurationMs: attachment.recording ? null : attachment.maxDurationMs, cpuBudget: attachment.cpuBudget };
 }
 
 function auditBase(attachment: Attachment): AuditEventBase {
@@ -558,6 +661,8 @@ function streamEndFor(reason: ViewerStopReason): StreamEnd {
       return 'stopped';
     case 'max-duration':
       return 'max-duration';
+    case 'over-budget':
+      return 'over-budget';
     case 'idle':
     case 'shutdown':
       return 'closed';
@@ -572,6 +677,8 @@ function viewerStopReasonFor(reason: DetachReason): ViewerStopReason {
       return 'idle';
     case 'max-duration':
       return 'max-duration';
+    case 'over-budget':
+      return 'over-budget';
     case 'shutdown':
       return 'shutdown';
     default:

@@ -1,6 +1,19 @@
 // What SessionManager takes and hands out: viewers' sessions, their batches,
 // summaries, recorded history and audit events. Plain data, no behaviour.
 import type { HistogramDescription, HistogramFrame, Row } from './backend.js';
+import type { BpfCost, CpuBudget } from './bpfCost.js';
+
+export type { BpfCost, CpuBudget };
+
+/** What the agent holds an attachment to. */
+export interface SessionLimits {
+  /** A custom probe (the tool's definition says so): operator tokens only, the probe budget and time to live. */
+  custom: boolean;
+  /** How long the attachment lives from its start or its last renewal (--max-session-seconds, or a custom probe's --probe-ttl-seconds); null: recorded, never ends. */
+  maxDurationMs: number | null;
+  /** Its BPF programs may use at most this much CPU, or it is detached ('over-budget'); null: no budget. */
+  cpuBudget: CpuBudget | null;
+}
 
 export interface StartSessionInput {
   tool: string;
@@ -25,9 +38,11 @@ export interface StartedSession {
   endsAt: number | null;
   /** The same, as ms from now: what a client with another clock can count down from. */
   endsInMs: number | null;
+  limits: SessionLimits;
 }
 
-export type StreamEnd = 'stopped' | 'max-duration' | 'closed';
+/** `over-budget`: the agent detached it because its BPF programs used more CPU than its budget (see the batch's endDetail). */
+export type StreamEnd = 'stopped' | 'max-duration' | 'over-budget' | 'closed';
 
 /** What an attachment recorded, for snapshots. */
 export interface AttachmentHistory {
@@ -58,12 +73,16 @@ export interface StreamBatch {
   /** Histogram frames, oldest first (empty for tools without histograms). */
   frames: HistogramFrame[];
   counters: StreamCounters;
+  /** What the attachment's BPF programs cost the host, measured by the kernel. */
+  cost: BpfCost;
   /** When the agent will end the attachment, epoch ms (it moves when a viewer renews); null: never. */
   endsAt: number | null;
   /** The same, as ms from when the batch was made. */
   endsInMs: number | null;
   /** Set on the last batch when the session ended on the agent's side. */
   end?: StreamEnd;
+  /** With `end`, why in words when there is more to say ('over-budget': what it used, and its budget). */
+  endDetail?: string;
 }
 
 export interface ViewerSummary {
@@ -90,10 +109,13 @@ export interface SessionSummary {
   endsAt: number | null;
   /** Average event rate over the attachment's life: what the kernel side is paying for. */
   overhead: { eventsPerSecond: number };
+  /** Its BPF programs' measured CPU cost over the last window (listing keeps every attachment measured for a while). */
+  cost: BpfCost;
+  limits: SessionLimits;
 }
 
-export type DetachReason = 'idle' | 'max-duration' | 'shutdown';
-export type ViewerStopReason = 'stopped' | 'idle' | 'max-duration' | 'shutdown';
+export type DetachReason = 'idle' | 'max-duration' | 'over-budget' | 'shutdown';
+export type ViewerStopReason = 'stopped' | 'idle' | 'max-duration' | 'over-budget' | 'shutdown';
 
 export interface AuditEventBase {
   attachmentId: string;
@@ -110,6 +132,9 @@ export type AuditEvent =
       who: string;
       reason: DetachReason;
       stats: { events: number; kernelDrops: number };
+      /** 'over-budget': what it used, and the budget it broke. */
+      cost?: BpfCost;
+      cpuBudget?: CpuBudget;
       error?: string;
     })
   | (AuditEventBase & { action: 'viewer-start'; who: string; viewerId: string; shared: boolean })

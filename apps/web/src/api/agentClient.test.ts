@@ -9,6 +9,11 @@ describe('describeAgentError', () => {
       message: expect.stringContaining('refused the token (401)'),
     });
     expect(describeAgentError({ message: 'x', data: { code: 'FORBIDDEN', httpStatus: 403 } }, 'h:1').kind).toBe('forbidden');
+    const role = {
+      message: 'trace (a custom probe) needs an operator token; bob has the viewer role only',
+      data: { code: 'FORBIDDEN', httpStatus: 403, requiredRole: 'operator' },
+    };
+    expect(describeAgentError(role, 'h:1')).toEqual({ kind: 'role', message: role.message });
     expect(describeAgentError(new TypeError('Failed to fetch'), 'h:1')).toMatchObject({
       kind: 'unreachable',
       message: expect.stringContaining('h:1 is unreachable'),

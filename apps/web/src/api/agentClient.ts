@@ -52,7 +52,8 @@ export function createAgentClient(address: string, token: string): AgentConnecti
   return { client, close: () => void socket.close() };
 }
 
-type AgentErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'unavailable' | 'invalid' | 'busy' | 'not-found' | 'failed';
+/** `forbidden`: the page's origin refused; `role`: the token's role does not allow it (a viewer token and a custom probe). */
+type AgentErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'role' | 'unavailable' | 'invalid' | 'busy' | 'not-found' | 'failed';
 
 export interface AgentProblem {
   kind: AgentErrorKind;
@@ -62,7 +63,7 @@ export interface AgentProblem {
 interface ErrorShapeLike {
   message?: unknown;
   cause?: unknown;
-  data?: { code?: unknown; httpStatus?: unknown } | null;
+  data?: { code?: unknown; httpStatus?: unknown; requiredRole?: unknown } | null;
   meta?: { response?: { status?: unknown } } | undefined;
 }
 
@@ -75,6 +76,8 @@ export function describeAgentError(error: unknown, address: string): AgentProble
   if (status === 401 || code === 'UNAUTHORIZED') {
     return { kind: 'unauthorized', message: `${address} refused the token (401). Paste the token printed by the agent (make start) for this host.` };
   }
+  // The agent's own words: which role it takes, and which this token has.
+  if (code === 'FORBIDDEN' && typeof shape.data?.requiredRole === 'string') return { kind: 'role', message };
   if (status === 403 || code === 'FORBIDDEN') {
     return {
       kind: 'forbidden',

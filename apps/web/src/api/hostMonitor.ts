@@ -63,7 +63,8 @@ export function startHostMonitor(store: AppStore, options: HostMonitorOptions = 
       store.getState().setHostStatus(address, { state: 'error', problem, checkedAt: Date.now() });
       // A missed poll does not take away a catalog already shown (a live table keeps
       // reconnecting on its own); a refused token or origin does.
-      const keepCatalog = store.getState().catalogs[address]?.state === 'loaded' && problem.kind !== 'unauthorized' && problem.kind !== 'forbidden';
+      const keepCatalog =
+        store.getState().catalogs[address]?.state === 'loaded' && problem.kind !== 'unauthorized' && problem.kind !== 'forbidden' && problem.kind !== 'role';
       if (!keepCatalog) store.getState().setCatalog(address, { state: 'error', problem });
     }
   };

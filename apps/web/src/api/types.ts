@@ -9,7 +9,7 @@ export type HostInfo = Outputs['host']['info'];
 export type ToolInfo = Outputs['tools']['list'][number];
 export type ColumnDisplay = ToolInfo['columns'][number]['display'];
 export type StartedSession = Outputs['sessions']['start'];
-export type { HistogramFrame } from '@bpfscope/agent';
+export type { BpfCost, HistogramFrame, SessionLimits, StreamBatch, StreamEnd } from '@bpfscope/agent';
 export type Snapshot = Outputs['snapshots']['get'];
 export type SnapshotSummary = Outputs['snapshots']['list'][number];
 export type ProfileCapture = Outputs['profiles']['get'];

@@ -238,6 +238,32 @@ function findBuildId(noteBlocks: Array<Buffer | null>): string | undefined {
 
 const align4 = (value: number) => (value + 3) & ~3;
 
+/**
+ * The names of the functions an image defines, in .symtab and .dynsym both (a uprobe on a
+ * symbol resolves either), each once, unsorted. Bounded by `maxNames` (a corrupt table of
+ * millions of entries must not take the agent's memory).
+ */
+export function functionSymbolNames(source: ByteSource, elf: ElfFile, maxNames = 1_000_000): Set<string> {
+  const names = new Set<string>();
+  for (const section of elf.sections) {
+    if (section.type !== SHT_SYMTAB && section.type !== SHT_DYNSYM) continue;
+    const entrySize = section.entrySize === 0 ? SYMBOL_SIZE : section.entrySize;
+    if (entrySize < SYMBOL_SIZE) continue;
+    const symbols = sectionData(source, section);
+    const strings = sectionData(source, elf.sections[section.link]);
+    if (symbols === null || strings === null) continue;
+    for (let at = 0; at + SYMBOL_SIZE <= symbols.length && names.size < maxNames; at += entrySize) {
+      const type = (symbols[at + 4] ?? 0) & 0xf;
+      if (type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
+      if (symbols.readUInt16LE(at + 6) === SHN_UNDEF) continue;
+      const nameOffset = symbols.readUInt32LE(at);
+      if (nameOffset === 0 || nameOffset >= strings.length) continue;
+      names.add(cString(strings, nameOffset));
+    }
+  }
+  return names;
+}
+
 /** The virtual address a file offset is loaded at, from the PT_LOAD segment holding it. */
 export function fileOffsetToVirtualAddress(segments: readonly LoadSegment[], fileOffset: number): number | undefined {
   for (const segment of segments) {

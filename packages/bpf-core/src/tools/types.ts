@@ -73,6 +73,12 @@ export interface ToolBase<Params> {
   /** How it gets there (hooks, what they miss), for a "how this works" disclosure. */
   howItWorks?: string;
   category: ToolCategory;
+  /**
+   * A custom probe (trace, argdist, funccount, funclatency, stackcount): attached where a user's spec
+   * says, not where bpfscope chose. The agent holds it to the probe CPU budget and time to live, and
+   * only an operator token may start it.
+   */
+  custom?: boolean;
   objectFile: string;
   /** The structs of objectFile its decoders read. */
   structs: readonly StructLayout[];

@@ -40,6 +40,7 @@ function rankOf(status: HostStatus | undefined, entry: SummaryEntry | undefined)
   if (status?.state === 'error') {
     const { kind, message } = status.problem;
     if (kind === 'unauthorized') return { rank: 'needs-token', reachability: 'token refused', problem: message };
+    if (kind === 'role') return { rank: 'needs-token', reachability: 'token not allowed', problem: message };
     return { rank: 'unreachable', reachability: kind === 'forbidden' ? 'origin refused' : kind === 'unreachable' ? 'unreachable' : kind, problem: message };
   }
   const reachability = status?.state === 'connected' ? 'reachable' : 'checking…';

@@ -42,7 +42,7 @@ export function LiveHeatMap({ tool, session, hidden = false, rowValue, onShowRow
     <>
       {hidden || inPanel ? null : (
         <div className="toolbar">
-          <SessionStatus status={status} />
+          <SessionStatus status={status} cost={session.cost} />
           <span className="toolbar__spacer" />
           {droppedPill}
         </div>
@@ -57,7 +57,7 @@ export function LiveHeatMap({ tool, session, hidden = false, rowValue, onShowRow
         toolbarStatus={
           inPanel && !hidden ? (
             <>
-              <SessionStatus status={status} />
+              <SessionStatus status={status} cost={session.cost} />
               {droppedPill}
             </>
           ) : undefined

@@ -101,7 +101,7 @@ export function HostSidebar() {
 export function dotClass(status: HostStatus | undefined): string {
   if (!status || status.state === 'checking') return 'checking';
   if (status.state === 'connected') return 'ok';
-  if (status.state === 'no-token' || (status.state === 'error' && status.problem.kind === 'unauthorized')) return 'warn';
+  if (status.state === 'no-token' || (status.state === 'error' && (status.problem.kind === 'unauthorized' || status.problem.kind === 'role'))) return 'warn';
   return 'bad';
 }
 
@@ -111,11 +111,13 @@ function statusLine(status: HostStatus | undefined): string {
   if (status.state === 'error') {
     return status.problem.kind === 'unauthorized'
       ? 'token refused'
-      : status.problem.kind === 'forbidden'
-        ? 'origin refused'
-        : status.problem.kind === 'unreachable'
-          ? 'unreachable'
-          : status.problem.kind;
+      : status.problem.kind === 'role'
+        ? 'token not allowed'
+        : status.problem.kind === 'forbidden'
+          ? 'origin refused'
+          : status.problem.kind === 'unreachable'
+            ? 'unreachable'
+            : status.problem.kind;
   }
   return `${Math.round(status.latencyMs)} ms · v${status.info.agentVersion} · ${status.info.kernel}`;
 }

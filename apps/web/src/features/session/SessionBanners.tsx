@@ -81,6 +81,8 @@ function problemTitle(kind: string): string {
       return 'Agent unreachable.';
     case 'unauthorized':
       return 'Unauthorized.';
+    case 'role':
+      return 'Not allowed for this token.';
     case 'forbidden':
       return 'Origin refused.';
     case 'unavailable':

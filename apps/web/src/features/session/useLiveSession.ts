@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
-import type { HistogramFrame, StartedSession, ToolInfo } from '../../api/types';
+import type { BpfCost, HistogramFrame, StartedSession, StreamBatch, ToolInfo } from '../../api/types';
 import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
 import { useScopedView, useScopeHost } from '../../state/viewScope';
@@ -44,6 +44,8 @@ export interface LiveSession {
   frames: readonly HistogramFrame[];
   status: SessionPhase;
   counters: AgentCounters;
+  /** What the session's BPF programs cost the host, as the agent last measured it; undefined before the first batch. */
+  cost: BpfCost | undefined;
   /** When the agent will end this live view (its --max-session-seconds), epoch ms by this browser's clock; null: never (recorded). */
   endsAt: number | null;
   /** Why the last "keep watching" was refused (the live view goes on meanwhile). */
@@ -75,6 +77,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
   const rows = useMemo(() => ({ list: live.rows, version }), [live, version]);
   const [status, setStatus] = useState<SessionPhase>({ phase: 'idle' });
   const [counters, setCounters] = useState<AgentCounters>(zeroCounters);
+  const [cost, setCost] = useState<BpfCost>();
   const [runNumber, setRunNumber] = useState(0);
   const [endsAt, setEndsAt] = useState<number | null>(null);
   const [renewProblem, setRenewProblem] = useState<AgentProblem>();
@@ -97,6 +100,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
     }
     setVersion(live.version);
     setCounters(zeroCounters);
+    setCost(undefined);
     setEndsAt(null);
     setRenewProblem(undefined);
     if (!enabled || !address || !token) {
@@ -142,12 +146,13 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
                 live.version++;
               }
               setCounters(batch.counters);
+              setCost(batch.cost);
               deadline(batch.endsInMs);
               scheduleRender();
               if (batch.end) {
                 sessionId = undefined;
                 sessionIdRef.current = undefined;
-                setStatus({ phase: 'ended', reason: endReason(batch.end), maxDuration: batch.end === 'max-duration' });
+                setStatus({ phase: 'ended', reason: endReason(batch, started.limits), maxDuration: batch.end === 'max-duration' });
               }
             },
             onConnectionStateChange(state) {
@@ -200,6 +205,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
     frames: framesRef.current,
     status,
     counters,
+    cost,
     endsAt,
     renewProblem,
     restart: () => setRunNumber((run) => run + 1),
@@ -208,10 +214,14 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
   };
 }
 
-function endReason(end: string): string {
-  switch (end) {
+function endReason(batch: StreamBatch, limits: StartedSession['limits']): string {
+  switch (batch.end) {
     case 'max-duration':
-      return 'the agent ended this session at its maximum duration (--max-session-seconds)';
+      return limits.custom
+        ? 'the agent ended this custom probe at its time to live (--probe-ttl-seconds)'
+        : 'the agent ended this session at its maximum duration (--max-session-seconds)';
+    case 'over-budget':
+      return `the agent detached it for using more CPU than its budget: ${batch.endDetail ?? 'its BPF programs used too much CPU'}`;
     case 'stopped':
       return 'the session was stopped';
     default:

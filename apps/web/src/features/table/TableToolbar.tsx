@@ -53,7 +53,7 @@ export function TableToolbar(props: TableToolbarProps) {
           {formatInteger(live.waitingCount)} waiting
         </span>
       ) : null}
-      <SessionStatus status={session.status} />
+      <SessionStatus status={session.status} cost={session.cost} />
       {selection ? <SelectionPill {...selection} /> : null}
       <span className="toolbar__spacer" />
       <RowCount shown={props.shownCount} total={props.totalCount} filtered={props.filtered} />

@@ -1,0 +1,153 @@
+// The probe builder's look-ups through the router: bounded, validated, operator-only.
+import { featureSourceOf } from '@bpfscope/bpf-core';
+import type { Capabilities } from '@bpfscope/bpf-core';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TokenSet } from '../auth/tokens.js';
+import { createContextInner } from '../context.js';
+import { parseAgentConfig } from '../env.js';
+import { appRouter } from '../routers/_app.js';
+import type { ToolBackend } from '../sessions/backend.js';
+import { createAgentServices } from '../services/agentServices.js';
+
+const operatorToken = 'o'.repeat(43);
+const viewerToken = 'v'.repeat(43);
+
+/** A tracefs tree with three tracepoints and one format, as Linux 6.18 writes them. */
+function tracefsTree(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'bpfscope-tracefs-'));
+  writeFileSync(path.join(root, 'available_events'), 'syscalls:sys_enter_read\nsyscalls:sys_exit_read\nsched:sched_switch\n');
+  const event = path.join(root, 'events', 'syscalls', 'sys_enter_read');
+  mkdirSync(event, { recursive: true });
+  writeFileSync(
+    path.join(event, 'format'),
+    [
+      'name: sys_enter_read',
+      'ID: 842',
+      'format:',
+      '\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;',
+      '\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;',
+      '\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;',
+      '\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;',
+      '',
+      '\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;',
+      '\tfield:unsigned int fd;\toffset:16;\tsize:8;\tsigned:0;',
+      '\tfield:char * buf;\toffset:24;\tsize:8;\tsigned:0;',
+      '\tfield:size_t count;\toffset:32;\tsize:8;\tsigned:0;',
+      '',
+      'print fmt: "fd: 0x%08lx, buf: 0x%08lx, count: 0x%08lx", ((unsigned long)(REC->fd)), ((unsigned long)(REC->buf)), ((unsigned long)(REC->count))',
+      '',
+    ].join('\n'),
+  );
+  return root;
+}
+
+const noBackend: ToolBackend = {
+  outputKind: () => 'table',
+  normalizeParams: (_tool, params) => params,
+  start: () => {
+    throw new Error('nothing attaches here');
+  },
+};
+
+function callers() {
+  const config = parseAgentConfig(['--data-dir', '/nonexistent'], {});
+  const services = createAgentServices({
+    config,
+    tokens: TokenSet.parse(`alice operator ${operatorToken}\nbob viewer ${viewerToken}\n`, 'tokens'),
+    backend: noBackend,
+    features: featureSourceOf({ features: new Proxy({}, { get: () => ({ available: true }) }) } as unknown as Capabilities),
+    audit: () => undefined,
+    tracefsRoot: tracefsTree(),
+    enableBpfStats: () => ({ close: () => undefined }),
+  });
+  return {
+    operator: appRouter.createCaller(createContextInner({ services, presentedToken: operatorToken })),
+    viewer: appRouter.createCaller(createContextInner({ services, presentedToken: viewerToken })),
+  };
+}
+
+describe('probes.*', () => {
+  it('lists tracepoints by prefix of category:name, sorted and bounded, with the count that matched', async () => {
+    const { operator } = callers();
+    expect(await operator.probes.tracepoints({ limit: 10 })).toEqual({
+      tracepoints: [
+        { category: 'sched', name: 'sched_switch' },
+        { category: 'syscalls', name: 'sys_enter_read' },
+        { category: 'syscalls', name: 'sys_exit_read' },
+      ],
+      total: 3,
+    });
+    expect(await operator.probes.tracepoints({ prefix: 'syscalls:sys_e', limit: 1 })).toEqual({
+      tracepoints: [{ category: 'syscalls', name: 'sys_enter_read' }],
+      total: 2,
+    });
+    expect((await operator.probes.tracepoints({ prefix: 'sys' })).total).toBe(2);
+  });
+
+  it('gives a tracepoint’s fields with C type, offset, size and signedness', async () => {
+    const { operator } = callers();
+    const read = await operator.probes.tracepointFields({ category: 'syscalls', name: 'sys_enter_read' });
+    expect(read).toMatchObject({ category: 'syscalls', name: 'sys_enter_read', id: 842 });
+    expect(read.fields.filter((field) => !field.common)).toEqual([
+      { name: '__syscall_nr', type: 'int', offset: 8, size: 4, signed: true, common: false },
+      { name: 'fd', type: 'unsigned int', offset: 16, size: 8, signed: false, common: false },
+      { name: 'buf', type: 'char *', offset: 24, size: 8, signed: false, common: false },
+      { name: 'count', type: 'size_t', offset: 32, size: 8, signed: false, common: false },
+    ]);
+    await expect(operator.probes.tracepointFields({ category: 'syscalls', name: 'sys_enter_nope' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'no tracepoint syscalls:sys_enter_nope on this kernel',
+    });
+  });
+
+  it('lists the binaries a process maps code from, its executable first, and the functions of one', async () => {
+    const { operator } = callers();
+    const mine = await operator.probes.binaries({ pid: process.pid });
+    expect(mine.comm).not.toBe('');
+    expect(mine.binaries[0]).toMatchObject({ path: process.execPath, main: true, deleted: false });
+    const libc = mine.binaries.find((binary) => /\/libc\.so\.6$/.test(binary.path));
+    expect(libc).toMatchObject({ main: false });
+    const symbols = await operator.probes.symbols({ path: libc?.path ?? '/nonexistent', prefix: 'getpid', limit: 5 });
+    expect(symbols.symbols).toContain('getpid');
+    expect(symbols.symbols.every((name) => name.startsWith('getpid'))).toBe(true);
+    // Asked again (the next keystroke), from what was kept.
+    expect((await operator.probes.symbols({ path: libc?.path ?? '/nonexistent', prefix: 'getpi', limit: 1000 })).total).toBeGreaterThanOrEqual(symbols.total);
+    await expect(operator.probes.binaries({ pid: 2 ** 22 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `no process ${2 ** 22}` });
+    await expect(operator.probes.symbols({ path: '/etc/hostname', limit: 5 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('not an ELF file'),
+    });
+  });
+
+  it('validates and bounds every input before reading anything', async () => {
+    const { operator } = callers();
+    for (const input of [{ limit: 0 }, { limit: 1001 }, { prefix: '../x', limit: 1 }, { limit: 1, extra: true }]) {
+      await expect(operator.probes.tracepoints(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    for (const input of [
+      { category: '..', name: 'format' },
+      { category: 'syscalls', name: 'a/b' },
+      { category: 'x'.repeat(129), name: 'y' },
+    ]) {
+      await expect(operator.probes.tracepointFields(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    for (const pid of [0, -1, 1.5, 2 ** 22 + 1]) await expect(operator.probes.binaries({ pid })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    for (const input of [
+      { path: 'bin/ls', limit: 1 },
+      { path: `/${'x'.repeat(4096)}`, limit: 1 },
+      { path: '/bin/ls\0', limit: 1 },
+      { path: '/bin/ls', prefix: 'x'.repeat(257), limit: 1 },
+    ]) {
+      await expect(operator.probes.symbols(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+  });
+
+  it('refuses a viewer token: the look-ups are the probe builder’s, for operators', async () => {
+    const { viewer } = callers();
+    await expect(viewer.probes.tracepoints({ limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(viewer.probes.binaries({ pid: process.pid })).rejects.toThrow('needs an operator token; bob has the viewer role only');
+  });
+});
