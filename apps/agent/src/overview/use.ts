@@ -3,7 +3,7 @@
 // counted within it. Pure: samples in, rows out. The thresholds below are the one table the overview and the fleet use.
 import type { IostatRow, KernelEvent } from '@bpfscope/bpf-core';
 import { averageSamples } from './rangeAverage.js';
-import type { OverviewSample, UseCell, UseDrill, UseRow, Verdict } from './types.js';
+import type { OverviewSample, UseCell, UseDrill, UseKind, UseRow, Verdict } from './types.js';
 
 /** Warning and critical levels of one figure: a verdict is the highest level the figure reaches. */
 export interface Threshold {
@@ -11,50 +11,135 @@ export interface Threshold {
   critical: number;
 }
 
-/** mpstat: 100 − %idle of all CPUs. Gregg: sustained above 70 % queueing starts to show. */
-export const CPU_UTILIZATION: Threshold = { warning: 70, critical: 90 };
+/** A figure the USE table judges: its levels, in `unit`, and the cell it judges. The Prometheus rules are generated from these. */
+export interface UseThreshold extends Threshold {
+  kind: UseKind;
+  column: 'utilization' | 'saturation' | 'errors';
+  /** The unit of the levels, as the overview shows the figure: '%', 'usecs', 'ms', 'KiB/s', 'per s', 'per CPU', 'requests', 'count'. */
+  unit: 'percent' | 'usecs' | 'ms' | 'KiB/s' | 'per s' | 'per CPU' | 'requests' | 'count';
+  /** What the figure is, and where it comes from. */
+  what: string;
+}
+
 /**
- * PSI cpu some, % of the last second some runnable task waited for a CPU: the CPU saturation verdict where the kernel
- * has PSI. It tells load from idle cleanly where runqlat's p99 does not: on this 2-CPU VM idle seconds read 0–3 %
- * (p99 0.06–7 ms, vCPU wake-up tails), 4 CPU hogs 92–100 % (p99 6–14 ms). runqlat's p99 is shown beside it.
+ * The one table of thresholds, after Gregg's USE method: the overview, the fleet (host.summary) and the Prometheus
+ * rules (metrics/prometheusRules.ts) all judge by it.
  */
-export const CPU_PRESSURE: Threshold = { warning: 10, critical: 40 };
-/** runqlat p99, µs, the verdict on kernels without PSI: above an idle VM's wake-up tails, a few ms is felt, 20 ms by everyone. */
-export const RUNQ_LATENCY_P99_US: Threshold = { warning: 5000, critical: 20_000 };
-/** Load average (1 min) per CPU: above 1 tasks wait (Linux counts D-state tasks too, so it reads high with I/O). */
-export const LOAD_PER_CPU: Threshold = { warning: 1, critical: 2 };
-/** free: used / total, %. */
-export const MEMORY_UTILIZATION: Threshold = { warning: 80, critical: 95 };
-/** PSI memory some, % of the last second a task stalled on memory (reclaim, swap-in, refaults). */
-export const MEMORY_PRESSURE: Threshold = { warning: 5, critical: 20 };
-/** vmstat si + so, KiB/s: any sustained swapping is saturation. */
-export const SWAP_KIB_PER_SECOND: Threshold = { warning: 1, critical: 1024 };
-/** OOM kills in the error window. */
-export const OOM_KILLS: Threshold = { warning: 1, critical: 5 };
-/** iostat %util: busy time of the device (over 100 % can still be fine for a parallel SSD, not for a single disk). */
-export const DISK_UTILIZATION: Threshold = { warning: 70, critical: 90 };
-/** iostat aqu-sz: requests queued or in flight on average. */
-export const DISK_QUEUE: Threshold = { warning: 2, critical: 8 };
-/** iostat await (reads and writes together), ms. */
-export const DISK_AWAIT_MS: Threshold = { warning: 20, critical: 100 };
-/** Kernel-log I/O errors of a device in the error window. */
-export const DISK_IO_ERRORS: Threshold = { warning: 1, critical: 10 };
-/** sar -n DEV %ifutil. */
-export const NETWORK_UTILIZATION: Threshold = { warning: 70, critical: 90 };
-/** sar -n EDEV rxdrop/s + txdrop/s. */
-export const NETWORK_DROPS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
-/** sar -n EDEV rxerr/s + txerr/s. */
-export const NETWORK_ERRORS_PER_SECOND: Threshold = { warning: 1, critical: 10 };
-/** TcpExt ListenOverflows/s or ListenDrops/s (the larger): the accept queue is full. */
-export const TCP_LISTEN_DROPS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
-/** sar -n ETCP retrans/s as a share of oseg/s, %, once there are enough segments to tell. */
-export const TCP_RETRANS_PERCENT: Threshold = { warning: 1, critical: 5 };
+export const USE_THRESHOLDS = {
+  /** Gregg: sustained above 70 % queueing starts to show. */
+  cpuUtilization: { warning: 70, critical: 90, kind: 'cpu', column: 'utilization', unit: 'percent', what: 'mpstat 100 − %idle, all CPUs' },
+  /**
+   * The CPU saturation verdict where the kernel has PSI. It tells load from idle cleanly where runqlat's p99 does not:
+   * on this 2-CPU VM idle seconds read 0–3 % (p99 0.06–7 ms, vCPU wake-up tails), 4 CPU hogs 92–100 % (p99 6–14 ms).
+   * runqlat's p99 is shown beside it.
+   */
+  cpuPressure: {
+    warning: 10,
+    critical: 40,
+    kind: 'cpu',
+    column: 'saturation',
+    unit: 'percent',
+    what: 'PSI cpu some: share of the time a runnable task waited for a CPU',
+  },
+  /** The verdict on kernels without PSI: above an idle VM's wake-up tails, a few ms is felt, 20 ms by everyone. */
+  runqLatencyP99: { warning: 5000, critical: 20_000, kind: 'cpu', column: 'saturation', unit: 'usecs', what: 'runqlat p99 run-queue latency' },
+  /** Without PSI or runqlat: above 1 tasks wait (Linux counts D-state tasks too, so it reads high with I/O). */
+  loadPerCpu: { warning: 1, critical: 2, kind: 'cpu', column: 'saturation', unit: 'per CPU', what: '1-minute load average per CPU' },
+  memoryUtilization: { warning: 80, critical: 95, kind: 'memory', column: 'utilization', unit: 'percent', what: 'free: used / total' },
+  /** Reclaim, swap-in, refaults. */
+  memoryPressure: {
+    warning: 5,
+    critical: 20,
+    kind: 'memory',
+    column: 'saturation',
+    unit: 'percent',
+    what: 'PSI memory some: share of the time a task stalled on memory',
+  },
+  /** Without PSI: any sustained swapping is saturation. */
+  swap: { warning: 1, critical: 1024, kind: 'memory', column: 'saturation', unit: 'KiB/s', what: 'vmstat si + so' },
+  oomKills: {
+    warning: 1,
+    critical: 5,
+    kind: 'memory',
+    column: 'errors',
+    unit: 'count',
+    what: 'OOM kills in the error window (/proc/vmstat oom_kill and the kernel log)',
+  },
+  /** Over 100 % can still be fine for a parallel SSD, not for a single disk. */
+  diskUtilization: { warning: 70, critical: 90, kind: 'disk', column: 'utilization', unit: 'percent', what: 'iostat -x %util: busy time of the device' },
+  diskQueue: {
+    warning: 2,
+    critical: 8,
+    kind: 'disk',
+    column: 'saturation',
+    unit: 'requests',
+    what: 'iostat -x aqu-sz: requests queued or in flight on average',
+  },
+  diskAwait: { warning: 20, critical: 100, kind: 'disk', column: 'saturation', unit: 'ms', what: 'iostat -x await, reads and writes together' },
+  diskIoErrors: {
+    warning: 1,
+    critical: 10,
+    kind: 'disk',
+    column: 'errors',
+    unit: 'count',
+    what: 'I/O errors of the device in the kernel log in the error window',
+  },
+  networkUtilization: {
+    warning: 70,
+    critical: 90,
+    kind: 'network',
+    column: 'utilization',
+    unit: 'percent',
+    what: 'sar -n DEV %ifutil: throughput against link speed',
+  },
+  networkDrops: { warning: 1, critical: 100, kind: 'network', column: 'saturation', unit: 'per s', what: 'sar -n EDEV rxdrop/s + txdrop/s' },
+  networkErrors: { warning: 1, critical: 10, kind: 'network', column: 'errors', unit: 'per s', what: 'sar -n EDEV rxerr/s + txerr/s' },
+  /** The accept queue is full. */
+  tcpListenDrops: {
+    warning: 1,
+    critical: 100,
+    kind: 'tcp',
+    column: 'saturation',
+    unit: 'per s',
+    what: 'TcpExt ListenOverflows/s or ListenDrops/s, the larger',
+  },
+  /** Once there are enough segments to tell (TCP_RETRANS_MIN_OSEG). */
+  tcpRetrans: { warning: 1, critical: 5, kind: 'tcp', column: 'errors', unit: 'percent', what: 'sar -n ETCP retrans/s as a share of oseg/s' },
+  tcpErrors: { warning: 1, critical: 100, kind: 'tcp', column: 'errors', unit: 'per s', what: 'isegerr/s (Tcp InErrs) and TCPTimeouts/s, each' },
+  fdUtilization: {
+    warning: 70,
+    critical: 90,
+    kind: 'fd',
+    column: 'utilization',
+    unit: 'percent',
+    what: '/proc/sys/fs/file-nr: allocated − unused, of fs.file-max',
+  },
+} as const satisfies Record<string, UseThreshold>;
+
+export type UseThresholdName = keyof typeof USE_THRESHOLDS;
+
+// The names the table's figures had before it was one table, used by the functions below.
+export const CPU_UTILIZATION: Threshold = USE_THRESHOLDS.cpuUtilization;
+export const CPU_PRESSURE: Threshold = USE_THRESHOLDS.cpuPressure;
+export const RUNQ_LATENCY_P99_US: Threshold = USE_THRESHOLDS.runqLatencyP99;
+export const LOAD_PER_CPU: Threshold = USE_THRESHOLDS.loadPerCpu;
+export const MEMORY_UTILIZATION: Threshold = USE_THRESHOLDS.memoryUtilization;
+export const MEMORY_PRESSURE: Threshold = USE_THRESHOLDS.memoryPressure;
+export const SWAP_KIB_PER_SECOND: Threshold = USE_THRESHOLDS.swap;
+export const OOM_KILLS: Threshold = USE_THRESHOLDS.oomKills;
+export const DISK_UTILIZATION: Threshold = USE_THRESHOLDS.diskUtilization;
+export const DISK_QUEUE: Threshold = USE_THRESHOLDS.diskQueue;
+export const DISK_AWAIT_MS: Threshold = USE_THRESHOLDS.diskAwait;
+export const DISK_IO_ERRORS: Threshold = USE_THRESHOLDS.diskIoErrors;
+export const NETWORK_UTILIZATION: Threshold = USE_THRESHOLDS.networkUtilization;
+export const NETWORK_DROPS_PER_SECOND: Threshold = USE_THRESHOLDS.networkDrops;
+export const NETWORK_ERRORS_PER_SECOND: Threshold = USE_THRESHOLDS.networkErrors;
+export const TCP_LISTEN_DROPS_PER_SECOND: Threshold = USE_THRESHOLDS.tcpListenDrops;
+export const TCP_RETRANS_PERCENT: Threshold = USE_THRESHOLDS.tcpRetrans;
+export const TCP_ERRORS_PER_SECOND: Threshold = USE_THRESHOLDS.tcpErrors;
+export const FD_UTILIZATION: Threshold = USE_THRESHOLDS.fdUtilization;
 /** Segments out per second below which the retransmit share says nothing. */
 export const TCP_RETRANS_MIN_OSEG = 100;
-/** isegerr/s (Tcp InErrs) and TCPTimeouts/s. */
-export const TCP_ERRORS_PER_SECOND: Threshold = { warning: 1, critical: 100 };
-/** file-nr allocated / max, %. */
-export const FD_UTILIZATION: Threshold = { warning: 70, critical: 90 };
 /** Errors are counted over this window: one second would let an OOM kill flash by. */
 export const ERROR_WINDOW_SECONDS = 60;
 /** BPF p99s and PSI shares are the median of this many seconds: one second's p99 of a few hundred events is noisy. */
