@@ -1,7 +1,7 @@
 // The host recorder: one HostSampler read every second on the wall-clock second, the last hour kept in a
 // ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
 import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
-import type { HistogramFrame, HostSample, KmsgRecord } from '@bpfscope/bpf-core';
+import type { HistogramFrame, HostSample, KernelEventKind, KmsgRecord } from '@bpfscope/bpf-core';
 import type { OverviewBpf, OverviewSample } from './types.js';
 
 /** The flight recorder's tools whose frames give the overview's BPF figures. */
@@ -20,6 +20,8 @@ export const hostRecorderDefaults = {
   maxMessageChars: 512,
   /** How long a sample waits for the flight recorder's frame of the same second, which is flushed a few ms after it. */
   frameWaitMs: 300,
+  /** Distinct (kind, device) kernel-log event counts kept; beyond, further devices count under 'other'. */
+  maxKernelEventKeys: 64,
 } as const;
 
 /** What the recorder reads: bpf-core's HostSampler, or a test's. */
@@ -39,6 +41,14 @@ export interface HostRecorderOptions {
 }
 
 type Listener = (sample: OverviewSample) => void;
+
+/** Classified kernel-log records of one kind (and device, for I/O errors) read since the recorder started. */
+export interface KernelEventCount {
+  kind: KernelEventKind;
+  /** The device an I/O error names ('' for other kinds, or when it names none). */
+  device: string;
+  count: number;
+}
 
 function isBpfTool(tool: string): tool is OverviewBpfTool {
   return (OVERVIEW_BPF_TOOLS as readonly string[]).includes(tool);
@@ -110,6 +120,8 @@ export class HostRecorder {
   #running = false;
   /** The kernel log read by the first reading at start (the ring buffer so far), handed on with the first sample kept. */
   #startLog: KmsgRecord[] = [];
+  /** Every classified record counted, before a sample keeps only the newest few: by kind and device. */
+  readonly #kernelEvents = new Map<string, KernelEventCount>();
 
   constructor(options: HostRecorderOptions) {
     this.#sampler = options.sampler;
@@ -202,12 +214,30 @@ export class HostRecorder {
     if (!pending) return;
     this.#pending = undefined;
     clearTimeout(pending.timer);
+    this.#countKernelEvents(pending.sample.kernelLog.records);
     const frames: Partial<Record<OverviewBpfTool, HistogramFrame>> = {};
     for (const tool of this.#recordedTools()) {
       const frame = this.#frameAt(tool, pending.boundary);
       if (frame) frames[tool] = frame;
     }
     this.push(compactSample(pending.sample, bpfFigures(frames)));
+  }
+
+  #countKernelEvents(records: readonly KmsgRecord[]): void {
+    for (const { event } of records) {
+      if (!event) continue;
+      let device = event.kind === 'io-error' ? (event.dev ?? '') : '';
+      if (!this.#kernelEvents.has(`${event.kind} ${device}`) && this.#kernelEvents.size >= hostRecorderDefaults.maxKernelEventKeys) device = 'other';
+      const key = `${event.kind} ${device}`;
+      const counted = this.#kernelEvents.get(key) ?? { kind: event.kind, device, count: 0 };
+      counted.count += 1;
+      this.#kernelEvents.set(key, counted);
+    }
+  }
+
+  /** Classified kernel-log records read since start (the ring buffer as it was at start included), by kind and device. */
+  kernelEventCounts(): KernelEventCount[] {
+    return [...this.#kernelEvents.values()].map((counted) => ({ ...counted }));
   }
 
   /** Keeps a sample and hands it to listeners (the timer's path; tests and the bench fill the ring with it). */

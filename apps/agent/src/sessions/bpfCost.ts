@@ -103,9 +103,9 @@ export class BpfCostMonitor {
     return tracker;
   }
 
-  /** Someone is looking at every session's cost (sessions.list): measure all of them for a while. */
-  lease(): void {
-    this.#leaseUntil = this.#now() + this.#leaseMs;
+  /** Someone is looking at every session's cost (sessions.list, a scrape): measure all of them for a while (default leaseMs). */
+  lease(forMs = this.#leaseMs): void {
+    this.#leaseUntil = Math.max(this.#leaseUntil, this.#now() + forMs);
     for (const tracker of this.#trackers) this.update(tracker);
   }
 

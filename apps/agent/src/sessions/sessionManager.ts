@@ -4,7 +4,7 @@
 // over a ToolBackend; no kernel here.
 import { randomUUID } from 'node:crypto';
 import { attachmentKey } from './attachmentKey.js';
-import type { BackendSession, HistogramFrame, Row, ToolBackend } from './backend.js';
+import type { BackendSession, HistogramDescription, HistogramFrame, Row, ToolBackend } from './backend.js';
 import { CostUnavailableError, overBudgetDetail } from './bpfCost.js';
 import type { BpfCost, BpfCostMonitor, CostTracker, CpuBudget } from './bpfCost.js';
 import { FrameHistory } from './frameHistory.js';
@@ -12,6 +12,7 @@ import { RowHistory } from './rowHistory.js';
 import type { RowHistoryLimits } from './rowHistory.js';
 import { CustomProbeRecordingError, SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
 import type {
+  AttachmentCounters,
   AttachmentHistory,
   AuditEvent,
   AuditEventBase,
@@ -82,6 +83,8 @@ export interface SessionManagerOptions {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+export type RecordedFrameListener = (tool: string, frame: HistogramFrame, histogram: HistogramDescription | undefined) => void;
+
 interface Attachment {
   readonly id: string;
   readonly key: string;
@@ -108,6 +111,8 @@ interface Attachment {
   readonly rowHistory: RowHistory | undefined;
   /** Pinned by the flight recorder: never closed for idleness or age. */
   recording: boolean;
+  /** Rows dropped for viewers that have left (those still here count their own), so the total only grows. */
+  departedViewerDrops: number;
   /** When maxDurationTimer fires; undefined while recording. */
   endsAt: number | undefined;
   unsubscribe: () => void;
@@ -153,7 +158,7 @@ export class SessionManager {
   readonly #viewers = new Map<string, Viewer>();
   /** Closes in flight, so closeAll() also waits for the ones timers began. */
   readonly #closing = new Set<Promise<void>>();
-  readonly #recordedFrameListeners = new Set<(tool: string, frame: HistogramFrame) => void>();
+  readonly #recordedFrameListeners = new Set<RecordedFrameListener>();
   #shuttingDown = false;
 
   constructor(options: SessionManagerOptions) {
@@ -252,8 +257,11 @@ export class SessionManager {
     return this.#attachments.get(key)?.recording === true;
   }
 
-  /** Every histogram frame of a recorded attachment, as it is taken (the host overview's BPF figures); returns the unsubscribe. */
-  onRecordedFrame(listener: (tool: string, frame: HistogramFrame) => void): () => void {
+  /**
+   * Every histogram frame of a recorded attachment, as it is taken, with what its histograms measure (the host
+   * overview's BPF figures, /metrics); returns the unsubscribe.
+   */
+  onRecordedFrame(listener: RecordedFrameListener): () => void {
     this.#recordedFrameListeners.add(listener);
     return () => this.#recordedFrameListeners.delete(listener);
   }
@@ -325,8 +333,13 @@ export class SessionManager {
    * Someone looks at every attachment's cost (sessions.list): measure each of them for a while, so a page
    * polling the list sees figures, the flight recorder's unwatched attachments included.
    */
-  measureAll(): void {
-    this.#costMonitor?.lease();
+  measureAll(forMs?: number): void {
+    this.#costMonitor?.lease(forMs);
+  }
+
+  /** Whether the kernel's BPF statistics are on for this agent's sessions now. */
+  get bpfStatsOn(): boolean {
+    return this.#costMonitor?.statsOn ?? false;
   }
 
   list(): SessionSummary[] {
@@ -361,6 +374,30 @@ export class SessionManager {
         endsAt: attachment.endsAt ?? null,
         cost: this.#costOf(attachment),
         limits: limitsOf(attachment),
+      };
+    });
+  }
+
+  /**
+   * Each attachment's counters as they stand, for /metrics: every one only grows while the attachment lives
+   * (viewer drops include viewers that have left; BPF run time counts while BPF statistics are on).
+   */
+  counters(): AttachmentCounters[] {
+    return [...this.#attachments.values()].map((attachment) => {
+      const { events, kernelDrops } = attachment.session.stats();
+      let viewerDrops = attachment.departedViewerDrops;
+      for (const viewer of attachment.viewers) viewerDrops += viewer.queue.droppedRows;
+      const measured = attachment.session.programStats?.();
+      return {
+        attachmentId: attachment.id,
+        tool: attachment.tool,
+        recording: attachment.recording,
+        startedAt: attachment.startedAt,
+        viewers: attachment.viewers.size,
+        events,
+        kernelDrops,
+        viewerDrops,
+        bpf: measured ? { runTimeNs: measured.runTimeNs, runCount: measured.runCount } : null,
       };
     });
   }
@@ -407,6 +444,7 @@ export class SessionManager {
       history: session.onFrame ? new FrameHistory(this.#frameHistoryLimit) : undefined,
       rowHistory: this.#rowHistoryLimits && this.#backend.outputKind(input.tool) === 'table' ? new RowHistory(this.#rowHistoryLimits) : undefined,
       recording: false,
+      departedViewerDrops: 0,
       endsAt: undefined,
       unsubscribe: () => {},
       idleTimer: undefined,
@@ -500,7 +538,7 @@ export class SessionManager {
 
   #deliverFrame(attachment: Attachment, frame: HistogramFrame): void {
     attachment.history?.push(frame);
-    if (attachment.recording) for (const listener of this.#recordedFrameListeners) listener(attachment.tool, frame);
+    if (attachment.recording) for (const listener of this.#recordedFrameListeners) listener(attachment.tool, frame, attachment.session.histogram);
     for (const viewer of attachment.viewers) {
       viewer.frames.push(frame);
       // A viewer away for longer than the history lasts loses the oldest, counted.
@@ -571,6 +609,7 @@ export class SessionManager {
     this.#viewers.delete(viewer.id);
     const { attachment } = viewer;
     attachment.viewers.delete(viewer);
+    attachment.departedViewerDrops += viewer.queue.droppedRows;
     if (attachment.viewers.size === 0) attachment.cost?.setWanted(false);
     if (viewer.activeStream) this.#endStream(viewer, viewer.activeStream, streamEndFor(reason));
     const event: AuditEvent = {

@@ -114,6 +114,21 @@ export interface SessionSummary {
   limits: SessionLimits;
 }
 
+/** An attachment's counters for /metrics: each only grows while it lives. */
+export interface AttachmentCounters {
+  attachmentId: string;
+  tool: string;
+  recording: boolean;
+  startedAt: number;
+  viewers: number;
+  events: number;
+  kernelDrops: number;
+  /** Rows dropped for its viewers (queues full), those that have left included. */
+  viewerDrops: number;
+  /** Its programs' run time and runs as the kernel counted them while BPF statistics were on; null when the backend cannot say. */
+  bpf: { runTimeNs: number; runCount: number } | null;
+}
+
 export type DetachReason = 'idle' | 'max-duration' | 'over-budget' | 'shutdown';
 export type ViewerStopReason = 'stopped' | 'idle' | 'max-duration' | 'over-budget' | 'shutdown';
 
