@@ -4,6 +4,7 @@ import { bearerToken } from './auth/token.js';
 import type { Role, TokenSet } from './auth/tokens.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
+import type { MetricsService } from './metrics/metricsService.js';
 import type { HostRecorder } from './overview/hostRecorder.js';
 import type { ProbeLookups } from './probes/probeLookups.js';
 import type { ProfileManager } from './sessions/profileManager.js';
@@ -31,6 +32,8 @@ export interface AgentServices {
   host: HostRecorder;
   /** The probe builder's look-ups (tracepoints, fields, binaries, symbols). */
   probes: ProbeLookups;
+  /** /metrics: the flight recorder's histograms added up since start-up, and the rest read at scrape time. */
+  metrics: MetricsService;
   /** The snapshot store, opened on first use (in the data dir). */
   snapshots(): SnapshotStore;
 }

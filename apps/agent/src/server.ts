@@ -15,8 +15,11 @@ import { WebSocketServer } from 'ws';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken } from './auth/token.js';
+import { ROLES } from './auth/tokens.js';
+import type { Caller } from './auth/tokens.js';
 import { createContextFactory, createContextInner } from './context.js';
 import type { AgentServices } from './context.js';
+import { negotiateFormat } from './metrics/metricsService.js';
 import { appRouter } from './routers/_app.js';
 
 /** Request bodies are tRPC calls with small inputs. */
@@ -40,6 +43,19 @@ function admitOrigin(request: Request, response: Response, services: AgentServic
   return undefined;
 }
 
+/** The roles whose tokens may scrape /metrics: every role there is (the metrics role only this). */
+const METRICS_READERS = ROLES;
+
+/** The caller a request's bearer token names; otherwise answers 401 and returns undefined. The token is never logged or echoed. */
+function authenticate(request: Request, response: Response, services: AgentServices): Caller | undefined {
+  const caller = services.tokens.authenticate(bearerToken(request.headers.authorization));
+  if (!caller) {
+    response.setHeader('WWW-Authenticate', 'Bearer realm="bpfscope"');
+    response.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } });
+  }
+  return caller;
+}
+
 export function createApp(services: AgentServices): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -57,7 +73,7 @@ export function createApp(services: AgentServices): express.Express {
   });
 
   // CORS: the agent's own origin plus --allow-origin; anything else is refused outright.
-  app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
+  const cors = (methods: string) => (request: Request, response: Response, next: NextFunction) => {
     const admitted = admitOrigin(request, response, services);
     if (!admitted) return;
     const { origin } = admitted;
@@ -65,7 +81,7 @@ export function createApp(services: AgentServices): express.Express {
       response.setHeader('Access-Control-Allow-Origin', origin);
       response.setHeader('Vary', 'Origin');
       response.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, trpc-accept, last-event-id, x-trpc-source');
-      response.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      response.setHeader('Access-Control-Allow-Methods', methods);
       response.setHeader('Access-Control-Max-Age', '600');
     }
     if (request.method === 'OPTIONS') {
@@ -73,18 +89,37 @@ export function createApp(services: AgentServices): express.Express {
       return;
     }
     next();
-  });
+  };
+  app.use('/trpc', cors('GET, POST, OPTIONS'));
 
   // Every tRPC request, subscriptions included, needs a bearer token in the header (never in a URL, where it would end up in logs and browser history).
   app.use('/trpc', (request: Request, response: Response, next: NextFunction) => {
-    const caller = services.tokens.authenticate(bearerToken(request.headers.authorization));
-    if (!caller) {
-      response.setHeader('WWW-Authenticate', 'Bearer realm="bpfscope"');
-      response.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } });
-      return;
-    }
+    if (!authenticate(request, response, services)) return;
     // A metrics token passes here and is refused by every procedure (FORBIDDEN, saying which role it needs).
     next();
+  });
+
+  // Prometheus exposition: the same origins and bearer tokens as /trpc. Any role may read it (a viewer sees more in
+  // the overview anyway); a metrics token may read only this.
+  app.use('/metrics', cors('GET, OPTIONS'));
+  app.get('/metrics', (request: Request, response: Response) => {
+    response.setHeader('Cache-Control', 'no-store');
+    const caller = authenticate(request, response, services);
+    if (!caller) return;
+    if (!caller.roles.some((role) => (METRICS_READERS as readonly string[]).includes(role))) {
+      response.status(403).json({ error: { code: 'FORBIDDEN', message: `/metrics needs a token of a role among ${METRICS_READERS.join(', ')}` } });
+      return;
+    }
+    services.metrics.scrape(negotiateFormat(request.headers.accept)).then(
+      ({ contentType, body }) => {
+        response.setHeader('Content-Type', contentType);
+        response.send(body);
+      },
+      (error: unknown) => {
+        process.stderr.write(`bpfscope agent: /metrics: ${error instanceof Error ? error.message : String(error)}\n`);
+        response.status(500).type('text/plain').send('metrics could not be collected\n');
+      },
+    );
   });
 
   app.use(
@@ -106,7 +141,7 @@ export function createApp(services: AgentServices): express.Express {
   if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {
     const index = readFileSync(path.join(webRoot, 'index.html'));
     app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!trpc\/|healthz).*/, (_request, response) => {
+    app.get(/^\/(?!trpc\/|healthz|metrics).*/, (_request, response) => {
       response.type('html').send(index);
     });
   }

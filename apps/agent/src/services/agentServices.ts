@@ -8,6 +8,7 @@ import { RateLimiter } from '../auth/rateLimit.js';
 import { TokenSet } from '../auth/tokens.js';
 import type { AgentServices } from '../context.js';
 import type { AgentConfig } from '../env.js';
+import { agentMetricsSource, MetricsService, SCRAPE_MEASURES_MS } from '../metrics/metricsService.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
 import { ProbeLookups } from '../probes/probeLookups.js';
 import { bpfBackend } from '../sessions/backend.js';
@@ -70,6 +71,11 @@ export function createAgentServices(options: {
     recorder: [],
     host: createHostRecorder(config, () => services.recorder),
     probes: new ProbeLookups({ procfs: config.procfs, tracefsRoot: options.tracefsRoot }),
+    metrics: new MetricsService({
+      source: (recorded) => agentMetricsSource(services, recorded),
+      // A scraper looks at every session's BPF time: keep it measured until well after the next scrape.
+      onScrape: () => services.sessions.measureAll(SCRAPE_MEASURES_MS),
+    }),
     snapshots() {
       if (!snapshotStore) {
         mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -108,6 +114,8 @@ export function createAgentServices(options: {
       onAudit: audit,
     }),
   };
+  // Before the flight recorder attaches anything, so the histograms count every frame its history holds.
+  services.sessions.onRecordedFrame((tool, frame, histogram) => services.metrics.recorded.add(tool, frame, histogram));
   return services;
 }
 
