@@ -8,6 +8,9 @@ APT_PACKAGES=(
 	pkg-config make g++ python3
 	# Ground truth for the host figures tests (iostat, mpstat, sar, pidstat); the agent never shells out to it.
 	sysstat
+	# Tests only: promtool checks /metrics and the generated rules, and a real Prometheus scrapes test agents
+	# (started by the test on a loopback port with its own data dir); the agent never needs it.
+	prometheus
 )
 MIN_NODE_MAJOR=20
 MIN_NODE_MINOR=17
@@ -40,6 +43,10 @@ install_apt_packages() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# Installed for the tests, not to monitor this host: the package's own server (:9090) is not left running.
+	if [[ " ${missing[*]} " == *" prometheus "* ]] && [[ -d /run/systemd/system ]]; then
+		systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+	fi
 }
 
 check_node() {
