@@ -5,12 +5,19 @@ import { compileExecStorm } from './agentProcess.js';
 import { benchAgentExecStorm } from './execStorm.js';
 import { benchFlightRecorder } from './flightRecorder.js';
 import { benchHostRecorder } from './hostRecorder.js';
+import { benchMetrics } from './metrics.js';
 import { benchAgentViewers } from './viewers.js';
 
 if (process.getuid?.() !== 0) throw new Error('the agent benchmark attaches BPF programs: run it as root');
-const stormBinary = compileExecStorm();
-await benchAgentExecStorm(stormBinary);
-await benchAgentViewers(stormBinary);
-await benchFlightRecorder();
-await benchHostRecorder();
+// `pnpm --filter @bpfscope/agent bench metrics` runs only the benches named; none named, all of them.
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => only.size === 0 || only.has(name);
+if (wanted('exec-storm') || wanted('viewers')) {
+  const stormBinary = compileExecStorm();
+  if (wanted('exec-storm')) await benchAgentExecStorm(stormBinary);
+  if (wanted('viewers')) await benchAgentViewers(stormBinary);
+}
+if (wanted('flight-recorder')) await benchFlightRecorder();
+if (wanted('host-recorder')) await benchHostRecorder();
+if (wanted('metrics')) await benchMetrics();
 console.log(`\nresults written to ${resultsDirectory}`);
