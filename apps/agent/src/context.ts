@@ -5,6 +5,7 @@ import type { Role, TokenSet } from './auth/tokens.js';
 import type { RateLimiter } from './auth/rateLimit.js';
 import type { AgentConfig } from './env.js';
 import type { MetricsService } from './metrics/metricsService.js';
+import type { PromqlProxy } from './prometheus/promqlProxy.js';
 import type { HostRecorder } from './overview/hostRecorder.js';
 import type { ProbeLookups } from './probes/probeLookups.js';
 import type { ProfileManager } from './sessions/profileManager.js';
@@ -34,6 +35,9 @@ export interface AgentServices {
   probes: ProbeLookups;
   /** /metrics: the flight recorder's histograms added up since start-up, and the rest read at scrape time. */
   metrics: MetricsService;
+  /** Read-only PromQL to --prometheus-url, and its rate limit per token; null when no Prometheus is configured. */
+  prometheus: PromqlProxy | null;
+  promqlLimiter: RateLimiter;
   /** The snapshot store, opened on first use (in the data dir). */
   snapshots(): SnapshotStore;
 }

@@ -71,6 +71,12 @@ export const agentConfigSchema = z
       .min(1)
       .default('/dev/kmsg')
       .transform((value) => (value === 'none' ? null : value)),
+    // A Prometheus the agent may send read-only PromQL to for its viewers (prometheus.query, prometheus.queryRange).
+    prometheusUrl: z
+      .string()
+      .url()
+      .refine((value) => /^https?:\/\//.test(value), 'a Prometheus URL is http:// or https://')
+      .optional(),
     // Audit lines: auto = <data-dir>/audit.log, and the journal too under systemd; both = that file and stdout.
     audit: z.enum(['auto', 'file', 'stdout', 'both']).default('auto'),
   })
@@ -109,6 +115,7 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--sysfs': 'sysfs',
   '--kmsg': 'kmsg',
   '--audit': 'audit',
+  '--prometheus-url': 'prometheusUrl',
 };
 
 const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
@@ -137,6 +144,7 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_SYSFS: 'sysfs',
   BPFSCOPE_KMSG: 'kmsg',
   BPFSCOPE_AUDIT: 'audit',
+  BPFSCOPE_PROMETHEUS_URL: 'prometheusUrl',
 };
 
 export class ConfigError extends Error {

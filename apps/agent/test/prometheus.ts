@@ -62,6 +62,8 @@ export interface PrometheusServerOptions {
   ruleFiles?: string[];
   scrapeIntervalSeconds?: number;
   evaluationIntervalSeconds?: number;
+  /** Its loopback port (one from freePort(), when the agents must know it first); default a free one. */
+  port?: number;
 }
 
 interface ApiAnswer<T> {
@@ -127,7 +129,7 @@ export class PrometheusServer {
       '',
     ].join('\n');
     writeFileSync(path.join(dir, 'prometheus.yml'), config);
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       binary,
       [

@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { hostRouter } from './host.js';
 import { probesRouter } from './probes.js';
 import { profilesRouter } from './profiles.js';
+import { prometheusRouter } from './prometheus.js';
 import { sessionsRouter } from './sessions.js';
 import { snapshotsRouter } from './snapshots.js';
 import { toolsRouter } from './tools.js';
@@ -13,7 +14,11 @@ export const appRouter = router({
   snapshots: snapshotsRouter,
   profiles: profilesRouter,
   probes: probesRouter,
+  prometheus: prometheusRouter,
 });
+
+/** What prometheus.query and prometheus.queryRange answer. */
+export type { PromqlResult } from '../prometheus/promqlProxy.js';
 
 export type AppRouter = typeof appRouter;
 

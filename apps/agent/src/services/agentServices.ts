@@ -11,6 +11,7 @@ import type { AgentConfig } from '../env.js';
 import { agentMetricsSource, MetricsService, SCRAPE_MEASURES_MS } from '../metrics/metricsService.js';
 import { createHostRecorder } from '../overview/hostOverview.js';
 import { ProbeLookups } from '../probes/probeLookups.js';
+import { PromqlProxy, promqlProxyDefaults } from '../prometheus/promqlProxy.js';
 import { bpfBackend } from '../sessions/backend.js';
 import { BpfCostMonitor } from '../sessions/bpfCost.js';
 import type { EnableBpfStats } from '../sessions/bpfCost.js';
@@ -66,6 +67,8 @@ export function createAgentServices(options: {
     backend,
     features: options.features ?? getKernelFeatures(),
     startLimiter: new RateLimiter(config.startsPerMinute),
+    prometheus: config.prometheusUrl === undefined ? null : new PromqlProxy({ url: config.prometheusUrl }),
+    promqlLimiter: new RateLimiter(promqlProxyDefaults.queriesPerMinute),
     version: agentVersion,
     startedAt: Date.now(),
     recorder: [],

@@ -5,6 +5,17 @@ import { CostUnavailableError } from '../sessions/bpfCost.js';
 import { CustomProbeRecordingError, SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from '../sessions/sessionErrors.js';
 import { SnapshotStoreFullError, SnapshotTooLargeError } from '../snapshots/snapshotStore.js';
 import { NotAStackToolError, ProfileLimitError, ProfileNotFoundError } from '../sessions/profileManager.js';
+import { PromqlProxyError } from '../prometheus/promqlProxy.js';
+import type { PromqlErrorKind } from '../prometheus/promqlProxy.js';
+
+const PROMQL_CODES: Readonly<Record<PromqlErrorKind, TRPCError['code']>> = {
+  'not-configured': 'PRECONDITION_FAILED',
+  'bad-query': 'BAD_REQUEST',
+  timeout: 'GATEWAY_TIMEOUT',
+  'too-large': 'PAYLOAD_TOO_LARGE',
+  unreachable: 'BAD_GATEWAY',
+  upstream: 'BAD_GATEWAY',
+};
 
 /** Maps what the session and kernel layers throw to a TRPCError a client can act on. */
 export function toTRPCError(error: unknown): TRPCError {
@@ -41,6 +52,7 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof CustomProbeRecordingError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof LookupNotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
   if (error instanceof SessionLimitError) return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  if (error instanceof PromqlProxyError) return new TRPCError({ code: PROMQL_CODES[error.kind], message: error.message, cause: error });
   if (error instanceof BpfError) {
     return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `kernel refused: ${error.message.split('\n')[0]}`, cause: error });
   }

@@ -1,0 +1,185 @@
+// Read-only PromQL against the one Prometheus the agent is configured with (--prometheus-url), for browsers that
+// cannot reach it themselves: instant and range queries only, each bounded in time and in the bytes it may bring
+// back, answered in a checked shape. The caller's token is never forwarded; nothing else of Prometheus is reachable.
+import { z } from 'zod';
+
+export const promqlProxyDefaults = {
+  /** A query Prometheus has not answered by then is given up (and Prometheus is told the same timeout). */
+  timeoutMs: 10_000,
+  /** Bytes of a Prometheus answer read at most: a fleet's hour of a few series is well under 1 MiB. */
+  maxResponseBytes: 8 * 1024 * 1024,
+  /** Prometheus's own limit on points per series of a range query. */
+  maxPoints: 11_000,
+  /** The longest range asked for. */
+  maxRangeSeconds: 32 * 24 * 3600,
+  /** Queries a token may make a minute (a fleet page asks a few every refresh). */
+  queriesPerMinute: 600,
+  maxQueryChars: 4096,
+} as const;
+
+export type PromqlErrorKind = 'not-configured' | 'bad-query' | 'timeout' | 'too-large' | 'unreachable' | 'upstream';
+
+export class PromqlProxyError extends Error {
+  override readonly name = 'PromqlProxyError';
+  constructor(
+    readonly kind: PromqlErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const labels = z.record(z.string(), z.string());
+const samplePair = z.tuple([z.number(), z.string()]);
+const resultSchema = z.discriminatedUnion('resultType', [
+  z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: labels, value: samplePair })) }),
+  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: labels, values: z.array(samplePair) })) }),
+  z.object({ resultType: z.literal('scalar'), result: samplePair }),
+  z.object({ resultType: z.literal('string'), result: samplePair }),
+]);
+const answerSchema = z.object({
+  status: z.enum(['success', 'error']),
+  data: z.unknown().optional(),
+  errorType: z.string().optional(),
+  error: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
+});
+
+/** What a query answers: Prometheus's data, checked, and its warnings. */
+export type PromqlResult = z.infer<typeof resultSchema> & { warnings: string[] };
+
+export interface InstantQuery {
+  query: string;
+  /** Seconds since the epoch; now when absent. */
+  time?: number | undefined;
+}
+
+export interface RangeQuery {
+  query: string;
+  /** Seconds since the epoch. */
+  start: number;
+  end: number;
+  /** Seconds between points. */
+  step: number;
+}
+
+export interface PromqlProxyOptions {
+  /** Prometheus's base URL (http or https), as --prometheus-url gives it. */
+  url: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  fetch?: typeof fetch;
+}
+
+/** At most `limit` bytes of a response body; PromqlProxyError 'too-large' past it (the rest is never read). */
+async function boundedText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new PromqlProxyError('too-large', `Prometheus answered ${declared} bytes; the agent reads at most ${limit}`);
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new PromqlProxyError('too-large', `Prometheus's answer is over ${limit} bytes, the most the agent reads: ask for fewer series or points`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export class PromqlProxy {
+  readonly #base: URL;
+  readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: PromqlProxyOptions) {
+    this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    if (this.#base.protocol !== 'http:' && this.#base.protocol !== 'https:') throw new TypeError('a Prometheus URL is http or https');
+    this.#timeoutMs = options.timeoutMs ?? promqlProxyDefaults.timeoutMs;
+    this.#maxResponseBytes = options.maxResponseBytes ?? promqlProxyDefaults.maxResponseBytes;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** Where the queries go, without any credentials the URL holds: safe to show. */
+  get origin(): string {
+    return this.#base.origin;
+  }
+
+  query(input: InstantQuery): Promise<PromqlResult> {
+    const form: Record<string, string> = { query: input.query };
+    if (input.time !== undefined) form.time = String(input.time);
+    return this.#call('query', form);
+  }
+
+  async queryRange(input: RangeQuery): Promise<PromqlResult> {
+    const points = Math.floor((input.end - input.start) / input.step) + 1;
+    if (!(input.end > input.start)) throw new PromqlProxyError('bad-query', 'a range ends after it starts');
+    if (points > promqlProxyDefaults.maxPoints) {
+      throw new PromqlProxyError('bad-query', `${points} points a series is more than ${promqlProxyDefaults.maxPoints}: make the step longer`);
+    }
+    return this.#call('query_range', { query: input.query, start: String(input.start), end: String(input.end), step: String(input.step) });
+  }
+
+  async #call(endpoint: 'query' | 'query_range', form: Record<string, string>): Promise<PromqlResult> {
+    const url = new URL(`api/v1/${endpoint}`, this.#base);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    // Credentials in the URL go as basic auth, never in the address fetched.
+    if (url.username !== '' || url.password !== '') {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+      url.username = '';
+      url.password = '';
+    }
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({ ...form, timeout: `${this.#timeoutMs / 1000}s` }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+        redirect: 'error',
+      });
+    } catch (error) {
+      throw this.#fetchError(error);
+    }
+    let text: string;
+    try {
+      text = await boundedText(response, this.#maxResponseBytes);
+    } catch (error) {
+      throw error instanceof PromqlProxyError ? error : this.#fetchError(error);
+    }
+    let answer: z.infer<typeof answerSchema>;
+    try {
+      answer = answerSchema.parse(JSON.parse(text));
+    } catch {
+      throw new PromqlProxyError('upstream', `${this.origin} answered ${response.status} without Prometheus's API JSON`);
+    }
+    if (answer.status === 'error') {
+      // bad_data: the query itself (PromQL, a range); the rest is Prometheus's trouble.
+      const kind: PromqlErrorKind = answer.errorType === 'bad_data' ? 'bad-query' : answer.errorType === 'timeout' ? 'timeout' : 'upstream';
+      throw new PromqlProxyError(kind, `Prometheus: ${(answer.error ?? answer.errorType ?? `status ${response.status}`).slice(0, 500)}`);
+    }
+    const data = resultSchema.safeParse(answer.data);
+    if (!data.success) throw new PromqlProxyError('upstream', `Prometheus's answer is not a query result: ${data.error.issues[0]?.message ?? 'unknown shape'}`);
+    return { ...data.data, warnings: answer.warnings ?? [] };
+  }
+
+  #fetchError(error: unknown): PromqlProxyError {
+    const name = (error as { name?: string } | undefined)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return new PromqlProxyError('timeout', `Prometheus did not answer within ${this.#timeoutMs / 1000} s`);
+    const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    return new PromqlProxyError(
+      'unreachable',
+      `Prometheus at ${this.origin} is unreachable: ${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))}`,
+    );
+  }
+}
