@@ -14,13 +14,17 @@ import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { AttachMethodName } from './tools/types.js';
 
-const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]...
+const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]... [SPEC...]
        bpfscope-tool list            tools and whether each works on this kernel
        bpfscope-tool capabilities    what this kernel offers, as JSON
 tools: ${[...toolRegistry.keys()].join(', ')}`;
 
 function main(): number | undefined {
-  const options = parseCliArgs(process.argv.slice(2), (name) => toolRegistry.get(name)?.paramsSchema);
+  const options = parseCliArgs(
+    process.argv.slice(2),
+    (name) => toolRegistry.get(name)?.paramsSchema,
+    (name) => toolRegistry.get(name)?.cli,
+  );
   switch (options.command) {
     case 'help':
       console.log(usage);

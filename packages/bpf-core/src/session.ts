@@ -165,7 +165,7 @@ export class ToolSession<Row = Record<string, unknown>> {
       // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
       const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
       const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
-      const context = { startedAt: this.startedAt };
+      const context = { startedAt: this.startedAt, params };
       this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
         this.#events += records.length;
         this.#deliverRows(records.map((record) => decode(record, toWallClockMs, context) as Row));
@@ -385,7 +385,8 @@ export function startTool<Row = Record<string, unknown>>(name: string, params: u
     object.load();
     if (tool.attach) tool.attach(object, parsed, method);
     else for (const program of method.programs) object.attach(program);
-    return new ToolSession<Row>(tool, parsed, methodName, object, { histogramIntervalMs: options.histogramIntervalMs });
+    const attachedWith = tool.attachedWith?.(parsed, method) ?? methodName;
+    return new ToolSession<Row>(tool, parsed, attachedWith, object, { histogramIntervalMs: options.histogramIntervalMs });
   } catch (error) {
     object.close();
     throw error;

@@ -13,6 +13,7 @@ import { tcpaccept } from './tcpaccept/tcpaccept.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.js';
 import { tcplife } from './tcplife/tcplife.js';
 import { tcpretrans } from './tcpretrans/tcpretrans.js';
+import { trace } from './trace/trace.js';
 import type { ToolDefinition } from './types.js';
 
 /** Every tool bpfscope knows. Adding a tool: its folder under tools/ and one line here. */
@@ -34,5 +35,6 @@ export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string,
     profile,
     offcputime,
     offwaketime,
+    trace,
   ].map((tool) => [tool.name, tool]),
 );

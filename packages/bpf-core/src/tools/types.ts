@@ -86,6 +86,18 @@ export interface ToolBase<Params> {
    * (uprobes need a binary and a symbol). Default: object.attach() of each program.
    */
   attach?(object: BpfObject, params: Params, method: AttachMethod): void;
+  /**
+   * How bpfscope-tool takes the params besides --<param> flags, as bcc's tool does:
+   * `positional` names the param the arguments after the tool's name fill (an
+   * array takes them all), and `verbatim` params are never split on commas (a
+   * probe spec has commas); a repeated flag of an array param adds an item.
+   */
+  cli?: { positional?: string; verbatim?: readonly string[] };
+  /**
+   * The method actually attached, where the params decide it rather than the
+   * kernel (custom probes: a tracepoint or a uprobe spec); default: the method picked.
+   */
+  attachedWith?(params: Params, method: AttachMethod): AttachMethodName;
 }
 
 export type HistogramUnit = 'usecs' | 'msecs';
@@ -196,9 +208,10 @@ export interface TableToolDefinition<Params = unknown, Row = Record<string, unkn
   ringBufferMap?: string;
   /**
    * Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms, and
-   * `session.startedAt` (epoch ms) is when tracing began (bcc's TIME(s) counts from there). Present with ringBufferMap.
+   * `session.startedAt` (epoch ms) is when tracing began (bcc's TIME(s) counts from there), `session.params` the
+   * session's parsed params (custom probes decode by the spec). Present with ringBufferMap.
    */
-  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number }): Row;
+  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number; params: Params }): Row;
   /** Rows made once per interval from maps and /proc (see IntervalRowsOutput). */
   intervalRows?: IntervalRowsOutput<Params, Row>;
   /** Columns worth watching over time, each chart a set of lines (the web's "Time series" view); rows need `time`. */
