@@ -442,23 +442,39 @@ static __always_inline void emit(void *ctx, const volatile struct probe_config *
 	output_or_count_drop(&events, event, sizeof(*event));
 }
 
+/* The point of syscall `nr` of dispatched probe `probe`, checked where the verifier can see it. */
+static __always_inline __u32 syscall_point(__u32 probe, __u64 nr)
+{
+	barrier_var(nr);
+	if (nr >= PROBE_SYSCALLS)
+		return PROBE_NO_POINT;
+	return targ_syscall_points[probe & (PROBE_MAX_PROBES - 1)][nr];
+}
+
 /* The attach point of this run: the cookie, or the syscall number for a dispatched probe. */
 static __always_inline __u32 point_of(void *ctx, bool regs)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 nr = ~0ULL;
 	__u32 probe;
-	long nr;
 
 	if (!(cookie & PROBE_COOKIE_SYSCALLS))
 		return cookie < PROBE_MAX_POINTS ? cookie : PROBE_NO_POINT;
 	if (regs)
 		return PROBE_NO_POINT;
-	/* raw_syscalls:sys_enter and sys_exit both start with the syscall number, as syscalls:* do. */
-	nr = ((struct trace_event_raw_sys_enter *)ctx)->id;
+	/*
+	 * raw_syscalls:sys_enter and sys_exit both start with the syscall number, as
+	 * syscalls:* do. Read, not loaded from the context: a direct context load
+	 * would make the kernel refuse the program on tracepoints whose records are
+	 * shorter (-EACCES), and every copy serves every tracepoint. Negative
+	 * numbers (no syscall) are huge unsigned: out of the table.
+	 */
+	bpf_probe_read_kernel(&nr, sizeof(nr),
+			      ctx + offsetof(struct trace_event_raw_sys_enter, id));
 	probe = cookie & 0xffff;
-	if (nr < 0 || nr >= PROBE_SYSCALLS || probe >= PROBE_MAX_PROBES || in_compat_syscall())
+	if (probe >= PROBE_MAX_PROBES || in_compat_syscall())
 		return PROBE_NO_POINT;
-	return targ_syscall_points[probe][nr];
+	return syscall_point(probe, nr);
 }
 
 static __always_inline int probe_run(void *ctx, bool regs)

@@ -3,6 +3,7 @@ import { biosnoop } from './biosnoop/biosnoop.js';
 import { cachestat } from './cachestat/cachestat.js';
 import { execsnoop } from './execsnoop/execsnoop.js';
 import { ext4slower, fsslower } from './fsslower/fsslower.js';
+import { funccount } from './funccount/funccount.js';
 import { gethostlatency } from './gethostlatency/gethostlatency.js';
 import { offcputime } from './offcputime/offcputime.js';
 import { offwaketime } from './offwaketime/offwaketime.js';
@@ -36,5 +37,6 @@ export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string,
     offcputime,
     offwaketime,
     trace,
+    funccount,
   ].map((tool) => [tool.name, tool]),
 );

@@ -198,6 +198,12 @@ export interface TimeSeriesChart {
   columns: readonly string[];
   /** What the values are, for the axis ("pages per interval", "%", "MB"). */
   unit: string;
+  /**
+   * A column whose values split each column into lines, where an interval has
+   * a row per thing counted (funccount: a line of COUNT per FUNC); absent when
+   * an interval has one row (cachestat).
+   */
+  seriesBy?: string;
 }
 
 /** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
