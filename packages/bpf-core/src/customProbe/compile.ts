@@ -72,7 +72,6 @@ export interface ProbeConfigPlan {
   keyString: number;
   keyByPoint: boolean;
   stacks: number;
-  pair: number;
   value: ValuePlan;
   consts: string[];
 }
@@ -129,6 +128,8 @@ export interface ReadValue {
 export interface ResolvedPoint {
   name: string;
   attachment: Attachment;
+  /** A return point's entry point in the plan, which $latency measures from. */
+  entryPoint?: number;
   /** Tracepoints: the record layout (read when a field is used). */
   format?: () => TracepointFormat;
 }
@@ -656,6 +657,10 @@ export class ProbeBuilder {
           };
           planned.source = sources[ref.name];
           if (ref.name === 'comm') planned.size = 0;
+          if (ref.name === 'latency') {
+            if (point.entryPoint === undefined) throw new SpecProblem('$latency needs the entry of the function it returns from', field.span);
+            planned.offset = point.entryPoint;
+          }
           return planned;
         }
         default: {
@@ -726,7 +731,6 @@ export function probeConfig(action: number, builder: ProbeBuilder, ops: OpPlan[]
     keyString: PROBE_NO_FIELD,
     keyByPoint: false,
     stacks: 0,
-    pair: 0,
     value: NO_VALUE,
     consts: builder.consts,
   };
@@ -764,12 +768,14 @@ export function returnPoints(points: readonly ResolvedPoint[]): ResolvedPoint[] 
 }
 
 /**
- * For a probe that reads $latency (or funclatency's return probe): a probe on
- * the same functions' entries that stamps each thread's start. Returns its index,
- * the `pair` of the probe that measures from it.
+ * For return points that read $latency (argdist, funclatency): a probe on the
+ * same functions' entries, stamping when each thread passed. Returns the
+ * return points, each knowing its entry point.
  */
-export function addLatencyStart(plan: ProbePlan, context: ProbeContext, points: readonly ResolvedPoint[]): number {
+export function addLatencyStarts(plan: ProbePlan, context: ProbeContext, points: readonly ResolvedPoint[]): ResolvedPoint[] {
   const starts = entryPoints(points);
   const builder = new ProbeBuilder({ ...context, points: starts, returns: false });
-  return addProbe(plan, probeConfig(Action.start, builder, []), builder, starts);
+  const first = plan.points.length;
+  addProbe(plan, probeConfig(Action.start, builder, []), builder, starts);
+  return returnPoints(points).map((point, index) => ({ ...point, entryPoint: first + index }));
 }

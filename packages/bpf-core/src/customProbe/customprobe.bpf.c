@@ -77,7 +77,7 @@ struct {
 	__type(value, __u64);
 } stacks SEC(".maps");
 
-/* Starts of pairs by thread; LRU: a thread that never returns must not keep its slot. */
+/* When each thread passed each entry point; LRU: a thread that never returns must not keep its slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 10240);
@@ -148,8 +148,7 @@ static __always_inline bool in_compat_syscall(void)
  */
 static __always_inline bool read_field(void *ctx, bool regs,
 				       const volatile struct probe_field *field,
-				       struct probe_event *event, __u32 index, __u64 pid_tgid,
-				       __u32 pair)
+				       struct probe_event *event, __u32 index, __u64 pid_tgid)
 {
 	struct probe_start_key start_key = {};
 	__u32 size = field->size;
@@ -190,7 +189,7 @@ static __always_inline bool read_field(void *ctx, bool regs,
 		break;
 	case PROBE_SRC_LATENCY:
 		start_key.tid = (__u32)pid_tgid;
-		start_key.pair = pair;
+		start_key.point = field->offset; /* the entry this return pairs with */
 		start = bpf_map_lookup_elem(&starts, &start_key);
 		if (!start)
 			return false;
@@ -513,7 +512,7 @@ static __always_inline int probe_run(void *ctx, bool regs)
 	for (int i = 0; i < PROBE_MAX_FIELDS; i++) {
 		if (i >= targ_max_fields || i >= nfields)
 			break;
-		if (!read_field(ctx, regs, &point->fields[i], event, i, pid_tgid, probe->pair))
+		if (!read_field(ctx, regs, &point->fields[i], event, i, pid_tgid))
 			return 0;
 	}
 	if (!filter_passes(probe, space, point))
@@ -541,7 +540,7 @@ static __always_inline int probe_run(void *ctx, bool regs)
 		/* Stamped last, so the probe's own work is not counted as latency. */
 		now = bpf_ktime_get_ns();
 		start_key.tid = (__u32)pid_tgid;
-		start_key.pair = probe_index;
+		start_key.point = point_index;
 		if (bpf_map_update_elem(&starts, &start_key, &now, BPF_ANY))
 			count_drop();
 		break;

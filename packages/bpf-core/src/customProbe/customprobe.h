@@ -43,7 +43,7 @@ enum probe_source {
 	PROBE_SRC_GID = 7,
 	PROBE_SRC_CPU = 8,
 	PROBE_SRC_COMM = 9,    /* the task's comm: a string */
-	PROBE_SRC_LATENCY = 10 /* ns since this thread's start of the probe's pair */
+	PROBE_SRC_LATENCY = 10 /* ns since this thread passed entry point `offset` */
 };
 
 /* How a field is a string (PROBE_STRING_NONE: an integer). */
@@ -120,7 +120,7 @@ enum probe_action {
 	PROBE_ACTION_COUNT = 3,	      /* count per key (argdist -C) */
 	PROBE_ACTION_HIST = 4,	/* log2 histogram of a value per key (argdist -H, funclatency) */
 	PROBE_ACTION_STACK = 5, /* count per stack (stackcount) */
-	PROBE_ACTION_START = 6	/* remember when this thread got here (an entry of a pair) */
+	PROBE_ACTION_START = 6	/* remember when this thread passed this point (an entry) */
 };
 
 #define PROBE_STACK_USER   1
@@ -131,10 +131,10 @@ struct probe_config {
 	__u8 nfields;
 	__u8 nops;
 	__u8 nkeys;
-	__u8 key_string;	  /* field whose string is part of the key, or PROBE_NO_FIELD */
-	__u8 key_by_point;	  /* the key's slot is the attach point rather than the probe */
-	__u8 stacks;		  /* PROBE_STACK_* taken (STACK, EMIT) */
-	__u8 pair;		  /* the START probe a latency is measured from */
+	__u8 key_string;   /* field whose string is part of the key, or PROBE_NO_FIELD */
+	__u8 key_by_point; /* the key's slot is the attach point rather than the probe */
+	__u8 stacks;	   /* PROBE_STACK_* taken (STACK, EMIT) */
+	__u8 pad;
 	struct probe_value value; /* HIST: the value counted */
 	struct probe_value keys[PROBE_MAX_KEYS];
 	struct probe_op ops[PROBE_MAX_OPS];
@@ -178,10 +178,10 @@ struct probe_stack_key {
 	char comm[PROBE_COMM_LEN];
 };
 
-/* A thread's start of a pair (funclatency, $latency). */
+/* When a thread passed an entry point (funclatency, $latency). */
 struct probe_start_key {
 	__u32 tid;
-	__u32 pair;
+	__u32 point;
 };
 
 /* funccount's counts: one per attach point, per CPU. */

@@ -39,7 +39,6 @@ export const ProbeConfigOffset = {
   keyString: 4,
   keyByPoint: 5,
   stacks: 6,
-  pair: 7,
   value: 8,
   keys: 32,
   ops: 128,
@@ -109,7 +108,6 @@ export function encodeProbes(probes: readonly ProbeConfigPlan[]): Buffer {
     buffer.writeUInt8(probe.keyString, at + ProbeConfigOffset.keyString);
     buffer.writeUInt8(probe.keyByPoint ? 1 : 0, at + ProbeConfigOffset.keyByPoint);
     buffer.writeUInt8(probe.stacks, at + ProbeConfigOffset.stacks);
-    buffer.writeUInt8(probe.pair, at + ProbeConfigOffset.pair);
     writeValue(buffer, at + ProbeConfigOffset.value, probe.value);
     probe.keys.forEach((key, keyIndex) => writeValue(buffer, at + ProbeConfigOffset.keys + keyIndex * PROBE_VALUE_SIZE, key));
     probe.ops.forEach((op, opIndex) => writeOp(buffer, at + ProbeConfigOffset.ops + opIndex * PROBE_OP_SIZE, op));

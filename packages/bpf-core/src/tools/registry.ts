@@ -4,6 +4,7 @@ import { cachestat } from './cachestat/cachestat.js';
 import { execsnoop } from './execsnoop/execsnoop.js';
 import { ext4slower, fsslower } from './fsslower/fsslower.js';
 import { funccount } from './funccount/funccount.js';
+import { funclatency } from './funclatency/funclatency.js';
 import { gethostlatency } from './gethostlatency/gethostlatency.js';
 import { offcputime } from './offcputime/offcputime.js';
 import { offwaketime } from './offwaketime/offwaketime.js';
@@ -38,5 +39,6 @@ export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string,
     offwaketime,
     trace,
     funccount,
+    funclatency,
   ].map((tool) => [tool.name, tool]),
 );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cString } from '../../encode.js';
-import { Action, addLatencyStart, addProbe, coveringTracepoint, emptyPlan, probeConfig, resolveTarget, ProbeBuilder } from '../../customProbe/compile.js';
+import { Action, addLatencyStarts, addProbe, coveringTracepoint, emptyPlan, probeConfig, resolveTarget, ProbeBuilder } from '../../customProbe/compile.js';
 import type { ProbePlan, ValueType } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, tidParam, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
@@ -147,13 +147,14 @@ function compileTrace(params: TraceParams, features: FeatureSource): TracePlan {
       const values = spec.args.map((arg, argIndex) => builder.formatted(arg, conversions[argIndex]?.conversion ?? 'd'));
       const ops = builder.filter(spec.filter);
       const config = probeConfig(Action.emit, builder, ops);
-      if (builder.usesLatency) config.pair = addLatencyStart(plan, context, points);
+      // $latency: the functions' entries are stamped by a probe of their own.
+      const attachedPoints = builder.usesLatency ? addLatencyStarts(plan, context, points) : points;
       const args = values.map((value, argIndex): TraceArgument => {
         const argument: TraceArgument = { field: value.field, type: value.type };
         if (conversions[argIndex]?.conversion === 's') argument.slot = builder.slotOf(value.field);
         return argument;
       });
-      const probe = addProbe(plan, config, builder, points);
+      const probe = addProbe(plan, config, builder, attachedPoints);
       probes.set(probe, { spec: index, format: spec.format?.parts ?? [], args });
     });
   });
