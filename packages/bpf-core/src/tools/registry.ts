@@ -1,3 +1,4 @@
+import { argdist } from './argdist/argdist.js';
 import { biolatency } from './biolatency/biolatency.js';
 import { biosnoop } from './biosnoop/biosnoop.js';
 import { cachestat } from './cachestat/cachestat.js';
@@ -40,5 +41,6 @@ export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string,
     trace,
     funccount,
     funclatency,
+    argdist,
   ].map((tool) => [tool.name, tool]),
 );
