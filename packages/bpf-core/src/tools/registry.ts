@@ -12,6 +12,7 @@ import { offwaketime } from './offwaketime/offwaketime.js';
 import { opensnoop } from './opensnoop/opensnoop.js';
 import { profile } from './profile/profile.js';
 import { runqlat } from './runqlat/runqlat.js';
+import { stackcount } from './stackcount/stackcount.js';
 import { tcpaccept } from './tcpaccept/tcpaccept.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.js';
 import { tcplife } from './tcplife/tcplife.js';
@@ -42,5 +43,6 @@ export const toolRegistry: ReadonlyMap<string, ToolDefinition> = new Map<string,
     funccount,
     funclatency,
     argdist,
+    stackcount,
   ].map((tool) => [tool.name, tool]),
 );
