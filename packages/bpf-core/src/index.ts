@@ -36,6 +36,17 @@ export type {
 export type { ExecRow } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
 export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
+// Custom probes (trace, argdist, funccount, funclatency, stackcount): what a spec would attach to, and the host's
+// tracepoints, their fields and a binary's functions, for autocomplete.
+export { customProbeTools, describeCustomProbes } from './customProbe/describe.js';
+export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
+export type { SpecErrorDetails } from './customProbe/customTool.js';
+export { listTracepoints, readTracepointFormat } from './customProbe/tracefs.js';
+export type { TracepointField, TracepointFieldKind, TracepointFormat } from './customProbe/tracefs.js';
+export { binaryFunctionNames, resolveProbeLibrary } from './customProbe/targets.js';
+export type { TraceRow } from './tools/trace/trace.js';
+export type { ArgdistRow } from './tools/argdist/argdist.js';
+export type { FunccountRow } from './tools/funccount/funccount.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile, StackUnit } from './stacks/types.js';
 export { profileOutput } from './profileOutput.js';

@@ -179,3 +179,34 @@ export function kernelFunctions(pattern: string): string[] {
   }
   return [...names];
 }
+
+/**
+ * The file a probe's library names (`c`, `pthread`, `bash`, a path), as a spec
+ * would resolve it, or undefined when there is none (for autocomplete).
+ */
+export function resolveProbeLibrary(library: string, pid?: number): string | undefined {
+  try {
+    return resolveLibrary(library, { start: 0, end: library.length }, pid);
+  } catch (error) {
+    if (error instanceof SpecProblem) return undefined;
+    throw error;
+  }
+}
+
+/** The function names of an ELF file a uprobe can go on (IFUNC resolvers left out), sorted; at most `limit`. */
+export function binaryFunctionNames(binary: string, options: { prefix?: string; limit?: number } = {}): string[] {
+  const fd = openSync(binary, 'r');
+  try {
+    const source = fileSource(fd, fstatSync(fd).size);
+    const elf = readElf(source);
+    if (typeof elf === 'string') return [];
+    const prefix = options.prefix ?? '';
+    return functionSymbolsByName(source, elf)
+      .filter((symbol) => !symbol.ifunc && symbol.name.startsWith(prefix))
+      .map((symbol) => symbol.name)
+      .sort()
+      .slice(0, options.limit ?? 1000);
+  } finally {
+    closeSync(fd);
+  }
+}

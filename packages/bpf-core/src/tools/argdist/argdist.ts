@@ -234,3 +234,8 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     keyLabel: (key, params) => (params.histogram.length > 1 ? (plans.get(params).probes.get(key.readUInt32LE(ProbeKeyOffset.slot))?.label ?? '?') : ''),
   },
 };
+
+/** The attach points an argdist session would have (for a count shown before attaching), checking every specifier. */
+export function argdistPlan(params: ArgdistParams, features?: FeatureSource): ProbePlan {
+  return plans.renew(params, features).plan;
+}

@@ -79,3 +79,8 @@ export const funclatency: HistogramToolDefinition<FunclatencyParams> = {
     keyLabel: (key, params) => (params.perFunction ? (plans.get(params).points[key.readUInt32LE(ProbeKeyOffset.slot)]?.name ?? '?') : ''),
   },
 };
+
+/** The attach points a funclatency session would have (for a count shown before attaching), checking the pattern. */
+export function funclatencyPlan(params: FunclatencyParams, features?: FeatureSource): ProbePlan {
+  return plans.renew(params, features);
+}

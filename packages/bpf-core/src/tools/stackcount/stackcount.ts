@@ -91,3 +91,8 @@ export const stackcount: StackToolDefinition<StackcountParams> = {
     );
   },
 };
+
+/** The attach points a stackcount session would have (for a count shown before attaching), checking the pattern. */
+export function stackcountPlan(params: StackcountParams, features?: FeatureSource): ProbePlan {
+  return plans.renew(params, features);
+}
