@@ -51,21 +51,11 @@ function main(): number | undefined {
   const limitation = session.tool.attachMethods.find((method) => method.name === session.attachMethod)?.limitation;
   if (limitation) process.stderr.write(`With ${session.attachMethod}: ${limitation}\n`);
   const tool = session.tool;
-  if (tool.outputKind === 'table') {
-    const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);
-    if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
-    session.onRows((rows) => {
-      let text = '';
-      for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
-      process.stdout.write(text);
-    });
-  } else if (tool.outputKind === 'stacks') {
-    // Folded stacks at the end (flamegraph.pl, speedscope and FlameScope read them), as bcc's -f.
-    if (options.durationSeconds === undefined) process.stderr.write('(stacks are printed when it ends: Ctrl-C or --duration)\n');
-  } else {
-    // One histogram per interval, as `biolatency -T 1` prints them.
+  // One histogram per interval, as `biolatency -T 1` prints them.
+  const printHistograms = (skipEmpty: boolean) => {
     const description = session.histogram;
     session.onFrame((frame) => {
+      if (skipEmpty && frame.series.length === 0) return;
       if (options.json) {
         process.stdout.write(`${JSON.stringify(frame)}\n`);
         return;
@@ -74,11 +64,25 @@ function main(): number | undefined {
       for (const series of frame.series) {
         // libbpf-tools' runqlat -P prints "pid = 1234 comm".
         if (description?.keyName) text += `\n${description.keyName} = ${series.label}${series.name === undefined ? '' : ` ${series.name}`}\n`;
-        text += formatLog2Histogram(series.counts, frame.unit);
+        // argdist -H counts values, labelled by their expression as bcc prints them.
+        text += formatLog2Histogram(series.counts, description?.values ?? frame.unit);
       }
       process.stdout.write(text);
     });
-  }
+  };
+  if (tool.outputKind === 'table') {
+    const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);
+    if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
+    session.onRows((rows) => {
+      let text = '';
+      for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
+      process.stdout.write(text);
+    });
+    if (tool.cli?.histograms) printHistograms(true);
+  } else if (tool.outputKind === 'stacks') {
+    // Folded stacks at the end (flamegraph.pl, speedscope and FlameScope read them), as bcc's -f.
+    if (options.durationSeconds === undefined) process.stderr.write('(stacks are printed when it ends: Ctrl-C or --duration)\n');
+  } else printHistograms(false);
   const finish = () => {
     // Interval rows (cachestat): the interval cut short by the end still gets its row, as bcc prints it on Ctrl-C.
     session.flushIntervalRows();

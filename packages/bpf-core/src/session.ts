@@ -64,6 +64,8 @@ export interface HistogramDescription {
   unit: HistogramUnit;
   /** What the series are ("disk", "pid"), or undefined for one histogram. */
   keyName?: string;
+  /** Set when the slots count plain values, not times (argdist -H): what the values are (`args->count`). */
+  values?: string;
 }
 
 /**
@@ -152,7 +154,8 @@ export class ToolSession<Row = Record<string, unknown>> {
       const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
       const reader = new MapHistogramReader(object, output, params, maxKeys);
       this.#readHistograms = () => reader.read();
-      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params) };
+      const values = output.values?.(params);
+      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params), ...(values === undefined ? {} : { values }) };
     } else if (output?.source === 'rows') {
       const accumulator = new RowHistogramAccumulator();
       this.#rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };

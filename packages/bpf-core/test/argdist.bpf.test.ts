@@ -63,7 +63,7 @@ describe('argdist', () => {
       pid: target.pid,
     });
     expect(session.attachMethod).toBe('tracepoint');
-    expect(session.histogram).toEqual({ measure: 'values (argdist -H)', unit: 'usecs', keyName: undefined });
+    expect(session.histogram).toEqual({ measure: 'values (argdist -H)', unit: 'usecs', keyName: undefined, values: 'args->count' });
     await knownReads(target);
     await target.run('calls 4 2');
 
@@ -91,7 +91,7 @@ describe('argdist', () => {
       pid: target.pid,
     });
     expect(session.attachMethod).toBe('uprobe');
-    expect(session.histogram?.keyName).toBe('probe');
+    expect(session.histogram).toMatchObject({ keyName: 'probe', values: 'value' });
     for (const ms of [1, 10, 10]) await target.run(`sleep ${ms}`);
     const frame = session.flushHistogram() as HistogramFrame;
     const series = (label: string) => frame.series.find((candidate) => candidate.label === label)?.counts;

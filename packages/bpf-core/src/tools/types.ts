@@ -90,9 +90,11 @@ export interface ToolBase<Params> {
    * How bpfscope-tool takes the params besides --<param> flags, as bcc's tool does:
    * `positional` names the param the arguments after the tool's name fill (an
    * array takes them all), and `verbatim` params are never split on commas (a
-   * probe spec has commas); a repeated flag of an array param adds an item.
+   * probe spec has commas); a repeated flag of an array param adds an item;
+   * `histograms`: a table tool whose heat map bcc prints as histograms (argdist
+   * -H) prints each second's beside its rows.
    */
-  cli?: { positional?: string; verbatim?: readonly string[] };
+  cli?: { positional?: string; verbatim?: readonly string[]; histograms?: boolean };
   /**
    * The method actually attached, where the params decide it rather than the
    * kernel (custom probes: a tracepoint or a uprobe spec); default: the method picked.
@@ -126,6 +128,11 @@ export interface MapHistogramOutput<Params> {
   keyLabel(key: Buffer, params: Params): string;
   /** A name the kernel keeps in the key's value (a pid's comm), shown beside the label; undefined when none. */
   valueName?(value: Buffer, params: Params): string | undefined;
+  /**
+   * What the histogram counts when it is not a time (argdist -H: the expression,
+   * `args->count`): its slots are then plain values, whatever `unit` says.
+   */
+  values?(params: Params): string | undefined;
   /** Table tools: the rows behind the heat map. */
   rows?: HeatMapRows;
 }

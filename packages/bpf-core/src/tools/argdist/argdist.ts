@@ -83,6 +83,8 @@ interface ArgdistPlan {
   plan: ProbePlan;
   probes: Map<number, ArgdistProbe>;
   histograms: number;
+  /** The -H specifiers' expressions, as written, by specifier. */
+  expressions: Map<string, string>;
 }
 
 /** argdist's declared type of an expression is a cast of it. */
@@ -109,6 +111,7 @@ function compileSpec(plan: ArgdistPlan, text: string, mode: 'histogram' | 'count
       );
     }
     const value = builder.integer(typed(spec, 0), 'a histogram value');
+    plan.expressions.set(text, text.slice((spec.exprs[0] as ValueExpr).span.start, (spec.exprs[0] as ValueExpr).span.end).trim());
     config = probeConfig(Action.hist, builder, builder.filter(spec.filter));
     // $latency is in ns; the heat map's axis is µs.
     const isLatency = spec.exprs[0]?.kind === 'builtin' && spec.exprs[0].name === 'latency';
@@ -140,7 +143,7 @@ function compileSpec(plan: ArgdistPlan, text: string, mode: 'histogram' | 'count
 }
 
 function compileArgdist(params: ArgdistParams, features: FeatureSource): ArgdistPlan {
-  const plan: ArgdistPlan = { plan: emptyPlan(), probes: new Map(), histograms: 0 };
+  const plan: ArgdistPlan = { plan: emptyPlan(), probes: new Map(), histograms: 0, expressions: new Map() };
   params.histogram.forEach((text, index) =>
     withSpec('argdist', { param: 'histogram', index }, text, () => compileSpec(plan, text, 'histogram', params, features)),
   );
@@ -149,6 +152,14 @@ function compileArgdist(params: ArgdistParams, features: FeatureSource): Argdist
 }
 
 const plans = new PlanCache<ArgdistParams, ArgdistPlan>(compileArgdist);
+
+/** What -H counts: the expression of its specifiers when they share one (`args->count`), else "value"; µs for $latency. */
+function argdistValues(params: ArgdistParams): string | undefined {
+  const expressions = new Set(params.histogram.map((text) => plans.get(params).expressions.get(text) ?? 'value'));
+  if (expressions.size === 0) return undefined;
+  if (expressions.size === 1 && expressions.has('$latency')) return undefined;
+  return expressions.size === 1 ? ([...expressions][0] as string) : 'value';
+}
 
 function formatKeyValue(raw: bigint, type: ValueType): string {
   if (type.kind === 'integer') return (type.signed ? BigInt.asIntN(type.size * 8, raw) : BigInt.asUintN(type.size * 8, raw)).toString();
@@ -168,7 +179,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
   title: 'Argument distributions',
   description: "bcc's argdist: a histogram of any value a tracepoint or function sees (-H, a heat map), or counts of its values (-C, a table per interval)",
   howItWorks:
-    'One prebuilt BPF program reads the values the specifier names (tracepoint fields from tracefs, arguments from registers, $retval, $latency) and aggregates them in the kernel: log2 histograms for -H, counts by key for -C, read once per second and per interval. Histogram values have no unit: the heat map axis counts them as µs ($latency is in µs).',
+    'One prebuilt BPF program reads the values the specifier names (tracepoint fields from tracefs, arguments from registers, $retval, $latency) and aggregates them in the kernel: log2 histograms for -H, counts by key for -C, read once per second and per interval. Histogram slots count plain values (the session says which, in `values`), except $latency, which is in µs.',
   category: 'processes',
   outputKind: 'table',
   objectFile: CUSTOM_PROBE_OBJECT,
@@ -180,7 +191,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
   ],
   paramsSchema: argdistParams,
   attachMethods: customProbeAttachMethods,
-  cli: { verbatim: ['histogram', 'count'] },
+  cli: { verbatim: ['histogram', 'count'], histograms: true },
   columns: [
     { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
     { header: 'PROBE', key: 'probe', width: 24, display: 'text', align: 'left' },
@@ -231,6 +242,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     measure: 'values (argdist -H)',
     unit: () => 'usecs',
     keyName: (params) => (params.histogram.length > 1 ? 'probe' : undefined),
+    values: (params) => argdistValues(params),
     keyLabel: (key, params) => (params.histogram.length > 1 ? (plans.get(params).probes.get(key.readUInt32LE(ProbeKeyOffset.slot))?.label ?? '?') : ''),
   },
 };
