@@ -1,5 +1,6 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
 import { resultsDirectory } from '@bpfscope/bench-kit';
+import { benchCustomProbes } from './customProbes.js';
 import { benchExecStorm } from './execStorm.js';
 import { benchIoToolsStart } from './ioToolsStart.js';
 import { benchOpenStorm } from './openStorm.js';
@@ -14,4 +15,5 @@ await benchIoToolsStart();
 await benchOpenStorm();
 await benchSymbolize();
 await benchProfileOverhead();
+await benchCustomProbes();
 console.log(`\nresults written to ${resultsDirectory}`);

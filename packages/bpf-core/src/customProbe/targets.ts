@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileSource, functionSymbolsByName, readElf, virtualAddressToFileOffset } from '../symbols/elf.js';
+import type { LoadSegment, NamedFunctionSymbol } from '../symbols/elf.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from '../tools/gethostlatency/libc.js';
 import { SpecProblem } from './parser.js';
 import type { Span } from './spec.js';
@@ -46,6 +47,14 @@ function ldconfigEntries(): Array<{ name: string; path: string }> {
   }
   ldconfigCache = { at: Date.now(), entries };
   return entries;
+}
+
+let systemLibcCache: { at: number; path: string | undefined } | undefined;
+
+/** The system's libc (ldconfig, the usual paths), kept a minute: finding it runs `ldconfig -p`. */
+function systemLibc(): string | undefined {
+  if (!systemLibcCache || Date.now() - systemLibcCache.at >= 60_000) systemLibcCache = { at: Date.now(), path: findSystemLibc() };
+  return systemLibcCache.path;
 }
 
 function mappedLibrary(pid: number, library: string): string | undefined {
@@ -90,7 +99,7 @@ export function resolveLibrary(library: string, librarySpan: Span, pid?: number)
       const found = findProcessLibc(pid);
       if (found.kind === 'found') file = found.path;
     }
-    file ??= findSystemLibc();
+    file ??= systemLibc();
     if (file === undefined) throw new SpecProblem('no C library found (ldconfig, the usual paths); give its path instead of "c"', librarySpan);
   } else {
     file = pid !== undefined ? mappedLibrary(pid, library) : undefined;
@@ -119,53 +128,84 @@ function checkElfFile(file: string, span: Span): void {
   if (ours !== undefined && machine !== ours) throw new SpecProblem(`${file} is built for another architecture (ELF machine ${machine})`, span);
 }
 
-/** The functions of `binary` named `pattern` (a glob), each once by address, as uprobe sites; errors point at `functionSpan`. */
-export function resolveFunctions(binary: string, pattern: string, functionSpan: Span, options: { limit?: number } = {}): UprobeSite[] {
+interface BinaryFunctions {
+  /** What identifies the file's contents: a changed file is read again. */
+  identity: string;
+  symbols: NamedFunctionSymbol[];
+  byName: Map<string, NamedFunctionSymbol>;
+  loadSegments: LoadSegment[];
+}
+
+/** The function symbols of the last few binaries probed (libc's .dynsym is read once, not at every start). */
+const binaryCache = new Map<string, BinaryFunctions>();
+const BINARY_CACHE_SIZE = 16;
+
+function binaryFunctions(binary: string, span: Span): BinaryFunctions {
   const fd = openSync(binary, 'r');
   try {
-    const source = fileSource(fd, fstatSync(fd).size);
+    const stat = fstatSync(fd);
+    const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    const cached = binaryCache.get(binary);
+    if (cached?.identity === identity) {
+      // Most recently used last.
+      binaryCache.delete(binary);
+      binaryCache.set(binary, cached);
+      return cached;
+    }
+    const source = fileSource(fd, stat.size);
     const elf = readElf(source);
-    if (typeof elf === 'string') throw new SpecProblem(`${binary}: ${elf}`, functionSpan);
+    if (typeof elf === 'string') throw new SpecProblem(`${binary}: ${elf}`, span);
     const symbols = functionSymbolsByName(source, elf);
-    const wildcard = hasWildcard(pattern);
-    const matcher = wildcard ? globToRegExp(pattern) : undefined;
-    const matches = symbols.filter((symbol) => (matcher ? matcher.test(symbol.name) : symbol.name === pattern));
-    if (matches.length === 0) {
-      throw new SpecProblem(
-        wildcard ? `no function of ${binary} matches "${pattern}"` : `${binary} has no function "${pattern}" (in .symtab or .dynsym)`,
-        functionSpan,
-      );
-    }
-    const sites: UprobeSite[] = [];
-    const seen = new Set<number>();
-    for (const symbol of matches) {
-      // An IFUNC symbol is the resolver that picks an implementation once, at load: not the function that runs.
-      if (symbol.ifunc) {
-        if (!wildcard) {
-          throw new SpecProblem(
-            `${symbol.name} in ${binary} is an IFUNC (its resolver runs once, at load): probe the implementation it picks instead`,
-            functionSpan,
-          );
-        }
-        continue;
-      }
-      if (seen.has(symbol.address)) continue;
-      seen.add(symbol.address);
-      const fileOffset = virtualAddressToFileOffset(elf.loadSegments, symbol.address);
-      if (fileOffset === undefined) continue;
-      sites.push({ binary, symbol: symbol.name, fileOffset });
-    }
-    const limit = options.limit ?? MAX_ATTACH_POINTS;
-    if (sites.length > limit) {
-      throw new SpecProblem(
-        `"${pattern}" matches ${sites.length.toLocaleString('en-US')} functions of ${binary}: at most ${limit.toLocaleString('en-US')} attach points`,
-        functionSpan,
-      );
-    }
-    return sites;
+    const functions: BinaryFunctions = { identity, symbols, byName: new Map(symbols.map((symbol) => [symbol.name, symbol])), loadSegments: elf.loadSegments };
+    binaryCache.delete(binary);
+    binaryCache.set(binary, functions);
+    if (binaryCache.size > BINARY_CACHE_SIZE) binaryCache.delete(binaryCache.keys().next().value as string);
+    return functions;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The functions of `binary` named `pattern` (a glob), each once by address, as uprobe sites; errors point at `functionSpan`. */
+export function resolveFunctions(binary: string, pattern: string, functionSpan: Span, options: { limit?: number } = {}): UprobeSite[] {
+  const functions = binaryFunctions(binary, functionSpan);
+  const wildcard = hasWildcard(pattern);
+  const matcher = wildcard ? globToRegExp(pattern) : undefined;
+  const exact = matcher ? undefined : functions.byName.get(pattern);
+  const matches = matcher ? functions.symbols.filter((symbol) => matcher.test(symbol.name)) : exact ? [exact] : [];
+  if (matches.length === 0) {
+    throw new SpecProblem(
+      wildcard ? `no function of ${binary} matches "${pattern}"` : `${binary} has no function "${pattern}" (in .symtab or .dynsym)`,
+      functionSpan,
+    );
+  }
+  const sites: UprobeSite[] = [];
+  const seen = new Set<number>();
+  for (const symbol of matches) {
+    // An IFUNC symbol is the resolver that picks an implementation once, at load: not the function that runs.
+    if (symbol.ifunc) {
+      if (!wildcard) {
+        throw new SpecProblem(
+          `${symbol.name} in ${binary} is an IFUNC (its resolver runs once, at load): probe the implementation it picks instead`,
+          functionSpan,
+        );
+      }
+      continue;
+    }
+    if (seen.has(symbol.address)) continue;
+    seen.add(symbol.address);
+    const fileOffset = virtualAddressToFileOffset(functions.loadSegments, symbol.address);
+    if (fileOffset === undefined) continue;
+    sites.push({ binary, symbol: symbol.name, fileOffset });
+  }
+  const limit = options.limit ?? MAX_ATTACH_POINTS;
+  if (sites.length > limit) {
+    throw new SpecProblem(
+      `"${pattern}" matches ${sites.length.toLocaleString('en-US')} functions of ${binary}: at most ${limit.toLocaleString('en-US')} attach points`,
+      functionSpan,
+    );
+  }
+  return sites;
 }
 
 /** Kernel functions a kprobe can go on that match `pattern`, from tracefs' available_filter_functions. */
@@ -195,18 +235,17 @@ export function resolveProbeLibrary(library: string, pid?: number): string | und
 
 /** The function names of an ELF file a uprobe can go on (IFUNC resolvers left out), sorted; at most `limit`. */
 export function binaryFunctionNames(binary: string, options: { prefix?: string; limit?: number } = {}): string[] {
-  const fd = openSync(binary, 'r');
+  let functions: BinaryFunctions;
   try {
-    const source = fileSource(fd, fstatSync(fd).size);
-    const elf = readElf(source);
-    if (typeof elf === 'string') return [];
-    const prefix = options.prefix ?? '';
-    return functionSymbolsByName(source, elf)
-      .filter((symbol) => !symbol.ifunc && symbol.name.startsWith(prefix))
-      .map((symbol) => symbol.name)
-      .sort()
-      .slice(0, options.limit ?? 1000);
-  } finally {
-    closeSync(fd);
+    functions = binaryFunctions(binary, { start: 0, end: 0 });
+  } catch (error) {
+    if (error instanceof SpecProblem) return [];
+    throw error;
   }
+  const prefix = options.prefix ?? '';
+  return functions.symbols
+    .filter((symbol) => !symbol.ifunc && symbol.name.startsWith(prefix))
+    .map((symbol) => symbol.name)
+    .sort()
+    .slice(0, options.limit ?? 1000);
 }
