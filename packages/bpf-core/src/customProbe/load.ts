@@ -6,7 +6,7 @@ import type { BpfObject } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
 import type { StructLayout } from '../tools/types.js';
 import type { OpPlan, PlannedField, PointPlan, ProbeConfigPlan, ProbePlan, ValuePlan } from './compile.js';
-import { tracepointAttachments } from './compile.js';
+import { Action, tracepointAttachments } from './compile.js';
 import {
   PROBE_CONST_LEN,
   PROBE_COOKIE_SYSCALLS,
@@ -21,6 +21,8 @@ import {
 } from './compile.js';
 
 export const CUSTOM_PROBE_OBJECT = 'customprobe.bpf.o';
+/** The smallest ring buffer the kernel takes: one page (4 KiB on x86_64 and most arm64 kernels; libbpf rounds up). */
+const MIN_RINGBUF_BYTES = 4096;
 
 // Byte offsets of customprobe.h's structs.
 export const ProbeFieldOffset = { source: 0, size: 1, isSigned: 2, string: 3, slot: 4, offset: 6, length: 8 } as const;
@@ -162,7 +164,8 @@ export function configurePlan(
   object.setGlobal('targ_tgid', u32(targets.pid ?? 0));
   object.setGlobal('targ_tid', u32(targets.tid ?? 0));
   object.setGlobal('targ_cgroup_id', u64(0));
-  // Only the maps a tool uses take memory beyond one entry.
+  // Only the maps a tool uses take memory beyond one entry (or page, for the ring buffer: only trace emits rows).
+  if (!plan.probes.some((probe) => probe.action === Action.emit)) object.setMapMaxEntries('events', MIN_RINGBUF_BYTES);
   object.setMapMaxEntries('counts', maps.counts ?? 1);
   object.setMapMaxEntries('hists', maps.hists ?? 1);
   object.setMapMaxEntries('stacks', maps.stacks ?? 1);
