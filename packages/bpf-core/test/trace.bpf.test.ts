@@ -110,6 +110,20 @@ describe('trace', () => {
   });
 });
 
+describe('trace: wildcards', () => {
+  it('over every sys_exit_* tracepoint: attached once, through raw_syscalls, each event named by its syscall', async () => {
+    const { session, rows } = start({ probes: ['t:syscalls:sys_exit_* (args->ret == -2 && comm == "cat") "ret %d", args->ret'] });
+    expect(session.programIds()).toHaveLength(1);
+    expect(session.linkIds()).toHaveLength(1);
+    expect(() => execFileSync('cat', [path.join(directory, 'no-such-file')], { stdio: 'ignore' })).toThrow();
+    await eventually(() => {
+      session.flush();
+      return rows.some((row) => row.func === 'sys_exit_openat');
+    });
+    expect(rows.find((row) => row.func === 'sys_exit_openat')).toMatchObject({ comm: 'cat', message: 'ret -2', args: [-2] });
+  });
+});
+
 describe('trace: bad specs are refused with their position, nothing loaded', () => {
   let before: Set<number>;
   beforeAll(() => {

@@ -35,6 +35,12 @@ const volatile __u8 targ_max_keys = 0;
 struct scratch_space {
 	struct probe_event event;
 	__u64 filter_stack;
+	/*
+	 * Set while a program builds an event here. Uprobe programs run with only
+	 * migration disabled: another task preempting one on this CPU finds the
+	 * space taken, and its event is counted as dropped rather than mixed in.
+	 */
+	__u64 busy;
 };
 
 struct {
@@ -363,13 +369,21 @@ static __always_inline bool filter_passes(const volatile struct probe_config *pr
 	return *(volatile __u64 *)&space->filter_stack & 1;
 }
 
-static __always_inline void count_point(__u32 point)
+/*
+ * Per-CPU, so no other CPU writes it; a uprobe program can still be preempted
+ * by another on its CPU (only migration is disabled), so those add atomically.
+ */
+static __always_inline void count_point(__u32 point, bool regs)
 {
 	struct probe_point_counts *counters;
 	__u32 zero = 0;
 
 	counters = bpf_map_lookup_elem(&point_counts, &zero);
-	if (counters && point < PROBE_MAX_POINTS)
+	if (!counters || point >= PROBE_MAX_POINTS)
+		return;
+	if (regs)
+		__sync_fetch_and_add(&counters->counts[point], 1);
+	else
 		counters->counts[point] += 1;
 }
 
@@ -476,54 +490,33 @@ static __always_inline __u32 point_of(void *ctx, bool regs)
 	return syscall_point(probe, nr);
 }
 
-static __always_inline int probe_run(void *ctx, bool regs)
+/* Reads, tests and acts on one event, in the CPU's scratch space. */
+static __always_inline void run_probe(void *ctx, bool regs, struct scratch_space *space,
+				      const volatile struct probe_config *probe,
+				      const volatile struct probe_point *point, __u32 point_index,
+				      __u32 probe_index, __u64 pid_tgid)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	const volatile struct probe_config *probe;
-	const volatile struct probe_point *point;
+	struct probe_event *event = &space->event;
 	struct probe_start_key start_key = {};
-	struct scratch_space *space;
-	struct probe_event *event;
 	struct probe_key key = {};
-	__u32 point_index, probe_index, nfields, zero = 0;
+	__u32 nfields = probe->nfields;
 	__u64 now;
 
-	if (!current_is_target(pid_tgid >> 32, (__u32)pid_tgid))
-		return 0;
-	point_index = point_of(ctx, regs);
-	if (point_index >= PROBE_MAX_POINTS)
-		return 0;
-	point = &targ_points[point_index];
-	probe_index = point->probe;
-	if (probe_index >= PROBE_MAX_PROBES)
-		return 0;
-	probe = &targ_probes[probe_index];
-	nfields = probe->nfields;
-
-	/* funccount: nothing to read or test, one per-CPU increment. */
-	if (probe->action == PROBE_ACTION_COUNT_POINT && !nfields) {
-		count_point(point_index);
-		return 0;
-	}
-	space = bpf_map_lookup_elem(&scratch, &zero);
-	if (!space)
-		return 0;
-	event = &space->event;
 	for (int i = 0; i < PROBE_MAX_FIELDS; i++) {
 		if (i >= targ_max_fields || i >= nfields)
 			break;
 		if (!read_field(ctx, regs, &point->fields[i], event, i, pid_tgid))
-			return 0;
+			return;
 	}
 	if (!filter_passes(probe, space, point))
-		return 0;
+		return;
 
 	switch (probe->action) {
 	case PROBE_ACTION_EMIT:
 		emit(ctx, probe, event, point_index, pid_tgid);
 		break;
 	case PROBE_ACTION_COUNT_POINT:
-		count_point(point_index);
+		count_point(point_index, regs);
 		break;
 	case PROBE_ACTION_COUNT:
 		fill_key(&key, probe, event, point, point_index, probe_index);
@@ -545,9 +538,44 @@ static __always_inline int probe_run(void *ctx, bool regs)
 			count_drop();
 		break;
 	}
-	return 0;
 }
 
+static __always_inline int probe_run(void *ctx, bool regs)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	const volatile struct probe_config *probe;
+	const volatile struct probe_point *point;
+	struct scratch_space *space;
+	__u32 point_index, probe_index, zero = 0;
+
+	if (!current_is_target(pid_tgid >> 32, (__u32)pid_tgid))
+		return 0;
+	point_index = point_of(ctx, regs);
+	if (point_index >= PROBE_MAX_POINTS)
+		return 0;
+	point = &targ_points[point_index];
+	probe_index = point->probe;
+	if (probe_index >= PROBE_MAX_PROBES)
+		return 0;
+	probe = &targ_probes[probe_index];
+
+	/* funccount: nothing to read or test, one per-CPU increment. */
+	if (probe->action == PROBE_ACTION_COUNT_POINT && !probe->nfields) {
+		count_point(point_index, regs);
+		return 0;
+	}
+	space = bpf_map_lookup_elem(&scratch, &zero);
+	if (!space)
+		return 0;
+	if (space->busy) {
+		count_drop();
+		return 0;
+	}
+	space->busy = 1;
+	run_probe(ctx, regs, space, probe, point, point_index, probe_index, pid_tgid);
+	space->busy = 0;
+	return 0;
+}
 /*
  * Any classic tracepoint: the record's layout comes from tracefs, in
  * targ_points. A program can be attached to a tracepoint only once (the kernel
