@@ -1,5 +1,6 @@
 // pnpm bench: machine-readable results in bench/results/*.json and a short table.
 import { resultsDirectory } from '@bpfscope/bench-kit';
+import { benchCustomProbes } from './customProbes.js';
 import { benchExecStorm } from './execStorm.js';
 import { benchOpenStorm } from './openStorm.js';
 import { benchStartBesideBpftrace, benchToolStart, toolComparisons } from './toolStart.js';
@@ -12,4 +13,5 @@ await benchExecStorm();
 await benchOpenStorm();
 await benchSymbolize();
 await benchProfileOverhead();
+await benchCustomProbes();
 console.log(`\nresults written to ${resultsDirectory}`);

@@ -18,7 +18,12 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
  * Time until `pattern` appears on the child's stderr or stdout, then stop it with
  * `signal`; rejected when `refused` appears first.
  */
-function timeUntilOutput(command: string, args: string[], pattern: RegExp, options: { signal?: NodeJS.Signals; refused?: RegExp } = {}): Promise<number> {
+export function timeUntilOutput(
+  command: string,
+  args: string[],
+  pattern: RegExp,
+  options: { signal?: NodeJS.Signals; refused?: RegExp } = {},
+): Promise<number> {
   const { signal = 'SIGINT', refused } = options;
   return new Promise((resolve, reject) => {
     const started = performance.now();

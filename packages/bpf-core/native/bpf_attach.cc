@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -41,6 +42,13 @@ std::vector<int> OnlineCpus()
 		pos = comma + 1;
 	}
 	return cpus;
+}
+
+std::string ToHex(size_t value)
+{
+	char text[2 * sizeof(value) + 1];
+	snprintf(text, sizeof(text), "%zx", value);
+	return text;
 }
 
 } // namespace
@@ -95,6 +103,87 @@ Napi::Value NativeBpfObject::AttachUprobe(const Napi::CallbackInfo &info)
 		program, info[3].As<Napi::Number>().Int32Value(), binary.c_str(), 0, &options);
 	return AddLink(env, link,
 		       std::string(bpf_program__name(program)) + " to " + binary + ":" + function);
+}
+
+// attachTracepoint(program, category, name, cookie): a classic tracepoint, with
+// the BPF cookie (bpf_get_attach_cookie) that tells one attachment of a shared
+// program from another.
+Napi::Value NativeBpfObject::AttachTracepoint(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	struct bpf_program *program = FindProgram(env, info[0]);
+	if (program == nullptr)
+		return env.Undefined();
+	if (!loaded_)
+		return ThrowBpfError(env, EINVAL, "attachTracepoint: object not loaded");
+	if (!info[1].IsString() || !info[2].IsString() || !info[3].IsNumber())
+		return ThrowBpfError(env, EINVAL,
+				     "attachTracepoint(program, category, name, cookie) expected");
+	std::string category = info[1].As<Napi::String>();
+	std::string name = info[2].As<Napi::String>();
+	LIBBPF_OPTS(bpf_tracepoint_opts, options);
+	options.bpf_cookie = static_cast<__u64>(info[3].As<Napi::Number>().Int64Value());
+	ClearLibbpfLog();
+	struct bpf_link *link = bpf_program__attach_tracepoint_opts(program, category.c_str(),
+								    name.c_str(), &options);
+	return AddLink(env, link,
+		       std::string(bpf_program__name(program)) + " to tracepoint " + category +
+			       ":" + name);
+}
+
+// attachUprobeAt(program, binaryPath, fileOffset, pid, retprobe, cookie): a uprobe at
+// an offset user space found in the ELF file (wildcards resolve every symbol once,
+// rather than libbpf parsing the file again for each), with its BPF cookie.
+Napi::Value NativeBpfObject::AttachUprobeAt(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	struct bpf_program *program = FindProgram(env, info[0]);
+	if (program == nullptr)
+		return env.Undefined();
+	if (!loaded_)
+		return ThrowBpfError(env, EINVAL, "attachUprobeAt: object not loaded");
+	if (!info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber() ||
+	    !info[4].IsBoolean() || !info[5].IsNumber())
+		return ThrowBpfError(
+			env, EINVAL,
+			"attachUprobeAt(program, binaryPath, fileOffset, pid, retprobe, "
+			"cookie) expected");
+	std::string binary = info[1].As<Napi::String>();
+	size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
+	LIBBPF_OPTS(bpf_uprobe_opts, options);
+	options.retprobe = info[4].As<Napi::Boolean>();
+	options.bpf_cookie = static_cast<__u64>(info[5].As<Napi::Number>().Int64Value());
+	ClearLibbpfLog();
+	struct bpf_link *link = bpf_program__attach_uprobe_opts(
+		program, info[3].As<Napi::Number>().Int32Value(), binary.c_str(), offset, &options);
+	return AddLink(env, link,
+		       std::string(bpf_program__name(program)) + " to " + binary + "+0x" +
+			       ToHex(offset));
+}
+
+// attachKprobe(program, functionName, retprobe, cookie): a kprobe or kretprobe on a
+// kernel function, with its BPF cookie.
+Napi::Value NativeBpfObject::AttachKprobe(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	struct bpf_program *program = FindProgram(env, info[0]);
+	if (program == nullptr)
+		return env.Undefined();
+	if (!loaded_)
+		return ThrowBpfError(env, EINVAL, "attachKprobe: object not loaded");
+	if (!info[1].IsString() || !info[2].IsBoolean() || !info[3].IsNumber())
+		return ThrowBpfError(
+			env, EINVAL,
+			"attachKprobe(program, functionName, retprobe, cookie) expected");
+	std::string function = info[1].As<Napi::String>();
+	LIBBPF_OPTS(bpf_kprobe_opts, options);
+	options.retprobe = info[2].As<Napi::Boolean>();
+	options.bpf_cookie = static_cast<__u64>(info[3].As<Napi::Number>().Int64Value());
+	ClearLibbpfLog();
+	struct bpf_link *link =
+		bpf_program__attach_kprobe_opts(program, function.c_str(), &options);
+	return AddLink(env, link,
+		       std::string(bpf_program__name(program)) + " to kernel function " + function);
 }
 
 // attachPerfEvent(program, {type, config, frequency?, period?}): one perf event per

@@ -40,6 +40,9 @@ private:
 	// bpf_attach.cc: links.
 	Napi::Value Attach(const Napi::CallbackInfo &info);
 	Napi::Value AttachUprobe(const Napi::CallbackInfo &info);
+	Napi::Value AttachTracepoint(const Napi::CallbackInfo &info);
+	Napi::Value AttachUprobeAt(const Napi::CallbackInfo &info);
+	Napi::Value AttachKprobe(const Napi::CallbackInfo &info);
 	Napi::Value AttachPerfEvent(const Napi::CallbackInfo &info);
 	Napi::Value LinkIds(const Napi::CallbackInfo &info);
 	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);

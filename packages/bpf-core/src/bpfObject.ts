@@ -111,6 +111,26 @@ export class BpfObject {
     this.#native.attachUprobe(program, target.binaryPath, target.functionName, target.pid ?? -1, target.retprobe ?? false);
   }
 
+  /**
+   * Attaches a program to a classic tracepoint with a BPF cookie (bpf_get_attach_cookie), so one program attached
+   * many times can tell its attachments apart.
+   */
+  attachTracepoint(program: string, target: { category: string; name: string; cookie?: number }): void {
+    this.#native.attachTracepoint(program, target.category, target.name, checkedCookie(target.cookie));
+  }
+
+  /** Attaches a uprobe (or uretprobe) at a file offset of an ELF binary, with a BPF cookie. */
+  attachUprobeAt(program: string, target: { binaryPath: string; fileOffset: number; pid?: number; retprobe?: boolean; cookie?: number }): void {
+    if (!Number.isSafeInteger(target.fileOffset) || target.fileOffset < 0)
+      throw new RangeError(`uprobe offset must be a non-negative integer, got ${target.fileOffset}`);
+    this.#native.attachUprobeAt(program, target.binaryPath, target.fileOffset, target.pid ?? -1, target.retprobe ?? false, checkedCookie(target.cookie));
+  }
+
+  /** Attaches a kprobe (or kretprobe) on a kernel function, with a BPF cookie. */
+  attachKprobe(program: string, target: { functionName: string; retprobe?: boolean; cookie?: number }): void {
+    this.#native.attachKprobe(program, target.functionName, target.retprobe ?? false, checkedCookie(target.cookie));
+  }
+
   /** Attaches to one perf event per online CPU; returns how many. */
   attachPerfEvent(program: string, options: NativePerfEventOptions): number {
     return this.#native.attachPerfEvent(program, options);
@@ -184,6 +204,12 @@ export class BpfObject {
     for (const reader of [...this.#ringBuffers]) reader.close();
     return new Promise((resolve, reject) => this.#native.closeAsync((error) => (error ? reject(error) : resolve())));
   }
+}
+
+/** Cookies are u64 in the kernel; ours are small indexes, passed to C++ as numbers. */
+function checkedCookie(cookie = 0): number {
+  if (!Number.isSafeInteger(cookie) || cookie < 0) throw new RangeError(`BPF cookie must be a non-negative integer, got ${cookie}`);
+  return cookie;
 }
 
 /**

@@ -14,13 +14,17 @@ import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { AttachMethodName } from './tools/types.js';
 
-const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]...
+const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]... [SPEC...]
        bpfscope-tool list            tools and whether each works on this kernel
        bpfscope-tool capabilities    what this kernel offers, as JSON
 tools: ${[...toolRegistry.keys()].join(', ')}`;
 
 function main(): number | undefined {
-  const options = parseCliArgs(process.argv.slice(2), (name) => toolRegistry.get(name)?.paramsSchema);
+  const options = parseCliArgs(
+    process.argv.slice(2),
+    (name) => toolRegistry.get(name)?.paramsSchema,
+    (name) => toolRegistry.get(name)?.cli,
+  );
   switch (options.command) {
     case 'help':
       console.log(usage);
@@ -47,21 +51,11 @@ function main(): number | undefined {
   const limitation = session.tool.attachMethods.find((method) => method.name === session.attachMethod)?.limitation;
   if (limitation) process.stderr.write(`With ${session.attachMethod}: ${limitation}\n`);
   const tool = session.tool;
-  if (tool.outputKind === 'table') {
-    const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);
-    if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
-    session.onRows((rows) => {
-      let text = '';
-      for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
-      process.stdout.write(text);
-    });
-  } else if (tool.outputKind === 'stacks') {
-    // Folded stacks at the end (flamegraph.pl, speedscope and FlameScope read them), as bcc's -f.
-    if (options.durationSeconds === undefined) process.stderr.write('(stacks are printed when it ends: Ctrl-C or --duration)\n');
-  } else {
-    // One histogram per interval, as `biolatency -T 1` prints them.
+  // One histogram per interval, as `biolatency -T 1` prints them.
+  const printHistograms = (skipEmpty: boolean) => {
     const description = session.histogram;
     session.onFrame((frame) => {
+      if (skipEmpty && frame.series.length === 0) return;
       if (options.json) {
         process.stdout.write(`${JSON.stringify(frame)}\n`);
         return;
@@ -70,11 +64,25 @@ function main(): number | undefined {
       for (const series of frame.series) {
         // libbpf-tools' runqlat -P prints "pid = 1234 comm".
         if (description?.keyName) text += `\n${description.keyName} = ${series.label}${series.name === undefined ? '' : ` ${series.name}`}\n`;
-        text += formatLog2Histogram(series.counts, frame.unit);
+        // argdist -H counts values, labelled by their expression as bcc prints them.
+        text += formatLog2Histogram(series.counts, description?.values ?? frame.unit);
       }
       process.stdout.write(text);
     });
-  }
+  };
+  if (tool.outputKind === 'table') {
+    const columns = shownColumns(tool.columns, session.params as Record<string, unknown>);
+    if (!options.json) process.stdout.write(`${formatTableHeader(columns)}\n`);
+    session.onRows((rows) => {
+      let text = '';
+      for (const row of rows) text += `${options.json ? JSON.stringify(row) : formatTableRow(columns, row)}\n`;
+      process.stdout.write(text);
+    });
+    if (tool.cli?.histograms) printHistograms(true);
+  } else if (tool.outputKind === 'stacks') {
+    // Folded stacks at the end (flamegraph.pl, speedscope and FlameScope read them), as bcc's -f.
+    if (options.durationSeconds === undefined) process.stderr.write('(stacks are printed when it ends: Ctrl-C or --duration)\n');
+  } else printHistograms(false);
   const finish = () => {
     // Interval rows (cachestat): the interval cut short by the end still gets its row, as bcc prints it on Ctrl-C.
     session.flushIntervalRows();

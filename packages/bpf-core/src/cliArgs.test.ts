@@ -21,6 +21,16 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['tcplife', '--duration', '-1'], schemaFor)).toThrow(/--duration/);
   });
 
+  it("takes probe specs as bcc's tools do: as arguments, or repeated flags, never split on commas", () => {
+    const cliFor = (tool: string) => toolRegistry.get(tool)?.cli;
+    const spec = 't:syscalls:sys_enter_read (args->count > 20000) "read %d bytes", args->count';
+    expect(parseCliArgs(['trace', '--pid', '42', spec, 'r:c:malloc "%p", retval'], schemaFor, cliFor).params).toEqual({
+      pid: 42,
+      probes: [spec, 'r:c:malloc "%p", retval'],
+    });
+    expect(parseCliArgs(['trace', '--probes', spec, '--probes', 'p:c:free'], schemaFor, cliFor).params).toEqual({ probes: [spec, 'p:c:free'] });
+  });
+
   it('knows the list, capabilities and help commands', () => {
     expect(parseCliArgs(['list'], schemaFor).command).toBe('list');
     expect(parseCliArgs(['capabilities'], schemaFor).command).toBe('capabilities');

@@ -35,7 +35,11 @@ function coerce(value: string, property: JsonSchemaProperty | undefined): unknow
  * kebab-case flags into the tool's params and coercing values by the params schema
  * (which then validates them).
  */
-export function parseCliArgs(argv: readonly string[], schemaFor: (tool: string) => z.ZodType | undefined): CliOptions {
+export function parseCliArgs(
+  argv: readonly string[],
+  schemaFor: (tool: string) => z.ZodType | undefined,
+  cliFor: (tool: string) => { positional?: string; verbatim?: readonly string[] } | undefined = () => undefined,
+): CliOptions {
   const options: CliOptions = { json: false, params: {}, command: 'run' };
   const positional: string[] = [];
   const flags: Array<[string, string | undefined]> = [];
@@ -60,7 +64,24 @@ export function parseCliArgs(argv: readonly string[], schemaFor: (tool: string) 
 
   const schema = options.tool ? schemaFor(options.tool) : undefined;
   const properties = (schema ? (z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, JsonSchemaProperty> }).properties : undefined) ?? {};
+  const cli = options.tool ? cliFor(options.tool) : undefined;
+  const verbatim = new Set(cli?.verbatim ?? []);
+  const isArray = (key: string) => {
+    const type = properties[key]?.type;
+    return type === 'array' || (Array.isArray(type) && type.includes('array'));
+  };
+  // bcc's tools take their probes as arguments: `trace 'probe' 'probe'`, `funccount 'c:malloc'`.
+  if (cli?.positional !== undefined && positional.length > 1) {
+    const key = cli.positional;
+    options.params[key] = isArray(key) ? positional.slice(1) : positional.slice(1).join(' ');
+  }
   for (const [flag, value] of flags) {
+    const key = camelCase(flag);
+    if (verbatim.has(key) && value !== undefined) {
+      const previous = options.params[key];
+      options.params[key] = isArray(key) ? [...(Array.isArray(previous) ? (previous as unknown[]) : []), value] : value;
+      continue;
+    }
     switch (flag) {
       case 'json':
         options.json = value === undefined || value === 'true';
@@ -78,7 +99,6 @@ export function parseCliArgs(argv: readonly string[], schemaFor: (tool: string) 
         options.attachMethod = value;
         break;
       default: {
-        const key = camelCase(flag);
         const property = properties[key];
         options.params[key] = value === undefined ? true : coerce(value, property);
       }

@@ -39,6 +39,15 @@ export type {
 export type { ExecRow } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
 export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
+// Custom probes (trace, argdist, funccount, funclatency, stackcount): what a spec would attach to, and a binary's
+// functions; the host's tracepoints and their fields for autocomplete are tracefs/format.ts's (below).
+export { customProbeTools, describeCustomProbes } from './customProbe/describe.js';
+export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
+export type { SpecErrorDetails } from './customProbe/customTool.js';
+export { binaryFunctionNames, resolveProbeLibrary } from './customProbe/targets.js';
+export type { TraceRow } from './tools/trace/trace.js';
+export type { ArgdistRow } from './tools/argdist/argdist.js';
+export type { FunccountRow } from './tools/funccount/funccount.js';
 export type { HistogramFrame, HistogramSeries } from './histogram.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile, StackUnit } from './stacks/types.js';
 export { profileOutput } from './profileOutput.js';

@@ -57,6 +57,9 @@ export interface NativeBpfObject {
   load(): void;
   attach(program: string): number;
   attachUprobe(program: string, binaryPath: string, functionName: string, pid: number, retprobe: boolean): number;
+  attachTracepoint(program: string, category: string, name: string, cookie: number): number;
+  attachUprobeAt(program: string, binaryPath: string, fileOffset: number, pid: number, retprobe: boolean, cookie: number): number;
+  attachKprobe(program: string, functionName: string, retprobe: boolean, cookie: number): number;
   attachPerfEvent(program: string, options: NativePerfEventOptions): number;
   linkIds(): number[];
   mapLookup(map: string, key: Buffer): Buffer | null;

@@ -66,6 +66,8 @@ export interface HistogramDescription {
   unit: HistogramUnit;
   /** What the series are ("disk", "pid"), or undefined for one histogram. */
   keyName?: string;
+  /** Set when the slots count plain values, not times (argdist -H): what the values are (`args->count`). */
+  values?: string;
 }
 
 /**
@@ -154,7 +156,8 @@ export class ToolSession<Row = Record<string, unknown>> {
       const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
       const reader = new MapHistogramReader(object, output, params, maxKeys);
       this.#readHistograms = () => reader.read();
-      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params) };
+      const values = output.values?.(params);
+      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params), ...(values === undefined ? {} : { values }) };
     } else if (output?.source === 'rows') {
       const accumulator = new RowHistogramAccumulator();
       this.#rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
@@ -167,7 +170,7 @@ export class ToolSession<Row = Record<string, unknown>> {
       // Kernel timestamps are CLOCK_MONOTONIC, the same clock as process.hrtime.
       const offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
       const toWallClockMs = (monotonicNs: bigint) => Number(monotonicNs + offsetNs) / 1e6;
-      const context = { startedAt: this.startedAt };
+      const context = { startedAt: this.startedAt, params };
       this.#ringBuffer = object.openRingBuffer(tool.ringBufferMap, (records) => {
         this.#events += records.length;
         this.#deliverRows(records.map((record) => decode(record, toWallClockMs, context) as Row));
@@ -401,7 +404,8 @@ export function startTool<Row = Record<string, unknown>>(name: string, params: u
       const selected = new Set(object.selectedPrograms());
       for (const program of method.programs) if (selected.has(program)) object.attach(program);
     }
-    return new ToolSession<Row>(tool, parsed, methodName, object, { histogramIntervalMs: options.histogramIntervalMs });
+    const attachedWith = tool.attachedWith?.(parsed, method) ?? methodName;
+    return new ToolSession<Row>(tool, parsed, attachedWith, object, { histogramIntervalMs: options.histogramIntervalMs });
   } catch (error) {
     object.close();
     throw error;

@@ -456,3 +456,54 @@ export class FunctionSymbolTableBuilder {
     return end < 0 ? Infinity : end - start;
   }
 }
+
+/** A function symbol by name, for probes: where it is, and whether it is an IFUNC resolver rather than the function. */
+export interface NamedFunctionSymbol {
+  name: string;
+  address: number;
+  size: number;
+  ifunc: boolean;
+}
+
+/**
+ * Every defined function symbol of the image, from .symtab and .dynsym (a
+ * stripped library has only the latter), each name once, in file order. For
+ * uprobes, which are placed by name, where the symbolizer looks up by address.
+ */
+export function functionSymbolsByName(source: ByteSource, elf: ElfFile): NamedFunctionSymbol[] {
+  const byName = new Map<string, NamedFunctionSymbol>();
+  for (const type of [SHT_SYMTAB, SHT_DYNSYM]) {
+    for (const section of elf.sections) {
+      if (section.type !== type) continue;
+      const entrySize = section.entrySize === 0 ? SYMBOL_SIZE : section.entrySize;
+      if (entrySize < SYMBOL_SIZE) continue;
+      const symbols = sectionData(source, section);
+      const strings = sectionData(source, elf.sections[section.link]);
+      if (symbols === null || strings === null) continue;
+      for (let at = 0; at + SYMBOL_SIZE <= symbols.length; at += entrySize) {
+        const info = symbols[at + 4] ?? 0;
+        const symbolType = info & 0xf;
+        if (symbolType !== STT_FUNC && symbolType !== STT_GNU_IFUNC) continue;
+        if (symbols.readUInt16LE(at + 6) === SHN_UNDEF) continue;
+        const nameOffset = symbols.readUInt32LE(at);
+        if (nameOffset === 0 || nameOffset >= strings.length) continue;
+        if (symbols.readUInt32LE(at + 12) >= 2 ** 21) continue;
+        const address = readU64(symbols, at + 8);
+        if (address === 0) continue;
+        const name = cString(strings, nameOffset);
+        if (!byName.has(name)) byName.set(name, { name, address, size: readU64(symbols, at + 16), ifunc: symbolType === STT_GNU_IFUNC });
+      }
+    }
+  }
+  return [...byName.values()];
+}
+
+/** The file offset a virtual address is loaded from (what a uprobe is placed at), from the PT_LOAD segment holding it. */
+export function virtualAddressToFileOffset(segments: readonly LoadSegment[], virtualAddress: number): number | undefined {
+  for (const segment of segments) {
+    if (virtualAddress >= segment.virtualAddress && virtualAddress < segment.virtualAddress + segment.fileSize) {
+      return virtualAddress - segment.virtualAddress + segment.fileOffset;
+    }
+  }
+  return undefined;
+}

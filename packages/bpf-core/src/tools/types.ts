@@ -93,6 +93,20 @@ export interface ToolBase<Params> {
    * method's programs that configure did not leave out.
    */
   attach?(object: BpfObject, params: Params, method: AttachMethod): void;
+  /**
+   * How bpfscope-tool takes the params besides --<param> flags, as bcc's tool does:
+   * `positional` names the param the arguments after the tool's name fill (an
+   * array takes them all), and `verbatim` params are never split on commas (a
+   * probe spec has commas); a repeated flag of an array param adds an item;
+   * `histograms`: a table tool whose heat map bcc prints as histograms (argdist
+   * -H) prints each second's beside its rows.
+   */
+  cli?: { positional?: string; verbatim?: readonly string[]; histograms?: boolean };
+  /**
+   * The method actually attached, where the params decide it rather than the
+   * kernel (custom probes: a tracepoint or a uprobe spec); default: the method picked.
+   */
+  attachedWith?(params: Params, method: AttachMethod): AttachMethodName;
 }
 
 export type HistogramUnit = 'usecs' | 'msecs';
@@ -121,6 +135,11 @@ export interface MapHistogramOutput<Params> {
   keyLabel(key: Buffer, params: Params): string;
   /** A name the kernel keeps in the key's value (a pid's comm), shown beside the label; undefined when none. */
   valueName?(value: Buffer, params: Params): string | undefined;
+  /**
+   * What the histogram counts when it is not a time (argdist -H: the expression,
+   * `args->count`): its slots are then plain values, whatever `unit` says.
+   */
+  values?(params: Params): string | undefined;
   /** Table tools: the rows behind the heat map. */
   rows?: HeatMapRows;
 }
@@ -193,6 +212,12 @@ export interface TimeSeriesChart {
   columns: readonly string[];
   /** What the values are, for the axis ("pages per interval", "%", "MB"). */
   unit: string;
+  /**
+   * A column whose values split each column into lines, where an interval has
+   * a row per thing counted (funccount: a line of COUNT per FUNC); absent when
+   * an interval has one row (cachestat).
+   */
+  seriesBy?: string;
 }
 
 /** Everything about one table ("snoop") tool: its kernel object, params and decoding. */
@@ -203,9 +228,10 @@ export interface TableToolDefinition<Params = unknown, Row = Record<string, unkn
   ringBufferMap?: string;
   /**
    * Turns one ring buffer record into a row; `toWallClockMs` maps kernel monotonic ns to epoch ms, and
-   * `session.startedAt` (epoch ms) is when tracing began (bcc's TIME(s) counts from there). Present with ringBufferMap.
+   * `session.startedAt` (epoch ms) is when tracing began (bcc's TIME(s) counts from there), `session.params` the
+   * session's parsed params (custom probes decode by the spec). Present with ringBufferMap.
    */
-  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number }): Row;
+  decode?(record: Buffer, toWallClockMs: (monotonicNs: bigint) => number, session: { startedAt: number; params: Params }): Row;
   /** Rows made once per interval from maps and /proc (see IntervalRowsOutput). */
   intervalRows?: IntervalRowsOutput<Params, Row>;
   /** Columns worth watching over time, each chart a set of lines (the web's "Time series" view); rows need `time`. */

@@ -1,0 +1,2 @@
+import { benchHostOverview } from './hostOverview.ts';
+await benchHostOverview();
