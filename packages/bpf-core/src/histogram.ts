@@ -31,7 +31,7 @@ export interface HistogramFrame {
   /** End of the interval, epoch milliseconds. */
   time: number;
   intervalMs: number;
-  unit: 'usecs' | 'msecs';
+  unit: 'usecs' | 'msecs' | 'values';
   series: HistogramSeries[];
 }
 

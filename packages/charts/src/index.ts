@@ -13,7 +13,7 @@ export {
   percentilePositions,
   sumFrames,
 } from './heatmap/heatMapModel.js';
-export type { HeatMapFrame, HeatMapMatrix, MatrixOptions } from './heatmap/heatMapModel.js';
+export type { HeatMapFrame, HeatMapMatrix, HistogramUnit, MatrixOptions } from './heatmap/heatMapModel.js';
 export { colorSchemeOf, countColor, HEAT_MAP_RAMPS, heatMapPixels, matrixDigest } from './heatmap/heatMapPixels.js';
 export type { ColorScheme } from './heatmap/heatMapPixels.js';
 export { HeatMap } from './heatmap/HeatMap.js';
@@ -50,7 +50,7 @@ export { sparklinePath } from './sparkline/sparkline.js';
 export type { SparklineOptions } from './sparkline/sparkline.js';
 export { Sparkline } from './sparkline/Sparkline.js';
 export type { SparklineProps } from './sparkline/Sparkline.js';
-export { nearestTimeIndex, timeSeriesModel, timeSeriesPoints, timeTicks } from './timeseries/timeSeriesModel.js';
+export { linesPerSeries, nearestTimeIndex, timeSeriesModel, timeSeriesPoints, timeTicks } from './timeseries/timeSeriesModel.js';
 export type { TimeSeriesLine, TimeSeriesLineModel, TimeSeriesModel, TimeSeriesOptions, TimeSeriesPoints } from './timeseries/timeSeriesModel.js';
 export { TimeSeriesChart } from './timeseries/TimeSeriesChart.js';
 export type { TimeSeriesChartProps } from './timeseries/TimeSeriesChart.js';

@@ -77,7 +77,8 @@ class Log2Histogram extends Histogram<string> {
   async getForPromString(): Promise<HistogramValues> {
     const histogram = this.#read();
     const values: Array<HistogramValues['values'][number] & { sharedLabels: Record<string, string> }> = [];
-    if (histogram) {
+    // Only latencies are in seconds; a histogram of plain values (argdist -H, never recorded) has no _seconds metric.
+    if (histogram && histogram.unit !== 'values') {
       const bounds = log2Bounds(histogram.unit);
       for (const [label, counts] of [...histogram.series].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))) {
         const labels: Record<string, string> = histogram.labelName === undefined ? {} : { [histogram.labelName]: label };

@@ -109,7 +109,8 @@ export interface ToolBase<Params> {
   attachedWith?(params: Params, method: AttachMethod): AttachMethodName;
 }
 
-export type HistogramUnit = 'usecs' | 'msecs';
+/** What log2 slots count: latencies in µs or ms, or plain values (argdist -H of a size or a count). */
+export type HistogramUnit = 'usecs' | 'msecs' | 'values';
 
 /** How a table tool's rows relate to its heat map, so a cell can be traced back to rows. */
 export interface HeatMapRows {

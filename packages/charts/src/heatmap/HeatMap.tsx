@@ -14,6 +14,7 @@ import { buildHeatMapMatrix, formatSlotRange } from './heatMapModel.js';
 import type { HeatMapFrame, HeatMapMatrix } from './heatMapModel.js';
 import { colorSchemeOf, countColor, matrixDigest } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
+import type { HistogramUnit } from './heatMapModel.js';
 
 export interface TimeRange {
   from: number;
@@ -27,7 +28,7 @@ export interface HeatMapSelection extends TimeRange {
 
 export interface HeatMapProps {
   frames: readonly HeatMapFrame[];
-  unit: 'usecs' | 'msecs';
+  unit: HistogramUnit;
   /** The time range shown (epoch ms). */
   range: TimeRange;
   selection?: HeatMapSelection | undefined;

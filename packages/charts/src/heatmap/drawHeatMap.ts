@@ -12,6 +12,7 @@ import { formatLatency, formatTimeTick, percentilePositions } from './heatMapMod
 import type { HeatMapMatrix } from './heatMapModel.js';
 import { heatMapPixels } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
+import type { HistogramUnit } from './heatMapModel.js';
 
 export const MARGIN = { left: 64, right: 10, top: 8, bottom: 22 };
 export const PERCENTILES: Array<[number, string]> = [
@@ -44,7 +45,7 @@ export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, sche
 }
 
 /** Latency labels on a canvas MARGIN.left wide and the chart's height, at its top left. */
-export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: 'usecs' | 'msecs', { height }: HeatMapSize): void {
+export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: HistogramUnit, { height }: HeatMapSize): void {
   const context = labelCanvas(canvas, MARGIN.left, height, 'right', 'middle');
   if (!context) return;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;

@@ -119,6 +119,10 @@ describe('range histogram and units', () => {
     expect(formatLatency(0, 'usecs')).toBe('0 µs');
     expect(formatSlotRange(10, 'usecs')).toBe('1.02 ms – 2.05 ms');
     expect(formatSlotRange(0, 'msecs')).toBe('0 ms – 2 ms');
+    // Plain values (argdist -H of a size) have no time unit: SI prefixes only.
+    expect(formatLatency(100, 'values')).toBe('100');
+    expect(formatLatency(20_480, 'values')).toBe('20.5 K');
+    expect(formatSlotRange(20, 'values')).toBe('1.05 M – 2.1 M');
   });
 
   it('writes axis ticks on a 24-hour clock', () => {

@@ -206,7 +206,10 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
   return percentiles.map((_, index) => positions.subarray(index * pointCount, (index + 1) * pointCount));
 }
 
-const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
+/** What a histogram's slots count: a latency in µs or ms, or plain values (sizes, counts: argdist -H). */
+export type HistogramUnit = 'usecs' | 'msecs' | 'values';
+
+const unitSteps: Record<HistogramUnit, Array<[number, string]>> = {
   usecs: [
     [1e6, 's'],
     [1e3, 'ms'],
@@ -215,6 +218,14 @@ const unitSteps: Record<'usecs' | 'msecs', Array<[number, string]>> = {
   msecs: [
     [1e3, 's'],
     [1, 'ms'],
+  ],
+  // SI prefixes, as values with no unit of their own are shown (a size in bytes reads 4 K, 1 M).
+  values: [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+    [1, ''],
   ],
 };
 
@@ -233,16 +244,16 @@ export function formatTimeTick(epochMs: number): string {
 }
 
 /** A latency in the histogram's unit as people read it: "512 µs", "1.5 ms", "2 s". */
-export function formatLatency(value: number, unit: 'usecs' | 'msecs'): string {
+export function formatLatency(value: number, unit: HistogramUnit): string {
   const steps = unitSteps[unit];
   const [divisor, suffix] = steps.find(([size]) => value >= size) ?? (steps[steps.length - 1] as [number, string]);
   const scaled = value / divisor;
   const text = scaled >= 100 || Number.isInteger(scaled) ? String(Math.round(scaled)) : scaled.toFixed(scaled >= 10 ? 1 : 2).replace(/\.?0+$/, '');
-  return `${text} ${suffix}`;
+  return suffix ? `${text} ${suffix}` : text;
 }
 
 /** "2 → 3 µs", "1 → 2 ms": a slot's range in readable units. */
-export function formatSlotRange(slot: number, unit: 'usecs' | 'msecs'): string {
+export function formatSlotRange(slot: number, unit: HistogramUnit): string {
   const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
   return `${formatLatency(low, unit)} – ${formatLatency(high + 1, unit)}`;
 }

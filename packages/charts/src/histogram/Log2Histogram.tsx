@@ -3,10 +3,11 @@
 import { formatLatency } from '../heatmap/heatMapModel.js';
 import { formatInteger } from '../format/numbers.js';
 import { log2BucketRange } from './log2Buckets.js';
+import type { HistogramUnit } from '../heatmap/heatMapModel.js';
 
 export interface Log2HistogramProps {
   counts: readonly number[];
-  unit: 'usecs' | 'msecs';
+  unit: HistogramUnit;
   testId?: string;
 }
 

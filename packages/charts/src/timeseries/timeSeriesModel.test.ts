@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestTimeIndex, timeSeriesModel, timeSeriesPoints, timeTicks } from './timeSeriesModel.js';
+import { linesPerSeries, nearestTimeIndex, timeSeriesModel, timeSeriesPoints, timeTicks } from './timeSeriesModel.js';
 
 const lines = [
   { key: 'hits', label: 'HITS' },
@@ -91,5 +91,22 @@ describe('timeTicks and nearestTimeIndex', () => {
     expect(nearestTimeIndex([1000, 2000, 3000], 1600)).toBe(1);
     expect(nearestTimeIndex([1000, 2000, 3000], 9000)).toBe(2);
     expect(nearestTimeIndex([], 1)).toBe(-1);
+  });
+});
+
+describe('a line per series of one column', () => {
+  it("splits funccount's COUNT by FUNC, the busiest first, each line only its own rows", () => {
+    const rows = [
+      { time: 1000, func: 'getpid', count: 10 },
+      { time: 1000, func: 'read', count: 3 },
+      { time: 2000, func: 'getpid', count: 20 },
+      { time: 2000, func: 'write', count: 1 },
+    ];
+    const lines = linesPerSeries(rows, 'count', 'func', 2);
+    expect(lines.map((line) => line.label)).toEqual(['getpid', 'read']);
+    const points = timeSeriesPoints(rows, lines);
+    expect(points.times).toEqual([1000, 2000]);
+    expect(points.values.get('count:getpid')).toEqual([10, 20]);
+    expect(points.values.get('count:read')).toEqual([3, null]);
   });
 });

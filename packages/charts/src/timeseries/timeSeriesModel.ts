@@ -3,10 +3,14 @@
 import { scaleLinear } from 'd3-scale';
 
 export interface TimeSeriesLine {
-  /** The rows' field. */
+  /** The rows' field, or the line's own name when `field` says which field. */
   key: string;
   /** What the legend calls it (the column's header). */
   label: string;
+  /** The rows' field the line draws, when it is not `key` (a line per series of one column). */
+  field?: string;
+  /** Only the rows whose `key` field is `value` (funccount's FUNC): one line per series of a column. */
+  where?: { key: string; value: unknown };
 }
 
 /** Distinct times, oldest first, and each line's value at each (null: not counted, or no row). */
@@ -28,13 +32,31 @@ export function timeSeriesPoints(rows: readonly Readonly<Record<string, unknown>
     let sums = byTime.get(time);
     if (!sums) byTime.set(time, (sums = lines.map(() => null)));
     lines.forEach((line, index) => {
-      const value = row[line.key];
+      if (line.where && row[line.where.key] !== line.where.value) return;
+      const value = row[line.field ?? line.key];
       if (typeof value === 'number' && Number.isFinite(value)) sums[index] = (sums[index] ?? 0) + value;
     });
   }
   const times = [...byTime.keys()].sort((a, b) => a - b);
   const values = new Map(lines.map((line, index) => [line.key, times.map((time) => byTime.get(time)?.[index] ?? null)]));
   return { times, values };
+}
+
+/**
+ * A line per series of one column (funccount's COUNT per FUNC): the `max` series with the largest totals, largest
+ * first, so a wildcard over hundreds of functions draws the ones that matter.
+ */
+export function linesPerSeries(rows: readonly Readonly<Record<string, unknown>>[], column: string, seriesBy: string, max = 10): TimeSeriesLine[] {
+  const totals = new Map<unknown, number>();
+  for (const row of rows) {
+    const value = row[column];
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    totals.set(row[seriesBy], (totals.get(row[seriesBy]) ?? 0) + value);
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, max)
+    .map(([series]) => ({ key: `${column}:${String(series)}`, label: String(series), field: column, where: { key: seriesBy, value: series } }));
 }
 
 export interface TimeSeriesOptions {

@@ -18,6 +18,7 @@ import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData'
 import { SeriesPicker } from './SeriesPicker';
 import { hasSeries } from './seriesChoices';
 import { WindowSelect } from '../WindowSelect';
+import type { HistogramUnit } from '@bpfscope/charts';
 
 const DEFAULT_WINDOW_SECONDS = 300;
 /** In a dashboard panel: the toolbar and the summary line above and below the map, px. */
@@ -178,7 +179,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   );
 }
 
-function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary; unit: 'usecs' | 'msecs' }) {
+function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary; unit: HistogramUnit }) {
   const names = ['p50', 'p90', 'p99'];
   if (percentiles.exact) {
     return (

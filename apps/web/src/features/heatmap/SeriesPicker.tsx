@@ -10,6 +10,7 @@ import type { HistogramFrame } from '../../api/types';
 import { testIds } from '../../testIds';
 import { rankSeries, seriesDisplayName, seriesName, summarizeSeries } from './seriesChoices';
 import type { SeriesRank } from './seriesChoices';
+import type { HistogramUnit } from '@bpfscope/charts';
 
 /** Enough to see who matters; the search finds the rest. */
 const SHOWN_SERIES = 10;
@@ -22,7 +23,7 @@ interface SeriesPickerProps {
   frames: readonly HistogramFrame[];
   /** The window the heat map shows: what the list counts over. */
   range: { from: number; to: number };
-  unit: 'usecs' | 'msecs';
+  unit: HistogramUnit;
   /** The shown series' label; undefined for all of them added up. */
   value: string | undefined;
   onChange(label: string | undefined): void;

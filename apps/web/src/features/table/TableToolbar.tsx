@@ -8,6 +8,7 @@ import { SessionStatus } from '../session/SessionStatus';
 import type { LiveSession } from '../session/useLiveSession';
 import { TableFilterInput } from './TableFilterInput';
 import { usePanelHeight } from '../panelSize';
+import type { HistogramUnit } from '@bpfscope/charts';
 
 const ROW_CAPS = [1_000, 10_000, 100_000, 1_000_000];
 
@@ -21,7 +22,7 @@ interface TableToolbarProps {
   totalCount: number;
   filtered: boolean;
   /** The heat-map selection the rows are narrowed to, with the heat map's unit. */
-  selection?: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void } | undefined;
+  selection?: { range: HeatMapSelection; unit: HistogramUnit; rows: number; onClear(): void } | undefined;
   onTogglePause(): void;
   onExport(format: 'csv' | 'json'): void;
   /** Absent while there is nothing to share (no live session). */
@@ -140,7 +141,7 @@ export function ExportButtons({ onExport }: { onExport(format: 'csv' | 'json'): 
 }
 
 /** The heat-map selection (or cell) a table is narrowed to, with the rows behind it, and a way back to every row. */
-export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSelection; unit: 'usecs' | 'msecs'; rows: number; onClear(): void }) {
+export function SelectionPill({ range, unit, rows, onClear }: { range: HeatMapSelection; unit: HistogramUnit; rows: number; onClear(): void }) {
   return (
     <span
       className="pill pill--accent"

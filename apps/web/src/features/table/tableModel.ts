@@ -1,6 +1,7 @@
 // Filtering and sorting of live table rows: pure, so they are tested apart from React.
 import { log2SlotOf, textMatcher } from '@bpfscope/charts';
 import type { HeatMapSelection } from '@bpfscope/charts';
+import type { HistogramUnit } from '@bpfscope/charts';
 
 export interface ColumnSpec {
   key: string;
@@ -34,16 +35,13 @@ export function filterRows<Row extends Record<string, unknown>>(rows: readonly R
 /** Where a row's value of the heat map's measure is: its column (milliseconds), the heat map's unit and last slot. */
 export interface RowValueSpec {
   column: string;
-  unit: 'usecs' | 'msecs';
+  unit: HistogramUnit;
   /** Values past it are counted in it, as the kernel counts them. */
   lastSlot: number;
 }
 
 /** A tool's rows-to-heat-map link, in the unit its frames are in; undefined when its rows have none. */
-export function rowValueSpec(
-  heatMap: { rows: { column: string } | null; slots: number } | null | undefined,
-  unit: 'usecs' | 'msecs',
-): RowValueSpec | undefined {
+export function rowValueSpec(heatMap: { rows: { column: string } | null; slots: number } | null | undefined, unit: HistogramUnit): RowValueSpec | undefined {
   return heatMap?.rows ? { column: heatMap.rows.column, unit, lastSlot: heatMap.slots - 1 } : undefined;
 }
 

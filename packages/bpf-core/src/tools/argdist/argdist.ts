@@ -242,7 +242,8 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     source: 'map',
     map: 'hists',
     measure: 'values (argdist -H)',
-    unit: () => 'usecs',
+    // $latency is timed in µs; anything else is a plain value (a size, a count), drawn without a time unit.
+    unit: (params) => (argdistValues(params) === undefined && params.histogram.length > 0 ? 'usecs' : 'values'),
     keyName: (params) => (params.histogram.length > 1 ? 'probe' : undefined),
     values: (params) => argdistValues(params),
     keyLabel: (key, params) => (params.histogram.length > 1 ? (plans.get(params).probes.get(key.readUInt32LE(ProbeKeyOffset.slot))?.label ?? '?') : ''),
