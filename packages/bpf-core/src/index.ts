@@ -44,6 +44,7 @@ export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
 export { customProbeTools, describeCustomProbes } from './customProbe/describe.js';
 export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
 export type { SpecErrorDetails } from './customProbe/customTool.js';
+export { PROBE_SPEC_FORMAT } from './customProbe/customTool.js';
 export { binaryFunctionNames, resolveProbeLibrary } from './customProbe/targets.js';
 export type { TraceRow } from './tools/trace/trace.js';
 export type { ArgdistRow } from './tools/argdist/argdist.js';

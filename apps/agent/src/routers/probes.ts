@@ -1,6 +1,8 @@
 // The probe builder's autocomplete: tracepoints and their fields, a process's
 // binaries and a binary's functions. Operator tokens only: it shows what runs on
 // the host and where a custom probe could go.
+import { describeCustomProbes, ToolError } from '@bpfscope/bpf-core';
+import type { CustomProbeSummary, SpecErrorDetails } from '@bpfscope/bpf-core';
 import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { operatorProcedure, router } from '../trpc.js';
@@ -49,6 +51,36 @@ const symbolsInput = z
   })
   .strict();
 
+const checkInput = z
+  .object({
+    tool: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/),
+    params: z.record(z.string().max(64), z.unknown()),
+  })
+  .strict();
+
+/** The attach points a check lists; the total is always given. */
+const MAX_CHECK_POINTS = 50;
+
+/** What probes.check says of a custom probe's params: where they would attach, or what is wrong and where in the spec. */
+export type ProbeCheck =
+  | { ok: true; points: CustomProbeSummary['points']; total: number; attachments: number }
+  | { ok: false; code: string; message: string; spec?: SpecErrorDetails };
+
+function isSpecDetails(details: unknown): details is SpecErrorDetails {
+  return typeof details === 'object' && details !== null && 'offset' in details && 'spec' in details && 'reason' in details;
+}
+
+/** Checks params as starting the tool would, loading nothing: a probe builder checks as the user types. */
+function checkProbe(tool: string, params: Record<string, unknown>, services: Parameters<typeof describeCustomProbes>[2]): ProbeCheck {
+  try {
+    const summary = describeCustomProbes(tool, params, services);
+    return { ok: true, points: summary.points.slice(0, MAX_CHECK_POINTS), total: summary.points.length, attachments: summary.attachments };
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    return { ok: false, code: error.code, message: error.message, ...(isSpecDetails(error.details) ? { spec: error.details } : {}) };
+  }
+}
+
 function answer<T>(lookup: () => T): T {
   try {
     return lookup();
@@ -64,6 +96,8 @@ export const probesRouter = router({
   tracepointFields: operatorProcedure.input(tracepointFieldsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.tracepointFields(input))),
   /** The binaries and libraries a process maps code from (/proc/PID/maps), its executable first. */
   binaries: operatorProcedure.input(binariesInput).query(({ ctx, input }) => answer(() => ctx.services.probes.binaries(input.pid))),
+  /** A custom probe's params checked as sessions.start would, nothing loaded: its attach points, or the spec's error and where. */
+  check: operatorProcedure.input(checkInput).query(({ ctx, input }) => answer(() => checkProbe(input.tool, input.params, ctx.services.features))),
   /** Function symbols of an ELF file whose names start with `prefix`. */
   symbols: operatorProcedure.input(symbolsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.symbols(input))),
 });

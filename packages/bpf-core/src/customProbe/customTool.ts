@@ -110,8 +110,11 @@ export const targetParams = {
 
 export const tidParam = z.number().int().min(1).max(4_194_304).optional().describe('only this thread, like bcc trace -L');
 
+/** What a probe spec param is called in the params' JSON Schema (`format`), so a form offers a probe builder for it. */
+export const PROBE_SPEC_FORMAT = 'bcc-probe';
+
 /** A probe spec param: bounded, so a params body stays small. */
-export const specString = (description: string) => z.string().min(1).max(1024).describe(description);
+export const specString = (description: string) => z.string().min(1).max(1024).describe(description).meta({ format: PROBE_SPEC_FORMAT });
 
 /** The attach method a plan uses, for the session and the tool header: tracepoints first, then uprobes, then kprobes. */
 export function attachedWith(plan: ProbePlan): AttachMethodName {
