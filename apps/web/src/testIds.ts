@@ -29,6 +29,8 @@ export const testIds = {
   paramField: (name: string) => `param-${name}`,
   paramError: (name: string) => `param-error-${name}`,
   paramsApply: 'params-apply',
+  probeChoices: 'probe-choices',
+  probeCheck: 'probe-check',
   sessionStatus: 'session-status',
   bpfCost: 'bpf-cost',
   sessionError: 'session-error',

@@ -25,5 +25,6 @@ export type { OverviewUpdate };
 export type FullOverviewSample = OverviewUpdate['sample'];
 export type HostSummary = Outputs['host']['summary'];
 export type RangeUse = Outputs['host']['use'];
+export type ProbeCheck = Outputs['probes']['check'];
 export type UseKindSummary = HostSummary['use'][number];
 export type { UseKind } from '@bpfscope/agent';

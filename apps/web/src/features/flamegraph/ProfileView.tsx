@@ -8,6 +8,7 @@ import type { ToolInfo } from '../../api/types';
 import { useScopedView, useScopeHost, useViewActions, useViewScope } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import { ParamsForm } from '../params/ParamsForm';
+import { missingRequiredParams } from '../params/schemaForm';
 import { useSaveSnapshot } from '../snapshots/saveSnapshot';
 import type { EarlierCapture } from './captureStore';
 import { captureKey, isRunning, useCaptures } from './captureStore';
@@ -44,13 +45,15 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
   };
 
   const running = isRunning(capture);
+  // A custom probe's capture (stackcount) needs its spec first.
+  const missing = missingRequiredParams(tool.paramsJsonSchema, params);
   // Re-rendered by each poll's answer.
   const elapsed =
     capture && slot?.startedLocallyAt !== undefined ? Math.min(capture.durationMs, (slot.polledAt ?? slot.startedLocallyAt) - slot.startedLocallyAt) : 0;
 
   return (
     <>
-      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} />}
+      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} tool={tool.name} params={params} onApply={setParams} />}
       <div className="profile-view">
         <div className="toolbar">
           <label className="muted">
@@ -72,7 +75,8 @@ export function ProfileView({ tool }: { tool: ToolInfo }) {
             type="button"
             className="button button--primary"
             data-testid={testIds.captureStart}
-            disabled={running || !tool.support.available}
+            disabled={running || !tool.support.available || missing.length > 0}
+            title={missing.length > 0 ? `Write ${missing.join(' and ')} above and Apply first` : undefined}
             onClick={start}
           >
             {capture ? 'Capture again' : 'Capture'}

@@ -3,17 +3,20 @@
 import { useEffect, useMemo, useState } from 'react';
 import { testIds } from '../../testIds';
 import type { FormValues } from './schemaForm';
+import { ProbeSpecInput } from './ProbeSpecInput';
 import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
 
 interface ParamsFormProps {
   schema: Record<string, unknown>;
+  /** The tool's name: probe specs are checked and completed against it on the view's host. */
+  tool?: string;
   params: Record<string, unknown>;
   onApply(params: Record<string, unknown>): void;
   /** Problem the agent found with the params it was given, if any. */
   serverError?: string;
 }
 
-export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormProps) {
+export function ParamsForm({ schema, tool, params, onApply, serverError }: ParamsFormProps) {
   const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
   const paramsKey = JSON.stringify(params);
   const [values, setValues] = useState<FormValues>(() => formValuesFromParams(fields, params));
@@ -25,6 +28,9 @@ export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormP
   }, [fields, paramsKey]);
 
   if (fields.length === 0) return null;
+  // The params as typed so far, for a probe builder's check (only when the form reads as valid).
+  const typed = paramsFromForm(fields, values);
+  const liveParams = Object.keys(typed.errors).length === 0 ? typed.params : undefined;
   const apply = () => {
     const parsed = paramsFromForm(fields, values);
     setErrors(parsed.errors);
@@ -59,6 +65,17 @@ export function ParamsForm({ schema, params, onApply, serverError }: ParamsFormP
                 data-testid={testIds.paramField(field.name)}
                 checked={values[field.name] === true}
                 onChange={(event) => setValues({ ...values, [field.name]: event.target.checked })}
+              />
+            ) : (field.kind === 'probeSpec' || field.kind === 'probeSpecList') && tool ? (
+              <ProbeSpecInput
+                id={id}
+                name={field.name}
+                tool={tool}
+                multiple={field.kind === 'probeSpecList'}
+                value={String(values[field.name] ?? '')}
+                onChange={(text) => setValues({ ...values, [field.name]: text })}
+                params={liveParams}
+                invalid={error !== undefined}
               />
             ) : field.kind === 'enum' ? (
               <select

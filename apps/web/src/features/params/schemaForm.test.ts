@@ -82,3 +82,27 @@ describe('schema form', () => {
     expect(fieldLabel('nameContains')).toBe('name contains');
   });
 });
+
+describe('probe specs in a params form', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      probes: { type: 'array', maxItems: 2, items: { type: 'string', format: 'bcc-probe', maxLength: 20 } },
+      pattern: { type: 'string', format: 'bcc-probe', minLength: 1 },
+      pid: { type: 'integer', minimum: 1 },
+    },
+  };
+
+  it('knows a spec, and a list of them, by the format bcc-probe; one spec a line', () => {
+    const fields = fieldsFromSchema(schema);
+    expect(fields.map((field) => field.kind)).toEqual(['probeSpecList', 'probeSpec', 'integer']);
+    const values = formValuesFromParams(fields, { probes: ['t:a:b', 't:c:d'], pattern: 'p:c:malloc' });
+    expect(values.probes).toBe('t:a:b\nt:c:d');
+    expect(paramsFromForm(fields, { ...values, probes: ' t:a:b \n\n t:c:d ', pid: '' })).toEqual({
+      params: { probes: ['t:a:b', 't:c:d'], pattern: 'p:c:malloc' },
+      errors: {},
+    });
+    expect(paramsFromForm(fields, { probes: 't:a\nt:b\nt:c', pattern: 'x', pid: '' }).errors.probes).toBe('at most 2 probes, one a line');
+    expect(paramsFromForm(fields, { probes: `t:${'x'.repeat(30)}`, pattern: 'x', pid: '' }).errors.probes).toBe('probe 1: at most 20 characters');
+  });
+});

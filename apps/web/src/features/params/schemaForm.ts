@@ -1,7 +1,10 @@
 // A params form generated from a tool's JSON Schema (as the agent sends it from zod),
 // and the parsing of what was typed back into params, with messages per field.
 // Only the shapes tools use are supported; anything else is shown as JSON text.
-type FieldKind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'integerList' | 'json';
+type FieldKind = 'integer' | 'number' | 'string' | 'boolean' | 'enum' | 'integerList' | 'probeSpec' | 'probeSpecList' | 'json';
+
+/** A probe spec as bcc's tools take it, marked so in the params' JSON Schema (bpf-core's PROBE_SPEC_FORMAT). */
+const PROBE_SPEC_FORMAT = 'bcc-probe';
 
 interface FormField {
   name: string;
@@ -37,7 +40,12 @@ export function fieldsFromSchema(schema: Schema): FormField[] {
       case 'number':
         return { ...base, kind: property.type, minimum: num(property.minimum), maximum: num(property.maximum) };
       case 'string':
-        return { ...base, kind: 'string', minLength: num(property.minLength), maxLength: num(property.maxLength) };
+        return {
+          ...base,
+          kind: property.format === PROBE_SPEC_FORMAT ? 'probeSpec' : 'string',
+          minLength: num(property.minLength),
+          maxLength: num(property.maxLength),
+        };
       case 'boolean':
         return { ...base, kind: 'boolean' };
       case 'array':
@@ -50,6 +58,9 @@ export function fieldsFromSchema(schema: Schema): FormField[] {
             minItems: num(property.minItems),
             maxItems: num(property.maxItems),
           };
+        }
+        if (items.type === 'string' && items.format === PROBE_SPEC_FORMAT) {
+          return { ...base, kind: 'probeSpecList', maxLength: num(items.maxLength), minItems: num(property.minItems), maxItems: num(property.maxItems) };
         }
         return { ...base, kind: 'json' };
       default:
@@ -80,6 +91,7 @@ export function formValuesFromParams(fields: readonly FormField[], params: Recor
     if (field.kind === 'boolean') values[field.name] = typeof value === 'boolean' ? value : field.defaultValue === true;
     else if (value === undefined) values[field.name] = enumDefault(field) ?? '';
     else if (field.kind === 'integerList' && Array.isArray(value)) values[field.name] = value.join(', ');
+    else if (field.kind === 'probeSpecList' && Array.isArray(value)) values[field.name] = value.join('\n');
     else if (field.kind === 'json') values[field.name] = JSON.stringify(value);
     else values[field.name] = String(value);
   }
@@ -117,6 +129,19 @@ function parseField(field: FormField, text: string): { value: unknown } | { erro
     case 'integer':
     case 'number':
       return parseNumber(field, text);
+    case 'probeSpecList': {
+      // One spec a line, as one writes several to bcc's trace.
+      const specs = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+      if (field.minItems !== undefined && specs.length < field.minItems) return { error: `at least ${field.minItems} probes` };
+      if (field.maxItems !== undefined && specs.length > field.maxItems) return { error: `at most ${field.maxItems} probes, one a line` };
+      const tooLong = specs.findIndex((spec) => field.maxLength !== undefined && spec.length > field.maxLength);
+      if (tooLong >= 0) return { error: `probe ${tooLong + 1}: at most ${field.maxLength} characters` };
+      return { value: specs };
+    }
+    case 'probeSpec':
     case 'string':
       if (field.minLength !== undefined && text.length < field.minLength) return { error: `at least ${field.minLength} characters` };
       if (field.maxLength !== undefined && text.length > field.maxLength) return { error: `at most ${field.maxLength} characters` };
@@ -156,4 +181,12 @@ function parseNumber(field: FormField, text: string): { value: number } | { erro
 /** "nameContains" → "name contains", for labels. */
 export function fieldLabel(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** The params the schema requires that `params` lacks (a custom probe's spec): nothing starts without them. */
+export function missingRequiredParams(schema: Record<string, unknown>, params: Record<string, unknown>): string[] {
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((name): name is string => typeof name === 'string') : [];
+  return required.filter(
+    (name) => params[name] === undefined || params[name] === '' || (Array.isArray(params[name]) && (params[name] as unknown[]).length === 0),
+  );
 }

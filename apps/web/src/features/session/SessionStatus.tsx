@@ -24,7 +24,7 @@ export function SessionStatus({ status, cost }: { status: SessionPhase; cost?: B
 function sessionText(status: SessionPhase): string {
   switch (status.phase) {
     case 'idle':
-      return 'not running';
+      return status.missing ? `waiting for ${status.missing.join(' and ')}` : 'not running';
     case 'starting':
       return 'attaching…';
     case 'streaming':

@@ -9,6 +9,7 @@ import type { BpfCost, HistogramFrame, StartedSession, StreamBatch, ToolInfo } f
 import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
 import { useScopedView, useScopeHost } from '../../state/viewScope';
+import { missingRequiredParams } from '../params/schemaForm';
 
 interface AgentCounters {
   /** Events the shared attachment decoded since it started. */
@@ -20,7 +21,8 @@ interface AgentCounters {
 }
 
 export type SessionPhase =
-  | { phase: 'idle' }
+  /** Not running; `missing`: the required params (a custom probe's spec) it waits for. */
+  | { phase: 'idle'; missing?: string[] }
   | { phase: 'starting' }
   | { phase: 'streaming'; started: StartedSession; reconnecting?: string }
   /** `maxDuration`: the agent's --max-session-seconds ended it, so keeping on watching makes sense. */
@@ -68,7 +70,9 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
   // The session restarts when the params change, not each time the view's object does.
   const paramsKey = JSON.stringify(params ?? viewParams);
   const tool = toolInfo.name;
-  const enabled = toolInfo.support.available;
+  // A tool whose schema requires a param not given yet (a custom probe's spec) waits for it: nothing is attached.
+  const missingKey = missingRequiredParams(toolInfo.paramsJsonSchema, JSON.parse(paramsKey) as Record<string, unknown>).join(',');
+  const enabled = toolInfo.support.available && missingKey === '';
   const liveRef = useRef<LiveRows>(null);
   liveRef.current ??= new LiveRows();
   const live = liveRef.current;
@@ -104,7 +108,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
     setEndsAt(null);
     setRenewProblem(undefined);
     if (!enabled || !address || !token) {
-      setStatus({ phase: 'idle' });
+      setStatus(missingKey ? { phase: 'idle', missing: missingKey.split(',') } : { phase: 'idle' });
       return;
     }
     const client = clientFor(address, token);
@@ -181,7 +185,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
       if (renderTimer) clearTimeout(renderTimer);
       if (sessionId) void client.sessions.stop.mutate({ id: sessionId }).catch(() => undefined);
     };
-  }, [address, token, tool, paramsKey, enabled, runNumber, live]);
+  }, [address, token, tool, paramsKey, enabled, missingKey, runNumber, live]);
 
   const keepWatching = () => {
     const id = sessionIdRef.current;

@@ -64,7 +64,14 @@ export function LiveTableView({ tool, session, rowValue }: LiveTableViewProps) {
     for (const frame of session.frames) for (const series of frame.series) for (const count of series.counts) total += count;
     return total;
   }, [threshold, tableEmpty, session.frames]);
-  const reason = emptyTableReason({ received: rows.list.length, inSelection: selected?.length, heatMapEvents, threshold, events: counters.events });
+  const reason = emptyTableReason({
+    received: rows.list.length,
+    inSelection: selected?.length,
+    heatMapEvents,
+    threshold,
+    events: counters.events,
+    missingParams: status.phase === 'idle' ? status.missing : undefined,
+  });
 
   const shareTable = () => share(() => saveSnapshot.table(status, tool.name, shown));
   const download = (format: 'csv' | 'json') => downloadRows({ tool: tool.name, host: address ?? 'host', format, columns, rows: shown });

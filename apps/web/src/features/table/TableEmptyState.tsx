@@ -14,6 +14,7 @@ interface TableEmptyStateProps {
 export function TableEmptyState({ reason, onLowerThreshold, onClearFilters, onClearSelection }: TableEmptyStateProps) {
   return (
     <div className="live-table__empty" data-testid={testIds.tableEmpty} role="status">
+      {reason.kind === 'params' ? <>Nothing is attached yet: write {reason.missing.join(' and ')} above, then Apply.</> : null}
       {reason.kind === 'waiting' ? (
         reason.events > 0 ? (
           <>Live: {formatInteger(reason.events)} events so far, none matched the params.</>

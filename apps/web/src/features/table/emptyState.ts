@@ -4,6 +4,8 @@ import type { ToolInfo } from '../../api/types';
 type RowThreshold = NonNullable<ToolInfo['rowThreshold']>;
 
 export type EmptyTableReason =
+  /** Not started: the params it needs (a custom probe's spec) are not given yet. */
+  | { kind: 'params'; missing: string[] }
   /** Nothing has arrived: the tool has seen `events` events (none made a row). */
   | { kind: 'waiting'; events: number }
   /** The heat map counted `events` events, none past the threshold the rows need. */
@@ -24,10 +26,13 @@ interface EmptyTableInput {
   threshold?: { spec: RowThreshold; value: number } | undefined;
   /** Events the session decoded (rows before user-space filters). */
   events: number;
+  /** Required params not given yet: the session has not started. */
+  missingParams?: readonly string[];
 }
 
 export function emptyTableReason(input: EmptyTableInput): EmptyTableReason {
   if (input.received === 0) {
+    if (input.missingParams && input.missingParams.length > 0) return { kind: 'params', missing: [...input.missingParams] };
     if (input.threshold && input.heatMapEvents > 0)
       return { kind: 'threshold', events: input.heatMapEvents, threshold: input.threshold.spec, value: input.threshold.value };
     return { kind: 'waiting', events: input.events };

@@ -15,7 +15,9 @@ export function HistogramToolView({ tool }: { tool: ToolInfo }) {
 
   return (
     <>
-      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} serverError={refusedParams(session.status)} />}
+      {inPanel ? null : (
+        <ParamsForm schema={tool.paramsJsonSchema} tool={tool.name} params={params} onApply={setParams} serverError={refusedParams(session.status)} />
+      )}
       <SessionBanners session={session} />
       <LiveHeatMap tool={tool} session={session} />
     </>

@@ -29,7 +29,9 @@ export function TableToolView({ tool }: { tool: ToolInfo }) {
 
   return (
     <>
-      {inPanel ? null : <ParamsForm schema={tool.paramsJsonSchema} params={params} onApply={setParams} serverError={refusedParams(session.status)} />}
+      {inPanel ? null : (
+        <ParamsForm schema={tool.paramsJsonSchema} tool={tool.name} params={params} onApply={setParams} serverError={refusedParams(session.status)} />
+      )}
       <SessionBanners session={session} />
       {(heatMap !== null || timeSeries !== null) && !inPanel ? (
         <div className="tabs" role="tablist">
