@@ -63,7 +63,7 @@ describe('argdist', () => {
       pid: target.pid,
     });
     expect(session.attachMethod).toBe('tracepoint');
-    expect(session.histogram).toEqual({ measure: 'values (argdist -H)', unit: 'usecs', keyName: undefined, values: 'args->count' });
+    expect(session.histogram).toEqual({ measure: 'values (argdist -H)', unit: 'values', keyName: undefined, values: 'args->count' });
     await knownReads(target);
     await target.run('calls 4 2');
 
