@@ -1,12 +1,14 @@
 // Test harness: a real agent on loopback (in this process, or as a child process
 // that tests can SIGKILL), and a real tRPC client for it.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
@@ -89,20 +91,32 @@ export interface ChildAgent {
   process: ChildProcess;
   client: AgentClient;
   dataDir: string;
+  /** The V8 inspector's WebSocket URL, when spawned with `inspect: true`. */
+  inspectorUrl?: string;
 }
 
 const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** The agent as its own process (for SIGKILL and memory tests). */
-export async function spawnAgent(flags: string[] = [], options: { dataDir?: string } = {}): Promise<ChildAgent> {
+export async function spawnAgent(flags: string[] = [], options: { dataDir?: string; inspect?: boolean } = {}): Promise<ChildAgent> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    [
+      ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
+      '--import',
+      'tsx',
+      mainScript,
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      dataDir,
+      ...withoutRecorderUnlessAsked(flags),
+    ],
+    { stdio: ['ignore', 'pipe', options.inspect ? 'pipe' : 'inherit'] },
   );
+  const inspectorUrl = options.inspect && child.stderr ? inspectorUrlFrom(child.stderr) : undefined;
+  if (!child.stdout) throw new Error('agent spawned without a stdout pipe');
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
@@ -112,7 +126,57 @@ export async function spawnAgent(flags: string[] = [], options: { dataDir?: stri
     child.once('exit', (code) => reject(new Error(`agent exited (${code}) before listening`)));
   });
   const token = readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
-  return { url, token, pid: child.pid as number, process: child, client: createClient(url, token), dataDir };
+  return {
+    url,
+    token,
+    pid: child.pid as number,
+    process: child,
+    client: createClient(url, token),
+    dataDir,
+    ...(inspectorUrl ? { inspectorUrl: await inspectorUrl } : {}),
+  };
+}
+
+/** Forwards the child's stderr and resolves with the inspector URL node prints there. */
+function inspectorUrlFrom(stderr: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    createInterface({ input: stderr }).on('line', (line) => {
+      const match = /Debugger listening on (ws:\/\/\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+      else process.stderr.write(`${line}\n`);
+    });
+  });
+}
+
+/**
+ * The agent's live JS heap in bytes: a full garbage collection through the inspector,
+ * then the heap in use. Unlike RSS, it is what the process retains, without GC slack.
+ */
+export async function liveHeapBytes(agent: ChildAgent): Promise<number> {
+  if (!agent.inspectorUrl) throw new Error('liveHeapBytes needs an agent spawned with { inspect: true }');
+  const socket = new WebSocket(agent.inspectorUrl);
+  await once(socket, 'open');
+  try {
+    let nextId = 1;
+    const call = (method: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const id = nextId++;
+        const onMessage = (data: WebSocket.RawData) => {
+          const message = JSON.parse(data.toString()) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+          if (message.id !== id) return;
+          socket.off('message', onMessage);
+          if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+          else resolve(message.result ?? {});
+        };
+        socket.on('message', onMessage);
+        socket.send(JSON.stringify({ id, method }));
+      });
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return Number(usage.usedSize);
+  } finally {
+    socket.close();
+  }
 }
 
 /** Resident memory of a process in bytes. */
