@@ -2,7 +2,7 @@
 // fleet orders them, each with its USE verdicts and its runqlat and biolatency p99 over any range Prometheus holds,
 // and a heat map of every host's histogram added up, whose cells say which hosts they came from. A fixed handful of
 // queries whatever the fleet's size; a row opens its agent as the agents' fleet does.
-import { formatDateTime, formatLatency, HeatMap, Sparkline } from '@bpfscope/charts';
+import { formatDateTime, formatInteger, formatLatency, HeatMap, Sparkline } from '@bpfscope/charts';
 import type { HeatMapSelection } from '@bpfscope/charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
@@ -44,6 +44,8 @@ const RANK_WORDS: Record<FleetRank, string> = {
 const RANK_PILLS: Partial<Record<FleetRank, string>> = { critical: 'pill--bad', warning: 'pill--warn', unreachable: 'pill--bad', ok: 'fleet__pill--ok' };
 const COLUMN_WORDS: Record<string, string> = { utilization: 'util', saturation: 'sat', errors: 'err' };
 const TOOL_MEASURES: Record<FleetHeatmapTool, string> = { runqlat: 'run-queue latency', biolatency: 'block I/O latency' };
+/** What a heat map of the tool counts. */
+const TOOL_EVENTS: Record<FleetHeatmapTool, string> = { runqlat: 'wakeups', biolatency: 'I/Os' };
 
 function prometheusHref(prometheus: FleetPrometheus): string {
   return encodeViewState({ ...emptyViewState, fleet: { hosts: [], prometheus } });
@@ -56,8 +58,10 @@ function hostHref(instance: string): string | undefined {
 /** "1 h", "7 d", or the absolute range's length. */
 function rangeWords(range: FleetRange): string {
   if ('last' in range) return range.last.replace(/(\d+)([a-z])/, '$1 $2');
-  const hours = (range.to - range.from) / 3_600_000;
-  return hours >= 48 ? `${Math.round(hours / 24)} d` : hours >= 1 ? `${Math.round(hours * 10) / 10} h` : `${Math.round(hours * 60)} min`;
+  const seconds = (range.to - range.from) / 1000;
+  if (seconds >= 48 * 3600) return `${Math.round(seconds / 86_400)} d`;
+  if (seconds >= 3600) return `${Math.round(seconds / 360) / 10} h`;
+  return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
 }
 
 /** The browser's time zone and its offset now: every time on the page is in it. */
@@ -66,7 +70,8 @@ function zoneWords(): string {
   const minutes = -new Date().getTimezoneOffset();
   const sign = minutes < 0 ? '−' : '+';
   const abs = Math.abs(minutes);
-  return `${zone} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
+  const offset = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return zone === 'UTC' || zone === 'Etc/UTC' ? 'UTC' : `${zone} (${offset})`;
 }
 
 /** The page's PromQL client: straight to Prometheus, or through an agent with this browser's token for it. */
@@ -302,7 +307,7 @@ function RangeBar({ prometheus, step, where, loading }: { prometheus: FleetProme
       ) : null}
       <span className="toolbar__spacer" />
       <span className="muted" title="Every time on this page is in the browser's time zone">
-        times in {zoneWords()} · a point every {step} s{where ? ` · from ${where}` : ''}
+        times in {zoneWords()} · {step} s a point{where ? ` · ${where}` : ''}
         {loading ? ' · asking…' : ''}
       </span>
     </form>
@@ -326,6 +331,7 @@ function FleetHeatmapPanel({ prometheus, heatmap, grid, client, selection, onSel
   const frames = useMemo(() => heatmap?.frames ?? [], [heatmap]);
   const shares = useCellShares(client, prometheus, heatmap, selection);
   const names = useMemo(() => new Map(rows.map((row) => [row.instance, row.hostname ?? row.instance])), [rows]);
+  const total = useMemo(() => frames.reduce((sum, frame) => frame.counts.reduce((a, b) => a + b, sum), 0), [frames]);
   return (
     <div className="fleet-prom__overview">
       <div className="fleet-prom__heatmap">
@@ -338,8 +344,11 @@ function FleetHeatmapPanel({ prometheus, heatmap, grid, client, selection, onSel
               </option>
             ))}
           </select>
+          <span className="fleet-prom__heatmap-total">
+            {formatInteger(total)} {TOOL_EVENTS[tool]}
+          </span>
           <span className="muted">
-            {TOOL_MEASURES[tool]} of every host added up (bpfscope_{tool}_seconds), a column per {grid.step} s; click a cell or drag a range to see which hosts
+            {TOOL_MEASURES[tool]}, every host added up, {grid.step} s a column · click a cell or drag: which hosts
           </span>
         </div>
         <HeatMap
@@ -400,7 +409,7 @@ function CellShares({ shares, selection, names, tool }: { shares: SharesState; s
   }
   const cell =
     selection.bucket === undefined
-      ? `every ${tool} latency`
+      ? `all ${tool} latencies`
       : `${formatLatency(2 ** selection.bucket, 'usecs')} – ${formatLatency(2 ** (selection.bucket + 1), 'usecs')}`;
   const when = `${formatDateTime(selection.from)} – ${formatDateTime(selection.to)}`;
   return (
@@ -421,7 +430,7 @@ function CellShares({ shares, selection, names, tool }: { shares: SharesState; s
                 {names.get(share.instance) ?? share.instance}
               </span>
               <span className="fleet-prom__share-figure">
-                {Math.round(share.share * 100)} % · {share.count.toLocaleString()} {tool === 'biolatency' ? 'I/Os' : 'wakeups'}
+                {Math.round(share.share * 100)} % · {formatInteger(share.count)} {TOOL_EVENTS[tool]}
               </span>
             </li>
           ))}

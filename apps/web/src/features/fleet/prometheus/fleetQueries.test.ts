@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapQuery, instantQueries, jobSelector, MAX_POINTS, p99Query, promqlString, rateWindow, regexLiteral, shareQuery, stepFor } from './fleetQueries';
+import { growth, heatmapQuery, instantQueries, jobSelector, MAX_POINTS, p99Query, promqlString, rateWindow, shareQuery, stepFor } from './fleetQueries';
 
 describe('the fleet PromQL', () => {
   it('puts the job matcher in a PromQL string with its backslashes and quotes escaped', () => {
@@ -11,13 +11,14 @@ describe('the fleet PromQL', () => {
     expect(instantQueries('x"}) or (up{').up).toBe('up{job=~"x\\"}) or (up{"}');
   });
 
-  it('escapes a bucket bound for a regex, then for the string around it', () => {
-    expect(regexLiteral('0.000512')).toBe('0\\.000512');
-    expect(regexLiteral('+Inf')).toBe('\\+Inf');
+  it('asks a cell’s hosts for its two bounds exactly as Prometheus stored them', () => {
+    const bucket = (le: string) => `bpfscope_biolatency_seconds_bucket{job=~"bpfscope", le="${le}"}`;
     expect(shareQuery('biolatency', 'bpfscope', 12, ['0.000256', '0.000512'])).toBe(
-      'sum by (instance, le) (clamp_min(bpfscope_biolatency_seconds_bucket{job=~"bpfscope", le=~"0\\\\.000256|0\\\\.000512"} - ' +
-        'bpfscope_biolatency_seconds_bucket{job=~"bpfscope", le=~"0\\\\.000256|0\\\\.000512"} offset 12s, 0))',
+      `sum by (instance, le) (${growth(bucket('0.000256'), 12)} or ${growth(bucket('0.000512'), 12)})`,
     );
+    const inf = 'bpfscope_runqlat_seconds_bucket{job=~"a\\"b", le="+Inf"}';
+    expect(shareQuery('runqlat', 'a"b', 5, ['+Inf'])).toBe(`sum by (instance, le) (${growth(inf, 5)})`);
+    expect(growth('x', 5)).toBe('(clamp_min(x - x offset 5s, 0) or increase(x[5s]))');
   });
 
   it('asks a fixed handful of queries, none naming a host', () => {
@@ -31,9 +32,8 @@ describe('the fleet PromQL', () => {
     expect(p99Query('runqlat', 'bpfscope', 12)).toBe(
       'histogram_quantile(0.99, sum by (instance, le) (rate(bpfscope_runqlat_seconds_bucket{job=~"bpfscope"}[60s])))',
     );
-    expect(heatmapQuery('biolatency', 'bpfscope', 3)).toBe(
-      'sum by (le) (clamp_min(bpfscope_biolatency_seconds_bucket{job=~"bpfscope"} - bpfscope_biolatency_seconds_bucket{job=~"bpfscope"} offset 3s, 0))',
-    );
+    const buckets = 'bpfscope_biolatency_seconds_bucket{job=~"bpfscope"}';
+    expect(heatmapQuery('biolatency', 'bpfscope', 3)).toBe(`sum by (le) (clamp_min(${buckets} - ${buckets} offset 3s, 0) or increase(${buckets}[3s]))`);
   });
 
   it('steps so a series has at most 300 points, a whole second at least, and a p99 window with two scrapes in it', () => {

@@ -10,11 +10,6 @@ export function promqlString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
 }
 
-/** `text` matched literally inside a Prometheus (RE2) regex: `0.5` → `0\.5`, `+Inf` → `\+Inf`. */
-export function regexLiteral(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-}
-
 /** The selector's matchers for the fleet's jobs: `job=~"…"` (Prometheus anchors the regex at both ends). */
 export function jobSelector(job: string, extra = ''): string {
   return `{job=~${promqlString(job)}${extra}}`;
@@ -62,14 +57,19 @@ export function p99Query(tool: FleetHeatmapTool, job: string, step: number): str
 }
 
 /**
- * How much each bucket grew in the step before each point, per `by` labels. The difference of the counters a step
- * apart, not increase(…[step]): increase() over back-to-back windows of a step leaves out what happened between the
- * last sample of one window and the first of the next, so a burst scraped there would vanish; these differences add
- * up exactly over the range. A counter that went down (an agent restarted) counts 0 for that step.
+ * How much a counter grew in the `seconds` before each point: the difference of the counter then and now, not
+ * increase(…[step]): increase() over back-to-back windows of a step leaves out what happened between the last
+ * sample of one window and the first of the next, so a burst scraped there would vanish; the differences add up
+ * exactly over the range. A counter that went down (an agent restarted) counts 0 for that step; one with no sample
+ * `seconds` before (scraped since) counts its increase() over the window instead.
  */
-export function bucketIncreaseQuery(tool: FleetHeatmapTool, job: string, seconds: number, by: string, extraMatchers = ''): string {
-  const series = `${bucketMetric(tool)}${jobSelector(job, extraMatchers)}`;
-  return `sum by (${by}) (clamp_min(${series} - ${series} offset ${seconds}s, 0))`;
+export function growth(series: string, seconds: number): string {
+  return `(clamp_min(${series} - ${series} offset ${seconds}s, 0) or increase(${series}[${seconds}s]))`;
+}
+
+/** How much each bucket grew in the step before each point, added up per `by` labels. */
+export function bucketIncreaseQuery(tool: FleetHeatmapTool, job: string, seconds: number, by: string): string {
+  return `sum by (${by}) ${growth(`${bucketMetric(tool)}${jobSelector(job)}`, seconds)}`;
 }
 
 /** The fleet heat map: every host's buckets added up, per step. */
@@ -79,9 +79,10 @@ export function heatmapQuery(tool: FleetHeatmapTool, job: string, step: number):
 
 /**
  * Each host's part of a heat-map cell: its count under the cell's two bounds (the one below, the cell's own) over
- * `seconds` before the instant asked; one bound for the lowest bucket, +Inf alone for a whole column.
+ * `seconds` before the instant asked; one bound for the lowest bucket, +Inf alone for a whole column. Each bound by
+ * an exact matcher (le="…", as Prometheus stored it), so no float is ever written into a regex.
  */
 export function shareQuery(tool: FleetHeatmapTool, job: string, seconds: number, bounds: readonly string[]): string {
-  const le = `, le=~${promqlString(bounds.map(regexLiteral).join('|'))}`;
-  return bucketIncreaseQuery(tool, job, seconds, 'instance, le', le);
+  const parts = bounds.map((le) => growth(`${bucketMetric(tool)}${jobSelector(job, `, le=${promqlString(le)}`)}`, seconds));
+  return `sum by (instance, le) (${parts.join(' or ')})`;
 }

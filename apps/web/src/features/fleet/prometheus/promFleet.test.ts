@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PromqlMatrix, PromqlVector } from '../../../api/promql';
+import { parsePrometheusAnswer } from '../../../api/promql';
+// A real Prometheus 2.42 answer to `sum by (le) (clamp_min(X - X offset 1s, 0))` of X = bpfscope_biolatency_seconds_bucket
+// (heatmapQuery's difference) over 16 s, one agent scraped every second, around 200 O_DIRECT 4 KiB writes of dd.
+const heatmapAnswer = readFileSync(new URL('./fixtures/heatmapAnswer.json', import.meta.url), 'utf8');
 import type { PointGrid } from './promFleet';
 import { heatmapFrames, hostShares, promFleetRows, seriesByInstance, slotOfBound, verdictOf } from './promFleet';
 
@@ -123,6 +128,31 @@ describe('the fleet heat map from cumulative buckets', () => {
     expect(bounds.slice(0, 3)).toEqual(['0.000002', '0.000004', '0.000008']);
     expect(bounds[31]).toBe('+Inf');
     expect(foreign).toBe(1);
+  });
+});
+
+describe('the fleet heat map of a real Prometheus answer', () => {
+  const answer = parsePrometheusAnswer(heatmapAnswer, 200, 'fixture');
+  const matrix = answer.resultType === 'matrix' ? answer.result : [];
+  const fixtureGrid = { start: 1_796_587_413, end: 1_796_587_428, step: 1 };
+  const { frames, bounds, foreign } = heatmapFrames(matrix, fixtureGrid);
+
+  it('adds up, frame by frame, to what +Inf counted: every I/O in exactly one slot', () => {
+    expect(foreign).toBe(0);
+    expect(bounds.every((bound) => bound !== undefined)).toBe(true);
+    const inf = matrix.find((series) => series.metric.le === '+Inf');
+    for (const [time, text] of inf?.values ?? []) {
+      const frame = frames.find((candidate) => candidate.time === time * 1000);
+      expect(frame?.counts.reduce((sum, count) => sum + count, 0)).toBe(Number(text));
+    }
+    expect(frames.reduce((sum, frame) => sum + frame.counts.reduce((a, b) => a + b, 0), 0)).toBe(669);
+  });
+
+  it('puts the burst where its latencies were: 4 KiB direct writes of 32 µs to 256 µs', () => {
+    const burst = frames.find((frame) => frame.time === 1_796_587_424_000);
+    // Slot k holds [2^k, 2^(k+1)) µs: slot 5 is 32–64 µs, slot 6 64–128 µs.
+    expect(burst?.counts).toEqual([0, 0, 0, 0, 0, 152, 49, 2]);
+    expect(burst?.intervalMs).toBe(1000);
   });
 });
 
