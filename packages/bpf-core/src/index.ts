@@ -9,7 +9,7 @@ export type { NativeProgramStats } from './native.js';
 export type { UprobeTarget } from './bpfObject.js';
 export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
-export { startTool, getTool, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
+export { startTool, getTool, histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
 export { resolveToolSupport } from './capabilities/toolSupport.js';
