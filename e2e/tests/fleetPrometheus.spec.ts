@@ -78,8 +78,10 @@ function hosts() {
 
 async function open(page: Page, source: string, range: string, theme: 'dark' | 'light' = 'dark'): Promise<number> {
   const tokens = { [agent().host]: agent().token, [hosts().proxy]: proxy.token };
+  // The agent to ask through is one this browser knows, with its token (the page's own agent is known anyway).
   await page.addInitScript(
     ({ tokens, theme }) => {
+      localStorage.setItem('bpfscope.hosts', JSON.stringify(Object.keys(tokens)));
       for (const [host, token] of Object.entries(tokens)) localStorage.setItem(`bpfscope.token:${host}`, token);
       localStorage.setItem('bpfscope.theme', theme);
     },
@@ -147,12 +149,12 @@ test('through an agent with --prometheus-url: the same fleet, and a drag over th
   const around = `${writes.from - 20_000}-${writes.to + 5000}`;
   await expectFleet(page, await open(page, `agent:${hosts().proxy}`, around));
   await expect.poll(() => heatmapTotal(page)).toBeGreaterThanOrEqual(WRITES);
-  await expect(page.getByTestId(testIds.fleetPromRange)).toContainText(`from agent ${hosts().proxy}`);
+  await expect(page.getByTestId(testIds.fleetPromRange)).toContainText(`agent ${hosts().proxy}`);
 
-  // Drag over the whole map: each host's part of every latency then.
+  // Drag over the whole map (the plot begins right of its latency axis): each host's part of every latency then.
   const plot = page.getByTestId(testIds.fleetHeatmap).locator('.heat-map__plot');
   const box = (await plot.boundingBox()) as { x: number; y: number; width: number; height: number };
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + 70, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
