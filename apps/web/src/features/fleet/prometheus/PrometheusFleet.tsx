@@ -131,8 +131,8 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
       ) : null}
       {!prometheus.source ? (
         <p className="placeholder">
-          Give the base URL of a Prometheus that scrapes bpfscope agents (http://prometheus:9090), or an agent started with --prometheus-url to ask it
-          through, and the scrape job of the agents (a regex, as job=~ takes it).
+          Give the base URL of a Prometheus that scrapes bpfscope agents (http://prometheus:9090), or an agent started with --prometheus-url to ask it through,
+          and the scrape job of the agents (a regex, as job=~ takes it).
         </p>
       ) : (
         <>
@@ -180,7 +180,7 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
                 </thead>
                 <tbody>
                   {rows.map((row) => (
-                    <PromRow key={row.instance} row={row} step={fleet.grid.step}/>
+                    <PromRow key={row.instance} row={row} step={fleet.grid.step} />
                   ))}
                 </tbody>
               </table>
@@ -233,7 +233,12 @@ function SourceForm({ prometheus }: { prometheus: FleetPrometheus }) {
           onChange={(event) => setUrl(event.target.value)}
         />
       ) : (
-        <select aria-label="Agent that asks Prometheus (its --prometheus-url)" className="fleet-prom__url" value={agent} onChange={(event) => setAgent(event.target.value)}>
+        <select
+          aria-label="Agent that asks Prometheus (its --prometheus-url)"
+          className="fleet-prom__url"
+          value={agent}
+          onChange={(event) => setAgent(event.target.value)}
+        >
           {[...new Set([...known, agent])].filter(Boolean).map((host) => (
             <option key={host} value={host}>
               {host}
@@ -337,7 +342,11 @@ function FleetHeatmapPanel({ prometheus, heatmap, grid, client, selection, onSel
       <div className="fleet-prom__heatmap">
         <div className="fleet-prom__heatmap-title">
           <strong>Fleet heat map</strong>
-          <select aria-label="Tool of the heat map" value={tool} onChange={(event) => (window.location.hash = prometheusHref({ ...prometheus, heatmap: event.target.value as FleetHeatmapTool }))}>
+          <select
+            aria-label="Tool of the heat map"
+            value={tool}
+            onChange={(event) => (window.location.hash = prometheusHref({ ...prometheus, heatmap: event.target.value as FleetHeatmapTool }))}
+          >
             {FLEET_HEATMAP_TOOLS.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -399,7 +408,17 @@ function useCellShares(
   return state;
 }
 
-function CellShares({ shares, selection, names, tool }: { shares: SharesState; selection: HeatMapSelection | undefined; names: ReadonlyMap<string, string>; tool: FleetHeatmapTool }) {
+function CellShares({
+  shares,
+  selection,
+  names,
+  tool,
+}: {
+  shares: SharesState;
+  selection: HeatMapSelection | undefined;
+  names: ReadonlyMap<string, string>;
+  tool: FleetHeatmapTool;
+}) {
   if (!selection) {
     return (
       <p className="muted fleet-prom__share-hint">
@@ -489,7 +508,12 @@ function PromKindCell({ kinds, kind, label }: { kinds: PromKind[] | undefined; k
   const found = kinds.find((candidate) => candidate.kind === kind);
   if (!found) {
     return (
-      <td className="fleet-kind use-cell use-cell--unknown" data-testid={testIds.fleetKind(kind)} data-verdict="none" title={`No ${label} verdict from this host`}>
+      <td
+        className="fleet-kind use-cell use-cell--unknown"
+        data-testid={testIds.fleetKind(kind)}
+        data-verdict="none"
+        title={`No ${label} verdict from this host`}
+      >
         —
       </td>
     );
@@ -520,7 +544,11 @@ function PromLatencyCell({ points, series, step }: { points: Array<number | null
   const figures = latencyFigures(points);
   if (!figures) {
     return (
-      <td className="fleet-series muted" data-testid={testIds.fleetSeries(series)} title={`No ${series} series from this host in the range (not recorded, or nothing happened)`}>
+      <td
+        className="fleet-series muted"
+        data-testid={testIds.fleetSeries(series)}
+        title={`No ${series} series from this host in the range (not recorded, or nothing happened)`}
+      >
         none in range
       </td>
     );

@@ -41,7 +41,8 @@ describe('the fleet PromQL', () => {
     expect(stepFor(3600)).toBe(12);
     expect(stepFor(604_800)).toBe(2016);
     expect(stepFor(10)).toBe(1);
-    for (const seconds of [900, 3600, 21_600, 86_400, 604_800, 1_000_003]) expect(Math.floor(seconds / stepFor(seconds)) + 1).toBeLessThanOrEqual(MAX_POINTS + 1);
+    for (const seconds of [900, 3600, 21_600, 86_400, 604_800, 1_000_003])
+      expect(Math.floor(seconds / stepFor(seconds)) + 1).toBeLessThanOrEqual(MAX_POINTS + 1);
     expect(rateWindow(3)).toBe(60);
     expect(rateWindow(288)).toBe(576);
   });

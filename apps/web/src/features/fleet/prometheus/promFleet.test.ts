@@ -114,9 +114,27 @@ describe('the fleet heat map from cumulative buckets', () => {
   it('makes per-slot counts of the cumulative le counts, a frame per point', () => {
     const matrix: PromqlMatrix = [
       { metric: { le: '0.000002' }, values: [[1012, '0']] },
-      { metric: { le: '0.000004' }, values: [[1012, '3'], [1024, '1']] },
-      { metric: { le: '0.000008' }, values: [[1012, '10'], [1024, '1']] },
-      { metric: { le: '+Inf' }, values: [[1012, '12'], [1024, '1']] },
+      {
+        metric: { le: '0.000004' },
+        values: [
+          [1012, '3'],
+          [1024, '1'],
+        ],
+      },
+      {
+        metric: { le: '0.000008' },
+        values: [
+          [1012, '10'],
+          [1024, '1'],
+        ],
+      },
+      {
+        metric: { le: '+Inf' },
+        values: [
+          [1012, '12'],
+          [1024, '1'],
+        ],
+      },
       // Another exporter's histogram in the jobs.
       { metric: { le: '0.5' }, values: [[1012, '99']] },
     ];

@@ -140,7 +140,8 @@ export function promFleetRows(answers: PromFleetAnswers, grid: PointGrid): PromF
 
   const rows: PromFleetRow[] = [...hosts].map(([instance, host]) => {
     const labels = info.get(instance);
-    const kinds = answers.verdicts && answers.flagged ? kindsOf(instance, verdictsByInstance.get(instance) ?? [], flaggedByInstance.get(instance) ?? []) : undefined;
+    const kinds =
+      answers.verdicts && answers.flagged ? kindsOf(instance, verdictsByInstance.get(instance) ?? [], flaggedByInstance.get(instance) ?? []) : undefined;
     const row: PromFleetRow = { instance, jobs: [...host.jobs].sort(), up: host.up, rank: 'checking', filled: false };
     if (labels?.hostname !== undefined) row.hostname = labels.hostname;
     if (labels?.kernel !== undefined) row.kernel = labels.kernel;

@@ -102,7 +102,10 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
           answers.flagged = vectorOf(flagged);
         }),
         run('runqlat p99', async () => void (answers.runqlat = matrixOf(await client.queryRange(p99Query('runqlat', job, grid.step), range_, signal)))),
-        run('biolatency p99', async () => void (answers.biolatency = matrixOf(await client.queryRange(p99Query('biolatency', job, grid.step), range_, signal)))),
+        run(
+          'biolatency p99',
+          async () => void (answers.biolatency = matrixOf(await client.queryRange(p99Query('biolatency', job, grid.step), range_, signal))),
+        ),
         run(`${tool} heat map`, async () => {
           heatmap = heatmapFrames(matrixOf(await client.queryRange(heatmapQuery(tool, job, grid.step), range_, signal)), grid);
         }),
