@@ -335,7 +335,7 @@ function FleetHeatmapPanel({ prometheus, heatmap, grid, client, selection, onSel
   const range = useMemo(() => ({ from: grid.start * 1000, to: grid.end * 1000 }), [grid.start, grid.end]);
   const frames = useMemo(() => heatmap?.frames ?? [], [heatmap]);
   const shares = useCellShares(client, prometheus, heatmap, selection);
-  const names = useMemo(() => new Map(rows.map((row) => [row.instance, row.hostname ?? row.instance])), [rows]);
+  const names = useMemo(() => new Map(rows.flatMap((row) => (row.hostname === undefined ? [] : [[row.instance, row.hostname] as const]))), [rows]);
   const total = useMemo(() => frames.reduce((sum, frame) => frame.counts.reduce((a, b) => a + b, sum), 0), [frames]);
   return (
     <div className="fleet-prom__overview">
@@ -447,6 +447,7 @@ function CellShares({
               <span className="fleet-prom__share-bar" style={{ width: `${Math.max(2, share.share * 100)}%` }} />
               <span className="fleet-prom__share-name" title={share.instance}>
                 {names.get(share.instance) ?? share.instance}
+                {names.get(share.instance) === undefined ? null : <span className="muted"> {share.instance}</span>}
               </span>
               <span className="fleet-prom__share-figure">
                 {Math.round(share.share * 100)} % · {formatInteger(share.count)} {TOOL_EVENTS[tool]}
