@@ -15,6 +15,7 @@ import { OVERVIEW_BPF_TOOLS } from '../overview/hostRecorder.js';
 import type { OverviewSample, UseCell, UseKind, UseRow, Verdict } from '../overview/types.js';
 import type { AttachmentCounters } from '../sessions/sessionTypes.js';
 import { promtool } from './prometheus.js';
+import { seededRandom } from './seededRandom.js';
 
 export type HostProfile = 'saturated' | 'warning' | 'ok';
 
@@ -122,18 +123,6 @@ export function planFleet(options: SimulatedFleetOptions): SimulatedFleet {
   return { job: options.job ?? 'bpfscope', start, end, step, hosts, burst };
 }
 
-/** A seeded generator (mulberry32): the same fleet every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function cell(verdict: Verdict, unit: string): UseCell {
   return { value: null, unit, text: '—', verdict, threshold: 'simulated', drill: null };
 }
@@ -172,7 +161,7 @@ class SimulatedAgent implements MetricsSource {
     this.#host = host;
     this.#burst = burst;
     this.startedAt = startedAt;
-    this.#random = seeded(host.index + 1);
+    this.#random = seededRandom(host.index + 1);
     this.#descriptions = descriptions;
     this.#use = useRows(host.profile, false);
     this.#sessions = OVERVIEW_BPF_TOOLS.map((tool, index) => ({
