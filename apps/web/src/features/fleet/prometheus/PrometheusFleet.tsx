@@ -90,7 +90,7 @@ function usePromqlClient(source: PromqlSource | undefined): { client?: PromqlCli
 export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetPrometheus; modeSwitch: ReactNode }) {
   const { client, problem: clientProblem } = usePromqlClient(prometheus.source);
   const fleet = usePrometheusFleet(client, prometheus);
-  const rows = useMemo(() => promFleetRows(fleet.answers, fleet.grid), [fleet.answers, fleet.grid]);
+  const rows = useMemo(() => promFleetRows(fleet.answers, fleet.sparkGrid), [fleet.answers, fleet.sparkGrid]);
   const [selection, setSelection] = useState<HeatMapSelection>();
   useEffect(() => setSelection(undefined), [prometheus]);
   useEffect(() => {
@@ -123,7 +123,13 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
           ))}
         </span>
       </div>
-      <RangeBar key={JSON.stringify(prometheus.range)} prometheus={prometheus} step={fleet.grid.step} where={client?.where} loading={fleet.loading} />
+      <RangeBar
+        key={JSON.stringify(prometheus.range)}
+        prometheus={prometheus}
+        steps={{ heatmap: fleet.grid.step, sparkline: fleet.sparkGrid.step }}
+        where={client?.where}
+        loading={fleet.loading}
+      />
       {clientProblem || fleet.problems.length > 0 ? (
         <div className="banner banner--error fleet-prom__problems" role="alert" data-testid={testIds.fleetPromProblems}>
           {clientProblem ?? fleet.problems.map(({ what, message }) => `${what}: ${message}`).join(' · ')}
@@ -170,17 +176,20 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
                         {label}
                       </th>
                     ))}
-                    <th scope="col" title={`Run-queue latency p99 (runqlat) over the range, a point every ${fleet.grid.step} s`}>
+                    <th scope="col" title={`Run-queue latency p99 (runqlat) over the range, a point every ${fleet.sparkGrid.step} s`}>
                       runqlat p99 · {words}
                     </th>
-                    <th scope="col" title={`Block I/O latency p99 (biolatency, all disks) over the range, a point every ${fleet.grid.step} s`}>
+                    <th
+                      scope="col"
+                      title={`Block I/O latency p99 (biolatency) of the host's worst disk over the range, a point every ${fleet.sparkGrid.step} s`}
+                    >
                       biolatency p99 · {words}
                     </th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((row) => (
-                    <PromRow key={row.instance} row={row} step={fleet.grid.step} />
+                    <PromRow key={row.instance} row={row} step={fleet.sparkGrid.step} />
                   ))}
                 </tbody>
               </table>
@@ -269,7 +278,15 @@ function localInput(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-function RangeBar({ prometheus, step, where, loading }: { prometheus: FleetPrometheus; step: number; where: string | undefined; loading: boolean }) {
+interface RangeBarProps {
+  prometheus: FleetPrometheus;
+  /** Seconds between the heat map's columns and the sparklines' points. */
+  steps: { heatmap: number; sparkline: number };
+  where: string | undefined;
+  loading: boolean;
+}
+
+function RangeBar({ prometheus, steps, where, loading }: RangeBarProps) {
   const { range } = prometheus;
   const bounds = rangeBounds(range, Date.now());
   const [from, setFrom] = useState(localInput(bounds.from));
@@ -312,7 +329,7 @@ function RangeBar({ prometheus, step, where, loading }: { prometheus: FleetProme
       ) : null}
       <span className="toolbar__spacer" />
       <span className="muted" title="Every time on this page is in the browser's time zone">
-        times in {zoneWords()} · {step} s a point{where ? ` · ${where}` : ''}
+        times in {zoneWords()} · sparklines {steps.sparkline} s a point{where ? ` · ${where}` : ''}
         {loading ? ' · asking…' : ''}
       </span>
     </form>

@@ -95,8 +95,25 @@ describe('the fleet rows from Prometheus', () => {
     expect([-1, 0, 1, 2].map(verdictOf)).toEqual(['unknown', 'ok', 'warning', 'critical']);
   });
 
-  it('puts series on the grid by their time, scaled', () => {
+  it('puts series on the grid by their time, scaled, an instance’s worst of its series at each point', () => {
     expect(seriesByInstance([series('a:1', [[1024, '2']])], grid, 10).get('a:1')).toEqual([null, null, 20, null]);
+    const disks: PromqlMatrix = [
+      {
+        metric: { instance: 'a:1', disk: 'sda' },
+        values: [
+          [1000, '1'],
+          [1012, '5'],
+        ],
+      },
+      {
+        metric: { instance: 'a:1', disk: 'sdb' },
+        values: [
+          [1012, '3'],
+          [1024, '4'],
+        ],
+      },
+    ];
+    expect(seriesByInstance(disks, grid).get('a:1')).toEqual([1, 5, 4, null]);
   });
 });
 

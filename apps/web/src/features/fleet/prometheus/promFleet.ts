@@ -73,7 +73,10 @@ function sampleValue(text: string): number {
   return Number(text);
 }
 
-/** Each instance's series of a per-instance range query, as values on the grid (× `scale`); NaN and gaps are null. */
+/**
+ * Each instance's series of a range query, as values on the grid (× `scale`); NaN and gaps are null. An instance
+ * with several series (a p99 per disk, or the same agent in two jobs) gets their highest at each point: its worst.
+ */
 export function seriesByInstance(matrix: PromqlMatrix, grid: PointGrid, scale = 1): Map<string, Array<number | null>> {
   const count = Math.floor((grid.end - grid.start) / grid.step) + 1;
   const byInstance = new Map<string, Array<number | null>>();
@@ -84,7 +87,9 @@ export function seriesByInstance(matrix: PromqlMatrix, grid: PointGrid, scale = 
     for (const [time, text] of series.values) {
       const index = Math.round((time - grid.start) / grid.step);
       const value = sampleValue(text);
-      if (index >= 0 && index < count && Number.isFinite(value)) points[index] = value * scale;
+      const current = points[index];
+      if (index >= 0 && index < count && Number.isFinite(value))
+        points[index] = current === null || current === undefined ? value * scale : Math.max(current, value * scale);
     }
     byInstance.set(instance, points);
   }
