@@ -78,10 +78,9 @@ function hosts() {
 
 async function open(page: Page, source: string, range: string, theme: 'dark' | 'light' = 'dark'): Promise<number> {
   const tokens = { [agent().host]: agent().token, [hosts().proxy]: proxy.token };
-  // The agent to ask through is one this browser knows, with its token (the page's own agent is known anyway).
+  // Tokens only: the agent a link asks through becomes known by the link, its stored token with it.
   await page.addInitScript(
     ({ tokens, theme }) => {
-      localStorage.setItem('bpfscope.hosts', JSON.stringify(Object.keys(tokens)));
       for (const [host, token] of Object.entries(tokens)) localStorage.setItem(`bpfscope.token:${host}`, token);
       localStorage.setItem('bpfscope.theme', theme);
     },

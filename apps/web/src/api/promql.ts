@@ -93,7 +93,10 @@ async function boundedText(response: Response, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new PromqlError('too-large', `Prometheus's answer is over ${limit / 1024 / 1024} MiB, the most this page reads: choose a shorter range or fewer jobs`);
+      throw new PromqlError(
+        'too-large',
+        `Prometheus's answer is over ${limit / 1024 / 1024} MiB, the most this page reads: choose a shorter range or fewer jobs`,
+      );
     }
     chunks.push(value);
   }
@@ -145,8 +148,7 @@ export function directPromql(baseUrl: string, options: { timeoutMs?: number; fet
   return {
     where,
     query: (query, time, signal) => call('query', { query, time: String(time) }, signal),
-    queryRange: (query, range, signal) =>
-      call('query_range', { query, start: String(range.start), end: String(range.end), step: String(range.step) }, signal),
+    queryRange: (query, range, signal) => call('query_range', { query, start: String(range.start), end: String(range.end), step: String(range.step) }, signal),
   };
 }
 

@@ -75,10 +75,7 @@ const rangeSchema = z.union([
 
 export const fleetPrometheusSchema = z.object({
   source: z
-    .union([
-      z.object({ url: z.string().refine((url) => prometheusUrlProblem(url) === undefined) }),
-      z.object({ agent: z.string().regex(hostPattern) }),
-    ])
+    .union([z.object({ url: z.string().refine((url) => prometheusUrlProblem(url) === undefined) }), z.object({ agent: z.string().regex(hostPattern) })])
     .optional(),
   job: jobMatcherSchema,
   range: rangeSchema,

@@ -134,10 +134,12 @@ export function encodeViewState(state: ViewState): string {
   return search ? `${path}?${search}` : path;
 }
 
-/** Every host a view names: its own, and a dashboard's panels' (a link makes them known to the page). */
-export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'>): string[] {
+/** Every host a view names: its own, a dashboard's panels', and the agent a fleet asks Prometheus through (a link makes them known to the page). */
+export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'> & Partial<Pick<ViewState, 'fleet'>>): string[] {
   const panelHosts = view.dashboard?.panels.flatMap((panel) => panel.view.hosts) ?? [];
-  return [...new Set([...view.hosts, ...panelHosts])];
+  const source = view.fleet?.prometheus?.source;
+  const promqlAgent = source && 'agent' in source ? [source.agent] : [];
+  return [...new Set([...view.hosts, ...panelHosts, ...promqlAgent])];
 }
 
 /** Host addresses are written as typed (`a:7070,b:7070`): ':' and ',' need no escaping in a fragment. */

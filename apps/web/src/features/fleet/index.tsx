@@ -81,7 +81,7 @@ export function FleetNavLink({ current }: { current: boolean }) {
 function FleetModeSwitch({ link }: { link: FleetLink }) {
   const prometheus = link.prometheus ?? readLastPrometheus(window.localStorage);
   const modes = [
-    { mode: 'agents' as const, label: 'Agents', href: '#/fleet', title: "Each agent this browser knows, asked for its summary: now and the last hour" },
+    { mode: 'agents' as const, label: 'Agents', href: '#/fleet', title: 'Each agent this browser knows, asked for its summary: now and the last hour' },
     {
       mode: 'prometheus' as const,
       label: 'Prometheus',

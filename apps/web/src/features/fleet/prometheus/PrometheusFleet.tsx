@@ -90,7 +90,7 @@ function usePromqlClient(source: PromqlSource | undefined): { client?: PromqlCli
 export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetPrometheus; modeSwitch: ReactNode }) {
   const { client, problem: clientProblem } = usePromqlClient(prometheus.source);
   const fleet = usePrometheusFleet(client, prometheus);
-  const rows = useMemo(() => promFleetRows(fleet.answers, fleet.grid), [fleet.answers, fleet.grid]);
+  const rows = useMemo(() => promFleetRows(fleet.answers, fleet.sparkGrid), [fleet.answers, fleet.sparkGrid]);
   const [selection, setSelection] = useState<HeatMapSelection>();
   useEffect(() => setSelection(undefined), [prometheus]);
   useEffect(() => {
@@ -123,7 +123,13 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
           ))}
         </span>
       </div>
-      <RangeBar key={JSON.stringify(prometheus.range)} prometheus={prometheus} step={fleet.grid.step} where={client?.where} loading={fleet.loading} />
+      <RangeBar
+        key={JSON.stringify(prometheus.range)}
+        prometheus={prometheus}
+        steps={{ heatmap: fleet.grid.step, sparkline: fleet.sparkGrid.step }}
+        where={client?.where}
+        loading={fleet.loading}
+      />
       {clientProblem || fleet.problems.length > 0 ? (
         <div className="banner banner--error fleet-prom__problems" role="alert" data-testid={testIds.fleetPromProblems}>
           {clientProblem ?? fleet.problems.map(({ what, message }) => `${what}: ${message}`).join(' · ')}
@@ -131,8 +137,8 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
       ) : null}
       {!prometheus.source ? (
         <p className="placeholder">
-          Give the base URL of a Prometheus that scrapes bpfscope agents (http://prometheus:9090), or an agent started with --prometheus-url to ask it
-          through, and the scrape job of the agents (a regex, as job=~ takes it).
+          Give the base URL of a Prometheus that scrapes bpfscope agents (http://prometheus:9090), or an agent started with --prometheus-url to ask it through,
+          and the scrape job of the agents (a regex, as job=~ takes it).
         </p>
       ) : (
         <>
@@ -170,17 +176,20 @@ export function PrometheusFleet({ prometheus, modeSwitch }: { prometheus: FleetP
                         {label}
                       </th>
                     ))}
-                    <th scope="col" title={`Run-queue latency p99 (runqlat) over the range, a point every ${fleet.grid.step} s`}>
+                    <th scope="col" title={`Run-queue latency p99 (runqlat) over the range, a point every ${fleet.sparkGrid.step} s`}>
                       runqlat p99 · {words}
                     </th>
-                    <th scope="col" title={`Block I/O latency p99 (biolatency, all disks) over the range, a point every ${fleet.grid.step} s`}>
+                    <th
+                      scope="col"
+                      title={`Block I/O latency p99 (biolatency) of the host's worst disk over the range, a point every ${fleet.sparkGrid.step} s`}
+                    >
                       biolatency p99 · {words}
                     </th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((row) => (
-                    <PromRow key={row.instance} row={row} step={fleet.grid.step}/>
+                    <PromRow key={row.instance} row={row} step={fleet.sparkGrid.step} />
                   ))}
                 </tbody>
               </table>
@@ -233,7 +242,12 @@ function SourceForm({ prometheus }: { prometheus: FleetPrometheus }) {
           onChange={(event) => setUrl(event.target.value)}
         />
       ) : (
-        <select aria-label="Agent that asks Prometheus (its --prometheus-url)" className="fleet-prom__url" value={agent} onChange={(event) => setAgent(event.target.value)}>
+        <select
+          aria-label="Agent that asks Prometheus (its --prometheus-url)"
+          className="fleet-prom__url"
+          value={agent}
+          onChange={(event) => setAgent(event.target.value)}
+        >
           {[...new Set([...known, agent])].filter(Boolean).map((host) => (
             <option key={host} value={host}>
               {host}
@@ -264,7 +278,15 @@ function localInput(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-function RangeBar({ prometheus, step, where, loading }: { prometheus: FleetPrometheus; step: number; where: string | undefined; loading: boolean }) {
+interface RangeBarProps {
+  prometheus: FleetPrometheus;
+  /** Seconds between the heat map's columns and the sparklines' points. */
+  steps: { heatmap: number; sparkline: number };
+  where: string | undefined;
+  loading: boolean;
+}
+
+function RangeBar({ prometheus, steps, where, loading }: RangeBarProps) {
   const { range } = prometheus;
   const bounds = rangeBounds(range, Date.now());
   const [from, setFrom] = useState(localInput(bounds.from));
@@ -307,7 +329,7 @@ function RangeBar({ prometheus, step, where, loading }: { prometheus: FleetProme
       ) : null}
       <span className="toolbar__spacer" />
       <span className="muted" title="Every time on this page is in the browser's time zone">
-        times in {zoneWords()} · {step} s a point{where ? ` · ${where}` : ''}
+        times in {zoneWords()} · sparklines {steps.sparkline} s a point{where ? ` · ${where}` : ''}
         {loading ? ' · asking…' : ''}
       </span>
     </form>
@@ -330,14 +352,18 @@ function FleetHeatmapPanel({ prometheus, heatmap, grid, client, selection, onSel
   const range = useMemo(() => ({ from: grid.start * 1000, to: grid.end * 1000 }), [grid.start, grid.end]);
   const frames = useMemo(() => heatmap?.frames ?? [], [heatmap]);
   const shares = useCellShares(client, prometheus, heatmap, selection);
-  const names = useMemo(() => new Map(rows.map((row) => [row.instance, row.hostname ?? row.instance])), [rows]);
+  const names = useMemo(() => new Map(rows.flatMap((row) => (row.hostname === undefined ? [] : [[row.instance, row.hostname] as const]))), [rows]);
   const total = useMemo(() => frames.reduce((sum, frame) => frame.counts.reduce((a, b) => a + b, sum), 0), [frames]);
   return (
     <div className="fleet-prom__overview">
       <div className="fleet-prom__heatmap">
         <div className="fleet-prom__heatmap-title">
           <strong>Fleet heat map</strong>
-          <select aria-label="Tool of the heat map" value={tool} onChange={(event) => (window.location.hash = prometheusHref({ ...prometheus, heatmap: event.target.value as FleetHeatmapTool }))}>
+          <select
+            aria-label="Tool of the heat map"
+            value={tool}
+            onChange={(event) => (window.location.hash = prometheusHref({ ...prometheus, heatmap: event.target.value as FleetHeatmapTool }))}
+          >
             {FLEET_HEATMAP_TOOLS.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -399,7 +425,17 @@ function useCellShares(
   return state;
 }
 
-function CellShares({ shares, selection, names, tool }: { shares: SharesState; selection: HeatMapSelection | undefined; names: ReadonlyMap<string, string>; tool: FleetHeatmapTool }) {
+function CellShares({
+  shares,
+  selection,
+  names,
+  tool,
+}: {
+  shares: SharesState;
+  selection: HeatMapSelection | undefined;
+  names: ReadonlyMap<string, string>;
+  tool: FleetHeatmapTool;
+}) {
   if (!selection) {
     return (
       <p className="muted fleet-prom__share-hint">
@@ -428,6 +464,7 @@ function CellShares({ shares, selection, names, tool }: { shares: SharesState; s
               <span className="fleet-prom__share-bar" style={{ width: `${Math.max(2, share.share * 100)}%` }} />
               <span className="fleet-prom__share-name" title={share.instance}>
                 {names.get(share.instance) ?? share.instance}
+                {names.get(share.instance) === undefined ? null : <span className="muted"> {share.instance}</span>}
               </span>
               <span className="fleet-prom__share-figure">
                 {Math.round(share.share * 100)} % · {formatInteger(share.count)} {TOOL_EVENTS[tool]}
@@ -489,7 +526,12 @@ function PromKindCell({ kinds, kind, label }: { kinds: PromKind[] | undefined; k
   const found = kinds.find((candidate) => candidate.kind === kind);
   if (!found) {
     return (
-      <td className="fleet-kind use-cell use-cell--unknown" data-testid={testIds.fleetKind(kind)} data-verdict="none" title={`No ${label} verdict from this host`}>
+      <td
+        className="fleet-kind use-cell use-cell--unknown"
+        data-testid={testIds.fleetKind(kind)}
+        data-verdict="none"
+        title={`No ${label} verdict from this host`}
+      >
         —
       </td>
     );
@@ -520,7 +562,11 @@ function PromLatencyCell({ points, series, step }: { points: Array<number | null
   const figures = latencyFigures(points);
   if (!figures) {
     return (
-      <td className="fleet-series muted" data-testid={testIds.fleetSeries(series)} title={`No ${series} series from this host in the range (not recorded, or nothing happened)`}>
+      <td
+        className="fleet-series muted"
+        data-testid={testIds.fleetSeries(series)}
+        title={`No ${series} series from this host in the range (not recorded, or nothing happened)`}
+      >
         none in range
       </td>
     );

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { growth, heatmapQuery, instantQueries, jobSelector, MAX_POINTS, p99Query, promqlString, rateWindow, shareQuery, stepFor } from './fleetQueries';
+import {
+  columnStep,
+  growth,
+  scrapeIntervalOf,
+  scrapeIntervalQuery,
+  heatmapQuery,
+  instantQueries,
+  jobSelector,
+  MAX_POINTS,
+  MAX_SPARKLINE_POINTS,
+  p99Query,
+  promqlString,
+  rateWindow,
+  shareQuery,
+  stepFor,
+} from './fleetQueries';
 
 describe('the fleet PromQL', () => {
   it('puts the job matcher in a PromQL string with its backslashes and quotes escaped', () => {
@@ -29,11 +44,23 @@ describe('the fleet PromQL', () => {
       verdicts: 'max by (instance, kind) (bpfscope_use_verdict{job=~"bpfscope"})',
       flagged: 'bpfscope_use_verdict{job=~"bpfscope"} >= 1',
     });
-    expect(p99Query('runqlat', 'bpfscope', 12)).toBe(
-      'histogram_quantile(0.99, sum by (instance, le) (rate(bpfscope_runqlat_seconds_bucket{job=~"bpfscope"}[60s])))',
-    );
+    expect(p99Query('runqlat', 'bpfscope', 12)).toBe('histogram_quantile(0.99, rate(bpfscope_runqlat_seconds_bucket{job=~"bpfscope"}[60s]))');
     const buckets = 'bpfscope_biolatency_seconds_bucket{job=~"bpfscope"}';
-    expect(heatmapQuery('biolatency', 'bpfscope', 3)).toBe(`sum by (le) (clamp_min(${buckets} - ${buckets} offset 3s, 0) or increase(${buckets}[3s]))`);
+    expect(heatmapQuery('biolatency', 'bpfscope', 3)).toBe(`clamp_min(sum by (le) (${buckets}) - sum by (le) (${buckets} offset 3s), 0)`);
+  });
+
+  it('makes heat-map columns a whole number of scrapes wide, the interval from one host’s samples', () => {
+    expect(scrapeIntervalQuery('bpfscope', 'db-1:7070')).toBe('up{job=~"bpfscope", instance="db-1:7070"}[10m]');
+    const values = (times: number[]) => [{ values: times.map((time) => [time, '1'] as const) }];
+    expect(scrapeIntervalOf(values([0, 15, 30.001, 45, 60, 90]))).toBe(15);
+    expect(scrapeIntervalOf(values([1, 2, 3]))).toBe(1);
+    expect(scrapeIntervalOf(values([5]))).toBeUndefined();
+    expect(scrapeIntervalOf([])).toBeUndefined();
+    // 1 h at 15 s scrapes: 15 s columns, not 12 s ones of which every fifth has no scrape.
+    expect(columnStep(12, 15)).toBe(15);
+    expect(columnStep(72, 15)).toBe(75);
+    expect(columnStep(3, 1)).toBe(3);
+    expect(columnStep(12, undefined)).toBe(12);
   });
 
   it('steps so a series has at most 300 points, a whole second at least, and a p99 window with two scrapes in it', () => {
@@ -41,7 +68,11 @@ describe('the fleet PromQL', () => {
     expect(stepFor(3600)).toBe(12);
     expect(stepFor(604_800)).toBe(2016);
     expect(stepFor(10)).toBe(1);
-    for (const seconds of [900, 3600, 21_600, 86_400, 604_800, 1_000_003]) expect(Math.floor(seconds / stepFor(seconds)) + 1).toBeLessThanOrEqual(MAX_POINTS + 1);
+    // A host's sparkline: a point a pixel of its 64.
+    expect(stepFor(3600, MAX_SPARKLINE_POINTS)).toBe(57);
+    expect(stepFor(900, MAX_SPARKLINE_POINTS)).toBe(15);
+    for (const seconds of [900, 3600, 21_600, 86_400, 604_800, 1_000_003])
+      expect(Math.floor(seconds / stepFor(seconds)) + 1).toBeLessThanOrEqual(MAX_POINTS + 1);
     expect(rateWindow(3)).toBe(60);
     expect(rateWindow(288)).toBe(576);
   });

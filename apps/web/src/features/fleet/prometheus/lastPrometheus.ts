@@ -1,6 +1,6 @@
 // The Prometheus this browser last read the fleet from (its URL or the agent that proxies it, and the job matcher),
 // so that "Prometheus" opens it again. Local storage, checked as a link is: what is stored may be old or edited.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { KeyValueStorage } from '../../../state/appStore';
 import type { FleetPrometheus } from '../../../state/fleetPrometheusLink';
 import { defaultFleetPrometheus, fleetPrometheusSchema } from '../../../state/fleetPrometheusLink';

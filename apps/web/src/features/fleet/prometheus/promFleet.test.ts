@@ -95,8 +95,25 @@ describe('the fleet rows from Prometheus', () => {
     expect([-1, 0, 1, 2].map(verdictOf)).toEqual(['unknown', 'ok', 'warning', 'critical']);
   });
 
-  it('puts series on the grid by their time, scaled', () => {
+  it('puts series on the grid by their time, scaled, an instance’s worst of its series at each point', () => {
     expect(seriesByInstance([series('a:1', [[1024, '2']])], grid, 10).get('a:1')).toEqual([null, null, 20, null]);
+    const disks: PromqlMatrix = [
+      {
+        metric: { instance: 'a:1', disk: 'sda' },
+        values: [
+          [1000, '1'],
+          [1012, '5'],
+        ],
+      },
+      {
+        metric: { instance: 'a:1', disk: 'sdb' },
+        values: [
+          [1012, '3'],
+          [1024, '4'],
+        ],
+      },
+    ];
+    expect(seriesByInstance(disks, grid).get('a:1')).toEqual([1, 5, 4, null]);
   });
 });
 
@@ -114,9 +131,27 @@ describe('the fleet heat map from cumulative buckets', () => {
   it('makes per-slot counts of the cumulative le counts, a frame per point', () => {
     const matrix: PromqlMatrix = [
       { metric: { le: '0.000002' }, values: [[1012, '0']] },
-      { metric: { le: '0.000004' }, values: [[1012, '3'], [1024, '1']] },
-      { metric: { le: '0.000008' }, values: [[1012, '10'], [1024, '1']] },
-      { metric: { le: '+Inf' }, values: [[1012, '12'], [1024, '1']] },
+      {
+        metric: { le: '0.000004' },
+        values: [
+          [1012, '3'],
+          [1024, '1'],
+        ],
+      },
+      {
+        metric: { le: '0.000008' },
+        values: [
+          [1012, '10'],
+          [1024, '1'],
+        ],
+      },
+      {
+        metric: { le: '+Inf' },
+        values: [
+          [1012, '12'],
+          [1024, '1'],
+        ],
+      },
       // Another exporter's histogram in the jobs.
       { metric: { le: '0.5' }, values: [[1012, '99']] },
     ];

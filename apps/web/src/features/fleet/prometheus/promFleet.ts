@@ -73,7 +73,10 @@ function sampleValue(text: string): number {
   return Number(text);
 }
 
-/** Each instance's series of a per-instance range query, as values on the grid (× `scale`); NaN and gaps are null. */
+/**
+ * Each instance's series of a range query, as values on the grid (× `scale`); NaN and gaps are null. An instance
+ * with several series (a p99 per disk, or the same agent in two jobs) gets their highest at each point: its worst.
+ */
 export function seriesByInstance(matrix: PromqlMatrix, grid: PointGrid, scale = 1): Map<string, Array<number | null>> {
   const count = Math.floor((grid.end - grid.start) / grid.step) + 1;
   const byInstance = new Map<string, Array<number | null>>();
@@ -84,7 +87,9 @@ export function seriesByInstance(matrix: PromqlMatrix, grid: PointGrid, scale = 
     for (const [time, text] of series.values) {
       const index = Math.round((time - grid.start) / grid.step);
       const value = sampleValue(text);
-      if (index >= 0 && index < count && Number.isFinite(value)) points[index] = value * scale;
+      const current = points[index];
+      if (index >= 0 && index < count && Number.isFinite(value))
+        points[index] = current === null || current === undefined ? value * scale : Math.max(current, value * scale);
     }
     byInstance.set(instance, points);
   }
@@ -140,7 +145,8 @@ export function promFleetRows(answers: PromFleetAnswers, grid: PointGrid): PromF
 
   const rows: PromFleetRow[] = [...hosts].map(([instance, host]) => {
     const labels = info.get(instance);
-    const kinds = answers.verdicts && answers.flagged ? kindsOf(instance, verdictsByInstance.get(instance) ?? [], flaggedByInstance.get(instance) ?? []) : undefined;
+    const kinds =
+      answers.verdicts && answers.flagged ? kindsOf(instance, verdictsByInstance.get(instance) ?? [], flaggedByInstance.get(instance) ?? []) : undefined;
     const row: PromFleetRow = { instance, jobs: [...host.jobs].sort(), up: host.up, rank: 'checking', filled: false };
     if (labels?.hostname !== undefined) row.hostname = labels.hostname;
     if (labels?.kernel !== undefined) row.kernel = labels.kernel;

@@ -5,7 +5,17 @@ import type { PromqlAnswer, PromqlClient, PromqlMatrix, PromqlVector } from '../
 import { PromqlError } from '../../../api/promql';
 import type { FleetPrometheus, FleetRange } from '../../../state/fleetPrometheusLink';
 import { rangeBounds } from '../../../state/fleetPrometheusLink';
-import { heatmapQuery, instantQueries, p99Query, stepFor } from './fleetQueries';
+import {
+  columnStep,
+  heatmapQuery,
+  instantQueries,
+  MAX_POINTS,
+  MAX_SPARKLINE_POINTS,
+  p99Query,
+  scrapeIntervalOf,
+  scrapeIntervalQuery,
+  stepFor,
+} from './fleetQueries';
 import type { FleetHeatmap, PointGrid, PromFleetAnswers } from './promFleet';
 import { heatmapFrames } from './promFleet';
 
@@ -16,7 +26,10 @@ export interface QueryProblem {
 }
 
 export interface PromFleetState {
+  /** The heat map's columns. */
   grid: PointGrid;
+  /** The hosts' sparklines' points (fewer). */
+  sparkGrid: PointGrid;
   answers: PromFleetAnswers;
   heatmap?: FleetHeatmap;
   problems: QueryProblem[];
@@ -26,9 +39,9 @@ export interface PromFleetState {
 }
 
 /** The grid of a range: a preset's end on a whole step (points stay put from one refresh to the next). */
-export function gridFor(range: FleetRange, now: number): PointGrid {
+export function gridFor(range: FleetRange, now: number, points = MAX_POINTS, scrapeSeconds?: number): PointGrid {
   const { from, to } = rangeBounds(range, now);
-  const step = stepFor((to - from) / 1000);
+  const step = columnStep(stepFor((to - from) / 1000, points), scrapeSeconds);
   const end = 'last' in range ? Math.floor(to / 1000 / step) * step : Math.floor(to / 1000);
   return { start: end - Math.round((to - from) / 1000), end, step };
 }
@@ -36,6 +49,10 @@ export function gridFor(range: FleetRange, now: number): PointGrid {
 /** How often a range ending now is asked again: every step, at least every 15 s (a refresh costs Prometheus a few queries). */
 export function refreshMs(range: FleetRange, step: number): number | undefined {
   return 'last' in range ? Math.max(15, step) * 1000 : undefined;
+}
+
+function emptyState(range: FleetRange, now: number): PromFleetState {
+  return { grid: gridFor(range, now), sparkGrid: gridFor(range, now, MAX_SPARKLINE_POINTS), answers: {}, problems: [], loading: false };
 }
 
 function vectorOf(answer: PromqlAnswer): PromqlVector {
@@ -53,17 +70,19 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
   // A link decoded again is a new object with the same range: only a different range asks again.
   const rangeKey = JSON.stringify(prometheus.range);
   const range = useMemo(() => JSON.parse(rangeKey) as FleetRange, [rangeKey]);
-  const [state, setState] = useState<PromFleetState>(() => ({ grid: gridFor(range, Date.now()), answers: {}, problems: [], loading: false }));
+  const [state, setState] = useState<PromFleetState>(() => emptyState(range, Date.now()));
 
   useEffect(() => {
     if (!client) {
-      setState({ grid: gridFor(range, Date.now()), answers: {}, problems: [], loading: false });
+      setState(emptyState(range, Date.now()));
       return;
     }
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async (first: boolean) => {
-      const grid = gridFor(range, Date.now());
+      const now = Date.now();
+      let grid = gridFor(range, now);
+      const sparkGrid = gridFor(range, now, MAX_SPARKLINE_POINTS);
       const queries = instantQueries(job);
       const answers: PromFleetAnswers = {};
       const problems: QueryProblem[] = [];
@@ -72,6 +91,7 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
         if (controller.signal.aborted) return;
         setState((previous) => ({
           grid,
+          sparkGrid,
           answers: { ...answers },
           problems: [...problems],
           loading,
@@ -92,19 +112,30 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
         // The first load shows each answer as it comes; a refresh keeps the picture until all of it is new.
         if (first) show(true);
       };
-      const range_ = { start: grid.start, end: grid.end, step: grid.step };
+      const points = { start: sparkGrid.start, end: sparkGrid.end, step: sparkGrid.step };
+      const up = client.query(queries.up, grid.end, signal).then(vectorOf);
+      // Unhandled here if it fails: the hosts' task says why.
+      up.catch(() => undefined);
       await Promise.all([
-        run('hosts (up)', async () => void (answers.up = vectorOf(await client.query(queries.up, grid.end, signal)))),
+        run('hosts (up)', async () => void (answers.up = await up)),
         run('host names (bpfscope_agent_info)', async () => void (answers.info = vectorOf(await client.query(queries.info, grid.end, signal)))),
         run('USE verdicts', async () => {
           const [verdicts, flagged] = await Promise.all([client.query(queries.verdicts, grid.end, signal), client.query(queries.flagged, grid.end, signal)]);
           answers.verdicts = vectorOf(verdicts);
           answers.flagged = vectorOf(flagged);
         }),
-        run('runqlat p99', async () => void (answers.runqlat = matrixOf(await client.queryRange(p99Query('runqlat', job, grid.step), range_, signal)))),
-        run('biolatency p99', async () => void (answers.biolatency = matrixOf(await client.queryRange(p99Query('biolatency', job, grid.step), range_, signal)))),
+        run('runqlat p99', async () => void (answers.runqlat = matrixOf(await client.queryRange(p99Query('runqlat', job, sparkGrid.step), points, signal)))),
+        run(
+          'biolatency p99',
+          async () => void (answers.biolatency = matrixOf(await client.queryRange(p99Query('biolatency', job, sparkGrid.step), points, signal))),
+        ),
         run(`${tool} heat map`, async () => {
-          heatmap = heatmapFrames(matrixOf(await client.queryRange(heatmapQuery(tool, job, grid.step), range_, signal)), grid);
+          // Columns a whole number of scrapes wide: narrower ones would alternate between full and empty.
+          const instance = (await up).find((sample) => sample.value[1] === '1')?.metric.instance;
+          const scrapes = instance === undefined ? undefined : await client.query(scrapeIntervalQuery(job, instance), grid.end, signal);
+          grid = gridFor(range, now, MAX_POINTS, scrapes?.resultType === 'matrix' ? scrapeIntervalOf(scrapes.result) : undefined);
+          const columns = { start: grid.start, end: grid.end, step: grid.step };
+          heatmap = heatmapFrames(matrixOf(await client.queryRange(heatmapQuery(tool, job, grid.step), columns, signal)), grid);
         }),
       ]);
       if (signal.aborted) return;
