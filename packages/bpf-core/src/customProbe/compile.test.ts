@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SpecProblem, parseTraceSpec } from '@bpfscope/formats';
 import { Action, Cmp, OpCode, ProbeBuilder, Source, StringKind, addProbe, emptyPlan, probeConfig, tracepointAttachments } from './compile.js';
 import type { ResolvedPoint } from './compile.js';
 import {
@@ -17,7 +18,6 @@ import {
   encodeProbes,
   encodeSyscallPoints,
 } from './load.js';
-import { SpecProblem, parseTraceSpec } from './parser.js';
 import { parseTracepointFormat } from './tracefs.js';
 
 const format = (category: string, name: string) =>

@@ -3,9 +3,9 @@
 // probe the fields to read, the filter as postfix steps, and what to do with an
 // event. Every name and type is checked here, against tracefs and the ELF
 // files, so a wrong spec fails with its position before anything is loaded.
+import { SpecProblem } from '@bpfscope/formats';
+import type { Builtin, CType, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from '@bpfscope/formats';
 import type { FeatureSource } from '../capabilities/capabilities.js';
-import { SpecProblem } from './parser.js';
-import type { Builtin, CType, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from './spec.js';
 import { syscallNumbers } from './syscalls.js';
 import { MAX_ATTACH_POINTS, kernelFunctions, resolveFunctions, resolveLibrary } from './targets.js';
 import type { TracepointField, TracepointFormat } from './tracefs.js';

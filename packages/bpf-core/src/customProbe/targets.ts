@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { SpecProblem } from '@bpfscope/formats';
+import type { Span } from '@bpfscope/formats';
 import { fileSource, functionSymbolsByName, readElf, virtualAddressToFileOffset } from '../symbols/elf.js';
 import type { LoadSegment, NamedFunctionSymbol } from '../symbols/elf.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from '../tools/gethostlatency/libc.js';
-import { SpecProblem } from './parser.js';
-import type { Span } from './spec.js';
 import { globToRegExp, hasWildcard, tracefsRoot } from './tracefs.js';
 
 /** One function a uprobe goes on. */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { SpecProblem, parseTraceSpec } from '@bpfscope/formats';
+import type { FormatPart, TraceSpec } from '@bpfscope/formats';
 import { cString } from '../../encode.js';
 import { Action, addLatencyStarts, addProbe, coveringTracepoint, emptyPlan, probeConfig, resolveTarget, ProbeBuilder } from '../../customProbe/compile.js';
 import type { ProbePlan, ValueType } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, tidParam, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { SpecProblem, parseTraceSpec } from '../../customProbe/parser.js';
 import { formatMessage } from '../../customProbe/printf.js';
 import type { PrintfValue } from '../../customProbe/printf.js';
-import type { FormatPart, TraceSpec } from '../../customProbe/spec.js';
 import { readTracepointFormat } from '../../customProbe/tracefs.js';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import type { TableToolDefinition } from '../types.js';
