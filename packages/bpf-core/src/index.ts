@@ -40,7 +40,8 @@ export type { ExecRow } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
 export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
 // Custom probes (trace, argdist, funccount, funclatency, stackcount): what a spec would attach to, and a binary's
-// functions; the host's tracepoints and their fields for autocomplete are tracefs/format.ts's (below).
+// functions; the host's tracepoints and their fields for autocomplete are tracefs/format.ts's (below), the one
+// parser of tracefs formats the probes compile against too.
 export { customProbeTools, describeCustomProbes } from './customProbe/describe.js';
 export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
 export type { SpecErrorDetails } from './customProbe/customTool.js';

@@ -18,10 +18,14 @@ import {
   encodeProbes,
   encodeSyscallPoints,
 } from './load.js';
-import { parseTracepointFormat } from './tracefs.js';
+import { parseTracepointFormat } from '../tracefs/format.js';
+import { probeRecord } from './recordFields.js';
 
 const format = (category: string, name: string) =>
-  parseTracepointFormat(readFileSync(fileURLToPath(new URL(`./fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8'), category, name);
+  probeRecord(
+    category,
+    parseTracepointFormat(readFileSync(fileURLToPath(new URL(`../tracefs/fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8')),
+  );
 
 const tracepoint = (category: string, name: string): ResolvedPoint => ({
   name: `${category}:${name}`,
