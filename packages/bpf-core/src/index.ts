@@ -61,7 +61,7 @@ export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';
 // What a uprobe can go on: the files a process maps, and an ELF file's function names.
 export { parseProcessMaps } from './symbols/processMaps.js';
 export type { Mapping } from './symbols/processMaps.js';
-export { namesWithPrefix, readFunctionNames } from './symbols/elfSymbols.js';
+export { namesContaining, namesWithPrefix, readFunctionNames } from './symbols/elfSymbols.js';
 export type { ElfFunctionNames } from './symbols/elfSymbols.js';
 // tracefs: the kernel's tracepoints and each one's record layout (custom probes' field offsets, the probe builder).
 export { parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat, tracefsRoot } from './tracefs/format.js';
