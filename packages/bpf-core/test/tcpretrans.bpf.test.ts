@@ -40,11 +40,28 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
   const retransSegs = (vethPair: VethPair) => {
     const snmp = parseSnmp(vethPair.execIn(vethPair.a, 'cat', ['/proc/net/snmp']));
     const netstat = parseSnmp(vethPair.execIn(vethPair.a, 'cat', ['/proc/net/netstat']), '/proc/net/netstat');
-    return (snmp.Tcp?.RetransSegs ?? Number.NaN) - (netstat.TcpExt?.TCPRetransFail ?? 0);
+    return {
+      sent: (snmp.Tcp?.RetransSegs ?? Number.NaN) - (netstat.TcpExt?.TCPRetransFail ?? 0),
+      // A tail loss probe that resends a segment calls __tcp_retransmit_skb directly: RetransSegs counts it but,
+      // since 6.17 moved the tracepoint into tcp_retransmit_skb, the tracepoint does not (bcc's kprobe never did;
+      // -l shows them). TCPLossProbes counts every probe, new data too: an upper bound on those resends.
+      lossProbes: netstat.TcpExt?.TCPLossProbes ?? 0,
+    };
+  };
+
+  /**
+   * What the tool saw is what the kernel resent through tcp_retransmit_skb: RetransSegs, less at most the tail loss
+   * probes (resent outside it), within 2 % either way.
+   */
+  const expectRetransSegs = (seen: number, { retransSegs: counted, lossProbes }: { retransSegs: number; lossProbes: number }) => {
+    const slack = Math.max(2, counted * 0.02);
+    const figures = `${seen} seen, ${counted} RetransSegs, ${lossProbes} loss probes`;
+    expect(seen, figures).toBeLessThanOrEqual(counted + slack);
+    expect(seen, figures).toBeGreaterThanOrEqual(counted - lossProbes - slack);
   };
 
   /** Runs one transfer from a to b and returns the sender's local port and the retransmits it sent during it. */
-  const transfer = async (): Promise<{ localPort: number | undefined; retransSegs: number }> => {
+  const transfer = async (): Promise<{ localPort: number | undefined; retransSegs: number; lossProbes: number }> => {
     const vethPair = pair as VethPair;
     const receiverProcess = vethPair.spawnIn(vethPair.b, process.execPath, [sendScript, 'receive', vethPair.b.address, String(PORT)]);
     children.push(receiverProcess);
@@ -56,7 +73,8 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
     expect(sender.code, sender.stderr).toBe(0);
     // Let the last retransmits (of the FIN's neighbours) land.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return { localPort: sender.lines[0]?.localPort, retransSegs: retransSegs(vethPair) - before };
+    const after = retransSegs(vethPair);
+    return { localPort: sender.lines[0]?.localPort, retransSegs: after.sent - before.sent, lossProbes: after.lossProbes - before.lossProbes };
   };
 
   it("shows the sender's retransmits with their addresses and state, as many as its RetransSegs", async () => {
@@ -65,7 +83,8 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
     expect(session.attachMethod).toBe(attachMethod);
     const rows: TcpRetransRow[] = [];
     session.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address || row.raddr === a.address)));
-    const { localPort, retransSegs: counted } = await transfer();
+    const transferred = await transfer();
+    const { localPort, retransSegs: counted } = transferred;
     session.flush();
 
     expect(counted).toBeGreaterThan(20);
@@ -86,8 +105,7 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
       expect(row.seq).not.toBeNull();
     }
     expect(rows.some((row) => row.state === 'ESTABLISHED')).toBe(true);
-    // Both count what the kernel sent again; a retransmit is counted by both or by neither.
-    expect(Math.abs(rows.length - counted), `${rows.length} rows, ${counted} RetransSegs`).toBeLessThanOrEqual(Math.max(2, counted * 0.02));
+    expectRetransSegs(rows.length, transferred);
     expect(session.stats().kernelDrops).toBe(0);
   });
 
@@ -96,7 +114,8 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
     const counting = start<TcpRetransCountRow>({ count: true });
     const rows: TcpRetransCountRow[] = [];
     counting.onRows((batch) => rows.push(...batch.filter((row) => row.laddr === a.address)));
-    const { localPort, retransSegs: counted } = await transfer();
+    const transferred = await transfer();
+    const { localPort, retransSegs: counted } = transferred;
     counting.flushIntervalRows();
 
     expect(counted).toBeGreaterThan(20);
@@ -104,6 +123,6 @@ describe.each(['tp_btf', 'tracepoint'] as const)('tcpretrans via %s against a lo
     const retransmits = rows.reduce((sum, row) => sum + row.retransmits, 0);
     const segments = rows.reduce((sum, row) => sum + row.segments, 0);
     expect(segments).toBe(retransmits);
-    expect(Math.abs(retransmits - counted), `${retransmits} counted, ${counted} RetransSegs`).toBeLessThanOrEqual(Math.max(2, counted * 0.02));
+    expectRetransSegs(retransmits, transferred);
   });
 });
