@@ -1,6 +1,7 @@
 // pnpm bench (e2e): the web app in Chromium against a real agent.
 import { benchFlameGraph } from './flameGraph.ts';
 import { benchFleet } from './fleet.ts';
+import { benchFleetPrometheus } from './fleetPrometheus.ts';
 import { benchHeatMap } from './heatMap.ts';
 import { benchHostOverview } from './hostOverview.ts';
 import { benchLiveTable } from './liveTable.ts';
@@ -11,3 +12,4 @@ await benchFlameGraph();
 await benchLiveTable();
 await benchHostOverview();
 await benchFleet();
+await benchFleetPrometheus();

@@ -5,12 +5,10 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { getTool, toolRegistry } from '@bpfscope/bpf-core';
-import type { ToolDefinition } from '@bpfscope/bpf-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamBatch } from '../src/sessions/sessionTypes.js';
 import type { AgentClient, TestAgent } from './harness.js';
-import { createClient, eventually, kernelProgramIds, requireBpf, startTestAgent } from './harness.js';
+import { createClient, eventually, kernelLinks, kernelPerfEvents, kernelProgramIds, requireBpf, startTestAgent } from './harness.js';
 
 /** Descriptors of this process (the agent runs in it) holding the kernel's BPF statistics on. */
 function statsDescriptors(): number {
@@ -43,10 +41,15 @@ function openStorm(): ChildProcess {
   return spawn('sh', ['-c', 'while :; do : </dev/null; done'], { stdio: 'ignore' });
 }
 
-// A custom probe as the probe tools will be: opensnoop's programs, declared custom.
-const probeName = 'opensnoop-probe';
-// The registry is read-only to its users; this test adds a tool as a new bpf-core module would.
-(toolRegistry as Map<string, ToolDefinition>).set(probeName, { ...getTool('opensnoop'), name: probeName, custom: true });
+/** A user's custom probe, as the probe builder starts it: bcc's trace on the tracepoint the storm makes hot. */
+const hotProbe = { tool: 'trace', params: { probes: ['t:syscalls:sys_enter_openat "open %s", args->filename'] } };
+
+/** This process's perf events with a BPF program on them (the agent runs in it), as `fd prog type:on` lines. */
+const ownPerfEvents = () =>
+  kernelPerfEvents()
+    .filter((event) => event.pid === process.pid)
+    .map((event) => `${event.fd} ${event.progId} ${event.type}:${event.on}`)
+    .sort();
 
 describe('BPF cost and budgets, real kernel', () => {
   let agent: TestAgent | undefined;
@@ -105,41 +108,62 @@ describe('BPF cost and budgets, real kernel', () => {
     expect(statsDescriptors()).toBe(0);
   });
 
-  it('detaches a custom probe on a hot tracepoint over a tiny budget, tells the viewer why, leaves nothing attached', async () => {
+  it('detaches a trace probe on a hot tracepoint over a tiny budget, tells its viewers why, leaves nothing attached', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bpfscope-budget-'));
     const tokenFile = path.join(dir, 'tokens');
     const operator = 'o'.repeat(43);
+    const other = 'p'.repeat(43);
     const viewer = 'v'.repeat(43);
-    writeFileSync(tokenFile, `alice operator ${operator}\nbob viewer ${viewer}\n`, { mode: 0o600 });
+    writeFileSync(tokenFile, `alice operator ${operator}\ncarol operator ${other}\nbob viewer ${viewer}\n`, { mode: 0o600 });
     // 0.01 % of one CPU over 1 s: 100 µs of BPF time a second.
     agent = await startTestAgent(['--token-file', tokenFile, '--probe-cpu-budget', '0.01', '--cpu-budget-seconds', '1', '--grace-period-seconds', '0.5']);
-    await expect(createClient(agent.url, viewer).sessions.start.mutate({ tool: probeName, params: {} })).rejects.toMatchObject({
+    await expect(createClient(agent.url, viewer).sessions.start.mutate(hotProbe)).rejects.toMatchObject({
       data: { code: 'FORBIDDEN', requiredRole: 'operator' },
     });
     const client = createClient(agent.url, operator);
     const before = kernelProgramIds();
-    const started = await client.sessions.start.mutate({ tool: probeName, params: {} });
+    const perfBefore = ownPerfEvents();
+    const started = await client.sessions.start.mutate(hotProbe);
     expect(started.limits).toEqual({ custom: true, maxDurationMs: 60_000, cpuBudget: { percent: 0.01, windowMs: 1000 } });
     const [summary] = await client.sessions.list.query();
+    expect(summary).toMatchObject({ tool: 'trace', params: hotProbe.params });
     const programIds = summary?.programIds ?? [];
     expect(programIds.length).toBeGreaterThan(0);
     expect(programIds.every((id) => !before.has(id) && kernelProgramIds().has(id))).toBe(true);
+    // Attached as bpftool sees it: the tracepoint's perf event runs one of the session's programs.
+    const attached = kernelPerfEvents().filter((event) => event.pid === process.pid && programIds.includes(event.progId));
+    expect(attached.map((event) => `${event.type}:${event.on}`)).toEqual(['tracepoint:sys_enter_openat']);
+    // A second operator opening the same probe (a shared link) watches the same attachment: both are told.
+    const watcher = createClient(agent.url, other);
+    const joined = await watcher.sessions.start.mutate(hotProbe);
+    expect(joined).toMatchObject({ shared: true, attachmentId: started.attachmentId });
     const stream = follow(client, started.id);
+    const watched = follow(watcher, joined.id);
     storm = openStorm();
     expect(await eventually(() => stream.batches.some((batch) => batch.end !== undefined), 10_000)).toBe(true);
+    // It ran before it was stopped: the storm's opens of /dev/null are its rows.
+    expect(stream.batches.some((batch) => batch.rows.some((row) => (row as Record<string, unknown>).message === 'open /dev/null'))).toBe(true);
     const last = stream.batches.at(-1);
     expect(last?.end).toBe('over-budget');
     expect(last?.endDetail).toMatch(/^its BPF programs used [\d.]+ % of one CPU over [\d.]+ s .*; its budget is 0\.010 % of one CPU over 1 s$/);
     expect(last?.cost.cpuPercent).toBeGreaterThan(0.01);
+    expect(await eventually(() => watched.batches.some((batch) => batch.end !== undefined), 5000)).toBe(true);
+    expect(watched.batches.at(-1)).toMatchObject({ end: 'over-budget', endDetail: last?.endDetail });
     stream.unsubscribe();
+    watched.unsubscribe();
     expect(await client.sessions.list.query()).toEqual([]);
+    // Nothing left in the kernel (bpftool's view): no program of the session, no link or perf event running one,
+    // and this process holds the same perf events as before it started.
     expect(await eventually(() => programIds.every((id) => !kernelProgramIds().has(id)))).toBe(true);
+    expect(kernelLinks().filter((link) => programIds.includes(link.progId))).toEqual([]);
+    expect(kernelPerfEvents().filter((event) => programIds.includes(event.progId))).toEqual([]);
+    expect(ownPerfEvents()).toEqual(perfBefore);
     // Audited once the kernel side has closed.
     const { audit } = agent;
     const detachLine = () => audit.map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.action === 'detach');
     expect(await eventually(() => detachLine() !== undefined)).toBe(true);
     const detach = detachLine();
-    expect(detach).toMatchObject({ tool: probeName, reason: 'over-budget', who: 'alice', roles: ['operator'], cpuBudget: { percent: 0.01, windowMs: 1000 } });
+    expect(detach).toMatchObject({ tool: 'trace', reason: 'over-budget', who: 'alice', roles: ['operator'], cpuBudget: { percent: 0.01, windowMs: 1000 } });
   });
 
   it('holds a fixed tool to --tool-cpu-budget when one is set', async () => {

@@ -2,20 +2,9 @@
 // answers each with a typed error (or, rarely, a valid result), never crashes,
 // never leaks a stack trace, and leaves no BPF program behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/testing/seededRandom.js';
 import type { TestAgent } from './harness.js';
 import { eventually, kernelProgramIds, requireBpf, startTestAgent } from './harness.js';
-
-/** Small deterministic PRNG (mulberry32): a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(next: () => number, depth = 0): unknown {
   const pick = Math.floor(next() * (depth > 3 ? 7 : 10));
@@ -116,7 +105,7 @@ describe('fuzzing every procedure', () => {
 
   it('answers 1,000 random inputs per procedure with typed errors and leaks nothing', async () => {
     const before = kernelProgramIds();
-    const next = random(20261125);
+    const next = seededRandom(20261125);
     const headers = { authorization: `Bearer ${agent.token}` };
     const outcomes = new Map<string, number>();
     for (const procedure of procedures) {

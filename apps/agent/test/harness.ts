@@ -186,4 +186,4 @@ export function residentBytes(pid: number): number {
 }
 
 // The kernel checks bpf-core's own tests use.
-export { eventually, kernelProgramIds, kernelProgramNames, requireBpf } from '@bpfscope/bpf-core/testing';
+export { eventually, kernelLinks, kernelPerfEvents, kernelProgramIds, kernelProgramNames, requireBpf } from '@bpfscope/bpf-core/testing';

@@ -15,9 +15,9 @@ import type { HistogramFrame } from '@bpfscope/bpf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { log2Bounds } from '../src/metrics/agentMetrics.js';
 import { verdictAlertName } from '../src/metrics/prometheusRules.js';
+import { prometheusBinary, PrometheusServer } from '../src/testing/prometheus.js';
 import { requireBpf, startTestAgent } from './harness.js';
 import type { TestAgent } from './harness.js';
-import { prometheusBinary, PrometheusServer } from './prometheus.js';
 
 requireBpf();
 prometheusBinary('prometheus');

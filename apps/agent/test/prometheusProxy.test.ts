@@ -10,9 +10,9 @@ import { listen } from '../src/server.js';
 import type { RunningServer } from '../src/server.js';
 import type { ToolBackend } from '../src/sessions/backend.js';
 import { createAgentServices } from '../src/services/agentServices.js';
+import { freePort, PrometheusServer } from '../src/testing/prometheus.js';
 import { createClient } from './harness.js';
 import type { AgentClient } from './harness.js';
-import { freePort, PrometheusServer } from './prometheus.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

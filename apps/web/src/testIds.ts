@@ -31,6 +31,22 @@ export const testIds = {
   paramsApply: 'params-apply',
   probeChoices: 'probe-choices',
   probeCheck: 'probe-check',
+  probeBuilder: 'probe-builder',
+  probeBuilderNote: 'probe-builder-note',
+  probeKind: 'probe-kind',
+  probeTracepoint: 'probe-tracepoint',
+  probeProcess: 'probe-process',
+  probeBinary: 'probe-binary',
+  probeLibrary: 'probe-library',
+  probeFunction: 'probe-function',
+  probeSignature: 'probe-signature',
+  probeFilterLeft: 'probe-filter-left',
+  probeFilterOp: 'probe-filter-op',
+  probeFilterValue: 'probe-filter-value',
+  probeFormat: 'probe-format',
+  probeArgs: 'probe-args',
+  probeTypes: 'probe-types',
+  probeExprs: 'probe-exprs',
   sessionStatus: 'session-status',
   bpfCost: 'bpf-cost',
   sessionError: 'session-error',
@@ -133,7 +149,10 @@ export const testIds = {
   topProcess: (pid: number) => `top-process-${pid}`,
   profilePid: (pid: number) => `profile-pid-${pid}`,
   offcpuPid: (pid: number) => `offcpu-pid-${pid}`,
-  /** The fleet page: data-hosts (its rows) and data-filled (the rows with a summary); and its sidebar entry. */
+  /**
+   * The fleet page: data-source (agents or prometheus), data-hosts (its rows) and data-filled (the rows with a
+   * summary; from Prometheus, with their verdicts and both sparklines); and its sidebar entry.
+   */
   fleet: 'fleet',
   fleetNav: 'fleet-nav',
   /** A host's row: data-rank (critical, warning, unreachable, needs-token, unknown, ok, checking), data-filled; in it, a kind's cell and a series. */
@@ -142,4 +161,15 @@ export const testIds = {
   fleetSeries: (series: 'runqlat' | 'biolatency') => `fleet-series-${series}`,
   /** The group filter: a group's link ("all" for every host). */
   fleetGroup: (name: string) => `fleet-group-${name}`,
+  /** Where the fleet is read from: "agents" or "prometheus". */
+  fleetMode: (mode: 'agents' | 'prometheus') => `fleet-mode-${mode}`,
+  /** Prometheus mode: the source form (URL or agent, job), the range bar, and what the queries said went wrong. */
+  fleetPromSource: 'fleet-prom-source',
+  fleetPromRange: 'fleet-prom-range',
+  fleetPromProblems: 'fleet-prom-problems',
+  /** The fleet heat map (every host's histogram added up): data-total is the sum of its counts. */
+  fleetHeatmap: 'fleet-heatmap',
+  /** The hosts of the heat map's selected cell, a row each with data-count. */
+  fleetPromShare: 'fleet-prom-share',
+  fleetPromShareRow: (instance: string) => `fleet-prom-share-${instance}`,
 } as const;

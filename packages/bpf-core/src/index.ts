@@ -9,7 +9,7 @@ export type { NativeProgramStats } from './native.js';
 export type { UprobeTarget } from './bpfObject.js';
 export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
-export { startTool, getTool, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
+export { startTool, getTool, histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
 export { toolRegistry } from './tools/registry.js';
 export { resolveToolSupport } from './capabilities/toolSupport.js';
@@ -40,7 +40,8 @@ export type { ExecRow } from './tools/execsnoop/execsnoop.js';
 export type { TcpSessionRow } from './tools/tcplife/tcplife.js';
 export { HISTOGRAM_SLOTS, percentileFromLog2 } from './histogram.js';
 // Custom probes (trace, argdist, funccount, funclatency, stackcount): what a spec would attach to, and a binary's
-// functions; the host's tracepoints and their fields for autocomplete are tracefs/format.ts's (below).
+// functions; the host's tracepoints and their fields for autocomplete are tracefs/format.ts's (below), the one
+// parser of tracefs formats the probes compile against too.
 export { customProbeTools, describeCustomProbes } from './customProbe/describe.js';
 export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
 export type { SpecErrorDetails } from './customProbe/customTool.js';
@@ -60,7 +61,7 @@ export { isUnknownFrame, UNKNOWN_FRAME_NAME } from './symbols/frameNames.js';
 // What a uprobe can go on: the files a process maps, and an ELF file's function names.
 export { parseProcessMaps } from './symbols/processMaps.js';
 export type { Mapping } from './symbols/processMaps.js';
-export { namesWithPrefix, readFunctionNames } from './symbols/elfSymbols.js';
+export { namesContaining, namesWithPrefix, readFunctionNames } from './symbols/elfSymbols.js';
 export type { ElfFunctionNames } from './symbols/elfSymbols.js';
 // tracefs: the kernel's tracepoints and each one's record layout (custom probes' field offsets, the probe builder).
 export { parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat, tracefsRoot } from './tracefs/format.js';

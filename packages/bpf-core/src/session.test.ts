@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { BpfObject } from './bpfObject.js';
-import { nextFrameBoundary, ToolSession } from './session.js';
+import { getTool, histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
 import type { TableToolDefinition } from './tools/types.js';
 
 describe('nextFrameBoundary', () => {
@@ -13,6 +13,21 @@ describe('nextFrameBoundary', () => {
   it('never gives the same boundary twice when a timer fires a millisecond early', () => {
     // The timer for 11 000 fired at 10 999: the next frame ends at 12 000, not 11 000 again.
     expect(nextFrameBoundary(10_999, 11_000, 1000)).toBe(12_000);
+  });
+});
+
+describe('histogramDescriptionOf', () => {
+  const describeWith = (name: string, params: unknown) => histogramDescriptionOf(getTool(name), parseToolParams(getTool(name), params));
+
+  it('says what a map histogram measures under the params: its unit and the key its series go by', () => {
+    expect(describeWith('biolatency', {})).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: undefined });
+    expect(describeWith('biolatency', { perDisk: true, milliseconds: true })).toEqual({ measure: 'block I/O latency', unit: 'msecs', keyName: 'disk' });
+    expect(describeWith('runqlat', { perProcess: true })).toMatchObject({ unit: 'usecs', keyName: 'pid' });
+  });
+
+  it('says what a histogram of rows measures, and nothing for a stack tool', () => {
+    expect(describeWith('tcplife', {})).toEqual({ measure: 'TCP session duration', unit: 'usecs' });
+    expect(describeWith('profile', {})).toBeUndefined();
   });
 });
 

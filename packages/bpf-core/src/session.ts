@@ -70,6 +70,17 @@ export interface HistogramDescription {
   values?: string;
 }
 
+/** What a tool's histograms measure under (parsed) `params`, as its sessions say; undefined for a tool without any. */
+export function histogramDescriptionOf(tool: ToolDefinition, params: unknown): HistogramDescription | undefined {
+  const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
+  if (output?.source === 'map') {
+    const values = output.values?.(params);
+    return { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params), ...(values === undefined ? {} : { values }) };
+  }
+  if (output?.source === 'rows') return { measure: output.measure, unit: output.unit };
+  return undefined;
+}
+
 /**
  * The end of the next frame: the next multiple of `intervalMs` after both now and
  * the last boundary (timers can fire a millisecond early, so the same one would come round twice).
@@ -156,14 +167,12 @@ export class ToolSession<Row = Record<string, unknown>> {
       const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
       const reader = new MapHistogramReader(object, output, params, maxKeys);
       this.#readHistograms = () => reader.read();
-      const values = output.values?.(params);
-      this.histogram = { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params), ...(values === undefined ? {} : { values }) };
     } else if (output?.source === 'rows') {
       const accumulator = new RowHistogramAccumulator();
       this.#rowHistogram = { accumulator, valueOf: output.valueOf as (row: Row) => number | undefined };
       this.#readHistograms = (endsAt) => accumulator.take(endsAt);
-      this.histogram = { measure: output.measure, unit: output.unit };
     }
+    this.histogram = histogramDescriptionOf(tool, params);
     if (tool.outputKind === 'table' && tool.ringBufferMap !== undefined) {
       const decode = tool.decode;
       if (!decode) throw new TypeError(`${tool.name} has a ring buffer but no decoder`);

@@ -3,7 +3,7 @@
 import { HISTOGRAM_SLOTS } from '@bpfscope/bpf-core';
 import { describe, expect, it } from 'vitest';
 import { parseExposition, samplesOf, valueOf } from '../../test/exposition.js';
-import { promtool } from '../../test/prometheus.js';
+import { promtool } from '../testing/prometheus.js';
 import type { OverviewSample, UseCell, UseRow, Verdict } from '../overview/types.js';
 import { USE_THRESHOLDS } from '../overview/use.js';
 import type { HistogramFrame } from '../sessions/backend.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { promtool } from '../../test/prometheus.js';
+import { promtool } from '../testing/prometheus.js';
 import { USE_THRESHOLDS } from '../overview/use.js';
 import type { UseThresholdName } from '../overview/use.js';
 import { figureAlertName, PROMETHEUS_FIGURES, prometheusRuleGroups, prometheusRulesYaml, verdictAlertName } from './prometheusRules.js';

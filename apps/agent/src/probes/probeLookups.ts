@@ -1,9 +1,17 @@
 // What the probe builder asks the host while a user writes a probe: the kernel's
 // tracepoints and each one's fields (tracefs), the binaries a process maps, and a
 // binary's functions. Read on demand, bounded, nothing attached.
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { namesWithPrefix, parseProcessMaps, readAvailableEvents, readFunctionNames, readTracepointFormat } from '@bpfscope/bpf-core';
+import {
+  namesContaining,
+  namesWithPrefix,
+  parseProcessMaps,
+  resolveProbeLibrary,
+  readAvailableEvents,
+  readFunctionNames,
+  readTracepointFormat,
+} from '@bpfscope/bpf-core';
 import type { TracepointField, TracepointName } from '@bpfscope/bpf-core';
 
 /** A binary a process maps executable code of: where a uprobe can go. */
@@ -13,6 +21,12 @@ export interface MappedBinary {
   main: boolean;
   /** Deleted or replaced since it was mapped (a library upgrade): a uprobe on the path would miss this process. */
   deleted: boolean;
+}
+
+/** A process a uprobe can be put in: one with an executable (kernel threads have none). */
+export interface ProbeProcess {
+  pid: number;
+  comm: string;
 }
 
 export class LookupNotFoundError extends Error {
@@ -54,6 +68,29 @@ export class ProbeLookups {
     return { category: input.category, name: input.name, id: format.id, fields: format.fields };
   }
 
+  /**
+   * Processes with an executable (not kernel threads) whose comm holds `query` (any case) or whose pid starts with
+   * it, by comm then pid, at most `limit`, and how many match.
+   */
+  processes(input: { query?: string; limit: number }): { processes: ProbeProcess[]; total: number } {
+    const query = (input.query ?? '').trim().toLowerCase();
+    const found: ProbeProcess[] = [];
+    for (const entry of readdirSync(this.#procfs)) {
+      if (!/^\d+$/.test(entry)) continue;
+      const directory = path.join(this.#procfs, entry);
+      let comm: string;
+      try {
+        readlinkSync(path.join(directory, 'exe'));
+        comm = readFileSync(path.join(directory, 'comm'), 'utf8').trim();
+      } catch {
+        continue; // a kernel thread, or gone since the listing
+      }
+      if (query === '' || comm.toLowerCase().includes(query) || entry.startsWith(query)) found.push({ pid: Number(entry), comm });
+    }
+    found.sort((a, b) => (a.comm === b.comm ? a.pid - b.pid : a.comm < b.comm ? -1 : 1));
+    return { processes: found.slice(0, input.limit), total: found.length };
+  }
+
   /** The files a process maps executable code from, its own executable first. */
   binaries(pid: number): { pid: number; comm: string; binaries: MappedBinary[] } {
     const directory = path.join(this.#procfs, String(pid));
@@ -84,10 +121,21 @@ export class ProbeLookups {
     return { pid, comm, binaries: list };
   }
 
-  /** Functions of the ELF file at `file` whose names start with `prefix`, sorted, at most `limit`, and how many match. */
-  symbols(input: { path: string; prefix?: string; limit: number }): { path: string; symbols: string[]; total: number } {
-    const { names, total } = namesWithPrefix(this.#functionNames(input.path), input.prefix ?? '', input.limit);
-    return { path: input.path, symbols: names, total };
+  /**
+   * Functions of the ELF file at `path` (or of the library a spec names so: `c`, `pthread`, found as the spec would
+   * be, in process `pid` when given) whose names start with `prefix` (`match: 'contains'`: hold it, those starting
+   * with it first), sorted, at most `limit`, and how many match.
+   */
+  symbols(input: { path: string; pid?: number; prefix?: string; match?: 'prefix' | 'contains'; limit: number }): {
+    path: string;
+    symbols: string[];
+    total: number;
+  } {
+    const file = input.path.startsWith('/') ? input.path : resolveProbeLibrary(input.path, input.pid);
+    if (file === undefined) throw new LookupNotFoundError(`no library ${input.path} found (as a spec's p:${input.path}:function would look for it)`);
+    const all = this.#functionNames(file);
+    const { names, total } = (input.match === 'contains' ? namesContaining : namesWithPrefix)(all, input.prefix ?? '', input.limit);
+    return { path: file, symbols: names, total };
   }
 
   #functionNames(file: string): string[] {

@@ -1,7 +1,7 @@
 // The probe builder's look-ups through the router: bounded, validated, operator-only.
 import { featureSourceOf } from '@bpfscope/bpf-core';
 import type { Capabilities } from '@bpfscope/bpf-core';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,47 @@ describe('probes.*', () => {
     });
   });
 
+  it('finds processes by comm or pid for the process picker, kernel threads left out, bounded', async () => {
+    const { operator } = callers();
+    const comm = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
+    const mine = await operator.probes.processes({ query: comm.toUpperCase().slice(0, 4), limit: 1000 });
+    expect(mine.processes).toContainEqual({ pid: process.pid, comm });
+    expect(
+      mine.processes.every((found) => found.comm.toLowerCase().includes(comm.toLowerCase().slice(0, 4)) || String(found.pid).startsWith(comm.slice(0, 4))),
+    ).toBe(true);
+    expect((await operator.probes.processes({ query: String(process.pid), limit: 1000 })).processes).toContainEqual({ pid: process.pid, comm });
+    // kthreadd (pid 2) has no executable: nothing a uprobe can go in.
+    expect((await operator.probes.processes({ query: 'kthreadd', limit: 10 })).processes).toEqual([]);
+    const all = await operator.probes.processes({ limit: 2 });
+    expect(all.processes).toHaveLength(2);
+    expect(all.total).toBeGreaterThan(2);
+    const sorted = (await operator.probes.processes({ limit: 1000 })).processes.map((found) => found.comm);
+    expect(sorted).toEqual([...sorted].sort());
+  });
+
+  it('finds a binary’s functions holding a text, those starting with it first', async () => {
+    const { operator } = callers();
+    const libc = (await operator.probes.binaries({ pid: process.pid })).binaries.find((binary) => /\/libc\.so\.6$/.test(binary.path));
+    const found = await operator.probes.symbols({ path: libc?.path ?? '/nonexistent', prefix: 'alloc', match: 'contains', limit: 1000 });
+    expect(found.symbols).toContain('malloc');
+    expect(found.symbols).toContain('calloc');
+    expect(found.symbols.every((name) => name.includes('alloc'))).toBe(true);
+    expect(found.total).toBe(found.symbols.length);
+    const prefixed = await operator.probes.symbols({ path: libc?.path ?? '/nonexistent', prefix: 'malloc', match: 'contains', limit: 1000 });
+    expect(prefixed.symbols[0]).toBe('malloc');
+  });
+
+  it('finds a library a spec names (p:c:malloc) as the spec would, and says when there is none', async () => {
+    const { operator } = callers();
+    const byName = await operator.probes.symbols({ path: 'c', pid: process.pid, prefix: 'getpid', limit: 5 });
+    expect(byName.path).toMatch(/^\/.*\/libc\.so\.6$/);
+    expect(byName.symbols).toContain('getpid');
+    await expect(operator.probes.symbols({ path: 'no_such_library_here', limit: 5 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no library no_such_library_here'),
+    });
+  });
+
   it('validates and bounds every input before reading anything', async () => {
     const { operator } = callers();
     for (const input of [{ limit: 0 }, { limit: 1001 }, { prefix: '../x', limit: 1 }, { limit: 1, extra: true }]) {
@@ -134,20 +175,25 @@ describe('probes.*', () => {
     ]) {
       await expect(operator.probes.tracepointFields(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
+    for (const input of [{ query: 'x'.repeat(65), limit: 1 }, { limit: 1001 }, { limit: 1, pid: 1 }]) {
+      await expect(operator.probes.processes(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
     for (const pid of [0, -1, 1.5, 2 ** 22 + 1]) await expect(operator.probes.binaries({ pid })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     for (const input of [
       { path: 'bin/ls', limit: 1 },
       { path: `/${'x'.repeat(4096)}`, limit: 1 },
       { path: '/bin/ls\0', limit: 1 },
       { path: '/bin/ls', prefix: 'x'.repeat(257), limit: 1 },
+      { path: '/bin/ls', match: 'suffix', limit: 1 },
     ]) {
-      await expect(operator.probes.symbols(input)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(operator.probes.symbols(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
   });
 
   it('refuses a viewer token: the look-ups are the probe builder’s, for operators', async () => {
     const { viewer } = callers();
     await expect(viewer.probes.tracepoints({ limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(viewer.probes.processes({ limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(viewer.probes.binaries({ pid: process.pid })).rejects.toThrow('needs an operator token; bob has the viewer role only');
   });
 });

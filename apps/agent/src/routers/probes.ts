@@ -41,12 +41,32 @@ const binariesInput = z
   .strict();
 const symbolsInput = z
   .object({
+    /** An absolute path, or a library as a spec names it (`c`, `pthread`). */
     path: z
       .string()
-      .min(2)
+      .min(1)
       .max(4096)
-      .refine((value) => value.startsWith('/') && !value.includes('\0'), 'an absolute path'),
+      .refine(
+        (value) => (value.startsWith('/') && value.length >= 2 && !value.includes('\0')) || /^[\w.+-]{1,255}$/.test(value),
+        'an absolute path or a library name',
+      ),
+    /** Where a library name is looked for first (its maps), as a spec with -p would. */
+    pid: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 22)
+      .optional(),
     prefix: z.string().max(256).optional(),
+    /** `contains`: names holding prefix anywhere (the builder's filter box), those starting with it first. */
+    match: z.enum(['prefix', 'contains']).optional(),
+    limit,
+  })
+  .strict();
+const processesInput = z
+  .object({
+    /** Part of a comm (any case), or the start of a pid. */
+    query: z.string().max(64).optional(),
     limit,
   })
   .strict();
@@ -94,10 +114,12 @@ export const probesRouter = router({
   tracepoints: operatorProcedure.input(tracepointsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.tracepoints(input))),
   /** A tracepoint's fields: name, C type, offset, size, signed (tracefs format). */
   tracepointFields: operatorProcedure.input(tracepointFieldsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.tracepointFields(input))),
+  /** Processes a uprobe can go in (not kernel threads), by comm or pid: the builder's process picker. */
+  processes: operatorProcedure.input(processesInput).query(({ ctx, input }) => answer(() => ctx.services.probes.processes(input))),
   /** The binaries and libraries a process maps code from (/proc/PID/maps), its executable first. */
   binaries: operatorProcedure.input(binariesInput).query(({ ctx, input }) => answer(() => ctx.services.probes.binaries(input.pid))),
   /** A custom probe's params checked as sessions.start would, nothing loaded: its attach points, or the spec's error and where. */
   check: operatorProcedure.input(checkInput).query(({ ctx, input }) => answer(() => checkProbe(input.tool, input.params, ctx.services.features))),
-  /** Function symbols of an ELF file whose names start with `prefix`. */
+  /** Function symbols of an ELF file whose names start with (or hold) `prefix`. */
   symbols: operatorProcedure.input(symbolsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.symbols(input))),
 });

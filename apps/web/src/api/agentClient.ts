@@ -5,7 +5,7 @@
 // socket sends the token as its first message, never in the URL; it closes when no
 // subscription has used it for a while.
 import type { AppRouter } from '@bpfscope/agent';
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, TRPCClientError, wsLink } from '@trpc/client';
+import { createTRPCClient, createWSClient, httpBatchLink, httpLink, splitLink, TRPCClientError, wsLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 
 export type AgentClient = TRPCClient<AppRouter>;
@@ -45,7 +45,12 @@ export function createAgentClient(address: string, token: string): AgentConnecti
       splitLink({
         condition: (operation) => operation.type === 'subscription',
         true: wsLink({ client: socket }),
-        false: httpBatchLink({ url, headers: () => authorization, maxItems: 8 }),
+        // PromQL answers can take seconds and weigh megabytes: batched, the quickest would wait for the slowest.
+        false: splitLink({
+          condition: (operation) => operation.path.startsWith('prometheus.'),
+          true: httpLink({ url, headers: () => authorization }),
+          false: httpBatchLink({ url, headers: () => authorization, maxItems: 8 }),
+        }),
       }),
     ],
   });

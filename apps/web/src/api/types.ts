@@ -26,5 +26,7 @@ export type FullOverviewSample = OverviewUpdate['sample'];
 export type HostSummary = Outputs['host']['summary'];
 export type RangeUse = Outputs['host']['use'];
 export type ProbeCheck = Outputs['probes']['check'];
+/** A PromQL answer as the agent's proxy checks it; a Prometheus the page asks itself is checked to the same shape. */
+export type PromqlAnswer = Outputs['prometheus']['query'];
 export type UseKindSummary = HostSummary['use'][number];
 export type { UseKind } from '@bpfscope/agent';

@@ -102,6 +102,18 @@ describe('app store', () => {
     expect(encodeViewState(store.getState().view)).toBe(link);
   });
 
+  it('makes the agent a fleet link asks Prometheus through known, with the token this browser stored for it', () => {
+    const storage = memoryStorage({ 'bpfscope.token:db-1:7070': 'stored-token' });
+    const store = createAppStore({ storage, defaultHost: 'a:1', hash: '#/fleet?prometheus=agent:db-1:7070&job=bpfscope' });
+    expect(store.getState().hosts).toEqual(['a:1', 'db-1:7070']);
+    expect(store.getState().tokens['db-1:7070']).toBe('stored-token');
+    // Opened later in the page too; an agent without a stored token becomes known without one.
+    store.getState().openLink('#/fleet?prometheus=agent:db-2:7070');
+    expect(store.getState().hosts).toEqual(['a:1', 'db-1:7070', 'db-2:7070']);
+    expect(store.getState().tokens['db-2:7070']).toBeUndefined();
+    expect(JSON.parse(storage.data.get('bpfscope.hosts') ?? '[]')).toEqual(['a:1', 'db-1:7070', 'db-2:7070']);
+  });
+
   it('reports what was wrong with a damaged link and keeps the rest', () => {
     const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
     store.getState().openLink('#/tool/execsnoop?params=%7Bbroken&sort=pid:sideways');

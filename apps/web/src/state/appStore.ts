@@ -5,7 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { DashboardSlice } from './slices/dashboard';
 import { createDashboardSlice } from './slices/dashboard';
 import type { HostsSlice } from './slices/hosts';
-import { createHostsSlice, storedHosts, withLinkedHosts } from './slices/hosts';
+import { createHostsSlice, storedHosts, withLinkedHosts, withStoredTokens } from './slices/hosts';
 import type { SnapshotsSlice } from './slices/snapshots';
 import { createSnapshotsSlice } from './slices/snapshots';
 import type { ThemeSlice } from './slices/theme';
@@ -51,7 +51,7 @@ export function createAppStore(options: AppStoreOptions) {
   const view = link.state.hosts.length > 0 || !hosts[0] ? link.state : withHost(link.state, hosts[0]);
 
   return createStore<AppState>()((...store) => ({
-    ...createHostsSlice(storage, { hosts, tokens: stored.tokens })(...store),
+    ...createHostsSlice(storage, { hosts, tokens: withStoredTokens(storage, stored.tokens, hosts) })(...store),
     ...createViewSlice({ storage, defaultHost, view, linkProblems: link.problems })(...store),
     ...createDashboardSlice()(...store),
     ...createThemeSlice(storage, options.prefersDark)(...store),

@@ -6,6 +6,8 @@ import { shownViews } from './shownViews';
 import type { ShownView } from './shownViews';
 import type { Dashboard } from './dashboard';
 import { builtInDashboard, dashboardNamePattern, decodePanels, encodePanels, isBuiltInDashboard, isUnchangedBuiltIn } from './dashboard';
+import type { FleetPrometheus } from './fleetPrometheusLink';
+import { decodeFleetPrometheus, encodeFleetPrometheus, fleetPrometheusSchema } from './fleetPrometheusLink';
 
 export { hostPattern };
 
@@ -37,10 +39,14 @@ export interface ViewState {
   fleet?: FleetLink;
 }
 
-/** `#/fleet?group=<name>&hosts=<host:port>,…`: every known host, or one group; a link's hosts are added to the group. */
+/**
+ * `#/fleet?group=<name>&hosts=<host:port>,…`: every known host, or one group; a link's hosts are added to the group.
+ * With `prometheus=…` the fleet is read from Prometheus instead (fleetPrometheusLink.ts).
+ */
 export interface FleetLink {
   group?: string;
   hosts: string[];
+  prometheus?: FleetPrometheus;
 }
 
 export { shownViews };
@@ -94,6 +100,7 @@ const viewStateSchema = z.object({
     .object({
       group: z.string().regex(groupNamePattern).optional(),
       hosts: z.array(z.string().regex(hostPattern)).max(MAX_FLEET_LINK_HOSTS),
+      prometheus: fleetPrometheusSchema.optional(),
     })
     .optional(),
 });
@@ -127,10 +134,12 @@ export function encodeViewState(state: ViewState): string {
   return search ? `${path}?${search}` : path;
 }
 
-/** Every host a view names: its own, and a dashboard's panels' (a link makes them known to the page). */
-export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'>): string[] {
+/** Every host a view names: its own, a dashboard's panels', and the agent a fleet asks Prometheus through (a link makes them known to the page). */
+export function linkedHosts(view: Pick<ViewState, 'hosts' | 'dashboard'> & Partial<Pick<ViewState, 'fleet'>>): string[] {
   const panelHosts = view.dashboard?.panels.flatMap((panel) => panel.view.hosts) ?? [];
-  return [...new Set([...view.hosts, ...panelHosts])];
+  const source = view.fleet?.prometheus?.source;
+  const promqlAgent = source && 'agent' in source ? [source.agent] : [];
+  return [...new Set([...view.hosts, ...panelHosts, ...promqlAgent])];
 }
 
 /** Host addresses are written as typed (`a:7070,b:7070`): ':' and ',' need no escaping in a fragment. */
@@ -138,6 +147,7 @@ function encodeFleetLink(fleet: FleetLink): string {
   const query: string[] = [];
   if (fleet.group !== undefined) query.push(`group=${encodeURIComponent(fleet.group)}`);
   if (fleet.hosts.length > 0) query.push(`hosts=${fleet.hosts.map((host) => encodeURIComponent(host).replace(/%3A/g, ':')).join(',')}`);
+  if (fleet.prometheus) query.push(...encodeFleetPrometheus(fleet.prometheus));
   return query.length > 0 ? `#/fleet?${query.join('&')}` : '#/fleet';
 }
 
@@ -159,6 +169,8 @@ function decodeFleetLink(query: URLSearchParams, problems: string[]): FleetLink 
     if (valid.length < listed.length || valid.length > MAX_FLEET_LINK_HOSTS) problems.push(fleetHostsProblem);
     fleet.hosts = valid.slice(0, MAX_FLEET_LINK_HOSTS);
   }
+  const prometheus = decodeFleetPrometheus(query, problems);
+  if (prometheus) fleet.prometheus = prometheus;
   return fleet;
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SpecProblem, parseTraceSpec } from '@bpfscope/formats';
 import { Action, Cmp, OpCode, ProbeBuilder, Source, StringKind, addProbe, emptyPlan, probeConfig, tracepointAttachments } from './compile.js';
 import type { ResolvedPoint } from './compile.js';
 import {
@@ -17,11 +18,14 @@ import {
   encodeProbes,
   encodeSyscallPoints,
 } from './load.js';
-import { SpecProblem, parseTraceSpec } from './parser.js';
-import { parseTracepointFormat } from './tracefs.js';
+import { parseTracepointFormat } from '../tracefs/format.js';
+import { probeRecord } from './recordFields.js';
 
 const format = (category: string, name: string) =>
-  parseTracepointFormat(readFileSync(fileURLToPath(new URL(`./fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8'), category, name);
+  probeRecord(
+    category,
+    parseTracepointFormat(readFileSync(fileURLToPath(new URL(`../tracefs/fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8')),
+  );
 
 const tracepoint = (category: string, name: string): ResolvedPoint => ({
   name: `${category}:${name}`,

@@ -3,13 +3,15 @@
 // probe the fields to read, the filter as postfix steps, and what to do with an
 // event. Every name and type is checked here, against tracefs and the ELF
 // files, so a wrong spec fails with its position before anything is loaded.
+import { SpecProblem } from '@bpfscope/formats';
+import type { Builtin, CType, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from '@bpfscope/formats';
 import type { FeatureSource } from '../capabilities/capabilities.js';
-import { SpecProblem } from './parser.js';
-import type { Builtin, CType, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from './spec.js';
 import { syscallNumbers } from './syscalls.js';
 import { MAX_ATTACH_POINTS, kernelFunctions, resolveFunctions, resolveLibrary } from './targets.js';
-import type { TracepointField, TracepointFormat } from './tracefs.js';
-import { globToRegExp, hasWildcard, integerType, listTracepoints, readTracepointFormat } from './tracefs.js';
+import { findTracepointFormat, readAvailableEvents } from '../tracefs/format.js';
+import { globToRegExp, hasWildcard } from './glob.js';
+import type { ProbeRecord, RecordField } from './recordFields.js';
+import { integerType, probeRecord } from './recordFields.js';
 
 // Mirrors customprobe.h.
 export const PROBE_MAX_PROBES = 8;
@@ -131,7 +133,7 @@ export interface ResolvedPoint {
   /** A return point's entry point in the plan, which $latency measures from. */
   entryPoint?: number;
   /** Tracepoints: the record layout (read when a field is used). */
-  format?: () => TracepointFormat;
+  format?: () => ProbeRecord;
 }
 
 export interface ResolveOptions {
@@ -186,13 +188,12 @@ function resolveTracepoints(target: Extract<ProbeTarget, { kind: 'tracepoint' }>
     throw new SpecProblem(`tracepoints are not available on this kernel: ${tracepoint.reason ?? 'unknown reason'}`, target.span, { code: 'UNAVAILABLE' });
   let matches: Array<{ category: string; name: string }>;
   if (!hasWildcard(target.category) && !hasWildcard(target.event)) {
-    const format = readTracepointFormat(target.category, target.event);
-    if (!format) throw unknownTracepoint(target);
+    if (!findTracepointFormat(target.category, target.event)) throw unknownTracepoint(target);
     matches = [{ category: target.category, name: target.event }];
   } else {
     const category = globToRegExp(target.category);
     const event = globToRegExp(target.event);
-    matches = listTracepoints().filter((candidate) => category.test(candidate.category) && event.test(candidate.name));
+    matches = readAvailableEvents().filter((candidate) => category.test(candidate.category) && event.test(candidate.name));
     if (matches.length === 0) throw new SpecProblem(`no tracepoint matches ${target.category}:${target.event}`, target.span);
     if (matches.length > room) throw limitProblem(matches.length, 'tracepoints', target.span);
     matches.sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name));
@@ -204,14 +205,15 @@ function resolveTracepoints(target: Extract<ProbeTarget, { kind: 'tracepoint' }>
       ? 'exit'
       : undefined;
   const dispatch = direction !== undefined && numbers !== undefined && matches.length >= SYSCALL_DISPATCH_MIN;
-  const formats = new Map<string, TracepointFormat>();
+  const formats = new Map<string, ProbeRecord>();
   return matches.map(({ category, name }) => {
     const format = () => {
       const key = `${category}:${name}`;
       let found = formats.get(key);
       if (!found) {
-        found = readTracepointFormat(category, name);
-        if (!found) throw new SpecProblem(`tracepoint ${key} went away while the probe was prepared`, target.span);
+        const format = findTracepointFormat(category, name);
+        if (!format) throw new SpecProblem(`tracepoint ${key} went away while the probe was prepared`, target.span);
+        found = probeRecord(category, format);
         formats.set(key, found);
       }
       return found;
@@ -223,7 +225,7 @@ function resolveTracepoints(target: Extract<ProbeTarget, { kind: 'tracepoint' }>
 }
 
 function unknownTracepoint(target: Extract<ProbeTarget, { kind: 'tracepoint' }>): SpecProblem {
-  const all = listTracepoints();
+  const all = readAvailableEvents();
   const sameName = all.filter((candidate) => candidate.name === target.event).map((candidate) => `t:${candidate.category}:${candidate.name}`);
   if (sameName.length > 0) return new SpecProblem(`no tracepoint ${target.category}:${target.event}; there is ${sameName.slice(0, 3).join(', ')}`, target.span);
   const inCategory = all.some((candidate) => candidate.category === target.category);
@@ -243,9 +245,9 @@ export function coveringTracepoint(functionName: string, retprobe: boolean): { c
     (/^do_sys_open(at2)?$/.test(functionName) ? 'openat' : undefined);
   if (syscall !== undefined) {
     const name = `sys_${retprobe ? 'exit' : 'enter'}_${syscall}`;
-    if (readTracepointFormat('syscalls', name)) return { category: 'syscalls', name };
+    if (findTracepointFormat('syscalls', name)) return { category: 'syscalls', name };
   }
-  const sameName = listTracepoints().find((candidate) => candidate.name === functionName);
+  const sameName = readAvailableEvents().find((candidate) => candidate.name === functionName);
   return sameName;
 }
 
@@ -287,7 +289,7 @@ function typeOfCType(type: CType, what: string): ValueType {
   throw new SpecProblem(`unknown type "${type.text}": use a C integer type (int, long, size_t, u64...), char * or a pointer`, type.span);
 }
 
-function typeOfTracepointField(field: TracepointField): ValueType {
+function typeOfTracepointField(field: RecordField): ValueType {
   switch (field.kind) {
     case 'integer':
       return { kind: 'integer', size: field.valueSize, signed: field.valueSigned, typeName: field.type };
@@ -617,8 +619,8 @@ export class ProbeBuilder {
       const { ref } = field;
       switch (ref.kind) {
         case 'record': {
-          const format = point.format?.() as TracepointFormat;
-          const tracepointField = format.fields.find((candidate) => candidate.name === ref.name) as TracepointField;
+          const format = point.format?.() as ProbeRecord;
+          const tracepointField = format.fields.find((candidate) => candidate.name === ref.name) as RecordField;
           planned.offset = tracepointField.offset;
           if (tracepointField.kind === 'charArray') {
             planned.string = StringKind.array;

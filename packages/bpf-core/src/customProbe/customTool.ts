@@ -3,12 +3,12 @@
 // compiled plan beside its params, and the attach methods and params every
 // one of them has.
 import { z } from 'zod';
+import { SpecProblem } from '@bpfscope/formats';
 import { getKernelFeatures } from '../capabilities/capabilities.js';
 import type { FeatureSource } from '../capabilities/capabilities.js';
 import { ToolError } from '../errors.js';
 import type { AttachMethod, AttachMethodName } from '../tools/types.js';
 import type { ProbePlan } from './compile.js';
-import { SpecProblem } from './parser.js';
 
 /** Where a spec problem is, for the agent and the web: the param, which spec, and the characters. */
 export interface SpecErrorDetails {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFormat } from './parser.js';
+import { parseFormat } from '@bpfscope/formats';
 import { formatMessage } from './printf.js';
 import type { PrintfValue } from './printf.js';
 

@@ -1,7 +1,7 @@
 // trace's format strings applied to what the kernel read, as C's printf would
 // print the field's own type: %d a signed value of its width, %u, %x and %o the
 // same bits unsigned, %c a character, %s a string, %p an address.
-import type { FormatConversion, FormatPart } from './spec.js';
+import type { FormatConversion, FormatPart } from '@bpfscope/formats';
 
 /** A value read by a probe: an integer of `size` bytes (already sign-extended when signed), or a string. */
 export type PrintfValue = { kind: 'integer'; value: bigint; size: number; signed: boolean } | { kind: 'string'; value: string };

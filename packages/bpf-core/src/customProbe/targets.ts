@@ -5,12 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { SpecProblem } from '@bpfscope/formats';
+import type { Span } from '@bpfscope/formats';
 import { fileSource, functionSymbolsByName, readElf, virtualAddressToFileOffset } from '../symbols/elf.js';
 import type { LoadSegment, NamedFunctionSymbol } from '../symbols/elf.js';
 import { elfMachine, findProcessLibc, findSystemLibc } from '../tools/gethostlatency/libc.js';
-import { SpecProblem } from './parser.js';
-import type { Span } from './spec.js';
-import { globToRegExp, hasWildcard, tracefsRoot } from './tracefs.js';
+import { requireTracefsRoot } from '../tracefs/format.js';
+import { globToRegExp, hasWildcard } from './glob.js';
 
 /** One function a uprobe goes on. */
 export interface UprobeSite {
@@ -210,7 +211,7 @@ export function resolveFunctions(binary: string, pattern: string, functionSpan: 
 
 /** Kernel functions a kprobe can go on that match `pattern`, from tracefs' available_filter_functions. */
 export function kernelFunctions(pattern: string): string[] {
-  const text = readFileSync(path.join(tracefsRoot(), 'available_filter_functions'), 'utf8');
+  const text = readFileSync(path.join(requireTracefsRoot(), 'available_filter_functions'), 'utf8');
   const matcher = hasWildcard(pattern) ? globToRegExp(pattern) : undefined;
   const names = new Set<string>();
   for (const line of text.split('\n')) {

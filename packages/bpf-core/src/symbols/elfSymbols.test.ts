@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSymbolsTarget } from '../../test/fixtures/symbolsTarget.js';
-import { namesWithPrefix, readFunctionNames } from './elfSymbols.js';
+import { namesContaining, namesWithPrefix, readFunctionNames } from './elfSymbols.js';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'bpfscope-elf-names-'));
 const binary = path.join(directory, 'symbolsTarget');
@@ -41,6 +41,14 @@ describe('readFunctionNames', () => {
     expect(malloc.total).toBeGreaterThanOrEqual(2);
     expect(malloc.names.every((name) => name.startsWith('mall'))).toBe(true);
     expect(namesWithPrefix(names, 'zzzz_no_such', 10)).toEqual({ names: [], total: 0 });
+  });
+
+  it('finds names holding a text, those starting with it first, bounded, with the count that matched', () => {
+    const names = ['__libc_malloc', 'free', 'malloc', 'malloc_trim', 'my_malloc_wrapper', 'realloc'];
+    expect(namesContaining(names, 'malloc', 10)).toEqual({ names: ['malloc', 'malloc_trim', '__libc_malloc', 'my_malloc_wrapper'], total: 4 });
+    expect(namesContaining(names, 'malloc', 3)).toEqual({ names: ['malloc', 'malloc_trim', '__libc_malloc'], total: 4 });
+    expect(namesContaining(names, 'alloc', 1)).toEqual({ names: ['__libc_malloc'], total: 5 });
+    expect(namesContaining(names, '', 2)).toEqual({ names: ['__libc_malloc', 'free'], total: 6 });
   });
 
   it('refuses what is not an ELF file, a relative path, a directory and a FIFO, without blocking', () => {

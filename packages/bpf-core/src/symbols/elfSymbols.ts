@@ -52,6 +52,23 @@ export function namesWithPrefix(names: readonly string[], prefix: string, limit:
   return { names: names.slice(first, Math.min(end, first + limit)), total: end - first };
 }
 
+/**
+ * The names in sorted `names` that hold `text`, at most `limit`, and how many match: those that start with it
+ * first (the function typed), then the rest (`malloc` finds `__libc_malloc`), each group sorted.
+ */
+export function namesContaining(names: readonly string[], text: string, limit: number): { names: string[]; total: number } {
+  const prefixed = namesWithPrefix(names, text, limit);
+  const inside: string[] = [];
+  let total = prefixed.total;
+  for (const name of names) {
+    if (name.includes(text) && !name.startsWith(text)) {
+      total++;
+      if (prefixed.names.length + inside.length < limit) inside.push(name);
+    }
+  }
+  return { names: [...prefixed.names, ...inside], total };
+}
+
 function lowerBound(names: readonly string[], value: string): number {
   let low = 0;
   let high = names.length;

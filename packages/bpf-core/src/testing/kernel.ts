@@ -41,6 +41,34 @@ export function kernelLinkIds(): Set<number> {
   return new Set((JSON.parse(output) as Array<{ id: number }>).map((link) => link.id));
 }
 
+/** Every BPF link in the kernel right now, with the program it runs. */
+export function kernelLinks(): Array<{ id: number; progId: number }> {
+  const output = execFileSync('bpftool', ['-j', 'link', 'show'], { encoding: 'utf8' });
+  return (JSON.parse(output) as Array<{ id: number; prog_id: number }>).map((link) => ({ id: link.id, progId: link.prog_id }));
+}
+
+/** A perf event (tracepoint, kprobe, uprobe) a process holds open with a BPF program on it, as `bpftool perf show` lists it. */
+export interface KernelPerfEvent {
+  pid: number;
+  fd: number;
+  progId: number;
+  /** `tracepoint`, `raw_tracepoint`, `uprobe`, `kprobe`…, and what it is on. */
+  type: string;
+  on: string;
+}
+
+/** Every perf event with a BPF program attached, in any process. */
+export function kernelPerfEvents(): KernelPerfEvent[] {
+  const output = execFileSync('bpftool', ['-j', 'perf', 'show'], { encoding: 'utf8' });
+  return (JSON.parse(output) as Array<Record<string, unknown>>).map((event) => ({
+    pid: Number(event.pid),
+    fd: Number(event.fd),
+    progId: Number(event.prog_id),
+    type: String(event.fd_type),
+    on: String(event.tracepoint ?? event.func ?? event.filename ?? ''),
+  }));
+}
+
 /** Kernel objects are freed after an RCU grace period: poll until `check` holds. */
 export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat } from './format.js';
+import { findTracepointFormat, parseAvailableEvents, parseTracepointFormat, readAvailableEvents, readTracepointFormat } from './format.js';
 
 // Captured from Linux 6.18 (x86_64): cp /sys/kernel/tracing/events/<category>/<name>/format.
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -113,5 +113,11 @@ describe('readers', () => {
     expect(() => readTracepointFormat('sched', 'no_such_event', { root: fixtures })).toThrow(/no tracepoint sched:no_such_event/);
     expect(() => readTracepointFormat('..', 'format', { root: fixtures })).toThrow(/letters, digits and _/);
     expect(() => readTracepointFormat('sched', 'sched_switch/../x', { root: fixtures })).toThrow(/letters, digits and _/);
+  });
+
+  it('find: the format, or undefined for a tracepoint this kernel has not (the compiler then says what is near)', () => {
+    expect(findTracepointFormat('syscalls', 'sys_enter_openat', { root: fixtures })?.fields.map((field) => field.name)).toContain('filename');
+    expect(findTracepointFormat('sched', 'no_such_event', { root: fixtures })).toBeUndefined();
+    expect(findTracepointFormat('..', 'format', { root: fixtures })).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 // tracefs: the kernel's list of tracepoints (available_events) and each one's
 // record layout (events/<category>/<name>/format), which is what a classic
-// tracepoint program sees as its context. Pure parsers plus thin readers, so
-// custom probes read field offsets and the probe builder offers names from the
-// same code.
+// tracepoint program sees as its context. Pure parsers plus thin readers, the
+// one implementation: custom probes read field offsets and the probe builder
+// offers names from the same code.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
@@ -128,7 +128,8 @@ export function tracefsRoot(): string | undefined {
   return TRACEFS_ROOTS.find((root) => existsSync(path.join(root, 'events')));
 }
 
-function requireRoot(root: string | undefined): string {
+/** Where tracefs is mounted; ToolError UNAVAILABLE when it is nowhere and cannot be mounted. */
+export function requireTracefsRoot(root?: string): string {
   const found = root ?? tracefsRoot();
   if (found === undefined) throw new ToolError('UNAVAILABLE', 'tracefs is not mounted (at /sys/kernel/tracing or /sys/kernel/debug/tracing) and could not be');
   return found;
@@ -136,7 +137,21 @@ function requireRoot(root: string | undefined): string {
 
 /** The tracepoints of this kernel (`root`: a tracefs tree, by default the mounted one). */
 export function readAvailableEvents(options: { root?: string } = {}): TracepointName[] {
-  return parseAvailableEvents(readFileSync(path.join(requireRoot(options.root), 'available_events'), 'utf8'));
+  return parseAvailableEvents(readFileSync(path.join(requireTracefsRoot(options.root), 'available_events'), 'utf8'));
+}
+
+/** One tracepoint's record layout, or undefined when this kernel has no such tracepoint (or the name could be a path). */
+export function findTracepointFormat(category: string, name: string, options: { root?: string } = {}): TracepointFormat | undefined {
+  if (!NAME.test(category) || !NAME.test(name)) return undefined;
+  const file = path.join(requireTracefsRoot(options.root), 'events', category, name, 'format');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseTracepointFormat(text);
 }
 
 /** One tracepoint's record layout; ToolError INVALID_PARAMS for a name that is not one, UNAVAILABLE without tracefs. */
@@ -144,13 +159,7 @@ export function readTracepointFormat(category: string, name: string, options: { 
   if (!NAME.test(category) || !NAME.test(name)) {
     throw new ToolError('INVALID_PARAMS', 'a tracepoint category and name are letters, digits and _');
   }
-  const file = path.join(requireRoot(options.root), 'events', category, name, 'format');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolError('INVALID_PARAMS', `no tracepoint ${category}:${name} on this kernel`);
-    throw error;
-  }
-  return parseTracepointFormat(text);
+  const format = findTracepointFormat(category, name, options);
+  if (!format) throw new ToolError('INVALID_PARAMS', `no tracepoint ${category}:${name} on this kernel`);
+  return format;
 }

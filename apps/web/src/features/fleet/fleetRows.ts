@@ -55,36 +55,76 @@ export function fleetRow(address: string, status: HostStatus | undefined, entry:
   return { address, ...ranked, ...(reachable && entry?.summary ? { summary: entry.summary } : {}) };
 }
 
+/** What a row sorts by, whatever the fleet was read from (the agents' summaries, or Prometheus). */
+export interface FleetOrderKey {
+  rank: FleetRank;
+  /** Its resource kinds' verdicts, and how many resources of each were flagged. */
+  kinds: ReadonlyArray<{ verdict: UseKindSummary['verdict']; flagged: number }>;
+  /** The newest runqlat and biolatency p99 (any unit, the same for every row); undefined when there is none. */
+  p99: readonly [number | undefined, number | undefined];
+  name: string;
+  address: string;
+}
+
 /** How many resource kinds are at a verdict: more critical kinds sort first among critical hosts. */
-function kindsAt(row: FleetRow, verdict: 'critical' | 'warning'): number {
-  return row.summary?.use.filter((kind) => kind.verdict === verdict).length ?? 0;
+function kindsAt(key: FleetOrderKey, verdict: 'critical' | 'warning'): number {
+  return key.kinds.filter((kind) => kind.verdict === verdict).length;
 }
 
-function flagged(row: FleetRow): number {
-  return row.summary?.use.reduce((sum, kind) => sum + kind.flagged, 0) ?? 0;
+function flagged(key: FleetOrderKey): number {
+  return key.kinds.reduce((sum, kind) => sum + kind.flagged, 0);
 }
 
-function nameOf(row: FleetRow): string {
-  return row.summary?.hostname ?? row.address;
+/** Higher latency first; a host without one after those with one. */
+function byLatency(a: number | undefined, b: number | undefined): number {
+  return (b ?? -1) - (a ?? -1);
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true });
 
-/** Worst first (FLEET_ORDER); within a rank, more critical then warning kinds, more flagged resources, then by name (db-2 before db-10). */
-export function orderFleet(rows: readonly FleetRow[]): FleetRow[] {
-  return [...rows].sort(
-    (a, b) =>
+/**
+ * Worst first (FLEET_ORDER); within a rank, more critical then warning kinds, more flagged resources, the higher
+ * runqlat then biolatency p99 now, then by name (db-2 before db-10).
+ */
+export function fleetOrder<Row>(rows: readonly Row[], keyOf: (row: Row) => FleetOrderKey): Row[] {
+  const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
+  keyed.sort(
+    ({ key: a }, { key: b }) =>
       FLEET_ORDER.indexOf(a.rank) - FLEET_ORDER.indexOf(b.rank) ||
       kindsAt(b, 'critical') - kindsAt(a, 'critical') ||
       kindsAt(b, 'warning') - kindsAt(a, 'warning') ||
       flagged(b) - flagged(a) ||
-      collator.compare(nameOf(a), nameOf(b)) ||
+      byLatency(a.p99[0], b.p99[0]) ||
+      byLatency(a.p99[1], b.p99[1]) ||
+      collator.compare(a.name, b.name) ||
       collator.compare(a.address, b.address),
   );
+  return keyed.map(({ row }) => row);
+}
+
+/** The newest point of a series that has one. */
+export function newestPoint(points: ReadonlyArray<number | null> | undefined): number | undefined {
+  if (!points) return undefined;
+  for (let index = points.length - 1; index >= 0; index--) {
+    const point = points[index];
+    if (point !== null && point !== undefined) return point;
+  }
+  return undefined;
+}
+
+/** The agents' fleet, worst first (fleetOrder). */
+export function orderFleet(rows: readonly FleetRow[]): FleetRow[] {
+  return fleetOrder(rows, (row) => ({
+    rank: row.rank,
+    kinds: row.summary?.use ?? [],
+    p99: [newestPoint(row.summary?.history.runqlatP99Us), newestPoint(row.summary?.history.biolatencyP99Us)],
+    name: row.summary?.hostname ?? row.address,
+    address: row.address,
+  }));
 }
 
 /** Hosts at each rank, for the page's header ("1 critical, 2 warning, 8 ok"). */
-export function rankCounts(rows: readonly FleetRow[]): Array<{ rank: FleetRank; count: number }> {
+export function rankCounts(rows: ReadonlyArray<{ rank: FleetRank }>): Array<{ rank: FleetRank; count: number }> {
   return FLEET_ORDER.map((rank) => ({ rank, count: rows.filter((row) => row.rank === rank).length })).filter(({ count }) => count > 0);
 }
 

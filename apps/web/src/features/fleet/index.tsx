@@ -20,6 +20,8 @@ import { useHostGroups } from './groupStore';
 import { hostsShown, parseHostList } from './hostGroups';
 import type { SummaryTarget } from './summaryPoller';
 import { fleetPollDefaults } from './summaryPoller';
+import { readLastPrometheus } from './prometheus/lastPrometheus';
+import { PrometheusFleet } from './prometheus/PrometheusFleet';
 import { useFleetSummaries } from './useFleetSummaries';
 import './fleet.css';
 
@@ -75,7 +77,43 @@ export function FleetNavLink({ current }: { current: boolean }) {
   );
 }
 
+/** Agents | Prometheus: where the fleet is read from (Prometheus opens the last one this browser used). */
+function FleetModeSwitch({ link }: { link: FleetLink }) {
+  const prometheus = link.prometheus ?? readLastPrometheus(window.localStorage);
+  const modes = [
+    { mode: 'agents' as const, label: 'Agents', href: '#/fleet', title: 'Each agent this browser knows, asked for its summary: now and the last hour' },
+    {
+      mode: 'prometheus' as const,
+      label: 'Prometheus',
+      href: fleetHref({ hosts: [], prometheus }),
+      title: 'The hosts a Prometheus scrapes, over any range it holds',
+    },
+  ];
+  const current = link.prometheus ? 'prometheus' : 'agents';
+  return (
+    <span className="fleet__modes" role="group" aria-label="Read the fleet from">
+      {modes.map(({ mode, label, href, title }) => (
+        <a
+          key={mode}
+          href={href}
+          title={title}
+          className={`fleet__mode ${mode === current ? 'fleet__mode--selected' : ''}`}
+          aria-current={mode === current ? 'page' : undefined}
+          data-testid={testIds.fleetMode(mode)}
+        >
+          {label}
+        </a>
+      ))}
+    </span>
+  );
+}
+
 export function FleetPage({ link }: { link: FleetLink }) {
+  if (link.prometheus) return <PrometheusFleet prometheus={link.prometheus} modeSwitch={<FleetModeSwitch link={link} />} />;
+  return <AgentFleet link={link} />;
+}
+
+function AgentFleet({ link }: { link: FleetLink }) {
   const {
     hosts: known,
     tokens,
@@ -106,9 +144,17 @@ export function FleetPage({ link }: { link: FleetLink }) {
   const rows = useMemo(() => orderFleet(shown.map((address) => fleetRow(address, statuses[address], entries.get(address)))), [shown, statuses, entries]);
 
   return (
-    <section className="fleet" aria-label="Fleet" data-testid={testIds.fleet} data-hosts={rows.length} data-filled={rows.filter((row) => row.summary).length}>
+    <section
+      className="fleet"
+      aria-label="Fleet"
+      data-testid={testIds.fleet}
+      data-source="agents"
+      data-hosts={rows.length}
+      data-filled={rows.filter((row) => row.summary).length}
+    >
       <div className="toolbar fleet__header">
         <h2 className="fleet__title">Fleet</h2>
+        <FleetModeSwitch link={link} />
         <GroupFilter link={link} known={known} onNewGroup={() => setMakingGroup(true)} />
         <span className="toolbar__spacer" />
         <span className="fleet__counts">

@@ -21,6 +21,9 @@ export function ParamsForm({ schema, tool, params, onApply, serverError }: Param
   const paramsKey = JSON.stringify(params);
   const [values, setValues] = useState<FormValues>(() => formValuesFromParams(fields, params));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // The spec field the probe builder's form is for: the first, until the user goes to another.
+  const [builderField, setBuilderField] = useState<string>();
+  const shownBuilder = builderField ?? fields.find((field) => field.kind === 'probeSpec' || field.kind === 'probeSpecList')?.name;
   // A link or another tool changes the params from outside: show those.
   useEffect(() => {
     setValues(formValuesFromParams(fields, JSON.parse(paramsKey) as Record<string, unknown>));
@@ -76,6 +79,8 @@ export function ParamsForm({ schema, tool, params, onApply, serverError }: Param
                 onChange={(text) => setValues({ ...values, [field.name]: text })}
                 params={liveParams}
                 invalid={error !== undefined}
+                builder={shownBuilder === field.name}
+                onActivate={() => setBuilderField(field.name)}
               />
             ) : field.kind === 'enum' ? (
               <select

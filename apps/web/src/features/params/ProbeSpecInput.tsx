@@ -10,8 +10,19 @@ import { useScopeHost } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import type { SpecCompletion } from './probeSpecAssist';
 import { applyCompletion, completionAt, currentLine } from './probeSpecAssist';
+import { ChoiceList, choiceKey } from './ChoiceList';
+import { ProbeBuilder } from './ProbeBuilder';
+import type { SpecSyntax } from './probeForm';
+import { lineIndexAt, replaceLine, specSyntax } from './probeForm';
 
 const MAX_CHOICES = 12;
+
+/** An example of each tool syntax, in the empty box. */
+const PLACEHOLDERS: Record<SpecSyntax, string> = {
+  trace: 't:syscalls:sys_enter_read (args->count > 20000) "read %d bytes", args->count',
+  argdist: 't:syscalls:sys_enter_read():u64:args->count or p:c:malloc(size_t size):size_t:size',
+  pattern: 't:syscalls:sys_enter_* or p:/usr/bin/bash:readline',
+};
 const TYPE_PAUSE_MS = 250;
 
 interface ProbeSpecInputProps {
@@ -26,6 +37,10 @@ interface ProbeSpecInputProps {
   /** The params as the form reads them now, checked with the agent when they change. */
   params: Record<string, unknown> | undefined;
   invalid: boolean;
+  /** Shows the builder's form for the line the cursor is on (one spec field of a tool has it at a time). */
+  builder: boolean;
+  /** The user went to this spec (the form follows it). */
+  onActivate(): void;
 }
 
 interface Choices {
@@ -35,7 +50,7 @@ interface Choices {
   active: number;
 }
 
-export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, params, invalid }: ProbeSpecInputProps) {
+export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, params, invalid, builder, onActivate }: ProbeSpecInputProps) {
   const { address, token } = useScopeHost();
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [choices, setChoices] = useState<Choices>();
@@ -118,6 +133,10 @@ export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, para
     });
   };
 
+  const lines = value.split('\n');
+  const checkHere = check !== undefined && 'ok' in check && !check.ok && check.spec ? check.spec.param === name : builder;
+  const line = Math.min(lineIndexAt(value, cursor ?? 0), lines.length - 1);
+
   return (
     <div className="probe-spec">
       <textarea
@@ -127,9 +146,7 @@ export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, para
         data-testid={testIds.paramField(name)}
         rows={multiple ? Math.min(4, Math.max(1, value.split('\n').length)) : 1}
         spellCheck={false}
-        placeholder={
-          multiple ? 't:syscalls:sys_enter_read (args->count > 20000) "read %d bytes", args->count' : 't:syscalls:sys_enter_* or p:/usr/bin/bash:readline'
-        }
+        placeholder={PLACEHOLDERS[specSyntax(tool)]}
         value={value}
         aria-invalid={invalid || (check !== undefined && 'ok' in check && !check.ok) ? true : undefined}
         aria-autocomplete="list"
@@ -139,6 +156,11 @@ export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, para
           setCursor(event.target.selectionStart);
         }}
         onClick={(event) => setCursor(event.currentTarget.selectionStart)}
+        onFocus={onActivate}
+        onKeyUp={(event) => {
+          // Arrow keys move between lines: the form follows the cursor's line.
+          if (event.key.startsWith('Arrow') || event.key === 'Home' || event.key === 'End') setCursor(event.currentTarget.selectionStart);
+        }}
         // Choices are clicked without taking the focus (mousedown is held back), so leaving the box closes them.
         onBlur={() => setChoices(undefined)}
         onKeyDown={(event) => {
@@ -150,33 +172,35 @@ export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, para
             }
             return;
           }
-          if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-            event.preventDefault();
-            const step = event.key === 'ArrowDown' ? 1 : -1;
-            setChoices({ ...choices, active: (choices.active + step + choices.options.length) % choices.options.length });
-          } else if (event.key === 'Enter' || event.key === 'Tab') {
-            event.preventDefault();
-            pick(choices.options[choices.active] as string);
-          } else if (event.key === 'Escape') setChoices(undefined);
+          const action = choiceKey(event.key, choices.active, choices.options.length);
+          if (action === undefined) return;
+          event.preventDefault();
+          if (action === 'pick') pick(choices.options[choices.active] as string);
+          else if (action === 'close') setChoices(undefined);
+          else setChoices({ ...choices, active: action.active });
         }}
       />
       {choices ? (
-        <ul className="probe-spec__choices" id={`${id}-choices`} role="listbox" data-testid={testIds.probeChoices}>
-          {choices.options.map((option, index) => (
-            <li key={option} role="option" aria-selected={index === choices.active}>
-              <button
-                type="button"
-                className={index === choices.active ? 'probe-spec__choice--active' : ''}
-                onMouseDown={(event) => event.preventDefault()}
-                onClick={() => pick(option)}
-              >
-                {option}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <ChoiceList
+          id={`${id}-choices`}
+          testId={testIds.probeChoices}
+          choices={choices.options.map((option) => ({ value: option }))}
+          active={choices.active}
+          onPick={(choice) => pick(choice.value)}
+        />
       ) : null}
-      <ProbeCheckLine check={check} />
+      {builder ? (
+        <ProbeBuilder
+          id={`${id}-form`}
+          syntax={specSyntax(tool)}
+          spec={lines[line] ?? ''}
+          line={line}
+          lines={multiple ? lines.length : 1}
+          onSpecChange={(spec) => onChange(replaceLine(value, line, spec))}
+        />
+      ) : null}
+      {/* The check is of all the tool's specs: said once, under the spec it names, else under the one being built. */}
+      {checkHere ? <ProbeCheckLine check={check} /> : null}
     </div>
   );
 }

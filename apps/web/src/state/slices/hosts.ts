@@ -48,6 +48,16 @@ export function storedHosts(storage: KeyValueStorage, defaultHost: string | unde
   return { hosts, tokens };
 }
 
+/** `tokens` with those this browser stored for `hosts` and `tokens` lacks (a host a link made known again). */
+export function withStoredTokens(storage: KeyValueStorage, tokens: Readonly<Record<string, string>>, hosts: readonly string[]): Record<string, string> {
+  const next = { ...tokens };
+  for (const host of hosts) {
+    const token = next[host] === undefined ? storage.getItem(TOKEN_PREFIX + host) : null;
+    if (token) next[host] = token;
+  }
+  return next;
+}
+
 /** `known` with the hosts a link names added (without a token), stored when that changes it. */
 export function withLinkedHosts(storage: KeyValueStorage, known: string[], linked: readonly string[]): string[] {
   const missing = linked.filter((host) => !known.includes(host));

@@ -8,7 +8,7 @@ import { decodeViewState, linkedHosts, unknownColumnProblems } from '../urlState
 import type { ViewActions } from '../viewUpdates';
 import { bindViewUpdates, viewUpdates } from '../viewUpdates';
 import { withDashboardTime } from './dashboard';
-import { withLinkedHosts } from './hosts';
+import { withLinkedHosts, withStoredTokens } from './hosts';
 
 export interface ViewSlice extends ViewActions {
   view: ViewState;
@@ -109,7 +109,7 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       const decoded = decodeViewState(hash);
       const known = withLinkedHosts(storage, get().hosts, linkedHosts(decoded.state));
       const view = decoded.state.hosts.length > 0 || !known[0] ? decoded.state : withHost(decoded.state, get().view.hosts[0] ?? known[0]);
-      set({ view, hosts: known, linkProblems: decoded.problems });
+      set({ view, hosts: known, tokens: withStoredTokens(storage, get().tokens, known), linkProblems: decoded.problems });
     },
 
     signIn(link) {

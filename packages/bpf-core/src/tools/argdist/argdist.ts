@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SpecProblem, parseArgdistSpec } from '@bpfscope/formats';
+import type { ArgdistSpec, ValueExpr } from '@bpfscope/formats';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import { cString } from '../../encode.js';
 import { GrowingCountsReader, histogramStruct } from '../../histogram.js';
@@ -16,8 +18,6 @@ import {
 import type { ProbePlan, ReadValue, ValueType } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { SpecProblem, parseArgdistSpec } from '../../customProbe/parser.js';
-import type { ArgdistSpec, ValueExpr } from '../../customProbe/spec.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors struct probe_key and struct probe_count in customprobe.h.

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { parsePatternSpec } from '@bpfscope/formats';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import { Action, ProbeBuilder, addProbe, emptyPlan, probeConfig, resolveTarget } from '../../customProbe/compile.js';
 import type { ProbePlan } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { parsePatternSpec } from '../../customProbe/parser.js';
 import { PointCountsReader } from '../../customProbe/pointCounts.js';
 import type { TableToolDefinition } from '../types.js';
 

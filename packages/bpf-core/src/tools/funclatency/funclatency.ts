@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { SpecProblem, parsePatternSpec } from '@bpfscope/formats';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import { histogramStruct } from '../../histogram.js';
 import { Action, ProbeBuilder, addLatencyStarts, addProbe, emptyPlan, probeConfig, resolveTarget } from '../../customProbe/compile.js';
 import type { ProbePlan } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { SpecProblem, parsePatternSpec } from '../../customProbe/parser.js';
 import type { HistogramToolDefinition } from '../types.js';
 
 // Mirrors struct probe_key in customprobe.h: the slot is the attach point with perFunction.

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { parsePatternSpec } from '@bpfscope/formats';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import { cString } from '../../encode.js';
 import { Action, ProbeBuilder, StackFlags, addProbe, emptyPlan, probeConfig, resolveTarget } from '../../customProbe/compile.js';
 import type { ProbePlan } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { parsePatternSpec } from '../../customProbe/parser.js';
 import { TASK_COMM_LEN, collectStackProfile, notUserAndKernelOnly, stackIdAt, userAndKernelOnlyMessage } from '../../stacks/stackTraces.js';
 import type { StackToolDefinition } from '../types.js';
 

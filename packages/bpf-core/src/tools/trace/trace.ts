@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import { SpecProblem, parseTraceSpec } from '@bpfscope/formats';
+import type { FormatPart, TraceSpec } from '@bpfscope/formats';
 import { cString } from '../../encode.js';
 import { Action, addLatencyStarts, addProbe, coveringTracepoint, emptyPlan, probeConfig, resolveTarget, ProbeBuilder } from '../../customProbe/compile.js';
 import type { ProbePlan, ValueType } from '../../customProbe/compile.js';
 import { PlanCache, attachedWith, customProbeAttachMethods, specString, targetParams, tidParam, withSpec } from '../../customProbe/customTool.js';
 import { CUSTOM_PROBE_OBJECT, attachPlan, configurePlan, customProbeConfigStructs } from '../../customProbe/load.js';
-import { SpecProblem, parseTraceSpec } from '../../customProbe/parser.js';
 import { formatMessage } from '../../customProbe/printf.js';
 import type { PrintfValue } from '../../customProbe/printf.js';
-import type { FormatPart, TraceSpec } from '../../customProbe/spec.js';
-import { readTracepointFormat } from '../../customProbe/tracefs.js';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
+import { findTracepointFormat } from '../../tracefs/format.js';
 import type { TableToolDefinition } from '../types.js';
 
 // Mirrors struct probe_event in customprobe.h.
@@ -92,8 +92,8 @@ function tracepointSuggestion(spec: TraceSpec): string | undefined {
   if (target.kind !== 'function' || target.library !== '') return undefined;
   const covering = coveringTracepoint(target.function, target.retprobe);
   if (!covering) return undefined;
-  const format = readTracepointFormat(covering.category, covering.name);
-  const fields = format?.fields.filter((field) => field.name !== '__syscall_nr') ?? [];
+  const format = findTracepointFormat(covering.category, covering.name);
+  const fields = format?.fields.filter((field) => !field.common && field.name !== '__syscall_nr') ?? [];
   const replacements: Array<{ start: number; end: number; text: string }> = [
     { start: target.span.start, end: target.span.end, text: `t:${covering.category}:${covering.name}` },
   ];

@@ -1,5 +1,6 @@
 // Debian's prometheus package in the tests: promtool to check what the agent exposes and the rules it ships, and a
-// real Prometheus server of the test's own (loopback port, temp data dir), stopped at the end.
+// real Prometheus server of the test's own (loopback port, temp data dir), stopped at the end. Exported as
+// @bpfscope/agent/testing for the e2e tests and benches.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs promtool with `args`, `stdin` fed to it; never throws for a non-zero exit (the result says it). */
-export function promtool(args: string[], stdin?: string): Promise<RunResult> {
+/** Runs promtool with `args`, `stdin` fed to it, killed after `timeoutMs`; never throws for a non-zero exit (the result says it). */
+export function promtool(args: string[], stdin?: string, timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(prometheusBinary('promtool'), args, { timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(prometheusBinary('promtool'), args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code, stdout, stderr });
@@ -56,14 +57,60 @@ export interface ScrapeTarget {
   token: string;
 }
 
+/** One scrape job, as a deployment writes it (apps/agent/deploy/prometheus/prometheus.yml): its targets share a token. */
+export interface ScrapeJob {
+  /** job_name, and so the `job` label of its series. */
+  name: string;
+  /** host:port each. */
+  targets: string[];
+  /** The bearer token of every target, from a credentials file of its own (mode 0600); none, no authorization. */
+  token?: string;
+  /** Extra labels of every target's series. */
+  labels?: Record<string, string>;
+}
+
 export interface PrometheusServerOptions {
-  targets: ScrapeTarget[];
+  /** One job per target, `bpfscope-<index>` with an `agent: agent-<index>` label, each with its own token. */
+  targets?: ScrapeTarget[];
+  /** Jobs by name, several targets each. */
+  jobs?: ScrapeJob[];
   /** Rule files loaded by the server. */
   ruleFiles?: string[];
   scrapeIntervalSeconds?: number;
   evaluationIntervalSeconds?: number;
   /** Its loopback port (one from freePort(), when the agents must know it first); default a free one. */
   port?: number;
+  /**
+   * An existing TSDB directory (blocks from backfill()), used in place and left where it is at stop(); default a
+   * `data` directory in the server's own temp dir.
+   */
+  dataDir?: string;
+  /**
+   * More command-line flags (`--name=value` or `--name`); one named as a default replaces it, e.g.
+   * `--storage.tsdb.retention.time=30d` for blocks older than the default hour.
+   */
+  flags?: string[];
+}
+
+/** `--name` of `--name=value`. */
+function flagName(flag: string): string {
+  return flag.split('=', 1)[0] as string;
+}
+
+/** The scrape_configs entry of a job; its credentials file is written in `dir`. */
+function jobConfig(job: ScrapeJob, interval: string, dir: string, file: string): string {
+  const lines = [`  - job_name: ${JSON.stringify(job.name)}`, `    scrape_interval: ${interval}`, `    scrape_timeout: ${interval}`];
+  if (job.token !== undefined) {
+    const credentials = path.join(dir, file);
+    writeFileSync(credentials, `${job.token}\n`, { mode: 0o600 });
+    lines.push('    authorization:', '      type: Bearer', `      credentials_file: ${credentials}`);
+  }
+  lines.push('    static_configs:', `      - targets: [${job.targets.map((target) => JSON.stringify(target)).join(', ')}]`);
+  if (job.labels) {
+    const labels = Object.entries(job.labels).map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
+    lines.push(`        labels: { ${labels.join(', ')} }`);
+  }
+  return lines.join('\n');
 }
 
 interface ApiAnswer<T> {
@@ -104,43 +151,36 @@ export class PrometheusServer {
     const dir = mkdtempSync(path.join(tmpdir(), 'bpfscope-prometheus-'));
     const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
     // One job per target: each has its own credentials file, as a real deployment's would be one per agent or shared.
-    const jobs = options.targets.map((target, index) => {
-      const credentials = path.join(dir, `agent-${index}.token`);
-      writeFileSync(credentials, `${target.token}\n`, { mode: 0o600 });
-      return [
-        `  - job_name: bpfscope-${index}`,
-        `    scrape_interval: ${interval}`,
-        `    scrape_timeout: ${interval}`,
-        `    authorization:`,
-        `      type: Bearer`,
-        `      credentials_file: ${credentials}`,
-        `    static_configs:`,
-        `      - targets: ['${target.address}']`,
-        `        labels: { agent: 'agent-${index}' }`,
-      ].join('\n');
-    });
+    const perTarget = (options.targets ?? []).map((target, index) =>
+      jobConfig(
+        { name: `bpfscope-${index}`, targets: [target.address], token: target.token, labels: { agent: `agent-${index}` } },
+        interval,
+        dir,
+        `agent-${index}.token`,
+      ),
+    );
+    const jobs = (options.jobs ?? []).map((job, index) => jobConfig(job, interval, dir, `job-${index}.token`));
     const config = [
       'global:',
       `  scrape_interval: ${interval}`,
       `  evaluation_interval: ${options.evaluationIntervalSeconds ?? 1}s`,
       ...(options.ruleFiles && options.ruleFiles.length > 0 ? ['rule_files:', ...options.ruleFiles.map((file) => `  - ${file}`)] : []),
-      'scrape_configs:',
-      ...jobs,
+      // An empty list, not a null, when nothing is scraped (a server of backfilled blocks).
+      ...(perTarget.length + jobs.length > 0 ? ['scrape_configs:', ...perTarget, ...jobs] : ['scrape_configs: []']),
       '',
     ].join('\n');
     writeFileSync(path.join(dir, 'prometheus.yml'), config);
     const port = options.port ?? (await freePort());
-    const child = spawn(
-      binary,
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--web.enable-lifecycle',
-        '--storage.tsdb.retention.time=1h',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const defaults = [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${options.dataDir ?? path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      '--storage.tsdb.retention.time=1h',
+    ];
+    const extra = options.flags ?? [];
+    const replaced = new Set(extra.map(flagName));
+    const child = spawn(binary, [...defaults.filter((flag) => !replaced.has(flagName(flag))), ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, dir, child);
     try {
       await server.#waitReady();
@@ -209,7 +249,7 @@ export class PrometheusServer {
     return (await this.#api<{ groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }> }>('rules', {})).groups;
   }
 
-  /** Stops the server (SIGTERM, SIGKILL after 10 s) and removes its directory. Safe to call twice. */
+  /** Stops the server (SIGTERM, SIGKILL after 10 s) and removes the directory it made (not a given dataDir). Safe to call twice. */
   async stop(): Promise<void> {
     const child = this.#child;
     if (child.exitCode === null && child.signalCode === null) {

@@ -3,7 +3,8 @@
 // argdist's `type:library:function(signature):types:exprs[:filter][#label]` and
 // the `[type:][library:]function` patterns of funccount, funclatency and
 // stackcount. A problem is a SpecProblem at a character of the text, with what
-// was expected there; nothing here touches the kernel.
+// was expected there; nothing here touches the kernel, so the engine (bpf-core)
+// and the web's probe builder read a spec with the same code.
 import type {
   ArgdistSpec,
   Builtin,

@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, integerType, parseTracepointFormat } from './tracefs.js';
+import { parseTracepointFormat } from '../tracefs/format.js';
+import { globToRegExp } from './glob.js';
+import { integerType, probeRecord } from './recordFields.js';
 
+// The tracefs fixtures (captured from Linux 6.18), as a custom probe reads them.
 const fixture = (category: string, name: string) =>
-  parseTracepointFormat(readFileSync(fileURLToPath(new URL(`./fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8'), category, name);
+  probeRecord(
+    category,
+    parseTracepointFormat(readFileSync(fileURLToPath(new URL(`../tracefs/fixtures/events/${category}/${name}/format`, import.meta.url)), 'utf8')),
+  );
 
-describe('tracefs format files', () => {
+describe('tracepoint records as a custom probe reads them', () => {
   it('reads a syscall tracepoint: every argument 8 bytes in the record, its own type in the value', () => {
     const format = fixture('syscalls', 'sys_enter_read');
-    expect(format.id).toBe(842);
+    expect(format.name).toBe('syscalls:sys_enter_read');
     expect(format.fields.map((field) => field.name)).toEqual(['__syscall_nr', 'fd', 'buf', 'count']);
     expect(format.fields.find((field) => field.name === 'fd')).toMatchObject({
       type: 'unsigned int',
@@ -46,6 +52,11 @@ describe('tracefs format files', () => {
     const inet = fixture('sock', 'inet_sock_set_state').fields;
     expect(inet.find((field) => field.name === 'saddr')).toMatchObject({ kind: 'other' });
     expect(fixture('raw_syscalls', 'sys_enter').fields.find((field) => field.name === 'args')).toMatchObject({ type: 'unsigned long[6]', kind: 'other' });
+  });
+
+  it('reads a __rel_loc string as nothing it can read (only __data_loc is), not as the u32 that locates it', () => {
+    const record = probeRecord('test', parseTracepointFormat('name: old_event\nID: 7\n\tfield:__rel_loc char[] msg;\toffset:8;\tsize:4;\tsigned:0;\n'));
+    expect(record.fields[0]).toMatchObject({ name: 'msg', kind: 'other' });
   });
 
   it('leaves out the common_* header', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpecProblem, parseArgdistSpec, parsePatternSpec, parseTraceSpec } from './parser.js';
+import { SpecProblem, parseArgdistSpec, parsePatternSpec, parseTraceSpec } from '../src/index.js';
 
 /** The problem a spec has: where (0-based) and what. */
 function problemOf(parse: () => unknown): { at: number; end: number; message: string } {
