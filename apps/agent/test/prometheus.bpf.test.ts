@@ -49,7 +49,7 @@ function recordedFrames(agent: TestAgent, tool: string): HistogramFrame[] {
   const viewer = agent.services.sessions.start({ tool, params: {}, owner: 'prometheus-test' });
   try {
     expect(viewer.shared).toBe(true);
-    return agent.services.sessions.historyOf(viewer.id).frames;
+    return agent.services.sessions.historyOf(viewer.id, 'prometheus-test').frames;
   } finally {
     agent.services.sessions.stop(viewer.id, 'prometheus-test');
   }

@@ -87,6 +87,36 @@ describe('token roles through the router', () => {
     await expect(scraper.host.info()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('keep a viewer to the token that started it: its id shown in sessions.list is no key for another token', async () => {
+    const { as, audit, services } = agent();
+    const bobs = await as(viewerToken).sessions.start({ tool: 'execsnoop', params: {} });
+    const listed = (await as(operatorToken).sessions.list())[0]?.viewers.map((viewer) => viewer.id);
+    expect(listed).toEqual([bobs.id]);
+    const id = bobs.id;
+    const operator = as(operatorToken);
+    // Another token gets what an unknown id gets, so it cannot even tell the viewer exists.
+    await expect((await operator.sessions.stream({ id })).next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(operator.sessions.renew({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const range = { from: 0, to: Date.now() };
+    await expect(operator.snapshots.createTable({ sessionId: id, title: 'theirs', range })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(services.sessions.list()[0]?.viewers).toHaveLength(1);
+    // An operator may stop it (a probe that costs the host too much), audited as the one who stopped it.
+    await expect(operator.sessions.stop({ id })).resolves.toEqual({ stopped: true });
+    expect(services.sessions.list()[0]?.viewers).toEqual([]);
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'viewer-stop', who: 'bob', stoppedBy: 'alice', reason: 'stopped' }));
+    await services.sessions.closeAll();
+  });
+
+  it('let a viewer-role token stop only its own viewers', async () => {
+    const { as, services } = agent();
+    const alices = await as(operatorToken).sessions.start({ tool: 'execsnoop', params: {} });
+    await expect(as(viewerToken).sessions.stop({ id: alices.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(services.sessions.list()[0]?.viewers).toHaveLength(1);
+    const bobs = await as(viewerToken).sessions.start({ tool: 'execsnoop', params: {} });
+    await expect(as(viewerToken).sessions.stop({ id: bobs.id })).resolves.toEqual({ stopped: true });
+    await services.sessions.closeAll();
+  });
+
   it('tell each caller who it is, and the catalog which tools are custom probes', async () => {
     const { as } = agent();
     expect((await as(viewerToken).host.info()).caller).toEqual({ name: 'bob', roles: ['viewer'] });

@@ -28,7 +28,7 @@ export const sessionsRouter = router({
 
   stream: authedProcedure.input(streamInput).subscription(async function* ({ ctx, input, signal }) {
     try {
-      for await (const batch of ctx.services.sessions.stream(input.id, signal ?? new AbortController().signal)) {
+      for await (const batch of ctx.services.sessions.stream(input.id, ctx.caller, signal ?? new AbortController().signal)) {
         yield tracked(String(batch.seq), batch);
       }
     } catch (error) {
@@ -38,7 +38,7 @@ export const sessionsRouter = router({
 
   stop: authedProcedure.input(idInput).mutation(({ ctx, input }) => {
     try {
-      ctx.services.sessions.stop(input.id, ctx.caller);
+      ctx.services.sessions.stop(input.id, ctx.caller, { anyOwner: ctx.roles.includes('operator') });
       return { stopped: true };
     } catch (error) {
       throw toTRPCError(error);

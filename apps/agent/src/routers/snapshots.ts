@@ -137,7 +137,7 @@ export const snapshotsRouter = router({
   /** Freezes what a heat map shows: the frames its session's attachment recorded within `range`. */
   create: authedProcedure.input(createInput).mutation(({ ctx, input }) => {
     try {
-      const history = ctx.services.sessions.historyOf(input.sessionId);
+      const history = ctx.services.sessions.historyOf(input.sessionId, ctx.caller);
       if (!history.histogram) throw new TRPCError({ code: 'BAD_REQUEST', message: `${history.tool} has no heat map to snapshot` });
       const frames = history.frames.filter((frame) => frame.time > input.range.from && frame.time <= input.range.to);
       const view: SnapshotView = { ...input.range };
@@ -160,7 +160,7 @@ export const snapshotsRouter = router({
    */
   createTable: authedProcedure.input(createTableInput).mutation(({ ctx, input }) => {
     try {
-      const history = ctx.services.sessions.historyOf(input.sessionId);
+      const history = ctx.services.sessions.historyOf(input.sessionId, ctx.caller);
       if (!history.rows) throw new TRPCError({ code: 'BAD_REQUEST', message: `${history.tool} has no table to snapshot` });
       const rows = history.rows.filter((row) => typeof row.time !== 'number' || (row.time >= input.range.from && row.time <= input.range.to));
       const view: SnapshotView = { from: input.range.from, to: input.range.to };

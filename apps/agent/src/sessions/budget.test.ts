@@ -122,7 +122,7 @@ describe('budgets, time to live and measured cost', () => {
     expect(manager.start({ tool: 'trace', params: { a: 1 }, owner: 'alice' }).limits.maxDurationMs).toBe(30_000);
     manager = createManager({ probeMaxDurationMs: 20_000 });
     const probe = manager.start({ tool: 'trace', params: {}, owner: 'alice' });
-    const { batches, done } = collect(manager.stream(probe.id, new AbortController().signal));
+    const { batches, done } = collect(manager.stream(probe.id, 'alice', new AbortController().signal));
     await vi.advanceTimersByTimeAsync(15_000);
     expect(manager.renew(probe.id, 'alice')).toEqual({ endsAt: 35_000, endsInMs: 20_000 });
     await vi.advanceTimersByTimeAsync(20_000);
@@ -136,7 +136,10 @@ describe('budgets, time to live and measured cost', () => {
     const second = manager.start({ tool: 'trace', params: {}, owner: 'bob' });
     const session = backend.sessions[0] as BurningSession;
     session.nsPerSecond = 120e6; // 12 % of one CPU
-    const streams = [first, second].map((viewer) => collect(manager.stream(viewer.id, new AbortController().signal)));
+    const streams = [
+      { viewer: first, owner: 'alice' },
+      { viewer: second, owner: 'bob' },
+    ].map(({ viewer, owner }) => collect(manager.stream(viewer.id, owner, new AbortController().signal)));
     await vi.advanceTimersByTimeAsync(1000);
     expect(streams[0]?.batches.at(-1)?.cost).toMatchObject({ measuring: true, windowMs: 1000, cpuPercent: 12, nsPerEvent: 120_000 });
     await vi.advanceTimersByTimeAsync(2000);

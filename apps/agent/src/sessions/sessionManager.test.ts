@@ -268,13 +268,13 @@ describe('SessionManager', () => {
 
     it('stop() releases the viewer at once and ends its stream with the rows still queued', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const pending = observe(stream.next());
       onlySession().push(numberedRows(2));
       await vi.advanceTimersByTimeAsync(10);
       expect(pending.settled).toBe(false);
 
-      manager.stop(viewer.id, 'root');
+      manager.stop(viewer.id, 'root', { anyOwner: true });
       expect(await pending.result).toEqual({
         done: false,
         value: {
@@ -291,7 +291,7 @@ describe('SessionManager', () => {
       expect(await stream.next()).toEqual({ done: true, value: undefined });
       expect(manager.list()[0]?.viewers).toEqual([]);
       expect(() => manager.stop(viewer.id, 'alice')).toThrow(SessionNotFoundError);
-      expect(() => manager.stream(viewer.id, new AbortController().signal)).toThrow(SessionNotFoundError);
+      expect(() => manager.stream(viewer.id, 'alice', new AbortController().signal)).toThrow(SessionNotFoundError);
       expect(audit.at(-1)).toMatchObject({ action: 'viewer-stop', who: 'alice', stoppedBy: 'root', reason: 'stopped' });
     });
 
@@ -318,7 +318,7 @@ describe('SessionManager', () => {
     it('keeps a streaming viewer alive, and releases it gracePeriodMs after its stream ends', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const abort = new AbortController();
-      const { batches, done } = collect(manager.stream(viewer.id, abort.signal));
+      const { batches, done } = collect(manager.stream(viewer.id, 'alice', abort.signal));
 
       await vi.advanceTimersByTimeAsync(3 * gracePeriodMs);
       expect(manager.list()[0]?.viewers).toMatchObject([{ id: viewer.id, streaming: true }]);
@@ -337,7 +337,7 @@ describe('SessionManager', () => {
       manager = createManager({ maxDurationMs: 60_000 });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const session = onlySession();
-      const { batches, done } = collect(manager.stream(viewer.id, new AbortController().signal));
+      const { batches, done } = collect(manager.stream(viewer.id, 'alice', new AbortController().signal));
 
       await vi.advanceTimersByTimeAsync(59_999);
       expect(session.closeCalls).toBe(0);
@@ -360,7 +360,7 @@ describe('SessionManager', () => {
     it('yields a batch as soon as batchMaxRows rows are queued, the rest after batchMaxDelayMs', async () => {
       manager = createManager({ batchMaxRows: 3, batchMaxDelayMs: 100 });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const first = observe(stream.next());
       await vi.advanceTimersByTimeAsync(0);
       onlySession().push(numberedRows(5));
@@ -378,7 +378,7 @@ describe('SessionManager', () => {
 
     it('yields a row batchMaxDelayMs after it arrived, not at the next heartbeat', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const pending = observe(stream.next());
       await vi.advanceTimersByTimeAsync(500);
       onlySession().push(numberedRows(1));
@@ -392,7 +392,7 @@ describe('SessionManager', () => {
     it('sends an empty batch with fresh counters every second when no rows come', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const session = onlySession();
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const first = observe(stream.next());
       session.events = 7;
       session.kernelDrops = 2;
@@ -424,7 +424,7 @@ describe('SessionManager', () => {
       manager = createManager({ viewerMaxQueuedRows: 10 });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const session = onlySession();
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const first = stream.next();
       session.push([{ n: 'first' }]);
       await vi.advanceTimersByTimeAsync(100);
@@ -452,7 +452,7 @@ describe('SessionManager', () => {
 
       const viewers = manager.list()[0]?.viewers ?? [];
       expect(viewers.map((viewer) => viewer.droppedRows)).toEqual([50_900, 50_900]);
-      const stream = manager.stream(reader.id, new AbortController().signal);
+      const stream = manager.stream(reader.id, 'alice', new AbortController().signal);
       const batch = nextBatch(stream);
       await vi.advanceTimersByTimeAsync(100);
       expect(rowNumbers(await batch)).toEqual(Array.from({ length: 100 }, (_, index) => 50_900 + index));
@@ -463,13 +463,13 @@ describe('SessionManager', () => {
       const session = onlySession();
       session.push(numberedRows(2));
       await vi.advanceTimersByTimeAsync(5000);
-      const first = manager.stream(viewer.id, new AbortController().signal);
+      const first = manager.stream(viewer.id, 'alice', new AbortController().signal);
       // Queued long ago, so due at once.
       expect(rowNumbers(await nextBatch(first))).toEqual([0, 1]);
       await first.return(undefined);
 
       session.push(numberedRows(1, 2));
-      const second = manager.stream(viewer.id, new AbortController().signal);
+      const second = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const batch = nextBatch(second);
       await vi.advanceTimersByTimeAsync(100);
       expect(await batch).toMatchObject({ seq: 2, rows: [{ n: 2 }] });
@@ -477,11 +477,11 @@ describe('SessionManager', () => {
 
     it('ends the first stream when a second one starts for the same viewer', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
-      const first = manager.stream(viewer.id, new AbortController().signal);
+      const first = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const firstNext = observe(first.next());
       await vi.advanceTimersByTimeAsync(10);
 
-      const second = manager.stream(viewer.id, new AbortController().signal);
+      const second = manager.stream(viewer.id, 'alice', new AbortController().signal);
       const secondNext = observe(second.next());
       await vi.advanceTimersByTimeAsync(0);
       expect(await firstNext.result).toEqual({ done: true, value: undefined });
@@ -498,7 +498,7 @@ describe('SessionManager', () => {
     it('returns when the signal aborts, even while the consumer is not pulling', async () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const abort = new AbortController();
-      const stream = manager.stream(viewer.id, abort.signal);
+      const stream = manager.stream(viewer.id, 'alice', abort.signal);
       const pending = observe(stream.next());
       await vi.advanceTimersByTimeAsync(10);
       abort.abort();
@@ -507,7 +507,7 @@ describe('SessionManager', () => {
     });
 
     it('throws SessionNotFoundError for an unknown id, at once', () => {
-      const error = thrownBy(() => manager.stream('00000000-0000-4000-8000-000000000000', new AbortController().signal));
+      const error = thrownBy(() => manager.stream('00000000-0000-4000-8000-000000000000', 'alice', new AbortController().signal));
       expect(error).toBeInstanceOf(SessionNotFoundError);
       expect(error).toMatchObject({ code: 'SESSION_NOT_FOUND' });
       expect(() => manager.stop('nope', 'alice')).toThrow(SessionNotFoundError);
@@ -519,7 +519,7 @@ describe('SessionManager', () => {
       const viewer = manager.start({ tool: 'execsnoop', params: { uid: 0 }, owner: 'alice' });
       manager.start({ tool: 'execsnoop', params: { uid: 0 }, owner: 'bob' });
       const session = onlySession();
-      const stream = manager.stream(viewer.id, new AbortController().signal);
+      const stream = manager.stream(viewer.id, 'alice', new AbortController().signal);
       void stream.next();
       await vi.advanceTimersByTimeAsync(0);
       session.push(numberedRows(100));
@@ -556,7 +556,7 @@ describe('SessionManager', () => {
       const watched = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
       manager.start({ tool: 'tcplife', params: {}, owner: 'carol' });
-      const { batches, done } = collect(manager.stream(watched.id, new AbortController().signal));
+      const { batches, done } = collect(manager.stream(watched.id, 'alice', new AbortController().signal));
       await vi.advanceTimersByTimeAsync(1500);
 
       await manager.closeAll();
@@ -613,7 +613,7 @@ describe('SessionManager', () => {
 
       const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
       expect(started).toMatchObject({ shared: true, historyFrames: 5, histogram: { measure: 'block I/O latency', unit: 'usecs' } });
-      const stream = manager.stream(started.id, new AbortController().signal);
+      const stream = manager.stream(started.id, 'alice', new AbortController().signal);
       const first = await nextBatch(stream);
       expect(frameTimes(first)).toEqual([3, 4, 5, 6, 7]);
       expect(first.rows).toEqual([]);
@@ -628,7 +628,7 @@ describe('SessionManager', () => {
       const session = onlySession() as FakeHistogramSession;
       for (let time = 1; time <= 100; time++) session.pushFrame(time);
       const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
-      const stream = manager.stream(started.id, new AbortController().signal);
+      const stream = manager.stream(started.id, 'alice', new AbortController().signal);
       const sizes = [];
       for (let i = 0; i < 3; i++) sizes.push((await nextBatch(stream)).frames.length);
       expect(sizes).toEqual([40, 40, 20]);
@@ -657,7 +657,7 @@ describe('SessionManager', () => {
       const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
       const session = onlySession() as FakeHistogramSession;
       for (let time = 1; time <= 5; time++) session.pushFrame(time);
-      const batch = await nextBatch(manager.stream(started.id, new AbortController().signal));
+      const batch = await nextBatch(manager.stream(started.id, 'alice', new AbortController().signal));
       expect(frameTimes(batch)).toEqual([3, 4, 5]);
       expect(batch.counters.droppedFramesForViewer).toBe(2);
     });
@@ -668,7 +668,7 @@ describe('SessionManager', () => {
       expect(started.histogram).toBeUndefined();
       onlySession().push(numberedRows(2));
       await vi.advanceTimersByTimeAsync(200);
-      const batch = await nextBatch(manager.stream(started.id, new AbortController().signal));
+      const batch = await nextBatch(manager.stream(started.id, 'alice', new AbortController().signal));
       expect(batch.frames).toEqual([]);
       expect(manager.list()[0]?.history).toEqual({ frames: 0, since: undefined, rows: 2, rowBytes: 2 * 88 });
     });
@@ -684,27 +684,27 @@ describe('SessionManager', () => {
       expect(second.historyRows).toBe(3);
       onlySession().push(numberedRows(1, 3));
       await vi.advanceTimersByTimeAsync(200);
-      expect(rowNumbers(await nextBatch(manager.stream(second.id, new AbortController().signal)))).toEqual([0, 1, 2, 3]);
-      expect(manager.historyOf(second.id).rows?.map((row) => row.n)).toEqual([0, 1, 2, 3]);
+      expect(rowNumbers(await nextBatch(manager.stream(second.id, 'bob', new AbortController().signal)))).toEqual([0, 1, 2, 3]);
+      expect(manager.historyOf(second.id, 'bob').rows?.map((row) => row.n)).toEqual([0, 1, 2, 3]);
     });
 
     it('keeps at most the configured rows and age, and none for histogram tools', async () => {
       manager = createManager({ rowHistory: { maxRows: 5, maxAgeMs: 60_000, maxBytes: 1 << 20 } });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
-      collect(manager.stream(viewer.id, new AbortController().signal));
+      collect(manager.stream(viewer.id, 'alice', new AbortController().signal));
       onlySession().push(numberedRows(8));
-      expect(manager.historyOf(viewer.id).rows?.map((row) => row.n)).toEqual([3, 4, 5, 6, 7]);
+      expect(manager.historyOf(viewer.id, 'alice').rows?.map((row) => row.n)).toEqual([3, 4, 5, 6, 7]);
       await vi.advanceTimersByTimeAsync(60_001);
-      expect(manager.historyOf(viewer.id).rows).toEqual([]);
+      expect(manager.historyOf(viewer.id, 'alice').rows).toEqual([]);
       const heatMap = manager.start({ tool: 'biolatency', params: {}, owner: 'alice' });
-      expect(manager.historyOf(heatMap.id).rows).toBeUndefined();
+      expect(manager.historyOf(heatMap.id, 'alice').rows).toBeUndefined();
     });
 
     it('keeps no rows with the row history turned off', () => {
       manager = createManager({ rowHistory: null });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       onlySession().push(numberedRows(2));
-      expect(manager.historyOf(viewer.id).rows).toBeUndefined();
+      expect(manager.historyOf(viewer.id, 'alice').rows).toBeUndefined();
       expect(manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' }).historyRows).toBe(0);
     });
   });
@@ -715,8 +715,8 @@ describe('SessionManager', () => {
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
       const other = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob' });
       expect(viewer.endsAt).toBe(60_000);
-      collect(manager.stream(viewer.id, new AbortController().signal));
-      const otherStream = collect(manager.stream(other.id, new AbortController().signal));
+      collect(manager.stream(viewer.id, 'alice', new AbortController().signal));
+      const otherStream = collect(manager.stream(other.id, 'bob', new AbortController().signal));
       await vi.advanceTimersByTimeAsync(50_000);
       expect(otherStream.batches.at(-1)?.endsAt).toBe(60_000);
       expect(manager.renew(viewer.id, 'alice')).toEqual({ endsAt: 110_000, endsInMs: 60_000 });

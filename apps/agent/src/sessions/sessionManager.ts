@@ -277,15 +277,14 @@ export class SessionManager {
    * its attachment closes, or another stream() of the same viewer takes over.
    * Throws SessionNotFoundError at once for an unknown id.
    */
-  stream(id: string, signal: AbortSignal): AsyncGenerator<StreamBatch> {
-    if (!this.#viewers.has(id)) throw new SessionNotFoundError();
+  stream(id: string, owner: string, signal: AbortSignal): AsyncGenerator<StreamBatch> {
+    this.#ownedViewer(id, owner);
     return this.#streamViewer(id, signal);
   }
 
   /** What a viewer's attachment has recorded: its tool, params, histogram frames and recent rows (oldest first). */
-  historyOf(id: string): AttachmentHistory {
-    const viewer = this.#viewers.get(id);
-    if (!viewer) throw new SessionNotFoundError();
+  historyOf(id: string, owner: string): AttachmentHistory {
+    const viewer = this.#ownedViewer(id, owner);
     const { attachment } = viewer;
     const history: AttachmentHistory = {
       tool: attachment.tool,
@@ -305,8 +304,7 @@ export class SessionManager {
    * of at its first deadline. Returns the new end (null for a recorded attachment, which never ends).
    */
   renew(id: string, owner: string): { endsAt: number | null; endsInMs: number | null } {
-    const viewer = this.#viewers.get(id);
-    if (!viewer) throw new SessionNotFoundError();
+    const viewer = this.#ownedViewer(id, owner);
     const { attachment } = viewer;
     if (attachment.recording || attachment.closing) return this.#end(attachment);
     this.#scheduleMaxDuration(attachment);
@@ -322,11 +320,24 @@ export class SessionManager {
       : { endsAt: attachment.endsAt, endsInMs: Math.max(0, attachment.endsAt - this.#now()) };
   }
 
-  /** Releases the viewer at once; its stream ends with `end: 'stopped'`. */
-  stop(id: string, owner: string): void {
-    const viewer = this.#viewers.get(id);
+  /**
+   * Releases the viewer at once; its stream ends with `end: 'stopped'`. Only its owner may,
+   * unless `anyOwner` (an operator stopping what costs the host too much).
+   */
+  stop(id: string, by: string, options: { anyOwner?: boolean } = {}): void {
+    const viewer = options.anyOwner ? this.#viewers.get(id) : this.#ownedViewer(id, by);
     if (!viewer) throw new SessionNotFoundError();
-    this.#releaseViewer(viewer, 'stopped', owner);
+    this.#releaseViewer(viewer, 'stopped', by);
+  }
+
+  /**
+   * The viewer `id` if `owner` started it. Ids show in sessions.list, so an id alone is no
+   * capability: another token's viewer is "not found", as an unknown id is (no existence oracle).
+   */
+  #ownedViewer(id: string, owner: string): Viewer {
+    const viewer = this.#viewers.get(id);
+    if (!viewer || viewer.owner !== owner) throw new SessionNotFoundError();
+    return viewer;
   }
 
   /**
