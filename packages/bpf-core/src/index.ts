@@ -46,7 +46,7 @@ export { customProbeTools, describeCustomProbes } from './customProbe/describe.j
 export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describe.js';
 export type { SpecErrorDetails } from './customProbe/customTool.js';
 export { PROBE_SPEC_FORMAT } from './customProbe/customTool.js';
-export { binaryFunctionNames, resolveProbeLibrary } from './customProbe/targets.js';
+export { resolveProbeLibrary } from './customProbe/targets.js';
 export type { TraceRow } from './tools/trace/trace.js';
 export type { ArgdistRow } from './tools/argdist/argdist.js';
 export type { FunccountRow } from './tools/funccount/funccount.js';

@@ -233,20 +233,3 @@ export function resolveProbeLibrary(library: string, pid?: number): string | und
     throw error;
   }
 }
-
-/** The function names of an ELF file a uprobe can go on (IFUNC resolvers left out), sorted; at most `limit`. */
-export function binaryFunctionNames(binary: string, options: { prefix?: string; limit?: number } = {}): string[] {
-  let functions: BinaryFunctions;
-  try {
-    functions = binaryFunctions(binary, { start: 0, end: 0 });
-  } catch (error) {
-    if (error instanceof SpecProblem) return [];
-    throw error;
-  }
-  const prefix = options.prefix ?? '';
-  return functions.symbols
-    .filter((symbol) => !symbol.ifunc && symbol.name.startsWith(prefix))
-    .map((symbol) => symbol.name)
-    .sort()
-    .slice(0, options.limit ?? 1000);
-}
