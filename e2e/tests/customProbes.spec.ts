@@ -114,6 +114,8 @@ test('a uprobe built with the form: a process, its libc, a symbol from the list;
     const processes = page.getByTestId(`${testIds.probeProcess}-choices`);
     await expect(processes).toContainText('perl');
     await processes.getByRole('button', { name: String(pid), exact: true }).click();
+    // The tool's own pid filter (bcc's -p) follows the picked process.
+    await expect(page.getByTestId(testIds.paramField('pid'))).toHaveValue(String(pid));
     // Its binaries, from its maps: the libc it runs.
     const binary = page.getByTestId(testIds.probeBinary);
     const libcOption = binary.locator('option', { hasText: /^libc\.so\.6 · \// });
@@ -167,6 +169,7 @@ test('a uprobe built with the form: a process, its libc, a symbol from the list;
     await expect(other.getByTestId(testIds.probeFilterLeft)).toHaveValue('$tgid');
     await expect(other.getByTestId(testIds.probeFilterValue)).toHaveValue(String(pid));
     await expect(other.getByTestId(testIds.probeFormat)).toHaveValue('asked by %s');
+    await expect(other.getByTestId(testIds.paramField('pid'))).toHaveValue(String(pid));
     await context.close();
   } finally {
     loop.kill();

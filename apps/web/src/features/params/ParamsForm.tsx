@@ -81,6 +81,9 @@ export function ParamsForm({ schema, tool, params, onApply, serverError }: Param
                 invalid={error !== undefined}
                 builder={shownBuilder === field.name}
                 onActivate={() => setBuilderField(field.name)}
+                {...(fields.some((other) => other.name === 'pid')
+                  ? { onProcessPicked: (pid: number) => setValues((now) => ({ ...now, pid: String(pid) })) }
+                  : {})}
               />
             ) : field.kind === 'enum' ? (
               <select

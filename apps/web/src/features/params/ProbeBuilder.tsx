@@ -27,6 +27,8 @@ interface ProbeBuilderProps {
   line: number;
   lines: number;
   onSpecChange(spec: string): void;
+  /** A process was picked to list its binaries: the tool's pid filter follows it (bcc's -p), where the tool has one. */
+  onProcessPicked?(pid: number): void;
 }
 
 interface Shown {
@@ -51,7 +53,7 @@ function fromList(choices: readonly Choice[], item: (text: string) => string = (
   };
 }
 
-export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange }: ProbeBuilderProps) {
+export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onProcessPicked }: ProbeBuilderProps) {
   const { address, token } = useScopeHost();
   const kprobes = useAppStore((state) => {
     const status = address ? state.statuses[address] : undefined;
@@ -149,6 +151,7 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange }: Pr
     const process: PickedProcess = { pid: Number(choice.value), comm: choice.detail ?? '' };
     setPicked(process);
     setProcessQuery(`${process.pid} ${process.comm}`);
+    onProcessPicked?.(process.pid);
     client?.probes.binaries
       .query({ pid: process.pid })
       .then((answer) => setPicked({ ...process, binaries: answer.binaries.map((binary) => binary.path) }))

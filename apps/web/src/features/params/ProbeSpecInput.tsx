@@ -41,6 +41,8 @@ interface ProbeSpecInputProps {
   builder: boolean;
   /** The user went to this spec (the form follows it). */
   onActivate(): void;
+  /** The builder picked a process (see ProbeBuilder). */
+  onProcessPicked?(pid: number): void;
 }
 
 interface Choices {
@@ -50,7 +52,7 @@ interface Choices {
   active: number;
 }
 
-export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, params, invalid, builder, onActivate }: ProbeSpecInputProps) {
+export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, params, invalid, builder, onActivate, onProcessPicked }: ProbeSpecInputProps) {
   const { address, token } = useScopeHost();
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [choices, setChoices] = useState<Choices>();
@@ -197,6 +199,7 @@ export function ProbeSpecInput({ id, name, tool, multiple, value, onChange, para
           line={line}
           lines={multiple ? lines.length : 1}
           onSpecChange={(spec) => onChange(replaceLine(value, line, spec))}
+          {...(onProcessPicked ? { onProcessPicked } : {})}
         />
       ) : null}
       {/* The check is of all the tool's specs: said once, under the spec it names, else under the one being built. */}
