@@ -24,10 +24,13 @@ export async function benchHeatMap(): Promise<void> {
   const runPage = async (options: HeatMapBenchOptions): Promise<HeatMapBenchResult> => runBenchPage(browser, `${agent.url}/heatmap-bench.html`, options);
   try {
     const fresh: HeatMapBenchResult[] = [];
+    const bare: HeatMapBenchResult[] = [];
     const tabs: HeatMapBenchResult[] = [];
     const live: HeatMapBenchResult[] = [];
     const switched: HeatMapBenchResult[] = [];
     for (let run = 0; run < RUNS; run++) {
+      // The peer in the same run, interleaved: ready-made pixels into two canvases of the same size.
+      bare.push(await runPage({ mode: 'bare', updates: 0 }));
       fresh.push(await runPage({ mode: 'fresh', updates: 0 }));
       tabs.push(await runPage({ mode: 'tab', updates: 0, warmUp: true }));
       live.push(await runPage({ mode: 'live', updates: 0, warmUp: true }));
@@ -55,6 +58,11 @@ export async function benchHeatMap(): Promise<void> {
         renderMs: spread(fresh, (run) => run.firstRenderMs),
         paintMs: spread(fresh, (run) => run.firstPaintMs),
       },
+      barePage: {
+        frameMs: spread(bare, (run) => run.firstFrameMs),
+        paintMs: spread(bare, (run) => run.firstPaintMs),
+      },
+      freshOverBare: median(fresh.map((run) => run.firstFrameMs)) / median(bare.map((run) => run.firstFrameMs)),
       windowSwitch: {
         frameMs: spread(switched, (run) => run.firstFrameMs),
         renderMs: spread(switched, (run) => run.firstRenderMs),
@@ -80,6 +88,8 @@ export async function benchHeatMap(): Promise<void> {
       ['  of which script (matrix, React, canvas), median', `${result.tabOpened.renderMs.median.toFixed(1)} ms`],
       ['the hour in a page that ran nothing before → next frame, median (runs)', runsOf(result.freshPage.frameMs)],
       ['  of which script (matrix, React, canvas), median', `${result.freshPage.renderMs.median.toFixed(1)} ms`],
+      ['  peer: a bare page putting ready-made pixels into two canvases → next frame, median (runs)', runsOf(result.barePage.frameMs)],
+      ['  fresh page / bare page', `${result.freshOverBare.toFixed(2)}x (goal ≤ 1.5x)`],
       [
         'live update, new data → next frame rendered, p50 / p95 / max',
         `${result.update.frameMs.p50.toFixed(1)} / ${result.update.frameMs.p95.toFixed(1)} / ${result.update.frameMs.max.toFixed(1)} ms`,

@@ -6,8 +6,10 @@ export interface HeatMapBenchOptions {
    * live: the page and the empty chart drawn first; the history arrives later (a live session's view, a snapshot, opening).
    * tab: the chart laid out hidden with its data, then shown (a tool's heat-map tab opened from its table).
    * window: a live view on its default 5-minute window switched to the hour.
+   * bare: the peer of fresh, no chart at all: ready-made pixels of the same size put into two canvases (the cells
+   * and a full-size layer over them), the floor of drawing the hour in a fresh page on this browser and machine.
    */
-  mode: 'fresh' | 'live' | 'tab' | 'window';
+  mode: 'fresh' | 'live' | 'tab' | 'window' | 'bare';
   /** Live updates of the hour afterwards. */
   updates: number;
   /** live and tab modes: warm the chart's code up while idle, as the app does after loading. */

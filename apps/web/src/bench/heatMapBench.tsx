@@ -172,7 +172,66 @@ function AppShell({ children }: { children: ReactNode }) {
   );
 }
 
+/** Ready-made RGBA pixels, one per cell, made before the clock starts: what the bare peer puts on screen. */
+function readyPixels(width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  for (let index = 0; index < width * height; index++) {
+    pixels[index * 4] = (index * 7) & 255;
+    pixels[index * 4 + 1] = (index >> 3) & 255;
+    pixels[index * 4 + 2] = 128;
+    pixels[index * 4 + 3] = 255;
+  }
+  return pixels;
+}
+
+/**
+ * The peer of the fresh page: no chart code, React or matrix, only what any heat map of the hour must do here:
+ * put its cells' pixels (3,600 × 64, stretched over the plot) and a full-size layer over them on screen.
+ */
+function runBare(): Promise<HeatMapBenchResult> {
+  const root = document.getElementById('root') as HTMLElement;
+  const width = root.clientWidth;
+  const height = 640;
+  const cells = readyPixels(COLUMNS, BUCKETS);
+  const layer = readyPixels(width, height);
+  return new Promise((resolve) => {
+    const at = performance.now();
+    const box = document.createElement('div');
+    box.style.cssText = `position: relative; width: ${width}px; height: ${height}px`;
+    const cellCanvas = document.createElement('canvas');
+    cellCanvas.width = COLUMNS;
+    cellCanvas.height = BUCKETS;
+    cellCanvas.style.cssText = `position: absolute; left: 64px; top: 8px; width: ${width - 74}px; height: ${height - 30}px; image-rendering: pixelated`;
+    const layerCanvas = document.createElement('canvas');
+    layerCanvas.width = width;
+    layerCanvas.height = height;
+    layerCanvas.style.cssText = `position: absolute; left: 0; top: 0; width: ${width}px; height: ${height}px`;
+    const paintStart = performance.now();
+    cellCanvas.getContext('2d')?.putImageData(new ImageData(cells, COLUMNS, BUCKETS), 0, 0);
+    layerCanvas.getContext('2d')?.putImageData(new ImageData(layer, width, height), 0, 0);
+    const paintMs = performance.now() - paintStart;
+    box.append(cellCanvas, layerCanvas);
+    root.append(box);
+    const renderMs = performance.now() - at;
+    afterNextFrame(() =>
+      resolve({
+        mode: 'bare',
+        firstRenderMs: renderMs,
+        firstFrameMs: performance.now() - at,
+        firstPaintMs: paintMs,
+        updateRenderMs: [],
+        updateTotalMs: [],
+        updateFrameMs: [],
+        columns: COLUMNS,
+        slots: BUCKETS,
+      }),
+    );
+  });
+}
+
 // Started by the bench script once the page has loaded and its own evaluation
 // machinery is in place: nothing of Playwright's runs inside the measured time.
 (window as unknown as { runHeatMapBench(options: HeatMapBenchOptions): Promise<HeatMapBenchResult> }).runHeatMapBench = (options) =>
-  new Promise((resolve) => createRoot(document.getElementById('root') as HTMLElement).render(<Bench options={options} onDone={resolve} />));
+  options.mode === 'bare'
+    ? runBare()
+    : new Promise((resolve) => createRoot(document.getElementById('root') as HTMLElement).render(<Bench options={options} onDone={resolve} />));
