@@ -95,7 +95,7 @@ describe('token roles through the router', () => {
     const id = bobs.id;
     const operator = as(operatorToken);
     // Another token gets what an unknown id gets, so it cannot even tell the viewer exists.
-    await expect((await operator.sessions.stream({ id })).next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect((await operator.sessions.stream({ id }))[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(operator.sessions.renew({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const range = { from: 0, to: Date.now() };
     await expect(operator.snapshots.createTable({ sessionId: id, title: 'theirs', range })).rejects.toMatchObject({ code: 'NOT_FOUND' });
