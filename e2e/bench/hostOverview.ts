@@ -1,80 +1,20 @@
 // Issue 13's figures: a host's overview opened from its URL in a fresh page, until every panel has data and
 // the agent's hour is in (goal ≤ 1 s), and a dashboard of 6 panels on 2 hosts, until every panel has data
 // (goal ≤ 1.5 s). Medians of 7 fresh browser contexts, timed in the page from its navigation start.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import type { Browser } from '@playwright/test';
-import { median, printTable, withTimeout, writeResult } from '@bpfscope/bench-kit';
+import { median, printTable, writeResult } from '@bpfscope/bench-kit';
 import { tcpExchange } from '../support/agent.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
-import type { RunningAgent } from '../support/globalSetup.ts';
 import { startAgent } from '../support/globalSetup.ts';
+import { startBenchAgent, timeToFilled } from './benchAgent.ts';
 
 const PAGES = 7;
 const OVERVIEW_GOAL_MS = 1000;
 const DASHBOARD_GOAL_MS = 1500;
-const agentDirectory = fileURLToPath(new URL('../../apps/agent/', import.meta.url));
-
-/** apps/agent/bench/agentWithHistory.ts: a real agent whose host recorder holds a full hour already. */
-async function startAgentWithHistory(flags: string[]): Promise<RunningAgent> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/agentWithHistory.ts', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
-    cwd: agentDirectory,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const { url, token } = await withTimeout(
-    new Promise<{ url: string; token: string }>((resolve, reject) => {
-      let url: string | undefined;
-      lines.on('line', (line) => {
-        url ??= /listening on (\S+)/.exec(line)?.[1];
-        const token = /^token: (\S+)$/.exec(line)?.[1];
-        if (url && token) resolve({ url, token });
-      });
-      child.once('exit', (code) => reject(new Error(`the agent exited (${code}) before listening`)));
-    }),
-    30_000,
-    'the agent with an hour of history',
-  );
-  return {
-    url,
-    token,
-    pid: child.pid as number,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A fresh context that holds a token for each agent, opening `link`: ms from navigation start until every check holds in the page. */
-async function timeToFilled(browser: Browser, agents: readonly RunningAgent[], link: string, ...checks: Array<() => boolean>): Promise<number> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(
-    (entries) => {
-      localStorage.setItem('bpfscope.hosts', JSON.stringify(entries.map(([host]) => host)));
-      for (const [host, token] of entries) localStorage.setItem(`bpfscope.token:${host}`, token);
-    },
-    agents.map((agent) => [new URL(agent.url).host, agent.token] as [string, string]),
-  );
-  const page = await context.newPage();
-  try {
-    await page.goto(link);
-    // Each check is sent as its source: page functions see only the page.
-    const condition = checks.map((check) => `(${check.toString()})()`).join(' && ');
-    const handle = await page.waitForFunction(`${condition} && performance.now()`, undefined, { polling: 'raf', timeout: 30_000 });
-    return (await handle.jsonValue()) as number;
-  } finally {
-    await context.close();
-  }
-}
-
 /** Every overview panel has rows and every heat map counts, over the 15 minutes shown (samples of the past included). */
 function overviewDrawn(): boolean {
   const overview = document.querySelector('[data-testid="host-overview"]');
@@ -129,7 +69,7 @@ function startWorkload(): () => void {
 
 export async function benchHostOverview(): Promise<void> {
   const stopWorkload = startWorkload();
-  const history = await startAgentWithHistory([]);
+  const history = await startBenchAgent('bench/agentWithHistory.ts', []);
   const other = await startAgent(['--allow-origin', history.url]);
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {

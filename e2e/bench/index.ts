@@ -1,4 +1,5 @@
 // pnpm bench (e2e): the web app in Chromium against a real agent.
+import { benchFirstPicture } from './firstPicture.ts';
 import { benchFlameGraph } from './flameGraph.ts';
 import { benchFleet } from './fleet.ts';
 import { benchFleetPrometheus } from './fleetPrometheus.ts';
@@ -13,3 +14,4 @@ await benchLiveTable();
 await benchHostOverview();
 await benchFleet();
 await benchFleetPrometheus();
+await benchFirstPicture();
