@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { profileOutput } from '@bpfscope/bpf-core';
 import type { FoldedProfile } from '@bpfscope/bpf-core';
+import { packProfile } from '@bpfscope/formats';
 import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { agent, saveScreenshot, secondAgent, testIds } from '../support/agent.ts';
@@ -296,8 +297,10 @@ async function foldedExportMatchesCli(page: Page): Promise<void> {
   expect(printed).toContain('_[k]');
   expectSameBytes(await exportedFolded(page), printed);
 
-  // The shared fixture, delivered by the agent in place of the next capture's profile: the frames folded text must write carefully.
+  // The shared fixture, delivered by the agent in place of the next capture's profile, packed as the page asks for it:
+  // the frames folded text must write carefully, through the frame table and back.
   const tricky = JSON.parse(formatsFixture('profile.json')) as FoldedProfile;
+  let replaced = 0;
   await page.route(
     (url) => url.pathname.startsWith('/trpc/') && url.pathname.includes('profiles.get'),
     async (route) => {
@@ -305,17 +308,22 @@ async function foldedExportMatchesCli(page: Page): Promise<void> {
       const procedures = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
       const response = await route.fetch();
       const body = (await response.json()) as unknown;
-      type Result = { result?: { data?: { profile?: unknown } } };
+      type Result = { result?: { data?: { profile?: unknown; packedProfile?: unknown } } };
       const results = (url.searchParams.has('batch') ? body : [body]) as Result[];
       procedures.forEach((procedure, index) => {
         const data = results[index]?.result?.data;
-        if (procedure === 'profiles.get' && data?.profile) data.profile = tricky;
+        if (procedure === 'profiles.get' && data?.profile) throw new Error('the page asked for the profile as JSON objects, not packed');
+        if (procedure === 'profiles.get' && data?.packedProfile) {
+          data.packedProfile = packProfile(tricky);
+          replaced++;
+        }
       });
       await route.fulfill({ response, json: body });
     },
   );
   await captureFor(page, 2);
   await expect(graph).toHaveAttribute('data-total', String(tricky.stacks.reduce((sum, stack) => sum + stack.value, 0)));
+  expect(replaced).toBeGreaterThan(0);
   await expect(graph).toHaveAttribute('data-ready', 'true');
   const saved = await exportedFolded(page);
   expectSameBytes(saved, profileOutput(tricky, { json: false }));

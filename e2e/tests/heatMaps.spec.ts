@@ -120,6 +120,9 @@ test('runqlat shows the recorded past at once', async ({ page }) => {
   // Nothing thrown in the page meanwhile, the idle-time heat-map warm-up included.
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // What the agent's socket sends: the history's frames packed (issue 17), never as an object per frame.
+  const received: string[] = [];
+  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => received.push(String(payload))));
   await signIn(page);
   await page.getByTestId(testIds.tool('runqlat')).click();
   // The flight recorder has run since the agent started: history arrives with the first batch.
@@ -127,6 +130,8 @@ test('runqlat shows the recorded past at once', async ({ page }) => {
   await expect.poll(() => heatMapTotal(page)).toBeGreaterThan(0);
   await saveScreenshot(page, '16-runqlat');
   expect(errors).toEqual([]);
+  expect(received.some((payload) => payload.includes('"packedFrames":{"format":"bpfscope.histogram-frames.v1"'))).toBe(true);
+  expect(received.filter((payload) => payload.includes('"frames":[{'))).toEqual([]);
 });
 
 test('runqlat per process: series named "comm (pid)", ranked by events or p99, found by search, picked from the keyboard', async ({ page }) => {

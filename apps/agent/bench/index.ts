@@ -7,6 +7,7 @@ import { benchFlightRecorder } from './flightRecorder.js';
 import { benchHostRecorder } from './hostRecorder.js';
 import { benchMetrics } from './metrics.js';
 import { benchAgentViewers } from './viewers.js';
+import { benchWireForms } from './wireForms.js';
 
 if (process.getuid?.() !== 0) throw new Error('the agent benchmark attaches BPF programs: run it as root');
 // `pnpm --filter @bpfscope/agent bench metrics` runs only the benches named; none named, all of them.
@@ -20,4 +21,5 @@ if (wanted('exec-storm') || wanted('viewers')) {
 if (wanted('flight-recorder')) await benchFlightRecorder();
 if (wanted('host-recorder')) await benchHostRecorder();
 if (wanted('metrics')) await benchMetrics();
+if (wanted('wire-forms')) await benchWireForms();
 console.log(`\nresults written to ${resultsDirectory}`);

@@ -3,6 +3,10 @@
 import type { BpfObject } from './bpfObject.js';
 import { cString } from './encode.js';
 import type { MapHistogramOutput, StructLayout } from './tools/types.js';
+import type { HistogramFrame, HistogramSeries } from '@bpfscope/formats';
+
+/** One interval's histograms: @bpfscope/formats' type, which every layer shares. */
+export type { HistogramFrame, HistogramSeries };
 
 /** Mirrors HISTOGRAM_SLOTS and HISTOGRAM_NAME_LEN in bpf/histogram.h. */
 export const HISTOGRAM_SLOTS = 32;
@@ -14,26 +18,6 @@ export const NAMED_HISTOGRAM_VALUE_SIZE = HISTOGRAM_VALUE_SIZE + HISTOGRAM_NAME_
 /** struct histogram and struct named_histogram, for the structs of the tools whose maps hold them. */
 export const histogramStruct: StructLayout = { struct: 'histogram', size: HISTOGRAM_VALUE_SIZE };
 export const namedHistogramStruct: StructLayout = { struct: 'named_histogram', offsets: NamedHistogramOffset, size: NAMED_HISTOGRAM_VALUE_SIZE };
-
-export interface HistogramSeries {
-  /** '' for a tool's single histogram, else the key's label (disk, pid, operation): what identifies the series. */
-  label: string;
-  /**
-   * What to call it besides its label, where the kernel keeps a name (a pid's
-   * comm): it can change while the label stays (exec, a rename).
-   */
-  name?: string;
-  /** Count per log2 slot in this interval; trailing empty slots are left off. */
-  counts: number[];
-}
-
-export interface HistogramFrame {
-  /** End of the interval, epoch milliseconds. */
-  time: number;
-  intervalMs: number;
-  unit: 'usecs' | 'msecs' | 'values';
-  series: HistogramSeries[];
-}
 
 /** Slot of a value, as the kernel's log2: slot k holds [2^k, 2^(k+1)), slot 0 also holds 0. */
 export function log2Slot(value: number): number {

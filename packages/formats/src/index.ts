@@ -3,6 +3,15 @@ export type { FoldedProfile, FoldedStack, StackUnit } from './foldedStacks.js';
 export { parseFoldedText, toFoldedText } from './foldedText.js';
 export type { ParseFoldedTextOptions } from './foldedText.js';
 export { formatClockTime } from './clock.js';
+export type { HistogramBuckets, HistogramFrame, HistogramSeries } from './histogramFrames.js';
+// Compact wire forms (issue 17): typed arrays in base64 inside the JSON, so tRPC stays typed and zod checks them.
+export { MAX_PACKED_ELEMENTS, fromBase64, packNumbers, packedNumbersSchema, toBase64, unpackNumbers } from './wire/packedNumbers.js';
+export type { PackedElement, PackedNumbers, UnpackedArray } from './wire/packedNumbers.js';
+export { PACKED_FRAMES_FORMAT, packFrames, packedFramesSchema, unpackFrames } from './wire/packedFrames.js';
+export type { PackedFrames } from './wire/packedFrames.js';
+export { PACKED_PROFILE_FORMAT, packProfile, packedProfileSchema, unpackProfile } from './wire/packedProfile.js';
+export type { PackedProfile } from './wire/packedProfile.js';
+export { WireFormatError } from './wire/wireError.js';
 export { formatArguments, formatCell, kilobytes, NOT_COUNTED, shownColumns } from './cells.js';
 export type { CellColumn, ColumnDisplay } from './cells.js';
 // Probe specs in bcc's syntax (trace, argdist, funccount...): the engine compiles them, the probe builder edits them.

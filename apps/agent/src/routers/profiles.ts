@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { authedProcedure, requireRole, router } from '../trpc.js';
 import { idInput, toolName, toolParams } from './inputs.js';
+import { captureInForm, wireForm } from './wireForm.js';
+import type { CaptureOnWire } from './wireForm.js';
 
 /** Longest capture: stack maps hold what they hold, and a user waits for the result. */
 const MAX_CAPTURE_SECONDS = 300;
@@ -14,6 +16,8 @@ const startInput = z
     durationSeconds: z.number().min(0.2).max(MAX_CAPTURE_SECONDS),
   })
   .strict();
+/** `form: 'packed'`: the profile in packedProfile, a frame table and stack ids rather than every stack's frame names. */
+const getInput = idInput.extend({ form: wireForm.optional() }).strict();
 
 export const profilesRouter = router({
   /** Attaches a stack tool (profile, offcputime, offwaketime) for `durationSeconds`; poll get() for the result. */
@@ -40,9 +44,9 @@ export const profilesRouter = router({
   }),
 
   /** The capture's state, and its folded, symbolized profile once done. */
-  get: authedProcedure.input(idInput).query(({ ctx, input }) => {
+  get: authedProcedure.input(getInput).query(({ ctx, input }): CaptureOnWire => {
     try {
-      return ctx.services.profiles.get(input.id);
+      return captureInForm(ctx.services.profiles.get(input.id), input.form);
     } catch (error) {
       throw toTRPCError(error);
     }

@@ -5,11 +5,13 @@ import { AdvancingHostTree } from '@bpfscope/bpf-core/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { unpackFrames } from '@bpfscope/formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContextInner } from '../context.js';
 import { parseAgentConfig } from '../env.js';
 import { compactSample } from '../overview/hostRecorder.js';
 import type { BackendSession, HistogramFrame, Row, ToolBackend } from '../sessions/backend.js';
+import type { StreamBatch } from '../sessions/sessionTypes.js';
 import { createAgentServices } from '../services/agentServices.js';
 import { appRouter } from './_app.js';
 
@@ -164,6 +166,41 @@ describe('routers', () => {
     expect((await call.snapshots.list()).map((snapshot) => snapshot.title)).toEqual(['fits']);
     await expect(call.snapshots.get({ id: 'not-an-id' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(call.snapshots.rename({ id: small.id, title: '   ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await services.sessions.closeAll();
+    services.snapshots().close();
+  });
+
+  it('streams a heat map’s history packed when asked: the same frames as the JSON objects, and packed snapshots', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-routers-'));
+    const { call, backend, services } = caller({ presentedToken: token, dataDir });
+    const first = await call.sessions.start({ tool: 'runqlat', params: {} });
+    const frames: HistogramFrame[] = Array.from({ length: 5 }, (_, index) => ({
+      time: 1_765_064_000_000 + index * 1000,
+      intervalMs: 1000,
+      unit: 'usecs',
+      series: index === 2 ? [] : [{ label: '', counts: [0, index, 2 ** 33] }],
+    }));
+    for (const frame of frames) for (const listener of backend.frameListeners) listener(frame);
+    // Two new viewers of the same attachment: each is handed the history in its first batch.
+    const firstBatch = async (form?: 'json' | 'packed') => {
+      const viewer = await call.sessions.start({ tool: 'runqlat', params: {} });
+      // Leaving the loop returns the stream, which ends the viewer's stream() as a closed socket does.
+      for await (const envelope of await call.sessions.stream({ id: viewer.id, form })) {
+        // A tracked value: [id, data, marker].
+        return (envelope as unknown as [string, StreamBatch])[1];
+      }
+      throw new Error('the stream ended without a batch');
+    };
+    const json = await firstBatch();
+    expect(json.frames).toEqual(frames);
+    expect(json).not.toHaveProperty('packedFrames');
+    const packed = await firstBatch('packed');
+    expect(packed.frames).toEqual([]);
+    expect(unpackFrames(JSON.parse(JSON.stringify(packed.packedFrames)))).toEqual(frames);
+    const summary = await call.snapshots.create({ sessionId: first.id, title: 'packed', range: { from: 0, to: 1_765_064_010_000 } });
+    const snapshot = await call.snapshots.get({ id: summary.id, form: 'packed' });
+    expect(snapshot.frames).toEqual([]);
+    expect(unpackFrames(snapshot.packedFrames)).toEqual((await call.snapshots.get({ id: summary.id })).frames);
     await services.sessions.closeAll();
     services.snapshots().close();
   });

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { toTRPCError } from '../services/errors.js';
 import { authedProcedure, requireRole, router } from '../trpc.js';
 import { idInput, toolName, toolParams } from './inputs.js';
+import { batchInForm, wireForm } from './wireForm.js';
 
 const startInput = z.object({ tool: toolName, params: toolParams }).strict();
 // tRPC's subscription link sends back the last tracked id when it reconnects; the
 // viewer's queue already resumes from where it was, so the id is accepted and unused.
-const streamInput = z.object({ id: z.string().uuid(), lastEventId: z.string().max(32).nullish() }).strict();
+// `form: 'packed'`: histogram frames in packedFrames, typed arrays rather than an object per frame.
+const streamInput = z.object({ id: z.string().uuid(), lastEventId: z.string().max(32).nullish(), form: wireForm.optional() }).strict();
 
 export const sessionsRouter = router({
   start: authedProcedure.input(startInput).mutation(({ ctx, input }) => {
@@ -29,7 +31,7 @@ export const sessionsRouter = router({
   stream: authedProcedure.input(streamInput).subscription(async function* ({ ctx, input, signal }) {
     try {
       for await (const batch of ctx.services.sessions.stream(input.id, ctx.caller, signal ?? new AbortController().signal)) {
-        yield tracked(String(batch.seq), batch);
+        yield tracked(String(batch.seq), batchInForm(batch, input.form));
       }
     } catch (error) {
       throw toTRPCError(error);

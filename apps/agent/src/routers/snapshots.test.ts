@@ -4,6 +4,7 @@ import type { Capabilities, FoldedProfile, RawStackProfile } from '@bpfscope/bpf
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { unpackProfile } from '@bpfscope/formats';
 import { describe, expect, it } from 'vitest';
 import { createContextInner } from '../context.js';
 import { parseAgentConfig } from '../env.js';
@@ -86,6 +87,24 @@ describe('flame-graph snapshots', () => {
       await expect(call.snapshots.createProfile({ captureId, title: 'bad', zoom: zoom as string[] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
     expect(await call.snapshots.list()).toEqual([]);
+    services.snapshots().close();
+  });
+
+  it('answer a profile and its snapshot packed when asked, the same profile as the JSON form', async () => {
+    const { call, services } = caller();
+    const captureId = await finishedCapture(call);
+    const json = await call.profiles.get({ id: captureId });
+    expect(json.profile?.stacks).toEqual([{ frames: ['app', 'main', 'hot'], value: 9 }]);
+    expect(json).not.toHaveProperty('packedProfile');
+    const packed = await call.profiles.get({ id: captureId, form: 'packed' });
+    expect(packed).not.toHaveProperty('profile');
+    expect(packed.packedProfile?.frameNames).toEqual(['app', 'main', 'hot']);
+    expect(unpackProfile(JSON.parse(JSON.stringify(packed.packedProfile)))).toEqual(json.profile);
+    const summary = await call.snapshots.createProfile({ captureId, title: 'packed', zoom: [] });
+    const snapshot = await call.snapshots.get({ id: summary.id, form: 'packed' });
+    expect(snapshot).not.toHaveProperty('profile');
+    expect(unpackProfile(snapshot.packedProfile)).toEqual((await call.snapshots.get({ id: summary.id })).profile);
+    await expect(call.profiles.get({ id: captureId, form: 'binary' as 'packed' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     services.snapshots().close();
   });
 });

@@ -6,6 +6,8 @@ import { snapshotIdPattern } from '../snapshots/snapshotStore.js';
 import type { SnapshotView } from '../snapshots/snapshotStore.js';
 import type { AgentServices } from '../context.js';
 import { authedProcedure, router } from '../trpc.js';
+import { snapshotInForm, wireForm } from './wireForm.js';
+import type { SnapshotOnWire } from './wireForm.js';
 
 /** Year 2200: later times are typos or attacks. */
 const epochMs = z.number().int().min(0).max(7_258_118_400_000);
@@ -181,10 +183,11 @@ export const snapshotsRouter = router({
     }
   }),
 
-  get: authedProcedure.input(z.object({ id: snapshotId }).strict()).query(({ ctx, input }) => {
+  /** `form: 'packed'`: its frames in packedFrames and its profile in packedProfile (see sessions.stream, profiles.get). */
+  get: authedProcedure.input(z.object({ id: snapshotId, form: wireForm.optional() }).strict()).query(({ ctx, input }): SnapshotOnWire => {
     const snapshot = ctx.services.snapshots().get(input.id);
     if (!snapshot) throw new TRPCError({ code: 'NOT_FOUND', message: `no snapshot ${input.id} on this host (deleted, expired, or from another host)` });
-    return snapshot;
+    return snapshotInForm(snapshot, input.form);
   }),
 
   list: authedProcedure.query(({ ctx }) => ctx.services.snapshots().list()),

@@ -1,5 +1,6 @@
 // What SessionManager takes and hands out: viewers' sessions, their batches,
 // summaries, recorded history and audit events. Plain data, no behaviour.
+import type { PackedFrames } from '@bpfscope/formats';
 import type { HistogramDescription, HistogramFrame, Row } from './backend.js';
 import type { BpfCost, CpuBudget } from './bpfCost.js';
 
@@ -70,8 +71,10 @@ export interface StreamBatch {
   /** 1 for the viewer's first batch, then +1 per batch, across reconnecting streams. */
   seq: number;
   rows: Row[];
-  /** Histogram frames, oldest first (empty for tools without histograms). */
+  /** Histogram frames, oldest first (empty for tools without histograms, and when they are packed). */
   frames: HistogramFrame[];
+  /** The same frames in @bpfscope/formats' packed form, when the stream was asked for it (form 'packed') and there are any. */
+  packedFrames?: PackedFrames;
   counters: StreamCounters;
   /** What the attachment's BPF programs cost the host, measured by the kernel. */
   cost: BpfCost;

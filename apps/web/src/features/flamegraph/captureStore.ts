@@ -11,6 +11,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
+import { captureProfile } from '../../api/wireForms';
 import type { FoldedProfile, ProfileCapture } from '../../api/types';
 
 /** A finished capture of this page, from whichever host, to compare a later one with. */
@@ -60,7 +61,8 @@ interface CaptureStoreOptions {
 
 const agentApi: CaptureApi = {
   start: (address, token, input) => clientFor(address, token).profiles.start.mutate(input) as Promise<ProfileCapture>,
-  get: (address, token, id) => clientFor(address, token).profiles.get.query({ id }),
+  // Packed: a frame table and stack ids, not each stack's frame names again (issue 17).
+  get: (address, token, id) => clientFor(address, token).profiles.get.query({ id, form: 'packed' }).then(captureProfile),
   stop: (address, token, id) => clientFor(address, token).profiles.stop.mutate({ id }),
 };
 

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
+import { batchFrames } from '../../api/wireForms';
 import type { BpfCost, HistogramFrame, StartedSession, StreamBatch, ToolInfo } from '../../api/types';
 import { LiveRows } from '../../state/liveRows';
 import type { Row } from '../../state/liveRows';
@@ -137,12 +138,20 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
         setStatus({ phase: 'streaming', started });
         deadline(started.endsInMs);
         const subscription = client.sessions.stream.subscribe(
-          { id: started.id },
+          // Packed: the frames' counts in one typed array, not an object per frame (an hour of history is 3600).
+          { id: started.id, form: 'packed' },
           {
             onData(envelope) {
               const batch = envelope.data;
+              let received: HistogramFrame[];
+              try {
+                received = batchFrames(batch);
+              } catch (error) {
+                setStatus({ phase: 'error', problem: { kind: 'failed', message: `${address} sent frames this page cannot read: ${String(error)}` } });
+                return;
+              }
               live.append(newestRow === undefined ? batch.rows : batch.rows.filter((row) => typeof row.time !== 'number' || row.time > newestRow));
-              const fresh = newestFrame === undefined ? batch.frames : batch.frames.filter((frame) => frame.time > newestFrame);
+              const fresh = newestFrame === undefined ? received : received.filter((frame) => frame.time > newestFrame);
               if (fresh.length > 0) {
                 const frames = framesRef.current.concat(fresh);
                 // A new array, so views that memoize on it see the change.

@@ -6,6 +6,7 @@ import type { AgentProblem } from '../../api/agentClient';
 import { describeAgentError } from '../../api/agentClient';
 import { clientFor } from '../../api/clients';
 import type { Snapshot } from '../../api/types';
+import { snapshotContents } from '../../api/wireForms';
 import { activeHost, activeToken } from '../../state/appStore';
 import { useAppStore } from '../../state/storeContext';
 import { testIds } from '../../testIds';
@@ -41,8 +42,8 @@ export function SnapshotView({ id, heatMapMeasure }: SnapshotViewProps) {
     setLoaded(undefined);
     setProblem(undefined);
     clientFor(address, token)
-      .snapshots.get.query({ id })
-      .then((loaded) => !cancelled && setLoaded(loaded))
+      .snapshots.get.query({ id, form: 'packed' })
+      .then((loaded) => !cancelled && setLoaded(snapshotContents(loaded)))
       .catch((error: unknown) => !cancelled && setProblem(describeAgentError(error, address)));
     return () => {
       cancelled = true;

@@ -1,0 +1,25 @@
+// What the web asks agents for packed (heat-map frames, profiles) back to the
+// shapes the views read: one decoder, @bpfscope/formats', shared with the agent's encoder.
+import { unpackFrames, unpackProfile } from '@bpfscope/formats';
+import type { HistogramFrame, ProfileCapture, Snapshot, StreamBatch } from './types';
+
+/** The frames of a sessions.stream batch, packed or not (a malformed packed form throws WireFormatError). */
+export function batchFrames(batch: StreamBatch): HistogramFrame[] {
+  return batch.packedFrames === undefined ? batch.frames : unpackFrames(batch.packedFrames);
+}
+
+/** A profiles.get answer with its profile as folded stacks, packed or not (a malformed packed form throws WireFormatError). */
+export function captureProfile(capture: ProfileCapture): ProfileCapture {
+  if (capture.packedProfile === undefined) return capture;
+  const { packedProfile, ...rest } = capture;
+  return { ...rest, profile: unpackProfile(packedProfile) };
+}
+
+/** A snapshots.get answer with its frames and profile as the views read them, packed or not (WireFormatError when malformed). */
+export function snapshotContents(snapshot: Snapshot): Snapshot {
+  const { packedFrames, packedProfile, ...rest } = snapshot;
+  const contents: Snapshot = rest;
+  if (packedFrames !== undefined) contents.frames = unpackFrames(packedFrames);
+  if (packedProfile !== undefined) contents.profile = unpackProfile(packedProfile);
+  return contents;
+}
