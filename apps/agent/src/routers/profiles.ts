@@ -46,15 +46,16 @@ export const profilesRouter = router({
   /** The capture's state, and its folded, symbolized profile once done. */
   get: authedProcedure.input(getInput).query(({ ctx, input }): CaptureOnWire => {
     try {
-      return captureInForm(ctx.services.profiles.get(input.id), input.form);
+      return captureInForm(ctx.services.profiles.ownedBy(input.id, ctx.caller), input.form);
     } catch (error) {
       throw toTRPCError(error);
     }
   }),
 
-  /** Ends a capture now; the profile covers the time so far. */
+  /** Ends a capture now; the profile covers the time so far. Its owner's, or an operator's to end. */
   stop: authedProcedure.input(idInput).mutation(({ ctx, input }) => {
     try {
+      if (!ctx.roles.includes('operator')) ctx.services.profiles.ownedBy(input.id, ctx.caller);
       const { profile: _profile, ...capture } = ctx.services.profiles.stopEarly(input.id);
       return capture;
     } catch (error) {

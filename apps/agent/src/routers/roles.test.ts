@@ -117,6 +117,18 @@ describe('token roles through the router', () => {
     await services.sessions.closeAll();
   });
 
+  it('keep a stack capture to the token that started it, an operator’s custom stack probe included', async () => {
+    const { as, services } = agent();
+    const capture = await as(operatorToken).profiles.start({ tool: 'stackcount', params: {}, durationSeconds: 1 });
+    const viewer = as(viewerToken);
+    expect((await viewer.profiles.list()).map((listed) => listed.id)).toEqual([capture.id]);
+    await expect(viewer.profiles.get({ id: capture.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(viewer.snapshots.createProfile({ captureId: capture.id, title: 'theirs' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(viewer.profiles.stop({ id: capture.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(as(operatorToken).profiles.get({ id: capture.id })).resolves.toMatchObject({ id: capture.id });
+    await services.sessions.closeAll();
+  });
+
   it('tell each caller who it is, and the catalog which tools are custom probes', async () => {
     const { as } = agent();
     expect((await as(viewerToken).host.info()).caller).toEqual({ name: 'bob', roles: ['viewer'] });

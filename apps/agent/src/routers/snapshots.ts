@@ -114,7 +114,7 @@ export const snapshotsRouter = router({
   /** Freezes a finished flame-graph capture, with its search, orientation and FlameScope range. */
   createProfile: authedProcedure.input(createProfileInput).mutation(({ ctx, input }) => {
     try {
-      const capture = ctx.services.profiles.get(input.captureId);
+      const capture = ctx.services.profiles.ownedBy(input.captureId, ctx.caller);
       if (capture.state !== 'done' || !capture.profile) {
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `capture ${input.captureId} is ${capture.state}: only a finished capture can be shared` });
       }

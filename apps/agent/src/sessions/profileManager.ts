@@ -151,6 +151,16 @@ export class ProfileManager {
     return cost ? { ...capture, cost } : capture;
   }
 
+  /**
+   * The capture `id` if `owner` started it: ids show in profiles.list, so another token's capture (an operator's
+   * custom stack probe among them) is "not found" to it, as an unknown id is.
+   */
+  ownedBy(id: string, owner: string): ProfileCapture {
+    const capture = this.get(id);
+    if (capture.owner !== owner) throw new ProfileNotFoundError();
+    return capture;
+  }
+
   /** Ends a running capture now (its profile covers the time so far). */
   stopEarly(id: string): ProfileCapture {
     const running = this.#running.get(id);
