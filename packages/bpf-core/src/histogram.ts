@@ -27,11 +27,28 @@ export interface HistogramSeries {
   counts: number[];
 }
 
+/**
+ * Linear buckets, as bpftrace's lhist(value, min, max, step): slot 0 counts values
+ * below min, slot i (1..(max - min) / step) counts [min + (i - 1) step, min + i step),
+ * the slot after them values from max up. Without it, slots are log2.
+ */
+export interface LinearBuckets {
+  kind: 'linear';
+  min: number;
+  max: number;
+  step: number;
+}
+
+/** The number of slots of linear buckets: the buckets, and the one below and the one above. */
+export const linearSlotCount = (buckets: LinearBuckets): number => (buckets.max - buckets.min) / buckets.step + 2;
+
 export interface HistogramFrame {
   /** End of the interval, epoch milliseconds. */
   time: number;
   intervalMs: number;
   unit: 'usecs' | 'msecs' | 'values';
+  /** Set when the slots are linear buckets rather than log2. */
+  buckets?: LinearBuckets;
   series: HistogramSeries[];
 }
 
@@ -65,9 +82,10 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
   return 2 ** (last + 1) - 1;
 }
 
-export function decodeHistogramSlots(value: Buffer): number[] {
+/** The u64 counts of a histogram value: HISTOGRAM_SLOTS of a struct histogram, or `slots` of a linear one. */
+export function decodeHistogramSlots(value: Buffer, slots = HISTOGRAM_SLOTS): number[] {
   const counts: number[] = [];
-  for (let slot = 0; slot < HISTOGRAM_SLOTS && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));
+  for (let slot = 0; slot < slots && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));
   return counts;
 }
 
@@ -174,7 +192,10 @@ export class MapHistogramReader<Params> {
     private readonly params: Params,
     maxKeys: number,
   ) {
-    this.#counts = new GrowingCountsReader(object, output.map, { maxKeys });
+    const linear = output.linear?.buckets(params);
+    this.#counts = linear
+      ? new GrowingCountsReader(object, output.linear?.map ?? output.map, { maxKeys, counts: (value) => decodeHistogramSlots(value, linearSlotCount(linear)) })
+      : new GrowingCountsReader(object, output.map, { maxKeys });
   }
 
   read(): HistogramSeries[] {

@@ -60,6 +60,8 @@ export interface ElfSection {
   name: string;
   type: number;
   flags: number;
+  /** Where it is loaded (sh_addr), 0 when it is not. */
+  address: number;
   offset: number;
   size: number;
   link: number;
@@ -181,6 +183,7 @@ function readElfHeaders(source: ByteSource): ElfFile | string {
         name: '',
         type: table.readUInt32LE(at + 4),
         flags: table.readUInt32LE(at + 8),
+        address: readU64(table, at + 16),
         offset: readU64(table, at + 24),
         size: readU64(table, at + 32),
         link: table.readUInt32LE(at + 40),
@@ -211,7 +214,7 @@ function readElfHeaders(source: ByteSource): ElfFile | string {
   return elf;
 }
 
-function sectionData(source: ByteSource, section: ElfSection | undefined): Buffer | null {
+export function sectionData(source: ByteSource, section: ElfSection | undefined): Buffer | null {
   if (section === undefined || section.type === SHT_NOBITS || (section.flags & SHF_COMPRESSED) !== 0) return null;
   return source.read(section.offset, section.size);
 }

@@ -36,3 +36,37 @@ export function formatLog2Label(slot: number, unit: string): string {
   const range = `${low} -> ${high}`;
   return unit === '' ? range : `${range} ${unit}`;
 }
+
+/**
+ * Linear buckets, as bpftrace's lhist(value, min, max, step): slot 0 holds values
+ * below min, slot i (1..(max - min) / step) [min + (i - 1) step, min + i step),
+ * the last slot values from max up.
+ */
+export interface LinearBuckets {
+  kind: 'linear';
+  min: number;
+  max: number;
+  step: number;
+}
+
+/** The slots of linear buckets: the buckets, the one below min and the one from max up. */
+export const linearSlotCount = ({ min, max, step }: LinearBuckets): number => (max - min) / step + 2;
+
+/**
+ * The inclusive value range of a slot: log2 without `buckets`, else linear (the
+ * slot below min starts at -Infinity, the one from max up ends at Infinity).
+ */
+export function bucketRange(slot: number, buckets?: LinearBuckets): Log2BucketRange {
+  if (!buckets) return log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
+  const { min, max, step } = buckets;
+  if (slot <= 0) return { low: -Infinity, high: min - 1 };
+  const low = min + (slot - 1) * step;
+  return low >= max ? { low: max, high: Infinity } : { low, high: low + step - 1 };
+}
+
+/** Where slot `slot` starts on a chart's value axis, undefined below linear buckets' first and past their last. */
+export function slotBoundary(slot: number, buckets?: LinearBuckets): number | undefined {
+  if (!buckets) return slot === 0 ? 0 : log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT)).low;
+  if (slot < 1 || slot > linearSlotCount(buckets) - 1) return undefined;
+  return buckets.min + (slot - 1) * buckets.step;
+}
