@@ -112,14 +112,13 @@ describe.each(Object.keys(builds) as Array<keyof typeof builds>)('USDT probes, b
 describe('USDT probes of other programs', () => {
   it("Python's gc__start, behind its semaphore, with the generation read from the stack", async () => {
     const python = '/usr/bin/python3';
-    const child = spawn(
-      python,
-      ['-c', 'import gc, os, sys\ngc.disable()\nsys.stdin.readline()\nfor _ in range(5): gc.collect(2)\nfor _ in range(3): gc.collect(1)\nos._exit(0)\n'],
-      {
-        stdio: ['pipe', 'ignore', 'inherit'],
-      },
-    );
+    // Attached once gc is disabled (no automatic collections); os._exit: none at interpreter shutdown either.
+    const script =
+      'import gc, os, sys\ngc.disable()\nprint("ready", flush=True)\nsys.stdin.readline()\nfor _ in range(5): gc.collect(2)\nfor _ in range(3): gc.collect(1)\nos._exit(0)\n';
+    const child = spawn(python, ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     resources.children.push(child);
+    const [ready] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(ready.toString()).toMatch(/^ready/);
     const { session, rows } = trace({ probes: [`u:${python}:python:gc__start "gen %d", arg1`], pid: child.pid });
     child.stdin.end('go\n');
     await once(child, 'exit');

@@ -5,7 +5,7 @@
 // attached (ref_ctr_offset), so code guarded by it runs; its arguments are read
 // from the saved registers or the memory they point at.
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { fileSource, readElf, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
+import { elfNotes, fileSource, readElf, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
 import type { ElfFile } from '../symbols/elf.js';
 
 const NT_STAPSDT = 3;
@@ -100,18 +100,8 @@ export function usdtSites(data: Buffer | null, elf: ElfFile): UsdtSite[] {
   // A prelinked image moved; .stapsdt.base's address now and the base the note recorded say by how much.
   const base = elf.sections.find((section) => section.name === '.stapsdt.base');
   const sites: UsdtSite[] = [];
-  let at = 0;
-  while (at + 12 <= data.length) {
-    const nameSize = data.readUInt32LE(at);
-    const descriptionSize = data.readUInt32LE(at + 4);
-    const type = data.readUInt32LE(at + 8);
-    const nameStart = at + 12;
-    const descriptionStart = nameStart + align4(nameSize);
-    const next = descriptionStart + align4(descriptionSize);
-    if (next > data.length) break;
-    at = next;
-    if (type !== NT_STAPSDT || data.toString('latin1', nameStart, nameStart + nameSize).replace(/\0+$/, '') !== 'stapsdt' || descriptionSize < 24) continue;
-    const description = data.subarray(descriptionStart, descriptionStart + descriptionSize);
+  for (const { name: owner, type, description } of elfNotes(data)) {
+    if (type !== NT_STAPSDT || owner !== 'stapsdt' || description.length < 24) continue;
     const readAddress = (offset: number) => Number(description.readBigUInt64LE(offset));
     let address = readAddress(0);
     let semaphore = readAddress(16);
@@ -129,8 +119,6 @@ export function usdtSites(data: Buffer | null, elf: ElfFile): UsdtSite[] {
   }
   return sites;
 }
-
-const align4 = (value: number) => (value + 3) & ~3;
 
 /** Every USDT site of a binary; a reason string when it cannot be read. */
 export function readUsdtSites(binary: string): UsdtSite[] | string {
