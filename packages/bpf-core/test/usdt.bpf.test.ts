@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import type { ArgdistRow } from '../src/tools/argdist/argdist.js';
+import type { FunccountRow } from '../src/tools/funccount/funccount.js';
 import type { TraceRow } from '../src/tools/trace/trace.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
 import { readUsdtSites } from '../src/customProbe/usdt.js';
@@ -96,6 +97,16 @@ describe.each(Object.keys(builds) as Array<keyof typeof builds>)('USDT probes, b
       [2, 'arg1 = 2'],
       [1, 'arg1 = 3'],
     ]);
+  });
+
+  it('funccount: every probe of a provider by a glob, each counted', async () => {
+    const target = await startTarget(binary);
+    const session = startTool<FunccountRow>('funccount', { pattern: `u:${binary}:bpfscope_test:t*`, pid: target.pid, interval: 3600 });
+    resources.sessions.push(session);
+    await target.run('tick 6 0');
+    await target.run('text hi 2');
+    const counts = Object.fromEntries(session.flushIntervalRows().map((row) => [row.func, row.count]));
+    expect(counts).toEqual({ 'bpfscope_test:tick': 6, 'bpfscope_test:text': 2 });
   });
 
   it('a semaphore is raised while the probe is attached, and only then', async () => {
