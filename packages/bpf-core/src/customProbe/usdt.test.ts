@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { parseUsdtArgs, ptRegsOffset } from './usdt.js';
+import type { ElfFile } from '../symbols/elf.js';
+import { parseUsdtArgs, ptRegsOffset, usdtSites } from './usdt.js';
+
+/** An NT_STAPSDT note as sys/sdt.h lays it out: pc, base, semaphore, then provider, name and arguments. */
+function stapsdtNote(pc: number, base: number, semaphore: number, strings: string): Buffer {
+  const description = Buffer.concat([Buffer.alloc(24), Buffer.from(`${strings}\0`, 'latin1')]);
+  description.writeBigUInt64LE(BigInt(pc), 0);
+  description.writeBigUInt64LE(BigInt(base), 8);
+  description.writeBigUInt64LE(BigInt(semaphore), 16);
+  const header = Buffer.alloc(12);
+  header.writeUInt32LE(8, 0);
+  header.writeUInt32LE(description.length, 4);
+  header.writeUInt32LE(3, 8);
+  const padding = Buffer.alloc((4 - (description.length % 4)) % 4);
+  return Buffer.concat([header, Buffer.from('stapsdt\0', 'latin1'), description, padding]);
+}
 
 describe('USDT argument strings', () => {
   it('reads registers, memory at a register plus a displacement, and constants, with their size and sign', () => {
@@ -29,5 +44,28 @@ describe('USDT argument strings', () => {
     expect(['rax', 'eax', 'ax', 'al'].map(ptRegsOffset)).toEqual([80, 80, 80, 80]);
     expect(['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9d', 'r15b', 'rbp', 'rsp'].map(ptRegsOffset)).toEqual([112, 104, 96, 88, 72, 64, 0, 32, 152]);
     expect(ptRegsOffset('ah')).toBeUndefined();
+  });
+});
+
+describe('USDT sites from notes', () => {
+  const elf = (baseAddress: number): ElfFile => ({
+    loadSegments: [
+      { fileOffset: 0x1000, virtualAddress: 0x401000, fileSize: 0x2000, executable: true },
+      { fileOffset: 0x3000, virtualAddress: 0x404000, fileSize: 0x1000, executable: false },
+    ],
+    sections: [{ name: '.stapsdt.base', type: 1, flags: 2, address: baseAddress, offset: 0, size: 1, link: 0, entrySize: 0 }],
+  });
+  const notes = Buffer.concat([stapsdtNote(0x401100, 0x402000, 0x404010, 'demo\0tick\0-4@%eax 8@$7'), stapsdtNote(0x401200, 0x402000, 0, 'demo\0tock\0')]);
+
+  it('gives each site its file offset, its semaphore and its arguments', () => {
+    const [tick, tock] = usdtSites(notes, elf(0x402000));
+    expect(tick).toMatchObject({ provider: 'demo', name: 'tick', address: 0x401100, fileOffset: 0x1100, semaphoreOffset: 0x3010 });
+    expect(tick?.args.map((arg) => arg.text)).toEqual(['-4@%eax', '8@$7']);
+    expect(tock).toMatchObject({ name: 'tock', fileOffset: 0x1200, semaphoreOffset: 0, args: [] });
+  });
+
+  it('moves sites and semaphores as far as .stapsdt.base moved (a prelinked image)', () => {
+    const [tick] = usdtSites(notes, elf(0x402040));
+    expect(tick).toMatchObject({ address: 0x401140, fileOffset: 0x1140, semaphoreOffset: 0x3050 });
   });
 });
