@@ -6,6 +6,8 @@ set -euo pipefail
 APT_PACKAGES=(
 	clang clang-format llvm libbpf-dev libelf-dev zlib1g-dev bpftool bpftrace chromium linux-perf
 	pkg-config make g++ python3
+	# Tests only: sys/sdt.h, for the USDT test program the custom-probe tests compile.
+	systemtap-sdt-dev
 	# Ground truth for the host figures tests (iostat, mpstat, sar, pidstat); the agent never shells out to it.
 	sysstat
 	# Tests only: promtool checks /metrics and the generated rules, and a real Prometheus scrapes test agents

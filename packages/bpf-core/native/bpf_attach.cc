@@ -131,9 +131,10 @@ Napi::Value NativeBpfObject::AttachTracepoint(const Napi::CallbackInfo &info)
 			       ":" + name);
 }
 
-// attachUprobeAt(program, binaryPath, fileOffset, pid, retprobe, cookie): a uprobe at
-// an offset user space found in the ELF file (wildcards resolve every symbol once,
-// rather than libbpf parsing the file again for each), with its BPF cookie.
+// attachUprobeAt(program, binaryPath, fileOffset, pid, retprobe, cookie[, refCtrOffset]): a
+// uprobe at an offset user space found in the ELF file (wildcards resolve every symbol
+// once, rather than libbpf parsing the file again for each), with its BPF cookie; a USDT
+// probe's semaphore is the counter at refCtrOffset, raised by the kernel while attached.
 Napi::Value NativeBpfObject::AttachUprobeAt(const Napi::CallbackInfo &info)
 {
 	Napi::Env env = info.Env();
@@ -153,6 +154,9 @@ Napi::Value NativeBpfObject::AttachUprobeAt(const Napi::CallbackInfo &info)
 	LIBBPF_OPTS(bpf_uprobe_opts, options);
 	options.retprobe = info[4].As<Napi::Boolean>();
 	options.bpf_cookie = static_cast<__u64>(info[5].As<Napi::Number>().Int64Value());
+	if (info.Length() > 6 && info[6].IsNumber())
+		options.ref_ctr_offset =
+			static_cast<size_t>(info[6].As<Napi::Number>().Int64Value());
 	ClearLibbpfLog();
 	struct bpf_link *link = bpf_program__attach_uprobe_opts(
 		program, info[3].As<Napi::Number>().Int32Value(), binary.c_str(), offset, &options);

@@ -119,11 +119,27 @@ export class BpfObject {
     this.#native.attachTracepoint(program, target.category, target.name, checkedCookie(target.cookie));
   }
 
-  /** Attaches a uprobe (or uretprobe) at a file offset of an ELF binary, with a BPF cookie. */
-  attachUprobeAt(program: string, target: { binaryPath: string; fileOffset: number; pid?: number; retprobe?: boolean; cookie?: number }): void {
+  /**
+   * Attaches a uprobe (or uretprobe) at a file offset of an ELF binary, with a BPF cookie;
+   * `refCtrOffset`: the file offset of a USDT semaphore the kernel raises while it is attached.
+   */
+  attachUprobeAt(
+    program: string,
+    target: { binaryPath: string; fileOffset: number; pid?: number; retprobe?: boolean; cookie?: number; refCtrOffset?: number },
+  ): void {
     if (!Number.isSafeInteger(target.fileOffset) || target.fileOffset < 0)
       throw new RangeError(`uprobe offset must be a non-negative integer, got ${target.fileOffset}`);
-    this.#native.attachUprobeAt(program, target.binaryPath, target.fileOffset, target.pid ?? -1, target.retprobe ?? false, checkedCookie(target.cookie));
+    const refCtrOffset = target.refCtrOffset ?? 0;
+    if (!Number.isSafeInteger(refCtrOffset) || refCtrOffset < 0) throw new RangeError(`semaphore offset must be a non-negative integer, got ${refCtrOffset}`);
+    this.#native.attachUprobeAt(
+      program,
+      target.binaryPath,
+      target.fileOffset,
+      target.pid ?? -1,
+      target.retprobe ?? false,
+      checkedCookie(target.cookie),
+      refCtrOffset,
+    );
   }
 
   /** Attaches a kprobe (or kretprobe) on a kernel function, with a BPF cookie. */

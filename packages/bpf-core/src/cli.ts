@@ -5,7 +5,7 @@ import { parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
 import { startTool } from './session.js';
-import { formatLog2Histogram } from './histogramText.js';
+import { formatLinearHistogram, formatLog2Histogram } from './histogramText.js';
 import { profileOutput } from './profileOutput.js';
 import { foldProfile } from './symbols/fold.js';
 import { Symbolizer } from './symbols/symbolizer.js';
@@ -65,7 +65,8 @@ function main(): number | undefined {
         // libbpf-tools' runqlat -P prints "pid = 1234 comm".
         if (description?.keyName) text += `\n${description.keyName} = ${series.label}${series.name === undefined ? '' : ` ${series.name}`}\n`;
         // argdist -H counts values, labelled by their expression as bcc prints them.
-        text += formatLog2Histogram(series.counts, description?.values ?? frame.unit);
+        const unit = description?.values ?? frame.unit;
+        text += frame.buckets ? formatLinearHistogram(series.counts, frame.buckets, unit) : formatLog2Histogram(series.counts, unit);
       }
       process.stdout.write(text);
     });

@@ -3,10 +3,12 @@
 import type { BpfObject } from './bpfObject.js';
 import { cString } from './encode.js';
 import type { MapHistogramOutput, StructLayout } from './tools/types.js';
-import type { HistogramFrame, HistogramSeries } from '@bpfscope/formats';
+import { linearSlotCount } from '@bpfscope/formats';
+import type { HistogramFrame, HistogramSeries, LinearBuckets } from '@bpfscope/formats';
 
-/** One interval's histograms: @bpfscope/formats' type, which every layer shares. */
-export type { HistogramFrame, HistogramSeries };
+/** One interval's histograms and their buckets: @bpfscope/formats' types, which every layer shares. */
+export type { HistogramFrame, HistogramSeries, LinearBuckets };
+export { linearSlotCount };
 
 /** Mirrors HISTOGRAM_SLOTS and HISTOGRAM_NAME_LEN in bpf/histogram.h. */
 export const HISTOGRAM_SLOTS = 32;
@@ -49,9 +51,10 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
   return 2 ** (last + 1) - 1;
 }
 
-export function decodeHistogramSlots(value: Buffer): number[] {
+/** The u64 counts of a histogram value: HISTOGRAM_SLOTS of a struct histogram, or `slots` of a linear one. */
+export function decodeHistogramSlots(value: Buffer, slots = HISTOGRAM_SLOTS): number[] {
   const counts: number[] = [];
-  for (let slot = 0; slot < HISTOGRAM_SLOTS && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));
+  for (let slot = 0; slot < slots && (slot + 1) * 8 <= value.length; slot++) counts.push(Number(value.readBigUInt64LE(slot * 8)));
   return counts;
 }
 
@@ -158,7 +161,10 @@ export class MapHistogramReader<Params> {
     private readonly params: Params,
     maxKeys: number,
   ) {
-    this.#counts = new GrowingCountsReader(object, output.map, { maxKeys });
+    const linear = output.linear?.buckets(params);
+    this.#counts = linear
+      ? new GrowingCountsReader(object, output.linear?.map ?? output.map, { maxKeys, counts: (value) => decodeHistogramSlots(value, linearSlotCount(linear)) })
+      : new GrowingCountsReader(object, output.map, { maxKeys });
   }
 
   read(): HistogramSeries[] {

@@ -50,7 +50,7 @@ export { resolveProbeLibrary } from './customProbe/targets.js';
 export type { TraceRow } from './tools/trace/trace.js';
 export type { ArgdistRow } from './tools/argdist/argdist.js';
 export type { FunccountRow } from './tools/funccount/funccount.js';
-export type { HistogramFrame, HistogramSeries } from './histogram.js';
+export type { HistogramFrame, HistogramSeries, LinearBuckets } from './histogram.js';
 export type { FoldedProfile, FoldedStack, Frame, RawStack, RawStackProfile, StackUnit } from './stacks/types.js';
 export { profileOutput } from './profileOutput.js';
 export { Symbolizer } from './symbols/symbolizer.js';

@@ -58,7 +58,7 @@ export interface NativeBpfObject {
   attach(program: string): number;
   attachUprobe(program: string, binaryPath: string, functionName: string, pid: number, retprobe: boolean): number;
   attachTracepoint(program: string, category: string, name: string, cookie: number): number;
-  attachUprobeAt(program: string, binaryPath: string, fileOffset: number, pid: number, retprobe: boolean, cookie: number): number;
+  attachUprobeAt(program: string, binaryPath: string, fileOffset: number, pid: number, retprobe: boolean, cookie: number, refCtrOffset?: number): number;
   attachKprobe(program: string, functionName: string, retprobe: boolean, cookie: number): number;
   attachPerfEvent(program: string, options: NativePerfEventOptions): number;
   linkIds(): number[];

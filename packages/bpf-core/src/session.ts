@@ -8,7 +8,7 @@ import { getKernelFeatures } from './capabilities/capabilities.js';
 import type { FeatureSource } from './capabilities/capabilities.js';
 import { ToolError } from './errors.js';
 import { MapHistogramReader, RowHistogramAccumulator } from './histogram.js';
-import type { HistogramFrame, HistogramSeries } from './histogram.js';
+import type { HistogramFrame, HistogramSeries, LinearBuckets } from './histogram.js';
 import { bpfObjectPath } from './paths.js';
 import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
@@ -68,6 +68,8 @@ export interface HistogramDescription {
   keyName?: string;
   /** Set when the slots count plain values, not times (argdist -H): what the values are (`args->count`). */
   values?: string;
+  /** Set when the slots are linear buckets (argdist --linear), not log2. */
+  buckets?: LinearBuckets;
 }
 
 /** What a tool's histograms measure under (parsed) `params`, as its sessions say; undefined for a tool without any. */
@@ -75,7 +77,14 @@ export function histogramDescriptionOf(tool: ToolDefinition, params: unknown): H
   const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
   if (output?.source === 'map') {
     const values = output.values?.(params);
-    return { measure: output.measure, unit: output.unit(params), keyName: output.keyName(params), ...(values === undefined ? {} : { values }) };
+    const buckets = output.linear?.buckets(params);
+    return {
+      measure: output.measure,
+      unit: output.unit(params),
+      keyName: output.keyName(params),
+      ...(values === undefined ? {} : { values }),
+      ...(buckets === undefined ? {} : { buckets }),
+    };
   }
   if (output?.source === 'rows') return { measure: output.measure, unit: output.unit };
   return undefined;
@@ -164,7 +173,8 @@ export class ToolSession<Row = Record<string, unknown>> {
     this.#object = object;
     const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
     if (output?.source === 'map') {
-      const maxKeys = object.maps().find((map) => map.name === output.map)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
+      const mapName = output.linear?.buckets(params) ? output.linear.map : output.map;
+      const maxKeys = object.maps().find((map) => map.name === mapName)?.maxEntries ?? DEFAULT_HISTOGRAM_MAX_KEYS;
       const reader = new MapHistogramReader(object, output, params, maxKeys);
       this.#readHistograms = () => reader.read();
     } else if (output?.source === 'rows') {
@@ -242,7 +252,14 @@ export class ToolSession<Row = Record<string, unknown>> {
     if (!this.#readHistograms || !this.histogram || this.#closed) return undefined;
     this.#ringBuffer?.drain();
     const now = endsAt === undefined ? Date.now() : Math.max(endsAt, this.#lastFrameAt);
-    const frame: HistogramFrame = { time: now, intervalMs: now - this.#lastFrameAt, unit: this.histogram.unit, series: this.#readHistograms(now) };
+    const { unit, buckets } = this.histogram;
+    const frame: HistogramFrame = {
+      time: now,
+      intervalMs: now - this.#lastFrameAt,
+      unit,
+      ...(buckets === undefined ? {} : { buckets }),
+      series: this.#readHistograms(now),
+    };
     this.#lastFrameAt = now;
     // A histogram tool's events are the values its histograms counted.
     if (this.tool.outputKind === 'histogram') for (const series of frame.series) for (const count of series.counts) this.#events += count;

@@ -83,6 +83,38 @@ describe('argdist', () => {
     expect(session.stats().events).toBe(12 + 6 + 12 + 3);
   });
 
+  it('--linear: read sizes land in their linear buckets, with the slots below min and from max up', async () => {
+    const target = await startTarget();
+    const session = start({
+      histogram: ['t:syscalls:sys_enter_read():size_t:args->count:args->fd > 2'],
+      linear: [1000, 30000, 1000],
+      pid: target.pid,
+    });
+    const buckets = { kind: 'linear', min: 1000, max: 30000, step: 1000 };
+    expect(session.histogram).toEqual({ measure: 'values (argdist -H)', unit: 'values', keyName: undefined, values: 'args->count', buckets });
+    await knownReads(target);
+    await target.run(`read ${dataFile} 5 1999`);
+    await target.run(`read ${dataFile} 4 2000`);
+
+    const frame = session.flushHistogram() as HistogramFrame;
+    expect(frame.buckets).toEqual(buckets);
+    expect(frame.series).toHaveLength(1);
+    // Slot 0: below 1,000 (the 100-byte reads); slot i: [1,000 i, 1,000 (i + 1)); slot 30: 30,000 and up (1 MiB).
+    expect(bySlot(frame.series[0]?.counts)).toEqual({ 0: 7, 1: 5, 2: 4, 20: 3, 30: 2 });
+    // The values the linear histogram counted are the interval's events, though they make no row.
+    expect(session.flushIntervalRows()).toEqual([]);
+    expect(session.stats().events).toBe(7 + 5 + 4 + 3 + 2);
+  });
+
+  it('--linear: a bad range is refused with its reason, before anything is loaded', () => {
+    const histogram = ['t:syscalls:sys_enter_read():size_t:args->count'];
+    expect(() => start({ histogram, linear: [0, 100, 30] })).toThrow(/linear: max - min \(100\) must be a multiple of step \(30\)/);
+    expect(() => start({ histogram, linear: [0, 100_000, 10] })).toThrow(/linear: 10000 buckets: at most 1000/);
+    expect(() => start({ histogram, linear: [100, 100, 10] })).toThrow(/linear: max \(100\) must be greater than min \(100\)/);
+    expect(() => start({ histogram, linear: [0, 100] })).toThrow(/linear takes three numbers/);
+    expect(() => start({ count: ['t:syscalls:sys_enter_read()'], linear: [0, 100, 10] })).toThrow(/linear buckets are for histograms/);
+  });
+
   it('uprobes: a signature argument, $retval and $latency', async () => {
     const target = await startTarget();
     const session = start({

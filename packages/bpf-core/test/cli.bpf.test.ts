@@ -1,7 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,12 +72,39 @@ describe('bpfscope-tool CLI', () => {
     }
   });
 
+  it("prints argdist --linear histograms as bpftrace's lhist, each second", async () => {
+    // dd's reads of 1,500 bytes, told apart by its comm: a link to dd under a name unique to this test.
+    const comm = `ddlin${randomBytes(4).toString('hex')}`;
+    const directory = mkdtempSync(path.join(tmpdir(), 'cli-linear-'));
+    const dd = path.join(directory, comm);
+    symlinkSync('/usr/bin/dd', dd);
+    try {
+      const { stdout, code } = await traceWhile(
+        ['argdist', '--histogram', `t:syscalls:sys_enter_read():size_t:args->count:$comm == "${comm}"`, '--linear', '1000,2000,250', '--duration', '2.5'],
+        async () => {
+          const child = spawn(dd, ['if=/dev/zero', 'of=/dev/null', 'bs=1500', 'count=40'], { stdio: 'ignore' });
+          await once(child, 'exit');
+        },
+      );
+      expect(code).toBe(0);
+      // Its 40 reads of 1,500 bytes fall in [1500, 1750), the most of any bucket (ld.so and locale files are read in others).
+      expect(stdout).toMatch(/\nargs->count:\n/);
+      expect(stdout).toContain(`\n[1500, 1750)          40 |${'@'.repeat(52)}|\n`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with a clear message on bad input and attaches nothing', async () => {
     const run = promisify(execFile);
     for (const [args, message] of [
       [['nosuchtool'], /unknown tool "nosuchtool"/],
       [['tcplife', '--local-ports', '70000'], /localPorts\.0: .*65535/],
       [['tcplife', '--pid', '-3'], /pid/],
+      [
+        ['argdist', '--histogram', 't:syscalls:sys_enter_read():size_t:args->count', '--linear', '0,10,3'],
+        /linear: max - min \(10\) must be a multiple of step \(3\)/,
+      ],
     ] as const) {
       const result = await run(process.execPath, [cli, ...args]).then(
         () => ({ code: 0, stderr: '' }),

@@ -1,5 +1,5 @@
-export { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf } from './histogram/log2Buckets.js';
-export type { Log2BucketRange } from './histogram/log2Buckets.js';
+export { MAX_EXACT_LOG2_SLOT, bucketRange, formatLog2Label, linearSlotCount, log2BucketRange, log2SlotOf, slotBoundary } from './histogram/log2Buckets.js';
+export type { LinearBuckets, Log2BucketRange } from './histogram/log2Buckets.js';
 export {
   buildHeatMapMatrix,
   columnCounts,

@@ -3,7 +3,8 @@ export type { FoldedProfile, FoldedStack, StackUnit } from './foldedStacks.js';
 export { parseFoldedText, toFoldedText } from './foldedText.js';
 export type { ParseFoldedTextOptions } from './foldedText.js';
 export { formatClockTime } from './clock.js';
-export type { HistogramBuckets, HistogramFrame, HistogramSeries } from './histogramFrames.js';
+export { linearSlotCount } from './histogramFrames.js';
+export type { HistogramBuckets, HistogramFrame, HistogramSeries, LinearBuckets } from './histogramFrames.js';
 // Compact wire forms (issue 17): typed arrays in base64 inside the JSON, so tRPC stays typed and zod checks them.
 export { MAX_PACKED_ELEMENTS, fromBase64, packNumbers, packedNumbersSchema, toBase64, unpackNumbers } from './wire/packedNumbers.js';
 export type { PackedElement, PackedNumbers, UnpackedArray } from './wire/packedNumbers.js';

@@ -156,3 +156,34 @@ describe('funccount, funclatency and stackcount patterns', () => {
     expect(problemOf(() => parsePatternSpec('c:malloc (x)'))).toMatchObject({ at: 9, message: expect.stringContaining('the end of the pattern') });
   });
 });
+
+describe('USDT probes', () => {
+  it('reads u:library:probe and u:library:provider:probe, in trace, argdist and patterns', () => {
+    expect(parsePatternSpec('u:c:setjmp').target).toEqual({
+      kind: 'usdt',
+      library: 'c',
+      probe: 'setjmp',
+      span: { start: 0, end: 10 },
+      librarySpan: { start: 2, end: 3 },
+      probeSpan: { start: 4, end: 10 },
+    });
+    expect(parsePatternSpec('u:c:libc:setjmp').target).toMatchObject({
+      kind: 'usdt',
+      library: 'c',
+      provider: 'libc',
+      probe: 'setjmp',
+      probeSpan: { start: 9, end: 15 },
+    });
+    expect(parseTraceSpec('u:/tmp/t:demo:tick (arg1 > 2) "%d %d", arg1, arg2').target).toMatchObject({ provider: 'demo', probe: 'tick' });
+    // argdist: a provider is followed by the signature's "(", else the part after the probe is the type.
+    expect(parseArgdistSpec('u:/tmp/t:demo:tick():int:arg1')).toMatchObject({
+      target: { provider: 'demo', probe: 'tick' },
+      exprs: [{ kind: 'arg', index: 1 }],
+    });
+    const noProvider = parseArgdistSpec('u:/tmp/t:tick:int:arg1');
+    expect(noProvider.target).toMatchObject({ kind: 'usdt', probe: 'tick' });
+    expect(noProvider.target).not.toHaveProperty('provider');
+    expect(noProvider.types.map((type) => type.text)).toEqual(['int']);
+    expect(problemOf(() => parsePatternSpec('u:c:a:b:c'))).toMatchObject({ message: expect.stringContaining('too many ":"') });
+  });
+});

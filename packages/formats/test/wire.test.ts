@@ -118,6 +118,18 @@ describe('packed histogram frames', () => {
     expect(unpackFrames(overTheWire(packed))).toEqual(frames);
   });
 
+  it('keeps each frame’s buckets: log2, or an argdist --linear session’s linear buckets', () => {
+    const linear = { kind: 'linear' as const, min: 1000, max: 5000, step: 500 };
+    const frames: HistogramFrame[] = [
+      { ...frame(1000, [{ label: '', counts: [0, 3, 4] }]), buckets: linear },
+      { ...frame(2000, [{ label: '', counts: [1] }]), buckets: { ...linear } },
+      frame(3000, [{ label: '', counts: [5] }]),
+    ];
+    const packed = packFrames(frames);
+    expect(packed.buckets).toEqual([linear, 'log2']);
+    expect(unpackFrames(overTheWire(packed))).toEqual(frames);
+  });
+
   it('is a fraction of the JSON of an hour of frames', () => {
     const hour = Array.from({ length: 3600 }, (_, second) =>
       frame(1_765_064_000_000 + second * 1000, [{ label: '', counts: [0, 12, 80, 400, 1500, 900, 200, 30, 4, 1] }]),
@@ -136,6 +148,8 @@ describe('packed histogram frames', () => {
       { ...packed, counts: packNumbers([1, 2]) },
       { ...packed, series: [{ label: '' }] },
       { ...packed, unitIndex: packNumbers([0, 3], 'u8') },
+      { ...packed, bucketIndex: packNumbers([0, 1], 'u8') },
+      { ...packed, buckets: [{ kind: 'linear', min: 0, max: 10, step: 0 }] },
       { ...packed, series: [{ label: 'x'.repeat(300) }, { label: 'x' }] },
     ];
     for (const input of bad) expect(() => unpackFrames(input)).toThrow(WireFormatError);

@@ -12,6 +12,8 @@ import { findTracepointFormat, readAvailableEvents } from '../tracefs/format.js'
 import { globToRegExp, hasWildcard } from './glob.js';
 import type { ProbeRecord, RecordField } from './recordFields.js';
 import { integerType, probeRecord } from './recordFields.js';
+import { USDT_MAX_ARGS, ptRegsOffset, readUsdtSites } from './usdt.js';
+import type { UsdtArg } from './usdt.js';
 
 // Mirrors customprobe.h.
 export const PROBE_MAX_PROBES = 8;
@@ -28,12 +30,29 @@ export const PROBE_SYSCALLS = 1024;
 export const PROBE_NO_FIELD = 0xff;
 export const PROBE_NO_POINT = 0xffff;
 export const PROBE_COOKIE_SYSCALLS = 2 ** 32;
+export const PROBE_LINEAR_BUCKETS = 1000;
+export const PROBE_LINEAR_SLOTS = PROBE_LINEAR_BUCKETS + 2;
 
-export const Source = { none: 0, record: 1, arg: 2, ret: 3, pid: 4, tid: 5, uid: 6, gid: 7, cpu: 8, comm: 9, latency: 10 } as const;
+export const Source = {
+  none: 0,
+  record: 1,
+  arg: 2,
+  ret: 3,
+  pid: 4,
+  tid: 5,
+  uid: 6,
+  gid: 7,
+  cpu: 8,
+  comm: 9,
+  latency: 10,
+  usdtRegister: 11,
+  usdtMemory: 12,
+  usdtConstant: 13,
+} as const;
 export const StringKind = { none: 0, array: 1, dataLoc: 2, user: 3, kernel: 4, any: 5 } as const;
 export const OpCode = { cmp: 1, and: 2, or: 3, not: 4 } as const;
 export const Cmp = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5, strEq: 6, strNe: 7 } as const;
-export const Action = { emit: 1, countPoint: 2, count: 3, hist: 4, stack: 5, start: 6 } as const;
+export const Action = { emit: 1, countPoint: 2, count: 3, hist: 4, stack: 5, start: 6, linear: 7 } as const;
 export const StackFlags = { user: 1, kernel: 2 } as const;
 
 /** struct probe_field. */
@@ -45,6 +64,8 @@ export interface PlannedField {
   slot: number;
   offset: number;
   length: number;
+  /** A USDT argument: the register's offset in struct pt_regs, and the constant or the displacement from it. */
+  usdt?: { register: number; value: bigint };
 }
 
 /** struct probe_value: ((field >> shift) & mask) / divisor, or 1 without a field. */
@@ -76,13 +97,16 @@ export interface ProbeConfigPlan {
   stacks: number;
   value: ValuePlan;
   consts: string[];
+  /** Action.linear: slot 0 below min, slot i in [min + (i - 1) step, min + i step), slot buckets + 1 from max up. */
+  linear?: { min: bigint; step: bigint; buckets: number; signed: boolean };
 }
 
 export type Attachment =
   | { kind: 'tracepoint'; category: string; name: string }
   /** A syscalls:sys_{enter,exit}_<name> tracepoint served by the probe's raw_syscalls attachment. */
   | { kind: 'syscall'; direction: 'enter' | 'exit'; nr: number }
-  | { kind: 'uprobe'; binary: string; fileOffset: number; symbol: string; retprobe: boolean }
+  /** `usdt`: a USDT site, with its semaphore (0: none) and how it passes its arguments. */
+  | { kind: 'uprobe'; binary: string; fileOffset: number; symbol: string; retprobe: boolean; usdt?: { semaphoreOffset: number; args: UsdtArg[] } }
   | { kind: 'kprobe'; function: string; retprobe: boolean };
 
 export interface PointPlan {
@@ -172,14 +196,46 @@ export function resolveTarget(target: ProbeTarget, options: ResolveOptions): Res
       }));
     }
     case 'usdt':
-      throw new SpecProblem('USDT probes (u:) are not supported yet: use a uprobe on the function that fires it (p:library:function)', target.span, {
-        code: 'UNAVAILABLE',
-      });
+      return resolveUsdt(target, options, room);
     default: {
       const unreachable: never = target;
       return unreachable;
     }
   }
+}
+
+/** The sites of a USDT probe (u:library:[provider:]probe, the probe a glob), each a uprobe with its semaphore. */
+function resolveUsdt(target: Extract<ProbeTarget, { kind: 'usdt' }>, options: ResolveOptions, room: number): ResolvedPoint[] {
+  const uprobe = options.features.feature('uprobe');
+  if (!uprobe.available)
+    throw new SpecProblem(`uprobes are not available on this kernel: ${uprobe.reason ?? 'unknown reason'}`, target.span, { code: 'UNAVAILABLE' });
+  const binary = resolveLibrary(target.library, target.librarySpan, options.pid);
+  const sites = readUsdtSites(binary);
+  if (typeof sites === 'string') throw new SpecProblem(`${binary}: ${sites}`, target.librarySpan);
+  if (sites.length === 0) throw new SpecProblem(`${binary} has no USDT probes (no .note.stapsdt notes)`, target.librarySpan);
+  const name = globToRegExp(target.probe);
+  const provider = target.provider === undefined ? undefined : globToRegExp(target.provider);
+  const matches = sites.filter((site) => name.test(site.name) && (provider === undefined || provider.test(site.provider)));
+  if (matches.length === 0) {
+    const known = [...new Set(sites.map((site) => `${site.provider}:${site.name}`))].sort();
+    const shown = known.slice(0, 12).join(', ');
+    throw new SpecProblem(
+      `no USDT probe ${target.provider === undefined ? '' : `${target.provider}:`}${target.probe} in ${binary}; it has ${shown}${known.length > 12 ? ` and ${known.length - 12} more` : ''}`,
+      target.probeSpan,
+    );
+  }
+  if (matches.length > room) throw limitProblem(matches.length, 'USDT sites', target.span);
+  return matches.map((site) => ({
+    name: `${site.provider}:${site.name}`,
+    attachment: {
+      kind: 'uprobe',
+      binary,
+      fileOffset: site.fileOffset,
+      symbol: `${site.provider}:${site.name}`,
+      retprobe: false,
+      usdt: { semaphoreOffset: site.semaphoreOffset, args: site.args },
+    },
+  }));
 }
 
 function resolveTracepoints(target: Extract<ProbeTarget, { kind: 'tracepoint' }>, options: ResolveOptions, room: number): ResolvedPoint[] {
@@ -469,7 +525,9 @@ export class ProbeBuilder {
         if (target.kind === 'tracepoint') throw new SpecProblem(`arg${expr.index} is a function's argument: a tracepoint's fields are args->name`, expr.span);
         this.#checkArgument(expr.span, expr.index - 1);
         const param = signature?.[expr.index - 1];
-        const type: ValueType = param ? typeOfCType(param.type, param.name) : { kind: 'integer', size: 8, signed: false, typeName: 'u64', untyped: true };
+        const type: ValueType = param
+          ? typeOfCType(param.type, param.name)
+          : (this.#usdtArgType(expr.index - 1) ?? { kind: 'integer', size: 8, signed: false, typeName: 'u64', untyped: true });
         return { ref: { kind: 'arg', index: expr.index - 1 }, type: withCast(type) };
       }
       case 'retval': {
@@ -492,9 +550,22 @@ export class ProbeBuilder {
     }
   }
 
+  /** A USDT argument's type as every site's note gives it (`-4@...` an int), when they agree. */
+  #usdtArgType(index: number): ValueType | undefined {
+    const args = this.context.points.map((point) => (point.attachment.kind === 'uprobe' ? point.attachment.usdt?.args[index] : undefined));
+    const first = args[0];
+    if (first === undefined || first.kind === 'unsupported') return undefined;
+    const agree = args.every((arg) => arg !== undefined && arg.kind !== 'unsupported' && arg.size === first.size && arg.signed === first.signed);
+    if (!agree) return undefined;
+    // Untyped still: a pointer passed as 8@%rdi may be printed as a string.
+    return { kind: 'integer', size: first.size, signed: first.signed, typeName: `${first.signed ? 's' : 'u'}${first.size * 8}`, untyped: true };
+  }
+
   #checkArgument(span: Span, index: number): void {
     if (this.context.returns) throw new SpecProblem('the arguments are gone when the function returns: read them in a p: probe, or use $retval', span);
-    if (index > 5) throw new SpecProblem('only the first six arguments are passed in registers', span);
+    if (this.context.target.kind === 'usdt') {
+      if (index >= USDT_MAX_ARGS) throw new SpecProblem(`a USDT probe has at most ${USDT_MAX_ARGS} arguments`, span);
+    } else if (index > 5) throw new SpecProblem('only the first six arguments are passed in registers', span);
   }
 
   #field(ref: FieldRef, type: ValueType, wantsString: boolean, span: Span): number {
@@ -639,9 +710,10 @@ export class ProbeBuilder {
           return planned;
         }
         case 'arg':
+          planned.string = pointerString;
+          if (point.attachment.kind === 'uprobe' && point.attachment.usdt) return usdtField(planned, point, point.attachment.usdt.args, ref.index, field);
           planned.source = Source.arg;
           planned.offset = ref.index;
-          planned.string = pointerString;
           return planned;
         case 'ret':
           planned.source = Source.ret;
@@ -672,6 +744,32 @@ export class ProbeBuilder {
       }
     });
   }
+}
+
+/**
+ * A USDT site's argument `index` as its note passes it. An undeclared argument
+ * is read at the note's size and sign (`-4@%eax` is an int); a declared type or
+ * cast is read as given.
+ */
+function usdtField(planned: PlannedField, point: ResolvedPoint, args: readonly UsdtArg[], index: number, field: LogicalField): PlannedField {
+  const arg = args[index];
+  if (arg === undefined) {
+    throw new SpecProblem(`${point.name} has ${args.length} argument${args.length === 1 ? '' : 's'}: there is no arg${index + 1}`, field.span);
+  }
+  const where = `${point.name}'s arg${index + 1} is passed as "${arg.text}"`;
+  if (arg.kind === 'unsupported') throw new SpecProblem(`${where}, a form bpfscope does not read (a register, disp(%register) or $constant)`, field.span);
+  if (field.type.kind === 'integer' && field.type.untyped === true) {
+    planned.size = arg.size;
+    planned.isSigned = arg.signed;
+  }
+  if (arg.kind === 'constant') return { ...planned, source: Source.usdtConstant, usdt: { register: 0, value: arg.value } };
+  const register = ptRegsOffset(arg.register);
+  if (register === undefined) throw new SpecProblem(`${where}: register %${arg.register} is not read on this architecture`, field.span);
+  return {
+    ...planned,
+    source: arg.kind === 'register' ? Source.usdtRegister : Source.usdtMemory,
+    usdt: { register, value: BigInt(arg.kind === 'memory' ? arg.displacement : 0) },
+  };
 }
 
 /** The tracepoint program and its copies (customprobe.bpf.c: one per probe on the same tracepoint). */

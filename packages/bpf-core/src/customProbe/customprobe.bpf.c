@@ -78,6 +78,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized by user space */
+	__type(key, struct probe_key);
+	__type(value, struct probe_linear);
+} linear_hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DEFAULT_MAX_STACKS); /* resized by user space */
 	__type(key, struct probe_stack_key);
 	__type(value, __u64);
@@ -160,7 +167,7 @@ static __always_inline bool read_field(void *ctx, bool regs,
 	__u32 size = field->size;
 	__u32 slot = field->slot;
 	__u32 length, string = field->string;
-	__u64 value = 0, *start;
+	__u64 value = 0, address, *start;
 	char *text;
 
 	if (size > 8)
@@ -192,6 +199,21 @@ static __always_inline bool read_field(void *ctx, bool regs,
 		break;
 	case PROBE_SRC_CPU:
 		value = bpf_get_smp_processor_id();
+		break;
+	case PROBE_SRC_USDT_REGISTER:
+	case PROBE_SRC_USDT_MEMORY:
+		/* Where libbpf's usdt.bpf.h reads them: the saved registers, then user memory. */
+		if (!regs || field->reg >= sizeof(struct pt_regs) / 8)
+			break;
+		bpf_probe_read_kernel(&value, sizeof(value), ctx + field->reg * 8);
+		if (field->source == PROBE_SRC_USDT_MEMORY) {
+			address = value + field->usdt_value;
+			value = 0;
+			bpf_probe_read_user(&value, size, (void *)address);
+		}
+		break;
+	case PROBE_SRC_USDT_CONSTANT:
+		value = field->usdt_value;
 		break;
 	case PROBE_SRC_LATENCY:
 		start_key.tid = (__u32)pid_tgid;
@@ -419,6 +441,35 @@ static __always_inline void count_key(const struct probe_key *key)
 		__sync_fetch_and_add(&count->count, 1);
 }
 
+/* The slot of `value` in a linear histogram: 0 below min, buckets + 1 from max up. */
+static __always_inline __u32 linear_slot(const volatile struct probe_config *probe, __u64 value)
+{
+	__u64 step = probe->linear_step, offset;
+	__u32 buckets = probe->linear_buckets;
+	__s64 min = probe->linear_min;
+
+	if (buckets > PROBE_LINEAR_BUCKETS)
+		buckets = PROBE_LINEAR_BUCKETS;
+	if (probe->linear_signed ? (__s64)value < min : value < (__u64)min)
+		return 0;
+	offset = value - (__u64)min;
+	if (!step || offset / step >= buckets)
+		return buckets + 1;
+	return offset / step + 1;
+}
+
+static __always_inline void count_linear(const struct probe_key *key,
+					 const volatile struct probe_config *probe, __u64 value)
+{
+	static const struct probe_linear zero;
+	struct probe_linear *histogram;
+	__u32 slot = linear_slot(probe, value);
+
+	histogram = map_lookup_or_init(&linear_hists, key, &zero);
+	if (histogram && slot < PROBE_LINEAR_SLOTS)
+		__sync_fetch_and_add(&histogram->slots[slot], 1);
+}
+
 static __always_inline void count_stack(void *ctx, const volatile struct probe_config *probe,
 					__u32 slot, __u64 pid_tgid)
 {
@@ -526,6 +577,10 @@ static __always_inline void run_probe(void *ctx, bool regs, struct scratch_space
 		fill_key(&key, probe, event, point, point_index, probe_index);
 		histogram_add(&hists, &key, derive(&probe->value, event));
 		break;
+	case PROBE_ACTION_LINEAR:
+		fill_key(&key, probe, event, point, point_index, probe_index);
+		count_linear(&key, probe, derive(&probe->value, event));
+		break;
 	case PROBE_ACTION_STACK:
 		count_stack(ctx, probe, probe->key_by_point ? point_index : probe_index, pid_tgid);
 		break;
@@ -615,5 +670,6 @@ int probe_kprobe(struct pt_regs *ctx)
 /* Only used through the ring buffer and maps: this keeps the types in BTF, where tests check the TypeScript against them. */
 const struct probe_event *unused_event __attribute__((unused));
 const struct probe_point_counts *unused_point_counts __attribute__((unused));
+const struct probe_linear *unused_linear __attribute__((unused));
 
 char LICENSE[] SEC("license") = "GPL";

@@ -24,6 +24,10 @@
 #define PROBE_COMM_LEN	   16
 #define PROBE_RINGBUF_SIZE (1024 * 1024)
 
+/* A linear histogram: buckets between its min and max, one below min and one from max up. */
+#define PROBE_LINEAR_BUCKETS 1000
+#define PROBE_LINEAR_SLOTS   (PROBE_LINEAR_BUCKETS + 2)
+
 /*
  * An attachment's cookie is its attach point; with PROBE_COOKIE_SYSCALLS it is a
  * probe whose points are syscalls:sys_{enter,exit}_* tracepoints, attached once
@@ -42,8 +46,12 @@ enum probe_source {
 	PROBE_SRC_UID = 6,
 	PROBE_SRC_GID = 7,
 	PROBE_SRC_CPU = 8,
-	PROBE_SRC_COMM = 9,    /* the task's comm: a string */
-	PROBE_SRC_LATENCY = 10 /* ns since this thread passed entry point `offset` */
+	PROBE_SRC_COMM = 9,	/* the task's comm: a string */
+	PROBE_SRC_LATENCY = 10, /* ns since this thread passed entry point `offset` */
+	/* A USDT argument (the site's note says where): */
+	PROBE_SRC_USDT_REGISTER = 11, /* in register `reg` */
+	PROBE_SRC_USDT_MEMORY = 12,   /* in user memory at register `reg` + usdt_value */
+	PROBE_SRC_USDT_CONSTANT = 13  /* the constant usdt_value */
 };
 
 /* How a field is a string (PROBE_STRING_NONE: an integer). */
@@ -62,10 +70,12 @@ struct probe_field {
 	__u8 is_signed; /* sign-extend a narrower integer */
 	__u8 string;	/* enum probe_string */
 	__u8 slot;	/* the string's slot in the event */
-	__u8 pad;
-	__u16 offset; /* in the record; the argument number */
-	__u16 length; /* a char array's length */
+	__u8 reg;	/* USDT: the register's offset in struct pt_regs, in words */
+	__u16 offset;	/* in the record; the argument number */
+	__u16 length;	/* a char array's length */
 	__u16 pad2;
+	__u32 pad3;
+	__s64 usdt_value; /* USDT: the constant, or the displacement from the register */
 };
 
 struct probe_point {
@@ -120,7 +130,8 @@ enum probe_action {
 	PROBE_ACTION_COUNT = 3,	      /* count per key (argdist -C) */
 	PROBE_ACTION_HIST = 4,	/* log2 histogram of a value per key (argdist -H, funclatency) */
 	PROBE_ACTION_STACK = 5, /* count per stack (stackcount) */
-	PROBE_ACTION_START = 6	/* remember when this thread passed this point (an entry) */
+	PROBE_ACTION_START = 6, /* remember when this thread passed this point (an entry) */
+	PROBE_ACTION_LINEAR = 7 /* linear histogram of a value per key (bpftrace's lhist) */
 };
 
 #define PROBE_STACK_USER   1
@@ -141,6 +152,15 @@ struct probe_config {
 	char consts[PROBE_MAX_CONSTS][PROBE_CONST_LEN];
 	/* 0xff for each byte of a constant that is compared: its characters and its NUL. */
 	__u8 const_masks[PROBE_MAX_CONSTS][PROBE_CONST_LEN];
+	/*
+	 * LINEAR: slot 0 counts values below min, slot i (1..buckets) counts
+	 * [min + (i - 1) * step, min + i * step), slot buckets + 1 the rest.
+	 */
+	__s64 linear_min;
+	__u64 linear_step;
+	__u32 linear_buckets;
+	__u8 linear_signed; /* compare the value with min as a signed integer */
+	__u8 pad2[3];
 };
 
 /* trace's record: who, where, and every field the probe read. */
@@ -167,6 +187,11 @@ struct probe_key {
 
 struct probe_count {
 	__u64 count;
+};
+
+/* A linear histogram's counts (PROBE_ACTION_LINEAR). */
+struct probe_linear {
+	__u64 slots[PROBE_LINEAR_SLOTS];
 };
 
 /* stackcount's key. */

@@ -10,6 +10,7 @@ import { Action, tracepointAttachments } from './compile.js';
 import {
   PROBE_CONST_LEN,
   PROBE_COOKIE_SYSCALLS,
+  PROBE_LINEAR_BUCKETS,
   PROBE_MAX_CONSTS,
   PROBE_MAX_FIELDS,
   PROBE_MAX_KEYS,
@@ -25,8 +26,8 @@ export const CUSTOM_PROBE_OBJECT = 'customprobe.bpf.o';
 const MIN_RINGBUF_BYTES = 4096;
 
 // Byte offsets of customprobe.h's structs.
-export const ProbeFieldOffset = { source: 0, size: 1, isSigned: 2, string: 3, slot: 4, offset: 6, length: 8 } as const;
-export const PROBE_FIELD_SIZE = 12;
+export const ProbeFieldOffset = { source: 0, size: 1, isSigned: 2, string: 3, slot: 4, reg: 5, offset: 6, length: 8, usdtValue: 16 } as const;
+export const PROBE_FIELD_SIZE = 24;
 export const ProbePointOffset = { probe: 0, fields: 8 } as const;
 export const PROBE_POINT_SIZE = ProbePointOffset.fields + PROBE_MAX_FIELDS * PROBE_FIELD_SIZE;
 export const ProbeValueOffset = { field: 0, shift: 1, mask: 8, divisor: 16 } as const;
@@ -46,8 +47,12 @@ export const ProbeConfigOffset = {
   ops: 128,
   consts: 768,
   constMasks: 1024,
+  linearMin: 1280,
+  linearStep: 1288,
+  linearBuckets: 1296,
+  linearSigned: 1300,
 } as const;
-export const PROBE_CONFIG_SIZE = 1280;
+export const PROBE_CONFIG_SIZE = 1304;
 
 /** The structs of customprobe.h the TypeScript writes or reads, for the layout test. */
 export const customProbeConfigStructs: StructLayout[] = [
@@ -66,6 +71,10 @@ function writeField(buffer: Buffer, at: number, field: PlannedField): void {
   buffer.writeUInt8(field.slot, at + ProbeFieldOffset.slot);
   buffer.writeUInt16LE(field.offset, at + ProbeFieldOffset.offset);
   buffer.writeUInt16LE(field.length, at + ProbeFieldOffset.length);
+  if (field.usdt) {
+    buffer.writeUInt8(field.usdt.register / 8, at + ProbeFieldOffset.reg);
+    buffer.writeBigInt64LE(field.usdt.value, at + ProbeFieldOffset.usdtValue);
+  }
 }
 
 function writeValue(buffer: Buffer, at: number, value: ValuePlan): void {
@@ -113,6 +122,14 @@ export function encodeProbes(probes: readonly ProbeConfigPlan[]): Buffer {
     writeValue(buffer, at + ProbeConfigOffset.value, probe.value);
     probe.keys.forEach((key, keyIndex) => writeValue(buffer, at + ProbeConfigOffset.keys + keyIndex * PROBE_VALUE_SIZE, key));
     probe.ops.forEach((op, opIndex) => writeOp(buffer, at + ProbeConfigOffset.ops + opIndex * PROBE_OP_SIZE, op));
+    if (probe.linear) {
+      if (probe.linear.buckets < 1 || probe.linear.buckets > PROBE_LINEAR_BUCKETS || probe.linear.step < 1n)
+        throw new RangeError('linear histogram over its bounds');
+      buffer.writeBigInt64LE(probe.linear.min, at + ProbeConfigOffset.linearMin);
+      buffer.writeBigUInt64LE(probe.linear.step, at + ProbeConfigOffset.linearStep);
+      buffer.writeUInt32LE(probe.linear.buckets, at + ProbeConfigOffset.linearBuckets);
+      buffer.writeUInt8(probe.linear.signed ? 1 : 0, at + ProbeConfigOffset.linearSigned);
+    }
     probe.consts.forEach((text, constIndex) => {
       const bytes = Buffer.from(text, 'utf8');
       if (bytes.length >= PROBE_CONST_LEN) throw new RangeError(`string constant longer than ${PROBE_CONST_LEN - 1} bytes`);
@@ -152,7 +169,7 @@ export function configurePlan(
   object: BpfObject,
   plan: ProbePlan,
   targets: CustomProbeTargets,
-  maps: { counts?: number; hists?: number; stacks?: number } = {},
+  maps: { counts?: number; hists?: number; linearHists?: number; stacks?: number } = {},
 ): void {
   object.selectPrograms(plan.programs);
   object.setGlobal('targ_points', encodePoints(plan.points));
@@ -168,6 +185,7 @@ export function configurePlan(
   if (!plan.probes.some((probe) => probe.action === Action.emit)) object.setMapMaxEntries('events', MIN_RINGBUF_BYTES);
   object.setMapMaxEntries('counts', maps.counts ?? 1);
   object.setMapMaxEntries('hists', maps.hists ?? 1);
+  object.setMapMaxEntries('linear_hists', maps.linearHists ?? 1);
   object.setMapMaxEntries('stacks', maps.stacks ?? 1);
   object.setMapMaxEntries('stack_traces', maps.stacks ?? 1);
 }
@@ -189,7 +207,13 @@ export function attachPlan(object: BpfObject, plan: ProbePlan): void {
   for (const { point, index } of functions) {
     const { attachment } = point;
     if (attachment.kind === 'uprobe') {
-      object.attachUprobeAt('probe_uprobe', { binaryPath: attachment.binary, fileOffset: attachment.fileOffset, retprobe: attachment.retprobe, cookie: index });
+      object.attachUprobeAt('probe_uprobe', {
+        binaryPath: attachment.binary,
+        fileOffset: attachment.fileOffset,
+        retprobe: attachment.retprobe,
+        cookie: index,
+        ...(attachment.usdt ? { refCtrOffset: attachment.usdt.semaphoreOffset } : {}),
+      });
     } else if (attachment.kind === 'kprobe') {
       object.attachKprobe('probe_kprobe', { functionName: attachment.function, retprobe: attachment.retprobe, cookie: index });
     }

@@ -60,6 +60,8 @@ export interface ElfSection {
   name: string;
   type: number;
   flags: number;
+  /** Where it is loaded (sh_addr), 0 when it is not. */
+  address: number;
   offset: number;
   size: number;
   link: number;
@@ -181,6 +183,7 @@ function readElfHeaders(source: ByteSource): ElfFile | string {
         name: '',
         type: table.readUInt32LE(at + 4),
         flags: table.readUInt32LE(at + 8),
+        address: readU64(table, at + 16),
         offset: readU64(table, at + 24),
         size: readU64(table, at + 32),
         link: table.readUInt32LE(at + 40),
@@ -211,27 +214,42 @@ function readElfHeaders(source: ByteSource): ElfFile | string {
   return elf;
 }
 
-function sectionData(source: ByteSource, section: ElfSection | undefined): Buffer | null {
+export function sectionData(source: ByteSource, section: ElfSection | undefined): Buffer | null {
   if (section === undefined || section.type === SHT_NOBITS || (section.flags & SHF_COMPRESSED) !== 0) return null;
   return source.read(section.offset, section.size);
 }
 
+/** An ELF note: its owner's name (NUL removed), its type and its description bytes. */
+export interface ElfNote {
+  name: string;
+  type: number;
+  description: Buffer;
+}
+
+/** The notes of a note section or segment, up to the first that runs past its end. */
+export function elfNotes(notes: Buffer): ElfNote[] {
+  const found: ElfNote[] = [];
+  let at = 0;
+  while (at + 12 <= notes.length) {
+    const nameSize = notes.readUInt32LE(at);
+    const descriptionSize = notes.readUInt32LE(at + 4);
+    const type = notes.readUInt32LE(at + 8);
+    const nameStart = at + 12;
+    const descriptionStart = nameStart + align4(nameSize);
+    const next = descriptionStart + align4(descriptionSize);
+    if (next > notes.length) break;
+    const name = notes.toString('latin1', nameStart, nameStart + nameSize).replace(/\0+$/, '');
+    found.push({ name, type, description: notes.subarray(descriptionStart, descriptionStart + descriptionSize) });
+    at = next;
+  }
+  return found;
+}
+
 function findBuildId(noteBlocks: Array<Buffer | null>): string | undefined {
   for (const notes of noteBlocks) {
-    let at = 0;
-    while (notes !== null && at + 12 <= notes.length) {
-      const nameSize = notes.readUInt32LE(at);
-      const descriptionSize = notes.readUInt32LE(at + 4);
-      const type = notes.readUInt32LE(at + 8);
-      const nameStart = at + 12;
-      const descriptionStart = nameStart + align4(nameSize);
-      const next = descriptionStart + align4(descriptionSize);
-      if (next > notes.length) break;
-      if (type === NT_GNU_BUILD_ID && nameSize === 4 && notes.toString('latin1', nameStart, nameStart + 3) === 'GNU') {
-        return notes.toString('hex', descriptionStart, descriptionStart + descriptionSize);
-      }
-      at = next;
-    }
+    if (notes === null) continue;
+    const buildId = elfNotes(notes).find((note) => note.type === NT_GNU_BUILD_ID && note.name === 'GNU');
+    if (buildId) return buildId.description.toString('hex');
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ import type { BpfObject } from '../bpfObject.js';
 import type { FeatureName } from '../capabilities/capabilities.js';
 import type { RawStackProfile } from '../stacks/types.js';
 import type { ColumnDisplay } from '@bpfscope/formats';
+import type { LinearBuckets } from '../histogram.js';
 
 export type ToolCategory = 'processes' | 'network' | 'disk' | 'cpu' | 'file system' | 'dns';
 
@@ -143,6 +144,8 @@ export interface MapHistogramOutput<Params> {
   values?(params: Params): string | undefined;
   /** Table tools: the rows behind the heat map. */
   rows?: HeatMapRows;
+  /** Where the params ask for linear buckets (argdist --linear): their map of struct probe_linear, and the buckets. */
+  linear?: { map: string; buckets(params: Params): LinearBuckets | undefined };
 }
 
 /** A histogram of a value of the table's rows, binned in user space (the same data as the table). */

@@ -11,6 +11,8 @@ import { useMeasuredWidth } from '../measuredWidth.js';
 import { useThemeVersion } from '../themeVersion.js';
 import { drawCells, drawLatencyAxis, drawPercentileLines, drawTimeAxis, MARGIN, PERCENTILES } from './drawHeatMap.js';
 import { buildHeatMapMatrix, formatSlotRange } from './heatMapModel.js';
+import { linearSlotCount } from '../histogram/log2Buckets.js';
+import type { LinearBuckets } from '../histogram/log2Buckets.js';
 import type { HeatMapFrame, HeatMapMatrix } from './heatMapModel.js';
 import { colorSchemeOf, countColor, matrixDigest } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
@@ -29,6 +31,8 @@ export interface HeatMapSelection extends TimeRange {
 export interface HeatMapProps {
   frames: readonly HeatMapFrame[];
   unit: HistogramUnit;
+  /** The slots' linear buckets (argdist --linear); log2 without. */
+  buckets?: LinearBuckets | undefined;
   /** The time range shown (epoch ms). */
   range: TimeRange;
   selection?: HeatMapSelection | undefined;
@@ -62,6 +66,7 @@ interface Hover {
 export function HeatMap({
   frames,
   unit,
+  buckets,
   range,
   selection,
   onSelect,
@@ -90,8 +95,15 @@ export function HeatMap({
   const plotWidth = canvasWidth - MARGIN.left - MARGIN.right;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const matrix = useMemo(
-    () => buildHeatMapMatrix(measured ? frames : [], { from: range.from, to: range.to, maxColumns: plotWidth, minSlots: MIN_SLOTS }),
-    [measured, frames, range.from, range.to, plotWidth],
+    () =>
+      buildHeatMapMatrix(measured ? frames : [], {
+        from: range.from,
+        to: range.to,
+        maxColumns: plotWidth,
+        // Linear buckets show all of theirs, so the axis runs from min to max whatever came.
+        minSlots: buckets ? linearSlotCount(buckets) : MIN_SLOTS,
+      }),
+    [measured, frames, range.from, range.to, plotWidth, buckets],
   );
   const time = useMemo(
     () =>
@@ -136,8 +148,8 @@ export function HeatMap({
     if (containerRef.current) setLegendScheme(colorSchemeOf(containerRef.current));
   }, [themeVersion]);
   useLayoutEffect(() => {
-    if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size);
-  }, [matrix.slotCount, unit, size, measured, themeVersion]);
+    if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size, buckets);
+  }, [matrix.slotCount, unit, size, measured, themeVersion, buckets]);
   useLayoutEffect(() => {
     if (measured && timeAxisRef.current) drawTimeAxis(timeAxisRef.current, time, size);
   }, [time, size, measured, themeVersion]);
@@ -331,7 +343,7 @@ export function HeatMap({
           <div>
             {formatClockTime(hovered.start)} – {formatClockTime(hovered.end)}
           </div>
-          <div>{formatSlotRange(hover.slot, unit)}</div>
+          <div>{formatSlotRange(hover.slot, unit, buckets)}</div>
           <div>
             <strong>{formatInteger(hoveredCount)}</strong> {hoveredCount === 1 ? 'event' : 'events'}
             {hovered.total > 0 ? ` (${((100 * hoveredCount) / hovered.total).toFixed(1)}% of the interval)` : ''}

@@ -7,7 +7,8 @@
 // code can be run ahead of time on canvases that are never shown (warmUpHeatMap).
 import type { ScaleTime } from 'd3-scale';
 import { chartColors, LABEL_FONT, sizeChartCanvas } from '../chartCanvas.js';
-import { log2BucketRange } from '../histogram/log2Buckets.js';
+import { slotBoundary } from '../histogram/log2Buckets.js';
+import type { LinearBuckets } from '../histogram/log2Buckets.js';
 import { formatLatency, formatTimeTick, percentilePositions } from './heatMapModel.js';
 import type { HeatMapMatrix } from './heatMapModel.js';
 import { heatMapPixels } from './heatMapPixels.js';
@@ -45,15 +46,15 @@ export function drawCells(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, sche
 }
 
 /** Latency labels on a canvas MARGIN.left wide and the chart's height, at its top left. */
-export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: HistogramUnit, { height }: HeatMapSize): void {
+export function drawLatencyAxis(canvas: HTMLCanvasElement, slotCount: number, unit: HistogramUnit, { height }: HeatMapSize, buckets?: LinearBuckets): void {
   const context = labelCanvas(canvas, MARGIN.left, height, 'right', 'middle');
   if (!context) return;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const slotHeight = plotHeight / slotCount;
   const labelEvery = Math.max(1, Math.ceil(14 / slotHeight));
   for (let slot = 0; slot <= slotCount; slot += labelEvery) {
-    const value = slot === 0 ? 0 : log2BucketRange(Math.min(slot, 52)).low;
-    context.fillText(formatLatency(value, unit), MARGIN.left - 6, MARGIN.top + plotHeight - slot * slotHeight);
+    const value = slotBoundary(slot, buckets);
+    if (value !== undefined) context.fillText(formatLatency(value, unit), MARGIN.left - 6, MARGIN.top + plotHeight - slot * slotHeight);
   }
 }
 

@@ -125,6 +125,20 @@ describe('range histogram and units', () => {
     expect(formatSlotRange(20, 'values')).toBe('1.05 M – 2.1 M');
   });
 
+  it('names linear buckets and their percentiles, open ends included', () => {
+    const buckets = { kind: 'linear', min: 1000, max: 5000, step: 1000 } as const;
+    expect(formatSlotRange(0, 'values', buckets)).toBe('< 1 K');
+    expect(formatSlotRange(2, 'values', buckets)).toBe('2 K – 3 K');
+    expect(formatSlotRange(5, 'values', buckets)).toBe('≥ 5 K');
+    expect(formatSlotRange(1, 'usecs', buckets)).toBe('1 ms – 2 ms');
+    // 4 in [1,000, 2,000), 4 in [2,000, 3,000): the median is the top of the first, interpolated within.
+    expect(percentileFromLog2([0, 4, 4], 50, buckets)).toBe(2000);
+    expect(percentileFromLog2([0, 4, 4], 25, buckets)).toBe(1500);
+    // In an open end a percentile is only known to be below min or from max up.
+    expect(percentileFromLog2([4], 50, buckets)).toBe(1000);
+    expect(percentileFromLog2([0, 0, 0, 0, 0, 4], 99, buckets)).toBe(5000);
+  });
+
   it('writes axis ticks on a 24-hour clock', () => {
     const at = new Date(2026, 10, 25, 17, 7, 5).getTime();
     expect(formatTimeTick(at)).toBe(':05');

@@ -2,7 +2,8 @@
 // become a matrix of cells (time column × latency slot), percentiles come from the
 // buckets, and a selected time range becomes one histogram.
 import { formatClockTime } from '@bpfscope/formats';
-import { log2BucketRange, MAX_EXACT_LOG2_SLOT } from '../histogram/log2Buckets.js';
+import { bucketRange, log2BucketRange, MAX_EXACT_LOG2_SLOT } from '../histogram/log2Buckets.js';
+import type { LinearBuckets } from '../histogram/log2Buckets.js';
 
 /** One interval's histogram, as the agent streams it (one series, or several added up). */
 export interface HeatMapFrame {
@@ -116,7 +117,7 @@ export function sumFrames(frames: readonly HeatMapFrame[], from = -Infinity, to 
  * inside the bucket it lands in (log2 buckets say no more than that). Undefined
  * when there are no counts.
  */
-export function percentileFromLog2(counts: readonly number[], percentile: number): number | undefined {
+export function percentileFromLog2(counts: readonly number[], percentile: number, buckets?: LinearBuckets): number | undefined {
   if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must be within 0..100, got ${percentile}`);
   const total = counts.reduce((sum, count) => sum + count, 0);
   if (total === 0) return undefined;
@@ -125,13 +126,17 @@ export function percentileFromLog2(counts: readonly number[], percentile: number
   for (let slot = 0; slot < counts.length; slot++) {
     const count = counts[slot] ?? 0;
     if (count > 0 && below + count >= rank) {
-      const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
+      const { low, high } = bucketRange(slot, buckets);
+      // Linear buckets' open ends say only that: below min, or max and above.
+      if (!Number.isFinite(low)) return high + 1;
+      if (!Number.isFinite(high)) return low;
       const within = count === 0 ? 0 : (rank - below) / count;
       return low + within * (high + 1 - low);
     }
     below += count;
   }
   const last = lastNonZero(counts);
+  if (buckets) return Math.min(bucketRange(Math.max(0, last), buckets).high, buckets.max);
   return log2BucketRange(Math.min(Math.max(0, last), MAX_EXACT_LOG2_SLOT)).high;
 }
 
@@ -252,9 +257,11 @@ export function formatLatency(value: number, unit: HistogramUnit): string {
   return suffix ? `${text} ${suffix}` : text;
 }
 
-/** "2 → 3 µs", "1 → 2 ms": a slot's range in readable units. */
-export function formatSlotRange(slot: number, unit: HistogramUnit): string {
-  const { low, high } = log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
+/** "2 → 3 µs", "1 → 2 ms": a slot's range in readable units; linear buckets' open ends as "< 0", "≥ 100". */
+export function formatSlotRange(slot: number, unit: HistogramUnit, buckets?: LinearBuckets): string {
+  const { low, high } = bucketRange(slot, buckets);
+  if (!Number.isFinite(low)) return `< ${formatLatency(high + 1, unit)}`;
+  if (!Number.isFinite(high)) return `≥ ${formatLatency(low, unit)}`;
   return `${formatLatency(low, unit)} – ${formatLatency(high + 1, unit)}`;
 }
 

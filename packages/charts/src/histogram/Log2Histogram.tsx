@@ -2,16 +2,28 @@
 // with readable units beside the raw bucket bounds.
 import { formatLatency } from '../heatmap/heatMapModel.js';
 import { formatInteger } from '../format/numbers.js';
-import { log2BucketRange } from './log2Buckets.js';
+import { bucketRange } from './log2Buckets.js';
+import type { LinearBuckets } from './log2Buckets.js';
 import type { HistogramUnit } from '../heatmap/heatMapModel.js';
 
 export interface Log2HistogramProps {
   counts: readonly number[];
   unit: HistogramUnit;
+  /** Linear buckets (argdist --linear), labelled as bpftrace's lhist; log2 without. */
+  buckets?: LinearBuckets | undefined;
   testId?: string;
 }
 
-export function Log2Histogram({ counts, unit, testId }: Log2HistogramProps) {
+/** A slot's raw bounds: bcc's `low -> high`, or bpftrace's `[low, high)` for linear buckets. */
+function rawRange(slot: number, buckets: LinearBuckets | undefined): string {
+  const { low, high } = bucketRange(slot, buckets);
+  if (!buckets) return `${low} -> ${high}`;
+  if (!Number.isFinite(low)) return `(..., ${high + 1})`;
+  if (!Number.isFinite(high)) return `[${low}, ...)`;
+  return `[${low}, ${high + 1})`;
+}
+
+export function Log2Histogram({ counts, unit, buckets, testId }: Log2HistogramProps) {
   let last = counts.length - 1;
   while (last >= 0 && (counts[last] ?? 0) === 0) last--;
   const max = Math.max(1, ...counts);
@@ -34,14 +46,12 @@ export function Log2Histogram({ counts, unit, testId }: Log2HistogramProps) {
       </thead>
       <tbody>
         {Array.from({ length: last + 1 }, (_, slot) => {
-          const { low, high } = log2BucketRange(slot);
+          const { low, high } = bucketRange(slot, buckets);
           const count = counts[slot] ?? 0;
           return (
             <tr key={slot}>
-              <td style={{ textAlign: 'right' }}>
-                {low} -&gt; {high}
-              </td>
-              <td className="muted">{formatLatency(low, unit)}</td>
+              <td style={{ textAlign: 'right' }}>{rawRange(slot, buckets)}</td>
+              <td className="muted">{formatLatency(Number.isFinite(low) ? low : high + 1, unit)}</td>
               <td style={{ textAlign: 'right' }}>{formatInteger(count)}</td>
               <td style={{ width: '50%' }}>
                 <div

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf } from './log2Buckets.js';
+import { MAX_EXACT_LOG2_SLOT, formatLog2Label, log2BucketRange, log2SlotOf, bucketRange, linearSlotCount, slotBoundary } from './log2Buckets.js';
 
 describe('log2BucketRange', () => {
   it('matches the rows bcc prints for a latency histogram', () => {
@@ -48,5 +48,22 @@ describe('log2SlotOf', () => {
     expect([0, 1, 1.99, 2, 3.5, 4, 1023.9, 1024].map((value) => log2SlotOf(value))).toEqual([0, 0, 0, 1, 1, 2, 9, 10]);
     // The kernel's 32 slots: a 72-minute session (2^32 us) is counted in the last one.
     expect(log2SlotOf(2 ** 32, 31)).toBe(31);
+  });
+});
+
+describe('linear buckets (bpftrace lhist)', () => {
+  const buckets = { kind: 'linear', min: 0, max: 100, step: 10 } as const;
+
+  it('has a slot below min, one per step, and one from max up', () => {
+    expect(linearSlotCount(buckets)).toBe(12);
+    expect(bucketRange(0, buckets)).toEqual({ low: -Infinity, high: -1 });
+    expect(bucketRange(1, buckets)).toEqual({ low: 0, high: 9 });
+    expect(bucketRange(10, buckets)).toEqual({ low: 90, high: 99 });
+    expect(bucketRange(11, buckets)).toEqual({ low: 100, high: Infinity });
+  });
+
+  it('puts axis labels at the buckets edges only', () => {
+    expect([0, 1, 2, 11, 12].map((slot) => slotBoundary(slot, buckets))).toEqual([undefined, 0, 10, 100, undefined]);
+    expect([0, 1, 3].map((slot) => slotBoundary(slot))).toEqual([0, 2, 8]);
   });
 });

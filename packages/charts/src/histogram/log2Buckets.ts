@@ -1,5 +1,10 @@
 // Bucket bounds of bcc's power-of-two histograms: the kernel side counts value v in
 // slot floor(log2(v)) (0 and 1 both land in slot 0), and print_log2_hist labels each row.
+import { linearSlotCount } from '@bpfscope/formats';
+import type { LinearBuckets } from '@bpfscope/formats';
+
+export { linearSlotCount };
+export type { LinearBuckets };
 
 export interface Log2BucketRange {
   /** Smallest value counted in the slot. */
@@ -35,4 +40,23 @@ export function formatLog2Label(slot: number, unit: string): string {
   const { low, high } = log2BucketRange(slot);
   const range = `${low} -> ${high}`;
   return unit === '' ? range : `${range} ${unit}`;
+}
+
+/**
+ * The inclusive value range of a slot: log2 without `buckets`, else linear (the
+ * slot below min starts at -Infinity, the one from max up ends at Infinity).
+ */
+export function bucketRange(slot: number, buckets?: LinearBuckets): Log2BucketRange {
+  if (!buckets) return log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT));
+  const { min, max, step } = buckets;
+  if (slot <= 0) return { low: -Infinity, high: min - 1 };
+  const low = min + (slot - 1) * step;
+  return low >= max ? { low: max, high: Infinity } : { low, high: low + step - 1 };
+}
+
+/** Where slot `slot` starts on a chart's value axis, undefined below linear buckets' first and past their last. */
+export function slotBoundary(slot: number, buckets?: LinearBuckets): number | undefined {
+  if (!buckets) return slot === 0 ? 0 : log2BucketRange(Math.min(slot, MAX_EXACT_LOG2_SLOT)).low;
+  if (slot < 1 || slot > linearSlotCount(buckets) - 1) return undefined;
+  return buckets.min + (slot - 1) * buckets.step;
 }

@@ -273,7 +273,8 @@ function parseTarget(scanner: Scanner, options: { stopAtThirdColon: boolean; def
   let at = start;
   while (at < text.length && !/[\s(#]/.test(text[at] as string)) {
     if (text[at] === ':') {
-      if (options.stopAtThirdColon && partStarts.length === 3) break;
+      // argdist's u:library:provider:probe is told from u:library:probe:type by the signature's "(" after it.
+      if (options.stopAtThirdColon && partStarts.length === 3 && !(text.slice(start, start + 2) === 'u:' && /^:[\w.@$-]+\(/.test(text.slice(at)))) break;
       partStarts.push(at + 1);
     }
     at++;
@@ -285,6 +286,7 @@ function parseTarget(scanner: Scanner, options: { stopAtThirdColon: boolean; def
     const partEnd = index + 1 < partStarts.length ? (partStarts[index + 1] as number) - 1 : at;
     return { text: text.slice(partStart, partEnd), span: span(partStart, partEnd) };
   });
+  const usdtProvider = parts.length === 4 && parts[0]?.text === 'u' ? parts.splice(2, 1)[0] : undefined;
   if (parts.length > 3) {
     const extra = parts[3] as { span: Span };
     throw new SpecProblem('too many ":" in the probe: expected type:library:function or t:category:event', span(extra.span.start - 1, extra.span.start));
@@ -323,7 +325,17 @@ function parseTarget(scanner: Scanner, options: { stopAtThirdColon: boolean; def
     );
   if (type === 'u') {
     if (first.text === '') throw new SpecProblem('expected the library or binary of the USDT probe (u:library:probe)', first.span);
-    return { kind: 'usdt', library: first.text, probe: second.text, span: fullSpan };
+    if (usdtProvider && !/^[\w.-]+$/.test(usdtProvider.text))
+      throw new SpecProblem('expected a USDT provider name (u:library:provider:probe)', usdtProvider.span);
+    return {
+      kind: 'usdt',
+      library: first.text,
+      ...(usdtProvider ? { provider: usdtProvider.text } : {}),
+      probe: second.text,
+      span: fullSpan,
+      librarySpan: first.span,
+      probeSpan: second.span,
+    };
   }
   return {
     kind: 'function',
@@ -532,10 +544,11 @@ class ExpressionParser {
           return value({ kind: 'field', name: field.text, span: span(token.span.start, field.span.end) });
         }
         if (token.text === 'STRCMP') return this.strcmp(token);
-        const arg = /^arg([1-9])$/.exec(token.text);
+        const arg = /^arg([1-9]\d?)$/.exec(token.text);
         if (arg) {
           const index = Number(arg[1]);
-          if (index > 6) throw new SpecProblem('only arg1 to arg6 are passed in registers', token.span);
+          // Functions pass six in registers (checked where the probe is known); a USDT probe has up to twelve.
+          if (index > 12) throw new SpecProblem('arguments go up to arg12 (a USDT probe has at most twelve)', token.span);
           return value({ kind: 'arg', index, span: token.span });
         }
         if (token.text === 'retval') return value({ kind: 'retval', span: token.span });

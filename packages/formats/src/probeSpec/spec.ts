@@ -18,8 +18,8 @@ export type ProbeTarget =
    * when library is set (a name such as `c`, or a path), a kprobe when it is empty.
    */
   | { kind: 'function'; retprobe: boolean; library: string; function: string; span: Span; librarySpan: Span; functionSpan: Span }
-  /** u:library:probe: a USDT probe. */
-  | { kind: 'usdt'; library: string; probe: string; span: Span };
+  /** u:library:probe or u:library:provider:probe: a USDT probe (an ELF .note.stapsdt note). */
+  | { kind: 'usdt'; library: string; provider?: string; probe: string; span: Span; librarySpan: Span; probeSpan: Span };
 
 /** A parameter of a probe's signature, `malloc(size_t size)`: its C type and name. */
 export interface SignatureParam {

@@ -15,8 +15,10 @@ export const PACKED_FRAMES_FORMAT = 'bpfscope.histogram-frames.v1';
  */
 export interface PackedFrames {
   format: typeof PACKED_FRAMES_FORMAT;
-  /** Every row's slot k counts values in [2^k, 2^(k+1)) (slot 0 also 0): the bounds, once for all frames. */
-  buckets: HistogramBuckets;
+  /** The bucket bounds the frames use, each once ('log2', or an argdist --linear session's buckets). */
+  buckets: HistogramBuckets[];
+  /** Per frame, its bounds' index in `buckets`. */
+  bucketIndex: PackedNumbers;
   /** The units the frames use, each once (one, unless the attachment changed). */
   units: Array<HistogramFrame['unit']>;
   /** Per frame, its unit's index in `units`. */
@@ -39,12 +41,22 @@ export interface PackedFrames {
 const MAX_FRAMES = 1_000_000;
 const MAX_SERIES = 100_000;
 const MAX_LABEL = 256;
+/** Distinct bucket bounds in one answer: one per attachment, nearly always. */
+const MAX_BUCKET_KINDS = 16;
 
 const unitSchema = z.enum(['usecs', 'msecs', 'values']);
 export const packedFramesSchema = z
   .object({
     format: z.literal(PACKED_FRAMES_FORMAT),
-    buckets: z.literal('log2'),
+    buckets: z
+      .array(
+        z.union([
+          z.literal('log2'),
+          z.object({ kind: z.literal('linear'), min: z.number().finite(), max: z.number().finite(), step: z.number().finite().positive() }).strict(),
+        ]),
+      )
+      .max(MAX_BUCKET_KINDS),
+    bucketIndex: packedNumbersSchema,
     units: z.array(unitSchema).max(3),
     unitIndex: packedNumbersSchema,
     timeBase: z.number().finite(),
@@ -63,6 +75,9 @@ export function packFrames(frames: readonly HistogramFrame[]): PackedFrames {
   const seriesKeys = new Map<string, number>();
   const series: PackedFrames['series'] = [];
   const unitIndex: number[] = [];
+  const buckets: HistogramBuckets[] = [];
+  const bucketKeys: string[] = [];
+  const bucketIndex: number[] = [];
   const seriesCount: number[] = [];
   const seriesIndex: number[] = [];
   const slotCount: number[] = [];
@@ -78,6 +93,14 @@ export function packFrames(frames: readonly HistogramFrame[]): PackedFrames {
     let unit = units.indexOf(frame.unit);
     if (unit < 0) unit = units.push(frame.unit) - 1;
     unitIndex.push(unit);
+    const bounds: HistogramBuckets = frame.buckets ?? 'log2';
+    const boundsKey = JSON.stringify(bounds);
+    let boundsIndex = bucketKeys.indexOf(boundsKey);
+    if (boundsIndex < 0) {
+      bucketKeys.push(boundsKey);
+      boundsIndex = buckets.push(bounds) - 1;
+    }
+    bucketIndex.push(boundsIndex);
     seriesCount.push(frame.series.length);
     for (const entry of frame.series) {
       // The name is part of the key: a pid's comm can change while its label stays.
@@ -94,7 +117,8 @@ export function packFrames(frames: readonly HistogramFrame[]): PackedFrames {
   }
   return {
     format: PACKED_FRAMES_FORMAT,
-    buckets: 'log2',
+    buckets,
+    bucketIndex: packNumbers(bucketIndex, 'u8'),
     units,
     unitIndex: packNumbers(unitIndex, 'u8'),
     timeBase,
@@ -115,12 +139,14 @@ export function unpackFrames(input: unknown): HistogramFrame[] {
   const time = decodeNumbers(packed.time, 'time');
   const intervalMs = decodeNumbers(packed.intervalMs, 'intervalMs');
   const seriesCount = decodeNumbers(packed.seriesCount, 'seriesCount');
+  const bucketIndex = decodeNumbers(packed.bucketIndex, 'bucketIndex');
   const frameCount = time.length;
   if (frameCount > MAX_FRAMES) throw new WireFormatError(`histogram frames: ${frameCount} frames, at most ${MAX_FRAMES}`);
   for (const [what, array] of [
     ['unitIndex', unitIndex],
     ['intervalMs', intervalMs],
     ['seriesCount', seriesCount],
+    ['bucketIndex', bucketIndex],
   ] as const) {
     if (array.length !== frameCount) throw new WireFormatError(`histogram frames: ${array.length} ${what} for ${frameCount} frames`);
   }
@@ -138,6 +164,8 @@ export function unpackFrames(input: unknown): HistogramFrame[] {
   for (let index = 0; index < frameCount; index++) {
     const unit = packed.units[unitIndex[index] as number];
     if (unit === undefined) throw new WireFormatError(`histogram frames: frame ${index} has unit ${unitIndex[index]} of ${packed.units.length}`);
+    const bounds = packed.buckets[bucketIndex[index] as number];
+    if (bounds === undefined) throw new WireFormatError(`histogram frames: frame ${index} has buckets ${bucketIndex[index]} of ${packed.buckets.length}`);
     const entries: HistogramSeries[] = [];
     for (const last = row + (seriesCount[index] as number); row < last; row++) {
       const known = packed.series[seriesIndex[row] as number];
@@ -148,7 +176,8 @@ export function unpackFrames(input: unknown): HistogramFrame[] {
       for (; at < end; at++) rowCounts.push(counts[at] as number);
       entries.push(known.name === undefined ? { label: known.label, counts: rowCounts } : { label: known.label, name: known.name, counts: rowCounts });
     }
-    frames.push({ time: packed.timeBase + (time[index] as number), intervalMs: intervalMs[index] as number, unit, series: entries });
+    const when = { time: packed.timeBase + (time[index] as number), intervalMs: intervalMs[index] as number, unit };
+    frames.push(bounds === 'log2' ? { ...when, series: entries } : { ...when, buckets: { ...bounds }, series: entries });
   }
   return frames;
 }

@@ -18,7 +18,7 @@ import { framesForSeries, liveRange, summarizePercentiles } from './heatMapData'
 import { SeriesPicker } from './SeriesPicker';
 import { hasSeries } from './seriesChoices';
 import { WindowSelect } from '../WindowSelect';
-import type { HistogramUnit } from '@bpfscope/charts';
+import type { HistogramUnit, LinearBuckets } from '@bpfscope/charts';
 
 const DEFAULT_WINDOW_SECONDS = 300;
 /** In a dashboard panel: the toolbar and the summary line above and below the map, px. */
@@ -64,6 +64,8 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   const { shared, share } = useShare();
 
   const unit = frames[0]?.unit ?? 'usecs';
+  // argdist --linear: the slots are linear buckets, labelled as bpftrace's lhist.
+  const buckets = frames[0]?.buckets;
   // Nothing is worked out for a hidden view: its frames still arrive every second.
   const pickable = useMemo(() => !hidden && hasSeries(frames), [hidden, frames]);
   const chartFrames = useMemo(() => (hidden ? NO_FRAMES : framesForSeries(frames, view.series)), [hidden, frames, view.series]);
@@ -94,7 +96,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
   return (
     <div className="heat-map-view" style={hidden ? { display: 'none' } : undefined}>
       <div className="toolbar" role="toolbar" aria-label="Heat map controls">
-        {pickable ? <SeriesPicker frames={frames} range={range} unit={unit} value={view.series} onChange={setSeries} /> : null}
+        {pickable ? <SeriesPicker frames={frames} range={range} unit={unit} buckets={buckets} value={view.series} onChange={setSeries} /> : null}
         {frozenRange ? null : (
           <>
             {inPanel ? null : <WindowSelect value={windowSeconds} onChange={setWindow} testId={testIds.heatMapWindow} />}
@@ -140,6 +142,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
       <HeatMap
         frames={chartFrames}
         unit={unit}
+        buckets={buckets}
         range={range}
         selection={view.selection}
         onSelect={setSelection}
@@ -153,7 +156,7 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           {view.selection ? (
             <>
               Selected {formatClockTime(view.selection.from)} – {formatClockTime(view.selection.to)}
-              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit)}: ${formatInteger(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
+              {bucket !== undefined ? `, ${formatSlotRange(bucket, unit, buckets)}: ${formatInteger(summary[bucket] ?? 0)} events in the cell` : ''}{' '}
               <button type="button" className="button" data-testid={testIds.heatMapClearSelection} onClick={() => setSelection(undefined)}>
                 Clear selection
               </button>
@@ -171,15 +174,15 @@ export function HeatMapView({ frames, measure, frozenRange, onShare, hidden = fa
           )}
           {' · '}
           {formatInteger(total)} {measure} events
-          {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} /> : null}
+          {percentiles ? <PercentilesText percentiles={percentiles} unit={unit} buckets={buckets} /> : null}
         </p>
-        {inPanel ? null : <Log2Histogram counts={summary} unit={unit} testId={testIds.rangeHistogram} />}
+        {inPanel ? null : <Log2Histogram counts={summary} unit={unit} buckets={buckets} testId={testIds.rangeHistogram} />}
       </div>
     </div>
   );
 }
 
-function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary; unit: HistogramUnit }) {
+function PercentilesText({ percentiles, unit, buckets }: { percentiles: PercentileSummary; unit: HistogramUnit; buckets: LinearBuckets | undefined }) {
   const names = ['p50', 'p90', 'p99'];
   if (percentiles.exact) {
     return (
@@ -192,8 +195,8 @@ function PercentilesText({ percentiles, unit }: { percentiles: PercentileSummary
     );
   }
   return (
-    <span data-testid={testIds.heatMapPercentiles} title="Log2 buckets only say which bucket a percentile falls in, not where inside it">
-      {percentiles.buckets.map((slot, index) => ` · ${names[index]} in ${formatSlotRange(slot, unit)}`).join('')}
+    <span data-testid={testIds.heatMapPercentiles} title="Buckets only say which bucket a percentile falls in, not where inside it">
+      {percentiles.buckets.map((slot, index) => ` · ${names[index]} in ${formatSlotRange(slot, unit, buckets)}`).join('')}
     </span>
   );
 }

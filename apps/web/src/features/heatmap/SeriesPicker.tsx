@@ -10,7 +10,7 @@ import type { HistogramFrame } from '../../api/types';
 import { testIds } from '../../testIds';
 import { rankSeries, seriesDisplayName, seriesName, summarizeSeries } from './seriesChoices';
 import type { SeriesRank } from './seriesChoices';
-import type { HistogramUnit } from '@bpfscope/charts';
+import type { HistogramUnit, LinearBuckets } from '@bpfscope/charts';
 
 /** Enough to see who matters; the search finds the rest. */
 const SHOWN_SERIES = 10;
@@ -24,6 +24,8 @@ interface SeriesPickerProps {
   /** The window the heat map shows: what the list counts over. */
   range: { from: number; to: number };
   unit: HistogramUnit;
+  /** Linear buckets (argdist --linear); log2 without. */
+  buckets?: LinearBuckets | undefined;
   /** The shown series' label; undefined for all of them added up. */
   value: string | undefined;
   onChange(label: string | undefined): void;
@@ -37,7 +39,7 @@ interface Option {
   p99Slot: number | undefined;
 }
 
-export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPickerProps) {
+export function SeriesPicker({ frames, range, unit, buckets, value, onChange }: SeriesPickerProps) {
   // The frames and window as they were when the list opened; null while it is closed.
   const [opened, setOpened] = useState<{ frames: readonly HistogramFrame[]; range: { from: number; to: number } } | null>(null);
   const open = opened !== null;
@@ -223,7 +225,7 @@ export function SeriesPicker({ frames, range, unit, value, onChange }: SeriesPic
           <ul className="series-picker__list" id={listId} role="listbox" aria-label="Series">
             {options.map((option, index) => {
               // The bucket, as the summary under the map says it: log2 counts tell no more.
-              const p99 = option.p99Slot === undefined ? '–' : formatSlotRange(option.p99Slot, unit);
+              const p99 = option.p99Slot === undefined ? '–' : formatSlotRange(option.p99Slot, unit, buckets);
               return (
                 <li
                   key={option.label ?? ''}

@@ -3,10 +3,13 @@ import { SpecProblem, parseArgdistSpec } from '@bpfscope/formats';
 import type { ArgdistSpec, ValueExpr } from '@bpfscope/formats';
 import type { FeatureSource } from '../../capabilities/capabilities.js';
 import { cString } from '../../encode.js';
-import { GrowingCountsReader, histogramStruct } from '../../histogram.js';
+import { GrowingCountsReader, decodeHistogramSlots, histogramStruct, linearSlotCount } from '../../histogram.js';
+import type { LinearBuckets } from '../../histogram.js';
 import {
   Action,
   PROBE_KEY_STR_LEN,
+  PROBE_LINEAR_BUCKETS,
+  PROBE_LINEAR_SLOTS,
   PROBE_MAX_KEYS,
   ProbeBuilder,
   addLatencyStarts,
@@ -26,6 +29,8 @@ export const PROBE_KEY_SIZE = 104;
 export const ProbeCountOffset = { count: 0 } as const;
 const MAX_COUNT_KEYS = 10240;
 const MAX_HISTOGRAMS = 1024;
+// Each linear histogram is PROBE_LINEAR_SLOTS u64s (8 KB): 256 keys preallocate 2 MB.
+const MAX_LINEAR_HISTOGRAMS = 256;
 
 const specList = (flag: string, description: string) =>
   z
@@ -47,8 +52,33 @@ export const argdistParams = z
     ...targetParams,
     interval: z.number().int().min(1).max(3600).default(1).describe('seconds each count row covers, like bcc -i'),
     top: z.number().int().min(1).max(10_000).optional().describe('only the N largest counts of each probe each interval, like bcc -T'),
+    linear: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(-(2 ** 53) + 1)
+          .max(2 ** 53 - 1),
+      )
+      .length(3, { message: 'linear takes three numbers: min, max, step (as bpftrace lhist(value, min, max, step))' })
+      .optional()
+      .describe(
+        `linear buckets for the -H histograms instead of log2, as bpftrace's lhist(value, min, max, step): min,max,step, at most ${PROBE_LINEAR_BUCKETS} buckets, plus one below min and one from max up`,
+      ),
   })
   .strict()
+  .superRefine((params, context) => {
+    if (!params.linear) return;
+    const [min = 0, max = 0, step = 0] = params.linear;
+    const problem = (message: string) => context.addIssue({ code: 'custom', message, path: ['linear'] });
+    if (params.histogram.length === 0) return problem('linear buckets are for histograms: give a -H specifier');
+    if (step < 1) return problem(`step must be at least 1, got ${step}`);
+    if (max <= min) return problem(`max (${max}) must be greater than min (${min})`);
+    if ((max - min) % step !== 0) return problem(`max - min (${max - min}) must be a multiple of step (${step})`);
+    if ((max - min) / step > PROBE_LINEAR_BUCKETS)
+      return problem(`${(max - min) / step} buckets: at most ${PROBE_LINEAR_BUCKETS}; take a larger step or a narrower range`);
+    return undefined;
+  })
   .refine((params) => params.histogram.length + params.count.length > 0, {
     message: 'give at least one specifier in histogram (-H) or count (-C)',
     path: ['histogram'],
@@ -112,10 +142,20 @@ function compileSpec(plan: ArgdistPlan, text: string, mode: 'histogram' | 'count
     }
     const value = builder.integer(typed(spec, 0), 'a histogram value');
     plan.expressions.set(text, text.slice((spec.exprs[0] as ValueExpr).span.start, (spec.exprs[0] as ValueExpr).span.end).trim());
-    config = probeConfig(Action.hist, builder, builder.filter(spec.filter));
+    const linear = linearBuckets(params);
+    config = probeConfig(linear ? Action.linear : Action.hist, builder, builder.filter(spec.filter));
     // $latency is in ns; the heat map's axis is µs.
     const isLatency = spec.exprs[0]?.kind === 'builtin' && spec.exprs[0].name === 'latency';
     config.value = isLatency ? { ...value.plan, divisor: value.plan.divisor * 1000n } : value.plan;
+    if (linear) {
+      config.linear = {
+        min: BigInt(linear.min),
+        step: BigInt(linear.step),
+        buckets: (linear.max - linear.min) / linear.step,
+        // A masked or divided value is unsigned; a negative min then takes in everything below its buckets' start.
+        signed: value.type.kind === 'integer' && value.type.signed && !isLatency,
+      };
+    }
     plan.histograms++;
   } else {
     const keys: ReadValue[] = [];
@@ -153,6 +193,13 @@ function compileArgdist(params: ArgdistParams, features: FeatureSource): Argdist
 
 const plans = new PlanCache<ArgdistParams, ArgdistPlan>(compileArgdist);
 
+/** The linear buckets the params ask for (--linear min,max,step), validated by the schema. */
+function linearBuckets(params: ArgdistParams): LinearBuckets | undefined {
+  if (!params.linear) return undefined;
+  const [min = 0, max = 0, step = 1] = params.linear;
+  return { kind: 'linear', min, max, step };
+}
+
 /** What -H counts: the expression of its specifiers when they share one (`args->count`), else "value"; µs for $latency. */
 function argdistValues(params: ArgdistParams): string | undefined {
   const expressions = new Set(params.histogram.map((text) => plans.get(params).expressions.get(text) ?? 'value'));
@@ -181,7 +228,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
   title: 'Argument distributions',
   description: "bcc's argdist: a histogram of any value a tracepoint or function sees (-H, a heat map), or counts of its values (-C, a table per interval)",
   howItWorks:
-    'One prebuilt BPF program reads the values the specifier names (tracepoint fields from tracefs, arguments from registers, $retval, $latency) and aggregates them in the kernel: log2 histograms for -H, counts by key for -C, read once per second and per interval. Histogram slots count plain values (the session says which, in `values`), except $latency, which is in µs.',
+    'One prebuilt BPF program reads the values the specifier names (tracepoint fields from tracefs, arguments from registers, $retval, $latency) and aggregates them in the kernel: log2 histograms for -H (or linear buckets with --linear min,max,step, as in bpftrace lhist), counts by key for -C, read once per second and per interval. Histogram slots count plain values (the session says which, in `values`), except $latency, which is in µs.',
   category: 'processes',
   outputKind: 'table',
   objectFile: CUSTOM_PROBE_OBJECT,
@@ -189,6 +236,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     { struct: 'probe_key', offsets: ProbeKeyOffset, size: PROBE_KEY_SIZE },
     { struct: 'probe_count', offsets: ProbeCountOffset, size: 8 },
     histogramStruct,
+    { struct: 'probe_linear', size: PROBE_LINEAR_SLOTS * 8 },
     ...customProbeConfigStructs,
   ],
   paramsSchema: argdistParams,
@@ -207,7 +255,11 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
       object,
       plan,
       { pid: params.pid },
-      { counts: params.count.length > 0 ? MAX_COUNT_KEYS : 1, hists: params.histogram.length > 0 ? MAX_HISTOGRAMS : 1 },
+      {
+        counts: params.count.length > 0 ? MAX_COUNT_KEYS : 1,
+        hists: params.histogram.length > 0 && !params.linear ? MAX_HISTOGRAMS : 1,
+        linearHists: params.histogram.length > 0 && params.linear ? MAX_LINEAR_HISTOGRAMS : 1,
+      },
     );
   },
   attach: (object, params) => attachPlan(object, plans.get(params).plan),
@@ -217,7 +269,13 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     open(object, params) {
       const { probes } = plans.get(params);
       const counts = new GrowingCountsReader(object, 'counts', { maxKeys: object.map('counts').maxEntries });
-      const histograms = new GrowingCountsReader(object, 'hists', { maxKeys: object.map('hists').maxEntries });
+      const linear = linearBuckets(params);
+      const histograms = linear
+        ? new GrowingCountsReader(object, 'linear_hists', {
+            maxKeys: object.map('linear_hists').maxEntries,
+            counts: (value) => decodeHistogramSlots(value, linearSlotCount(linear)),
+          })
+        : new GrowingCountsReader(object, 'hists', { maxKeys: object.map('hists').maxEntries });
       return {
         read({ endsAt }) {
           const rows: ArgdistRow[] = counts.read().map(({ key, counts: [count = 0] }) => {
@@ -247,6 +305,7 @@ export const argdist: TableToolDefinition<ArgdistParams, ArgdistRow> = {
     keyName: (params) => (params.histogram.length > 1 ? 'probe' : undefined),
     values: (params) => argdistValues(params),
     keyLabel: (key, params) => (params.histogram.length > 1 ? (plans.get(params).probes.get(key.readUInt32LE(ProbeKeyOffset.slot))?.label ?? '?') : ''),
+    linear: { map: 'linear_hists', buckets: linearBuckets },
   },
 };
 

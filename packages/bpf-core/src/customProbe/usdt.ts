@@ -1,0 +1,140 @@
+// USDT probes (systemtap's sys/sdt.h, DTRACE_PROBEn/STAP_PROBEn): each site is an
+// ELF note in .note.stapsdt giving the probe's address, its semaphore and how
+// to find each argument (`-4@%eax 8@-16(%rbp) 4@$5`). A site is a uprobe at its
+// file offset; its semaphore is a counter the kernel raises while the uprobe is
+// attached (ref_ctr_offset), so code guarded by it runs; its arguments are read
+// from the saved registers or the memory they point at.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { elfNotes, fileSource, readElf, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
+import type { ElfFile } from '../symbols/elf.js';
+
+const NT_STAPSDT = 3;
+/** sys/sdt.h allows 12 arguments. */
+export const USDT_MAX_ARGS = 12;
+
+/** How a site passes one argument: in a register, in memory at a register plus a displacement, or as a constant. */
+export type UsdtArg =
+  | { kind: 'register'; size: number; signed: boolean; register: string; text: string }
+  | { kind: 'memory'; size: number; signed: boolean; register: string; displacement: number; text: string }
+  | { kind: 'constant'; size: number; signed: boolean; value: bigint; text: string }
+  /** A form not read (a symbol's address, an index register): reading it is refused with its text. */
+  | { kind: 'unsupported'; text: string };
+
+export interface UsdtSite {
+  provider: string;
+  name: string;
+  /** The site's address, adjusted for a prelinked image (.stapsdt.base), and where it is in the file. */
+  address: number;
+  fileOffset: number;
+  /** The semaphore's file offset (the uprobe's ref_ctr_offset), 0 when the probe has none. */
+  semaphoreOffset: number;
+  args: UsdtArg[];
+}
+
+/**
+ * One `[-]size@operand` of a note's argument string, as GNU as writes x86_64
+ * operands: `%reg`, `disp(%reg)`, `$constant`.
+ */
+export function parseUsdtArg(text: string): UsdtArg {
+  const match = /^(-?)(1|2|4|8)@(.+)$/.exec(text);
+  if (!match) return { kind: 'unsupported', text };
+  const signed = match[1] === '-';
+  const size = Number(match[2]);
+  const operand = match[3] as string;
+  const register = /^%([a-z0-9]+)$/.exec(operand);
+  if (register) return { kind: 'register', size, signed, register: register[1] as string, text };
+  const memory = /^(-?(?:0x[0-9a-f]+|\d+))?\(%([a-z0-9]+)\)$/i.exec(operand);
+  if (memory) return { kind: 'memory', size, signed, register: memory[2] as string, displacement: Number(memory[1] ?? 0), text };
+  const constant = /^\$(-?(?:0x[0-9a-f]+|\d+))$/i.exec(operand);
+  if (constant) {
+    const raw = constant[1] as string;
+    const value = raw.startsWith('-') ? -BigInt(raw.slice(1)) : BigInt(raw);
+    return { kind: 'constant', size, signed, value, text };
+  }
+  return { kind: 'unsupported', text };
+}
+
+/** A note's argument string: operands separated by spaces. */
+export function parseUsdtArgs(text: string): UsdtArg[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((part) => part !== '')
+    .slice(0, USDT_MAX_ARGS)
+    .map(parseUsdtArg);
+}
+
+/**
+ * Offsets in x86_64's struct pt_regs (arch/x86/include/asm/ptrace.h, a fixed
+ * ABI) of each register, by every name of it or of its lower part.
+ */
+const X86_64_REGISTERS: ReadonlyArray<[number, readonly string[]]> = [
+  [0, ['r15', 'r15d', 'r15w', 'r15b']],
+  [8, ['r14', 'r14d', 'r14w', 'r14b']],
+  [16, ['r13', 'r13d', 'r13w', 'r13b']],
+  [24, ['r12', 'r12d', 'r12w', 'r12b']],
+  [32, ['rbp', 'ebp', 'bp', 'bpl']],
+  [40, ['rbx', 'ebx', 'bx', 'bl']],
+  [48, ['r11', 'r11d', 'r11w', 'r11b']],
+  [56, ['r10', 'r10d', 'r10w', 'r10b']],
+  [64, ['r9', 'r9d', 'r9w', 'r9b']],
+  [72, ['r8', 'r8d', 'r8w', 'r8b']],
+  [80, ['rax', 'eax', 'ax', 'al']],
+  [88, ['rcx', 'ecx', 'cx', 'cl']],
+  [96, ['rdx', 'edx', 'dx', 'dl']],
+  [104, ['rsi', 'esi', 'si', 'sil']],
+  [112, ['rdi', 'edi', 'di', 'dil']],
+  [128, ['rip', 'eip']],
+  [152, ['rsp', 'esp', 'sp', 'spl']],
+];
+const registerOffsets = new Map<string, number>(X86_64_REGISTERS.flatMap(([offset, names]) => names.map((name) => [name, offset] as [string, number])));
+
+/** Where a register is saved in struct pt_regs (x86_64), undefined for one that is not read (%ah, segment registers). */
+export function ptRegsOffset(register: string): number | undefined {
+  return process.arch === 'x64' ? registerOffsets.get(register) : undefined;
+}
+
+/** The NT_STAPSDT notes of an image, each a probe site. */
+export function usdtSites(data: Buffer | null, elf: ElfFile): UsdtSite[] {
+  if (data === null) return [];
+  // A prelinked image moved; .stapsdt.base's address now and the base the note recorded say by how much.
+  const base = elf.sections.find((section) => section.name === '.stapsdt.base');
+  const sites: UsdtSite[] = [];
+  for (const { name: owner, type, description } of elfNotes(data)) {
+    if (type !== NT_STAPSDT || owner !== 'stapsdt' || description.length < 24) continue;
+    const readAddress = (offset: number) => Number(description.readBigUInt64LE(offset));
+    let address = readAddress(0);
+    let semaphore = readAddress(16);
+    if (base !== undefined && base.address !== 0) {
+      const shift = base.address - readAddress(8);
+      address += shift;
+      if (semaphore !== 0) semaphore += shift;
+    }
+    const strings = description.toString('latin1', 24).split('\0');
+    const [provider = '', name = '', args = ''] = strings;
+    const fileOffset = virtualAddressToFileOffset(elf.loadSegments, address);
+    if (fileOffset === undefined) continue;
+    const semaphoreOffset = semaphore === 0 ? 0 : (virtualAddressToFileOffset(elf.loadSegments, semaphore) ?? 0);
+    sites.push({ provider, name, address, fileOffset, semaphoreOffset, args: parseUsdtArgs(args) });
+  }
+  return sites;
+}
+
+/** Every USDT site of a binary; a reason string when it cannot be read. */
+export function readUsdtSites(binary: string): UsdtSite[] | string {
+  const fd = openSync(binary, 'r');
+  try {
+    const source = fileSource(fd, fstatSync(fd).size);
+    const elf = readElf(source);
+    if (typeof elf === 'string') return elf;
+    return usdtSites(
+      sectionData(
+        source,
+        elf.sections.find((section) => section.name === '.note.stapsdt'),
+      ),
+      elf,
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
