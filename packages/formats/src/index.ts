@@ -32,3 +32,5 @@ export type {
   TraceSpec,
   ValueExpr,
 } from './probeSpec/spec.js';
+export { prometheusAnswerEnvelope, prometheusQueryResult } from './prometheusApi.js';
+export type { PrometheusQueryResult } from './prometheusApi.js';

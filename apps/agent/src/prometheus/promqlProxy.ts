@@ -1,7 +1,8 @@
 // Read-only PromQL against the one Prometheus the agent is configured with (--prometheus-url), for browsers that
 // cannot reach it themselves: instant and range queries only, each bounded in time and in the bytes it may bring
 // back, answered in a checked shape. The caller's token is never forwarded; nothing else of Prometheus is reachable.
-import { z } from 'zod';
+import { prometheusAnswerEnvelope, prometheusQueryResult } from '@bpfscope/formats';
+import type { z } from 'zod';
 
 export const promqlProxyDefaults = {
   /** A query Prometheus has not answered by then is given up (and Prometheus is told the same timeout). */
@@ -29,24 +30,8 @@ export class PromqlProxyError extends Error {
   }
 }
 
-const labels = z.record(z.string(), z.string());
-const samplePair = z.tuple([z.number(), z.string()]);
-const resultSchema = z.discriminatedUnion('resultType', [
-  z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: labels, value: samplePair })) }),
-  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: labels, values: z.array(samplePair) })) }),
-  z.object({ resultType: z.literal('scalar'), result: samplePair }),
-  z.object({ resultType: z.literal('string'), result: samplePair }),
-]);
-const answerSchema = z.object({
-  status: z.enum(['success', 'error']),
-  data: z.unknown().optional(),
-  errorType: z.string().optional(),
-  error: z.string().optional(),
-  warnings: z.array(z.string()).optional(),
-});
-
 /** What a query answers: Prometheus's data, checked, and its warnings. */
-export type PromqlResult = z.infer<typeof resultSchema> & { warnings: string[] };
+export type PromqlResult = z.infer<typeof prometheusQueryResult> & { warnings: string[] };
 
 export interface InstantQuery {
   query: string;
@@ -156,9 +141,9 @@ export class PromqlProxy {
     } catch (error) {
       throw error instanceof PromqlProxyError ? error : this.#fetchError(error);
     }
-    let answer: z.infer<typeof answerSchema>;
+    let answer: z.infer<typeof prometheusAnswerEnvelope>;
     try {
-      answer = answerSchema.parse(JSON.parse(text));
+      answer = prometheusAnswerEnvelope.parse(JSON.parse(text));
     } catch {
       throw new PromqlProxyError('upstream', `${this.origin} answered ${response.status} without Prometheus's API JSON`);
     }
@@ -167,7 +152,7 @@ export class PromqlProxy {
       const kind: PromqlErrorKind = answer.errorType === 'bad_data' ? 'bad-query' : answer.errorType === 'timeout' ? 'timeout' : 'upstream';
       throw new PromqlProxyError(kind, `Prometheus: ${(answer.error ?? answer.errorType ?? `status ${response.status}`).slice(0, 500)}`);
     }
-    const data = resultSchema.safeParse(answer.data);
+    const data = prometheusQueryResult.safeParse(answer.data);
     if (!data.success) throw new PromqlProxyError('upstream', `Prometheus's answer is not a query result: ${data.error.issues[0]?.message ?? 'unknown shape'}`);
     return { ...data.data, warnings: answer.warnings ?? [] };
   }

@@ -2,7 +2,8 @@
 // (its HTTP API, which allows any origin by default), or through an agent started with --prometheus-url (its
 // prometheus.query / queryRange, behind the agent's token) when the browser cannot reach Prometheus. Either way the
 // answer is checked and every failure is a PromqlError of a kind the page can say something useful about.
-import { z } from 'zod';
+import { prometheusAnswerEnvelope, prometheusQueryResult } from '@bpfscope/formats';
+import type { z } from 'zod';
 import type { AgentClient } from './agentClient';
 import { describeAgentError } from './agentClient';
 import type { PromqlAnswer } from './types';
@@ -46,29 +47,11 @@ export const promqlDefaults = {
   maxResponseBytes: 16 * 1024 * 1024,
 } as const;
 
-// The answer of Prometheus's HTTP API (https://prometheus.io/docs/prometheus/latest/querying/api/): the agent's proxy
-// checks the same shape on its side; here it is what a browser fetched itself.
-const labels = z.record(z.string(), z.string());
-const samplePair = z.tuple([z.number(), z.string()]);
-const resultSchema = z.discriminatedUnion('resultType', [
-  z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: labels, value: samplePair })) }),
-  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: labels, values: z.array(samplePair) })) }),
-  z.object({ resultType: z.literal('scalar'), result: samplePair }),
-  z.object({ resultType: z.literal('string'), result: samplePair }),
-]);
-const envelopeSchema = z.object({
-  status: z.enum(['success', 'error']),
-  data: z.unknown().optional(),
-  errorType: z.string().optional(),
-  error: z.string().optional(),
-  warnings: z.array(z.string()).optional(),
-});
-
 /** Prometheus's answer text, checked: its data, or the PromqlError it stands for. */
 export function parsePrometheusAnswer(text: string, httpStatus: number, where: string): PromqlAnswer {
-  let envelope: z.infer<typeof envelopeSchema>;
+  let envelope: z.infer<typeof prometheusAnswerEnvelope>;
   try {
-    envelope = envelopeSchema.parse(JSON.parse(text));
+    envelope = prometheusAnswerEnvelope.parse(JSON.parse(text));
   } catch {
     throw new PromqlError('upstream', `${where} answered ${httpStatus} without Prometheus's API JSON: is this the base URL of a Prometheus?`);
   }
@@ -77,7 +60,7 @@ export function parsePrometheusAnswer(text: string, httpStatus: number, where: s
     const kind: PromqlErrorKind = envelope.errorType === 'bad_data' ? 'bad-query' : envelope.errorType === 'timeout' ? 'timeout' : 'upstream';
     throw new PromqlError(kind, `Prometheus: ${(envelope.error ?? envelope.errorType ?? `status ${httpStatus}`).slice(0, 500)}`);
   }
-  const data = resultSchema.safeParse(envelope.data);
+  const data = prometheusQueryResult.safeParse(envelope.data);
   if (!data.success) throw new PromqlError('upstream', `Prometheus's answer is not a query result: ${data.error.issues[0]?.message ?? 'unknown shape'}`);
   return { ...data.data, warnings: envelope.warnings ?? [] };
 }
