@@ -15,22 +15,11 @@ import type { ProfileCapture } from '../src/sessions/profileManager.js';
 import { sessionManagerDefaults } from '../src/sessions/sessionManager.js';
 import type { StreamBatch } from '../src/sessions/sessionTypes.js';
 import { mib } from './format.js';
+import { seededRandom } from '../src/testing/seededRandom.js';
 
 const HOUR_FRAMES = 3600;
 const PROFILE_SAMPLES = 1_000_000;
 const RUNS = 7;
-
-/** A seeded generator, so every run measures the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Counts spread over log2 slots around `peak` (a busy host's shape), `perSecond` events in all, trailing empty slots left off. */
 function histogram(next: () => number, peak: number, spread: number, perSecond: number): number[] {
@@ -47,7 +36,7 @@ function histogram(next: () => number, peak: number, spread: number, perSecond: 
 
 /** An hour of 1 s frames of runqlat (a busy 2-CPU host), biolatency (one disk) and tcplife (a web server's connections). */
 function recordedHour(end: number): Map<string, HistogramFrame[]> {
-  const next = random(17);
+  const next = seededRandom(17);
   const tools = [
     { tool: 'runqlat', unit: 'usecs', peak: 4, spread: 2.5, perSecond: 4000 },
     { tool: 'biolatency', unit: 'usecs', peak: 9, spread: 2, perSecond: 150 },
@@ -92,7 +81,7 @@ const httpAnswer = (data: unknown) => JSON.stringify([{ result: { data } }]);
 
 /** A 300 s capture of `profile` on a 32-CPU host at 99 Hz: 1M samples over 2000 stacks of 6-30 frames, in 20 ms slots. */
 function timelineProfile(): FoldedProfile {
-  const next = random(99);
+  const next = seededRandom(99);
   const words = [
     'ngx',
     'http',
