@@ -8,7 +8,7 @@ import type { AgentConfig } from '../env.js';
 import type { RecorderStatus } from '../services/flightRecorder.js';
 import { HostRecorder, hostRecorderDefaults, OVERVIEW_BPF_TOOLS } from './hostRecorder.js';
 import type { OverviewBpfTool } from './hostRecorder.js';
-import { CHECKLIST_FIELDS, checklistSample } from './types.js';
+import { CHECKLIST_FIELDS } from './types.js';
 import type { HostOverview, OverviewSample, OverviewSource, UseRow } from './types.js';
 import { computeUse, ERROR_WINDOW_SECONDS } from './use.js';
 import type { UseOptions } from './use.js';
@@ -110,9 +110,7 @@ export function hostOverview(
   range: { sinceMs?: number | undefined; untilMs?: number | undefined; fields?: 'checklist' | 'all' | undefined } = {},
 ): HostOverview {
   const samples =
-    range.fields === 'all'
-      ? recorder.samples(range.sinceMs, range.untilMs)
-      : recorder.sampleFields(CHECKLIST_FIELDS, range.sinceMs, range.untilMs).map(checklistSample);
+    range.fields === 'all' ? recorder.samples(range.sinceMs, range.untilMs) : recorder.sampleFields(CHECKLIST_FIELDS, range.sinceMs, range.untilMs);
   const newest = recorder.latest(1)[0];
   return {
     ...hostIdentity(config),

@@ -185,6 +185,8 @@ describe('HostRecorder', () => {
     expect(recorder.latest(61)[0]).toStrictEqual(pushed[239]);
     const fields = recorder.sampleFields(['time', 'bpf'], 150_000, 160_000);
     expect(fields).toStrictEqual(pushed.slice(150, 160).map(({ time, bpf }) => ({ time, bpf })));
+    // The newest minute's too: only the fields asked for, not the object pushed.
+    expect(recorder.sampleFields(['bpf', 'time'], 298_000)).toStrictEqual(pushed.slice(298).map(({ time, bpf }) => ({ time, bpf })));
   });
 
   it('samples on every wall-clock second and pairs each sample with the frames of that second', () => {

@@ -263,8 +263,8 @@ export class HostRecorder {
   }
 
   /**
-   * samples(), with only the `fields` of each: the older ones are unpacked field by field, so a reader of a few
-   * fields (the checklist's, the fleet's p99s) does not build the rest.
+   * samples(), with only the `fields` of each (in the sample's order): the older ones are unpacked field by field, so
+   * a reader of a few fields (the checklist's, the fleet's p99s) does not build the rest.
    */
   sampleFields<Field extends keyof OverviewSample>(fields: readonly Field[], sinceMs?: number, untilMs?: number): Array<Pick<OverviewSample, Field>> {
     return this.#inRange(sinceMs, untilMs).map((seq) => this.#sample(seq, fields));
@@ -285,10 +285,15 @@ export class HostRecorder {
     return seqs;
   }
 
-  /** The sample of sequence number `seq`: the object pushed while it is recent, else unpacked (only `fields`, when given). */
+  /** The sample of sequence number `seq`, only its `fields` when given: the object pushed while it is recent, else unpacked. */
   #sample(seq: number, fields?: readonly string[]): OverviewSample {
     const recentFrom = this.#ring.end - this.#recent.length;
-    return seq >= recentFrom ? (this.#recent[seq - recentFrom] as OverviewSample) : this.#ring.get(seq, fields);
+    if (seq < recentFrom) return this.#ring.get(seq, fields);
+    const sample = this.#recent[seq - recentFrom] as OverviewSample;
+    if (fields === undefined) return sample;
+    const picked: Partial<Record<keyof OverviewSample, unknown>> = {};
+    for (const key of Object.keys(sample) as Array<keyof OverviewSample>) if (fields.includes(key)) picked[key] = sample[key];
+    return picked as OverviewSample;
   }
 
   /** Called with every new sample; returns the unsubscribe. */
