@@ -24,7 +24,7 @@ describe('bin/bpfscope-agent', () => {
       argv: string[];
       arenas: string;
     };
-    expect(report.execArgv).toContain('--max-semi-space-size=1');
+    expect(report.execArgv).toContain('--optimize-for-size');
     expect(report.arenas).toBe('2');
     expect(report.argv).toEqual(['--listen', '127.0.0.1:0', '--record', 'none']);
   });
@@ -43,6 +43,6 @@ describe('bin/bpfscope-agent', () => {
     delete env.BPFSCOPE_AGENT_MAIN;
     const args = execFileSync(agentLauncher, ['--print-token'], { env, encoding: 'utf8' }).trim().split('\n');
     expect(args).toHaveLength(3);
-    expect([args[0], path.resolve(args[1] ?? ''), args[2]]).toEqual(['--max-semi-space-size=1', path.join(agentDirectory, 'dist/main.js'), '--print-token']);
+    expect([args[0], path.resolve(args[1] ?? ''), args[2]]).toEqual(['--optimize-for-size', path.join(agentDirectory, 'dist/main.js'), '--print-token']);
   });
 });
