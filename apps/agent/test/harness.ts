@@ -107,10 +107,7 @@ export const agentDirectory = fileURLToPath(new URL('../', import.meta.url));
  * agentDirectory; `preload`: more modules node imports first (the memory benchmark's probe); `inspect`: the V8
  * inspector on a free loopback port; `env`: more variables.
  */
-export function launcherEnv(
-  script: string,
-  options: { preload?: string[]; inspect?: boolean; env?: Record<string, string> } = {},
-): NodeJS.ProcessEnv {
+export function launcherEnv(script: string, options: { preload?: string[]; inspect?: boolean; env?: Record<string, string> } = {}): NodeJS.ProcessEnv {
   const imports = [...(script.endsWith('.ts') ? ['tsx'] : []), ...(options.preload ?? [])].map((specifier) => `--import="${specifier}"`);
   const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...imports].join(' ').trim();
   return { ...process.env, ...options.env, NODE: process.execPath, BPFSCOPE_AGENT_MAIN: script, NODE_OPTIONS: nodeOptions };
