@@ -1,7 +1,8 @@
 // The agent's resident memory (issue 17), launched as make start and systemd launch it: idle with the default
 // flight recorder, with 5 tools and 20 viewers, with an hour recorded (fed, not waited for: bench/agentWithHistory.ts),
 // and with all of that at once; each split into what it is (V8's heap, malloc and stacks, ring buffers, the node
-// binary and libraries), beside the peers' published figures.
+// binary and libraries), beside its peer in the same run: a bare node process launched the same way (bareNode.ts),
+// what node itself holds; and beside other agents' published figures.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeSync } from 'node:fs';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { parseAgentConfig } from '../src/env.js';
-import { agentDirectory, createClient, spawnAgent } from '../test/harness.js';
+import { agentDirectory, agentLauncher, createClient, launcherEnv, spawnAgent } from '../test/harness.js';
 import type { AgentClient, ChildAgent } from '../test/harness.js';
 import { memoryBreakdown, peakResidentBytes, residentBytes } from '../test/processMemory.js';
 import type { MemoryBreakdown } from '../test/processMemory.js';
@@ -23,7 +24,7 @@ import { sleep, stopAgent } from './agentProcess.js';
 const IDLE_GOAL_MB = 100;
 const LOADED_GOAL_MB = 150;
 /** Published figures, quoted in issue 17: these agents are not on this machine, so they are not measured here. */
-const PEERS = [
+const PUBLISHED = [
   { name: "Inspektor Gadget's ig", rss: '~100–120 MB' },
   { name: 'Parca agent', rss: '< 200 MB' },
 ];
@@ -72,7 +73,7 @@ export interface MemoryFigures {
  * the probe, into
  * apps/agent/out: the agent runs as built, not under tsx (whose loader and source maps are 70 MB of its own).
  */
-async function compile(): Promise<{ main: string; withHistory: string }> {
+async function compile(): Promise<Scripts> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const config = fileURLToPath(new URL('./tsconfig.memory.json', import.meta.url));
   const compiler = spawn(process.execPath, [tsc, '-p', config], { stdio: 'inherit' });
@@ -80,7 +81,11 @@ async function compile(): Promise<{ main: string; withHistory: string }> {
   if (code !== 0) throw new Error(`compiling the agent for the memory bench failed (tsc exited ${String(code)})`);
   // A level deeper than dist/: the package.json it reads its version from is linked in (the web root is a flag).
   if (!existsSync(path.join(outDirectory, 'package.json'))) symlinkSync('../package.json', path.join(outDirectory, 'package.json'));
-  return { main: path.join(outDirectory, 'src/main.js'), withHistory: path.join(outDirectory, 'bench/agentWithHistory.js') };
+  return {
+    main: path.join(outDirectory, 'src/main.js'),
+    withHistory: path.join(outDirectory, 'bench/agentWithHistory.js'),
+    bareNode: path.join(outDirectory, 'bench/bareNode.js'),
+  };
 }
 
 /** The agent's memory now: RSS and its breakdown from /proc, the V8 heap from the probe (SIGUSR2). */
@@ -95,6 +100,39 @@ export async function measure(pid: number, probeFile: string): Promise<MemoryFig
   const v8 = JSON.parse(readFileSync(probeFile, 'utf8')) as V8Figures;
   const breakdown = memoryBreakdown(pid);
   return { rss: residentBytes(pid), peakRss: peakResidentBytes(pid), breakdown, v8, native: breakdown.anonymous - v8.physical };
+}
+
+/** The scripts the bench runs: the agent as built, the agent with an hour fed, and the bare node peer. */
+export interface Scripts {
+  main: string;
+  withHistory: string;
+  bareNode: string;
+}
+
+/** A process measured beside an agent. */
+interface Peer {
+  pid: number;
+  probeFile: string;
+  stop(): Promise<void>;
+}
+
+/** The peer: `script` (bareNode.js) run by the agent's launcher, its flags and the probe as the agent has them. */
+async function startBareNode(script: string): Promise<Peer> {
+  const probeFile = path.join(mkdtempSync(path.join(tmpdir(), 'bpfscope-probe-')), 'v8.json');
+  const child = spawn(agentLauncher, [], {
+    cwd: agentDirectory,
+    stdio: 'ignore',
+    env: launcherEnv(script, { preload: [probeScript], env: { BPFSCOPE_MEMORY_PROBE: probeFile } }),
+  });
+  await once(child, 'spawn');
+  return {
+    pid: child.pid as number,
+    probeFile,
+    stop: async () => {
+      await stopAgent(child);
+      rmSync(path.dirname(probeFile), { recursive: true, force: true });
+    },
+  };
 }
 
 /** Starts an agent running `script` with the probe preloaded, answering to `probeFile`, the default recorder on. */
@@ -204,44 +242,50 @@ async function startViewers(agent: ChildAgent, overviewPages: number): Promise<V
 export interface Scenario {
   name: string;
   figures: MemoryFigures;
+  /** The bare node peer, measured at the same moment (absent for runs of another build's agent). */
+  peer?: MemoryFigures;
   /** What the viewers received while it ran. */
   delivered?: { rows: number; frames: number };
 }
 
 /** One agent (`script`): settled idle, then with the 5 tools, 20 viewers and overview pages. */
-async function runAgent(launch: LaunchAgent, script: string, names: [string, string], overviewPages: number): Promise<Scenario[]> {
+async function runAgent(launch: LaunchAgent, script: string, names: [string, string], overviewPages: number, peerScript?: string): Promise<Scenario[]> {
   const probeFile = path.join(mkdtempSync(path.join(tmpdir(), 'bpfscope-probe-')), 'v8.json');
-  const agent = await launch(script, probeFile);
+  const peer = peerScript === undefined ? undefined : await startBareNode(peerScript);
+  let agent: ChildAgent | undefined;
   let viewers: Viewers | undefined;
   try {
+    agent = await launch(script, probeFile);
+    const both = async (pid: number) => ({ figures: await measure(pid, probeFile), ...(peer ? { peer: await measure(peer.pid, peer.probeFile) } : {}) });
     await sleep(SETTLE_SECONDS * 1000);
-    const idle = await measure(agent.pid, probeFile);
+    const idle = await both(agent.pid);
     viewers = await startViewers(agent, overviewPages);
     await lightWorkload(WORKLOAD_SECONDS);
     // Every row delivered, the agent's next release of free memory past.
     await sleep(SETTLE_SECONDS * 1000);
-    const loaded = await measure(agent.pid, probeFile);
+    const loaded = await both(agent.pid);
     return [
-      { name: names[0], figures: idle },
-      { name: names[1], figures: loaded, delivered: { rows: viewers.rows(), frames: viewers.frames() } },
+      { name: names[0], ...idle },
+      { name: names[1], ...loaded, delivered: { rows: viewers.rows(), frames: viewers.frames() } },
     ];
   } finally {
     viewers?.stop();
-    await stopAgent(agent.process);
+    if (agent) await stopAgent(agent.process);
+    await peer?.stop();
     rmSync(path.dirname(probeFile), { recursive: true, force: true });
   }
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
+/** Each scenario's figures side by side, then the first scenario's peer's (if it has one): what bare node holds. */
 function breakdownRows(scenarios: readonly Scenario[]): Array<[string, string]> {
-  const row = (label: string, value: (figures: MemoryFigures) => string): [string, string] => [
-    label,
-    scenarios.map(({ figures }) => value(figures)).join(' | '),
-  ];
+  const peer = scenarios[0]?.peer;
+  const columns = [...scenarios, ...(peer ? [{ name: 'peer: bare node, same launcher', figures: peer }] : [])];
+  const row = (label: string, value: (figures: MemoryFigures) => string): [string, string] => [label, columns.map(({ figures }) => value(figures)).join(' | ')];
   const space = (figures: MemoryFigures, name: string) => figures.v8.spaces[name]?.physical ?? 0;
   return [
-    ['', scenarios.map((scenario) => scenario.name).join(' | ')],
+    ['', columns.map((column) => column.name).join(' | ')],
     row('RSS (high-water)', (f) => `${mb(f.rss)} (${mb(f.peakRss)})`),
     row('V8 heap: new / old / code / large objects', (f) =>
       [space(f, 'new_space'), space(f, 'old_space'), space(f, 'code_space'), space(f, 'large_object_space')].map(mb).join(' / '),
@@ -257,10 +301,22 @@ function breakdownRows(scenarios: readonly Scenario[]): Array<[string, string]> 
   ];
 }
 
-/** The four scenarios: the agent (`main`) idle, then loaded; the agent with an hour fed (`withHistory`) idle, then loaded. */
-export async function runScenarios(scripts: { main: string; withHistory: string }, launch: LaunchAgent = launchAsDeployed): Promise<Scenario[]> {
-  const fresh = await runAgent(launch, scripts.main, ['idle, default recorder', `${TOOLS.length} tools, ${VIEWERS} viewers`], 0);
-  const recorded = await runAgent(launch, scripts.withHistory, ['1 h recorded', `1 h + ${TOOLS.length} tools + ${VIEWERS} viewers`], OVERVIEW_PAGES);
+/**
+ * The four scenarios: the agent (`main`) idle, then loaded; the agent with an hour fed (`withHistory`) idle, then
+ * loaded; each beside a bare node (`bareNode`, if given) started with it.
+ */
+export async function runScenarios(
+  scripts: Pick<Scripts, 'main' | 'withHistory'> & Partial<Pick<Scripts, 'bareNode'>>,
+  launch: LaunchAgent = launchAsDeployed,
+): Promise<Scenario[]> {
+  const fresh = await runAgent(launch, scripts.main, ['idle, default recorder', `${TOOLS.length} tools, ${VIEWERS} viewers`], 0, scripts.bareNode);
+  const recorded = await runAgent(
+    launch,
+    scripts.withHistory,
+    ['1 h recorded', `1 h + ${TOOLS.length} tools + ${VIEWERS} viewers`],
+    OVERVIEW_PAGES,
+    scripts.bareNode,
+  );
   return [...fresh, ...recorded];
 }
 
@@ -282,23 +338,26 @@ export async function benchAgentMemory(): Promise<object> {
     tools: TOOLS.map((entry) => entry.tool),
     viewers: VIEWERS,
     overviewPages: OVERVIEW_PAGES,
-    peers: PEERS.map((peer) => ({ ...peer, measured: false, source: 'published figures quoted in issue 17; not on this machine' })),
+    peer: 'a bare node process (bench/bareNode.ts) launched by bin/bpfscope-agent with the probe, measured at the same moments',
+    published: PUBLISHED.map((agent) => ({ ...agent, measured: false, source: 'published figures quoted in issue 17; not on this machine' })),
     goals,
     scenarios,
   };
   const file = writeResult('agent-memory', result);
-  const peers = PEERS.map((peer) => `${peer.name} ${peer.rss}`).join(', ');
-  printTable(`Agent memory (RSS), launched by bin/bpfscope-agent; peers' figures are quoted, not measured here`, [
-    [`agent RSS idle, default flight recorder (goal ≤ ${IDLE_GOAL_MB} MB)`, `${mb(idle.figures.rss)}${goals.idle.met ? '' : ' (not met)'}; peers: ${peers}`],
+  const published = PUBLISHED.map((agent) => `${agent.name} ${agent.rss}`).join(', ');
+  const besidePeer = (scenario: Scenario) => (scenario.peer ? `; bare node, same launcher, same moment: ${mb(scenario.peer.rss)}` : '');
+  printTable(`Agent memory (RSS), launched by bin/bpfscope-agent, each beside a bare node launched the same way`, [
+    [`agent RSS idle, default flight recorder (goal ≤ ${IDLE_GOAL_MB} MB)`, `${mb(idle.figures.rss)}${goals.idle.met ? '' : ' (not met)'}${besidePeer(idle)}`],
     [
       `with ${TOOLS.length} tools (${TOOLS.map((entry) => entry.tool).join(', ')}) and ${VIEWERS} viewers`,
-      `${mb(loaded.figures.rss)} (high-water ${mb(loaded.figures.peakRss)})`,
+      `${mb(loaded.figures.rss)} (high-water ${mb(loaded.figures.peakRss)})${besidePeer(loaded)}`,
     ],
-    ['after 1 h of recording (3,600 host samples, 3 × 3,600 frames, 10,000 tcplife rows, fed)', mb(hour.figures.rss)],
+    ['after 1 h of recording (3,600 host samples, 3 × 3,600 frames, 10,000 tcplife rows, fed)', `${mb(hour.figures.rss)}${besidePeer(hour)}`],
     [
       `1 h + ${TOOLS.length} tools + ${VIEWERS} viewers, ${OVERVIEW_PAGES} of them with the overview's hour open (goal ≤ ${LOADED_GOAL_MB} MB)`,
-      `${mb(everything.figures.rss)} (high-water ${mb(everything.figures.peakRss)})${goals.loaded.met ? '' : ' (not met)'}; peers: ${peers}`,
+      `${mb(everything.figures.rss)} (high-water ${mb(everything.figures.peakRss)})${goals.loaded.met ? '' : ' (not met)'}${besidePeer(everything)}`,
     ],
+    ['published figures of other agents (issue 17; not on this machine)', published],
     ...breakdownRows(scenarios),
     ['results', file],
   ]);
