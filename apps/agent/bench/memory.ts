@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, writeResult } from '@bpfscope/bench-kit';
+import { unpackFrames } from '@bpfscope/formats';
 import { parseAgentConfig } from '../src/env.js';
 import { agentDirectory, agentLauncher, createClient, launcherEnv, spawnAgent } from '../test/harness.js';
 import type { AgentClient, ChildAgent } from '../test/harness.js';
@@ -195,12 +196,14 @@ async function startViewers(agent: ChildAgent, overviewPages: number): Promise<V
   started.forEach((session, index) => {
     const client = clients[index] as AgentClient;
     subscriptions.push(
+      // As the web app asks: frames packed.
       client.sessions.stream.subscribe(
-        { id: session.id },
+        { id: session.id, form: 'packed' },
         {
           onData(envelope) {
+            const { packedFrames } = envelope.data;
             rows += envelope.data.rows.length;
-            frames += envelope.data.frames.length;
+            frames += packedFrames ? unpackFrames(packedFrames).length : envelope.data.frames.length;
           },
           onError(error) {
             failure = error;
