@@ -14,7 +14,7 @@ build: bootstrap
 	pnpm -r run build
 
 start: build
-	node apps/agent/dist/main.js --print-token
+	apps/agent/bin/bpfscope-agent --print-token
 
 # Format, lint and typecheck need no build (packages resolve each other's sources): they fail fast.
 check: bootstrap

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from '@playwright/test';
 import { withTimeout } from '@bpfscope/bench-kit';
 import type { RunningAgent } from '../support/globalSetup.ts';
+import { agentLauncher } from '../support/globalSetup.ts';
 
 const agentDirectory = fileURLToPath(new URL('../../apps/agent/', import.meta.url));
 
@@ -17,11 +18,20 @@ export interface BenchAgent extends RunningAgent {
   lines: string[];
 }
 
-/** `script` (relative to apps/agent, e.g. bench/agentWithHistory.ts) as a child process, once it listens. */
+/**
+ * `script` (relative to apps/agent, e.g. bench/agentWithHistory.ts) as a child process, once it listens: through the
+ * agent's launch command (its node flags), the script's sources under tsx.
+ */
 export async function startBenchAgent(script: string, flags: string[]): Promise<BenchAgent> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
     cwd: agentDirectory,
+    env: {
+      ...process.env,
+      NODE: process.execPath,
+      BPFSCOPE_AGENT_MAIN: script,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=tsx`.trim(),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

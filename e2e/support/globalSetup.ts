@@ -16,7 +16,10 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** The built agent as a child process on an ephemeral loopback port, with its own data dir. */
+/** The agent's one launch command (its node flags with it), which runs the built agent. */
+export const agentLauncher = path.join(repoRoot, 'apps/agent/bin/bpfscope-agent');
+
+/** The built agent as a child process on an ephemeral loopback port, with its own data dir, launched as `make start` does. */
 export async function startAgent(flags: string[] = []): Promise<RunningAgent> {
   if (process.getuid?.() !== 0) throw new Error('the e2e tests drive real BPF through the agent: run them as root (make test)');
   const agentMain = path.join(repoRoot, 'apps/agent/dist/main.js');
@@ -24,8 +27,9 @@ export async function startAgent(flags: string[] = []): Promise<RunningAgent> {
   for (const file of [agentMain, webIndex]) if (!existsSync(file)) throw new Error(`${file} is missing: run make build first`);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-e2e-'));
-  const agent = spawn(process.execPath, [agentMain, '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token', ...flags], {
+  const agent = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token', ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE: process.execPath },
   });
   const lines = createInterface({ input: agent.stdout });
   const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {

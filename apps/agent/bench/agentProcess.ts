@@ -1,5 +1,5 @@
-// What both agent benchmarks share: the exec-storm workload, the agent's CPU from
-// /proc, waiting for streams to start and drain, and stopping the agent.
+// What the agent benchmarks share: the exec-storm workload, the agent's CPU from
+// /proc, this process's heap, waiting for streams to start and drain, and stopping the agent.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AgentClient } from '../test/harness.js';
 
 /** The marker the storm's children exec with: `/bin/true bpfscope-storm`. */
@@ -83,6 +85,16 @@ export function sampleCpu(pid: number): CpuSample {
 export function cpuPercent(from: CpuSample, to: CpuSample): number {
   const seconds = (to.at - from.at) / 1000;
   return seconds > 0 ? ((to.ticks - from.ticks) / ticksPerSecond / seconds) * 100 : 0;
+}
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** This process's V8 heap in use and the ArrayBuffers outside it (where packed histories are), after full collections. */
+export function heapInUse(): number {
+  for (let i = 0; i < 3; i++) collectGarbage();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -4,10 +4,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { startTool } from '@bpfscope/bpf-core';
 import type { HistogramFrame } from '@bpfscope/bpf-core';
 import { printTable, resultsDirectory, writeResult } from '@bpfscope/bench-kit';
@@ -16,30 +12,23 @@ import { RowHistory } from '../src/sessions/rowHistory.js';
 import type { Row } from '../src/sessions/backend.js';
 import { sessionManagerDefaults } from '../src/sessions/sessionManager.js';
 import { spawnAgent } from '../test/harness.js';
-import { cpuPercent, sampleCpu, sleep, stopAgent } from './agentProcess.js';
+import { cpuPercent, heapInUse, sampleCpu, sleep, stopAgent } from './agentProcess.js';
 import { mib } from './format.js';
+import { loopbackSessions } from './loopback.js';
 
 const RECORDED_TOOLS = ['biolatency', 'runqlat', 'tcplife'];
 const HOUR_FRAMES = 3600;
 const CPU_SECONDS = 20;
 
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-function heapUsed(): number {
-  for (let i = 0; i < 3; i++) collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
-
 /** Heap bytes held by an hour of frames per tool, frames cloned from `samples` in turn. */
 function hourOfFrames(samples: Map<string, HistogramFrame[]>): number {
-  const before = heapUsed();
+  const before = heapInUse();
   const histories = [...samples.values()].map((frames) => {
     const history = new FrameHistory(HOUR_FRAMES);
     for (let second = 0; second < HOUR_FRAMES; second++) history.push(structuredClone(frames[second % frames.length] as HistogramFrame));
     return history;
   });
-  const bytes = heapUsed() - before;
+  const bytes = heapInUse() - before;
   if (histories.reduce((sum, history) => sum + history.size, 0) !== HOUR_FRAMES * samples.size) throw new Error('histories not full');
   return bytes;
 }
@@ -47,10 +36,10 @@ function hourOfFrames(samples: Map<string, HistogramFrame[]>): number {
 /** Heap bytes held by a full row history (the default 10,000 rows) of rows cloned from `samples`, and what it counts of them. */
 function fullRowHistory(samples: readonly Row[]): { heapBytes: number; countedBytes: number; rows: number } {
   const limits = sessionManagerDefaults.rowHistory;
-  const before = heapUsed();
+  const before = heapInUse();
   const history = new RowHistory(limits);
   for (let index = 0; index < limits.maxRows; index++) history.push([structuredClone(samples[index % samples.length] as Row)], Date.now());
-  const heapBytes = heapUsed() - before;
+  const heapBytes = heapInUse() - before;
   return { heapBytes, countedBytes: history.bytes, rows: history.size };
 }
 
@@ -66,25 +55,6 @@ async function realRowSamples(): Promise<{ tcplife: Row[]; execsnoop: Row[] }> {
   await sleep(500);
   await Promise.all([tcplife.close(), execsnoop.close()]);
   return rows;
-}
-
-/** `count` TCP sessions on loopback, each a small request and reply, one after another. */
-async function loopbackSessions(count: number): Promise<void> {
-  const server = createServer((socket) => socket.once('data', () => socket.end(Buffer.alloc(2048))));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  for (let i = 0; i < count; i++) {
-    await new Promise<void>((resolve, reject) => {
-      const client = connect(port, '127.0.0.1', () => client.write(Buffer.alloc(512)));
-      client.on('data', () => undefined);
-      client.on('end', () => {
-        client.end();
-        resolve();
-      });
-      client.on('error', reject);
-    });
-  }
-  await new Promise((resolve) => server.close(resolve));
 }
 
 async function realFrameSamples(seconds: number): Promise<Map<string, HistogramFrame[]>> {

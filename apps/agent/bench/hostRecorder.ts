@@ -1,29 +1,20 @@
 // The host overview's cost (issue 13): CPU of one core spent on the 1 s collection, as HostSampler alone in
 // this process and as a whole idle agent (which always runs it), and the memory of an hour of history.
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { HostSampler } from '@bpfscope/bpf-core';
 import type { HostSample } from '@bpfscope/bpf-core';
 import { printTable, writeResult } from '@bpfscope/bench-kit';
 import { compactSample, HostRecorder, hostRecorderDefaults } from '../src/overview/hostRecorder.js';
 import { computeUse } from '../src/overview/use.js';
+import { CHECKLIST_FIELDS } from '../src/overview/types.js';
 import type { OverviewBpf } from '../src/overview/types.js';
 import { spawnAgent } from '../test/harness.js';
-import { cpuPercent, sampleCpu, sleep, stopAgent } from './agentProcess.js';
-import { mib } from './format.js';
+import { cpuPercent, heapInUse, sampleCpu, sleep, stopAgent } from './agentProcess.js';
+import { formatMs, mib } from './format.js';
 
 const SECONDS = 30;
 /** The goal of issue 13: the 1 s collection costs at most this much of one core. */
 const CPU_GOAL_PERCENT = 0.5;
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-function heapUsed(): number {
-  for (let i = 0; i < 3; i++) collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 /** HostSampler once a second for SECONDS in this process: CPU of one core from process.cpuUsage, and the samples. */
 async function samplerAlone(): Promise<{ cpuPercent: number; processCpuPercent: number; readMsMedian: number; samples: HostSample[] }> {
@@ -53,21 +44,36 @@ async function samplerAlone(): Promise<{ cpuPercent: number; processCpuPercent: 
   };
 }
 
-/** Heap bytes of a full hour (3600 samples) of this host's samples as the recorder keeps them, cloned in turn. */
-function hourOfSamples(samples: readonly HostSample[]): { bytes: number; perSample: number; jsonBytesPerSample: number } {
+/**
+ * Heap bytes of a full hour (3600 samples) of this host's samples as the recorder keeps them, cloned in turn; and the
+ * time to read the hour back (every field, and the checklist's, as host.overview does).
+ */
+function hourOfSamples(samples: readonly HostSample[]): {
+  bytes: number;
+  perSample: number;
+  jsonBytesPerSample: number;
+  readAllMs: number;
+  readChecklistMs: number;
+} {
   const bpf: OverviewBpf = { runqlatP99Us: 812.5, biolatencyP99Us: 3021.7, tcpSessions: 3, tcpSessionP99Ms: 41.2 };
-  const before = heapUsed();
+  const before = heapInUse();
   const recorder = new HostRecorder({ sampler: { sample: () => samples[0] as HostSample, close: () => undefined } });
   for (let second = 0; second < recorder.capacity; second++) {
     const sample = structuredClone(samples[second % samples.length] as HostSample);
     recorder.push(compactSample({ ...sample, time: second * 1000 }, bpf));
   }
-  const bytes = heapUsed() - before;
+  const bytes = heapInUse() - before;
   if (recorder.size !== recorder.capacity) throw new Error('history not full');
   const jsonBytesPerSample = JSON.stringify(recorder.latest(60)).length / 60;
+  let started = performance.now();
+  if (recorder.samples().length !== recorder.capacity) throw new Error('history not read whole');
+  const readAllMs = performance.now() - started;
+  started = performance.now();
+  recorder.sampleFields(CHECKLIST_FIELDS);
+  const readChecklistMs = performance.now() - started;
   // The USE table of the newest second, as every viewer gets it: timed here so the bench says it too.
   computeUse(recorder.latest(60), { recorded: { runqlat: true, biolatency: true, tcplife: true } });
-  return { bytes, perSample: bytes / recorder.capacity, jsonBytesPerSample };
+  return { bytes, perSample: bytes / recorder.capacity, jsonBytesPerSample, readAllMs, readChecklistMs };
 }
 
 export async function benchHostRecorder(): Promise<object> {
@@ -111,6 +117,7 @@ export async function benchHostRecorder(): Promise<object> {
         `1 h of samples kept (3600; ${result.host.processes} processes, ${result.host.disks} disks, ${result.host.interfaces} interfaces)`,
         `${mib(memory.bytes)} (${(memory.perSample / 1024).toFixed(1)} KiB a sample, ${(memory.jsonBytesPerSample / 1024).toFixed(1)} KiB as JSON)`,
       ],
+      ['the hour read back (unpacked): every field / the checklist fields', `${formatMs(memory.readAllMs)} / ${formatMs(memory.readChecklistMs)}`],
       ['load average at the end (other work on the machine inflates CPU time)', result.loadavg],
       ['results', file],
     ]);

@@ -5,7 +5,7 @@ import { loadOrCreateTokens, TokenFileError } from './auth/tokens.js';
 import { ConfigError, parseAgentConfig } from './env.js';
 import { startHostRecorder } from './overview/hostOverview.js';
 import { listen } from './server.js';
-import { createAgentServices, warmUpKernel } from './services/agentServices.js';
+import { createAgentServices, keepReleasingFreeMemory, warmUpKernel } from './services/agentServices.js';
 import { startFlightRecorder } from './services/flightRecorder.js';
 
 async function main(): Promise<void> {
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   }
   startHostRecorder(services);
   const server = await listen(services);
+  keepReleasingFreeMemory();
   process.stdout.write(`bpfscope agent listening on ${server.url}\n`);
   if (audit.sinks.file) process.stdout.write(`audit log: ${audit.sinks.file}${audit.sinks.stdout ? ' and here' : ' (--audit both shows it here too)'}\n`);
   // The token goes to the terminal that started the agent, never into a log or the journal.

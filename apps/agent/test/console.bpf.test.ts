@@ -5,11 +5,8 @@ import { once } from 'node:events';
 import { existsSync, fstatSync, mkdtempSync, openSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClient, eventually, requireBpf } from './harness.js';
-
-const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { agentDirectory, agentLauncher, createClient, eventually, launcherEnv, mainScript, requireBpf } from './harness.js';
 
 interface PrintingAgent {
   url: string;
@@ -26,10 +23,11 @@ async function startPrintingAgent(flags: string[], options: { journal?: boolean 
   const stdoutFile = path.join(dir, 'stdout');
   const stdoutFd = openSync(stdoutFile, 'a');
   const { dev, ino } = fstatSync(stdoutFd);
-  const env = { ...process.env };
+  const env = launcherEnv(mainScript);
   delete env.JOURNAL_STREAM;
   if (options.journal) env.JOURNAL_STREAM = `${dev}:${ino}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...flags], {
+    cwd: agentDirectory,
     stdio: ['ignore', stdoutFd, 'inherit'],
     env,
   });

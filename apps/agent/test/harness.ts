@@ -95,26 +95,35 @@ export interface ChildAgent {
   inspectorUrl?: string;
 }
 
-const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+export const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** bin/bpfscope-agent: the agent's one launch command, its node flags with it. */
+export const agentLauncher = fileURLToPath(new URL('../bin/bpfscope-agent', import.meta.url));
 
-/** The agent as its own process (for SIGKILL and memory tests). */
-export async function spawnAgent(flags: string[] = [], options: { dataDir?: string; inspect?: boolean } = {}): Promise<ChildAgent> {
+/** Where the launcher runs: tsx resolves from here. */
+export const agentDirectory = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The environment for running `script` (a .ts file: under tsx) through the agent's launcher, with this node, from
+ * agentDirectory; `preload`: more modules node imports first (the memory benchmark's probe); `inspect`: the V8
+ * inspector on a free loopback port; `env`: more variables.
+ */
+export function launcherEnv(script: string, options: { preload?: string[]; inspect?: boolean; env?: Record<string, string> } = {}): NodeJS.ProcessEnv {
+  const imports = [...(script.endsWith('.ts') ? ['tsx'] : []), ...(options.preload ?? [])].map((specifier) => `--import="${specifier}"`);
+  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...imports].join(' ').trim();
+  return { ...process.env, ...options.env, NODE: process.execPath, BPFSCOPE_AGENT_MAIN: script, NODE_OPTIONS: nodeOptions };
+}
+
+/** The agent as its own process (for SIGKILL and memory tests), launched as `make start` and systemd launch it. */
+export async function spawnAgent(
+  flags: string[] = [],
+  options: { dataDir?: string; script?: string; preload?: string[]; inspect?: boolean; env?: Record<string, string> } = {},
+): Promise<ChildAgent> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bpfscope-agent-'));
-  const child = spawn(
-    process.execPath,
-    [
-      ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
-      '--import',
-      'tsx',
-      mainScript,
-      '--listen',
-      '127.0.0.1:0',
-      '--data-dir',
-      dataDir,
-      ...withoutRecorderUnlessAsked(flags),
-    ],
-    { stdio: ['ignore', 'pipe', options.inspect ? 'pipe' : 'inherit'] },
-  );
+  const child = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...withoutRecorderUnlessAsked(flags)], {
+    cwd: agentDirectory,
+    stdio: ['ignore', 'pipe', options.inspect ? 'pipe' : 'inherit'],
+    env: launcherEnv(options.script ?? mainScript, { preload: options.preload, inspect: options.inspect, env: options.env }),
+  });
   const inspectorUrl = options.inspect && child.stderr ? inspectorUrlFrom(child.stderr) : undefined;
   if (!child.stdout) throw new Error('agent spawned without a stdout pipe');
   const lines = createInterface({ input: child.stdout });
@@ -179,11 +188,7 @@ export async function liveHeapBytes(agent: ChildAgent): Promise<number> {
   }
 }
 
-/** Resident memory of a process in bytes. */
-export function residentBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
-}
+export { residentBytes } from './processMemory.js';
 
 // The kernel checks bpf-core's own tests use.
 export { eventually, kernelLinks, kernelPerfEvents, kernelProgramIds, kernelProgramNames, requireBpf } from '@bpfscope/bpf-core/testing';

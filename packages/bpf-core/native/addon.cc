@@ -2,6 +2,10 @@
 // validates and normalizes arguments; this side owns handles and moves bytes.
 #include <napi.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "bpf_object.h"
 #include "errors.h"
 #include "probes.h"
@@ -19,6 +23,17 @@ Napi::Value SetErrorClassBinding(const Napi::CallbackInfo &info)
 		return ThrowBpfError(env, EINVAL, "setErrorClass(ctor) expected");
 	SetErrorClass(env, info[0].As<Napi::Function>());
 	return env.Undefined();
+}
+
+// releaseFreeMemory() → whether memory went back to the system. glibc keeps what is freed for reuse, and a burst
+// (loading a BPF object, a storm's batches, a large reply) leaves it resident; malloc_trim returns its whole free pages.
+Napi::Value ReleaseFreeMemory(const Napi::CallbackInfo &info)
+{
+#ifdef __GLIBC__
+	return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+#else
+	return Napi::Boolean::New(info.Env(), false);
+#endif
 }
 
 // Keeps the class constructors alive for the lifetime of the environment.
@@ -42,6 +57,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 	exports.Set("NativeBpfObject", object_ctor);
 	exports.Set("NativeRingBuffer", ring_buffer_ctor);
 	exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassBinding));
+	exports.Set("releaseFreeMemory", Napi::Function::New(env, ReleaseFreeMemory));
 	return InitProbes(env, exports);
 }
 

@@ -15,6 +15,8 @@ namespace
 // remaining records stay in the ring and the fd stays readable, so libuv calls us
 // again on the next loop turn and other JS work runs in between.
 constexpr int kBatchFull = -EAGAIN;
+// A batch buffer grown past this by a burst is freed once delivered: an idle reader holds no burst's worth of memory.
+constexpr size_t kKeptBatchBytes = 256 << 10;
 } // namespace
 
 Napi::Function NativeRingBuffer::Define(Napi::Env env)
@@ -144,8 +146,8 @@ void NativeRingBuffer::DeliverBatch()
 	uint32_t count = batch_count_;
 	batch_.clear();
 	batch_count_ = 0;
-	if (batch_.capacity() > max_batch_bytes_ * 2)
-		batch_.shrink_to_fit();
+	if (batch_.capacity() > kKeptBatchBytes)
+		std::vector<uint8_t>().swap(batch_);
 	napi_value receiver = Value();
 	callback_.MakeCallback(receiver, {buffer, Napi::Number::New(env_, count)}, *async_context_);
 	if (env_.IsExceptionPending()) {

@@ -4,6 +4,7 @@ export { coreBtf } from './coreBtf.js';
 export type { CoreBtfStatus } from './coreBtf.js';
 export { BpfObject, RingBufferReader } from './bpfObject.js';
 export { BpfStatsHandle, enableBpfStats, sumProgramStats } from './bpfStats.js';
+export { releaseFreeMemory } from './processMemory.js';
 export type { ProgramStats } from './bpfStats.js';
 export type { NativeProgramStats } from './native.js';
 export type { UprobeTarget } from './bpfObject.js';

@@ -96,6 +96,8 @@ export interface NativeAddon {
   nextBpfProgramId(afterId: number): number;
   /** A descriptor keeping BPF run-time statistics on until closed, or a negative errno. */
   enableBpfStats(): number;
+  /** Gives malloc's free pages back to the system (glibc's malloc_trim); whether any went. */
+  releaseFreeMemory(): boolean;
 }
 
 const require = createRequire(import.meta.url);

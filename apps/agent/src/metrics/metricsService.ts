@@ -2,8 +2,7 @@
 // exposition format reading them and the rest of the agent at scrape time.
 import type { AgentServices } from '../context.js';
 import { hostIdentity, useOf } from '../overview/hostOverview.js';
-import { AgentMetrics } from './agentMetrics.js';
-import type { ExpositionFormat, MetricsSource } from './agentMetrics.js';
+import type { AgentMetrics, ExpositionFormat, MetricsSource } from './agentMetrics.js';
 import { RecordedHistograms } from './recordedHistograms.js';
 
 /**
@@ -39,7 +38,9 @@ export class MetricsService {
     this.#onScrape();
     let metrics = this.#formats.get(format);
     if (!metrics) {
-      metrics = new AgentMetrics(this.#source(), format);
+      // prom-client is loaded by the first scrape: an agent nobody scrapes never holds it.
+      const { AgentMetrics } = await import('./agentMetrics.js');
+      metrics = this.#formats.get(format) ?? new AgentMetrics(this.#source(), format);
       this.#formats.set(format, metrics);
     }
     return { contentType: metrics.contentType, body: await metrics.render() };

@@ -8,7 +8,7 @@ import type { AgentConfig } from '../env.js';
 import type { RecorderStatus } from '../services/flightRecorder.js';
 import { HostRecorder, hostRecorderDefaults, OVERVIEW_BPF_TOOLS } from './hostRecorder.js';
 import type { OverviewBpfTool } from './hostRecorder.js';
-import { checklistSample } from './types.js';
+import { CHECKLIST_FIELDS } from './types.js';
 import type { HostOverview, OverviewSample, OverviewSource, UseRow } from './types.js';
 import { computeUse, ERROR_WINDOW_SECONDS } from './use.js';
 import type { UseOptions } from './use.js';
@@ -109,8 +109,8 @@ export function hostOverview(
   config: AgentConfig,
   range: { sinceMs?: number | undefined; untilMs?: number | undefined; fields?: 'checklist' | 'all' | undefined } = {},
 ): HostOverview {
-  const kept = recorder.samples(range.sinceMs, range.untilMs);
-  const samples = range.fields === 'all' ? kept : kept.map(checklistSample);
+  const samples =
+    range.fields === 'all' ? recorder.samples(range.sinceMs, range.untilMs) : recorder.sampleFields(CHECKLIST_FIELDS, range.sinceMs, range.untilMs);
   const newest = recorder.latest(1)[0];
   return {
     ...hostIdentity(config),

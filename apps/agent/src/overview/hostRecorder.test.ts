@@ -135,6 +135,60 @@ describe('HostRecorder', () => {
     expect(recorder.latest(3).map((s) => s.time)).toEqual([3_697_000, 3_698_000, 3_699_000]);
   });
 
+  it('gives back each sample as kept: the newest minute the objects pushed, the older ones packed and unpacked equal', () => {
+    const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now), capacity: 200 });
+    const pushed: OverviewSample[] = [];
+    for (let second = 0; second < 300; second++) {
+      const sample = compactSample(
+        hostSample(second * 1000, {
+          interval: second === 0 ? null : 1.0004,
+          loadavg: { load1: second / 100, load5: 0.5, load15: 0.25, running: 2, threads: 300 + second, lastPid: 4_000_000 + second },
+          pidstat: {
+            rows: [pidstatRow(second), { ...pidstatRow(1), Command: 'kworker/u8:0-ümlaut', '%CPU': 12.34 }],
+            active: 2,
+            processes: 90,
+            read: 90,
+            truncated: false,
+          },
+          kernelLog: {
+            available: true,
+            lost: 0,
+            records:
+              second % 50 === 0
+                ? [
+                    {
+                      seq: second,
+                      usec: second * 1e6,
+                      level: 3,
+                      facility: 0,
+                      message: 'I/O error, dev sda',
+                      dict: { SUBSYSTEM: 'block', DEVICE: 'b8:0' },
+                      event: { kind: 'io-error', status: 'I/O error', dev: 'sda', sector: 2048 },
+                    },
+                  ]
+                : [],
+          },
+          errors: second % 7 === 0 ? [{ source: '/proc/pressure/io', message: 'no such file' }] : [],
+        }),
+        { ...noBpf, runqlatP99Us: second % 3 === 0 ? null : second * 1.5 },
+      );
+      pushed.push(sample);
+      recorder.push(sample);
+    }
+    const kept = recorder.samples();
+    expect(kept).toHaveLength(200);
+    expect(kept).toStrictEqual(pushed.slice(100));
+    // The USE table's minute: the same objects on every call, so what is computed of them is computed once.
+    expect(recorder.latest(hostRecorderDefaults.recentSamples).every((sample, index) => sample === pushed[240 + index])).toBe(true);
+    expect(recorder.latest(1)[0]).toBe(recorder.latest(1)[0]);
+    expect(recorder.latest(61)[0]).not.toBe(pushed[239]);
+    expect(recorder.latest(61)[0]).toStrictEqual(pushed[239]);
+    const fields = recorder.sampleFields(['time', 'bpf'], 150_000, 160_000);
+    expect(fields).toStrictEqual(pushed.slice(150, 160).map(({ time, bpf }) => ({ time, bpf })));
+    // The newest minute's too: only the fields asked for, not the object pushed.
+    expect(recorder.sampleFields(['bpf', 'time'], 298_000)).toStrictEqual(pushed.slice(298).map(({ time, bpf }) => ({ time, bpf })));
+  });
+
   it('samples on every wall-clock second and pairs each sample with the frames of that second', () => {
     vi.useFakeTimers({ now: 1_700_000_000_400 });
     const sampler = new FakeSampler(Date.now);

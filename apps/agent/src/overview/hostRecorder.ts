@@ -2,6 +2,7 @@
 // ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
 import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
 import type { HistogramFrame, HostSample, KernelEventKind, KmsgRecord } from '@bpfscope/bpf-core';
+import { PackedRing } from '../history/packedRing.js';
 import type { OverviewBpf, OverviewSample } from './types.js';
 
 /** The flight recorder's tools whose frames give the overview's BPF figures. */
@@ -22,6 +23,8 @@ export const hostRecorderDefaults = {
   frameWaitMs: 300,
   /** Distinct (kind, device) kernel-log event counts kept; beyond, further devices count under 'other'. */
   maxKernelEventKeys: 64,
+  /** The newest samples also kept as the objects pushed: the USE table's minute (its error window), read every second. */
+  recentSamples: 60,
 } as const;
 
 /** What the recorder reads: bpf-core's HostSampler, or a test's. */
@@ -99,8 +102,9 @@ export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hos
 
 /**
  * Memory is bounded by `capacity` samples of bounded size: each holds at most 10 process rows and 20 kernel-log
- * records, plus one row per CPU, disk and interface (measured in bench/hostRecorder.ts: 7.2 KiB a sample on
- * a 2-CPU VM with 89 processes, 2 disks and 4 interfaces, 25 MiB for the hour).
+ * records, plus one row per CPU, disk and interface. They are kept packed (PackedRing), the newest minute also as
+ * objects (measured in bench/hostRecorder.ts on a 2-CPU VM with 89 processes, 2 disks and 4 interfaces: 7.2 KiB a
+ * sample as objects, 25 MiB for the hour; packed, see the README's table).
  */
 export class HostRecorder {
   readonly capacity: number;
@@ -108,9 +112,11 @@ export class HostRecorder {
   readonly #sampler: HostSampleSource;
   readonly #recordedTools: () => readonly OverviewBpfTool[];
   readonly #now: () => number;
-  readonly #ring: Array<OverviewSample | undefined>;
-  #next = 0;
-  #size = 0;
+  readonly #ring: PackedRing<OverviewSample>;
+  /** Each kept sample's time, by sequence number modulo capacity: ranges are found without unpacking. */
+  readonly #times: Float64Array;
+  /** The newest samples as pushed, oldest first: latest() gives the same objects on every call. */
+  readonly #recent: OverviewSample[] = [];
   readonly #listeners = new Set<Listener>();
   /** The last few frames of each BPF tool, by frame end time, to pair with the sample of the same second. */
   readonly #frames = new Map<OverviewBpfTool, HistogramFrame[]>();
@@ -130,7 +136,8 @@ export class HostRecorder {
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`host recorder capacity must be a positive integer, got ${this.capacity}`);
     this.#recordedTools = options.recordedTools ?? (() => []);
     this.#now = options.now ?? Date.now;
-    this.#ring = new Array<OverviewSample | undefined>(this.capacity);
+    this.#ring = new PackedRing(this.capacity);
+    this.#times = new Float64Array(this.capacity);
   }
 
   get running(): boolean {
@@ -138,7 +145,7 @@ export class HostRecorder {
   }
 
   get size(): number {
-    return this.#size;
+    return this.#ring.size;
   }
 
   /** Samples now (the first sample: gauges only), then on every wall-clock boundary of the interval. */
@@ -242,30 +249,51 @@ export class HostRecorder {
 
   /** Keeps a sample and hands it to listeners (the timer's path; tests and the bench fill the ring with it). */
   push(sample: OverviewSample): void {
-    this.#ring[this.#next] = sample;
-    this.#next = (this.#next + 1) % this.capacity;
-    this.#size = Math.min(this.#size + 1, this.capacity);
+    const seq = this.#ring.end;
+    this.#ring.push(sample);
+    this.#times[seq % this.capacity] = sample.time;
+    this.#recent.push(sample);
+    if (this.#recent.length > Math.min(hostRecorderDefaults.recentSamples, this.capacity)) this.#recent.shift();
     for (const listener of this.#listeners) listener(sample);
   }
 
   /** Oldest first; only those of time ≥ sinceMs and < untilMs when given. */
   samples(sinceMs?: number, untilMs?: number): OverviewSample[] {
-    const start = (this.#next - this.#size + this.capacity) % this.capacity;
-    const samples: OverviewSample[] = [];
-    for (let index = 0; index < this.#size; index++) {
-      const sample = this.#ring[(start + index) % this.capacity] as OverviewSample;
-      if ((sinceMs === undefined || sample.time >= sinceMs) && (untilMs === undefined || sample.time < untilMs)) samples.push(sample);
-    }
-    return samples;
+    return this.#inRange(sinceMs, untilMs).map((seq) => this.#sample(seq));
+  }
+
+  /**
+   * samples(), with only the `fields` of each (in the sample's order): the older ones are unpacked field by field, so
+   * a reader of a few fields (the checklist's, the fleet's p99s) does not build the rest.
+   */
+  sampleFields<Field extends keyof OverviewSample>(fields: readonly Field[], sinceMs?: number, untilMs?: number): Array<Pick<OverviewSample, Field>> {
+    return this.#inRange(sinceMs, untilMs).map((seq) => this.#sample(seq, fields));
   }
 
   /** The newest `count` samples, oldest first. */
   latest(count = 1): OverviewSample[] {
-    const samples: OverviewSample[] = [];
-    for (let index = Math.max(0, this.#size - count); index < this.#size; index++) {
-      samples.push(this.#ring[(this.#next - this.#size + index + this.capacity) % this.capacity] as OverviewSample);
+    const from = Math.max(this.#ring.start, this.#ring.end - Math.max(0, count));
+    return Array.from({ length: this.#ring.end - from }, (_, index) => this.#sample(from + index));
+  }
+
+  #inRange(sinceMs: number | undefined, untilMs: number | undefined): number[] {
+    const seqs: number[] = [];
+    for (let seq = this.#ring.start; seq < this.#ring.end; seq++) {
+      const time = this.#times[seq % this.capacity] as number;
+      if ((sinceMs === undefined || time >= sinceMs) && (untilMs === undefined || time < untilMs)) seqs.push(seq);
     }
-    return samples;
+    return seqs;
+  }
+
+  /** The sample of sequence number `seq`, only its `fields` when given: the object pushed while it is recent, else unpacked. */
+  #sample(seq: number, fields?: readonly string[]): OverviewSample {
+    const recentFrom = this.#ring.end - this.#recent.length;
+    if (seq < recentFrom) return this.#ring.get(seq, fields);
+    const sample = this.#recent[seq - recentFrom] as OverviewSample;
+    if (fields === undefined) return sample;
+    const picked: Partial<Record<keyof OverviewSample, unknown>> = {};
+    for (const key of Object.keys(sample) as Array<keyof OverviewSample>) if (fields.includes(key)) picked[key] = sample[key];
+    return picked as OverviewSample;
   }
 
   /** Called with every new sample; returns the unsubscribe. */

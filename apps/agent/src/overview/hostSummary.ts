@@ -47,9 +47,9 @@ export function summaryWindow(end: number, historyMs: number, points: number, in
  * Each point is the highest per-second figure of its seconds (the max, not the mean: a latency spike of one second
  * must survive being drawn as one of 120 points); null where no second had the figure.
  */
-export function maxPerPoint(
-  samples: readonly OverviewSample[],
-  pick: (sample: OverviewSample) => number | null,
+export function maxPerPoint<Sample extends Pick<OverviewSample, 'time'>>(
+  samples: readonly Sample[],
+  pick: (sample: Sample) => number | null,
   window: Pick<SummarySeries, 'from' | 'pointMs'> & { points: number },
 ): Array<number | null> {
   const points = new Array<number | null>(window.points).fill(null);
@@ -73,8 +73,8 @@ export function hostSummary(services: AgentServices, options: { points: number; 
   const use = useOf(recorder, statuses);
   const newest = recorder.latest(1)[0];
   const window = summaryWindow(newest?.time ?? options.now ?? Date.now(), recorder.capacity * recorder.intervalMs, options.points, recorder.intervalMs);
-  const samples = recorder.samples(window.from);
-  const series = (pick: (sample: OverviewSample) => number | null) => maxPerPoint(samples, pick, { ...window, points: options.points });
+  const samples = recorder.sampleFields(['time', 'bpf'], window.from);
+  const series = (pick: (sample: Pick<OverviewSample, 'bpf'>) => number | null) => maxPerPoint(samples, pick, { ...window, points: options.points });
   const recorded = recordedBpfTools(statuses);
   return {
     ...hostIdentity(services.config),

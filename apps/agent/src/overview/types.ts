@@ -41,12 +41,6 @@ export const CHECKLIST_FIELDS = [
 ] as const;
 export type ChecklistSample = Pick<OverviewSample, (typeof CHECKLIST_FIELDS)[number]>;
 
-export function checklistSample(sample: OverviewSample): ChecklistSample {
-  const picked: Partial<Record<(typeof CHECKLIST_FIELDS)[number], unknown>> = {};
-  for (const field of CHECKLIST_FIELDS) picked[field] = sample[field];
-  return picked as ChecklistSample;
-}
-
 export type Verdict = 'ok' | 'warning' | 'critical' | 'unknown';
 
 export interface UseDrill {

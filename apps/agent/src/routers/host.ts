@@ -69,7 +69,7 @@ export const hostRouter = router({
   /** The USE table of the seconds in (from, to]: figures averaged over them as sar's "Average:" line, errors counted within them. */
   use: authedProcedure.input(useInput).query(({ ctx, input }): RangeUse => {
     const { services } = ctx;
-    const samples = services.host.samples(input.from + 1).filter((sample) => sample.time <= input.to);
+    const samples = services.host.samples(input.from + 1, input.to + 1).filter((sample) => sample.time <= input.to);
     return { ...input, seconds: samples.length, use: computeUse(samples, { ...useOptions(services.recorder), basis: 'range' }) };
   }),
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { coreBtf, enableBpfStats, getKernelFeatures } from '@bpfscope/bpf-core';
+import { coreBtf, enableBpfStats, getKernelFeatures, releaseFreeMemory } from '@bpfscope/bpf-core';
 import type { FeatureSource } from '@bpfscope/bpf-core';
 import { createAuditLog, withCallerRoles } from '../audit.js';
 import type { AuditLog } from '../audit.js';
@@ -126,4 +126,18 @@ export function createAgentServices(options: {
 export function warmUpKernel(): void {
   coreBtf();
   getKernelFeatures().snapshot();
+}
+
+/** How often the agent gives malloc's free pages back: a walk of its free lists, cheap at this rate. */
+const RELEASE_FREE_MEMORY_MS = 30_000;
+
+/**
+ * Gives malloc's free pages back now (start-up's bursts are over) and every 30 s, so what a past burst (a tool's
+ * load, a storm, a large reply) freed does not stay resident. Never keeps the process alive; returns the stop.
+ */
+export function keepReleasingFreeMemory(intervalMs = RELEASE_FREE_MEMORY_MS): () => void {
+  releaseFreeMemory();
+  const timer = setInterval(releaseFreeMemory, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -23,6 +23,18 @@ describe('RowHistory', () => {
     expect(history.rows(0).at(-1)?.n).toBe(99);
   });
 
+  it('gives back rows as they were pushed, argv lists, missing fields and all', () => {
+    const history = new RowHistory({ maxRows: 10, maxAgeMs: 3600_000, maxBytes: 1 << 20 });
+    const rows = [
+      { time: 1_733_500_000_123.25, pcomm: 'bash', pid: 4242, ppid: 1, argv: ['/bin/ls', '-la', 'ümlaut dir'], argsTruncated: false, ret: 0 },
+      { time: 1_733_500_000_124, comm: 'curl', pid: 5, laddr: '10.0.0.1', lport: 51234, raddr: '::1', rport: 443, txKb: 0.5, rxKb: 12, ms: 35.125, uid: null },
+      { time: 1_733_500_000_125, path: '/etc/passwd', fd: -1, err: 2, flags: undefined },
+    ];
+    history.push(rows, 0);
+    expect(history.rows(0)).toStrictEqual(rows);
+    expect(history.bytes).toBe(rows.reduce((sum, row) => sum + approximateRowBytes(row), 0));
+  });
+
   it('stays correct across its compaction of dropped rows', () => {
     const history = new RowHistory({ maxRows: 100, maxAgeMs: 3600_000, maxBytes: 1 << 30 });
     for (let i = 0; i < 5000; i++) history.push([{ n: i }], 0);

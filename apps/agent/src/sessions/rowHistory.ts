@@ -1,3 +1,4 @@
+import { PackedRing } from '../history/packedRing.js';
 import type { Row } from './backend.js';
 
 export interface RowHistoryLimits {
@@ -10,22 +11,22 @@ export interface RowHistoryLimits {
 }
 
 interface Entry {
-  readonly row: Row;
   readonly arrivedAt: number;
+  /** approximateRowBytes of the row, what the bytes limit counts. */
   readonly bytes: number;
+  readonly row: Row;
 }
 
 /**
  * The recent rows of a table attachment, oldest first: what a new viewer of the
  * table sees at once (for the flight recorder's tcplife, the last hour), and what
  * a table snapshot saves. Bounded by rows, age and approximate bytes, whichever
- * binds first.
+ * binds first. Kept packed (a row is a few numbers and short strings), so the
+ * rows a viewer was sent die young instead of ageing in V8's old generation.
  */
 export class RowHistory {
   readonly #limits: RowHistoryLimits;
-  #entries: Entry[] = [];
-  /** Index of the oldest kept entry: dropping from the front is a move of this index, compacted now and then. */
-  #start = 0;
+  readonly #ring: PackedRing<Entry>;
   #bytes = 0;
   #released = 0;
 
@@ -34,10 +35,11 @@ export class RowHistory {
       if (!Number.isFinite(value) || value < 1) throw new RangeError(`row history ${name} must be at least 1, got ${value}`);
     }
     this.#limits = limits;
+    this.#ring = new PackedRing(Math.floor(limits.maxRows));
   }
 
   get size(): number {
-    return this.#entries.length - this.#start;
+    return this.#ring.size;
   }
 
   /** Rows let go to stay within the limits, since the attachment started. */
@@ -52,8 +54,16 @@ export class RowHistory {
 
   push(rows: readonly Row[], arrivedAt: number): void {
     for (const row of rows) {
+      if (this.#ring.size === this.#ring.capacity) this.#releaseOldest();
       const bytes = approximateRowBytes(row);
-      this.#entries.push({ row, arrivedAt, bytes });
+      try {
+        this.#ring.push({ arrivedAt, bytes, row });
+      } catch (error) {
+        // Rows are JSON for their viewers; one that is not is let go here rather than stop the others.
+        if (!(error instanceof TypeError)) throw error;
+        this.#released++;
+        continue;
+      }
       this.#bytes += bytes;
     }
     this.#trim(arrivedAt);
@@ -62,24 +72,22 @@ export class RowHistory {
   /** Rows kept at `now`, oldest first. */
   rows(now: number): Row[] {
     this.#trim(now);
-    const rows: Row[] = [];
-    for (let index = this.#start; index < this.#entries.length; index++) rows.push((this.#entries[index] as Entry).row);
-    return rows;
+    return this.#ring.values(undefined, ['row']).map((entry) => entry.row);
   }
 
   #trim(now: number): void {
     const { maxRows, maxAgeMs, maxBytes } = this.#limits;
     while (this.size > 0) {
-      const oldest = this.#entries[this.#start] as Entry;
+      const oldest = this.#ring.get(this.#ring.start, ['arrivedAt']);
       if (this.size <= maxRows && this.#bytes <= maxBytes && now - oldest.arrivedAt <= maxAgeMs) break;
-      this.#bytes -= oldest.bytes;
-      this.#start++;
-      this.#released++;
+      this.#releaseOldest();
     }
-    if (this.#start > 1024 && this.#start * 2 > this.#entries.length) {
-      this.#entries = this.#entries.slice(this.#start);
-      this.#start = 0;
-    }
+  }
+
+  #releaseOldest(): void {
+    this.#bytes -= this.#ring.get(this.#ring.start, ['bytes']).bytes;
+    this.#ring.dropOldest(1);
+    this.#released++;
   }
 }
 

@@ -7,7 +7,7 @@ import { attachmentKey } from './attachmentKey.js';
 import type { BackendSession, HistogramDescription, HistogramFrame, Row, ToolBackend } from './backend.js';
 import { CostUnavailableError, overBudgetDetail } from './bpfCost.js';
 import type { BpfCost, BpfCostMonitor, CostTracker, CpuBudget } from './bpfCost.js';
-import { FrameHistory } from './frameHistory.js';
+import { FrameCursor, FrameHistory } from './frameHistory.js';
 import { RowHistory } from './rowHistory.js';
 import type { RowHistoryLimits } from './rowHistory.js';
 import { CustomProbeRecordingError, SessionLimitError, SessionManagerClosedError, SessionNotFoundError } from './sessionErrors.js';
@@ -129,9 +129,8 @@ interface Viewer {
   readonly attachment: Attachment;
   /** Lives on the viewer, not the stream, so rows survive a reconnect within the grace period. */
   readonly queue: ViewerQueue;
-  /** Frames not yet streamed, oldest first; starts with the attachment's history. */
-  frames: HistogramFrame[];
-  droppedFrames: number;
+  /** Frames not yet streamed, oldest first; starts with the attachment's history (and counts the frames it lost). */
+  readonly frames: FrameCursor;
   seq: number;
   activeStream: ViewerStream | undefined;
   idleTimer: Timer | undefined;
@@ -517,8 +516,7 @@ export class SessionManager {
       startedAt: this.#now(),
       attachment,
       queue: new ViewerQueue({ maxRows: this.#viewerMaxQueuedRows }),
-      frames: attachment.history?.toArray() ?? [],
-      droppedFrames: 0,
+      frames: new FrameCursor(attachment.history),
       seq: 0,
       activeStream: undefined,
       idleTimer: undefined,
@@ -550,16 +548,8 @@ export class SessionManager {
   #deliverFrame(attachment: Attachment, frame: HistogramFrame): void {
     attachment.history?.push(frame);
     if (attachment.recording) for (const listener of this.#recordedFrameListeners) listener(attachment.tool, frame, attachment.session.histogram);
-    for (const viewer of attachment.viewers) {
-      viewer.frames.push(frame);
-      // A viewer away for longer than the history lasts loses the oldest, counted.
-      const overflow = viewer.frames.length - this.#frameHistoryLimit;
-      if (overflow > 0) {
-        viewer.frames.splice(0, overflow);
-        viewer.droppedFrames += overflow;
-      }
-      viewer.activeStream?.wake();
-    }
+    // Each viewer's cursor now has the frame; one away for longer than the history lasts loses the oldest, counted.
+    for (const viewer of attachment.viewers) viewer.activeStream?.wake();
   }
 
   async *#streamViewer(id: string, signal: AbortSignal): AsyncGenerator<StreamBatch> {
@@ -590,7 +580,7 @@ export class SessionManager {
       seq: viewer.seq,
       rows,
       frames,
-      counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.droppedFrames },
+      counters: { events, kernelDrops, droppedForViewer: viewer.queue.droppedRows, droppedFramesForViewer: viewer.frames.dropped },
       cost: this.#costOf(viewer.attachment),
       ...this.#end(viewer.attachment),
     };

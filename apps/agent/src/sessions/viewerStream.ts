@@ -1,6 +1,7 @@
 // One stream() call of a viewer: when its batches go out (a full batch, the
 // oldest row's deadline, any frames, a heartbeat) and how the stream ends.
 import type { HistogramFrame, Row } from './backend.js';
+import type { FrameCursor } from './frameHistory.js';
 import type { StreamBatch, StreamEnd } from './sessionTypes.js';
 import type { ViewerQueue } from './viewerQueue.js';
 
@@ -42,8 +43,8 @@ export class ViewerStream {
 /** What a viewer has waiting: it lives on the viewer, not the stream, so it survives a reconnect. */
 export interface PendingOutput {
   readonly queue: ViewerQueue;
-  /** Frames not yet streamed, oldest first. */
-  frames: HistogramFrame[];
+  /** Frames not yet streamed, oldest first: a place in the attachment's history. */
+  readonly frames: Pick<FrameCursor, 'length' | 'take'>;
 }
 
 export interface BatchLimits {
@@ -69,7 +70,7 @@ export async function* streamBatches(pending: PendingOutput, stream: ViewerStrea
       // Hand over what is still queued (the backend drains on close), the last batch marked.
       for (;;) {
         const rows = pending.queue.take(limits.maxRows);
-        const frames = pending.frames.splice(0, limits.maxFrames);
+        const frames = pending.frames.take(limits.maxFrames);
         const last = pending.queue.size === 0 && pending.frames.length === 0;
         yield makeBatch(rows, frames, last ? end : undefined);
         if (last) return;
@@ -81,7 +82,7 @@ export async function* streamBatches(pending: PendingOutput, stream: ViewerStrea
     const heartbeatDueAt = lastYieldAt + heartbeatIntervalMs;
     // Frames come once an interval (or as history): they go out at once, with any rows.
     if (pending.queue.size >= limits.maxRows || now >= batchDueAt || pending.frames.length > 0) {
-      yield makeBatch(pending.queue.take(limits.maxRows), pending.frames.splice(0, limits.maxFrames));
+      yield makeBatch(pending.queue.take(limits.maxRows), pending.frames.take(limits.maxFrames));
       lastYieldAt = limits.now();
     } else if (now >= heartbeatDueAt) {
       yield makeBatch([], []);

@@ -3,8 +3,9 @@
 // with access to the host, after restarts too. Bounded: a size cap per snapshot, a
 // total cap with oldest-first expiry, and no snapshot expires before its retention.
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { FoldedProfile } from '@bpfscope/bpf-core';
 import type { HistogramDescription, HistogramFrame, Row } from '../sessions/backend.js';
 
@@ -132,7 +133,9 @@ export class SnapshotStore {
   }
 
   static open(file: string, options: SnapshotStoreOptions): SnapshotStore {
-    const db = new Database(file);
+    // Loaded by the first snapshot saved or opened: an agent that never stores one never holds SQLite.
+    const SQLite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    const db = new SQLite(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(`CREATE TABLE IF NOT EXISTS snapshots (

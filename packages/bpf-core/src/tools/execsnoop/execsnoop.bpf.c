@@ -31,9 +31,15 @@ struct {
 	__type(value, struct exec_event);
 } execs SEC(".maps");
 
+/*
+ * Sized by rate: an exec's record is its header and the arguments it has (~200
+ * bytes for a few), so 1 MiB holds ~5,000 execs, seconds of the fastest a core
+ * execs (bench/execStorm.ts: ~2,000/s). Its reader maps it twice, and the
+ * kernel maps all of it at once: every MiB here is 2 MiB of the agent's RSS.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 * 1024 * 1024);
+	__uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
 
 _Static_assert(__builtin_offsetof(struct exec_event, args) == EXEC_EVENT_HEADER_SIZE,
