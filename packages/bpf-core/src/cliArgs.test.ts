@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from './cliArgs.js';
+import { cliToolName, parseCliArgs } from './cliArgs.js';
 import { toolRegistry } from './tools/registry.js';
 
 const schemaFor = (tool: string) => toolRegistry.get(tool)?.paramsSchema;
@@ -35,5 +35,17 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['list'], schemaFor).command).toBe('list');
     expect(parseCliArgs(['capabilities'], schemaFor).command).toBe('capabilities');
     expect(parseCliArgs([], schemaFor).command).toBe('help');
+  });
+});
+
+describe('cliToolName', () => {
+  it('names the tool parseCliArgs would run, before its flags are known', () => {
+    expect(cliToolName(['execsnoop', '--duration', '1'])).toBe('execsnoop');
+    // A flag's value is not the tool.
+    expect(cliToolName(['--duration', '5', 'opensnoop', '--json'])).toBe('opensnoop');
+    for (const argv of [['list'], ['capabilities'], [], ['--json']]) {
+      expect(cliToolName(argv)).toBeUndefined();
+      expect(parseCliArgs(argv, schemaFor).tool).toBeUndefined();
+    }
   });
 });
