@@ -4,6 +4,7 @@ import { BpfObject } from '../bpfObject.js';
 import { BpfError } from '../errors.js';
 import { native } from '../native.js';
 import { bpfObjectPath } from '../paths.js';
+import { VMLINUX_BTF, vmlinuxBtfProblem } from './kernelBtf.js';
 
 export type FeatureName =
   'btf' | 'ringbuf' | 'tracepoint' | 'rawTracepoint' | 'tpBtf' | 'fentry' | 'kprobe' | 'uprobe' | 'perfEventSampling' | 'hardwarePmu' | 'stackTraceMap';
@@ -121,9 +122,10 @@ export class KernelFeatures implements FeatureSource {
   feature(name: FeatureName): FeatureStatus {
     let status = this.#cache.get(name);
     if (!status) {
-      const started = performance.now();
+      // hrtime, not performance.now(): the CLI would load perf_hooks for this alone.
+      const started = process.hrtime.bigint();
       status = this.#probe(name);
-      this.#probeMs += performance.now() - started;
+      this.#probeMs += Number(process.hrtime.bigint() - started) / 1e6;
       this.#cache.set(name, status);
     }
     return status;
@@ -147,10 +149,16 @@ export class KernelFeatures implements FeatureSource {
     }
     switch (name) {
       case 'btf': {
-        const btf = native.vmlinuxBtf();
-        return btf.ok
+        let problem: string | undefined;
+        try {
+          problem = vmlinuxBtfProblem();
+        } catch (error) {
+          const errno = Math.abs((error as NodeJS.ErrnoException).errno ?? 0);
+          return { available: false, reason: `no kernel BTF at ${VMLINUX_BTF} (${errnoName(errno)}): CO-RE programs cannot load` };
+        }
+        return problem === undefined
           ? { available: true }
-          : { available: false, reason: `no kernel BTF at /sys/kernel/btf/vmlinux (${errnoName(btf.errno)}): CO-RE programs cannot load` };
+          : { available: false, reason: `kernel BTF at ${VMLINUX_BTF} is unreadable (${problem}): CO-RE programs cannot load` };
       }
       case 'ringbuf':
         return errnoStatus(native.probeMapType('ringbuf'), 'BPF_MAP_TYPE_RINGBUF not supported');
