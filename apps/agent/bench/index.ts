@@ -6,6 +6,7 @@ import { benchAgentExecStorm } from './execStorm.js';
 import { benchFlightRecorder } from './flightRecorder.js';
 import { benchHostRecorder } from './hostRecorder.js';
 import { benchMetrics } from './metrics.js';
+import { benchSessionStart } from './sessionStart.js';
 import { benchAgentViewers } from './viewers.js';
 
 if (process.getuid?.() !== 0) throw new Error('the agent benchmark attaches BPF programs: run it as root');
@@ -17,6 +18,7 @@ if (wanted('exec-storm') || wanted('viewers')) {
   if (wanted('exec-storm')) await benchAgentExecStorm(stormBinary);
   if (wanted('viewers')) await benchAgentViewers(stormBinary);
 }
+if (wanted('session-start')) await benchSessionStart();
 if (wanted('flight-recorder')) await benchFlightRecorder();
 if (wanted('host-recorder')) await benchHostRecorder();
 if (wanted('metrics')) await benchMetrics();
