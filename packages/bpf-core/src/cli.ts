@@ -128,6 +128,10 @@ main().then(
     if (error instanceof ToolError || error instanceof BpfError) {
       process.stderr.write(`bpfscope-tool: ${error.message}\n`);
       process.exitCode = 2;
-    } else throw error;
+      // A bug is an uncaught exception, as before main() was async: its stack, exit 1 (not an unhandled rejection).
+    } else
+      process.nextTick(() => {
+        throw error;
+      });
   },
 );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cliToolName, parseCliArgs } from './cliArgs.js';
+import { ToolError } from './errors.js';
 import { toolRegistry } from './tools/registry.js';
 
 const schemaFor = (tool: string) => toolRegistry.get(tool)?.paramsSchema;
@@ -19,6 +20,7 @@ describe('parseCliArgs', () => {
   it('keeps bad values for the schema to reject, and rejects a bad duration itself', () => {
     expect(parseCliArgs(['tcplife', '--pid', 'abc'], schemaFor).params).toEqual({ pid: Number.NaN });
     expect(() => parseCliArgs(['tcplife', '--duration', '-1'], schemaFor)).toThrow(/--duration/);
+    expect(() => parseCliArgs(['tcplife', '--duration', 'abc'], schemaFor)).toThrow(ToolError);
   });
 
   it("takes probe specs as bcc's tools do: as arguments, or repeated flags, never split on commas", () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolError } from './errors.js';
 
 export interface CliOptions {
   tool?: string;
@@ -106,7 +107,7 @@ export function parseCliArgs(
       case 'duration':
         options.durationSeconds = Number(value);
         if (!Number.isFinite(options.durationSeconds) || options.durationSeconds <= 0) {
-          throw new Error(`--duration needs a positive number of seconds, got ${value}`);
+          throw new ToolError('INVALID_PARAMS', `--duration needs a positive number of seconds, got ${value}`);
         }
         break;
       case 'attach-method':

@@ -76,6 +76,7 @@ describe('bpfscope-tool CLI', () => {
       [['nosuchtool'], /unknown tool "nosuchtool"/],
       [['tcplife', '--local-ports', '70000'], /localPorts\.0: .*65535/],
       [['tcplife', '--pid', '-3'], /pid/],
+      [['execsnoop', '--duration', 'abc'], /^bpfscope-tool: --duration needs a positive number of seconds, got abc\n$/],
     ] as const) {
       const result = await run(process.execPath, [cli, ...args]).then(
         () => ({ code: 0, stderr: '' }),
@@ -83,6 +84,8 @@ describe('bpfscope-tool CLI', () => {
       );
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
+      // One line of message: no stack, no unhandled rejection.
+      expect(result.stderr).not.toMatch(/^\s+at /m);
     }
   });
 });
