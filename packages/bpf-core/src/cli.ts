@@ -57,9 +57,22 @@ async function main(): Promise<number | undefined> {
   if (!loaded) throw unknownToolError(options.tool ?? '');
   // Symbolizing is for stack tools alone: the others do not load it.
   const stackOutput = loaded.outputKind === 'stacks' ? await loadStackOutput() : undefined;
-  const session = startLoadedTool(loaded, options.params, {
-    attachMethod: options.attachMethod as AttachMethodName | undefined,
-  });
+  const features = getKernelFeatures();
+  // Probing uprobes first would hold up this tool's own uprobe attach by 100+ ms (see assumeAvailable): the attach tells.
+  features.assumeAvailable('uprobe');
+  let session: ReturnType<typeof startLoadedTool>;
+  try {
+    session = startLoadedTool(loaded, options.params, {
+      attachMethod: options.attachMethod as AttachMethodName | undefined,
+    });
+  } catch (error) {
+    const missing = error instanceof BpfError ? features.probeAssumed().find(({ status }) => !status.available) : undefined;
+    if (missing)
+      throw new ToolError('UNAVAILABLE', `${loaded.name}: ${missing.name}s are not available on this kernel: ${missing.status.reason}`, undefined, {
+        cause: error,
+      });
+    throw error;
+  }
   // stderr, so that stdout stays pure JSON lines with --json.
   process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
   const limitation = session.tool.attachMethods.find((method) => method.name === session.attachMethod)?.limitation;

@@ -70,6 +70,21 @@ describe('bpfscope-tool CLI', () => {
     }
   });
 
+  it("attaches a custom uprobe in a fresh process, its attach the kernel's uprobe check", async () => {
+    let pid = 0;
+    // coreutils' true sets its locale when given one argument (it checks for --help).
+    const { stdout, stderr, code } = await traceWhile(['trace', '--json', '--duration', '1.5', 'p:c:setlocale "setlocale"'], async () => {
+      pid = await runTrue(`bpfscope-${randomBytes(6).toString('hex')}`);
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^Tracing trace \(uprobe\)/m);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { pid: number; comm: string; func: string; message: string });
+    expect(rows.filter((row) => row.pid === pid)).toEqual([expect.objectContaining({ comm: 'true', func: 'setlocale', message: 'setlocale' })]);
+  });
+
   it('exits 2 with a clear message on bad input and attaches nothing', async () => {
     const run = promisify(execFile);
     for (const [args, message] of [
