@@ -27,7 +27,16 @@ function layer(files, forbidden, message, options = {}) {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/', '**/node_modules/', '**/out/', '**/build/', 'e2e/artifacts/', 'bench/results/', 'packages/bpf-core/bin/'],
+    ignores: [
+      '**/dist/',
+      '**/node_modules/',
+      '**/out/',
+      '**/build/',
+      'e2e/artifacts/',
+      'bench/results/',
+      'packages/bpf-core/bin/',
+      'packages/bpf-core/bundle/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -7,6 +7,7 @@ import { benchFlightRecorder } from './flightRecorder.js';
 import { benchHostRecorder } from './hostRecorder.js';
 import { benchAgentMemory } from './memory.js';
 import { benchMetrics } from './metrics.js';
+import { benchSessionStart } from './sessionStart.js';
 import { benchAgentViewers } from './viewers.js';
 import { benchWireForms } from './wireForms.js';
 
@@ -19,6 +20,7 @@ if (wanted('exec-storm') || wanted('viewers')) {
   if (wanted('exec-storm')) await benchAgentExecStorm(stormBinary);
   if (wanted('viewers')) await benchAgentViewers(stormBinary);
 }
+if (wanted('session-start')) await benchSessionStart();
 if (wanted('flight-recorder')) await benchFlightRecorder();
 if (wanted('host-recorder')) await benchHostRecorder();
 if (wanted('metrics')) await benchMetrics();

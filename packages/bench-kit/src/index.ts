@@ -42,3 +42,5 @@ export async function withTimeout<T>(promise: Promise<T>, milliseconds: number, 
     clearTimeout(timer);
   }
 }
+
+export { bareNodeStart, bpftraceExecsnoopStart, bpftraceStart, execsnoopOneLiner, oneLinerBegins, timeUntilOutput } from './startTimes.js';

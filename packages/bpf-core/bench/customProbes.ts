@@ -12,19 +12,18 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { median, printTable, writeResult } from '@bpfscope/bench-kit';
+import { median, printTable, timeUntilOutput, writeResult } from '@bpfscope/bench-kit';
 import { getKernelFeatures, startTool } from '../src/index.js';
 import type { ToolSession } from '../src/index.js';
 import { findSystemLibc } from '../src/tools/gethostlatency/libc.js';
 import { buildWorkload } from './storm.js';
-import { timeUntilOutput } from './toolStart.js';
 
 const RUNS = 20;
 const WARM_UP = 2;
 const STORM_SECONDS = 5;
 const STORM_WORKERS = 2;
 const BPF_STATS = '/proc/sys/kernel/bpf_stats_enabled';
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/bpfscope-tool.js', import.meta.url));
 
 interface BpfProgramStats {
   id: number;

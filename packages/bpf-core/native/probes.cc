@@ -77,16 +77,6 @@ Napi::Value ProbeProgramType(const Napi::CallbackInfo &info)
 	return ThrowBpfError(env, EINVAL, "unknown program type " + name);
 }
 
-// vmlinuxBtf() → { ok, errno }: can libbpf load the kernel's own BTF?
-Napi::Value VmlinuxBtfStatus(const Napi::CallbackInfo &info)
-{
-	Napi::Env env = info.Env();
-	Napi::Object result = Napi::Object::New(env);
-	result.Set("ok", VmlinuxBtf() != nullptr);
-	result.Set("errno", vmlinux_btf_error);
-	return result;
-}
-
 // vmlinuxHasType(kind: "func" | "struct" | "typedef" | "enum", name) → boolean
 Napi::Value VmlinuxHasType(const Napi::CallbackInfo &info)
 {
@@ -189,7 +179,6 @@ Napi::Object InitProbes(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("probeMapType", Napi::Function::New(env, ProbeMapType));
 	exports.Set("probeProgramType", Napi::Function::New(env, ProbeProgramType));
-	exports.Set("vmlinuxBtf", Napi::Function::New(env, VmlinuxBtfStatus));
 	exports.Set("vmlinuxHasType", Napi::Function::New(env, VmlinuxHasType));
 	exports.Set("perfEventOpenErrno", Napi::Function::New(env, PerfEventOpenErrno));
 	exports.Set("mountTracefs", Napi::Function::New(env, MountTracefs));

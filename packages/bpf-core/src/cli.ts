@@ -1,29 +1,39 @@
 #!/usr/bin/env node
 // bpfscope-tool: run one bpfscope tool in a terminal, bcc-style, for humans and tests.
 import { formatClockTime, shownColumns } from '@bpfscope/formats';
-import { parseCliArgs } from './cliArgs.js';
+import { cliToolName, parseCliArgs } from './cliArgs.js';
 import { BpfError, ToolError } from './errors.js';
 import { getCapabilities, getKernelFeatures } from './capabilities/capabilities.js';
-import { startTool } from './session.js';
+import { startLoadedTool } from './session.js';
 import { formatLinearHistogram, formatLog2Histogram } from './histogramText.js';
-import { profileOutput } from './profileOutput.js';
-import { foldProfile } from './symbols/fold.js';
-import { Symbolizer } from './symbols/symbolizer.js';
 import { formatTableHeader, formatTableRow } from './table.js';
-import { toolRegistry } from './tools/registry.js';
+import { loadTool, toolLoaders, unknownToolError } from './tools/loaders.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { AttachMethodName } from './tools/types.js';
 
 const usage = `usage: bpfscope-tool <tool> [--json] [--duration SECONDS] [--<param> VALUE]... [SPEC...]
        bpfscope-tool list            tools and whether each works on this kernel
        bpfscope-tool capabilities    what this kernel offers, as JSON
-tools: ${[...toolRegistry.keys()].join(', ')}`;
+tools: ${[...toolLoaders.keys()].join(', ')}`;
 
-function main(): number | undefined {
+async function loadStackOutput() {
+  const [{ foldProfile }, { Symbolizer }, { profileOutput }] = await Promise.all([
+    import('./symbols/fold.js'),
+    import('./symbols/symbolizer.js'),
+    import('./profileOutput.js'),
+  ]);
+  return { foldProfile, Symbolizer, profileOutput };
+}
+
+async function main(): Promise<number | undefined> {
+  const argv = process.argv.slice(2);
+  // Only the tool that runs is loaded: every tool's module and schemas would double the start.
+  const named = cliToolName(argv);
+  const loaded = named !== undefined && toolLoaders.has(named) ? await loadTool(named) : undefined;
   const options = parseCliArgs(
-    process.argv.slice(2),
-    (name) => toolRegistry.get(name)?.paramsSchema,
-    (name) => toolRegistry.get(name)?.cli,
+    argv,
+    (name) => (name === loaded?.name ? loaded.paramsSchema : undefined),
+    (name) => (name === loaded?.name ? loaded.cli : undefined),
   );
   switch (options.command) {
     case 'help':
@@ -33,7 +43,8 @@ function main(): number | undefined {
       console.log(JSON.stringify(getCapabilities(), null, 2));
       return 0;
     case 'list': {
-      for (const tool of toolRegistry.values()) {
+      for (const load of toolLoaders.values()) {
+        const tool = await load();
         const support = resolveToolSupport(tool, getKernelFeatures());
         const status = support.available ? `works (${support.attachMethod})` : `unavailable: ${support.reason}`;
         console.log(`${tool.name.padEnd(12)} ${tool.category.padEnd(12)} ${status}`);
@@ -43,9 +54,25 @@ function main(): number | undefined {
     case 'run':
       break;
   }
-  const session = startTool(options.tool ?? '', options.params, {
-    attachMethod: options.attachMethod as AttachMethodName | undefined,
-  });
+  if (!loaded) throw unknownToolError(options.tool ?? '');
+  // Symbolizing is for stack tools alone: the others do not load it.
+  const stackOutput = loaded.outputKind === 'stacks' ? await loadStackOutput() : undefined;
+  const features = getKernelFeatures();
+  // Probing uprobes first would hold up this tool's own uprobe attach by 100+ ms (see assumeAvailable): the attach tells.
+  features.assumeAvailable('uprobe');
+  let session: ReturnType<typeof startLoadedTool>;
+  try {
+    session = startLoadedTool(loaded, options.params, {
+      attachMethod: options.attachMethod as AttachMethodName | undefined,
+    });
+  } catch (error) {
+    const missing = error instanceof BpfError ? features.probeAssumed().find(({ status }) => !status.available) : undefined;
+    if (missing)
+      throw new ToolError('UNAVAILABLE', `${loaded.name}: ${missing.name}s are not available on this kernel: ${missing.status.reason}`, undefined, {
+        cause: error,
+      });
+    throw error;
+  }
   // stderr, so that stdout stays pure JSON lines with --json.
   process.stderr.write(`Tracing ${session.tool.name} (${session.attachMethod})... Hit Ctrl-C to end.\n`);
   const limitation = session.tool.attachMethods.find((method) => method.name === session.attachMethod)?.limitation;
@@ -87,7 +114,8 @@ function main(): number | undefined {
   const finish = () => {
     // Interval rows (cachestat): the interval cut short by the end still gets its row, as bcc prints it on Ctrl-C.
     session.flushIntervalRows();
-    if (tool.outputKind === 'stacks') {
+    if (stackOutput) {
+      const { foldProfile, profileOutput, Symbolizer } = stackOutput;
       const profile = foldProfile(session.collectStacks(), new Symbolizer());
       process.stdout.write(profileOutput(profile, { json: options.json }));
       const { lostStacks, truncatedStacks, droppedSamples } = profile.stats;
@@ -105,12 +133,19 @@ function main(): number | undefined {
   return undefined;
 }
 
-try {
-  const code = main();
-  if (code !== undefined) process.exitCode = code;
-} catch (error) {
-  if (error instanceof ToolError || error instanceof BpfError) {
-    process.stderr.write(`bpfscope-tool: ${error.message}\n`);
-    process.exitCode = 2;
-  } else throw error;
-}
+// No top-level await: the CLI is bundled as CommonJS, to run with a code cache (bin/bpfscope-tool.js).
+main().then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ToolError || error instanceof BpfError) {
+      process.stderr.write(`bpfscope-tool: ${error.message}\n`);
+      process.exitCode = 2;
+      // A bug is an uncaught exception, as before main() was async: its stack, exit 1 (not an unhandled rejection).
+    } else
+      process.nextTick(() => {
+        throw error;
+      });
+  },
+);

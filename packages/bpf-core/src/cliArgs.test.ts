@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from './cliArgs.js';
+import { cliToolName, parseCliArgs } from './cliArgs.js';
+import { ToolError } from './errors.js';
 import { toolRegistry } from './tools/registry.js';
 
 const schemaFor = (tool: string) => toolRegistry.get(tool)?.paramsSchema;
@@ -19,6 +20,7 @@ describe('parseCliArgs', () => {
   it('keeps bad values for the schema to reject, and rejects a bad duration itself', () => {
     expect(parseCliArgs(['tcplife', '--pid', 'abc'], schemaFor).params).toEqual({ pid: Number.NaN });
     expect(() => parseCliArgs(['tcplife', '--duration', '-1'], schemaFor)).toThrow(/--duration/);
+    expect(() => parseCliArgs(['tcplife', '--duration', 'abc'], schemaFor)).toThrow(ToolError);
   });
 
   it("takes probe specs as bcc's tools do: as arguments, or repeated flags, never split on commas", () => {
@@ -35,5 +37,17 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['list'], schemaFor).command).toBe('list');
     expect(parseCliArgs(['capabilities'], schemaFor).command).toBe('capabilities');
     expect(parseCliArgs([], schemaFor).command).toBe('help');
+  });
+});
+
+describe('cliToolName', () => {
+  it('names the tool parseCliArgs would run, before its flags are known', () => {
+    expect(cliToolName(['execsnoop', '--duration', '1'])).toBe('execsnoop');
+    // A flag's value is not the tool.
+    expect(cliToolName(['--duration', '5', 'opensnoop', '--json'])).toBe('opensnoop');
+    for (const argv of [['list'], ['capabilities'], [], ['--json']]) {
+      expect(cliToolName(argv)).toBeUndefined();
+      expect(parseCliArgs(argv, schemaFor).tool).toBeUndefined();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolError } from './errors.js';
 
 export interface CliOptions {
   tool?: string;
@@ -30,17 +31,8 @@ function coerce(value: string, property: JsonSchemaProperty | undefined): unknow
   }
 }
 
-/**
- * Parses `bpfscope-tool <tool> [--json] [--duration S] [--<param> value]...`, turning
- * kebab-case flags into the tool's params and coercing values by the params schema
- * (which then validates them).
- */
-export function parseCliArgs(
-  argv: readonly string[],
-  schemaFor: (tool: string) => z.ZodType | undefined,
-  cliFor: (tool: string) => { positional?: string; verbatim?: readonly string[] } | undefined = () => undefined,
-): CliOptions {
-  const options: CliOptions = { json: false, params: {}, command: 'run' };
+/** The words and the `--flag [value]` pairs of a command line, in order. */
+function splitCliArgs(argv: readonly string[]): { positional: string[]; flags: Array<[string, string | undefined]> } {
   const positional: string[] = [];
   const flags: Array<[string, string | undefined]> = [];
   for (let i = 0; i < argv.length; i++) {
@@ -57,10 +49,33 @@ export function parseCliArgs(
       i++;
     } else flags.push([flag, undefined]);
   }
-  if (positional[0] === 'list') options.command = 'list';
-  else if (positional[0] === 'capabilities') options.command = 'capabilities';
-  else if (positional[0] === undefined) options.command = 'help';
-  else options.tool = positional[0];
+  return { positional, flags };
+}
+
+function commandOf(first: string | undefined): Pick<CliOptions, 'command' | 'tool'> {
+  if (first === 'list') return { command: 'list' };
+  if (first === 'capabilities') return { command: 'capabilities' };
+  if (first === undefined) return { command: 'help' };
+  return { command: 'run', tool: first };
+}
+
+/** The tool a command line names, as parseCliArgs reads it: the CLI loads that tool alone before parsing its flags. */
+export function cliToolName(argv: readonly string[]): string | undefined {
+  return commandOf(splitCliArgs(argv).positional[0]).tool;
+}
+
+/**
+ * Parses `bpfscope-tool <tool> [--json] [--duration S] [--<param> value]...`, turning
+ * kebab-case flags into the tool's params and coercing values by the params schema
+ * (which then validates them).
+ */
+export function parseCliArgs(
+  argv: readonly string[],
+  schemaFor: (tool: string) => z.ZodType | undefined,
+  cliFor: (tool: string) => { positional?: string; verbatim?: readonly string[] } | undefined = () => undefined,
+): CliOptions {
+  const { positional, flags } = splitCliArgs(argv);
+  const options: CliOptions = { json: false, params: {}, ...commandOf(positional[0]) };
 
   const schema = options.tool ? schemaFor(options.tool) : undefined;
   const properties = (schema ? (z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, JsonSchemaProperty> }).properties : undefined) ?? {};
@@ -92,7 +107,7 @@ export function parseCliArgs(
       case 'duration':
         options.durationSeconds = Number(value);
         if (!Number.isFinite(options.durationSeconds) || options.durationSeconds <= 0) {
-          throw new Error(`--duration needs a positive number of seconds, got ${value}`);
+          throw new ToolError('INVALID_PARAMS', `--duration needs a positive number of seconds, got ${value}`);
         }
         break;
       case 'attach-method':

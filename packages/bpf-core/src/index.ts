@@ -1,6 +1,7 @@
 export { BpfError, ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
 export { coreBtf } from './coreBtf.js';
+export { bpfObjectPath } from './paths.js';
 export type { CoreBtfStatus } from './coreBtf.js';
 export { BpfObject, RingBufferReader } from './bpfObject.js';
 export { BpfStatsHandle, enableBpfStats, sumProgramStats } from './bpfStats.js';
@@ -10,9 +11,10 @@ export type { NativeProgramStats } from './native.js';
 export type { UprobeTarget } from './bpfObject.js';
 export { getKernelFeatures, featureNames, featureSourceOf, KernelFeatures } from './capabilities/capabilities.js';
 export type { Capabilities, FeatureName, FeatureSource, FeatureStatus } from './capabilities/capabilities.js';
-export { startTool, getTool, histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
+export { histogramDescriptionOf, nextFrameBoundary, parseToolParams, startLoadedTool, ToolSession } from './session.js';
 export type { HistogramDescription, SessionStats, StartToolOptions } from './session.js';
-export { toolRegistry } from './tools/registry.js';
+export { getTool, startTool, toolRegistry } from './tools/registry.js';
+export { loadTool, toolLoaders } from './tools/loaders.js';
 export { resolveToolSupport } from './capabilities/toolSupport.js';
 export type { ToolSupport, AttachMethodSupport } from './capabilities/toolSupport.js';
 export type {

@@ -86,7 +86,6 @@ export interface NativeAddon {
   setErrorClass(ctor: typeof BpfError): void;
   probeMapType(name: string): number;
   probeProgramType(name: string): number;
-  vmlinuxBtf(): { ok: boolean; errno: number };
   vmlinuxHasType(kind: 'func' | 'struct' | 'typedef' | 'enum', name: string): boolean;
   perfEventOpenErrno(type: number, config: number): number;
   mountTracefs(): number;

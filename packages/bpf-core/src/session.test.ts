@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { BpfObject } from './bpfObject.js';
-import { getTool, histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
+import { histogramDescriptionOf, nextFrameBoundary, parseToolParams, ToolSession } from './session.js';
+import { getTool } from './tools/registry.js';
 import type { TableToolDefinition } from './tools/types.js';
 
 describe('nextFrameBoundary', () => {

@@ -10,7 +10,6 @@ import { ToolError } from './errors.js';
 import { MapHistogramReader, RowHistogramAccumulator } from './histogram.js';
 import type { HistogramFrame, HistogramSeries, LinearBuckets } from './histogram.js';
 import { bpfObjectPath } from './paths.js';
-import { toolRegistry } from './tools/registry.js';
 import { resolveToolSupport } from './capabilities/toolSupport.js';
 import type { RawStackProfile } from './stacks/types.js';
 import type { AttachMethodName, HistogramUnit, IntervalRowsReader, ToolDefinition } from './tools/types.js';
@@ -39,14 +38,6 @@ export interface StartToolOptions {
 
 /** Most keys a histogram map of any tool holds (its max_entries), for pruning idle keys. */
 const DEFAULT_HISTOGRAM_MAX_KEYS = 10240;
-
-export function getTool(name: string): ToolDefinition {
-  const tool = toolRegistry.get(name);
-  if (!tool) {
-    throw new ToolError('UNKNOWN_TOOL', `unknown tool "${name}"; known tools: ${[...toolRegistry.keys()].join(', ')}`);
-  }
-  return tool;
-}
 
 export function parseToolParams<Params>(tool: { name: string; paramsSchema: z.ZodType<Params> }, params: unknown): Params {
   const result = tool.paramsSchema.safeParse(params ?? {});
@@ -402,11 +393,11 @@ export class ToolSession<Row = Record<string, unknown>> {
 
 /**
  * Validates params, picks the attach method this kernel supports, then opens,
- * configures, loads and attaches the tool. On any failure everything already
- * done is undone before the error is thrown: nothing stays attached.
+ * configures, loads and attaches the tool (startTool in tools/registry.ts finds it
+ * by name). On any failure everything already done is undone before the error is
+ * thrown: nothing stays attached.
  */
-export function startTool<Row = Record<string, unknown>>(name: string, params: unknown, options: StartToolOptions = {}): ToolSession<Row> {
-  const tool = getTool(name);
+export function startLoadedTool<Row = Record<string, unknown>>(tool: ToolDefinition, params: unknown, options: StartToolOptions = {}): ToolSession<Row> {
   const parsed = parseToolParams(tool, params);
   const support = resolveToolSupport(tool, options.features ?? getKernelFeatures());
   const methodName = options.attachMethod ?? support.attachMethod;

@@ -30,6 +30,19 @@ describe('capability probe on the running kernel', () => {
     expect(features.feature('uprobe').available).toBe(uprobeSource);
   });
 
+  it('answers an assumed feature unprobed until asked why an attach failed, and never reports it assumed', () => {
+    const truth = new KernelFeatures();
+    const features = new KernelFeatures();
+    features.assumeAvailable('kprobe');
+    // Available whatever the kernel says (kprobes are off on some kernels): nothing was tried yet.
+    expect(features.feature('kprobe')).toEqual({ available: true });
+    expect(features.probeAssumed()).toEqual([{ name: 'kprobe', status: truth.feature('kprobe') }]);
+    expect(features.feature('kprobe')).toEqual(truth.feature('kprobe'));
+    const reported = new KernelFeatures();
+    reported.assumeAvailable('kprobe');
+    expect(reported.snapshot().features.kprobe).toEqual(truth.feature('kprobe'));
+  });
+
   it('gives each tool an attach method it will really use, or the reason it cannot run', () => {
     const features = new KernelFeatures();
     for (const tool of toolRegistry.values()) {

@@ -95,6 +95,21 @@ describe('bpfscope-tool CLI', () => {
     }
   });
 
+  it("attaches a custom uprobe in a fresh process, its attach the kernel's uprobe check", async () => {
+    let pid = 0;
+    // coreutils' true sets its locale when given one argument (it checks for --help).
+    const { stdout, stderr, code } = await traceWhile(['trace', '--json', '--duration', '1.5', 'p:c:setlocale "setlocale"'], async () => {
+      pid = await runTrue(`bpfscope-${randomBytes(6).toString('hex')}`);
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^Tracing trace \(uprobe\)/m);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { pid: number; comm: string; func: string; message: string });
+    expect(rows.filter((row) => row.pid === pid)).toEqual([expect.objectContaining({ comm: 'true', func: 'setlocale', message: 'setlocale' })]);
+  });
+
   it('exits 2 with a clear message on bad input and attaches nothing', async () => {
     const run = promisify(execFile);
     for (const [args, message] of [
@@ -105,6 +120,7 @@ describe('bpfscope-tool CLI', () => {
         ['argdist', '--histogram', 't:syscalls:sys_enter_read():size_t:args->count', '--linear', '0,10,3'],
         /linear: max - min \(10\) must be a multiple of step \(3\)/,
       ],
+      [['execsnoop', '--duration', 'abc'], /^bpfscope-tool: --duration needs a positive number of seconds, got abc\n$/],
     ] as const) {
       const result = await run(process.execPath, [cli, ...args]).then(
         () => ({ code: 0, stderr: '' }),
@@ -112,6 +128,8 @@ describe('bpfscope-tool CLI', () => {
       );
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
+      // One line of message: no stack, no unhandled rejection.
+      expect(result.stderr).not.toMatch(/^\s+at /m);
     }
   });
 });
