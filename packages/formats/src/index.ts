@@ -32,5 +32,5 @@ export type {
   TraceSpec,
   ValueExpr,
 } from './probeSpec/spec.js';
-export { prometheusAnswerEnvelope, prometheusQueryResult } from './prometheusApi.js';
-export type { PrometheusQueryResult } from './prometheusApi.js';
+export { prometheusAnswerEnvelope, prometheusQueryResult, readPrometheusAnswer } from './prometheusApi.js';
+export type { PrometheusAnswerProblem, PrometheusQueryResult } from './prometheusApi.js';

@@ -1,8 +1,8 @@
 // Read-only PromQL against the one Prometheus the agent is configured with (--prometheus-url), for browsers that
 // cannot reach it themselves: instant and range queries only, each bounded in time and in the bytes it may bring
 // back, answered in a checked shape. The caller's token is never forwarded; nothing else of Prometheus is reachable.
-import { prometheusAnswerEnvelope, prometheusQueryResult } from '@bpfscope/formats';
-import type { z } from 'zod';
+import { readPrometheusAnswer } from '@bpfscope/formats';
+import type { PrometheusQueryResult } from '@bpfscope/formats';
 
 export const promqlProxyDefaults = {
   /** A query Prometheus has not answered by then is given up (and Prometheus is told the same timeout). */
@@ -31,7 +31,7 @@ export class PromqlProxyError extends Error {
 }
 
 /** What a query answers: Prometheus's data, checked, and its warnings. */
-export type PromqlResult = z.infer<typeof prometheusQueryResult> & { warnings: string[] };
+export type PromqlResult = PrometheusQueryResult & { warnings: string[] };
 
 export interface InstantQuery {
   query: string;
@@ -141,20 +141,9 @@ export class PromqlProxy {
     } catch (error) {
       throw error instanceof PromqlProxyError ? error : this.#fetchError(error);
     }
-    let answer: z.infer<typeof prometheusAnswerEnvelope>;
-    try {
-      answer = prometheusAnswerEnvelope.parse(JSON.parse(text));
-    } catch {
-      throw new PromqlProxyError('upstream', `${this.origin} answered ${response.status} without Prometheus's API JSON`);
-    }
-    if (answer.status === 'error') {
-      // bad_data: the query itself (PromQL, a range); the rest is Prometheus's trouble.
-      const kind: PromqlErrorKind = answer.errorType === 'bad_data' ? 'bad-query' : answer.errorType === 'timeout' ? 'timeout' : 'upstream';
-      throw new PromqlProxyError(kind, `Prometheus: ${(answer.error ?? answer.errorType ?? `status ${response.status}`).slice(0, 500)}`);
-    }
-    const data = prometheusQueryResult.safeParse(answer.data);
-    if (!data.success) throw new PromqlProxyError('upstream', `Prometheus's answer is not a query result: ${data.error.issues[0]?.message ?? 'unknown shape'}`);
-    return { ...data.data, warnings: answer.warnings ?? [] };
+    const answer = readPrometheusAnswer(text, response.status, this.origin);
+    if ('problem' in answer) throw new PromqlProxyError(answer.problem.kind, answer.problem.message);
+    return answer.result;
   }
 
   #fetchError(error: unknown): PromqlProxyError {

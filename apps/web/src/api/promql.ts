@@ -2,8 +2,7 @@
 // (its HTTP API, which allows any origin by default), or through an agent started with --prometheus-url (its
 // prometheus.query / queryRange, behind the agent's token) when the browser cannot reach Prometheus. Either way the
 // answer is checked and every failure is a PromqlError of a kind the page can say something useful about.
-import { prometheusAnswerEnvelope, prometheusQueryResult } from '@bpfscope/formats';
-import type { z } from 'zod';
+import { readPrometheusAnswer } from '@bpfscope/formats';
 import type { AgentClient } from './agentClient';
 import { describeAgentError } from './agentClient';
 import type { PromqlAnswer } from './types';
@@ -49,20 +48,9 @@ export const promqlDefaults = {
 
 /** Prometheus's answer text, checked: its data, or the PromqlError it stands for. */
 export function parsePrometheusAnswer(text: string, httpStatus: number, where: string): PromqlAnswer {
-  let envelope: z.infer<typeof prometheusAnswerEnvelope>;
-  try {
-    envelope = prometheusAnswerEnvelope.parse(JSON.parse(text));
-  } catch {
-    throw new PromqlError('upstream', `${where} answered ${httpStatus} without Prometheus's API JSON: is this the base URL of a Prometheus?`);
-  }
-  if (envelope.status === 'error') {
-    // bad_data: the query itself (PromQL, a range); the rest is Prometheus's trouble.
-    const kind: PromqlErrorKind = envelope.errorType === 'bad_data' ? 'bad-query' : envelope.errorType === 'timeout' ? 'timeout' : 'upstream';
-    throw new PromqlError(kind, `Prometheus: ${(envelope.error ?? envelope.errorType ?? `status ${httpStatus}`).slice(0, 500)}`);
-  }
-  const data = prometheusQueryResult.safeParse(envelope.data);
-  if (!data.success) throw new PromqlError('upstream', `Prometheus's answer is not a query result: ${data.error.issues[0]?.message ?? 'unknown shape'}`);
-  return { ...data.data, warnings: envelope.warnings ?? [] };
+  const answer = readPrometheusAnswer(text, httpStatus, where);
+  if ('problem' in answer) throw new PromqlError(answer.problem.kind, answer.problem.message);
+  return answer.result;
 }
 
 async function boundedText(response: Response, limit: number): Promise<string> {
