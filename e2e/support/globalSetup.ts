@@ -26,16 +26,40 @@ export async function startAgent(flags: string[] = []): Promise<RunningAgent> {
   const webIndex = path.join(repoRoot, 'apps/web/dist/index.html');
   for (const file of [agentMain, webIndex]) if (!existsSync(file)) throw new Error(`${file} is missing: run make build first`);
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bpfscope-e2e-'));
-  const agent = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--print-token', ...flags], {
+  return launchAgent({ flags: ['--print-token', ...flags], dataDirPrefix: 'bpfscope-e2e-', timeoutMs: 20_000, what: 'the agent' });
+}
+
+export interface LaunchedAgent extends RunningAgent {
+  /** What it printed on stdout up to its token (and anything it prints after, as it comes). */
+  lines: string[];
+}
+
+/**
+ * The agent's launch command as a child process on an ephemeral loopback port with a data dir of its own, once it
+ * has printed where it listens and its token. `env` and `cwd` pick what it runs (BPFSCOPE_AGENT_MAIN: a bench script).
+ */
+export async function launchAgent(options: {
+  flags: string[];
+  dataDirPrefix: string;
+  timeoutMs: number;
+  /** Names it in errors. */
+  what: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}): Promise<LaunchedAgent> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), options.dataDirPrefix));
+  const agent = spawn(agentLauncher, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, ...options.flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE: process.execPath },
+    env: { ...process.env, NODE: process.execPath, ...options.env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const lines = createInterface({ input: agent.stdout });
+  const lines: string[] = [];
+  const output = createInterface({ input: agent.stdout });
   const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     let url: string | undefined;
-    const timer = setTimeout(() => reject(new Error('the agent did not start within 20 s')), 20_000);
-    lines.on('line', (line) => {
+    const timer = setTimeout(() => reject(new Error(`${options.what} did not start within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    output.on('line', (line) => {
+      lines.push(line);
       url ??= /listening on (\S+)/.exec(line)?.[1];
       const token = /^token: (\S+)$/.exec(line)?.[1];
       if (url && token) {
@@ -43,11 +67,15 @@ export async function startAgent(flags: string[] = []): Promise<RunningAgent> {
         resolve({ url, token });
       }
     });
-    agent.once('exit', (code) => reject(new Error(`the agent exited (${code}) before listening`)));
+    agent.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.what} exited (${code}) before listening`));
+    });
   });
   return {
     url,
     token,
+    lines,
     pid: agent.pid as number,
     async stop() {
       agent.kill('SIGTERM');
