@@ -94,7 +94,7 @@ export function packFrames(frames: readonly HistogramFrame[]): PackedFrames {
     if (unit < 0) unit = units.push(frame.unit) - 1;
     unitIndex.push(unit);
     const bounds: HistogramBuckets = frame.buckets ?? 'log2';
-    const boundsKey = JSON.stringify(bounds);
+    const boundsKey = bounds === 'log2' ? bounds : `${bounds.min},${bounds.max},${bounds.step}`;
     let boundsIndex = bucketKeys.indexOf(boundsKey);
     if (boundsIndex < 0) {
       bucketKeys.push(boundsKey);
