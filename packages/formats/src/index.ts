@@ -34,3 +34,5 @@ export type {
 } from './probeSpec/spec.js';
 export { prometheusAnswerEnvelope, prometheusQueryResult, readPrometheusAnswer } from './prometheusApi.js';
 export type { PrometheusAnswerProblem, PrometheusQueryResult } from './prometheusApi.js';
+export { boundedText } from './boundedText.js';
+export type { BoundedText } from './boundedText.js';

@@ -1,7 +1,7 @@
 // Read-only PromQL against the one Prometheus the agent is configured with (--prometheus-url), for browsers that
 // cannot reach it themselves: instant and range queries only, each bounded in time and in the bytes it may bring
 // back, answered in a checked shape. The caller's token is never forwarded; nothing else of Prometheus is reachable.
-import { readPrometheusAnswer } from '@bpfscope/formats';
+import { boundedText, readPrometheusAnswer } from '@bpfscope/formats';
 import type { PrometheusQueryResult } from '@bpfscope/formats';
 
 export const promqlProxyDefaults = {
@@ -54,30 +54,6 @@ export interface PromqlProxyOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   fetch?: typeof fetch;
-}
-
-/** At most `limit` bytes of a response body; PromqlProxyError 'too-large' past it (the rest is never read). */
-async function boundedText(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new PromqlProxyError('too-large', `Prometheus answered ${declared} bytes; the agent reads at most ${limit}`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new PromqlProxyError('too-large', `Prometheus's answer is over ${limit} bytes, the most the agent reads: ask for fewer series or points`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export class PromqlProxy {
@@ -137,7 +113,17 @@ export class PromqlProxy {
     }
     let text: string;
     try {
-      text = await boundedText(response, this.#maxResponseBytes);
+      const body = await boundedText(response, this.#maxResponseBytes);
+      if ('tooLarge' in body) {
+        const { declaredBytes } = body.tooLarge;
+        throw new PromqlProxyError(
+          'too-large',
+          declaredBytes === undefined
+            ? `Prometheus's answer is over ${this.#maxResponseBytes} bytes, the most the agent reads: ask for fewer series or points`
+            : `Prometheus answered ${declaredBytes} bytes; the agent reads at most ${this.#maxResponseBytes}`,
+        );
+      }
+      text = body.text;
     } catch (error) {
       throw error instanceof PromqlProxyError ? error : this.#fetchError(error);
     }

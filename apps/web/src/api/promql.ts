@@ -2,7 +2,7 @@
 // (its HTTP API, which allows any origin by default), or through an agent started with --prometheus-url (its
 // prometheus.query / queryRange, behind the agent's token) when the browser cannot reach Prometheus. Either way the
 // answer is checked and every failure is a PromqlError of a kind the page can say something useful about.
-import { readPrometheusAnswer } from '@bpfscope/formats';
+import { boundedText, readPrometheusAnswer } from '@bpfscope/formats';
 import type { AgentClient } from './agentClient';
 import { describeAgentError } from './agentClient';
 import type { PromqlAnswer } from './types';
@@ -53,33 +53,6 @@ export function parsePrometheusAnswer(text: string, httpStatus: number, where: s
   return answer.result;
 }
 
-async function boundedText(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new PromqlError(
-        'too-large',
-        `Prometheus's answer is over ${limit / 1024 / 1024} MiB, the most this page reads: choose a shorter range or fewer jobs`,
-      );
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 function timeoutSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -104,7 +77,15 @@ export function directPromql(baseUrl: string, options: { timeoutMs?: number; fet
         signal: combined,
         credentials: 'omit',
       });
-      text = await boundedText(response, promqlDefaults.maxResponseBytes);
+      const body = await boundedText(response, promqlDefaults.maxResponseBytes);
+      if ('tooLarge' in body) {
+        const limit = promqlDefaults.maxResponseBytes;
+        throw new PromqlError(
+          'too-large',
+          `Prometheus's answer is over ${limit / 1024 / 1024} MiB, the most this page reads: choose a shorter range or fewer jobs`,
+        );
+      }
+      text = body.text;
     } catch (error) {
       if (error instanceof PromqlError) throw error;
       if (signal?.aborted) throw error;
