@@ -32,8 +32,11 @@ export interface StartToolOptions {
   features?: FeatureSource;
   /** Where the tool's .bpf.o is looked up; defaults to the package's built objects. */
   objectDirectory?: string;
-  /** How often histograms are read into a frame. Default 1000 ms, aligned to wall-clock seconds. */
-  histogramIntervalMs?: number;
+  /**
+   * How often histograms are read into a frame. Default 1000 ms, aligned to wall-clock seconds;
+   * 'manual': only when the caller flushes (a timer aligned to the minute would split a test's counts).
+   */
+  histogramIntervalMs?: number | 'manual';
 }
 
 /** Most keys a histogram map of any tool holds (its max_entries), for pruning idle keys. */
@@ -159,7 +162,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     readonly params: unknown,
     readonly attachMethod: AttachMethodName,
     object: BpfObject,
-    options: { histogramIntervalMs?: number } = {},
+    options: { histogramIntervalMs?: number | 'manual' } = {},
   ) {
     this.#object = object;
     const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
@@ -198,7 +201,10 @@ export class ToolSession<Row = Record<string, unknown>> {
       throw new TypeError(`${tool.name} makes no rows: it has neither a ring buffer nor interval rows`);
     }
     // Histograms are read on every wall-clock second (by default), so hosts' frames line up.
-    if (this.#readHistograms) this.#frameTicker = new WallClockTicker(options.histogramIntervalMs ?? 1000, (boundary) => this.flushHistogram(boundary));
+    const frameIntervalMs = options.histogramIntervalMs ?? 1000;
+    if (this.#readHistograms && frameIntervalMs !== 'manual') {
+      this.#frameTicker = new WallClockTicker(frameIntervalMs, (boundary) => this.flushHistogram(boundary));
+    }
   }
 
   /**
