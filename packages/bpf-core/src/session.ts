@@ -32,11 +32,13 @@ export interface StartToolOptions {
   features?: FeatureSource;
   /** Where the tool's .bpf.o is looked up; defaults to the package's built objects. */
   objectDirectory?: string;
+  /** How often histograms are read into a frame. Default 1000 ms, aligned to wall-clock seconds. */
+  histogramIntervalMs?: number;
   /**
-   * How often histograms are read into a frame. Default 1000 ms, aligned to wall-clock seconds;
-   * 'manual': only when the caller flushes (a timer aligned to the minute would split a test's counts).
+   * 'manual': no timer reads frames or interval rows; only the caller's flushes do (tests: a timer
+   * aligned to the wall-clock minute or hour would split their counts). Default 'timer'.
    */
-  histogramIntervalMs?: number | 'manual';
+  flush?: 'timer' | 'manual';
 }
 
 /** Most keys a histogram map of any tool holds (its max_entries), for pruning idle keys. */
@@ -162,7 +164,7 @@ export class ToolSession<Row = Record<string, unknown>> {
     readonly params: unknown,
     readonly attachMethod: AttachMethodName,
     object: BpfObject,
-    options: { histogramIntervalMs?: number | 'manual' } = {},
+    options: Pick<StartToolOptions, 'histogramIntervalMs' | 'flush'> = {},
   ) {
     this.#object = object;
     const output = tool.outputKind === 'stacks' ? undefined : tool.histogram;
@@ -196,14 +198,13 @@ export class ToolSession<Row = Record<string, unknown>> {
         throw new RangeError(`${tool.name}: an interval of ${intervalMs} ms is outside 1..${MAX_ROW_INTERVAL_MS}`);
       }
       this.#intervalRows = tool.intervalRows.open(object, params, attachMethod) as IntervalRowsReader<Row>;
-      this.#intervalTicker = new WallClockTicker(intervalMs, (boundary) => this.flushIntervalRows(boundary));
+      if (options.flush !== 'manual') this.#intervalTicker = new WallClockTicker(intervalMs, (boundary) => this.flushIntervalRows(boundary));
     } else if (tool.outputKind === 'table' && this.#ringBuffer === undefined) {
       throw new TypeError(`${tool.name} makes no rows: it has neither a ring buffer nor interval rows`);
     }
     // Histograms are read on every wall-clock second (by default), so hosts' frames line up.
-    const frameIntervalMs = options.histogramIntervalMs ?? 1000;
-    if (this.#readHistograms && frameIntervalMs !== 'manual') {
-      this.#frameTicker = new WallClockTicker(frameIntervalMs, (boundary) => this.flushHistogram(boundary));
+    if (this.#readHistograms && options.flush !== 'manual') {
+      this.#frameTicker = new WallClockTicker(options.histogramIntervalMs ?? 1000, (boundary) => this.flushHistogram(boundary));
     }
   }
 
@@ -428,7 +429,7 @@ export function startLoadedTool<Row = Record<string, unknown>>(tool: ToolDefinit
       for (const program of method.programs) if (selected.has(program)) object.attach(program);
     }
     const attachedWith = tool.attachedWith?.(parsed, method) ?? methodName;
-    return new ToolSession<Row>(tool, parsed, attachedWith, object, { histogramIntervalMs: options.histogramIntervalMs });
+    return new ToolSession<Row>(tool, parsed, attachedWith, object, { histogramIntervalMs: options.histogramIntervalMs, flush: options.flush });
   } catch (error) {
     object.close();
     throw error;

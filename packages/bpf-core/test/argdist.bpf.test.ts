@@ -36,7 +36,7 @@ async function startTarget(): Promise<ProbeTarget> {
 
 function start(params: object): ToolSession<ArgdistRow> {
   // Intervals and frames end when the test says.
-  const session = startTool<ArgdistRow>('argdist', { interval: 3600, ...params }, { histogramIntervalMs: 'manual' });
+  const session = startTool<ArgdistRow>('argdist', { interval: 3600, ...params }, { flush: 'manual' });
   resources.sessions.push(session);
   return session;
 }

@@ -64,7 +64,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('biosnoop (%s)', (attachMet
   it(`sees exactly ${WRITES} O_DIRECT writes on a disk of its own, with dd's pid, sectors, bytes and latency`, async () => {
     const disk = loopDevice();
     await idle(disk);
-    const session = startTool<BlockIoRow>('biosnoop', { queued: true }, { attachMethod, histogramIntervalMs: 'manual' });
+    const session = startTool<BlockIoRow>('biosnoop', { queued: true }, { attachMethod, flush: 'manual' });
     sessions.push(session);
     expect(session.histogram).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: 'disk' });
     const rows = collect(session);
@@ -101,8 +101,8 @@ describe('biosnoop filters', () => {
   it('keeps one disk with disk, and rows only as slow as minMs while the heat map counts all', async () => {
     const disk = loopDevice();
     await idle(disk);
-    const onlyThis = startTool<BlockIoRow>('biosnoop', { disk }, { histogramIntervalMs: 'manual' });
-    const slowOnly = startTool<BlockIoRow>('biosnoop', { disk, minMs: 60_000 }, { histogramIntervalMs: 'manual' });
+    const onlyThis = startTool<BlockIoRow>('biosnoop', { disk }, { flush: 'manual' });
+    const slowOnly = startTool<BlockIoRow>('biosnoop', { disk, minMs: 60_000 }, { flush: 'manual' });
     sessions.push(onlyThis, slowOnly);
     const thisRows = collect(onlyThis);
     const slowRows = collect(slowOnly);

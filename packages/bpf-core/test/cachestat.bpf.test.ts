@@ -39,7 +39,7 @@ function meminfoMb(field: string): number {
 describe('cachestat against a file written, dropped and read twice', () => {
   it('counts dirtied buffers for the write, misses for the cold read and none for the warm one; hits only where countable', () => {
     // An interval longer than the test: each pass ends its own by a flush.
-    const session = startTool<CachestatRow>('cachestat', { interval: 3600 });
+    const session = startTool<CachestatRow>('cachestat', { interval: 3600 }, { flush: 'manual' });
     sessions.push(session);
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'cachestat-'));
     directories.push(directory);

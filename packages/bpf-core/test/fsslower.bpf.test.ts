@@ -101,8 +101,8 @@ function fsslowerProgramIds(): Set<number> {
 describe.each(['tracepoint'] as const)('fsslower via %s', (attachMethod) => {
   it('reports every ext4 operation of the workload in order, with type, bytes, offset and latency; none on tmpfs', async () => {
     const workload = await startWorkload();
-    const everything = startTool<FileSystemOperationRow>('fsslower', { minMs: 0 }, { attachMethod, histogramIntervalMs: 'manual' });
-    const slow = startTool<FileSystemOperationRow>('ext4slower', { minMs: 0.1 }, { attachMethod, histogramIntervalMs: 'manual' });
+    const everything = startTool<FileSystemOperationRow>('fsslower', { minMs: 0 }, { attachMethod, flush: 'manual' });
+    const slow = startTool<FileSystemOperationRow>('ext4slower', { minMs: 0.1 }, { attachMethod, flush: 'manual' });
     const onTmpfs = startTool<FileSystemOperationRow>('fsslower', { fs: 'tmpfs', minMs: 0, pid: workload.pid }, { attachMethod });
     sessions.push(everything, slow, onTmpfs);
     expect(everything.attachMethod).toBe(attachMethod);
@@ -158,7 +158,7 @@ describe.each(['tracepoint'] as const)('fsslower via %s', (attachMethod) => {
 
   it('with pid and a threshold nothing reaches, the table stays empty and the heat map has exactly the ext4 operations', async () => {
     const workload = await startWorkload();
-    const session = startTool<FileSystemOperationRow>('ext4slower', { pid: workload.pid, minMs: 60_000 }, { attachMethod, histogramIntervalMs: 'manual' });
+    const session = startTool<FileSystemOperationRow>('ext4slower', { pid: workload.pid, minMs: 60_000 }, { attachMethod, flush: 'manual' });
     sessions.push(session);
     expect(session.histogram?.measure).toBe('ext4 operation latency');
     const rows = collect(session);

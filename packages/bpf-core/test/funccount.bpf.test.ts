@@ -28,7 +28,7 @@ async function startTarget(): Promise<ProbeTarget> {
 
 function start(params: object): ToolSession<FunccountRow> {
   // A long interval: the test ends it when its workload is done.
-  const session = startTool<FunccountRow>('funccount', { interval: 3600, ...params });
+  const session = startTool<FunccountRow>('funccount', { interval: 3600, ...params }, { flush: 'manual' });
   resources.sessions.push(session);
   return session;
 }

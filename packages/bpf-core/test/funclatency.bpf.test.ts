@@ -25,7 +25,7 @@ async function startTarget(): Promise<ProbeTarget> {
 
 function start(params: object): ToolSession {
   // Frames are taken by the test, once its workload is done.
-  const session = startTool('funclatency', params, { histogramIntervalMs: 'manual' });
+  const session = startTool('funclatency', params, { flush: 'manual' });
   resources.sessions.push(session);
   return session;
 }

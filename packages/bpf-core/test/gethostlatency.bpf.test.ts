@@ -35,7 +35,7 @@ const countsOf = (frame: HistogramFrame, label?: string) =>
   frame.series.filter((series) => label === undefined || series.label === label).reduce((sum, series) => sum + series.counts.reduce((a, b) => a + b, 0), 0);
 
 function start(params: object): { session: ToolSession<HostLookupRow>; rows: HostLookupRow[] } {
-  const session = startTool<HostLookupRow>('gethostlatency', params, { histogramIntervalMs: 'manual' });
+  const session = startTool<HostLookupRow>('gethostlatency', params, { flush: 'manual' });
   sessions.push(session);
   const rows: HostLookupRow[] = [];
   session.onRows((batch) => rows.push(...batch));

@@ -76,7 +76,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachM
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
     const loop = loopDevice(directory);
     try {
-      const session = startTool('biolatency', { disk: loop.name, perDisk: true }, { attachMethod, histogramIntervalMs: 'manual' });
+      const session = startTool('biolatency', { disk: loop.name, perDisk: true }, { attachMethod, flush: 'manual' });
       sessions.push(session);
       expect(session.histogram).toEqual({ measure: 'block I/O latency', unit: 'usecs', keyName: 'disk' });
       await drained(loop.name, 5_000);
@@ -101,7 +101,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachM
   it('on the real disk, counts the O_DIRECT writes with fsync among what the disk completed', async () => {
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
     const disk = diskOf(directory);
-    const session = startTool('biolatency', { perDisk: true }, { attachMethod, histogramIntervalMs: 'manual' });
+    const session = startTool('biolatency', { perDisk: true }, { attachMethod, flush: 'manual' });
     sessions.push(session);
     // Requests in flight when the tool attached have no start time; begin counting after them.
     await sleep(100);
@@ -130,7 +130,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('biolatency (%s)', (attachM
 });
 
 it('biolatency per flags labels operations as bcc does, and refuses an unknown disk', async () => {
-  const session = startTool('biolatency', { perFlags: true, milliseconds: true }, { histogramIntervalMs: 'manual' });
+  const session = startTool('biolatency', { perFlags: true, milliseconds: true }, { flush: 'manual' });
   sessions.push(session);
   const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'biolatency-'));
   execFileSync('dd', ['if=/dev/zero', `of=${path.join(directory, 'data')}`, 'bs=64k', 'count=16', 'oflag=direct,sync'], { stdio: 'ignore' });
@@ -196,8 +196,8 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat (%s)', (attachMeth
 
 it('runqlat per process gives each spinning process its own histogram; pid filters', async () => {
   const pids = spinners(cpus().length * 2);
-  const perProcess = startTool('runqlat', { perProcess: true }, { histogramIntervalMs: 'manual' });
-  const onlyFirst = startTool('runqlat', { pid: pids[0] }, { histogramIntervalMs: 'manual' });
+  const perProcess = startTool('runqlat', { perProcess: true }, { flush: 'manual' });
+  const onlyFirst = startTool('runqlat', { pid: pids[0] }, { flush: 'manual' });
   sessions.push(perProcess, onlyFirst);
   expect(perProcess.histogram?.keyName).toBe('pid');
   await sleep(1500);
@@ -232,7 +232,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series a
   it('per process: comm of the process (its main thread), as it runs now: after fork and exec, after a rename', async () => {
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'runqlat-'));
     try {
-      const session = startTool('runqlat', { perProcess: true }, { attachMethod, histogramIntervalMs: 'manual' });
+      const session = startTool('runqlat', { perProcess: true }, { attachMethod, flush: 'manual' });
       sessions.push(session);
       // Started after the attach: each child first runs as the test's fork of itself, then execs the named file.
       const pids = Array.from({ length: cpus().length * 2 }, () => spinnerNamed(directory, 'rq-spin-named', '/bin/sh', ['-c', renamesOnUsr1]));
@@ -254,8 +254,8 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series a
   it('per process the main thread names the process; per thread each thread has its own comm', async () => {
     const directory = mkdtempSync(path.join(fileURLToPath(new URL('../out/', import.meta.url)), 'runqlat-'));
     try {
-      const perProcess = startTool('runqlat', { perProcess: true }, { attachMethod, histogramIntervalMs: 'manual' });
-      const perThread = startTool('runqlat', { perThread: true }, { attachMethod, histogramIntervalMs: 'manual' });
+      const perProcess = startTool('runqlat', { perProcess: true }, { attachMethod, flush: 'manual' });
+      const perThread = startTool('runqlat', { perThread: true }, { attachMethod, flush: 'manual' });
       sessions.push(perProcess, perThread);
       // Only a thread named rq-worker runs; the main thread (rq-py-main) sleeps.
       const script =
@@ -289,7 +289,7 @@ describe.each(['tp_btf', 'raw_tracepoint'] as const)('runqlat names its series a
   });
 
   it('the single histogram has no name', async () => {
-    const session = startTool('runqlat', {}, { attachMethod, histogramIntervalMs: 'manual' });
+    const session = startTool('runqlat', {}, { attachMethod, flush: 'manual' });
     sessions.push(session);
     await sleep(200);
     const frame = session.flushHistogram() as HistogramFrame;
@@ -308,4 +308,18 @@ it('frames on the timer are stamped with the wall-clock second their interval en
   expect(frames.length).toBeGreaterThanOrEqual(2);
   for (const frame of frames) expect(frame.time % 1000).toBe(0);
   for (const frame of frames.slice(1)) expect(frame.intervalMs).toBe(1000);
+});
+
+it("with flush 'manual' no timer reads frames: every count waits for the caller's flush", async () => {
+  const session = startTool('runqlat', {}, { histogramIntervalMs: 100, flush: 'manual' });
+  sessions.push(session);
+  const frames: HistogramFrame[] = [];
+  session.onFrame((frame) => frames.push(frame));
+  spinners(4);
+  await sleep(600);
+  // A 100 ms timer would have read about six frames by now; none came, and the flush holds them all.
+  expect(frames).toEqual([]);
+  const frame = session.flushHistogram() as HistogramFrame;
+  expect(total(frame.series.flatMap((series) => series.counts))).toBeGreaterThan(10);
+  expect(frames).toHaveLength(1);
 });

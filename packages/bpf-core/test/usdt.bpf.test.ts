@@ -87,7 +87,11 @@ describe.each(Object.keys(builds) as Array<keyof typeof builds>)('USDT probes, b
 
   it('argdist: counts by an argument, with a filter on another', async () => {
     const target = await startTarget(binary);
-    const session = startTool<ArgdistRow>('argdist', { count: [`u:${binary}:tick():int:arg1:arg2 >= 2002`], pid: target.pid, interval: 3600 });
+    const session = startTool<ArgdistRow>(
+      'argdist',
+      { count: [`u:${binary}:tick():int:arg1:arg2 >= 2002`], pid: target.pid, interval: 3600 },
+      { flush: 'manual' },
+    );
     resources.sessions.push(session);
     await target.run('tick 4 2000');
     await target.run('tick 3 2000');
@@ -101,7 +105,7 @@ describe.each(Object.keys(builds) as Array<keyof typeof builds>)('USDT probes, b
 
   it('funccount: every probe of a provider by a glob, each counted', async () => {
     const target = await startTarget(binary);
-    const session = startTool<FunccountRow>('funccount', { pattern: `u:${binary}:bpfscope_test:t*`, pid: target.pid, interval: 3600 });
+    const session = startTool<FunccountRow>('funccount', { pattern: `u:${binary}:bpfscope_test:t*`, pid: target.pid, interval: 3600 }, { flush: 'manual' });
     resources.sessions.push(session);
     await target.run('tick 6 0');
     await target.run('text hi 2');
