@@ -57,6 +57,9 @@ test('a trace probe built with completions from the host streams its rows, and i
   await expect(page.getByTestId(testIds.tableRow).first()).toContainText(`open ${marker}`);
   await saveScreenshot(page, '61-trace-rows');
 
+  // Applied, the form is its spec in a line; Edit opens it again.
+  await expect(page.getByTestId(testIds.paramsSummary)).toContainText('t:syscalls:sys_enter_openat "open %s", args->filename');
+  await page.getByTestId(testIds.paramsEdit).click();
   // A bad spec says where it is wrong, before anything attaches.
   await spec.fill('t:syscalls:sys_enter_openat (args->nosuchfield > 1)');
   await expect(page.getByTestId(testIds.probeCheck)).toContainText('nosuchfield');
@@ -78,6 +81,8 @@ test('a trace probe built with completions from the host streams its rows, and i
   const other = await context.newPage();
   await other.goto(`${url}/#token=${token}`);
   await other.goto(link);
+  await expect(other.getByTestId(testIds.paramsSummary)).toContainText('t:syscalls:sys_enter_openat "open %s", args->filename');
+  await other.getByTestId(testIds.paramsEdit).click();
   await expect(other.getByTestId(testIds.paramField('probes'))).toHaveValue('t:syscalls:sys_enter_openat "open %s", args->filename');
   await expect(other.getByTestId(testIds.sessionStatus)).toContainText('live');
   const later = `${marker}-later`;
@@ -152,6 +157,7 @@ test('a uprobe built with the form: a process, its libc, a symbol from the list;
     expect(probesInUrl(page)).toEqual([built]);
 
     // A form edit changes the text; applied, the URL; the link reads back into the same form.
+    await page.getByTestId(testIds.paramsEdit).click();
     await page.getByTestId(testIds.probeFormat).fill('asked by %s');
     const edited = `p:${libc}:getppid ($tgid == ${pid}) "asked by %s", $comm`;
     await expect(spec).toHaveValue(edited);
@@ -162,6 +168,7 @@ test('a uprobe built with the form: a process, its libc, a symbol from the list;
     const other = await context.newPage();
     await other.goto(`${url}/#token=${token}`);
     await other.goto(page.url());
+    await other.getByTestId(testIds.paramsEdit).click();
     await expect(other.getByTestId(testIds.paramField('probes'))).toHaveValue(edited);
     await expect(other.getByTestId(testIds.probeKind)).toHaveValue('uprobe');
     await expect(other.getByTestId(testIds.probeLibrary)).toHaveValue(libc);
@@ -194,6 +201,8 @@ for (const [width, height] of [
         await expect(page.getByTestId(testIds.probeCheck)).toHaveAttribute('data-points', '1');
         await page.getByTestId(testIds.paramsApply).click();
         await expect(page.getByTestId(testIds.tableRow).first()).toContainText('ppid asked by perl');
+        // Applied, the form is folded to its spec; opened again, it is beside the rows.
+        await page.getByTestId(testIds.paramsEdit).click();
         await expect(page.getByTestId(testIds.probeFunction)).toHaveValue('getppid');
         // The builder and the spec fit the width; the rows start well above the fold.
         const builder = (await page.getByTestId(testIds.probeBuilder).boundingBox()) as { x: number; width: number; y: number; height: number };

@@ -50,6 +50,9 @@ export type { CustomProbePoint, CustomProbeSummary } from './customProbe/describ
 export type { SpecErrorDetails } from './customProbe/customTool.js';
 export { PROBE_SPEC_FORMAT } from './customProbe/customTool.js';
 export { resolveProbeLibrary } from './customProbe/targets.js';
+// The USDT probes a binary's .note.stapsdt declares (the probe builder's list).
+export { readUsdtProbes, usdtProbes } from './customProbe/usdt.js';
+export type { UsdtProbe } from './customProbe/usdt.js';
 export type { TraceRow } from './tools/trace/trace.js';
 export type { ArgdistRow } from './tools/argdist/argdist.js';
 export type { FunccountRow } from './tools/funccount/funccount.js';

@@ -15,7 +15,7 @@ import type { ArgdistRow } from '../src/tools/argdist/argdist.js';
 import type { FunccountRow } from '../src/tools/funccount/funccount.js';
 import type { TraceRow } from '../src/tools/trace/trace.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
-import { readUsdtSites } from '../src/customProbe/usdt.js';
+import { readUsdtProbes, readUsdtSites } from '../src/customProbe/usdt.js';
 import { ProbeTarget } from './fixtures/probeTarget.js';
 import { bpfTestResources } from './resources.js';
 import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
@@ -65,6 +65,17 @@ describe('USDT notes', () => {
     // Every probe of the program has a semaphore, in .probes: distinct, non-zero file offsets.
     expect(new Set(sites.map((site) => site.semaphoreOffset)).size).toBe(3);
     expect(sites.every((site) => site.semaphoreOffset > 0 && site.fileOffset > 0)).toBe(true);
+  });
+
+  it('lists the probes a builder offers: provider:name, sites and argument types as the compiler wrote them', () => {
+    const probes = readUsdtProbes(builds['-O0']);
+    expect(probes.map((probe) => [`${probe.provider}:${probe.name}`, probe.sites, probe.semaphore, probe.args.map((arg) => arg.type)])).toEqual([
+      ['bpfscope_test:guarded', 1, true, ['s32']],
+      // text's string is a pointer (u64); strlen's size_t is unsigned.
+      ['bpfscope_test:text', 1, true, ['u64', 'u64']],
+      ['bpfscope_test:tick', 1, true, ['s32', 's64', 's64', 's32']],
+    ]);
+    expect(() => readUsdtProbes(directory)).toThrow(/not a regular file/);
   });
 });
 

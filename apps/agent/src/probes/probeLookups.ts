@@ -1,6 +1,6 @@
 // What the probe builder asks the host while a user writes a probe: the kernel's
 // tracepoints and each one's fields (tracefs), the binaries a process maps, and a
-// binary's functions. Read on demand, bounded, nothing attached.
+// binary's functions and USDT probes. Read on demand, bounded, nothing attached.
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -11,8 +11,9 @@ import {
   readAvailableEvents,
   readFunctionNames,
   readTracepointFormat,
+  readUsdtProbes,
 } from '@bpfscope/bpf-core';
-import type { TracepointField, TracepointName } from '@bpfscope/bpf-core';
+import type { TracepointField, TracepointName, UsdtProbe } from '@bpfscope/bpf-core';
 
 /** A binary a process maps executable code of: where a uprobe can go. */
 export interface MappedBinary {
@@ -131,11 +132,27 @@ export class ProbeLookups {
     symbols: string[];
     total: number;
   } {
-    const file = input.path.startsWith('/') ? input.path : resolveProbeLibrary(input.path, input.pid);
-    if (file === undefined) throw new LookupNotFoundError(`no library ${input.path} found (as a spec's p:${input.path}:function would look for it)`);
+    const file = this.#libraryFile(input.path, input.pid);
     const all = this.#functionNames(file);
     const { names, total } = (input.match === 'contains' ? namesContaining : namesWithPrefix)(all, input.prefix ?? '', input.limit);
     return { path: file, symbols: names, total };
+  }
+
+  /**
+   * The USDT probes of the ELF file at `path` (or of a library named as a spec names it, found as `symbols` finds
+   * it) whose `provider:name` holds `query`, sorted, at most `limit`, and how many match.
+   */
+  usdt(input: { path: string; pid?: number; query?: string; limit: number }): { path: string; probes: UsdtProbe[]; total: number } {
+    const file = this.#libraryFile(input.path, input.pid);
+    const query = input.query ?? '';
+    const probes = readUsdtProbes(file).filter((probe) => `${probe.provider}:${probe.name}`.includes(query));
+    return { path: file, probes: probes.slice(0, input.limit), total: probes.length };
+  }
+
+  #libraryFile(name: string, pid: number | undefined): string {
+    const file = name.startsWith('/') ? name : resolveProbeLibrary(name, pid);
+    if (file === undefined) throw new LookupNotFoundError(`no library ${name} found (as a spec's p:${name}:function would look for it)`);
+    return file;
   }
 
   #functionNames(file: string): string[] {

@@ -1,7 +1,7 @@
 // The probe builder's look-ups through the router: bounded, validated, operator-only.
 import { featureSourceOf } from '@bpfscope/bpf-core';
 import type { Capabilities } from '@bpfscope/bpf-core';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,37 @@ describe('probes.*', () => {
     });
   });
 
+  it('lists a binary’s USDT probes from its .note.stapsdt: provider:name, sites and argument types, filtered and bounded', async () => {
+    const { operator } = callers();
+    // Debian's python3 (not a pyenv one on PATH) is built with --with-dtrace: its own probes, in the executable.
+    const python = realpathSync('/usr/bin/python3');
+    const all = await operator.probes.usdt({ path: python, limit: 1000 });
+    expect(all.path).toBe(python);
+    const names = all.probes.map((probe) => `${probe.provider}:${probe.name}`);
+    expect(names).toEqual(expect.arrayContaining(['python:gc__start', 'python:gc__done', 'python:function__entry', 'python:function__return']));
+    expect(names).toEqual([...names].sort());
+    expect(all.total).toBe(all.probes.length);
+    // gc__start(int generation); function__entry(const char *filename, const char *funcname, int lineno).
+    expect(all.probes.find((probe) => probe.name === 'gc__start')).toMatchObject({ provider: 'python', sites: 1, args: [{ type: 's32' }] });
+    expect(all.probes.find((probe) => probe.name === 'function__entry')?.args.map((arg) => arg.type)).toEqual(['u64', 'u64', 's32']);
+    const gc = await operator.probes.usdt({ path: python, query: 'gc__', limit: 1 });
+    expect(gc.total).toBe(2);
+    expect(gc.probes.map((probe) => probe.name)).toEqual(['gc__done']);
+    // A library as a spec names it, found in a process's maps; a binary without notes has none.
+    const libc = await operator.probes.usdt({ path: 'c', pid: process.pid, limit: 1000 });
+    expect(libc.path).toMatch(/^\/.*\/libc\.so\.6$/);
+    expect((await operator.probes.usdt({ path: process.execPath, query: 'no_such_probe', limit: 5 })).probes).toEqual([]);
+    await expect(operator.probes.usdt({ path: '/etc/hostname', limit: 5 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('not an ELF file'),
+    });
+    await expect(operator.probes.usdt({ path: '/proc/self', limit: 5 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('not a regular file'),
+    });
+    await expect(operator.probes.usdt({ path: 'no_such_library_here', limit: 5 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('validates and bounds every input before reading anything', async () => {
     const { operator } = callers();
     for (const input of [{ limit: 0 }, { limit: 1001 }, { prefix: '../x', limit: 1 }, { limit: 1, extra: true }]) {
@@ -188,12 +219,24 @@ describe('probes.*', () => {
     ]) {
       await expect(operator.probes.symbols(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
+    for (const input of [
+      { path: 'bin/python3', limit: 1 },
+      { path: '/usr/bin/python3\0', limit: 1 },
+      { path: '/usr/bin/python3', query: 'x'.repeat(257), limit: 1 },
+      { path: '/usr/bin/python3', query: 'gc*', limit: 1 },
+      { path: '/usr/bin/python3', limit: 1001 },
+      { path: '/usr/bin/python3', pid: 0, limit: 1 },
+      { path: '/usr/bin/python3', limit: 1, prefix: 'gc' },
+    ]) {
+      await expect(operator.probes.usdt(input as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
   });
 
   it('refuses a viewer token: the look-ups are the probe builder’s, for operators', async () => {
     const { viewer } = callers();
     await expect(viewer.probes.tracepoints({ limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(viewer.probes.processes({ limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(viewer.probes.usdt({ path: '/usr/bin/python3', limit: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(viewer.probes.binaries({ pid: process.pid })).rejects.toThrow('needs an operator token; bob has the viewer role only');
   });
 });

@@ -1,5 +1,5 @@
 // The probe builder's autocomplete: tracepoints and their fields, a process's
-// binaries and a binary's functions. Operator tokens only: it shows what runs on
+// binaries and a binary's functions and USDT probes. Operator tokens only: it shows what runs on
 // the host and where a custom probe could go.
 import { describeCustomProbes, ToolError } from '@bpfscope/bpf-core';
 import type { CustomProbeSummary, SpecErrorDetails } from '@bpfscope/bpf-core';
@@ -39,27 +39,42 @@ const binariesInput = z
       .max(2 ** 22),
   })
   .strict();
+/** An absolute path, or a library as a spec names it (`c`, `pthread`). */
+const binaryPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (value) => (value.startsWith('/') && value.length >= 2 && !value.includes('\0')) || /^[\w.+-]{1,255}$/.test(value),
+    'an absolute path or a library name',
+  );
+/** Where a library name is looked for first (its maps), as a spec with -p would. */
+const libraryPid = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 22)
+  .optional();
 const symbolsInput = z
   .object({
-    /** An absolute path, or a library as a spec names it (`c`, `pthread`). */
-    path: z
-      .string()
-      .min(1)
-      .max(4096)
-      .refine(
-        (value) => (value.startsWith('/') && value.length >= 2 && !value.includes('\0')) || /^[\w.+-]{1,255}$/.test(value),
-        'an absolute path or a library name',
-      ),
-    /** Where a library name is looked for first (its maps), as a spec with -p would. */
-    pid: z
-      .number()
-      .int()
-      .min(1)
-      .max(2 ** 22)
-      .optional(),
+    path: binaryPath,
+    pid: libraryPid,
     prefix: z.string().max(256).optional(),
     /** `contains`: names holding prefix anywhere (the builder's filter box), those starting with it first. */
     match: z.enum(['prefix', 'contains']).optional(),
+    limit,
+  })
+  .strict();
+const usdtInput = z
+  .object({
+    path: binaryPath,
+    pid: libraryPid,
+    /** Part of `provider:name`. */
+    query: z
+      .string()
+      .max(256)
+      .regex(/^[\w.:-]*$/, 'letters, digits, _ . - and :')
+      .optional(),
     limit,
   })
   .strict();
@@ -122,4 +137,6 @@ export const probesRouter = router({
   check: operatorProcedure.input(checkInput).query(({ ctx, input }) => answer(() => checkProbe(input.tool, input.params, ctx.services.features))),
   /** Function symbols of an ELF file whose names start with (or hold) `prefix`. */
   symbols: operatorProcedure.input(symbolsInput).query(({ ctx, input }) => answer(() => ctx.services.probes.symbols(input))),
+  /** USDT probes of an ELF file (its .note.stapsdt) whose `provider:name` holds `query`: name, sites, argument types. */
+  usdt: operatorProcedure.input(usdtInput).query(({ ctx, input }) => answer(() => ctx.services.probes.usdt(input))),
 });

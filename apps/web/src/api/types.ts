@@ -26,6 +26,7 @@ export type FullOverviewSample = OverviewUpdate['sample'];
 export type HostSummary = Outputs['host']['summary'];
 export type RangeUse = Outputs['host']['use'];
 export type ProbeCheck = Outputs['probes']['check'];
+export type UsdtProbe = Outputs['probes']['usdt']['probes'][number];
 /** A PromQL answer as the agent's proxy checks it; a Prometheus the page asks itself is checked to the same shape. */
 export type PromqlAnswer = Outputs['prometheus']['query'];
 export type UseKindSummary = HostSummary['use'][number];

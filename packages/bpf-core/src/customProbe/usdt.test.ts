@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElfFile } from '../symbols/elf.js';
-import { parseUsdtArgs, ptRegsOffset, usdtSites } from './usdt.js';
+import { parseUsdtArgs, ptRegsOffset, usdtProbes, usdtSites } from './usdt.js';
 
 /** An NT_STAPSDT note as sys/sdt.h lays it out: pc, base, semaphore, then provider, name and arguments. */
 function stapsdtNote(pc: number, base: number, semaphore: number, strings: string): Buffer {
@@ -67,5 +67,27 @@ describe('USDT sites from notes', () => {
   it('moves sites and semaphores as far as .stapsdt.base moved (a prelinked image)', () => {
     const [tick] = usdtSites(notes, elf(0x402040));
     expect(tick).toMatchObject({ address: 0x401140, fileOffset: 0x1140, semaphoreOffset: 0x3050 });
+  });
+
+  it('lists each probe once, by provider then name, with its sites, semaphore and argument types', () => {
+    const more = Buffer.concat([
+      notes,
+      stapsdtNote(0x401300, 0x402000, 0x404010, 'demo\0tick\0-4@%ecx 8@$9'),
+      stapsdtNote(0x401400, 0x402000, 0, 'app\0start\0-2@-4(%rbp) 8@foo(%rip)'),
+    ]);
+    expect(usdtProbes(usdtSites(more, elf(0x402000)))).toEqual([
+      { provider: 'app', name: 'start', sites: 1, semaphore: false, args: [{ type: 's16', text: '-2@-4(%rbp)' }, { text: '8@foo(%rip)' }] },
+      {
+        provider: 'demo',
+        name: 'tick',
+        sites: 2,
+        semaphore: true,
+        args: [
+          { type: 's32', text: '-4@%eax' },
+          { type: 'u64', text: '8@$7' },
+        ],
+      },
+      { provider: 'demo', name: 'tock', sites: 1, semaphore: false, args: [] },
+    ]);
   });
 });

@@ -6,7 +6,8 @@
 // from the saved registers or the memory they point at.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { elfNotes, fileSource, readElf, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
-import type { ElfFile } from '../symbols/elf.js';
+import type { ByteSource, ElfFile } from '../symbols/elf.js';
+import { withElfFile } from '../symbols/elfSymbols.js';
 
 const NT_STAPSDT = 3;
 /** sys/sdt.h allows 12 arguments. */
@@ -120,6 +121,17 @@ export function usdtSites(data: Buffer | null, elf: ElfFile): UsdtSite[] {
   return sites;
 }
 
+/** The sites of an image's .note.stapsdt. */
+function noteSites(source: ByteSource, elf: ElfFile): UsdtSite[] {
+  return usdtSites(
+    sectionData(
+      source,
+      elf.sections.find((section) => section.name === '.note.stapsdt'),
+    ),
+    elf,
+  );
+}
+
 /** Every USDT site of a binary; a reason string when it cannot be read. */
 export function readUsdtSites(binary: string): UsdtSite[] | string {
   const fd = openSync(binary, 'r');
@@ -127,14 +139,47 @@ export function readUsdtSites(binary: string): UsdtSite[] | string {
     const source = fileSource(fd, fstatSync(fd).size);
     const elf = readElf(source);
     if (typeof elf === 'string') return elf;
-    return usdtSites(
-      sectionData(
-        source,
-        elf.sections.find((section) => section.name === '.note.stapsdt'),
-      ),
-      elf,
-    );
+    return noteSites(source, elf);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A USDT probe as a probe builder lists it: its name, how many sites fire it, and what it passes. */
+export interface UsdtProbe {
+  provider: string;
+  name: string;
+  /** Places in the file that fire it (a probe in an inlined function has one per copy). */
+  sites: number;
+  /** Has a semaphore: the program may skip the probe's work unless a tracer is attached. */
+  semaphore: boolean;
+  /** Its arguments (arg1, arg2, ...) as its first site passes them: `s32`, `u64` from the note's size and sign; no type for a form not read. */
+  args: Array<{ type?: string; text: string }>;
+}
+
+/** The probes of a binary's sites, one per provider:name, sorted by provider then name. */
+export function usdtProbes(sites: readonly UsdtSite[]): UsdtProbe[] {
+  const probes = new Map<string, UsdtProbe>();
+  for (const site of sites) {
+    const known = probes.get(`${site.provider}:${site.name}`);
+    if (known) {
+      known.sites++;
+      known.semaphore ||= site.semaphoreOffset !== 0;
+      continue;
+    }
+    probes.set(`${site.provider}:${site.name}`, {
+      provider: site.provider,
+      name: site.name,
+      sites: 1,
+      semaphore: site.semaphoreOffset !== 0,
+      args: site.args.map((arg) => (arg.kind === 'unsupported' ? { text: arg.text } : { type: `${arg.signed ? 's' : 'u'}${arg.size * 8}`, text: arg.text })),
+    });
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...probes.values()].sort((a, b) => order(a.provider, b.provider) || order(a.name, b.name));
+}
+
+/** The USDT probes of the ELF file at `binary` (absolute); ToolError INVALID_PARAMS when it cannot be read (see withElfFile). */
+export function readUsdtProbes(binary: string): UsdtProbe[] {
+  return withElfFile(binary, (source, elf) => usdtProbes(noteSites(source, elf)));
 }

@@ -2,9 +2,11 @@
 // put on (the probe builder's autocomplete). Opened without blocking and only if
 // it is a regular file, since the path comes from a user.
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
 import { fileSource, functionSymbolNames, readElf } from './elf.js';
+import type { ByteSource, ElfFile } from './elf.js';
 
 export interface ElfFunctionNames {
   /** The file's function names, sorted (binary-searchable by prefix), each once. */
@@ -17,10 +19,10 @@ export interface ElfFunctionNames {
 const MAX_PATH = 4096;
 
 /**
- * Reads the function names of the ELF file at `file` (absolute). ToolError INVALID_PARAMS
- * when it is not there, not a regular file, or not an ELF64 little-endian image.
+ * Runs `read` on the ELF file at `file` (absolute), opened without blocking. ToolError INVALID_PARAMS when it is
+ * not there, not a regular file, or not an ELF64 little-endian image.
  */
-export function readFunctionNames(file: string): ElfFunctionNames {
+export function withElfFile<T>(file: string, read: (source: ByteSource, elf: ElfFile, stat: Stats) => T): T {
   if (!path.isAbsolute(file) || file.length > MAX_PATH || file.includes('\0')) {
     throw new ToolError('INVALID_PARAMS', 'a binary is given by its absolute path');
   }
@@ -37,11 +39,18 @@ export function readFunctionNames(file: string): ElfFunctionNames {
     const source = fileSource(fd, stat.size);
     const elf = readElf(source);
     if (typeof elf === 'string') throw new ToolError('INVALID_PARAMS', `${file}: ${elf}`);
-    const names = [...functionSymbolNames(source, elf)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { names, identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}` };
+    return read(source, elf, stat);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads the function names of the ELF file at `file` (absolute); ToolError INVALID_PARAMS as withElfFile says. */
+export function readFunctionNames(file: string): ElfFunctionNames {
+  return withElfFile(file, (source, elf, stat) => {
+    const names = [...functionSymbolNames(source, elf)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { names, identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}` };
+  });
 }
 
 /** The names in sorted `names` that start with `prefix`, at most `limit`, and how many match. */

@@ -1,10 +1,11 @@
 // The tool's params as a form generated from its JSON Schema. Applying writes the
-// params into the URL (which restarts the session); invalid fields say why.
+// params into the URL (which restarts the session); invalid fields say why. Once a
+// custom probe is applied, the form folds to its spec in a line, so its chart shows.
 import { useEffect, useMemo, useState } from 'react';
 import { testIds } from '../../testIds';
 import type { FormValues } from './schemaForm';
 import { ProbeSpecInput } from './ProbeSpecInput';
-import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
 
 interface ParamsFormProps {
   schema: Record<string, unknown>;
@@ -24,20 +25,42 @@ export function ParamsForm({ schema, tool, params, onApply, serverError }: Param
   // The spec field the probe builder's form is for: the first, until the user goes to another.
   const [builderField, setBuilderField] = useState<string>();
   const shownBuilder = builderField ?? fields.find((field) => field.kind === 'probeSpec' || field.kind === 'probeSpecList')?.name;
-  // A link or another tool changes the params from outside: show those.
+  // Folded while an applied spec runs: the builder takes half a 720-pixel screen, the chart is what is watched.
+  const [folded, setFolded] = useState(() => paramsSummary(fields, params).specs.length > 0);
+  // A link or another tool changes the params from outside (or they were applied): show those.
   useEffect(() => {
-    setValues(formValuesFromParams(fields, JSON.parse(paramsKey) as Record<string, unknown>));
+    const applied = JSON.parse(paramsKey) as Record<string, unknown>;
+    setValues(formValuesFromParams(fields, applied));
     setErrors({});
+    setFolded(paramsSummary(fields, applied).specs.length > 0);
   }, [fields, paramsKey]);
 
   if (fields.length === 0) return null;
+  const summary = paramsSummary(fields, params);
+  // A spec the agent refused stays open, with why.
+  if (folded && summary.specs.length > 0 && !serverError) {
+    return (
+      <div className="params-form params-form--folded" data-testid={testIds.paramsSummary}>
+        <code className="params-form__summary" title={summary.specs.join('\n')}>
+          {summary.specs.join('  ·  ')}
+        </code>
+        {summary.others.length > 0 ? <span className="params-form__others">{summary.others.join(' · ')}</span> : null}
+        <button type="button" className="button button--small" data-testid={testIds.paramsEdit} onClick={() => setFolded(false)}>
+          Edit
+        </button>
+      </div>
+    );
+  }
   // The params as typed so far, for a probe builder's check (only when the form reads as valid).
   const typed = paramsFromForm(fields, values);
   const liveParams = Object.keys(typed.errors).length === 0 ? typed.params : undefined;
   const apply = () => {
     const parsed = paramsFromForm(fields, values);
     setErrors(parsed.errors);
-    if (Object.keys(parsed.errors).length === 0) onApply(parsed.params);
+    if (Object.keys(parsed.errors).length > 0) return;
+    onApply(parsed.params);
+    // Applied as it was (the URL does not change): fold all the same.
+    setFolded(paramsSummary(fields, parsed.params).specs.length > 0);
   };
   return (
     <form

@@ -1,15 +1,28 @@
 // The probe builder's form beside the spec text: a probe's kind, its target (a tracepoint of the host, or a process's
-// binary and one of its functions), one filter comparison, and trace's format and arguments or argdist's type and
+// binary and one of its functions or USDT probes), one filter comparison, and trace's format and arguments or argdist's type and
 // expression. Both stay in step: the text, when it parses, sets the form; a form edit rewrites the text's line.
 // What the form cannot show leaves it read-only with a note; the text is never rewritten for it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { clientFor } from '../../api/clients';
+import type { UsdtProbe } from '../../api/types';
 import { useAppStore } from '../../state/storeContext';
 import { useScopeHost } from '../../state/viewScope';
 import { testIds } from '../../testIds';
 import type { Choice } from './ChoiceList';
 import type { ProbeFilter, ProbeForm, ProbeKind, SpecSyntax } from './probeForm';
-import { BUILTIN_VALUES, COMPARE_OPS, EMPTY_FORM, formFromSpec, functionValues, lastItem, PROBE_KINDS, replaceLastItem, specFromForm } from './probeForm';
+import {
+  BUILTIN_VALUES,
+  COMPARE_OPS,
+  EMPTY_FORM,
+  formFromSpec,
+  functionValues,
+  hasSignature,
+  lastItem,
+  PROBE_KINDS,
+  replaceLastItem,
+  specFromForm,
+  usdtArgsText,
+} from './probeForm';
 import type { SuggestionLoader } from './Suggest';
 import { Suggest } from './Suggest';
 
@@ -44,6 +57,9 @@ interface PickedProcess {
   binaries?: string[];
   problem?: string;
 }
+
+/** Most USDT probes asked for of one binary (libc has about 60; the agent says how many there are). */
+const USDT_LISTED = 1000;
 
 /** Suggestions from a fixed list: those holding what is typed. */
 function fromList(choices: readonly Choice[], item: (text: string) => string = (text) => text): SuggestionLoader {
@@ -109,13 +125,45 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
     };
   }, [client, tracepoint]);
 
-  const values: Choice[] = useMemo(
-    () =>
-      form.kind === 'tracepoint'
-        ? [...fields, ...BUILTIN_VALUES.map((value) => ({ value }))]
-        : functionValues(form, syntax).map((value) => ({ value, ...(/^arg\d$/.test(value) ? { detail: 'by position' } : {}) })),
-    [fields, form, syntax],
-  );
+  // A binary's USDT probes (its .note.stapsdt), listed beside its functions; the picked one's arguments are arg1..argN.
+  const library = form.library.trim();
+  const isUser = form.kind === 'uprobe' || form.kind === 'uretprobe' || form.kind === 'usdt';
+  const [usdt, setUsdt] = useState<{ library: string; probes: UsdtProbe[]; total: number }>();
+  const [picked, setPicked] = useState<PickedProcess>();
+  const pid = picked?.pid;
+  useEffect(() => {
+    if (!client || !isUser || library === '') {
+      setUsdt(undefined);
+      return undefined;
+    }
+    let cancelled = false;
+    client.probes.usdt
+      .query({ path: library, ...(pid !== undefined ? { pid } : {}), limit: USDT_LISTED })
+      .then((answer) => {
+        if (!cancelled) setUsdt({ library, probes: answer.probes, total: answer.total });
+      })
+      .catch(() => {
+        if (!cancelled) setUsdt(undefined);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, isUser, library, pid]);
+  const usdtProbes = usdt?.library === library ? usdt.probes : undefined;
+  const usdtProbe =
+    form.kind === 'usdt'
+      ? usdtProbes?.find((probe) => `${probe.provider}:${probe.name}` === form.function.trim() || probe.name === form.function.trim())
+      : undefined;
+
+  const values: Choice[] = useMemo(() => {
+    if (form.kind === 'tracepoint') return [...fields, ...BUILTIN_VALUES.map((value) => ({ value }))];
+    return functionValues(form, syntax, usdtProbe?.args.length).map((value, index) => {
+      if (!/^arg\d+$/.test(value)) return { value };
+      // A USDT probe's argument: its type and where the note says it is.
+      const arg = form.kind === 'usdt' ? usdtProbe?.args[index] : undefined;
+      return { value, detail: arg ? `${arg.type ?? '?'} ${arg.text}` : 'by position' };
+    });
+  }, [fields, form, syntax, usdtProbe]);
   const valueLoader = useMemo(() => fromList(values), [values]);
   const itemLoader = useMemo(() => fromList(values, lastItem), [values]);
   const typeLoader = useMemo(
@@ -136,8 +184,7 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
     [client],
   );
 
-  // uprobes: a process, then one of the binaries it maps, then one of that binary's functions.
-  const [picked, setPicked] = useState<PickedProcess>();
+  // uprobes: a process, then one of the binaries it maps, then one of that binary's functions or USDT probes.
   const [processQuery, setProcessQuery] = useState('');
   const processLoader = useCallback<SuggestionLoader>(
     async (text) => {
@@ -157,8 +204,6 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
       .then((answer) => setPicked({ ...process, binaries: answer.binaries.map((binary) => binary.path) }))
       .catch((error: unknown) => setPicked({ ...process, problem: error instanceof Error ? error.message : String(error) }));
   };
-  const library = form.library.trim();
-  const pid = picked?.pid;
   const symbolLoader = useCallback<SuggestionLoader>(
     async (text) => {
       if (!client || library === '') return { choices: [] };
@@ -174,8 +219,16 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
     [client, library, pid],
   );
 
-  const isFunction = form.kind !== 'tracepoint';
-  const isUser = form.kind === 'uprobe' || form.kind === 'uretprobe';
+  const usdtLoader = useMemo(
+    () =>
+      fromList(
+        (usdtProbes ?? []).map((probe) => ({ value: `${probe.provider}:${probe.name}`, detail: usdtArgsText(probe) })),
+        (text) => text.trim(),
+      ),
+    [usdtProbes],
+  );
+
+  const isFunction = form.kind !== 'tracepoint' && form.kind !== 'usdt';
   const binaries = picked?.binaries;
   const binaryChoices = binaries && library !== '' && !binaries.includes(library) ? [library, ...binaries] : binaries;
 
@@ -209,7 +262,11 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
           aria-label="probe kind"
           data-testid={testIds.probeKind}
           value={form.kind}
-          onChange={(event) => edit({ kind: event.target.value as ProbeKind })}
+          onChange={(event) => {
+            const kind = event.target.value as ProbeKind;
+            // A function's name is no USDT probe's, nor the other way round.
+            edit({ kind, ...((kind === 'usdt') !== (form.kind === 'usdt') ? { function: '' } : {}) });
+          }}
         >
           {PROBE_KINDS.map((choice) => {
             const kernel = choice.kind === 'kprobe' || choice.kind === 'kretprobe';
@@ -293,7 +350,7 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
             onChange={(text) => edit({ function: text })}
           />
         ) : null}
-        {isFunction && syntax !== 'pattern' ? (
+        {hasSignature(form.kind) && syntax !== 'pattern' ? (
           <span className="probe-form__signature">
             (
             <input
@@ -309,7 +366,39 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
             )
           </span>
         ) : null}
+        {isUser && form.kind !== 'usdt' && usdtProbes && usdtProbes.length > 0 ? (
+          // Beside the functions: the binary's USDT probes, one click away.
+          <button
+            type="button"
+            className="button button--small"
+            data-testid={testIds.probeUsdtCount}
+            title={`this binary declares ${usdt?.total ?? usdtProbes.length} USDT probes (.note.stapsdt): list them`}
+            onClick={() => edit({ kind: 'usdt', function: '' })}
+          >
+            {usdt?.total ?? usdtProbes.length} USDT probe{(usdt?.total ?? usdtProbes.length) === 1 ? '' : 's'}
+          </button>
+        ) : null}
       </span>
+      {form.kind === 'usdt' ? (
+        // Its own group: it wraps to the next row when the binary's path is long.
+        <span className="probe-form__group">
+          <Suggest
+            id={`${id}-usdt`}
+            testId={testIds.probeUsdt}
+            label="USDT probe, provider:name (type to filter the binary's probes)"
+            placeholder={usdtProbes?.length === 0 ? 'no USDT probes' : 'provider:probe…'}
+            width={24}
+            value={form.function}
+            load={usdtProbes && usdtProbes.length > 0 ? usdtLoader : undefined}
+            onChange={(text) => edit({ function: text })}
+          />
+          {usdtProbe ? (
+            <span className="probe-form__word" data-testid={testIds.probeUsdtArgs}>
+              {usdtArgsText(usdtProbe)}
+            </span>
+          ) : null}
+        </span>
+      ) : null}
       {syntax === 'argdist' ? (
         <span className="probe-form__group">
           <span className="probe-form__word">type</span>

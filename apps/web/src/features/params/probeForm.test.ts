@@ -11,6 +11,7 @@ import {
   replaceLine,
   specFromForm,
   specSyntax,
+  usdtArgsText,
 } from './probeForm';
 
 // Specs from bcc's man pages and examples (trace, argdist, funccount, funclatency, stackcount), as bcc writes them.
@@ -34,6 +35,8 @@ const CANONICAL: Record<SpecSyntax, string[]> = {
     'p:c:open(char *filename) (filename == "test.txt") "opening %s", filename',
     't:syscalls:sys_enter_kill (args->sig == -9) "%d", args->pid',
     'p:c:malloc ((arg1 & 0xff) == 0x10) "%x", arg1',
+    'u:pthread:pthread_create "%d", arg1',
+    'u:/usr/bin/python3.11:python:gc__start (arg1 == 2) "gen %d", arg1',
   ],
   argdist: [
     'p:c:malloc(size_t size):size_t:size',
@@ -49,8 +52,19 @@ const CANONICAL: Record<SpecSyntax, string[]> = {
     'p:c:write(int fd, const void *buf, size_t count):size_t:count:fd == 1',
     'p:c:malloc()',
     't:sched:sched_process_exec():char*:args->filename:$comm == "bash"',
+    'u:/usr/bin/python3.11:python:gc__start():int:arg1',
+    'u:pthread:pthread_start()',
   ],
-  pattern: ['p:c:malloc', 'r:c:malloc', 't:sched:sched_switch', 't:syscalls:sys_enter_*', 'p::tcp_*', 'p:/usr/lib/x86_64-linux-gnu/libc.so.6:getppid'],
+  pattern: [
+    'p:c:malloc',
+    'r:c:malloc',
+    't:sched:sched_switch',
+    't:syscalls:sys_enter_*',
+    'p::tcp_*',
+    'p:/usr/lib/x86_64-linux-gnu/libc.so.6:getppid',
+    'u:pthread:pthread_create',
+    'u:/usr/bin/python3.11:python:gc__*',
+  ],
 };
 
 // Specs the form reads, that it writes in its own way (the same probe): the text is only rewritten on a form edit.
@@ -70,6 +84,7 @@ const REWRITTEN: Array<{ syntax: SpecSyntax; text: string; written: string }> = 
     text: 'p:c:write(int fd, const void *buf, size_t count):size_t:count:fd==1',
     written: 'p:c:write(int fd, const void *buf, size_t count):size_t:count:fd == 1',
   },
+  { syntax: 'argdist', text: 'u:pthread:pthread_start', written: 'u:pthread:pthread_start()' },
   { syntax: 'pattern', text: 'c:malloc', written: 'p:c:malloc' },
   { syntax: 'pattern', text: 'vfs_read', written: 'p::vfs_read' },
   { syntax: 'pattern', text: 'tcp_*', written: 'p::tcp_*' },
@@ -83,7 +98,6 @@ const TEXT_ONLY: Array<{ syntax: SpecSyntax; text: string; note: RegExp; unparse
   { syntax: 'trace', text: 't:sched:sched_switch (args->prev_state)', note: /not one comparison/, unparsed: false },
   { syntax: 'trace', text: 't:sched:sched_switch (args->prev_pid == args->next_pid)', note: /compares two values/, unparsed: false },
   { syntax: 'trace', text: 't:syscalls:sys_enter_read (20000 < args->count)', note: /compares two values/, unparsed: false },
-  { syntax: 'trace', text: 'u:pthread:pthread_create "%d", arg1', note: /USDT/, unparsed: false },
   { syntax: 'trace', text: 'p::SyS_nanosleep(struct timespec *ts) "sleep for %lld ns", ts->tv_nsec', note: /does not parse/, unparsed: true },
   { syntax: 'trace', text: 't:syscalls:sys_enter_read (args->count > ', note: /does not parse/, unparsed: true },
   { syntax: 'argdist', text: 'p:c:puts(char *str):char*:str#puts strings', note: /label/, unparsed: false },
@@ -94,8 +108,6 @@ const TEXT_ONLY: Array<{ syntax: SpecSyntax; text: string; note: RegExp; unparse
     unparsed: true,
   },
   { syntax: 'argdist', text: 'p:c:write(int fd, size_t n):int:fd:fd == 1 && n > 2', note: /joins conditions/, unparsed: false },
-  { syntax: 'argdist', text: 'u:pthread:pthread_start', note: /USDT/, unparsed: false },
-  { syntax: 'pattern', text: 'u:pthread:pthread_create', note: /USDT/, unparsed: false },
   { syntax: 'pattern', text: 'p:c:malloc(size_t size)', note: /does not parse/, unparsed: true },
 ];
 
@@ -146,6 +158,15 @@ describe('spec ⇄ form', () => {
       exprs: 'fd,n',
       filter: { left: 'n', op: '>', value: '10' },
     });
+    expect(formOf('trace', 'u:/usr/bin/python3.11:python:gc__start (arg1 > 0) "gen %d", arg1')).toEqual({
+      ...EMPTY_FORM,
+      kind: 'usdt',
+      library: '/usr/bin/python3.11',
+      function: 'python:gc__start',
+      filter: { left: 'arg1', op: '>', value: '0' },
+      format: 'gen %d',
+      args: 'arg1',
+    });
     expect(formOf('trace', '  ')).toEqual(EMPTY_FORM);
   });
 
@@ -164,6 +185,11 @@ describe('spec ⇄ form', () => {
     expect(specFromForm('pattern', { ...malloc, filter: { left: 'size', op: '>', value: '1' } })).toBe('r:c:malloc');
     expect(specFromForm('argdist', { ...malloc, kind: 'uprobe', types: 'size_t', exprs: 'size' })).toBe('p:c:malloc(size_t size):size_t:size');
     expect(specFromForm('argdist', { ...form, types: 'char*', exprs: 'args->filename' })).toBe('t:sched:sched_process_exec():char*:args->filename');
+    // A uprobe made a USDT probe keeps its binary and drops its signature: a USDT probe's values are arg1..argN.
+    const gc: ProbeForm = { ...malloc, kind: 'usdt', library: '/usr/bin/python3.11', function: 'python:gc__start' };
+    expect(specFromForm('trace', { ...gc, format: 'gen %d', args: 'arg1' })).toBe('u:/usr/bin/python3.11:python:gc__start "gen %d", arg1');
+    expect(specFromForm('argdist', { ...gc, types: 'int', exprs: 'arg1' })).toBe('u:/usr/bin/python3.11:python:gc__start():int:arg1');
+    expect(specFromForm('pattern', gc)).toBe('u:/usr/bin/python3.11:python:gc__start');
   });
 
   it('quotes a value unless it is a number or already a string', () => {
@@ -183,6 +209,25 @@ describe('spec ⇄ form', () => {
     expect(values).toContain('$latency');
     expect(functionValues({ ...form, kind: 'uprobe', signature: 'void' }, 'trace')).not.toContain('$retval');
     expect(functionValues({ ...form, kind: 'uprobe', signature: 'void' }, 'trace')[0]).toBe('arg1');
+    // A USDT probe: as many arguments as its note gives, no signature names, no return value.
+    const usdt = functionValues({ ...form, kind: 'usdt' }, 'argdist', 3);
+    expect(usdt).toEqual(['arg1', 'arg2', 'arg3', '$tgid', '$pid', '$uid', '$gid', '$cpu', '$comm']);
+    expect(functionValues({ ...form, kind: 'usdt' }, 'trace', 0)[0]).toBe('$tgid');
+  });
+
+  it('sums up a USDT probe’s arguments from its note', () => {
+    expect(
+      usdtArgsText({
+        args: [
+          { type: 'u64', text: '8@%rbp' },
+          { type: 'u64', text: '8@%r12' },
+          { type: 's32', text: '-4@%eax' },
+        ],
+      }),
+    ).toBe('3 args: u64, u64, s32');
+    expect(usdtArgsText({ args: [{ type: 's32', text: '-4@112(%rsp)' }] })).toBe('1 arg: s32');
+    expect(usdtArgsText({ args: [{ text: '8@foo(%rip)' }] })).toBe('1 arg: ?');
+    expect(usdtArgsText({ args: [] })).toBe('no args');
   });
 
   it('knows each tool’s syntax, and which line of a list the cursor edits', () => {

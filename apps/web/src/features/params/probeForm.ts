@@ -1,9 +1,10 @@
 // The probe builder's form and the spec text, both ways: a spec in bcc's syntax read into the fields a form shows
 // (kind, target, signature, one filter comparison, trace's format and arguments, argdist's types and expressions),
 // and a form written back as a spec. The text stays the source of truth: what the form cannot show (conditions
-// joined with &&, a USDT probe, an argdist label) leaves it read-only with a note, never rewritten.
+// joined with &&, an argdist label) leaves it read-only with a note, never rewritten.
 import { parseArgdistSpec, parsePatternSpec, parseTraceSpec, SpecProblem } from '@bpfscope/formats';
 import type { CompareOp, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from '@bpfscope/formats';
+import type { UsdtProbe } from '../../api/types';
 
 /** Which of bcc's spec syntaxes a tool takes: trace's probes, argdist's specifiers, or the others' patterns. */
 export type SpecSyntax = 'trace' | 'argdist' | 'pattern';
@@ -12,12 +13,13 @@ export function specSyntax(tool: string): SpecSyntax {
   return tool === 'trace' ? 'trace' : tool === 'argdist' ? 'argdist' : 'pattern';
 }
 
-export type ProbeKind = 'tracepoint' | 'uprobe' | 'uretprobe' | 'kprobe' | 'kretprobe';
+export type ProbeKind = 'tracepoint' | 'uprobe' | 'uretprobe' | 'usdt' | 'kprobe' | 'kretprobe';
 
 export const PROBE_KINDS: ReadonlyArray<{ kind: ProbeKind; label: string }> = [
   { kind: 'tracepoint', label: 't: tracepoint' },
   { kind: 'uprobe', label: 'p: uprobe' },
   { kind: 'uretprobe', label: 'r: uretprobe' },
+  { kind: 'usdt', label: 'u: USDT probe' },
   { kind: 'kprobe', label: 'p:: kprobe' },
   { kind: 'kretprobe', label: 'r:: kretprobe' },
 ];
@@ -37,9 +39,9 @@ export interface ProbeForm {
   kind: ProbeKind;
   /** Tracepoints: `category:event` (globs allowed). */
   tracepoint: string;
-  /** uprobes: a library name (`c`) or a path. */
+  /** uprobes and USDT probes: a library name (`c`) or a path. */
   library: string;
-  /** uprobes and kprobes: the function (globs allowed where the tool takes them). */
+  /** uprobes and kprobes: the function; USDT probes: `provider:name` or `name` (globs allowed where the tool takes them). */
   function: string;
   /** What is between a function's parentheses: `size_t size`; '' for none. */
   signature: string;
@@ -80,7 +82,12 @@ function targetFields(target: ProbeTarget): Pick<ProbeForm, 'kind' | 'tracepoint
       return { kind, tracepoint: '', library: target.library, function: target.function };
     }
     case 'usdt':
-      return 'a USDT probe (u:) is written as text: the form has no fields for it';
+      return {
+        kind: 'usdt',
+        tracepoint: '',
+        library: target.library,
+        function: target.provider === undefined ? target.probe : `${target.provider}:${target.probe}`,
+      };
     default: {
       const unreachable: never = target;
       return unreachable;
@@ -192,6 +199,8 @@ function targetText(form: ProbeForm): string {
     case 'uprobe':
     case 'uretprobe':
       return `${form.kind === 'uprobe' ? 'p' : 'r'}:${form.library.trim()}:${form.function.trim()}`;
+    case 'usdt':
+      return `u:${form.library.trim()}:${form.function.trim()}`;
     case 'kprobe':
     case 'kretprobe':
       return `${form.kind === 'kprobe' ? 'p' : 'r'}::${form.function.trim()}`;
@@ -207,16 +216,17 @@ export function specFromForm(syntax: SpecSyntax, form: ProbeForm): string {
   const target = targetText(form);
   if (syntax === 'pattern') return target;
   const filter = form.filter && form.filter.left.trim() !== '' ? `${form.filter.left.trim()} ${form.filter.op} ${filterValue(form.filter.value)}` : '';
-  const signature = form.signature.trim();
+  // Tracepoints and USDT probes have no signature: their values are args->field and arg1..argN.
+  const signature = hasSignature(form.kind) ? form.signature.trim() : '';
   if (syntax === 'trace') {
-    const parts = [`${target}${signature !== '' && form.kind !== 'tracepoint' ? `(${signature})` : ''}`];
+    const parts = [`${target}${signature !== '' ? `(${signature})` : ''}`];
     if (filter !== '') parts.push(`(${filter})`);
     const args = form.args.trim();
     if (form.format !== '' || args !== '') parts.push(`${quoted(form.format)}${args !== '' ? `, ${args}` : ''}`);
     return parts.join(' ');
   }
   // argdist: bcc writes the parentheses even when empty (t:net:net_dev_xmit():u16:args->len).
-  let spec = `${target}(${form.kind === 'tracepoint' ? '' : signature})`;
+  let spec = `${target}(${signature})`;
   const types = form.types.trim();
   const exprs = form.exprs.trim();
   if (types !== '' || exprs !== '') spec += `:${types}:${exprs}`;
@@ -224,8 +234,17 @@ export function specFromForm(syntax: SpecSyntax, form: ProbeForm): string {
   return spec;
 }
 
-/** The names a filter or an argument can read at a function: its signature's names, arg1..arg6, the return value, the builtins. */
-export function functionValues(form: ProbeForm, syntax: SpecSyntax): string[] {
+/** Whether a probe of this kind names its function's parameters (a signature): not tracepoints, not USDT probes. */
+export function hasSignature(kind: ProbeKind): boolean {
+  return kind !== 'tracepoint' && kind !== 'usdt';
+}
+
+/**
+ * The names a filter or an argument can read at a function: its signature's names, arg1..arg6 (a USDT probe's
+ * arg1..argN, `usdtArgs` of them, as its note says), the return value, the builtins.
+ */
+export function functionValues(form: ProbeForm, syntax: SpecSyntax, usdtArgs?: number): string[] {
+  if (form.kind === 'usdt') return [...Array.from({ length: usdtArgs ?? 6 }, (_, index) => `arg${index + 1}`), ...BUILTIN_VALUES];
   const names = form.signature
     .split(',')
     .map((param) => /([A-Za-z_]\w*)\s*$/.exec(param.trim())?.[1])
@@ -265,4 +284,11 @@ export function lastItem(list: string): string {
 export function replaceLastItem(list: string, item: string): string {
   const comma = list.lastIndexOf(',');
   return comma === -1 ? item : `${list.slice(0, comma + 1)} ${item}`;
+}
+
+/** A USDT probe's arguments in a few words, `3 args: u64, u64, s32` (a form the agent does not read is `?`). */
+export function usdtArgsText(probe: Pick<UsdtProbe, 'args'>): string {
+  if (probe.args.length === 0) return 'no args';
+  const types = probe.args.map((arg) => arg.type ?? '?').join(', ');
+  return `${probe.args.length} arg${probe.args.length === 1 ? '' : 's'}: ${types}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm } from './schemaForm';
+import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
 
 // As the agent sends execsnoop's and tcplife's schemas (zod → JSON Schema).
 const schema = {
@@ -104,5 +104,16 @@ describe('probe specs in a params form', () => {
     });
     expect(paramsFromForm(fields, { probes: 't:a\nt:b\nt:c', pattern: 'x', pid: '' }).errors.probes).toBe('at most 2 probes, one a line');
     expect(paramsFromForm(fields, { probes: `t:${'x'.repeat(30)}`, pattern: 'x', pid: '' }).errors.probes).toBe('probe 1: at most 20 characters');
+  });
+
+  it('sums up applied params in a line: the specs, then the others set', () => {
+    const fields = fieldsFromSchema({ ...schema, properties: { ...schema.properties, verbose: { type: 'boolean', default: false } } });
+    expect(paramsSummary(fields, { probes: ['u:/usr/bin/python3:python:gc__start', 't:a:b'], pid: 42, verbose: true })).toEqual({
+      specs: ['u:/usr/bin/python3:python:gc__start', 't:a:b'],
+      others: ['pid 42', 'verbose'],
+    });
+    expect(paramsSummary(fields, { pattern: 'p:c:malloc', verbose: false })).toEqual({ specs: ['p:c:malloc'], others: [] });
+    // Nothing applied yet: no spec to sum up (the form stays open).
+    expect(paramsSummary(fields, {})).toEqual({ specs: [], others: [] });
   });
 });

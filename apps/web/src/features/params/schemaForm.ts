@@ -183,6 +183,21 @@ export function fieldLabel(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
+/** Applied params in a line, as a command line reads: a custom probe's specs, then the other params set (`pid 1234`). */
+export function paramsSummary(fields: readonly FormField[], params: Record<string, unknown>): { specs: string[]; others: string[] } {
+  const specs: string[] = [];
+  const others: string[] = [];
+  for (const field of fields) {
+    const value = params[field.name];
+    if (value === undefined || value === '' || value === false) continue;
+    if (field.kind === 'probeSpec' || field.kind === 'probeSpecList') {
+      specs.push(...(Array.isArray(value) ? value : [value]).filter((spec): spec is string => typeof spec === 'string' && spec.trim() !== ''));
+    } else if (value === true) others.push(fieldLabel(field.name));
+    else others.push(`${fieldLabel(field.name)} ${Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  }
+  return { specs, others };
+}
+
 /** The params the schema requires that `params` lacks (a custom probe's spec): nothing starts without them. */
 export function missingRequiredParams(schema: Record<string, unknown>, params: Record<string, unknown>): string[] {
   const required = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((name): name is string => typeof name === 'string') : [];
