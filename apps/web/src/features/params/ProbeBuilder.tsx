@@ -60,6 +60,8 @@ interface PickedProcess {
 
 /** Most USDT probes asked for of one binary (libc has about 60; the agent says how many there are). */
 const USDT_LISTED = 1000;
+/** How long the library field must rest before its USDT probes are asked for. */
+const USDT_LOOKUP_PAUSE_MS = 200;
 
 /** Suggestions from a fixed list: those holding what is typed. */
 function fromList(choices: readonly Choice[], item: (text: string) => string = (text) => text): SuggestionLoader {
@@ -137,16 +139,20 @@ export function ProbeBuilder({ id, syntax, spec, line, lines, onSpecChange, onPr
       return undefined;
     }
     let cancelled = false;
-    client.probes.usdt
-      .query({ path: library, ...(pid !== undefined ? { pid } : {}), limit: USDT_LISTED })
-      .then((answer) => {
-        if (!cancelled) setUsdt({ library, probes: answer.probes, total: answer.total });
-      })
-      .catch(() => {
-        if (!cancelled) setUsdt(undefined);
-      });
+    // A path typed by hand changes on every key: ask once the typing pauses, not for each prefix.
+    const timer = setTimeout(() => {
+      client.probes.usdt
+        .query({ path: library, ...(pid !== undefined ? { pid } : {}), limit: USDT_LISTED })
+        .then((answer) => {
+          if (!cancelled) setUsdt({ library, probes: answer.probes, total: answer.total });
+        })
+        .catch(() => {
+          if (!cancelled) setUsdt(undefined);
+        });
+    }, USDT_LOOKUP_PAUSE_MS);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
   }, [client, isUser, library, pid]);
   const usdtProbes = usdt?.library === library ? usdt.probes : undefined;
