@@ -3,12 +3,16 @@
 //   interleaved run by run): startTool in a warm process (the agent), a fresh
 //   bpfscope-tool process, and bpftrace's equivalent one-liner to its
 //   "Attaching" line (bpftrace compiles with LLVM at every start);
+// - spec → first event for the uprobe, with a workload calling malloc(2 MB)
+//   every 100 µs: our first row (warm, fresh process) and bpftrace's first
+//   printed line, since bpftrace prints "Attaching" before its probes are live;
 // - a counting probe on every sys_enter_* tracepoint under a syscall storm: the
 //   kernel's own measure of each program's run time per event
 //   (kernel.bpf_stats_enabled, on only while measuring), ours (funccount,
 //   attached once to raw_syscalls) and bpftrace's (@[probe] = count(), one
 //   program per tracepoint), and how long each takes to let go of the probes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +63,8 @@ interface StartCase {
   params: Record<string, unknown>;
   cliArgs: string[];
   bpftrace: string;
+  /** A workload that makes the probe fire continually, and the line each side prints for an event. */
+  firstEvent?: { workload: string; line: RegExp };
 }
 
 function startCases(): StartCase[] {
@@ -79,6 +85,7 @@ function startCases(): StartCase[] {
       params: { probes: [uprobe] },
       cliArgs: ['trace', uprobe],
       bpftrace: `uprobe:${libc}:malloc /arg0 > 1000000/ { printf("malloc %d\\n", arg0); }`,
+      firstEvent: { workload: 'mallocLoop.c', line: /malloc \d+/ },
     },
   ];
 }
@@ -111,6 +118,7 @@ async function benchStart(hasBpftrace: boolean): Promise<object> {
       bpftrace.push(theirs);
       bpftraceAttached.push(theirsAttached);
     }
+    const firstEvent = startCase.firstEvent ? await benchFirstEvent(startCase, startCase.firstEvent, hasBpftrace) : undefined;
     const result = {
       spec: startCase.params,
       oursWarmMedianMs: median(warm),
@@ -123,6 +131,7 @@ async function benchStart(hasBpftrace: boolean): Promise<object> {
       ratioBpftraceToBeginOverOursWarm: hasBpftrace ? median(bpftraceAttached) / median(warm) : null,
       target: { ratioBpftraceOverOursWarm: 5 },
       samplesMs: { warm, fresh, bpftrace, bpftraceAttached },
+      firstEvent: firstEvent ?? null,
     };
     results[startCase.name] = result;
     process.stderr.write(`custom probes: ${startCase.name} start done\n`);
@@ -134,8 +143,78 @@ async function benchStart(hasBpftrace: boolean): Promise<object> {
           : 'no bpftrace'
       }`,
     ]);
+    if (firstEvent) {
+      rows.push([
+        `trace ${startCase.name} probe: spec → first event: warm / fresh process / bpftrace`,
+        `${firstEvent.oursWarmMedianMs.toFixed(1)} / ${firstEvent.oursFreshProcessMedianMs.toFixed(1)} / ${
+          hasBpftrace ? `${firstEvent.bpftraceMedianMs?.toFixed(1)} ms (${firstEvent.ratioBpftraceOverOursWarm?.toFixed(1)}x warm)` : 'no bpftrace'
+        }`,
+      ]);
+    }
   }
   return { results, rows };
+}
+
+interface FirstEventResult {
+  workload: string;
+  oursWarmMedianMs: number;
+  oursFreshProcessMedianMs: number;
+  bpftraceMedianMs: number | null;
+  ratioBpftraceOverOursWarm: number | null;
+  samplesMs: { warm: number[]; fresh: number[]; bpftrace: number[] };
+}
+
+/** Our first row after startTool (a warm process). */
+async function firstRowMs(startCase: StartCase): Promise<number> {
+  const started = performance.now();
+  const session = startTool(startCase.tool, startCase.params);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`${startCase.name}: no event within 10 s`)), 10_000);
+      const unsubscribe = session.onRows(() => {
+        clearTimeout(timeout);
+        unsubscribe();
+        resolve(performance.now() - started);
+      });
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Spec → first event, interleaved run by run, while a workload makes the probe
+ * fire continually; run apart from the attach figures, which run without it.
+ */
+async function benchFirstEvent(startCase: StartCase, firstEvent: NonNullable<StartCase['firstEvent']>, hasBpftrace: boolean): Promise<FirstEventResult> {
+  const { binary, directory } = buildWorkload(firstEvent.workload);
+  const workload: ChildProcess = spawn(binary, [], { stdio: 'ignore' });
+  const warm: number[] = [];
+  const fresh: number[] = [];
+  const bpftrace: number[] = [];
+  try {
+    for (let i = 0; i < RUNS + WARM_UP; i++) {
+      const ours = await firstRowMs(startCase);
+      const freshProcess = await timeUntilOutput(process.execPath, [cli, ...startCase.cliArgs], firstEvent.line);
+      const theirs = hasBpftrace ? await timeUntilOutput('bpftrace', ['-B', 'line', '-e', startCase.bpftrace], firstEvent.line, { signal: 'SIGKILL' }) : NaN;
+      if (i < WARM_UP) continue;
+      warm.push(ours);
+      fresh.push(freshProcess);
+      bpftrace.push(theirs);
+    }
+  } finally {
+    workload.kill('SIGKILL');
+    rmSync(directory, { recursive: true, force: true });
+  }
+  process.stderr.write(`custom probes: ${startCase.name} first event done\n`);
+  return {
+    workload: `${firstEvent.workload}: malloc(2,000,000) every 100 µs`,
+    oursWarmMedianMs: median(warm),
+    oursFreshProcessMedianMs: median(fresh),
+    bpftraceMedianMs: hasBpftrace ? median(bpftrace) : null,
+    ratioBpftraceOverOursWarm: hasBpftrace ? median(bpftrace) / median(warm) : null,
+    samplesMs: { warm, fresh, bpftrace },
+  };
 }
 
 interface StormResult {

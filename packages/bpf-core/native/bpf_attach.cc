@@ -44,6 +44,53 @@ std::vector<int> OnlineCpus()
 	return cpus;
 }
 
+// The uprobe PMU's type and its retprobe bit (format/retprobe: "config:0"), as libbpf
+// reads them; -1 where the kernel has no uprobe PMU (libbpf then goes through tracefs).
+struct UprobePmu {
+	int type = -1;
+	int retprobe_bit = -1;
+};
+
+const UprobePmu &UprobePmuInfo()
+{
+	static const UprobePmu pmu = [] {
+		UprobePmu found;
+		std::ifstream type("/sys/bus/event_source/devices/uprobe/type");
+		std::ifstream retprobe("/sys/bus/event_source/devices/uprobe/format/retprobe");
+		std::string format;
+		if (!(type >> found.type) || !std::getline(retprobe, format) ||
+		    format.rfind("config:", 0) != 0) {
+			found.type = -1;
+			return found;
+		}
+		found.retprobe_bit = std::stoi(format.substr(strlen("config:")));
+		return found;
+	}();
+	return pmu;
+}
+
+// libbpf's perf_event_open_probe for a uprobe: the USDT semaphore offset in config's upper half.
+constexpr int kRefCtrOffsetShift = 32;
+
+int OpenUprobePerfEvent(const UprobePmu &pmu, const std::string &binary, size_t offset, int pid,
+			bool retprobe, size_t ref_ctr_offset)
+{
+	if (static_cast<__u64>(ref_ctr_offset) >> kRefCtrOffsetShift)
+		return -EINVAL;
+	struct perf_event_attr attr = {};
+	attr.size = sizeof(attr);
+	attr.type = static_cast<__u32>(pmu.type);
+	if (retprobe)
+		attr.config |= 1ULL << pmu.retprobe_bit;
+	attr.config |= static_cast<__u64>(ref_ctr_offset) << kRefCtrOffsetShift;
+	attr.config1 = reinterpret_cast<__u64>(binary.c_str());
+	attr.config2 = offset;
+	// As libbpf: every process is pid -1 on CPU 0 (a uprobe fires on any CPU).
+	int fd = static_cast<int>(syscall(__NR_perf_event_open, &attr, pid < 0 ? -1 : pid,
+					  pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC));
+	return fd >= 0 ? fd : -errno;
+}
+
 std::string ToHex(size_t value)
 {
 	char text[2 * sizeof(value) + 1];
@@ -151,18 +198,130 @@ Napi::Value NativeBpfObject::AttachUprobeAt(const Napi::CallbackInfo &info)
 			"cookie) expected");
 	std::string binary = info[1].As<Napi::String>();
 	size_t offset = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
+	int pid = info[3].As<Napi::Number>().Int32Value();
 	LIBBPF_OPTS(bpf_uprobe_opts, options);
 	options.retprobe = info[4].As<Napi::Boolean>();
 	options.bpf_cookie = static_cast<__u64>(info[5].As<Napi::Number>().Int64Value());
 	if (info.Length() > 6 && info[6].IsNumber())
 		options.ref_ctr_offset =
 			static_cast<size_t>(info[6].As<Napi::Number>().Int64Value());
+	std::string what =
+		std::string(bpf_program__name(program)) + " to " + binary + "+0x" + ToHex(offset);
 	ClearLibbpfLog();
-	struct bpf_link *link = bpf_program__attach_uprobe_opts(
-		program, info[3].As<Napi::Number>().Int32Value(), binary.c_str(), offset, &options);
-	return AddLink(env, link,
-		       std::string(bpf_program__name(program)) + " to " + binary + "+0x" +
-			       ToHex(offset));
+	PendingUprobe *opened =
+		TakePendingUprobe(binary, offset, pid, options.retprobe, options.ref_ctr_offset);
+	if (opened == nullptr)
+		return AddLink(env,
+			       bpf_program__attach_uprobe_opts(program, pid, binary.c_str(), offset,
+							       &options),
+			       what);
+	if (opened->fd < 0)
+		return ThrowBpfError(env, -opened->err,
+				     "failed to attach " + what + ": " + strerror(opened->err));
+	LIBBPF_OPTS(bpf_perf_event_opts, event_options);
+	event_options.bpf_cookie = options.bpf_cookie;
+	struct bpf_link *link =
+		bpf_program__attach_perf_event_opts(program, opened->fd, &event_options);
+	if (link == nullptr || libbpf_get_error(link)) {
+		int err = errno;
+		close(opened->fd); // the link owns the event only once attached
+		opened->fd = -1;
+		errno = err;
+	}
+	return AddLink(env, link, what);
+}
+
+// openUprobeEvents([{binaryPath, fileOffset, pid, retprobe, refCtrOffset}]) → whether they
+// are being opened. Registering a uprobe waits for an RCU grace period in the kernel
+// (uprobe_register takes dup_mmap_sem for writing), as long as the verifier takes: a
+// thread opens the perf events while load() runs, and attachUprobeAt takes them.
+Napi::Value NativeBpfObject::OpenUprobeEvents(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!CheckOpen(env))
+		return env.Undefined();
+	if (loaded_ || !pending_uprobes_.empty() || uprobe_opener_.joinable())
+		return ThrowBpfError(env, EBUSY, "openUprobeEvents: only once, before load");
+	if (!info[0].IsArray())
+		return ThrowBpfError(env, EINVAL, "openUprobeEvents(targets) expected");
+	const UprobePmu &pmu = UprobePmuInfo();
+	if (pmu.type < 0)
+		return Napi::Boolean::New(env, false);
+	Napi::Array targets = info[0].As<Napi::Array>();
+	std::vector<PendingUprobe> pending;
+	for (uint32_t i = 0; i < targets.Length(); i++) {
+		Napi::Value value = targets.Get(i);
+		if (!value.IsObject())
+			return ThrowBpfError(env, EINVAL,
+					     "openUprobeEvents: targets must be objects");
+		Napi::Object target = value.As<Napi::Object>();
+		Napi::Value binary = target.Get("binaryPath");
+		Napi::Value offset = target.Get("fileOffset");
+		Napi::Value pid = target.Get("pid");
+		Napi::Value retprobe = target.Get("retprobe");
+		Napi::Value ref_ctr_offset = target.Get("refCtrOffset");
+		if (!binary.IsString() || !offset.IsNumber() || !pid.IsNumber() ||
+		    !retprobe.IsBoolean() || !ref_ctr_offset.IsNumber())
+			return ThrowBpfError(env, EINVAL,
+					     "openUprobeEvents: {binaryPath, fileOffset, pid, "
+					     "retprobe, refCtrOffset} expected");
+		PendingUprobe uprobe;
+		uprobe.binary = binary.As<Napi::String>();
+		uprobe.offset = static_cast<size_t>(offset.As<Napi::Number>().Int64Value());
+		uprobe.pid = pid.As<Napi::Number>().Int32Value();
+		uprobe.retprobe = retprobe.As<Napi::Boolean>();
+		uprobe.ref_ctr_offset =
+			static_cast<size_t>(ref_ctr_offset.As<Napi::Number>().Int64Value());
+		pending.push_back(std::move(uprobe));
+	}
+	if (pending.empty())
+		return Napi::Boolean::New(env, false);
+	pending_uprobes_ = std::move(pending);
+	// The thread alone writes the entries' fd and err until ReleasePendingUprobes or
+	// TakePendingUprobe joins it; the vector is not resized meanwhile.
+	uprobe_opener_ = std::thread([entries = pending_uprobes_.data(),
+				      count = pending_uprobes_.size(), pmu]() {
+		for (size_t i = 0; i < count; i++) {
+			PendingUprobe &uprobe = entries[i];
+			int fd = OpenUprobePerfEvent(pmu, uprobe.binary, uprobe.offset, uprobe.pid,
+						     uprobe.retprobe, uprobe.ref_ctr_offset);
+			if (fd < 0)
+				uprobe.err = -fd;
+			else
+				uprobe.fd = fd;
+		}
+	});
+	return Napi::Boolean::New(env, true);
+}
+
+// The opened event for this uprobe, once (nullptr when it was not asked for).
+NativeBpfObject::PendingUprobe *NativeBpfObject::TakePendingUprobe(const std::string &binary,
+								   size_t offset, int pid,
+								   bool retprobe,
+								   size_t ref_ctr_offset)
+{
+	if (uprobe_opener_.joinable())
+		uprobe_opener_.join();
+	for (PendingUprobe &uprobe : pending_uprobes_) {
+		if (!uprobe.taken && uprobe.binary == binary && uprobe.offset == offset &&
+		    uprobe.pid == pid && uprobe.retprobe == retprobe &&
+		    uprobe.ref_ctr_offset == ref_ctr_offset) {
+			uprobe.taken = true;
+			return &uprobe;
+		}
+	}
+	return nullptr;
+}
+
+// Waits for the opener and closes the events no attach took.
+void NativeBpfObject::ReleasePendingUprobes()
+{
+	if (uprobe_opener_.joinable())
+		uprobe_opener_.join();
+	for (PendingUprobe &uprobe : pending_uprobes_)
+		if (!uprobe.taken && uprobe.fd >= 0)
+			close(uprobe.fd);
+	pending_uprobes_.clear();
 }
 
 // attachKprobe(program, functionName, retprobe, cookie): a kprobe or kretprobe on a

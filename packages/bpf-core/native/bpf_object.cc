@@ -40,6 +40,7 @@ Napi::Function NativeBpfObject::Define(Napi::Env env)
 			InstanceMethod("attachUprobe", &NativeBpfObject::AttachUprobe),
 			InstanceMethod("attachTracepoint", &NativeBpfObject::AttachTracepoint),
 			InstanceMethod("attachUprobeAt", &NativeBpfObject::AttachUprobeAt),
+			InstanceMethod("openUprobeEvents", &NativeBpfObject::OpenUprobeEvents),
 			InstanceMethod("attachKprobe", &NativeBpfObject::AttachKprobe),
 			InstanceMethod("attachPerfEvent", &NativeBpfObject::AttachPerfEvent),
 			InstanceMethod("linkIds", &NativeBpfObject::LinkIds),
@@ -88,6 +89,7 @@ NativeBpfObject::~NativeBpfObject()
 
 void NativeBpfObject::Destroy()
 {
+	ReleasePendingUprobes();
 	for (auto it = links_.rbegin(); it != links_.rend(); ++it)
 		bpf_link__destroy(*it);
 	links_.clear();
@@ -323,6 +325,7 @@ Napi::Value NativeBpfObject::CloseAsync(const Napi::CallbackInfo &info)
 	Napi::Env env = info.Env();
 	if (!info[0].IsFunction())
 		return ThrowBpfError(env, EINVAL, "closeAsync(callback) expected");
+	ReleasePendingUprobes();
 	auto *worker = new CloseWorker(info[0].As<Napi::Function>(), object_, std::move(links_));
 	links_.clear();
 	object_ = nullptr;

@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bpfscope
@@ -47,6 +48,22 @@ private:
 	Napi::Value LinkIds(const Napi::CallbackInfo &info);
 	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
 
+	// bpf_attach.cc: uprobe perf events opened on a thread while the object loads.
+	struct PendingUprobe {
+		std::string binary;
+		size_t offset;
+		int pid;
+		bool retprobe;
+		size_t ref_ctr_offset;
+		int fd = -1;
+		int err = 0; // positive errno when opening failed
+		bool taken = false;
+	};
+	Napi::Value OpenUprobeEvents(const Napi::CallbackInfo &info);
+	PendingUprobe *TakePendingUprobe(const std::string &binary, size_t offset, int pid,
+					 bool retprobe, size_t ref_ctr_offset);
+	void ReleasePendingUprobes();
+
 	// bpf_maps.cc: maps.
 	Napi::Value Maps(const Napi::CallbackInfo &info);
 	Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
@@ -58,6 +75,8 @@ private:
 	struct bpf_object *object_ = nullptr;
 	std::vector<struct bpf_link *> links_;
 	bool loaded_ = false;
+	std::vector<PendingUprobe> pending_uprobes_;
+	std::thread uprobe_opener_;
 };
 
 } // namespace bpfscope

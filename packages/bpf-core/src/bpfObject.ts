@@ -12,6 +12,7 @@ import type {
   NativeProgramInfo,
   NativeProgramStats,
   NativeRingBuffer,
+  NativeUprobeTarget,
 } from './native.js';
 
 export interface UprobeTarget {
@@ -20,6 +21,25 @@ export interface UprobeTarget {
   /** -1 for every process that maps the binary. */
   pid?: number;
   retprobe?: boolean;
+}
+
+/** A uprobe (or uretprobe) at a file offset of an ELF binary; `refCtrOffset`: a USDT semaphore's file offset. */
+export interface UprobeAtTarget {
+  binaryPath: string;
+  fileOffset: number;
+  pid?: number;
+  retprobe?: boolean;
+  refCtrOffset?: number;
+}
+
+function checkedUprobeTarget(target: UprobeAtTarget): NativeUprobeTarget {
+  if (!Number.isSafeInteger(target.fileOffset) || target.fileOffset < 0)
+    throw new RangeError(`uprobe offset must be a non-negative integer, got ${target.fileOffset}`);
+  const refCtrOffset = target.refCtrOffset ?? 0;
+  if (!Number.isSafeInteger(refCtrOffset) || refCtrOffset < 0) throw new RangeError(`semaphore offset must be a non-negative integer, got ${refCtrOffset}`);
+  const pid = target.pid ?? -1;
+  if (!Number.isInteger(pid) || pid < -1) throw new RangeError(`uprobe pid must be -1 or a process id, got ${pid}`);
+  return { binaryPath: target.binaryPath, fileOffset: target.fileOffset, pid, retprobe: target.retprobe ?? false, refCtrOffset };
 }
 
 /**
@@ -123,23 +143,27 @@ export class BpfObject {
    * Attaches a uprobe (or uretprobe) at a file offset of an ELF binary, with a BPF cookie;
    * `refCtrOffset`: the file offset of a USDT semaphore the kernel raises while it is attached.
    */
-  attachUprobeAt(
-    program: string,
-    target: { binaryPath: string; fileOffset: number; pid?: number; retprobe?: boolean; cookie?: number; refCtrOffset?: number },
-  ): void {
-    if (!Number.isSafeInteger(target.fileOffset) || target.fileOffset < 0)
-      throw new RangeError(`uprobe offset must be a non-negative integer, got ${target.fileOffset}`);
-    const refCtrOffset = target.refCtrOffset ?? 0;
-    if (!Number.isSafeInteger(refCtrOffset) || refCtrOffset < 0) throw new RangeError(`semaphore offset must be a non-negative integer, got ${refCtrOffset}`);
+  attachUprobeAt(program: string, target: UprobeAtTarget & { cookie?: number }): void {
+    const checked = checkedUprobeTarget(target);
     this.#native.attachUprobeAt(
       program,
-      target.binaryPath,
-      target.fileOffset,
-      target.pid ?? -1,
-      target.retprobe ?? false,
+      checked.binaryPath,
+      checked.fileOffset,
+      checked.pid,
+      checked.retprobe,
       checkedCookie(target.cookie),
-      refCtrOffset,
+      checked.refCtrOffset,
     );
+  }
+
+  /**
+   * Before load: opens these uprobes' perf events on a native thread while the
+   * verifier runs (each registration waits out an RCU grace period), for
+   * attachUprobeAt to take. Returns false where the kernel has no uprobe PMU;
+   * events no attach takes are closed with the object.
+   */
+  openUprobeEvents(targets: readonly UprobeAtTarget[]): boolean {
+    return this.#native.openUprobeEvents(targets.map(checkedUprobeTarget));
   }
 
   /** Attaches a kprobe (or kretprobe) on a kernel function, with a BPF cookie. */

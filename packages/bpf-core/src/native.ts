@@ -47,6 +47,14 @@ export interface NativePerfEventOptions {
   period?: number;
 }
 
+export interface NativeUprobeTarget {
+  binaryPath: string;
+  fileOffset: number;
+  pid: number;
+  retprobe: boolean;
+  refCtrOffset: number;
+}
+
 export interface NativeBpfObject {
   programs(): NativeProgramInfo[];
   programStats(): NativeProgramStats[];
@@ -60,6 +68,7 @@ export interface NativeBpfObject {
   attachTracepoint(program: string, category: string, name: string, cookie: number): number;
   attachUprobeAt(program: string, binaryPath: string, fileOffset: number, pid: number, retprobe: boolean, cookie: number, refCtrOffset?: number): number;
   attachKprobe(program: string, functionName: string, retprobe: boolean, cookie: number): number;
+  openUprobeEvents(targets: NativeUprobeTarget[]): boolean;
   attachPerfEvent(program: string, options: NativePerfEventOptions): number;
   linkIds(): number[];
   mapLookup(map: string, key: Buffer): Buffer | null;

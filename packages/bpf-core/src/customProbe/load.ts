@@ -2,7 +2,7 @@
 // out byte for byte as customprobe.h has it (test/layout.test.ts checks the
 // offsets against the object's BTF), map sizes, and the attachments with their
 // cookies.
-import type { BpfObject } from '../bpfObject.js';
+import type { BpfObject, UprobeAtTarget } from '../bpfObject.js';
 import { u32, u64, u8 } from '../encode.js';
 import type { StructLayout } from '../tools/types.js';
 import type { OpPlan, PlannedField, PointPlan, ProbeConfigPlan, ProbePlan, ValuePlan } from './compile.js';
@@ -172,6 +172,7 @@ export function configurePlan(
   maps: { counts?: number; hists?: number; linearHists?: number; stacks?: number } = {},
 ): void {
   object.selectPrograms(plan.programs);
+  openUprobeEvents(object, plan);
   object.setGlobal('targ_points', encodePoints(plan.points));
   object.setGlobal('targ_probes', encodeProbes(plan.probes));
   object.setGlobal('targ_syscall_points', encodeSyscallPoints(plan.points));
@@ -207,17 +208,28 @@ export function attachPlan(object: BpfObject, plan: ProbePlan): void {
   for (const { point, index } of functions) {
     const { attachment } = point;
     if (attachment.kind === 'uprobe') {
-      object.attachUprobeAt('probe_uprobe', {
-        binaryPath: attachment.binary,
-        fileOffset: attachment.fileOffset,
-        retprobe: attachment.retprobe,
-        cookie: index,
-        ...(attachment.usdt ? { refCtrOffset: attachment.usdt.semaphoreOffset } : {}),
-      });
+      object.attachUprobeAt('probe_uprobe', { ...uprobeTarget(attachment), cookie: index });
     } else if (attachment.kind === 'kprobe') {
       object.attachKprobe('probe_kprobe', { functionName: attachment.function, retprobe: attachment.retprobe, cookie: index });
     }
   }
+}
+
+type UprobeAttachment = Extract<PointPlan['attachment'], { kind: 'uprobe' }>;
+
+function uprobeTarget(attachment: UprobeAttachment): UprobeAtTarget {
+  return {
+    binaryPath: attachment.binary,
+    fileOffset: attachment.fileOffset,
+    retprobe: attachment.retprobe,
+    ...(attachment.usdt ? { refCtrOffset: attachment.usdt.semaphoreOffset } : {}),
+  };
+}
+
+/** Starts registering the plan's uprobes while the object loads: attachPlan then finds them ready. */
+function openUprobeEvents(object: BpfObject, plan: ProbePlan): void {
+  const targets = plan.points.flatMap((point) => (point.attachment.kind === 'uprobe' ? [uprobeTarget(point.attachment)] : []));
+  if (targets.length > 0) object.openUprobeEvents(targets);
 }
 
 function isReturn(point: PointPlan): boolean {
