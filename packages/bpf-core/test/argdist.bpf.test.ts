@@ -128,11 +128,12 @@ describe('argdist', () => {
     const frame = session.flushHistogram() as HistogramFrame;
     const series = (label: string) => frame.series.find((candidate) => candidate.label === label)?.counts;
     expect(bySlot(series(`p:${probeTarget}:probe_sleep(int ms):int:ms`))).toEqual({ 0: 1, 3: 2 });
-    // $latency in µs: 10 ms is about 10,050 (slot 13); 1 ms plus the timer's slack about 1,050 (slot 10; 9 below 1,024).
+    // $latency in µs: 10 ms is about 10,050 (slot 13, up to 16.4 ms; 14 if a loaded machine wakes it that late);
+    // 1 ms plus the timer's slack about 1,050 (slot 10; 9 below 1,024; 11 when woken up to 3 ms late).
     const latency = bySlot(series('latency'));
-    expect(latency[13]).toBe(2);
-    expect((latency[9] ?? 0) + (latency[10] ?? 0)).toBe(1);
-    expect(Object.keys(latency).sort()).toEqual(expect.arrayContaining(['13']));
+    const inSlots = (slots: number[]) => slots.reduce((sum, slot) => sum + (latency[slot] ?? 0), 0);
+    expect(inSlots([13, 14]), JSON.stringify(latency)).toBe(2);
+    expect(inSlots([9, 10, 11]), JSON.stringify(latency)).toBe(1);
     expect(Object.values(latency).reduce((sum, count) => sum + count, 0)).toBe(3);
     const rows = session.flushIntervalRows();
     expect(rows.map(({ count, event }) => [count, event])).toEqual([
