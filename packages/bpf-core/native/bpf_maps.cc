@@ -98,7 +98,8 @@ Napi::Value NativeBpfObject::AllocateOnUpdate(const Napi::CallbackInfo &info)
 	int err = bpf_map__set_map_flags(map, bpf_map__map_flags(map) | BPF_F_NO_PREALLOC);
 	if (err)
 		return ThrowBpfError(env, err,
-				     "failed to set the flags of map " + std::string(bpf_map__name(map)));
+				     "failed to set the flags of map " +
+					     std::string(bpf_map__name(map)));
 	return env.Undefined();
 }
 
