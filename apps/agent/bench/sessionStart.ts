@@ -1,12 +1,9 @@
 // Warm start (issue 17): sessions.start of execsnoop over HTTP, from the request to the
 // attached answer, on an agent already running (a separate process, as in production),
 // each run interleaved with bpftrace's cold start of the same one-liner. Then where the
-// time goes, layer by layer, in an agent in this process.
+// time goes, step by step within each start, in an agent in this process.
 import { bpftraceExecsnoopStart, median, printTable, writeResult } from '@bpfscope/bench-kit';
-import { BpfObject, bpfObjectPath, getTool, parseToolParams, startTool } from '@bpfscope/bpf-core';
-import { createContextInner } from '../src/context.js';
-import { appRouter } from '../src/routers/_app.js';
-import type { SessionManager } from '../src/sessions/sessionManager.js';
+import { BpfObject } from '@bpfscope/bpf-core';
 import { kernelProgramNames, spawnAgent, startTestAgent } from '../test/harness.js';
 import type { AgentClient } from '../test/harness.js';
 import { formatMs } from './format.js';
@@ -18,7 +15,10 @@ const WARM_UP = 3;
 const GOAL_MS = 8;
 // Viewers that open no stream are let go after the grace period, and their attachment
 // closes: a short one makes every start a fresh attach, never a join of the last one.
-const AGENT_FLAGS = ['--grace-period-seconds', '0.001', '--starts-per-minute', '10000'];
+// Not shorter than the answer's way back: at 1 ms the attachment's own close ran in the
+// agent while its start's answer was still on the way, which no page sees (the default is
+// 10 s, and a page opens its stream at once).
+const AGENT_FLAGS = ['--grace-period-seconds', '0.05', '--starts-per-minute', '10000'];
 const START = { tool: 'execsnoop', params: {} };
 
 /**
@@ -61,80 +61,122 @@ async function measureOverHttp(): Promise<{ oursMs: number[]; bpftraceMs: number
   return { oursMs, bpftraceMs };
 }
 
-type Stage = 'http' | 'trpc' | 'sessionManager' | 'startTool' | 'params' | 'open' | 'configure' | 'load' | 'attach';
+/** Where one start is at each point, in ms from the client's call; the marks are its steps, in order. */
+type Mark =
+  | 'fetch'
+  | 'auth'
+  | 'sessionManager'
+  | 'startTool'
+  | 'openStart'
+  | 'openEnd'
+  | 'loadStart'
+  | 'loadEnd'
+  | 'attachEnd'
+  | 'startToolEnd'
+  | 'sessionManagerEnd'
+  | 'answered'
+  | 'done';
+
+/** The steps of a start, each from one mark to the next, as the table names them. */
+const STEPS: Array<{ key: string; label: string; from: Mark | 'call'; to: Mark }> = [
+  { key: 'clientBeforeRequest', label: 'tRPC client, until it sends', from: 'call', to: 'fetch' },
+  { key: 'requestToAuth', label: 'HTTP request → agent’s token check', from: 'fetch', to: 'auth' },
+  { key: 'authBodyInput', label: 'auth, body, tRPC input and checks', from: 'auth', to: 'sessionManager' },
+  { key: 'sessionManagerBefore', label: 'session manager: params, key', from: 'sessionManager', to: 'startTool' },
+  { key: 'startToolBefore', label: 'startTool: params, attach method', from: 'startTool', to: 'openStart' },
+  { key: 'open', label: '  open (ELF)', from: 'openStart', to: 'openEnd' },
+  { key: 'configure', label: '  select programs, set globals', from: 'openEnd', to: 'loadStart' },
+  { key: 'load', label: '  load (BTF, maps, verifier)', from: 'loadStart', to: 'loadEnd' },
+  { key: 'attach', label: '  attach', from: 'loadEnd', to: 'attachEnd' },
+  { key: 'toolSession', label: '  session: ring buffer, decoder', from: 'attachEnd', to: 'startToolEnd' },
+  { key: 'sessionManagerAfter', label: 'session manager: viewer, audit, cost', from: 'startToolEnd', to: 'sessionManagerEnd' },
+  { key: 'answer', label: 'answer: tRPC response, HTTP back', from: 'sessionManagerEnd', to: 'answered' },
+  { key: 'clientAfterAnswer', label: 'tRPC client: reads the answer', from: 'answered', to: 'done' },
+];
+
+/** Wraps `owner[name]` so each call marks `before` and `after`; returns the undo. */
+function around<T extends object>(owner: T, name: keyof T & string, before: () => void, after: () => void): () => void {
+  const original = owner[name] as unknown as (...args: unknown[]) => unknown;
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    before();
+    try {
+      return original.apply(this, args);
+    } finally {
+      after();
+    }
+  };
+  Object.defineProperty(owner, name, { value: wrapped, configurable: true, writable: true });
+  return () => {
+    Object.defineProperty(owner, name, { value: original, configurable: true, writable: true });
+  };
+}
 
 /**
- * Each layer timed alone, outermost first, in one agent in this process: the
- * differences are what each layer adds. startTool's own steps are BpfObject's,
- * done as startTool does them.
+ * One timeline per start over HTTP, in an agent in this process: each layer's entry and
+ * exit is marked (by wrapping it for the run), so every step is a difference within one
+ * start, and the steps add up to that start's time. Client and agent share one thread here.
  */
-async function measureStages(): Promise<Record<Stage, number>> {
+async function measureSteps(): Promise<{ totalMs: number; stepsMs: Record<string, number> }> {
   const agent = await startTestAgent(AGENT_FLAGS);
-  const samples: Record<Stage, number[]> = { http: [], trpc: [], sessionManager: [], startTool: [], params: [], open: [], configure: [], load: [], attach: [] };
-  const caller = appRouter.createCaller(createContextInner({ services: agent.services, presentedToken: agent.token }));
-  const sessions: SessionManager = agent.services.sessions;
-  const detached = () => untilDetached(() => sessions.list());
-  const timed = async (stage: Stage, run: () => unknown) => {
-    const started = performance.now();
-    await run();
-    samples[stage].push(performance.now() - started);
+  const totals: number[] = [];
+  const steps: Record<string, number[]> = Object.fromEntries(STEPS.map((step) => [step.key, []]));
+  let started = 0;
+  let marks: Partial<Record<Mark, number>> = {};
+  const mark =
+    (name: Mark, onlyFirst = false) =>
+    () => {
+      if (onlyFirst && marks[name] !== undefined) return;
+      marks[name] = performance.now() - started;
+    };
+  const nothing = () => {};
+  const original = { fetch: globalThis.fetch };
+  globalThis.fetch = (input, init) => {
+    mark('fetch', true)();
+    return original.fetch(input, init).then((response) => {
+      mark('answered')();
+      return response;
+    });
   };
-  const tool = getTool(START.tool);
-  const method = tool.attachMethods[0];
-  if (!method) throw new Error(`${tool.name} has no attach method`);
+  const undo = [
+    // The express layer checks the token first; the tRPC context checks it again.
+    around(agent.services.tokens, 'authenticate', mark('auth', true), nothing),
+    around(agent.services.sessions, 'start', mark('sessionManager'), mark('sessionManagerEnd')),
+    around(agent.services.backend, 'start', mark('startTool'), mark('startToolEnd')),
+    around(BpfObject, 'open', mark('openStart'), mark('openEnd')),
+    around(BpfObject.prototype, 'load', mark('loadStart'), mark('loadEnd')),
+    around(BpfObject.prototype, 'attach', nothing, mark('attachEnd')),
+  ];
   try {
     for (let i = 0; i < RUNS + WARM_UP; i++) {
-      await timed('http', () => timedStart(agent.client));
-      await detached();
-      await timed('trpc', () => caller.sessions.start(START));
-      await detached();
-      await timed('sessionManager', () => sessions.start({ ...START, owner: 'bench' }));
-      await detached();
-      let session: { close(): Promise<void> } | undefined;
-      await timed('startTool', () => (session = startTool(START.tool, START.params)));
-      await session?.close();
-      await detached();
-      let params: unknown;
-      await timed('params', () => (params = parseToolParams(tool, START.params)));
-      let object: BpfObject | undefined;
-      await timed('open', () => (object = BpfObject.open(bpfObjectPath(tool.objectFile))));
-      if (!object) throw new Error('no object');
-      const opened = object;
-      await timed('configure', () => {
-        opened.selectPrograms(method.programs);
-        tool.configure(opened, params as never);
-      });
-      await timed('load', () => opened.load());
-      await timed('attach', () => {
-        for (const program of method.programs) opened.attach(program);
-      });
-      await opened.closeAsync();
-      if (i < WARM_UP) for (const stage of Object.keys(samples) as Stage[]) samples[stage].length = 0;
+      marks = {};
+      started = performance.now();
+      await timedStart(agent.client);
+      const total = performance.now() - started;
+      await untilDetached(() => agent.services.sessions.list());
+      if (i < WARM_UP) continue;
+      const at = { call: 0, ...marks, done: total } as Record<Mark | 'call', number | undefined>;
+      for (const step of STEPS) {
+        const from = at[step.from];
+        const to = at[step.to];
+        if (from === undefined || to === undefined) throw new Error(`a start passed no ${from === undefined ? step.from : step.to} mark`);
+        steps[step.key]?.push(to - from);
+      }
+      totals.push(total);
     }
   } finally {
+    for (const restore of undo.reverse()) restore();
+    globalThis.fetch = original.fetch;
     await agent.close();
   }
-  return Object.fromEntries(Object.entries(samples).map(([stage, values]) => [stage, median(values)])) as Record<Stage, number>;
+  return { totalMs: median(totals), stepsMs: Object.fromEntries(Object.entries(steps).map(([key, values]) => [key, median(values)])) };
 }
 
 export async function benchSessionStart(): Promise<object> {
   const { oursMs, bpftraceMs } = await measureOverHttp();
   process.stderr.write('session start: over HTTP done\n');
-  const stages = await measureStages();
+  const { totalMs, stepsMs } = await measureSteps();
   const ours = median(oursMs);
   const bpftrace = median(bpftraceMs);
-  const steps = stages.params + stages.open + stages.configure + stages.load + stages.attach;
-  const breakdownMs = {
-    httpAndClient: stages.http - stages.trpc,
-    trpcAuthAndInput: stages.trpc - stages.sessionManager,
-    sessionManager: stages.sessionManager - stages.startTool,
-    startToolOther: stages.startTool - steps,
-    params: stages.params,
-    open: stages.open,
-    configure: stages.configure,
-    load: stages.load,
-    attach: stages.attach,
-  };
   const result = {
     runs: RUNS,
     interleaved: true,
@@ -142,8 +184,8 @@ export async function benchSessionStart(): Promise<object> {
     bpftraceColdMedianMs: bpftrace,
     ratioBpftraceOverOurs: bpftrace / ours,
     goalMs: GOAL_MS,
-    inProcessStagesMedianMs: stages,
-    breakdownMs,
+    inProcessHttpMedianMs: totalMs,
+    breakdownMs: stepsMs,
     samplesMs: { ours: oursMs, bpftrace: bpftraceMs },
   };
   writeResult('agent-session-start', result);
@@ -152,15 +194,8 @@ export async function benchSessionStart(): Promise<object> {
     ['bpftrace one-liner, cold, → BEGIN', formatMs(bpftrace)],
     ['ratio bpftrace / bpfscope', `${(bpftrace / ours).toFixed(1)}x`],
   ]);
-  printTable(`Where a warm start goes (agent in the bench's process, medians of ${RUNS})`, [
-    ['HTTP and the tRPC client', formatMs(breakdownMs.httpAndClient)],
-    ['tRPC: auth, input, router checks', formatMs(breakdownMs.trpcAuthAndInput)],
-    ['session manager: viewer, audit, cost', formatMs(breakdownMs.sessionManager)],
-    ['startTool: params, method, session', formatMs(breakdownMs.startToolOther + stages.params)],
-    ['  open (ELF, BTF)', formatMs(stages.open)],
-    ['  select programs, set globals', formatMs(stages.configure)],
-    ['  load (maps, verifier)', formatMs(stages.load)],
-    ['  attach', formatMs(stages.attach)],
+  printTable(`Where a warm start over HTTP goes (agent and client in the bench's process: ${formatMs(totalMs)}; each step's median of ${RUNS})`, [
+    ...STEPS.map((step): [string, string] => [step.label, formatMs(stepsMs[step.key] ?? null)]),
   ]);
   return result;
 }

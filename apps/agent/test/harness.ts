@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { loadOrCreateTokens } from '../src/auth/tokens.js';
@@ -38,7 +38,12 @@ export function createClient(url: string, token: string | undefined): AgentClien
               fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authorization } }),
           }),
         }),
-        false: httpBatchLink({ url: `${url}/trpc`, headers: () => authorization }),
+        // As the web page sends them: mutations alone (no batch timer in front of a sessions.start), queries batched.
+        false: splitLink({
+          condition: (operation) => operation.type === 'mutation',
+          true: httpLink({ url: `${url}/trpc`, headers: () => authorization }),
+          false: httpBatchLink({ url: `${url}/trpc`, headers: () => authorization }),
+        }),
       }),
     ],
   });

@@ -87,6 +87,22 @@ Napi::Value NativeBpfObject::SetMapMaxEntries(const Napi::CallbackInfo &info)
 	return env.Undefined();
 }
 
+// allocateOnUpdate(map): BPF_F_NO_PREALLOC, so creating a large hash map does not
+// allocate and zero every element up front (callers check the kernel allows it).
+Napi::Value NativeBpfObject::AllocateOnUpdate(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	struct bpf_map *map = FindMap(env, info[0]);
+	if (map == nullptr)
+		return env.Undefined();
+	int err = bpf_map__set_map_flags(map, bpf_map__map_flags(map) | BPF_F_NO_PREALLOC);
+	if (err)
+		return ThrowBpfError(env, err,
+				     "failed to set the flags of map " +
+					     std::string(bpf_map__name(map)));
+	return env.Undefined();
+}
+
 // mapLookup(map, key: Buffer) → Buffer | null
 Napi::Value NativeBpfObject::MapLookup(const Napi::CallbackInfo &info)
 {

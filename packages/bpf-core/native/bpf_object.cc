@@ -35,6 +35,7 @@ Napi::Function NativeBpfObject::Define(Napi::Env env)
 			InstanceMethod("setAutoload", &NativeBpfObject::SetAutoload),
 			InstanceMethod("setGlobal", &NativeBpfObject::SetGlobal),
 			InstanceMethod("setMapMaxEntries", &NativeBpfObject::SetMapMaxEntries),
+			InstanceMethod("allocateOnUpdate", &NativeBpfObject::AllocateOnUpdate),
 			InstanceMethod("load", &NativeBpfObject::Load),
 			InstanceMethod("attach", &NativeBpfObject::Attach),
 			InstanceMethod("attachUprobe", &NativeBpfObject::AttachUprobe),

@@ -67,6 +67,7 @@ private:
 	// bpf_maps.cc: maps.
 	Napi::Value Maps(const Napi::CallbackInfo &info);
 	Napi::Value SetMapMaxEntries(const Napi::CallbackInfo &info);
+	Napi::Value AllocateOnUpdate(const Napi::CallbackInfo &info);
 	Napi::Value MapLookup(const Napi::CallbackInfo &info);
 	Napi::Value MapUpdate(const Napi::CallbackInfo &info);
 	Napi::Value MapDelete(const Napi::CallbackInfo &info);

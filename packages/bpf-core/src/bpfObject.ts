@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { countBpfProgramLoad } from './bpfPrograms.js';
 import { coreBtf } from './coreBtf.js';
 import { sumPerCpu } from './encode.js';
@@ -40,6 +41,16 @@ function checkedUprobeTarget(target: UprobeAtTarget): NativeUprobeTarget {
   const pid = target.pid ?? -1;
   if (!Number.isInteger(pid) || pid < -1) throw new RangeError(`uprobe pid must be -1 or a process id, got ${pid}`);
   return { binaryPath: target.binaryPath, fileOffset: target.fileOffset, pid, retprobe: target.retprobe ?? false, refCtrOffset };
+}
+
+/**
+ * Whether a kernel release has bpf_mem_alloc (Linux 6.1), under which tracing programs' hash maps may allocate
+ * safely (before it the verifier warns in the kernel log). By release, not by BTF: parsing vmlinux's BTF costs a
+ * fresh process 10 ms; a backport reads as absent, which only keeps the map preallocated.
+ */
+export function tracingMayAllocate(release: string = os.release()): boolean {
+  const [major = 0, minor = 0] = release.split('.', 2).map((part) => Number.parseInt(part, 10));
+  return major > 6 || (major === 6 && minor >= 1);
 }
 
 /**
@@ -116,6 +127,17 @@ export class BpfObject {
   setMapMaxEntries(map: string, entries: number): void {
     if (!Number.isInteger(entries) || entries <= 0) throw new RangeError(`map size must be a positive integer, got ${entries}`);
     this.#native.setMapMaxEntries(map, entries);
+  }
+
+  /**
+   * A hash map whose elements are allocated as they are added (BPF_F_NO_PREALLOC), not all created and zeroed
+   * with the map: a large one (execsnoop's 8 MB) was a quarter of a start. Only where BPF has its own allocator
+   * (Linux 6.1), which tracing programs may call anywhere; before it the map stays preallocated. Says which.
+   */
+  allocateOnUpdate(map: string): boolean {
+    if (!tracingMayAllocate()) return false;
+    this.#native.allocateOnUpdate(map);
+    return true;
   }
 
   load(): void {

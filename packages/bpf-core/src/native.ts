@@ -62,6 +62,7 @@ export interface NativeBpfObject {
   setAutoload(program: string, autoload: boolean): void;
   setGlobal(name: string, bytes: Buffer): void;
   setMapMaxEntries(map: string, entries: number): void;
+  allocateOnUpdate(map: string): void;
   load(): void;
   attach(program: string): number;
   attachUprobe(program: string, binaryPath: string, functionName: string, pid: number, retprobe: boolean): number;

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTool } from '../src/index.js';
+import { tracingMayAllocate } from '../src/bpfObject.js';
 import type { ExecRow, ToolSession } from '../src/index.js';
 import { requireBpf } from '../src/testing/kernel.js';
 
@@ -28,11 +29,29 @@ function collect(session: ToolSession<ExecRow>): ExecRow[] {
   return rows;
 }
 
+/** The maps a session's programs use, as the kernel describes them (bpftool). */
+function kernelMapsOf(session: ToolSession<ExecRow>): Array<{ name: string; flags: number; bytes_memlock: number }> {
+  const bpftool = (...args: string[]) => JSON.parse(execFileSync('bpftool', ['-j', ...args], { encoding: 'utf8' })) as unknown;
+  const mapIds = new Set(session.programIds().flatMap((id) => (bpftool('prog', 'show', 'id', String(id)) as { map_ids?: number[] }).map_ids ?? []));
+  return [...mapIds].map((id) => bpftool('map', 'show', 'id', String(id)) as { name: string; flags: number; bytes_memlock: number });
+}
+
+const BPF_F_NO_PREALLOC = 1;
+
 describe('execsnoop against real execs', () => {
   let session: ToolSession<ExecRow> | undefined;
   beforeAll(() => requireBpf());
   afterEach(async () => {
     await session?.close();
+  });
+
+  it('allocates its in-flight execs as they begin where the kernel allows it, not 8 MB at every start', () => {
+    session = startTool<ExecRow>('execsnoop', {});
+    const execs = kernelMapsOf(session).find((map) => map.name === 'execs');
+    expect(execs, 'the execs map').toBeDefined();
+    expect((execs?.flags ?? 0) & BPF_F_NO_PREALLOC).toBe(tracingMayAllocate() ? BPF_F_NO_PREALLOC : 0);
+    // Preallocated, the map's 1024 entries of 7.7 KB would all be charged now.
+    if (tracingMayAllocate()) expect(execs?.bytes_memlock).toBeLessThan(1024 * 1024);
   });
 
   it('sees 50 known execs and 5 failed ones with the right pid, ppid, args and RET, and nothing invented', async () => {

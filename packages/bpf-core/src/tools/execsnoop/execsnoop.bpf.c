@@ -21,8 +21,10 @@ static const struct exec_event empty_event = {};
 
 /*
  * In-flight execs, keyed by tgid (the thread id changes when exec succeeds).
- * Hash maps are preallocated: 1024 entries of 7.7 KB is 8 MB of kernel memory,
- * ample for execs *in progress at once*; beyond that they are counted as drops.
+ * 1024 entries of 7.7 KB is 8 MB of kernel memory, ample for execs *in progress
+ * at once*; beyond that (or when an entry cannot be allocated) they are counted as
+ * drops. Where the kernel allows it (6.1+), the loader sets BPF_F_NO_PREALLOC so
+ * entries are allocated as execs begin, not all 8 MB at every start.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

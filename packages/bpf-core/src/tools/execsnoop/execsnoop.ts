@@ -110,6 +110,8 @@ export const execsnoop: TableToolDefinition<ExecsnoopParams, ExecRow> = {
     { header: 'ARGS', key: 'argv', width: 0, display: 'arguments', align: 'left' },
   ],
   configure(object, params) {
+    // Execs in flight at once are few: their 8 MB need not be allocated at every start.
+    object.allocateOnUpdate('execs');
     object.setGlobal('targ_uid', u32(params.uid ?? NO_UID_FILTER));
     object.setGlobal('targ_max_args', u32(params.maxArgs));
     object.setGlobal('targ_include_failed', u8(params.includeFailed));
