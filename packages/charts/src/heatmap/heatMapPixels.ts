@@ -67,15 +67,15 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf, scheme: 
   // Whole counts are looked up in a table made once per paint: the loop below
   // runs once per cell, often before the engine has compiled it, so it makes
   // no call for them.
+  // An empty cell's word is 0 (transparent); a count the table lacks (a fraction, or beyond it) reads undefined.
   const table = colorTable(colorOfCount, maxCount);
-  const tableEnd = table.length;
   for (let x = 0; x < width; x++) {
     const base = x * height;
     let pixel = (height - 1) * width + x;
     for (let slot = 0; slot < height; slot++, pixel -= width) {
       const count = cells[base + slot] as number;
-      if (count === 0) continue;
-      words[pixel] = count < tableEnd && (count | 0) === count ? (table[count] as number) : colorOfCount(count);
+      const word = table[count];
+      words[pixel] = word === undefined ? colorOfCount(count) : word;
     }
   }
   return pixels;
