@@ -127,10 +127,10 @@ describe('percentileLinePaths', () => {
       Array.from({ length: 4 }, (_, index) => frame((index + 1) * 1000, [0, 4])),
       { from: 0, to: 4000, maxColumns: 4 },
     );
-    expect(percentileLinePaths(flat, [50], { width: 12, height: 20 })).toEqual(['M150 500L1050 500']);
+    expect(percentileLinePaths(flat, [50], { width: 12, height: 20 })).toEqual(['M150 500 1050 500']);
     // 1.5 px a column: two columns a point (3 px), its x at their centre; the last point holds one column.
     const narrow = buildHeatMapMatrix([frame(1000, [4]), frame(2000, [0, 0, 4]), frame(3000, [0, 4])], { from: 0, to: 3000, maxColumns: 3 });
-    expect(percentileLinePaths(narrow, [50], { width: 4.5, height: 30 })).toEqual(['M150 2000L375 1500']);
+    expect(percentileLinePaths(narrow, [50], { width: 4.5, height: 30 })).toEqual(['M150 2000 375 1500']);
     expect(percentileLinePaths(buildHeatMapMatrix([], { from: 0, to: 3000, maxColumns: 3 }), [50, 99], { width: 9, height: 40 })).toEqual(['', '']);
   });
 });

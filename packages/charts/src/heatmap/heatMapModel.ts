@@ -254,23 +254,28 @@ export function percentileLinePaths(matrix: HeatMapMatrix, percentiles: readonly
   const pointWidth = columnsPerPoint * columnWidth;
   return percentilePositions(matrix, percentiles, columnsPerPoint).map((positions) => {
     const last = positions.length - 1;
+    // Each unbroken run is "M x y x y …" (pairs after a moveto are linetos), its
+    // numbers written by one native join rather than one by one.
+    const coordinates = new Int32Array(2 * positions.length);
+    let at = 0;
+    let runStart = -1;
     let path = '';
-    let drawing = false;
     for (let point = 0; point <= last; point++) {
       const position = positions[point] as number;
       if (Number.isNaN(position)) {
-        drawing = false;
+        if (runStart >= 0) path += `M${coordinates.subarray(runStart, at).join(' ')}`;
+        runStart = -1;
         continue;
       }
       // Inside a flat run only its two ends matter.
-      if (drawing && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
+      if (runStart >= 0 && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
+      if (runStart < 0) runStart = at;
       // The centre of the point's columns (the last point may hold fewer).
       const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
-      const x = point * pointWidth + (columns * columnWidth) / 2;
-      const y = height - position * slotHeight;
-      path += `${drawing ? 'L' : 'M'}${Math.round(x * PATH_UNITS_PER_PX)} ${Math.round(y * PATH_UNITS_PER_PX)}`;
-      drawing = true;
+      coordinates[at++] = Math.round((point * pointWidth + (columns * columnWidth) / 2) * PATH_UNITS_PER_PX);
+      coordinates[at++] = Math.round((height - position * slotHeight) * PATH_UNITS_PER_PX);
     }
+    if (runStart >= 0) path += `M${coordinates.subarray(runStart, at).join(' ')}`;
     return path;
   });
 }
