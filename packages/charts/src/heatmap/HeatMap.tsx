@@ -222,6 +222,12 @@ export function HeatMap({
     : undefined;
   const hoveredCount = hover ? (matrix.cells[hover.column * matrix.slotCount + hover.slot] ?? 0) : 0;
 
+  // Until measured (in a layout effect, before the first paint) only the box whose width is measured, as tall as
+  // the chart: its parts are then made once, at their size, rather than made for a guessed width, laid out with
+  // their text and changed. A hidden chart keeps its parts laid out for when it is shown.
+  if (width === undefined && !hidden)
+    return <div ref={containerRef} className="heat-map" style={{ position: 'relative', width: '100%', height }} data-testid={testId} />;
+
   return (
     <div
       ref={containerRef}
