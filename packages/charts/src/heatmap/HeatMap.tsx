@@ -80,7 +80,7 @@ export function HeatMap({
   const containerRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
-  const linesRef = useRef<HTMLCanvasElement>(null);
+  const linesRef = useRef<SVGSVGElement>(null);
   const latencyAxisRef = useRef<HTMLCanvasElement>(null);
   const timeAxisRef = useRef<HTMLCanvasElement>(null);
   // Unknown until measured before the first paint; nothing heavy is built for a guessed width.
@@ -135,18 +135,21 @@ export function HeatMap({
   onRenderedRef.current = onRendered;
   const themeVersion = useThemeVersion();
   // The ramp follows the background (CSS color-scheme), so the rarest cells stand out on either theme.
-  // Read as the cells are drawn: a scheme kept in state would render the chart twice on mount.
-  const [legendScheme, setLegendScheme] = useState<ColorScheme>('dark');
+  // Read as the cells are drawn, and the legend's gradient set then, only when the scheme changed: a
+  // scheme kept in state would render the chart again on mount.
+  const legendRef = useRef<HTMLSpanElement>(null);
+  const legendScheme = useRef<ColorScheme>(undefined);
   useLayoutEffect(() => {
     if (!measured || !cellsRef.current || !containerRef.current) return;
     paintStarted.current = performance.now();
     const scheme = colorSchemeOf(containerRef.current);
     drawCells(cellsRef.current, matrix, scheme);
-  }, [matrix, measured, themeVersion]);
-  // The legend's gradient only when the theme may have changed, after the paint.
-  useEffect(() => {
-    if (containerRef.current) setLegendScheme(colorSchemeOf(containerRef.current));
-  }, [themeVersion]);
+    if (legendRef.current && (legendScheme.current !== scheme || !legendRef.current.style.background)) {
+      legendScheme.current = scheme;
+      legendRef.current.style.background = legendGradient(scheme);
+    }
+    // With legend: a legend shown anew gets its gradient.
+  }, [matrix, measured, themeVersion, legend]);
   useLayoutEffect(() => {
     if (measured && latencyAxisRef.current) drawLatencyAxis(latencyAxisRef.current, matrix.slotCount, unit, size, buckets);
   }, [matrix.slotCount, unit, size, measured, themeVersion, buckets]);
@@ -218,6 +221,12 @@ export function HeatMap({
       }
     : undefined;
   const hoveredCount = hover ? (matrix.cells[hover.column * matrix.slotCount + hover.slot] ?? 0) : 0;
+
+  // Until measured (in a layout effect, before the first paint) only the box whose width is measured, as tall as
+  // the chart: its parts are then made once, at their size, rather than made for a guessed width, laid out with
+  // their text and changed. A hidden chart keeps its parts laid out for when it is shown.
+  if (width === undefined && !hidden)
+    return <div ref={containerRef} className="heat-map" style={{ position: 'relative', width: '100%', height }} data-testid={testId} />;
 
   return (
     <div
@@ -304,8 +313,8 @@ export function HeatMap({
           aria-hidden="true"
           style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight, imageRendering: 'pixelated' }}
         />
-        {/* top and height follow the band the lines cross, set as they are drawn */}
-        <canvas ref={linesRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, width: plotWidth }} />
+        {/* Its paths are drawPercentileLines' own: React leaves the children of an element it gives none alone. */}
+        <svg ref={linesRef} aria-hidden="true" style={{ ...LAYER, left: MARGIN.left, top: MARGIN.top, width: plotWidth, height: plotHeight }} />
         <canvas ref={latencyAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: 0, width: MARGIN.left, height }} />
         <canvas ref={timeAxisRef} aria-hidden="true" style={{ ...LAYER, left: 0, top: MARGIN.top + plotHeight, width: canvasWidth, height: MARGIN.bottom }} />
         <div
@@ -354,7 +363,7 @@ export function HeatMap({
         <div className="heat-map__legend" style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 11, marginTop: 4 }}>
           <span>count</span>
           <span>1</span>
-          <span style={{ width: 140, height: 10, background: legendGradient(legendScheme), borderRadius: 2 }} />
+          <span ref={legendRef} style={{ width: 140, height: 10, borderRadius: 2 }} />
           <span>{formatInteger(matrix.maxCount)}</span>
           <span style={{ opacity: 0.7 }}>(log scale, per {formatColumnWidth(matrix.columnMs)})</span>
           {showPercentiles

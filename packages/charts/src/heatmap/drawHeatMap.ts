@@ -1,6 +1,6 @@
 // Draws a heat map, each part on a canvas of its own no bigger than what it
-// holds: the cells, the latency axis, the time axis and the percentile lines
-// (the frame and the selection are boxes over them). Without a GPU, Chromium
+// holds: the cells, the latency axis and the time axis; the percentile lines are
+// SVG paths (the frame and the selection are boxes over them). Without a GPU, Chromium
 // copies every changed canvas whole to the compositor on the main thread each
 // frame: one canvas over the whole chart (3,800 × 640 px) for its labels and
 // lines cost about 10 ms a frame. Plain functions of the matrix, so the same
@@ -9,7 +9,7 @@ import type { ScaleTime } from 'd3-scale';
 import { chartColors, LABEL_FONT, sizeChartCanvas } from '../chartCanvas.js';
 import { slotBoundary } from '../histogram/log2Buckets.js';
 import type { LinearBuckets } from '../histogram/log2Buckets.js';
-import { formatLatency, formatTimeTick, percentilePositions } from './heatMapModel.js';
+import { formatLatency, formatTimeTick, PATH_UNITS_PER_PX, percentileLinePaths } from './heatMapModel.js';
 import type { HeatMapMatrix } from './heatMapModel.js';
 import { heatMapPixels } from './heatMapPixels.js';
 import type { ColorScheme } from './heatMapPixels.js';
@@ -21,12 +21,6 @@ export const PERCENTILES: Array<[number, string]> = [
   [90, '#81c784'],
   [99, '#e57373'],
 ];
-/** Percentile lines get a point about every this many px. */
-const PERCENTILE_POINT_SPACING = 3;
-/** Room above and below the lines' band for the stroke and its antialiasing. */
-const LINE_BAND_PADDING = 2;
-/** The lines' canvas grows and shrinks by this many px: a canvas that changes size is allocated anew. */
-const LINE_BAND_STEP = 64;
 
 /** The chart's size in CSS px, margins included. */
 export interface HeatMapSize {
@@ -71,91 +65,41 @@ export function drawTimeAxis(canvas: HTMLCanvasElement, time: ScaleTime<number, 
 }
 
 /**
- * Percentile lines, one pixel wide, a point every few pixels (the columns under
- * it added up): per-second percentiles at a pixel each are noise to the eye, and
- * without a GPU Chromium rasterizes thousands of zig-zag segments slowly (a
- * 1.5 px stroke took about half a second a frame). A run of equal heights is
- * one segment. The canvas is as wide as the plot, at its left, and covers only
- * the band the lines cross: this sets its style's top and height.
+ * Percentile lines, one pixel wide, as SVG paths over the plot (an <svg> the
+ * plot's size at its top left): the browser rasterizes them off the main
+ * thread, where a canvas as wide as the plot had to be allocated, drawn and
+ * copied to the compositor on it (without a GPU, about half of a fresh page's
+ * first frame). A path per percentile, made on first use.
  */
-export function drawPercentileLines(canvas: HTMLCanvasElement, matrix: HeatMapMatrix, show: boolean, { width, height }: HeatMapSize): void {
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  const plotWidth = width - MARGIN.left - MARGIN.right;
-  const plotHeight = height - MARGIN.top - MARGIN.bottom;
-  const slotHeight = plotHeight / matrix.slotCount;
-  const columnWidth = plotWidth / matrix.columnCount;
-  const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
-  const lines =
-    show && matrix.total > 0
-      ? percentilePositions(
-          matrix,
-          PERCENTILES.map(([percentile]) => percentile),
-          columnsPerPoint,
-        )
-      : [];
-  // The band, as slot positions (they run up from the plot's bottom).
-  let highest = -Infinity;
-  let lowest = Infinity;
-  for (const positions of lines) {
-    for (let point = 0; point < positions.length; point++) {
-      const position = positions[point] as number;
-      if (position > highest) highest = position;
-      if (position < lowest) lowest = position;
-    }
-  }
-  const empty = !(highest >= lowest);
-  const needTop = empty ? 0 : Math.max(0, Math.floor((plotHeight - highest * slotHeight - LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
-  const needBottom = empty ? 0 : Math.min(plotHeight, Math.ceil((plotHeight - lowest * slotHeight + LINE_BAND_PADDING) / LINE_BAND_STEP) * LINE_BAND_STEP);
-  // A band that still holds the lines (inside the plot) is kept unless it is
-  // over a step too tall: a live map's extremes come and go, and the band would
-  // flip each second.
-  const current = lineBands.get(canvas);
-  const keep =
-    !empty &&
-    current !== undefined &&
-    current.top <= needTop &&
-    current.bottom >= needBottom &&
-    current.bottom <= plotHeight &&
-    current.bottom - current.top <= needBottom - needTop + LINE_BAND_STEP;
-  const bandTop = keep ? current.top : needTop;
-  const bandBottom = keep ? current.bottom : needBottom;
-  lineBands.set(canvas, { top: bandTop, bottom: bandBottom });
-  const bandHeight = bandBottom - bandTop;
-  setStyle(canvas, 'top', `${MARGIN.top + bandTop}px`);
-  setStyle(canvas, 'height', `${bandHeight}px`);
-  sizeChartCanvas(canvas, context, plotWidth, bandHeight);
-  if (empty) return;
-  context.lineWidth = 1;
-  const pointWidth = columnsPerPoint * columnWidth;
+export function drawPercentileLines(svg: SVGSVGElement, matrix: HeatMapMatrix, show: boolean, { width, height }: HeatMapSize): void {
+  const plot = { width: width - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom };
+  const paths = show
+    ? percentileLinePaths(
+        matrix,
+        PERCENTILES.map(([percentile]) => percentile),
+        plot,
+      )
+    : [];
+  // The paths are in hundredths of a pixel.
+  const viewBox = `0 0 ${plot.width * PATH_UNITS_PER_PX} ${plot.height * PATH_UNITS_PER_PX}`;
+  if (svg.getAttribute('viewBox') !== viewBox) svg.setAttribute('viewBox', viewBox);
   PERCENTILES.forEach(([, color], index) => {
-    const positions = lines[index] as Float64Array;
-    const last = positions.length - 1;
-    context.strokeStyle = color;
-    context.beginPath();
-    let drawing = false;
-    for (let point = 0; point <= last; point++) {
-      const position = positions[point] as number;
-      if (Number.isNaN(position)) {
-        drawing = false;
-        continue;
-      }
-      // Inside a flat run only its two ends matter.
-      if (drawing && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
-      // The centre of the point's columns (the last point may hold fewer).
-      const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
-      const x = point * pointWidth + (columns * columnWidth) / 2;
-      const y = plotHeight - position * slotHeight - bandTop;
-      if (drawing) context.lineTo(x, y);
-      else context.moveTo(x, y);
-      drawing = true;
+    let path = svg.children[index];
+    if (!path) {
+      path = document.createElementNS(SVG_NAMESPACE, 'path');
+      path.setAttribute('stroke', color);
+      path.setAttribute('stroke-width', String(PATH_UNITS_PER_PX));
+      // A canvas's default, as the lines were stroked before (SVG's own is 4).
+      path.setAttribute('stroke-miterlimit', '10');
+      path.setAttribute('fill', 'none');
+      svg.append(path);
     }
-    context.stroke();
+    const data = paths[index] ?? '';
+    if (path.getAttribute('d') !== data) path.setAttribute('d', data);
   });
 }
 
-/** The band each lines canvas covers now, in the plot's px from its top. */
-const lineBands = new WeakMap<HTMLCanvasElement, { top: number; bottom: number }>();
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 
 /** An axis canvas sized and cleared, set up to write labels in the theme's colour. */
 function labelCanvas(
@@ -173,9 +117,4 @@ function labelCanvas(
   context.textAlign = align;
   context.textBaseline = baseline;
   return context;
-}
-
-/** Sets an inline style only when it changes: every write makes the browser work the element's style out again. */
-function setStyle(element: HTMLElement, property: 'top' | 'height', value: string): void {
-  if (element.style[property] !== value) element.style[property] = value;
 }

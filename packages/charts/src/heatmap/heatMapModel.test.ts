@@ -9,6 +9,7 @@ import {
   percentileBucket,
   percentileFromLog2,
   percentileOfSorted,
+  percentileLinePaths,
   percentilePositions,
   sumFrames,
 } from './heatMapModel.js';
@@ -37,6 +38,15 @@ describe('buildHeatMapMatrix', () => {
     expect(matrix.columnMs).toBe(4000);
     expect(Array.from(columnCounts(matrix, 0))).toEqual([4, 2]);
     expect(matrix.total).toBe(3600 + 1800);
+  });
+
+  it("adds a column's frames up whatever comes first: an empty frame, a shorter one, trailing zeros", () => {
+    const frames = [frame(500, [0, 0, 0]), frame(1000, [2, 1, 0, 0]), frame(1500, [3, 4, 5, 0]), frame(2000, [0, 6])];
+    const matrix = buildHeatMapMatrix(frames, { from: 0, to: 2000, maxColumns: 1 });
+    expect(matrix.columnCount).toBe(1);
+    expect(Array.from(matrix.cells)).toEqual([5, 11, 5]);
+    expect([matrix.slotCount, matrix.maxCount, matrix.total]).toEqual([3, 11, 21]);
+    expect(Array.from(matrix.columnTotals)).toEqual([21]);
   });
 
   it("cuts off slots above the highest count of any frame in range, whatever the arrays' lengths", () => {
@@ -102,6 +112,26 @@ describe('percentiles from log2 buckets', () => {
     expect(Array.from(percentilePositions(mixed, [50, 100], 2).map((line) => line[0]))).toEqual([1, 3]);
     // The position and percentileFromLog2's latency name the same point of the bucket.
     expect(percentileFromLog2([0, 0, 0, 4], 50)).toBe(12);
+  });
+});
+
+describe('percentileLinePaths', () => {
+  it('draws each line in hundredths of a pixel, with gaps where columns are empty', () => {
+    const matrix = buildHeatMapMatrix([frame(1000, [0, 0, 0, 4]), frame(3000, [0, 4])], { from: 0, to: 3000, maxColumns: 3 });
+    // 3 px a column, a point each; 10 px a slot: p50 at 3.5 and 1.5 slots up (as percentilePositions), p99 at 3.99 and 1.99.
+    expect(percentileLinePaths(matrix, [50, 99], { width: 9, height: 40 })).toEqual(['M150 500M750 2500', 'M150 10M750 2010']);
+  });
+
+  it('keeps only the ends of a flat run, adds columns up under a point, and draws nothing without counts', () => {
+    const flat = buildHeatMapMatrix(
+      Array.from({ length: 4 }, (_, index) => frame((index + 1) * 1000, [0, 4])),
+      { from: 0, to: 4000, maxColumns: 4 },
+    );
+    expect(percentileLinePaths(flat, [50], { width: 12, height: 20 })).toEqual(['M150 500 1050 500']);
+    // 1.5 px a column: two columns a point (3 px), its x at their centre; the last point holds one column.
+    const narrow = buildHeatMapMatrix([frame(1000, [4]), frame(2000, [0, 0, 4]), frame(3000, [0, 4])], { from: 0, to: 3000, maxColumns: 3 });
+    expect(percentileLinePaths(narrow, [50], { width: 4.5, height: 30 })).toEqual(['M150 2000 375 1500']);
+    expect(percentileLinePaths(buildHeatMapMatrix([], { from: 0, to: 3000, maxColumns: 3 }), [50, 99], { width: 9, height: 40 })).toEqual(['', '']);
   });
 });
 

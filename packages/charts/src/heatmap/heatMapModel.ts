@@ -74,15 +74,27 @@ export function buildHeatMapMatrix(frames: readonly HeatMapFrame[], options: Mat
     const counts = frame.counts;
     const base = column * stride;
     let frameTotal = 0;
-    for (let slot = 0; slot < counts.length; slot++) {
-      const count = counts[slot] as number;
-      if (count === 0) continue;
-      const cell = (cells[base + slot] as number) + count;
-      cells[base + slot] = cell;
-      if (cell > maxCount) maxCount = cell;
-      frameTotal += count;
-      if (slot > highestSlot) highestSlot = slot;
+    if (columnTotals[column] === 0) {
+      // The column's first frame with events, nearly always its only one: copied whole (one call, not a loop).
+      cells.set(counts, base);
+      for (let slot = 0; slot < counts.length; slot++) {
+        const count = counts[slot] as number;
+        frameTotal += count;
+        if (count > maxCount) maxCount = count;
+      }
+    } else {
+      for (let slot = 0; slot < counts.length; slot++) {
+        const count = counts[slot] as number;
+        const cell = (cells[base + slot] as number) + count;
+        cells[base + slot] = cell;
+        if (cell > maxCount) maxCount = cell;
+        frameTotal += count;
+      }
     }
+    if (frameTotal === 0) continue;
+    let top = counts.length - 1;
+    while ((counts[top] as number) === 0) top--;
+    if (top > highestSlot) highestSlot = top;
     columnTotals[column] = (columnTotals[column] as number) + frameTotal;
     total += frameTotal;
   }
@@ -186,6 +198,7 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
   const fractions = Float64Array.from(order, (index) => (percentiles[index] as number) / 100);
   const lineStarts = Int32Array.from(order, (index) => index * pointCount);
   const lastSlot = slotCount - 1;
+  const percentileCount = fractions.length;
   for (let point = 0; point < pointCount; point++) {
     const firstColumn = point * group;
     const endColumn = Math.min(columnCount, firstColumn + group);
@@ -193,22 +206,78 @@ export function percentilePositions(matrix: HeatMapMatrix, percentiles: readonly
     for (let column = firstColumn; column < endColumn; column++) total += columnTotals[column] as number;
     if (total === 0) continue;
     // Up the slots, the group's counts added up slot by slot, only as far as the
-    // highest percentile: most of a latency histogram lies above its p99.
+    // highest percentile: most of a latency histogram lies above its p99. The
+    // loop runs once per slot, often before the engine has compiled it: as few
+    // steps as it can, the rare work (a percentile reached) apart.
     let index = 0;
     let rank = (fractions[0] as number) * total;
     let below = 0;
-    for (let slot = 0; index < fractions.length; slot++) {
-      let count = 0;
-      for (let column = firstColumn; column < endColumn; column++) count += cells[column * slotCount + slot] as number;
-      while (index < fractions.length && ((count !== 0 && below + count >= rank) || slot >= lastSlot)) {
-        positions[(lineStarts[index] as number) + point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
-        index++;
-        rank = (fractions[index] ?? 0) * total;
+    const first = firstColumn * slotCount;
+    const end = endColumn * slotCount;
+    for (let slot = 0; ; slot++) {
+      let count = cells[first + slot] as number;
+      for (let cell = first + slotCount + slot; cell < end; cell += slotCount) count += cells[cell] as number;
+      const upTo = below + count;
+      if ((upTo >= rank && count !== 0) || slot >= lastSlot) {
+        while (index < percentileCount && ((count !== 0 && upTo >= rank) || slot >= lastSlot)) {
+          positions[(lineStarts[index] as number) + point] = slot + (count === 0 ? 1 : Math.min(1, Math.max(0, (rank - below) / count)));
+          index++;
+          rank = (fractions[index] ?? 0) * total;
+        }
+        if (index === percentileCount) break;
       }
-      below += count;
+      below = upTo;
     }
   }
   return percentiles.map((_, index) => positions.subarray(index * pointCount, (index + 1) * pointCount));
+}
+
+/** Percentile lines get a point about every this many px. */
+export const PERCENTILE_POINT_SPACING = 3;
+/** percentileLinePaths' units: hundredths of a pixel. */
+export const PATH_UNITS_PER_PX = 100;
+
+/**
+ * SVG path data of each percentile's line over a plot `width` × `height` px (y
+ * down from its top), in hundredths of a pixel (whole numbers: they are
+ * written several times faster than fractions, finer than any stroke shows),
+ * in the order asked: a point about every PERCENTILE_POINT_SPACING px at the
+ * centre of the columns under it (added up), a gap where they have no counts,
+ * and a run of equal heights one segment. Per-second percentiles at a pixel
+ * each are noise to the eye.
+ */
+export function percentileLinePaths(matrix: HeatMapMatrix, percentiles: readonly number[], { width, height }: { width: number; height: number }): string[] {
+  if (matrix.total === 0) return percentiles.map(() => '');
+  const slotHeight = height / matrix.slotCount;
+  const columnWidth = width / matrix.columnCount;
+  const columnsPerPoint = Math.max(1, Math.ceil(PERCENTILE_POINT_SPACING / columnWidth));
+  const pointWidth = columnsPerPoint * columnWidth;
+  return percentilePositions(matrix, percentiles, columnsPerPoint).map((positions) => {
+    const last = positions.length - 1;
+    // Each unbroken run is "M x y x y …" (pairs after a moveto are linetos), its
+    // numbers written by one native join rather than one by one.
+    const coordinates = new Int32Array(2 * positions.length);
+    let at = 0;
+    let runStart = -1;
+    let path = '';
+    for (let point = 0; point <= last; point++) {
+      const position = positions[point] as number;
+      if (Number.isNaN(position)) {
+        if (runStart >= 0) path += `M${coordinates.subarray(runStart, at).join(' ')}`;
+        runStart = -1;
+        continue;
+      }
+      // Inside a flat run only its two ends matter.
+      if (runStart >= 0 && point < last && positions[point - 1] === position && positions[point + 1] === position) continue;
+      if (runStart < 0) runStart = at;
+      // The centre of the point's columns (the last point may hold fewer).
+      const columns = Math.min(columnsPerPoint, matrix.columnCount - point * columnsPerPoint);
+      coordinates[at++] = Math.round((point * pointWidth + (columns * columnWidth) / 2) * PATH_UNITS_PER_PX);
+      coordinates[at++] = Math.round((height - position * slotHeight) * PATH_UNITS_PER_PX);
+    }
+    if (runStart >= 0) path += `M${coordinates.subarray(runStart, at).join(' ')}`;
+    return path;
+  });
 }
 
 /** What a histogram's slots count: a latency in µs or ms, or plain values (sizes, counts: argdist -H). */

@@ -41,9 +41,13 @@ const PALETTE_SIZE = 256;
 /**
  * countColor's ramp sampled once, as packed RGBA words: one lookup and one
  * write per cell. Made when the module loads, not on a heat map's first paint.
+ * Signed: with alpha 255 in the top byte (little-endian) a word is a small
+ * negative integer, which code the engine has not compiled yet passes around
+ * as it is, where an unsigned one (above 2^30) is a new heap number per cell:
+ * megabytes of garbage for an hour's map, and collections in its first frame.
  */
-function sampledPalette(scheme: ColorScheme): Uint32Array {
-  const words = new Uint32Array(PALETTE_SIZE);
+function sampledPalette(scheme: ColorScheme): Int32Array {
+  const words = new Int32Array(PALETTE_SIZE);
   const bytes = new Uint8Array(words.buffer);
   for (let index = 0; index < PALETTE_SIZE; index++) {
     // The same ramp as countColor, indexed by log position.
@@ -52,7 +56,7 @@ function sampledPalette(scheme: ColorScheme): Uint32Array {
   }
   return words;
 }
-const palettes: Record<ColorScheme, Uint32Array> = { dark: sampledPalette('dark'), light: sampledPalette('light') };
+const palettes: Record<ColorScheme, Int32Array> = { dark: sampledPalette('dark'), light: sampledPalette('light') };
 
 /**
  * RGBA bytes, `columns` wide and `slotCount` high, row 0 at the top holding the
@@ -62,20 +66,20 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf, scheme: 
   const { columnCount: width, slotCount: height, cells, maxCount } = matrix;
   const pixels = new Uint8ClampedArray(width * height * 4);
   // Words in the platform's byte order, as the palette was packed: RGBA bytes in memory either way.
-  const words = new Uint32Array(pixels.buffer);
+  const words = new Int32Array(pixels.buffer);
   const colorOfCount = colorOf ? customColors(colorOf, maxCount) : paletteColors(maxCount, palettes[scheme]);
   // Whole counts are looked up in a table made once per paint: the loop below
   // runs once per cell, often before the engine has compiled it, so it makes
   // no call for them.
+  // An empty cell's word is 0 (transparent); a count the table lacks (a fraction, or beyond it) reads undefined.
   const table = colorTable(colorOfCount, maxCount);
-  const tableEnd = table.length;
   for (let x = 0; x < width; x++) {
     const base = x * height;
     let pixel = (height - 1) * width + x;
     for (let slot = 0; slot < height; slot++, pixel -= width) {
       const count = cells[base + slot] as number;
-      if (count === 0) continue;
-      words[pixel] = count < tableEnd && (count | 0) === count ? (table[count] as number) : colorOfCount(count);
+      const word = table[count];
+      words[pixel] = word === undefined ? colorOfCount(count) : word;
     }
   }
   return pixels;
@@ -85,21 +89,21 @@ export function heatMapPixels(matrix: HeatMapMatrix, colorOf?: ColorOf, scheme: 
 const MAX_TABULATED_COUNT = 1 << 16;
 
 /** The colour word of every whole count from 0 up to maxCount (or MAX_TABULATED_COUNT, the smaller). */
-function colorTable(colorOfCount: (count: number) => number, maxCount: number): Uint32Array {
-  const table = new Uint32Array(Math.min(MAX_TABULATED_COUNT, Math.max(0, Math.floor(maxCount))) + 1);
+function colorTable(colorOfCount: (count: number) => number, maxCount: number): Int32Array {
+  const table = new Int32Array(Math.min(MAX_TABULATED_COUNT, Math.max(0, Math.floor(maxCount))) + 1);
   for (let count = 1; count < table.length; count++) table[count] = colorOfCount(count);
   return table;
 }
 
 /** The palette word for a count, on a log scale up to maxCount. */
-function paletteColors(maxCount: number, palette: Uint32Array): (count: number) => number {
+function paletteColors(maxCount: number, palette: Int32Array): (count: number) => number {
   const scale = maxCount <= 1 ? 0 : (PALETTE_SIZE - 1) / Math.log(maxCount);
   return (count) => palette[scale === 0 ? PALETTE_SIZE - 1 : Math.min(PALETTE_SIZE - 1, Math.round(Math.log(count) * scale))] as number;
 }
 
 function customColors(colorOf: ColorOf, maxCount: number): (count: number) => number {
   const bytes = new Uint8Array(4);
-  const word = new Uint32Array(bytes.buffer);
+  const word = new Int32Array(bytes.buffer);
   return (count) => {
     const [red, green, blue] = colorOf(count, maxCount);
     bytes[0] = red;

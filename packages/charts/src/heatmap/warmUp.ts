@@ -38,9 +38,9 @@ export function warmUpHeatMap(round = 0): void {
   // About a pixel a column on even rounds; on odd ones half as many pixels, frames added up into wider columns.
   const plotWidth = round % 2 === 0 ? columns + 26 : Math.ceil(columns / 2) + 13;
   const matrix = buildHeatMapMatrix(frames, { from, to: from + columns * 1000, maxColumns: plotWidth, minSlots: 12 });
+  const lines = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   const canvases = {
     cells: document.createElement('canvas'),
-    lines: document.createElement('canvas'),
     latencyAxis: document.createElement('canvas'),
     timeAxis: document.createElement('canvas'),
   };
@@ -51,7 +51,7 @@ export function warmUpHeatMap(round = 0): void {
   drawCells(canvases.cells, matrix);
   drawLatencyAxis(canvases.latencyAxis, matrix.slotCount, round % 2 === 0 ? 'usecs' : 'msecs', size);
   drawTimeAxis(canvases.timeAxis, time, size);
-  drawPercentileLines(canvases.lines, matrix, true, size);
+  drawPercentileLines(lines, matrix, true, size);
   matrixDigest(matrix);
   countColor(1, matrix.maxCount);
   // Give the pixels back now rather than when the canvases are collected.
