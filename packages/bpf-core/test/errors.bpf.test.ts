@@ -77,7 +77,8 @@ describe('bad input: a clear typed error and nothing attached', () => {
     await nothingNewLoaded();
   });
 
-  it('uprobes opened while the object loads: a missing binary and a bad offset fail at attach, and nothing stays open', async () => {
+  /** The test uprobe program, opened, and libc's malloc to put it on; the perf events open before it. */
+  function uprobeObjectOnMalloc() {
     const libc = findSystemLibc();
     if (!libc) throw new Error('no libc found to put a uprobe on');
     const [malloc] = resolveFunctions(libc, 'malloc', { start: 0, end: 0 });
@@ -85,6 +86,11 @@ describe('bad input: a clear typed error and nothing attached', () => {
     const eventsBefore = openPerfEvents();
     const object = BpfObject.open(path.join(path.dirname(new URL(import.meta.url).pathname), '../out/bpf/probe.bpf.o'));
     object.selectPrograms(['probe_uprobe']);
+    return { libc, malloc, eventsBefore, object };
+  }
+
+  it('uprobes opened while the object loads: a missing binary and a bad offset fail at attach, and nothing stays open', async () => {
+    const { libc, malloc, eventsBefore, object } = uprobeObjectOnMalloc();
     const missing = { binaryPath: '/nonexistent/bpfscope-test-binary', fileOffset: 0x1000 };
     const pastTheEnd = { binaryPath: libc, fileOffset: 0x7fff_ffff };
     const good = { binaryPath: libc, fileOffset: malloc.fileOffset, retprobe: true };
@@ -111,13 +117,7 @@ describe('bad input: a clear typed error and nothing attached', () => {
   });
 
   it('a uprobe opened ahead becomes a BPF link; a second of the same goes through libbpf; close lets go of both', async () => {
-    const libc = findSystemLibc();
-    if (!libc) throw new Error('no libc found to put a uprobe on');
-    const [malloc] = resolveFunctions(libc, 'malloc', { start: 0, end: 0 });
-    if (!malloc) throw new Error(`no malloc in ${libc}`);
-    const eventsBefore = openPerfEvents();
-    const object = BpfObject.open(path.join(path.dirname(new URL(import.meta.url).pathname), '../out/bpf/probe.bpf.o'));
-    object.selectPrograms(['probe_uprobe']);
+    const { libc, malloc, eventsBefore, object } = uprobeObjectOnMalloc();
     const target = { binaryPath: libc, fileOffset: malloc.fileOffset };
     expect(object.openUprobeEvents([target])).toBe(true);
     object.load();
