@@ -46,6 +46,14 @@ export function gridFor(range: FleetRange, now: number, points = MAX_POINTS, scr
   return { start: end - Math.round((to - from) / 1000), end, step };
 }
 
+/**
+ * When the instant queries (hosts, names, verdicts) are asked: the range's end itself. A live range's grid ends on
+ * its last whole column, up to a step ago; asked there, a host scraped first since would be missing from the table.
+ */
+export function instantTimeFor(range: FleetRange, now: number): number {
+  return Math.floor(rangeBounds(range, now).to / 1000);
+}
+
 /** How often a range ending now is asked again: every step, at least every 15 s (a refresh costs Prometheus a few queries). */
 export function refreshMs(range: FleetRange, step: number): number | undefined {
   return 'last' in range ? Math.max(15, step) * 1000 : undefined;
@@ -84,6 +92,7 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
       let grid = gridFor(range, now);
       const sparkGrid = gridFor(range, now, MAX_SPARKLINE_POINTS);
       const queries = instantQueries(job);
+      const at = instantTimeFor(range, now);
       const answers: PromFleetAnswers = {};
       const problems: QueryProblem[] = [];
       let heatmap: FleetHeatmap | undefined;
@@ -113,14 +122,14 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
         if (first) show(true);
       };
       const points = { start: sparkGrid.start, end: sparkGrid.end, step: sparkGrid.step };
-      const up = client.query(queries.up, grid.end, signal).then(vectorOf);
+      const up = client.query(queries.up, at, signal).then(vectorOf);
       // Unhandled here if it fails: the hosts' task says why.
       up.catch(() => undefined);
       await Promise.all([
         run('hosts (up)', async () => void (answers.up = await up)),
-        run('host names (bpfscope_agent_info)', async () => void (answers.info = vectorOf(await client.query(queries.info, grid.end, signal)))),
+        run('host names (bpfscope_agent_info)', async () => void (answers.info = vectorOf(await client.query(queries.info, at, signal)))),
         run('USE verdicts', async () => {
-          const [verdicts, flagged] = await Promise.all([client.query(queries.verdicts, grid.end, signal), client.query(queries.flagged, grid.end, signal)]);
+          const [verdicts, flagged] = await Promise.all([client.query(queries.verdicts, at, signal), client.query(queries.flagged, at, signal)]);
           answers.verdicts = vectorOf(verdicts);
           answers.flagged = vectorOf(flagged);
         }),
@@ -132,7 +141,7 @@ export function usePrometheusFleet(client: PromqlClient | undefined, prometheus:
         run(`${tool} heat map`, async () => {
           // Columns a whole number of scrapes wide: narrower ones would alternate between full and empty.
           const instance = (await up).find((sample) => sample.value[1] === '1')?.metric.instance;
-          const scrapes = instance === undefined ? undefined : await client.query(scrapeIntervalQuery(job, instance), grid.end, signal);
+          const scrapes = instance === undefined ? undefined : await client.query(scrapeIntervalQuery(job, instance), at, signal);
           grid = gridFor(range, now, MAX_POINTS, scrapes?.resultType === 'matrix' ? scrapeIntervalOf(scrapes.result) : undefined);
           const columns = { start: grid.start, end: grid.end, step: grid.step };
           heatmap = heatmapFrames(matrixOf(await client.queryRange(heatmapQuery(tool, job, grid.step), columns, signal)), grid);
