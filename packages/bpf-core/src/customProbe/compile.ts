@@ -6,6 +6,7 @@
 import { SpecProblem } from '@bpfscope/formats';
 import type { Builtin, CType, Filter, ProbeTarget, SignatureParam, Span, ValueExpr } from '@bpfscope/formats';
 import type { FeatureSource } from '../capabilities/capabilities.js';
+import { ToolError } from '../errors.js';
 import { syscallNumbers } from './syscalls.js';
 import { MAX_ATTACH_POINTS, kernelFunctions, resolveFunctions, resolveLibrary } from './targets.js';
 import { findTracepointFormat, readAvailableEvents } from '../tracefs/format.js';
@@ -13,7 +14,7 @@ import { globToRegExp, hasWildcard } from './glob.js';
 import type { ProbeRecord, RecordField } from './recordFields.js';
 import { integerType, probeRecord } from './recordFields.js';
 import { USDT_MAX_ARGS, ptRegsOffset, readUsdtSites } from './usdt.js';
-import type { UsdtArg } from './usdt.js';
+import type { UsdtArg, UsdtSite } from './usdt.js';
 
 // Mirrors customprobe.h.
 export const PROBE_MAX_PROBES = 8;
@@ -210,8 +211,14 @@ function resolveUsdt(target: Extract<ProbeTarget, { kind: 'usdt' }>, options: Re
   if (!uprobe.available)
     throw new SpecProblem(`uprobes are not available on this kernel: ${uprobe.reason ?? 'unknown reason'}`, target.span, { code: 'UNAVAILABLE' });
   const binary = resolveLibrary(target.library, target.librarySpan, options.pid);
-  const sites = readUsdtSites(binary);
-  if (typeof sites === 'string') throw new SpecProblem(`${binary}: ${sites}`, target.librarySpan);
+  let sites: UsdtSite[];
+  try {
+    sites = readUsdtSites(binary);
+  } catch (error) {
+    // Pointed at the library in the spec: a file that is not ELF, or that cannot be opened.
+    if (error instanceof ToolError) throw new SpecProblem(error.message, target.librarySpan);
+    throw error;
+  }
   if (sites.length === 0) throw new SpecProblem(`${binary} has no USDT probes (no .note.stapsdt notes)`, target.librarySpan);
   const name = globToRegExp(target.probe);
   const provider = target.provider === undefined ? undefined : globToRegExp(target.provider);

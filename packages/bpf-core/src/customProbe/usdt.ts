@@ -4,8 +4,7 @@
 // file offset; its semaphore is a counter the kernel raises while the uprobe is
 // attached (ref_ctr_offset), so code guarded by it runs; its arguments are read
 // from the saved registers or the memory they point at.
-import { closeSync, fstatSync, openSync } from 'node:fs';
-import { elfNotes, fileSource, readElf, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
+import { elfNotes, sectionData, virtualAddressToFileOffset } from '../symbols/elf.js';
 import type { ByteSource, ElfFile } from '../symbols/elf.js';
 import { withElfFile } from '../symbols/elfSymbols.js';
 
@@ -132,17 +131,9 @@ function noteSites(source: ByteSource, elf: ElfFile): UsdtSite[] {
   );
 }
 
-/** Every USDT site of a binary; a reason string when it cannot be read. */
-export function readUsdtSites(binary: string): UsdtSite[] | string {
-  const fd = openSync(binary, 'r');
-  try {
-    const source = fileSource(fd, fstatSync(fd).size);
-    const elf = readElf(source);
-    if (typeof elf === 'string') return elf;
-    return noteSites(source, elf);
-  } finally {
-    closeSync(fd);
-  }
+/** Every USDT site of a binary (absolute); ToolError INVALID_PARAMS as withElfFile says when it cannot be read. */
+export function readUsdtSites(binary: string): UsdtSite[] {
+  return withElfFile(binary, (source, elf) => noteSites(source, elf));
 }
 
 /** A USDT probe as a probe builder lists it: its name, how many sites fire it, and what it passes. */
