@@ -22,7 +22,8 @@ export interface TaskUsage {
 /** One number in a /proc/sys file, as sysctl prints it. */
 export function parseKernelLimit(text: string, source = '/proc/sys/kernel'): number {
   const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(value) || value <= 0) throw new Error(`${source}: expected a positive number, got ${JSON.stringify(text.trim())}`);
+  if (text.trim() === '' || !Number.isInteger(value) || value <= 0)
+    throw new Error(`${source}: expected a positive number, got ${JSON.stringify(text.trim())}`);
   return value;
 }
 
