@@ -162,8 +162,8 @@ for (const [width, height] of [
       await page.addInitScript((value) => localStorage.setItem('bpfscope.theme', value), theme);
       await signIn(page);
       await expectFilled(page);
-      // The USE table and the heat maps are above the fold.
-      for (const testId of [testIds.useTable, testIds.overviewHeatMap('tcplife'), testIds.overviewPanel('pidstat')]) {
+      // The USE table, the heat maps and per-CPU utilization are above the fold.
+      for (const testId of [testIds.useTable, testIds.overviewHeatMap('tcplife'), testIds.overviewPanel('pidstat'), testIds.overviewPanel('mpstat')]) {
         const box = await page.getByTestId(testId).boundingBox();
         expect(box, testId).not.toBeNull();
         expect((box as { y: number; height: number }).y + (box as { height: number }).height, testId).toBeLessThanOrEqual(height);
