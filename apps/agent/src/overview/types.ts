@@ -155,7 +155,7 @@ export interface HostSummary {
   time: number | null;
   /** The worst verdict of the whole USE table. */
   verdict: Verdict;
-  /** Each resource kind in the USE table, in its order (CPUs, memory, disks, network, TCP, file descriptors). */
+  /** Each resource kind in the USE table, in its order (CPUs, the scheduler, memory, disks, network, TCP, file descriptors). */
   use: UseKindSummary[];
   /** Whether the flight recorder records runqlat and biolatency (a missing line is then no I/O, not no data). */
   recorded: { runqlat: boolean; biolatency: boolean };
