@@ -115,6 +115,8 @@ test('a fleet of 3 agents: all 3 filled while a hung host is pending, worst firs
   await expect(fixtureRow.getByTestId(testIds.fleetKind('cpu'))).toHaveAttribute('data-verdict', 'critical');
   await expect(fixtureRow.getByTestId(testIds.fleetKind('cpu'))).toContainText('100 %');
   await expect(fixtureRow.getByTestId(testIds.fleetKind('disk'))).toHaveAttribute('data-verdict', 'critical');
+  // The scheduler's column: task capacity, run-queue latency, hung tasks, judged like the others.
+  await expect(fixtureRow.getByTestId(testIds.fleetKind('scheduler'))).toHaveAttribute('data-verdict', /^(ok|warning|critical)$/);
   // Hover: the figure and the threshold it was judged by.
   expect(await fixtureRow.getByTestId(testIds.fleetKind('disk')).getAttribute('title')).toMatch(/Disk sda .*critical ≥/);
   // An agent without the flight recorder says so rather than drawing nothing.

@@ -60,10 +60,14 @@ test('opening a host shows its overview filled, 0 clicks; a USE cell opens runql
   await expect(page.getByTestId(testIds.useRow('CPUs'))).toBeVisible();
   await expect(page.getByTestId(testIds.useRow('Memory'))).toBeVisible();
   await expect(use.locator('tr[data-testid^="use-row-Disk "]').first()).toBeVisible();
-  // Every cell says its figure with a unit (or — when unknown), a verdict, and its threshold on hover.
+  // The scheduler's row: task capacity against the kernel's limit, runqlat's p99 (recorded here), hung tasks.
+  await expect(page.getByTestId(testIds.useCell('Scheduler', 'utilization'))).toContainText(/\d %.*of (threads-max|pid_max) \d+/);
+  await expect(page.getByTestId(testIds.useCell('Scheduler', 'saturation'))).toContainText(/≈\d/);
+  // Every cell says its figure with a unit (or — when unknown), a verdict, its threshold on hover, and is one click from what explains it.
   for (const cell of await use.locator('td.use-cell').all()) {
     await expect(cell).toHaveAttribute('data-verdict', /^(ok|warning|critical|unknown)$/);
     expect((await cell.locator('[title]').getAttribute('title'))?.length).toBeGreaterThan(0);
+    await expect(cell.locator('button.use-cell__drill')).toHaveCount(1);
   }
 
   // A range selected on the overview: its panels become that range's average, and the link keeps it.
@@ -90,6 +94,11 @@ test('opening a host shows its overview filled, 0 clicks; a USE cell opens runql
   await page.getByTestId(testIds.toolOverview).click();
   await expect(page.getByTestId(testIds.overview)).toBeVisible();
   await expect(page).toHaveURL(/#\/host\/[^/?]+$/);
+  // Errors counted from the kernel log point to the dmesg panel on the same page: scrolled to and lit up.
+  await page.getByTestId(testIds.useCell('CPUs', 'errors')).locator('button').click();
+  await expect(page.getByTestId(testIds.overviewPanel('dmesg'))).toHaveAttribute('data-highlight', 'true');
+  await expect(page.getByTestId(testIds.overviewPanel('dmesg'))).toBeInViewport();
+  await expect(page).toHaveURL(/#\/host\/[^/]+$/);
 });
 
 test('4 CPU-bound processes on this host turn CPU saturation to a warning within seconds, and back', async ({ page }) => {
@@ -153,12 +162,25 @@ for (const [width, height] of [
       await page.addInitScript((value) => localStorage.setItem('bpfscope.theme', value), theme);
       await signIn(page);
       await expectFilled(page);
-      // The USE table and the heat maps are above the fold.
-      for (const testId of [testIds.useTable, testIds.overviewHeatMap('tcplife'), testIds.overviewPanel('pidstat')]) {
+      // The USE table, the heat maps and per-CPU utilization are above the fold.
+      for (const testId of [testIds.useTable, testIds.overviewHeatMap('tcplife'), testIds.overviewPanel('pidstat'), testIds.overviewPanel('mpstat')]) {
         const box = await page.getByTestId(testId).boundingBox();
         expect(box, testId).not.toBeNull();
         expect((box as { y: number; height: number }).y + (box as { height: number }).height, testId).toBeLessThanOrEqual(height);
       }
+      // Every USE cell's figure and unit in full, and what goes with it: nothing cut to "…".
+      await expect(page.getByTestId(testIds.useRow('Scheduler'))).toBeVisible();
+      const cut = await page
+        .getByTestId(testIds.useTable)
+        .locator('td.use-cell')
+        .evaluateAll((cells) =>
+          cells.flatMap((cell) =>
+            [cell, ...cell.querySelectorAll('.use-cell__drill, .use-cell__figure, .use-cell__detail')]
+              .filter((element) => element.scrollWidth > element.clientWidth)
+              .map((element) => `${cell.getAttribute('data-testid')}: ${element.textContent} (${element.scrollWidth} > ${element.clientWidth})`),
+          ),
+        );
+      expect(cut).toEqual([]);
       // Nothing wider than the page: no sideways scrolling.
       expect(await page.getByTestId(testIds.overview).evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
       await page.mouse.move(0, 0);

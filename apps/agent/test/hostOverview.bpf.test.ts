@@ -145,7 +145,7 @@ describe('host overview of this host', () => {
     );
     const loaded = await saturation();
     // PSI's verdict, with runqlat's p99 of the same seconds beside it.
-    expect(loaded.text).toMatch(/runqlat p99 ≈[\d.]+ (ms|µs)/);
+    expect(loaded.detail).toMatch(/runqlat p99 ≈[\d.]+ (ms|µs)/);
     expect(loaded.drill).toEqual({ tool: 'runqlat', view: 'heatmap' });
     for (const hog of hogs) hog.kill('SIGKILL');
     await Promise.all(hogs.map(exited));

@@ -95,6 +95,8 @@ export { parseSnmp } from './host/procSnmp.js';
 export type { SnmpCounters } from './host/procSnmp.js';
 export { parseFileNr } from './host/procFileNr.js';
 export type { FileNr } from './host/procFileNr.js';
+export { computeTaskUsage, parseKernelLimit } from './host/procTaskLimits.js';
+export type { TaskLimits, TaskUsage } from './host/procTaskLimits.js';
 export { parsePidStat, parseSchedstatRunDelay } from './host/procPid.js';
 export type { PidStat } from './host/procPid.js';
 export { computeVmstat, vmstatGauges } from './host/vmstat.js';

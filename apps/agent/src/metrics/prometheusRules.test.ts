@@ -39,11 +39,11 @@ function gauge(name: string, labels: Record<string, string>, value: number): Ser
   return { series: selector(name, labels), values: `${value}x40` };
 }
 
-/** A histogram whose every observation is in the slot of [16.384, 32.768) ms: its p99 interpolates to 32.6 ms. */
-function runqlatBuckets(labels: Record<string, string>): Series[] {
+/** A histogram whose every observation is in the log2 slot from `low` seconds (16.384 ms: its p99 interpolates to 32.6 ms). */
+function runqlatBuckets(labels: Record<string, string>, low = 0.016384): Series[] {
   return [
-    counter('bpfscope_runqlat_seconds_bucket', { ...labels, le: '0.016384' }, 0),
-    counter('bpfscope_runqlat_seconds_bucket', { ...labels, le: '0.032768' }, 100),
+    counter('bpfscope_runqlat_seconds_bucket', { ...labels, le: String(low) }, 0),
+    counter('bpfscope_runqlat_seconds_bucket', { ...labels, le: String(low * 2) }, 100),
     counter('bpfscope_runqlat_seconds_bucket', { ...labels, le: '+Inf' }, 100),
   ];
 }
@@ -75,6 +75,32 @@ const CRITICAL_CASES: Record<UseThresholdName, { input: Series[]; figures: Recor
       counter('node_cpu_seconds_total', { ...node, cpu: '1', mode: 'idle' }, 1),
     ],
     figures: { 'bpfscope:load1_per_cpu:ratio': { value: 3, labels: node } },
+  },
+  cpuErrors: {
+    input: [
+      counter('bpfscope_kernel_log_events_total', { ...agent, kind: 'soft-lockup' }, 0.05),
+      counter('bpfscope_kernel_log_events_total', { ...agent, kind: 'machine-check' }, 0.05),
+      // Not a CPU error: left out of the sum.
+      counter('bpfscope_kernel_log_events_total', { ...agent, kind: 'oom-kill' }, 1),
+    ],
+    figures: { 'bpfscope:cpu_errors_logged:increase60s': { value: 6, labels: agent } },
+  },
+  taskUtilization: {
+    input: [
+      gauge('node_processes_threads', node, 15_000),
+      gauge('node_processes_max_threads', node, 15_420),
+      gauge('node_processes_max_processes', node, 4_194_304),
+    ],
+    figures: { 'bpfscope:task_utilization:ratio': { value: 15_000 / 15_420, labels: node } },
+  },
+  schedulerRunqLatency: {
+    // Judged beside PSI, not instead of it: the scheduler row has no fallback.
+    input: [...runqlatBuckets(agent, 0.065536), gauge('bpfscope_pressure_available', { ...agent, resource: 'cpu' }, 1)],
+    figures: { 'bpfscope:scheduler_runqlat_p99:seconds': { value: 0.065536 + 0.99 * 0.065536, labels: agent } },
+  },
+  hungTasks: {
+    input: [counter('bpfscope_kernel_log_events_total', { ...agent, kind: 'hung-task' }, 0.1)],
+    figures: { 'bpfscope:hung_tasks_logged:increase60s': { value: 6, labels: { ...agent, kind: 'hung-task' } } },
   },
   memoryUtilization: {
     input: [gauge('node_memory_MemAvailable_bytes', node, 3e9), gauge('node_memory_MemTotal_bytes', node, 100e9)],

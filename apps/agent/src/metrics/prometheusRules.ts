@@ -65,6 +65,35 @@ export const PROMETHEUS_FIGURES: Readonly<Record<UseThresholdName, readonly Prom
       unless: 'node_pressure_cpu_waiting_seconds_total',
     },
   ],
+  cpuErrors: [
+    {
+      record: `bpfscope:cpu_errors_logged:increase${ERROR_WINDOW}`,
+      source: 'bpfscope',
+      expr: `sum without (kind, device) (increase(bpfscope_kernel_log_events_total{kind=~"soft-lockup|hard-lockup|rcu-stall|machine-check"}[${ERROR_WINDOW}]))`,
+    },
+  ],
+  taskUtilization: [
+    {
+      record: 'bpfscope:task_utilization:ratio',
+      // node_exporter's processes collector (--collector.processes): threads against the smaller of threads-max and pid_max.
+      source: 'node_exporter',
+      expr: 'node_processes_threads / (node_processes_max_threads < node_processes_max_processes or node_processes_max_processes)',
+    },
+  ],
+  schedulerRunqLatency: [
+    {
+      record: 'bpfscope:scheduler_runqlat_p99:seconds',
+      source: 'bpfscope',
+      expr: `histogram_quantile(0.99, ${rate('bpfscope_runqlat_seconds_bucket')})`,
+    },
+  ],
+  hungTasks: [
+    {
+      record: `bpfscope:hung_tasks_logged:increase${ERROR_WINDOW}`,
+      source: 'bpfscope',
+      expr: `sum without (device) (increase(bpfscope_kernel_log_events_total{kind="hung-task"}[${ERROR_WINDOW}]))`,
+    },
+  ],
   memoryUtilization: [
     { record: 'bpfscope:memory_utilization:ratio', source: 'node_exporter', expr: '1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes' },
   ],

@@ -26,6 +26,7 @@ function hostSample(time: number, extra: Partial<HostSample> = {}): HostSample {
     sarEtcp: null,
     tcpExt: null,
     currEstab: null,
+    tasks: null,
     paging: null,
     swapping: null,
     oomKills: 0,

@@ -43,11 +43,19 @@ export type ChecklistSample = Pick<OverviewSample, (typeof CHECKLIST_FIELDS)[num
 
 export type Verdict = 'ok' | 'warning' | 'critical' | 'unknown';
 
-export interface UseDrill {
+/** The tool that explains a cell, opened in one click on its host with the overview's time range. */
+export interface UseToolDrill {
   tool: string;
   view: 'table' | 'heatmap' | 'timeseries' | 'profile';
   params?: Record<string, unknown>;
 }
+
+/** The overview panel on the same page that shows a cell's source figures (the kernel log for errors it counts). */
+export interface UsePanelDrill {
+  panel: 'dmesg' | 'vmstat' | 'mpstat' | 'pidstat' | 'iostat' | 'free' | 'sar-dev' | 'sar-tcp';
+}
+
+export type UseDrill = UseToolDrill | UsePanelDrill;
 
 export interface UseCell {
   /** The figure. */
@@ -56,17 +64,19 @@ export interface UseCell {
   unit: string;
   /** The value with its unit as shown, e.g. '93 %', '12.4 ms', '—'. */
   text: string;
+  /** What goes with the figure, shown under it: 'runqlat p99 ≈9 ms', 'await 1.05 ms', '1675 of 2437286'. */
+  detail?: string;
   verdict: Verdict;
   /** Shown on hover: the thresholds and where the figure comes from (or why it is unknown). */
   threshold: string;
-  /** The tool that explains it, opened in one click; null when none. */
+  /** The tool (or the overview panel) that explains it, one click away; null only in simulated tables. */
   drill: UseDrill | null;
 }
 
 export type UseKind = 'cpu' | 'memory' | 'disk' | 'network' | 'scheduler' | 'tcp' | 'fd';
 
 export interface UseRow {
-  /** 'CPUs', 'Memory', 'Disk sda', 'Network eth0', 'TCP', 'File descriptors'. */
+  /** 'CPUs', 'Scheduler', 'Memory', 'Disk sda', 'Network eth0', 'TCP', 'File descriptors'. */
   resource: string;
   kind: UseKind;
   utilization: UseCell;
@@ -145,7 +155,7 @@ export interface HostSummary {
   time: number | null;
   /** The worst verdict of the whole USE table. */
   verdict: Verdict;
-  /** Each resource kind in the USE table, in its order (CPUs, memory, disks, network, TCP, file descriptors). */
+  /** Each resource kind in the USE table, in its order (CPUs, the scheduler, memory, disks, network, TCP, file descriptors). */
   use: UseKindSummary[];
   /** Whether the flight recorder records runqlat and biolatency (a missing line is then no I/O, not no data). */
   recorded: { runqlat: boolean; biolatency: boolean };

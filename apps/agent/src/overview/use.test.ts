@@ -3,21 +3,25 @@ import { HostSampler } from '@bpfscope/bpf-core';
 import type { HostSample, KmsgRecord } from '@bpfscope/bpf-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compactSample } from './hostRecorder.js';
-import type { OverviewBpf, OverviewSample, UseRow } from './types.js';
+import type { OverviewBpf, OverviewSample, UseCell, UseRow } from './types.js';
 import {
   computeUse,
   CPU_PRESSURE,
+  CPU_ERRORS,
   CPU_UTILIZATION,
   DISK_AWAIT_MS,
   DISK_QUEUE,
   DISK_UTILIZATION,
   ERROR_WINDOW_SECONDS,
   FD_UTILIZATION,
+  HUNG_TASKS,
   LOAD_PER_CPU,
   MEMORY_UTILIZATION,
   NETWORK_DROPS_PER_SECOND,
   OOM_KILLS,
   RUNQ_LATENCY_P99_US,
+  SCHEDULER_RUNQ_LATENCY_P99_US,
+  TASK_UTILIZATION,
   TCP_LISTEN_DROPS_PER_SECOND,
   TCP_RETRANS_PERCENT,
 } from './use.js';
@@ -62,7 +66,17 @@ function setIdle(s: OverviewSample, idle: number): void {
 describe('computeUse on the saturated fixture host', () => {
   it('says critical for the CPUs, the 100 %-util disk, swap, OOM kills, listen drops and file handles', () => {
     const rows = computeUse([first, sample()], notRecorded);
-    expect(rows.map((r) => r.resource)).toEqual(['CPUs', 'Memory', 'Disk sda', 'Disk nvme0n1', 'Network lo', 'Network eth0', 'TCP', 'File descriptors']);
+    expect(rows.map((r) => r.resource)).toEqual([
+      'CPUs',
+      'Scheduler',
+      'Memory',
+      'Disk sda',
+      'Disk nvme0n1',
+      'Network lo',
+      'Network eth0',
+      'TCP',
+      'File descriptors',
+    ]);
     const cpu = row(rows, 'CPUs');
     expect(cpu.utilization).toMatchObject({ value: 100, text: '100 %', verdict: 'critical' });
     // PSI cpu some (the median of avg10 85.4 on the first second and 90 % of the second): the fallback when runqlat is not recorded.
@@ -70,8 +84,9 @@ describe('computeUse on the saturated fixture host', () => {
     expect(cpu.saturation.threshold).toContain('PSI cpu some');
     // With runqlat recorded its p99 is shown beside PSI, which keeps the verdict.
     const withRunqlat = computeUse([first, sample((s) => (s.bpf.runqlatP99Us = 9000))], runqlatRecorded);
-    expect(row(withRunqlat, 'CPUs').saturation).toMatchObject({ value: 87.7, text: '87.7 % (runqlat p99 ≈9 ms)', verdict: 'critical' });
-    expect(cpu.errors).toMatchObject({ value: null, text: '—', verdict: 'unknown' });
+    expect(row(withRunqlat, 'CPUs').saturation).toMatchObject({ value: 87.7, text: '87.7 %', detail: 'runqlat p99 ≈9 ms', verdict: 'critical' });
+    // No lockup, RCU stall or machine check in the fixture's kernel log: 0, and the dmesg panel one click away.
+    expect(cpu.errors).toMatchObject({ value: 0, text: '0', verdict: 'ok', drill: { panel: 'dmesg' } });
     expect(row(rows, 'Disk sda').utilization).toMatchObject({ value: 100, verdict: 'critical', drill: { tool: 'biolatency' } });
     expect(row(rows, 'Disk sda').saturation).toMatchObject({ value: 38, verdict: 'critical' });
     expect(row(rows, 'Disk sda').errors.value).toBe(1);
@@ -84,7 +99,49 @@ describe('computeUse on the saturated fixture host', () => {
     expect(row(rows, 'TCP').saturation.drill).toEqual({ tool: 'tcpaccept', view: 'table' });
     expect(row(rows, 'TCP').errors.drill).toEqual({ tool: 'tcpretrans', view: 'table' });
     expect(row(rows, 'Memory').utilization.drill).toEqual({ tool: 'cachestat', view: 'timeseries' });
-    expect(row(rows, 'File descriptors').utilization.verdict).toBe('critical');
+    expect(row(rows, 'File descriptors').utilization).toMatchObject({ verdict: 'critical', text: '100 %', detail: '1640000 of 1638400' });
+  });
+
+  it('has a scheduler row: task capacity, run-queue latency, hung tasks', () => {
+    const scheduler = row(computeUse([first, sample((s) => (s.bpf.runqlatP99Us = 30_000))], runqlatRecorded), 'Scheduler');
+    // 912 threads against threads-max 15420, the nearer limit of the fixture host.
+    expect(scheduler.utilization).toMatchObject({ text: '5.91 %', detail: '912 of threads-max 15420', verdict: 'ok', drill: { tool: 'execsnoop' } });
+    expect(scheduler.utilization.value).toBeCloseTo(5.914, 3);
+    // Its own saturation, judged although PSI judges the CPUs' (the median of the first second's none and 30 ms).
+    expect(scheduler.saturation).toMatchObject({ value: 30_000, text: '≈30 ms', verdict: 'warning', drill: { tool: 'runqlat', view: 'heatmap' } });
+    expect(scheduler.saturation.threshold).toContain('an estimate');
+    // jbd2 blocked for more than 122 seconds, 1.2 s before the sample.
+    expect(scheduler.errors).toMatchObject({ value: 1, verdict: 'warning', drill: { tool: 'offcputime', view: 'profile' } });
+    expect(scheduler.errors.threshold).toContain('hung tasks');
+    // Without runqlat recorded the figure is unknown, and says why.
+    expect(row(computeUse([first, sample()], notRecorded), 'Scheduler').saturation).toMatchObject({
+      verdict: 'unknown',
+      threshold: expect.stringContaining('not recorded'),
+    });
+  });
+
+  it('gives every cell a drill: a tool that explains it, or the overview panel of its source figures', () => {
+    const cellsOf = (rows: UseRow[]): Array<[string, UseCell]> =>
+      rows.flatMap((r) => (['utilization', 'saturation', 'errors'] as const).map((column): [string, UseCell] => [`${r.resource} ${column}`, r[column]]));
+    const unreadable = sample((s) => {
+      s.mpstat = null;
+      s.tasks = null;
+      s.kernelLog = { available: false, records: [], lost: 0 };
+      s.sarEdev = null;
+      s.tcpExt = null;
+      s.sarEtcp = null;
+    });
+    for (const [name, c] of [...cellsOf(computeUse([first, sample()], runqlatRecorded)), ...cellsOf(computeUse([unreadable], notRecorded))]) {
+      expect(c.drill, name).not.toBeNull();
+    }
+    const rows = computeUse([first, sample()], notRecorded);
+    expect(row(rows, 'Memory').errors.drill).toEqual({ panel: 'dmesg' });
+    expect(row(rows, 'Disk sda').errors.drill).toEqual({ panel: 'dmesg' });
+    expect(row(rows, 'Network eth0').utilization.drill).toEqual({ tool: 'tcplife', view: 'table' });
+    expect(row(rows, 'Network eth0').saturation.drill).toEqual({ tool: 'tcpretrans', view: 'table' });
+    expect(row(rows, 'Network eth0').errors.drill).toEqual({ tool: 'tcpretrans', view: 'table' });
+    expect(row(rows, 'File descriptors').utilization.drill).toEqual({ tool: 'opensnoop', view: 'table' });
+    expect(row(rows, 'File descriptors').errors.drill).toEqual({ tool: 'opensnoop', view: 'table', params: { failedOnly: true } });
   });
 
   it('gives no rows without a sample', () => {
@@ -121,6 +178,21 @@ describe('USE verdicts at, below and above each threshold', () => {
         if (s.pressure.cpu.available) s.pressure.cpu.some.interval = v;
       },
       levels: CPU_PRESSURE,
+    },
+    {
+      name: 'task capacity',
+      resource: 'Scheduler',
+      column: 'utilization',
+      set: (s, v) => (s.tasks = { tasks: v * 100, limit: 10_000, limitName: 'pid_max', percent: v }),
+      levels: TASK_UTILIZATION,
+    },
+    {
+      name: 'scheduler run-queue latency p99, beside PSI',
+      resource: 'Scheduler',
+      column: 'saturation',
+      set: (s, v) => (s.bpf.runqlatP99Us = v),
+      levels: SCHEDULER_RUNQ_LATENCY_P99_US,
+      options: runqlatRecorded,
     },
     {
       name: 'memory utilization',
@@ -270,6 +342,50 @@ describe('USE verdicts at, below and above each threshold', () => {
     expect(row(computeUse([at(0, 2), at(1, 3), ...quiet], notRecorded), 'Memory').errors).toMatchObject({ value: 5, verdict: 'critical' });
     // A minute later it is out of the window.
     expect(row(computeUse([at(0, 1), at(ERROR_WINDOW_SECONDS, 0)], notRecorded), 'Memory').errors).toMatchObject({ value: 0, verdict: 'ok' });
+  });
+
+  it('counts lockups, RCU stalls and machine checks as CPU errors, and hung tasks as the scheduler’s', () => {
+    const logged = (usec: number, message: string, event: NonNullable<KmsgRecord['event']>): KmsgRecord => ({
+      seq: usec,
+      usec,
+      level: 0,
+      facility: 0,
+      message,
+      dict: {},
+      event,
+    });
+    const withLog = (records: KmsgRecord[]) =>
+      computeUse(
+        [
+          sample((s) => {
+            s.kernelLog.records = records;
+          }),
+        ],
+        notRecorded,
+      );
+    const usec = 1_000_500_000;
+    const lockup = logged(usec, 'watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [spin:9]', {
+      kind: 'soft-lockup',
+      cpu: 1,
+      seconds: 23,
+      pid: 9,
+      comm: 'spin',
+    });
+    const stall = logged(usec, 'rcu: INFO: rcu_preempt self-detected stall on CPU', { kind: 'rcu-stall' });
+    const mce = logged(usec, 'mce: [Hardware Error]: Machine check events logged', { kind: 'machine-check', cpu: null });
+    const hung = logged(usec, 'INFO: task a:1 blocked for more than 120 seconds.', { kind: 'hung-task', pid: 1, comm: 'a', seconds: 120 });
+    expect(row(withLog([]), 'CPUs').errors).toMatchObject({ value: 0, verdict: 'ok' });
+    expect(row(withLog([lockup, hung]), 'CPUs').errors).toMatchObject({ value: CPU_ERRORS.warning, verdict: 'warning' });
+    expect(row(withLog([lockup, stall, mce, hung]), 'CPUs').errors).toMatchObject({ value: CPU_ERRORS.critical, verdict: 'critical' });
+    expect(row(withLog([lockup, stall, mce]), 'Scheduler').errors).toMatchObject({ value: 0, verdict: 'ok' });
+    expect(row(withLog(Array.from({ length: HUNG_TASKS.critical }, () => hung)), 'Scheduler').errors).toMatchObject({
+      value: HUNG_TASKS.critical,
+      verdict: 'critical',
+    });
+    // An unreadable log is unknown, not 0.
+    const unreadable = computeUse([sample((s) => (s.kernelLog = { available: false, records: [], lost: 0 }))], notRecorded);
+    expect(row(unreadable, 'CPUs').errors).toMatchObject({ value: null, verdict: 'unknown' });
+    expect(row(unreadable, 'Scheduler').errors).toMatchObject({ value: null, verdict: 'unknown' });
   });
 
   it('does not count a kernel-log OOM kill older than the window, as the ring buffer read at start brings', () => {

@@ -57,6 +57,45 @@ export const USE_THRESHOLDS = {
   },
   /** Without PSI: any sustained swapping is saturation. */
   swap: { warning: 1, critical: 1024, kind: 'memory', column: 'saturation', unit: 'KiB/s', what: 'vmstat si + so' },
+  /** Any lockup, stall or machine check is worth a look; a few in a minute, a sick CPU or hypervisor. */
+  cpuErrors: {
+    warning: 1,
+    critical: 3,
+    kind: 'cpu',
+    column: 'errors',
+    unit: 'count',
+    what: 'soft and hard lockups, RCU stalls and machine checks in the kernel log in the error window',
+  },
+  /** Gregg's task capacity: past the limit fork() and clone() fail with EAGAIN. */
+  taskUtilization: {
+    warning: 70,
+    critical: 90,
+    kind: 'scheduler',
+    column: 'utilization',
+    unit: 'percent',
+    what: 'threads against the nearer of kernel.threads-max and kernel.pid_max',
+  },
+  /**
+   * The scheduler's own saturation, judged whether or not PSI judges the CPUs. Above the idle wake-up tails of this
+   * 2-CPU VM (a 3-second median of 0.06–7 ms): 10 ms is felt by interactive work, 50 ms by everyone.
+   */
+  schedulerRunqLatency: {
+    warning: 10_000,
+    critical: 50_000,
+    kind: 'scheduler',
+    column: 'saturation',
+    unit: 'usecs',
+    what: 'runqlat p99 run-queue latency',
+  },
+  /** khungtaskd reports a task in D state past kernel.hung_task_timeout_secs (120 s by default). */
+  hungTasks: {
+    warning: 1,
+    critical: 5,
+    kind: 'scheduler',
+    column: 'errors',
+    unit: 'count',
+    what: 'hung tasks ("blocked for more than N seconds") in the kernel log in the error window',
+  },
   oomKills: {
     warning: 1,
     critical: 5,
@@ -123,6 +162,10 @@ export const CPU_UTILIZATION: Threshold = USE_THRESHOLDS.cpuUtilization;
 export const CPU_PRESSURE: Threshold = USE_THRESHOLDS.cpuPressure;
 export const RUNQ_LATENCY_P99_US: Threshold = USE_THRESHOLDS.runqLatencyP99;
 export const LOAD_PER_CPU: Threshold = USE_THRESHOLDS.loadPerCpu;
+export const CPU_ERRORS: Threshold = USE_THRESHOLDS.cpuErrors;
+export const TASK_UTILIZATION: Threshold = USE_THRESHOLDS.taskUtilization;
+export const SCHEDULER_RUNQ_LATENCY_P99_US: Threshold = USE_THRESHOLDS.schedulerRunqLatency;
+export const HUNG_TASKS: Threshold = USE_THRESHOLDS.hungTasks;
 export const MEMORY_UTILIZATION: Threshold = USE_THRESHOLDS.memoryUtilization;
 export const MEMORY_PRESSURE: Threshold = USE_THRESHOLDS.memoryPressure;
 export const SWAP_KIB_PER_SECOND: Threshold = USE_THRESHOLDS.swap;
@@ -192,11 +235,11 @@ function estimatedDuration(us: number): string {
 }
 const ESTIMATE_NOTE = 'p99 placed inside its log2 bucket, an estimate';
 
-function cell(value: number, unit: string, text: string, verdict: Verdict, threshold: string, drill: UseDrill | null = null): UseCell {
-  return { value, unit, text, verdict, threshold, drill };
+function cell(value: number, unit: string, text: string, verdict: Verdict, threshold: string, drill: UseDrill, detail?: string): UseCell {
+  return detail === undefined ? { value, unit, text, verdict, threshold, drill } : { value, unit, text, detail, verdict, threshold, drill };
 }
 
-function unknown(unit: string, reason: string, drill: UseDrill | null = null): UseCell {
+function unknown(unit: string, reason: string, drill: UseDrill): UseCell {
   return { value: null, unit, text: '—', verdict: 'unknown', threshold: reason, drill };
 }
 
@@ -261,12 +304,17 @@ function smoothed(basis: UseBasis, pick: (sample: OverviewSample) => number | nu
   return median(values);
 }
 
-/** Events of a kind logged within the basis's error span. */
-function kernelEvents(basis: UseBasis, kind: KernelEvent['kind']): KernelEvent[] {
+/** Events of the kinds given logged within the basis's error span. */
+function kernelEvents(basis: UseBasis, ...kinds: Array<KernelEvent['kind']>): KernelEvent[] {
   return basis.errorSamples.flatMap((sample) =>
-    sample.kernelLog.records.flatMap((record) => (record.event?.kind === kind && record.usec > basis.errorFromUsec ? [record.event] : [])),
+    sample.kernelLog.records.flatMap((record) =>
+      record.event !== null && kinds.includes(record.event.kind) && record.usec > basis.errorFromUsec ? [record.event] : [],
+    ),
   );
 }
+
+/** The kernel log's errors of the CPUs themselves: Linux counts none in /proc, but logs these. */
+const CPU_ERROR_KINDS = ['soft-lockup', 'hard-lockup', 'rcu-stall', 'machine-check'] as const;
 
 const profileDrill: UseDrill = { tool: 'profile', view: 'profile' };
 const runqlatDrill: UseDrill = { tool: 'runqlat', view: 'heatmap' };
@@ -279,6 +327,13 @@ const tcpacceptDrill: UseDrill = { tool: 'tcpaccept', view: 'table' };
 /** Memory in use is mostly page cache on a busy host: its hits, misses and dirtied pages over time. */
 const cachestatDrill: UseDrill = { tool: 'cachestat', view: 'timeseries' };
 const offcputimeDrill: UseDrill = { tool: 'offcputime', view: 'profile' };
+/** Who is starting processes: a fork storm filling the task table shows there. */
+const execsnoopDrill: UseDrill = { tool: 'execsnoop', view: 'table' };
+/** Who opens files; its failed opens carry the errno (ENFILE past fs.file-max, EMFILE past a process's limit). */
+const opensnoopDrill: UseDrill = { tool: 'opensnoop', view: 'table' };
+const failedOpensDrill: UseDrill = { tool: 'opensnoop', view: 'table', params: { failedOnly: true } };
+/** The errors the kernel logs (OOM kills, I/O errors, lockups) are counted from the kernel log: the dmesg panel shows them. */
+const kernelLogDrill: UseDrill = { panel: 'dmesg' };
 
 function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
   const newest = basis.figures;
@@ -299,7 +354,7 @@ function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
 
   let saturation: UseCell;
   const runqP99 = options.recorded.runqlat ? smoothed(basis, (sample) => sample.bpf.runqlatP99Us) : null;
-  const runqText = runqP99 === null ? '' : ` (runqlat p99 ${estimatedDuration(runqP99)})`;
+  const runqDetail = runqP99 === null ? undefined : `runqlat p99 ${estimatedDuration(runqP99)}`;
   const cpuPressure = newest.pressure.cpu;
   if (cpuPressure.available) {
     const share = smoothed(basis, (sample) => (sample.pressure.cpu.available ? (sample.pressure.cpu.some.interval ?? sample.pressure.cpu.some.avg10) : null));
@@ -307,10 +362,11 @@ function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
     saturation = cell(
       value,
       '%',
-      `${round(value)} %${runqText}`,
+      `${round(value)} %`,
       grade(value, CPU_PRESSURE),
       `${levels(CPU_PRESSURE, '%')} (PSI cpu some: share of the time a runnable task waited for a CPU, ${basis.smoothing})`,
       runqlatDrill,
+      runqDetail,
     );
   } else if (runqP99 !== null) {
     saturation = cell(
@@ -333,13 +389,63 @@ function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
     );
   } else saturation = unknown('usecs', `runqlat not recorded, ${cpuPressure.reason}, no /proc/loadavg`, runqlatDrill);
 
-  return {
-    resource: 'CPUs',
-    kind: 'cpu',
-    utilization,
-    saturation,
-    errors: unknown('count', 'Linux counts no CPU errors in /proc (machine checks are in rasdaemon or mcelog)'),
-  };
+  const errors = newest.kernelLog.available
+    ? (() => {
+        const count = kernelEvents(basis, ...CPU_ERROR_KINDS).length;
+        return cell(
+          count,
+          'count',
+          String(count),
+          grade(count, CPU_ERRORS),
+          `${levels(CPU_ERRORS, '')} soft and hard lockups, RCU stalls and machine checks in the kernel log ${basis.errorSpan} (Linux counts no CPU errors in /proc)`,
+          kernelLogDrill,
+        );
+      })()
+    : unknown('count', 'the kernel log is not readable: lockups, RCU stalls and machine checks are unknown', kernelLogDrill);
+  return { resource: 'CPUs', kind: 'cpu', utilization, saturation, errors };
+}
+
+/** Gregg's scheduler row: task capacity, run-queue latency, and tasks the kernel found hung. */
+function schedulerRow(basis: UseBasis, options: UseOptions): UseRow {
+  const newest = basis.figures;
+  const tasks = newest.tasks;
+  const utilization = tasks
+    ? cell(
+        tasks.percent,
+        '%',
+        `${round(tasks.percent)} %`,
+        grade(tasks.percent, TASK_UTILIZATION),
+        `${levels(TASK_UTILIZATION, '%')} (threads in /proc/loadavg against kernel.${tasks.limitName}, the nearer of threads-max and pid_max: fork() fails past it)`,
+        execsnoopDrill,
+        `${Math.round(tasks.tasks)} of ${tasks.limitName} ${tasks.limit}`,
+      )
+    : unknown('%', 'no /proc/loadavg, /proc/sys/kernel/threads-max or /proc/sys/kernel/pid_max', execsnoopDrill);
+  const runqP99 = options.recorded.runqlat ? smoothed(basis, (sample) => sample.bpf.runqlatP99Us) : null;
+  const saturation =
+    runqP99 === null
+      ? unknown('usecs', options.recorded.runqlat ? 'no runqlat frame yet' : 'runqlat is not recorded by this agent (its --record list)', runqlatDrill)
+      : cell(
+          runqP99,
+          'usecs',
+          estimatedDuration(runqP99),
+          grade(runqP99, SCHEDULER_RUNQ_LATENCY_P99_US),
+          `${levels({ warning: SCHEDULER_RUNQ_LATENCY_P99_US.warning / 1000, critical: SCHEDULER_RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE})`,
+          runqlatDrill,
+        );
+  const errors = newest.kernelLog.available
+    ? (() => {
+        const hung = kernelEvents(basis, 'hung-task').length;
+        return cell(
+          hung,
+          'count',
+          String(hung),
+          grade(hung, HUNG_TASKS),
+          `${levels(HUNG_TASKS, '')} hung tasks ("blocked for more than N seconds") in the kernel log ${basis.errorSpan}`,
+          offcputimeDrill,
+        );
+      })()
+    : unknown('count', 'the kernel log is not readable: hung tasks are unknown', offcputimeDrill);
+  return { resource: 'Scheduler', kind: 'scheduler', utilization, saturation, errors };
 }
 
 function memoryRow(basis: UseBasis): UseRow {
@@ -358,7 +464,7 @@ function memoryRow(basis: UseBasis): UseRow {
             cachestatDrill,
           );
         })()
-      : unknown('%', 'no /proc/meminfo');
+      : unknown('%', 'no /proc/meminfo', cachestatDrill);
 
   let saturation: UseCell;
   const pressure = newest.pressure.memory;
@@ -392,7 +498,8 @@ function memoryRow(basis: UseBasis): UseRow {
   const fromLog = kernelEvents(basis, 'oom-kill').length;
   const logReadable = newest.kernelLog.available;
   let errors: UseCell;
-  if (counted.length === 0 && !logReadable) errors = unknown('count', 'no /proc/vmstat oom_kill (before Linux 4.13) and the kernel log is not readable');
+  if (counted.length === 0 && !logReadable)
+    errors = unknown('count', 'no /proc/vmstat oom_kill (before Linux 4.13) and the kernel log is not readable', kernelLogDrill);
   else {
     // The same kills counted twice: the larger, since each source can miss some (log records lost, a kernel without oom_kill).
     const kills = Math.max(fromVmstat, fromLog);
@@ -402,7 +509,7 @@ function memoryRow(basis: UseBasis): UseRow {
       String(kills),
       grade(kills, OOM_KILLS),
       `${levels(OOM_KILLS, '')} OOM kills ${basis.errorSpan} (/proc/vmstat oom_kill and the kernel log)`,
-      null,
+      kernelLogDrill,
     );
   }
   return { resource: 'Memory', kind: 'memory', utilization, saturation, errors };
@@ -437,10 +544,11 @@ function diskRows(basis: UseBasis): UseRow[] {
         saturation: cell(
           queue,
           'requests',
-          `${round(queue)} (await ${round(wait)} ms)`,
+          `aqu-sz ${round(queue)}`,
           worstVerdict(grade(queue, DISK_QUEUE), grade(wait, DISK_AWAIT_MS)),
           `aqu-sz ${levels(DISK_QUEUE, '')}; await ${levels(DISK_AWAIT_MS, 'ms')} (iostat -x)`,
           biolatencyDrill,
+          `await ${round(wait)} ms`,
         ),
         errors: newest.kernelLog.available
           ? cell(
@@ -449,9 +557,9 @@ function diskRows(basis: UseBasis): UseRow[] {
               String(errorCount),
               grade(errorCount, DISK_IO_ERRORS),
               `${levels(DISK_IO_ERRORS, '')} I/O errors in the kernel log ${basis.errorSpan}`,
-              null,
+              kernelLogDrill,
             )
-          : unknown('count', 'the kernel log is not readable: I/O errors are unknown'),
+          : unknown('count', 'the kernel log is not readable: I/O errors are unknown', kernelLogDrill),
       };
     });
 }
@@ -468,10 +576,17 @@ function networkRows(newest: OverviewSample): UseRow[] {
           '%',
           `${round(row['%ifutil'])} %`,
           grade(row['%ifutil'], NETWORK_UTILIZATION),
-          `${levels(NETWORK_UTILIZATION, '%')} (sar -n DEV %ifutil: throughput against link speed)`,
-          null,
+          `${levels(NETWORK_UTILIZATION, '%')} (sar -n DEV %ifutil: throughput against link speed; tcplife: the sessions moving the bytes)`,
+          tcplifeDrill,
         )
-      : { ...unknown('%', `link speed unknown (loopback or a virtual interface): ${round(throughput)} kB/s rx+tx`), text: `${round(throughput)} kB/s` };
+      : {
+          ...unknown(
+            '%',
+            `link speed unknown (loopback or a virtual interface): ${round(throughput)} kB/s rx+tx; tcplife: the sessions moving the bytes`,
+            tcplifeDrill,
+          ),
+          text: `${round(throughput)} kB/s`,
+        };
     const drops = edev ? edev['rxdrop/s'] + edev['txdrop/s'] : null;
     const errors = edev ? edev['rxerr/s'] + edev['txerr/s'] : null;
     return {
@@ -480,25 +595,25 @@ function networkRows(newest: OverviewSample): UseRow[] {
       utilization,
       saturation:
         drops === null
-          ? unknown('per s', 'no sar -n EDEV figures')
+          ? unknown('per s', 'no sar -n EDEV figures', tcpretransDrill)
           : cell(
               drops,
               'per s',
               `${round(drops)}/s`,
               grade(drops, NETWORK_DROPS_PER_SECOND),
-              `${levels(NETWORK_DROPS_PER_SECOND, '/s')} (sar -n EDEV rxdrop/s + txdrop/s)`,
-              null,
+              `${levels(NETWORK_DROPS_PER_SECOND, '/s')} (sar -n EDEV rxdrop/s + txdrop/s; tcpretrans: the connections a lost packet costs a retransmit)`,
+              tcpretransDrill,
             ),
       errors:
         errors === null
-          ? unknown('per s', 'no sar -n EDEV figures')
+          ? unknown('per s', 'no sar -n EDEV figures', tcpretransDrill)
           : cell(
               errors,
               'per s',
               `${round(errors)}/s`,
               grade(errors, NETWORK_ERRORS_PER_SECOND),
-              `${levels(NETWORK_ERRORS_PER_SECOND, '/s')} (sar -n EDEV rxerr/s + txerr/s)`,
-              null,
+              `${levels(NETWORK_ERRORS_PER_SECOND, '/s')} (sar -n EDEV rxerr/s + txerr/s; tcpretrans: the connections a bad packet costs a retransmit)`,
+              tcpretransDrill,
             ),
     };
   });
@@ -514,7 +629,7 @@ function tcpRow(newest: OverviewSample): UseRow | null {
   const listen = ext ? Math.max(ext.ListenOverflows ?? 0, ext.ListenDrops ?? 0) : null;
   const saturation =
     listen === null
-      ? unknown('per s', 'no /proc/net/netstat interval yet')
+      ? unknown('per s', 'no /proc/net/netstat interval yet', tcpacceptDrill)
       : cell(
           listen,
           'per s',
@@ -540,10 +655,11 @@ function tcpRow(newest: OverviewSample): UseRow | null {
     errors = cell(
       retrans,
       'per s',
-      `${round(retrans)} retrans/s${share === null ? '' : ` (${round(share)} %)`}, InErrs ${round(inErrs)}/s, timeouts ${round(timeouts)}/s`,
+      `${round(retrans)} retrans/s`,
       verdict,
       `retransmits ${levels(TCP_RETRANS_PERCENT, '%')} of segments out (from ${TCP_RETRANS_MIN_OSEG} oseg/s); InErrs and TCPTimeouts ${levels(TCP_ERRORS_PER_SECOND, '/s')} (sar -n ETCP, TcpExt)`,
       tcpretransDrill,
+      `${share === null ? '' : `${round(share)} % of oseg/s, `}InErrs ${round(inErrs)}/s, timeouts ${round(timeouts)}/s`,
     );
   }
   return { resource: 'TCP', kind: 'tcp', utilization, saturation, errors };
@@ -559,13 +675,14 @@ function fdRow(newest: OverviewSample): UseRow | null {
     utilization: cell(
       used,
       '%',
-      `${round(used)} % (${fileNr.allocated - fileNr.unused} of ${fileNr.max})`,
+      `${round(used)} %`,
       grade(used, FD_UTILIZATION),
-      `${levels(FD_UTILIZATION, '%')} (/proc/sys/fs/file-nr: allocated − unused, of fs.file-max)`,
-      null,
+      `${levels(FD_UTILIZATION, '%')} (/proc/sys/fs/file-nr: allocated − unused, of fs.file-max; opensnoop: who opens files)`,
+      opensnoopDrill,
+      `${fileNr.allocated - fileNr.unused} of ${fileNr.max}`,
     ),
-    saturation: unknown('count', 'nothing queues for a file handle: past fs.file-max open() fails with ENFILE'),
-    errors: unknown('count', 'the kernel does not count ENFILE failures'),
+    saturation: unknown('count', 'nothing queues for a file handle: past fs.file-max open() fails with ENFILE (opensnoop: failed opens)', failedOpensDrill),
+    errors: unknown('count', 'the kernel does not count ENFILE failures: opensnoop shows failed opens with their errno', failedOpensDrill),
   };
 }
 
@@ -578,6 +695,7 @@ export function computeUse(samples: readonly OverviewSample[], options: UseOptio
   if (!basis) return [];
   const rows: Array<UseRow | null> = [
     cpuRow(basis, options),
+    schedulerRow(basis, options),
     memoryRow(basis),
     ...diskRows(basis),
     ...networkRows(basis.figures),

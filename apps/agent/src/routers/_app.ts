@@ -40,6 +40,8 @@ export type {
   SummarySeries,
   UseCell,
   UseDrill,
+  UsePanelDrill,
+  UseToolDrill,
   UseKind,
   UseKindSummary,
   UseRow,

@@ -280,7 +280,7 @@ describe('host.summary and host.use, for the fleet and for a range', () => {
     const summary = await call.host.summary();
     expect(summary).toMatchObject({ cpus: 4, time: end, verdict: 'critical', recorded: { runqlat: true, biolatency: true } });
     expect(summary.agentVersion).toMatch(/^\d+\.\d+\.\d+/);
-    expect(summary.use.map((kind) => kind.kind)).toEqual(['cpu', 'memory', 'disk', 'network', 'tcp', 'fd']);
+    expect(summary.use.map((kind) => kind.kind)).toEqual(['cpu', 'scheduler', 'memory', 'disk', 'network', 'tcp', 'fd']);
     expect(summary.use.find((kind) => kind.kind === 'cpu')).toMatchObject({ verdict: 'critical', resource: 'CPUs', column: 'utilization', text: '100 %' });
     expect(summary.use.find((kind) => kind.kind === 'disk')).toMatchObject({ verdict: 'critical', resource: 'Disk sda', resources: 2, flagged: 1 });
     expect(summary.use.find((kind) => kind.kind === 'disk')?.threshold).toContain('critical ≥ 90 %');

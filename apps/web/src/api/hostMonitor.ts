@@ -1,10 +1,13 @@
 // Keeps each known host's status dot honest: host.info every few seconds (its round
 // trip is the latency shown), and the tool catalog once per connection. A host
 // without a token is probed without one first, so a host that is not there is
-// called unreachable before anyone is asked for its token.
+// called unreachable before anyone is asked for its token. Hosts are checked through the one bounded poller (the
+// fleet's too): a few at once, so 50 hosts are not 100 requests at the same instant and a hung one holds no one up.
 import type { AppStore } from '../state/appStore';
 import type { AgentProblem } from './agentClient';
 import { describeAgentError } from './agentClient';
+import { BoundedPoller } from './boundedPoller';
+import type { BoundedPollerOptions } from './boundedPoller';
 import { clientFor } from './clients';
 import type { ProbeResult } from './hostProbe';
 import { probeAgent, probeProblem } from './hostProbe';
@@ -16,13 +19,13 @@ const INFO_TIMEOUT_MS = 10_000;
 interface HostMonitorOptions {
   probe?: (address: string) => Promise<ProbeResult>;
   pageOrigin?: string;
+  /** How many hosts are checked at once, and how long a slow one holds its slot (the poller's defaults otherwise). */
+  limits?: Pick<BoundedPollerOptions<void>, 'concurrency' | 'slowMs' | 'maxInFlight'>;
 }
 
 export function startHostMonitor(store: AppStore, options: HostMonitorOptions = {}): () => void {
   const probe = options.probe ?? ((address: string) => probeAgent(address));
   const pageOrigin = options.pageOrigin ?? globalThis.location?.origin ?? '';
-  // Keyed by host and token, so a token saved while a check runs is checked at once.
-  const inFlight = new Set<string>();
   let stopped = false;
 
   const stillWanted = (address: string, token: string | undefined) =>
@@ -36,10 +39,9 @@ export function startHostMonitor(store: AppStore, options: HostMonitorOptions = 
     else if (store.getState().statuses[address]?.state !== 'no-token') store.getState().setHostStatus(address, { state: 'no-token' });
   };
 
-  const checkWithToken = async (address: string, token: string) => {
+  const checkWithToken = async (address: string, token: string, timeout: AbortSignal) => {
     const client = clientFor(address, token);
     const started = performance.now();
-    const timeout = AbortSignal.timeout(INFO_TIMEOUT_MS);
     // The catalog, until it is loaded, is asked for with host.info: one batched request, not two in turn.
     const catalog = store.getState().catalogs[address]?.state === 'loaded' ? undefined : client.tools.list.query(undefined, { signal: timeout });
     catalog?.catch(() => undefined);
@@ -69,34 +71,35 @@ export function startHostMonitor(store: AppStore, options: HostMonitorOptions = 
     }
   };
 
-  const check = async (address: string) => {
+  // The poller's signal aborts at INFO_TIMEOUT_MS, or when the host (or its token) is no longer the one to check.
+  const check = async (address: string, signal: AbortSignal) => {
     const token = store.getState().tokens[address];
-    const key = `${address}\n${token ?? ''}`;
-    if (inFlight.has(key)) return;
-    inFlight.add(key);
     if (!store.getState().statuses[address]) store.getState().setHostStatus(address, { state: 'checking' });
-    try {
-      if (token) await checkWithToken(address, token);
-      else await probeWithoutToken(address);
-    } finally {
-      inFlight.delete(key);
-    }
+    if (token) await checkWithToken(address, token, signal);
+    else await probeWithoutToken(address);
   };
 
-  const checkAll = () => {
-    for (const address of store.getState().hosts) void check(address);
-  };
-  checkAll();
-  const timer = setInterval(checkAll, POLL_INTERVAL_MS);
+  const poller = new BoundedPoller<void>({
+    ...options.limits,
+    refreshMs: POLL_INTERVAL_MS,
+    timeoutMs: INFO_TIMEOUT_MS,
+    request: check,
+    // Each check says what it found in the host's status itself.
+    onSettle: () => undefined,
+    failing: (address) => store.getState().statuses[address]?.state === 'error',
+  });
+  // Keyed by token, so a token saved while a check runs is checked at once.
+  const targets = () => store.getState().hosts.map((address) => ({ address, key: store.getState().tokens[address] ?? '' }));
+  poller.setTargets(targets());
+  poller.start();
   // A new host or token, or a host whose status was cleared (Retry), is checked at once, not at the next tick.
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.hosts !== previous.hosts || state.tokens !== previous.tokens || state.statuses !== previous.statuses) {
-      for (const address of state.hosts) if (!state.statuses[address] || state.tokens[address] !== previous.tokens[address]) void check(address);
-    }
+    if (state.hosts !== previous.hosts || state.tokens !== previous.tokens) poller.setTargets(targets());
+    if (state.statuses !== previous.statuses) poller.ask(state.hosts.filter((address) => !state.statuses[address]));
   });
   return () => {
     stopped = true;
-    clearInterval(timer);
+    poller.stop();
     unsubscribe();
   };
 }

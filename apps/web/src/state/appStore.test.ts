@@ -84,6 +84,20 @@ describe('app store', () => {
     expect(store.getState().view).toEqual({ hosts: ['a:1'], tool: 'profile', params: { pid: 42 }, filter: '', columnFilters: {} });
   });
 
+  it('opens a host’s overview from a dashboard panel (a drill to an overview panel), keeping the time range', () => {
+    const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1', hash: '#/host/a:1/dashboard/use?window=900&sel=1000-2000' });
+    store.getState().openTool(undefined, { host: 'a:1' });
+    expect(store.getState().view).toEqual({
+      hosts: ['a:1'],
+      params: {},
+      filter: '',
+      columnFilters: {},
+      windowSeconds: 900,
+      selection: { from: 1000, to: 2000 },
+    });
+    expect(encodeViewState(store.getState().view)).toBe('#/host/a%3A1?window=900&sel=1000-2000');
+  });
+
   it('cycles sort ascending, descending, off', () => {
     const store = createAppStore({ storage: memoryStorage(), defaultHost: 'a:1' });
     const directions = [1, 2, 3].map(() => {

@@ -68,6 +68,18 @@ describe('the kernel messages an on-call engineer looks for', () => {
     ]);
   });
 
+  it('classifies a machine check (an MCE the CPU reported), once per event and not its detail lines', () => {
+    // x86 mce.c: the console line of each event, and mce_notify_irq's summary when mcelog or rasdaemon gets them.
+    expect(classifyKernelMessage('mce: [Hardware Error]: CPU 1: Machine Check: 0 Bank 5: be00000000800400')).toEqual({ kind: 'machine-check', cpu: 1 });
+    expect(classifyKernelMessage('mce: [Hardware Error]: CPU 0: Machine Check Exception: 5 Bank 4: b200000000070f0f')).toEqual({
+      kind: 'machine-check',
+      cpu: 0,
+    });
+    expect(classifyKernelMessage('mce: [Hardware Error]: Machine check events logged')).toEqual({ kind: 'machine-check', cpu: null });
+    expect(classifyKernelMessage('mce: [Hardware Error]: TSC 0 ADDR fef1a140 MISC 38a0000086')).toBeNull();
+    expect(classifyKernelMessage('mce: CPU0: Core temperature above threshold, cpu clock throttled (total events = 1)')).toBeNull();
+  });
+
   it('finds no event in this host’s boot log, and nothing in ordinary messages', () => {
     expect(parseKmsg(fixture('this-host/kmsg')).filter((record) => record.event !== null)).toEqual([]);
     expect(classifyKernelMessage('loop0: detected capacity change from 0 to 32768')).toBeNull();

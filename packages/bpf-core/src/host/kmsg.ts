@@ -32,6 +32,8 @@ export type KernelEvent =
   | { kind: 'soft-lockup'; cpu: number; seconds: number; pid: number; comm: string }
   | { kind: 'hard-lockup'; cpu: number | null }
   | { kind: 'rcu-stall' }
+  /** The CPU reported a hardware error (x86 MCE): `cpu` when the line names it. */
+  | { kind: 'machine-check'; cpu: number | null }
   /** BUG:, kernel BUG at, Oops, a kernel general protection fault. */
   | { kind: 'bug'; what: string }
   | { kind: 'warning'; cpu: number; pid: number; at: string }
@@ -68,6 +70,10 @@ export function classifyKernelMessage(message: string): KernelEvent | null {
   if ((m = /Watchdog detected hard LOCKUP on cpu (\d+)?/.exec(message))) return { kind: 'hard-lockup', cpu: m[1] === undefined ? null : Number(m[1]) };
   if (/^rcu: INFO: rcu_\w+ (?:self-)?detected stalls? on CPU/.test(message) || /^INFO: rcu_\w+ (?:self-)?detected stalls? on CPU/.test(message)) {
     return { kind: 'rcu-stall' };
+  }
+  // "mce: [Hardware Error]: CPU 1: Machine Check: 0 Bank 5: be…" per event, "mce: [Hardware Error]: Machine check events logged" after them.
+  if ((m = /^mce: \[Hardware Error\]: (?:CPU (\d+): Machine Check\b|Machine check events logged)/.exec(message))) {
+    return { kind: 'machine-check', cpu: m[1] === undefined ? null : Number(m[1]) };
   }
   // blk_print_req_error (5.x+; "blk_update_request: " or "print_req_error: " before it):
   // "I/O error, dev sda, sector 2048 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0", "critical medium error, dev sdb, sector…".

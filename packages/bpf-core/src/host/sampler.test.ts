@@ -96,6 +96,8 @@ describe('HostSampler on fixture trees', () => {
     expect(sample.currEstab).toBe(2048);
     // File handles over the limit's 100 %.
     expect(sample.fileNr).toEqual({ allocated: 1640000, unused: 0, max: 1638400 });
+    // Task capacity: 912 threads against threads-max, the nearer limit of this small host.
+    expect(sample.tasks).toMatchObject({ tasks: 912, limit: 15420, limitName: 'threads-max' });
     // The four CPU hogs, with their owner (the scratch tree's, here).
     expect(sample.pidstat).toMatchObject({ active: 4, processes: 5, read: 5, truncated: false });
     expect(sample.pidstat?.rows.map((row) => [row.PID, row['%CPU'], row['%wait'], row.Command, row.UID])).toEqual(

@@ -25,6 +25,7 @@ import {
   type PressureUnavailable,
 } from './procPressure.js';
 import { parseSnmp, type SnmpCounters } from './procSnmp.js';
+import { computeTaskUsage, parseKernelLimit, type TaskLimits, type TaskUsage } from './procTaskLimits.js';
 import { parseProcStat, parseUptime, type ProcStat } from './procStat.js';
 import { parseProcVmstat, type ProcVmstat } from './procVmstat.js';
 import {
@@ -96,6 +97,8 @@ export interface HostReading {
   snmp: SnmpCounters | null;
   netstat: SnmpCounters | null;
   fileNr: FileNr | null;
+  /** kernel.threads-max and kernel.pid_max; null when either cannot be read. */
+  taskLimits: TaskLimits | null;
   processes: ProcessReading[] | null;
   /** PIDs in procfs, read or not. */
   processCount: number;
@@ -144,6 +147,8 @@ export interface HostSample {
   /** free -m */
   free: FreeReport | null;
   fileNr: FileNr | null;
+  /** Threads against the nearer of kernel.threads-max and kernel.pid_max: the scheduler's task capacity. */
+  tasks: TaskUsage | null;
   /** pidstat 1: the busiest processes. */
   pidstat: { rows: PidstatRow[]; active: number; processes: number; read: number; truncated: boolean } | null;
   /** New kernel log records, classified; `available` false (and a SourceError) when the log cannot be read. */
@@ -206,6 +211,8 @@ export function readHost(
   const loadavg = source(proc('loadavg'), parseLoadavg);
   const meminfo = source(proc('meminfo'), parseMeminfo);
   const fileNr = source(proc('sys/fs/file-nr'), parseFileNr);
+  const threadsMax = source(proc('sys/kernel/threads-max'), (text) => parseKernelLimit(text, proc('sys/kernel/threads-max')));
+  const pidMax = source(proc('sys/kernel/pid_max'), (text) => parseKernelLimit(text, proc('sys/kernel/pid_max')));
   const pressure = {} as Record<PressureResource, Pressure | PressureUnavailable>;
   for (const resource of PRESSURE_RESOURCES) {
     const file = proc(`pressure/${resource}`);
@@ -256,6 +263,7 @@ export function readHost(
     snmp,
     netstat,
     fileNr,
+    taskLimits: threadsMax === null || pidMax === null ? null : { threadsMax, pidMax },
     processes,
     processCount,
   };
@@ -381,6 +389,7 @@ export function computeHostSample(
     oomKills: oomKill,
     free: curr.meminfo ? computeFree(curr.meminfo) : null,
     fileNr: curr.fileNr,
+    tasks: curr.loadavg && curr.taskLimits ? computeTaskUsage(curr.loadavg.threads, curr.taskLimits) : null,
     pidstat:
       p?.processes && curr.processes
         ? {

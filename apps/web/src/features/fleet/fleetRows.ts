@@ -16,6 +16,7 @@ export type FleetRank = (typeof FLEET_ORDER)[number];
 /** The resource kinds the fleet shows a column for, in the USE table's order. */
 export const FLEET_KINDS: ReadonlyArray<{ kind: UseKind; label: string }> = [
   { kind: 'cpu', label: 'CPU' },
+  { kind: 'scheduler', label: 'Sched' },
   { kind: 'memory', label: 'Memory' },
   { kind: 'disk', label: 'Disk' },
   { kind: 'network', label: 'Network' },

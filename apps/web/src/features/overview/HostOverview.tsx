@@ -76,10 +76,11 @@ export function HostOverview({ tools }: { tools: readonly ToolInfo[] }) {
             return tool ? <HeatMapMultiple key={name} tool={tool} recorded={recording?.includes(name)} /> : null;
           })}
           <ChecklistTable name="sar-tcp" />
+          {/* Under the heat maps, where the right column has room: per-CPU utilization above the fold at 1280×720. */}
+          <ChecklistTable name="mpstat" />
         </div>
       </div>
       <div className="overview__panels">
-        <ChecklistTable name="mpstat" />
         <ChecklistTable name="iostat" />
         <ChecklistTable name="free" />
         <ChecklistTable name="sar-dev" />

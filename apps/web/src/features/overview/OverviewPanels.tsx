@@ -34,6 +34,8 @@ const TOP_PROCESSES = 8;
 const KERNEL_LOG_LINES = 6;
 /** Profiles started from a process row run this long. */
 const PROFILE_SECONDS = 10;
+/** How long a panel a USE cell points to stays lit up. */
+const PANEL_HIGHLIGHT_MS = 2000;
 
 /** The 60-second checklist's tables, by the name a dashboard panel gives them. */
 export const CHECKLIST_TABLES = {
@@ -83,8 +85,8 @@ export function OverviewPanel({ name }: { name: OverviewPanelName }) {
   }
 }
 
-/** Opens a tool on the scope's host, from a panel of its overview: the page shows it, with the range kept. */
-function useOpenTool(): (tool: string, options?: Omit<OpenToolOptions, 'host'>) => void {
+/** Opens a tool (or the overview) on the scope's host, from a panel of its overview: the page shows it, with the range kept. */
+function useOpenTool(): (tool: string | undefined, options?: Omit<OpenToolOptions, 'host'>) => void {
   const { address } = useScopeHost();
   const openTool = useAppStore((state) => state.openTool);
   return (tool, options = {}) => openTool(tool, address ? { ...options, host: address } : options);
@@ -158,26 +160,74 @@ function UseTableCell({ cell, testId, windowSeconds }: { cell: UseCell; testId: 
   const openTool = useOpenTool();
   const { drill } = cell;
   const className = `use-cell use-cell--${cell.verdict}`;
+  const title = `${cell.text}${cell.detail ? ` (${cell.detail})` : ''}: ${cell.threshold}${drill ? `. Click: ${drillLabel(drill)}` : ''}`;
+  // The figure and its unit on a line of their own, never cut; what goes with it under them, wrapping.
+  const body = (
+    <>
+      <span className="use-cell__figure">{cell.text}</span>
+      {cell.detail ? <span className="use-cell__detail">{cell.detail}</span> : null}
+    </>
+  );
   return (
     <td className={className} data-testid={testId} data-verdict={cell.verdict} data-value={cell.value ?? ''}>
       {drill ? (
         <button
           type="button"
           className="use-cell__drill"
-          title={`${cell.text}: ${cell.threshold}. Click: ${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : drill.view === 'timeseries' ? "'s time series" : ''}`}
-          onClick={() => openTool(drill.tool, drillOptions(drill, windowSeconds))}
+          title={title}
+          data-drill={'panel' in drill ? `panel:${drill.panel}` : drill.tool}
+          onClick={(event) => {
+            if (!('panel' in drill)) openTool(drill.tool, drillOptions(drill, windowSeconds));
+            else if (!revealPanel(event.currentTarget, drill.panel)) {
+              // A dashboard without that panel: the host's overview has it.
+              openTool(undefined, { windowSeconds });
+              revealPanelSoon(drill.panel);
+            }
+          }}
         >
-          {cell.text}
+          {body}
         </button>
       ) : (
-        <span title={`${cell.text}: ${cell.threshold}`}>{cell.text}</span>
+        <span className="use-cell__drill" title={title}>
+          {body}
+        </span>
       )}
     </td>
   );
 }
 
+type UseDrill = NonNullable<UseCell['drill']>;
+type ToolDrill = Exclude<UseDrill, { panel: string }>;
+
+function drillLabel(drill: UseDrill): string {
+  if ('panel' in drill) return `the ${OVERVIEW_PANELS[drill.panel]} panel`;
+  return `${drill.tool}${drill.view === 'heatmap' ? "'s heat map" : drill.view === 'timeseries' ? "'s time series" : ''}`;
+}
+
+/** Scrolls to the overview panel nearest the cell (the overview's, or a dashboard's on the same page) and lights it up. */
+function revealPanel(from: Element, panel: OverviewPanelName): boolean {
+  const selector = `[data-testid="${testIds.overviewPanel(panel)}"]`;
+  for (let scope = from.parentElement; scope; scope = scope.parentElement) {
+    const target = scope.querySelector<HTMLElement>(selector);
+    if (target) {
+      target.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      target.dataset.highlight = 'true';
+      window.setTimeout(() => delete target.dataset.highlight, PANEL_HIGHLIGHT_MS);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The same, once the overview just opened has drawn the panel (a few frames). */
+function revealPanelSoon(panel: OverviewPanelName, frames = 60): void {
+  window.requestAnimationFrame(() => {
+    if (!revealPanel(document.body, panel) && frames > 0) revealPanelSoon(panel, frames - 1);
+  });
+}
+
 /** A USE cell's drill target as the view opens it: its params, its tab, and the overview's time range. */
-function drillOptions(drill: NonNullable<UseCell['drill']>, windowSeconds: number): Omit<OpenToolOptions, 'host'> {
+function drillOptions(drill: ToolDrill, windowSeconds: number): Omit<OpenToolOptions, 'host'> {
   const options: Omit<OpenToolOptions, 'host'> = { windowSeconds };
   if (drill.params) options.params = drill.params;
   if (drill.view !== 'profile') options.show = drill.view;

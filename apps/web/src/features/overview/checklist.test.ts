@@ -113,6 +113,7 @@ function sample(second: number, busy: number, extra: Partial<OverviewSample> = {
     sarEtcp: { 'atmptf/s': 0, 'estres/s': 0, 'retrans/s': busy / 100, 'isegerr/s': 0, 'orsts/s': 0 },
     tcpExt: null,
     currEstab: 3,
+    tasks: null,
     paging: null,
     swapping: null,
     oomKills: 0,

@@ -20,9 +20,9 @@ export interface ViewSlice extends ViewActions {
   selectTool(tool: string | undefined): void;
   /**
    * Opens a tool from the overview or a dashboard panel (a drill): its params and tab, the time range
-   * (window, selection) kept; `host` (a panel's) becomes the host shown.
+   * (window, selection) kept; `host` (a panel's) becomes the host shown. No tool: that host's overview.
    */
-  openTool(tool: string, options?: OpenToolOptions): void;
+  openTool(tool: string | undefined, options?: OpenToolOptions): void;
   /** Replaces the view with what a change makes of it (a dashboard's panels follow its time range). */
   updateView(change: (view: ViewState) => ViewState): void;
   /** Shows a saved snapshot (or live data again with undefined). */
@@ -88,7 +88,8 @@ export function createViewSlice({ storage, defaultHost, view, linkProblems }: Vi
       const hosts = options.host && get().hosts.includes(options.host) ? [options.host] : current.hosts;
       const windowSeconds = options.windowSeconds ?? current.windowSeconds;
       const selection = options.selection ?? current.selection;
-      const view: ViewState = { hosts, tool, params: options.params ?? {}, filter: '', columnFilters: {} };
+      const view: ViewState = { hosts, params: options.params ?? {}, filter: '', columnFilters: {} };
+      if (tool !== undefined) view.tool = tool;
       if (windowSeconds !== undefined) view.windowSeconds = windowSeconds;
       if (selection) view.selection = selection;
       if (options.show) view.show = options.show;
