@@ -52,9 +52,8 @@ export const PROMETHEUS_FIGURES: Readonly<Record<UseThresholdName, readonly Prom
     {
       record: 'bpfscope:runqlat_p99:seconds',
       source: 'bpfscope',
+      // Judged beside PSI, as the overview's scheduler row; without PSI it is the CPUs' saturation too.
       expr: `histogram_quantile(0.99, ${rate('bpfscope_runqlat_seconds_bucket')})`,
-      // As the overview: a VM's idle wake-up tails reach milliseconds, so runqlat judges only where PSI cannot.
-      unless: 'bpfscope_pressure_available{resource="cpu"} == 1',
     },
   ],
   loadPerCpu: [
@@ -78,13 +77,6 @@ export const PROMETHEUS_FIGURES: Readonly<Record<UseThresholdName, readonly Prom
       // node_exporter's processes collector (--collector.processes): threads against the smaller of threads-max and pid_max.
       source: 'node_exporter',
       expr: 'node_processes_threads / (node_processes_max_threads < node_processes_max_processes or node_processes_max_processes)',
-    },
-  ],
-  schedulerRunqLatency: [
-    {
-      record: 'bpfscope:scheduler_runqlat_p99:seconds',
-      source: 'bpfscope',
-      expr: `histogram_quantile(0.99, ${rate('bpfscope_runqlat_seconds_bucket')})`,
     },
   ],
   hungTasks: [

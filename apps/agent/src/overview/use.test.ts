@@ -20,7 +20,6 @@ import {
   NETWORK_DROPS_PER_SECOND,
   OOM_KILLS,
   RUNQ_LATENCY_P99_US,
-  SCHEDULER_RUNQ_LATENCY_P99_US,
   TASK_UTILIZATION,
   TCP_LISTEN_DROPS_PER_SECOND,
   TCP_RETRANS_PERCENT,
@@ -191,7 +190,7 @@ describe('USE verdicts at, below and above each threshold', () => {
       resource: 'Scheduler',
       column: 'saturation',
       set: (s, v) => (s.bpf.runqlatP99Us = v),
-      levels: SCHEDULER_RUNQ_LATENCY_P99_US,
+      levels: RUNQ_LATENCY_P99_US,
       options: runqlatRecorded,
     },
     {
@@ -314,7 +313,7 @@ describe('USE verdicts at, below and above each threshold', () => {
     const seconds = [100, 100, 50_000].map(second);
     expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 100, verdict: 'ok' });
     seconds.push(second(40_000, 3));
-    expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 40_000, text: '≈40 ms', verdict: 'critical' });
+    expect(row(computeUse(seconds, runqlatRecorded), 'CPUs').saturation).toMatchObject({ value: 40_000, text: '≈40 ms', verdict: 'warning' });
   });
 
   it('counts OOM kills over the last minute, once when vmstat and the kernel log both saw them', () => {

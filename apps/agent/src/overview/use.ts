@@ -41,8 +41,18 @@ export const USE_THRESHOLDS = {
     unit: 'percent',
     what: 'PSI cpu some: share of the time a runnable task waited for a CPU',
   },
-  /** The verdict on kernels without PSI: above an idle VM's wake-up tails, a few ms is felt, 20 ms by everyone. */
-  runqLatencyP99: { warning: 5000, critical: 20_000, kind: 'cpu', column: 'saturation', unit: 'usecs', what: 'runqlat p99 run-queue latency' },
+  /**
+   * The scheduler's saturation, and the CPUs' where the kernel has no PSI: one level for one figure. Above the idle
+   * wake-up tails of this 2-CPU VM (a 3-second median of 0.06–7 ms): 10 ms is felt by interactive work, 50 ms by everyone.
+   */
+  runqLatencyP99: {
+    warning: 10_000,
+    critical: 50_000,
+    kind: 'scheduler',
+    column: 'saturation',
+    unit: 'usecs',
+    what: 'runqlat p99 run-queue latency',
+  },
   /** Without PSI or runqlat: above 1 tasks wait (Linux counts D-state tasks too, so it reads high with I/O). */
   loadPerCpu: { warning: 1, critical: 2, kind: 'cpu', column: 'saturation', unit: 'per CPU', what: '1-minute load average per CPU' },
   memoryUtilization: { warning: 80, critical: 95, kind: 'memory', column: 'utilization', unit: 'percent', what: 'free: used / total' },
@@ -74,18 +84,6 @@ export const USE_THRESHOLDS = {
     column: 'utilization',
     unit: 'percent',
     what: 'threads against the nearer of kernel.threads-max and kernel.pid_max',
-  },
-  /**
-   * The scheduler's own saturation, judged whether or not PSI judges the CPUs. Above the idle wake-up tails of this
-   * 2-CPU VM (a 3-second median of 0.06–7 ms): 10 ms is felt by interactive work, 50 ms by everyone.
-   */
-  schedulerRunqLatency: {
-    warning: 10_000,
-    critical: 50_000,
-    kind: 'scheduler',
-    column: 'saturation',
-    unit: 'usecs',
-    what: 'runqlat p99 run-queue latency',
   },
   /** khungtaskd reports a task in D state past kernel.hung_task_timeout_secs (120 s by default). */
   hungTasks: {
@@ -164,7 +162,6 @@ export const RUNQ_LATENCY_P99_US: Threshold = USE_THRESHOLDS.runqLatencyP99;
 export const LOAD_PER_CPU: Threshold = USE_THRESHOLDS.loadPerCpu;
 export const CPU_ERRORS: Threshold = USE_THRESHOLDS.cpuErrors;
 export const TASK_UTILIZATION: Threshold = USE_THRESHOLDS.taskUtilization;
-export const SCHEDULER_RUNQ_LATENCY_P99_US: Threshold = USE_THRESHOLDS.schedulerRunqLatency;
 export const HUNG_TASKS: Threshold = USE_THRESHOLDS.hungTasks;
 export const MEMORY_UTILIZATION: Threshold = USE_THRESHOLDS.memoryUtilization;
 export const MEMORY_PRESSURE: Threshold = USE_THRESHOLDS.memoryPressure;
@@ -374,7 +371,7 @@ function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
       'usecs',
       estimatedDuration(runqP99),
       grade(runqP99, RUNQ_LATENCY_P99_US),
-      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
+      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (the scheduler row's runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
       runqlatDrill,
     );
   } else if (newest.loadavg && newest.cpus) {
@@ -428,8 +425,8 @@ function schedulerRow(basis: UseBasis, options: UseOptions): UseRow {
           runqP99,
           'usecs',
           estimatedDuration(runqP99),
-          grade(runqP99, SCHEDULER_RUNQ_LATENCY_P99_US),
-          `${levels({ warning: SCHEDULER_RUNQ_LATENCY_P99_US.warning / 1000, critical: SCHEDULER_RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE})`,
+          grade(runqP99, RUNQ_LATENCY_P99_US),
+          `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE})`,
           runqlatDrill,
         );
   const errors = newest.kernelLog.available
