@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { u8 } from '../../encode.js';
-import { ToolError } from '../../errors.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import { leaveOut } from '../shared/optionalPrograms.js';
 import { countModeConflicts, countModeRows, countParams } from '../shared/countMode.js';
@@ -35,7 +34,7 @@ const RETRANS_COUNT_SIZE = 24;
 
 const tcpretransParams = z
   .object({
-    lossProbes: z.boolean().default(false).describe('also show tail loss probe attempts (L>), like bcc -l; needs fentry or a kprobe'),
+    lossProbes: z.boolean().default(false).describe('also show tail loss probe attempts (L>), like bcc -l; they need fentry or a kprobe: without them, retransmits only'),
     family: familyParam,
     ...countParams,
   })
@@ -160,14 +159,7 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow | T
   configure(object, params) {
     object.setGlobal('targ_family', familyGlobal(params.family));
     object.setGlobal('targ_count', u8(params.count));
-    const probes = object.selectedPrograms().filter((name) => lossProbePrograms.has(name));
-    if (params.lossProbes && probes.length === 0) {
-      throw new ToolError(
-        'UNAVAILABLE',
-        'tcpretrans lossProbes (bcc -l) needs the fentry or kprobe attach method (tail loss probes have no tracepoint): ' +
-          'this kernel offers neither, or another method was asked for',
-      );
-    }
+    // Without fentry and kprobes, -l still runs: retransmits only, as the method's limitation says in the header.
     if (!params.lossProbes) leaveOut(object, (name) => lossProbePrograms.has(name));
   },
   decode: decodeRetransEvent,
