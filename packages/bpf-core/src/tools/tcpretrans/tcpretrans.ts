@@ -121,8 +121,8 @@ const attachMethods: readonly AttachMethod[] = [
   ...tracepointAttachMethods({ programs: ['tcpretrans'], tracepoints: ['tcp:tcp_retransmit_skb'], fallback: 'tracepoint' }).map((method) => ({
     ...method,
     limitation:
-      'no tail loss probes (lossProbes, bcc -l): tcp_send_loss_probe has no tracepoint and needs fentry or a kprobe, which this method ' +
-      'does not use, so -l shows no L> rows; a probe that resends data is still an R> row (it calls __tcp_retransmit_skb, the tracepoint’s place)',
+      'no tail loss probes (lossProbes, bcc -l): tcp_send_loss_probe has no tracepoint and needs fentry or a kprobe, so -l shows ' +
+      'no L> rows; a probe that resends data is still an R> row',
   })),
 ];
 
