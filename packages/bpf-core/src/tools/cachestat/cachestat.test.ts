@@ -1,5 +1,6 @@
 import { shownColumns } from '@bpfscope/formats';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { formatTableHeader, formatTableRow } from '../../table.js';
 import { cachestat, cachestatParams, cachestatRow } from './cachestat.js';
 
@@ -45,5 +46,8 @@ describe('cachestat decoding and columns', () => {
     expect(cachestatParams.parse({})).toEqual({ interval: 1, timestamp: false });
     for (const interval of [0, 1.5, 3601, -1]) expect(cachestatParams.safeParse({ interval }).success).toBe(false);
     expect(cachestat.intervalRows?.intervalMs?.({ interval: 5, timestamp: false })).toBe(5000);
+    // The params form labels it with its unit: "interval (s)".
+    const { properties } = z.toJSONSchema(cachestatParams, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
+    expect(properties.interval).toMatchObject({ unit: 's', description: "seconds per row, like cachestat's interval argument" });
   });
 });

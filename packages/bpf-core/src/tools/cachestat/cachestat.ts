@@ -22,7 +22,7 @@ export interface CachestatCounts {
 
 export const cachestatParams = z
   .object({
-    interval: z.number().int().min(1).max(3600).default(1).describe("seconds per row, like cachestat's interval argument"),
+    interval: z.number().int().min(1).max(3600).default(1).describe("seconds per row, like cachestat's interval argument").meta({ unit: 's' }),
     timestamp: z.boolean().default(false).describe('a TIME column, like bcc -T'),
   })
   .strict();
