@@ -6,9 +6,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 
-export { testIds } from '@bpfscope/web/testIds';
+import { testIds } from '@bpfscope/web/testIds';
+
+export { testIds };
 
 export function agent(): { url: string; token: string; host: string } {
   const url = process.env.BPFSCOPE_E2E_URL;
@@ -23,6 +26,13 @@ export function secondAgent(): { url: string; token: string; host: string } {
   const token = process.env.BPFSCOPE_E2E_SECOND_TOKEN;
   if (!url || !token) throw new Error('globalSetup did not start a second agent');
   return { url, token, host: new URL(url).host };
+}
+
+/** Opens the app through the sign-in link `make start` prints, and waits for the host to connect. */
+export async function signIn(page: Page): Promise<void> {
+  const { url, token, host } = agent();
+  await page.goto(`${url}/#token=${token}`);
+  await expect(page.getByTestId(testIds.host(host)).getByTestId(testIds.hostStatus)).toContainText(' ms · v');
 }
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));

@@ -13,6 +13,7 @@ import { startTool } from '../src/index.js';
 import type { HistogramFrame, ToolSession } from '../src/index.js';
 import type { BlockIoRow } from '../src/tools/biosnoop/biosnoop.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
+import { loadWithoutAttach } from './methods.js';
 import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const WRITES = 32;
@@ -117,6 +118,16 @@ describe('biosnoop filters', () => {
     const frame = slowOnly.flushHistogram() as HistogramFrame;
     expect(frame.series.map((series) => series.label)).toEqual([disk]);
     expect(total(frame, disk)).toBe(thisRows.length);
+  });
+
+  // Kprobes load here but do not attach: the verifier still judges the pre-6.5 start hook (fentry loads are refused here, EPERM).
+  it('loads its kprobe method (verifier only): blk_account_io_start and the raw request tracepoints', () => {
+    expect(loadWithoutAttach('biosnoop', 'kprobe').sort()).toEqual([
+      'biosnoop_account_start_kprobe',
+      'biosnoop_complete_raw',
+      'biosnoop_insert_raw',
+      'biosnoop_issue_raw',
+    ]);
   });
 
   it.each([

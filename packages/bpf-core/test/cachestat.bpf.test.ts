@@ -15,6 +15,7 @@ import type { ToolSession } from '../src/index.js';
 import type { CachestatRow } from '../src/tools/cachestat/cachestat.js';
 import { cachestat } from '../src/tools/cachestat/cachestat.js';
 import { eventually, kernelProgramIds } from '../src/testing/kernel.js';
+import { loadWithoutAttach } from './methods.js';
 import { expectNothingNewLoaded, expectToolError } from './toolErrors.js';
 
 const MiB = 1024 * 1024;
@@ -94,6 +95,15 @@ describe('cachestat against a file written, dropped and read twice', () => {
     if (support.attachMethod === 'tracepoint') expect(support.limitation).toMatch(/^HITS and HITRATIO cannot be counted \(shown as —\)/);
     else expect(support.limitation).toBeUndefined();
     expect(cachestat.howItWorks).toMatch(/HITS and HITRATIO are shown as — \(never as 0\)/);
+  });
+
+  // Kprobes load here but do not attach: the verifier still judges the hits path (fentry loads are refused here, EPERM).
+  it('loads its kprobe method (verifier only): the accesses hook and the tracepoints', () => {
+    const loaded = loadWithoutAttach('cachestat', 'kprobe');
+    // folio_mark_accessed since 5.16, else mark_page_accessed: one of them, never both.
+    expect(loaded.filter((name) => /^cachestat_(folio|page)_accessed_kprobe$/.test(name))).toHaveLength(1);
+    expect(loaded).toEqual(expect.arrayContaining(['cachestat_added', 'cachestat_buffer_dirty']));
+    expect(loaded.filter((name) => /^cachestat_dirty_(folio|page)$/.test(name))).toHaveLength(1);
   });
 
   it.each([

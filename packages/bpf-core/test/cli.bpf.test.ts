@@ -15,13 +15,15 @@ const cli = fileURLToPath(new URL('../bin/bpfscope-tool.js', import.meta.url));
 /** Runs the CLI for a while, runs `workload` once it is tracing, returns what it printed. */
 async function traceWhile(args: string[], workload: () => Promise<void>): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Listened for from the start: a CLI that refuses to run exits before the workload.
+  const exited = once(child, 'exit');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   while (!/Tracing/.test(stderr) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
   await workload();
-  const [code] = (await once(child, 'exit')) as [number];
+  const [code] = (await exited) as [number];
   return { stdout, stderr, code };
 }
 
@@ -108,6 +110,44 @@ describe('bpfscope-tool CLI', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { pid: number; comm: string; func: string; message: string });
     expect(rows.filter((row) => row.pid === pid)).toEqual([expect.objectContaining({ comm: 'true', func: 'setlocale', message: 'setlocale' })]);
+  });
+
+  it('prints opensnoop --name --failed-only as bcc -n -x: PID COMM FD ERR PATH, failed opens only', async () => {
+    // cat, under a name unique to this test, opening paths that do not exist (and one that does, which -x leaves out).
+    const comm = `catmiss${randomBytes(4).toString('hex')}`;
+    const directory = mkdtempSync(path.join(tmpdir(), 'cli-opensnoop-'));
+    const cat = path.join(directory, comm);
+    symlinkSync('/bin/cat', cat);
+    const missing = [1, 2, 3].map((n) => path.join(directory, `missing-${n}`));
+    try {
+      let pid = 0;
+      const { stdout, code } = await traceWhile(['opensnoop', '--name', comm, '--failed-only', 'true', '--duration', '1.5'], async () => {
+        const child = spawn(cat, [...missing, '/etc/hostname'], { stdio: 'ignore' });
+        await once(child, 'exit');
+        pid = child.pid as number;
+      });
+      expect(code).toBe(0);
+      const [header, ...rows] = stdout.trim().split('\n');
+      expect(header).toBe('PID    COMM              FD ERR PATH');
+      // Each missing path once, with cat's pid, no fd and ENOENT; nothing that opened.
+      expect(rows.filter((row) => row.includes(directory))).toEqual(
+        missing.map((file) => expect.stringMatching(new RegExp(`^${pid} +${comm} +-1 +2 ${file}$`))),
+      );
+      for (const row of rows) expect(row).toMatch(new RegExp(`^${pid} +${comm} +-1 +[1-9]\\d* `));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('runs tcpretrans --loss-probes on any kernel, saying on stderr what its method cannot show', async () => {
+    const { stdout, stderr, code } = await traceWhile(['tcpretrans', '--loss-probes', 'true', '--duration', '1'], async () => {});
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('TIME     PID     IP LADDR:LPORT          T> RADDR:RPORT          STATE');
+    const method = /^Tracing tcpretrans \((\w+)\)/m.exec(stderr)?.[1];
+    // Tail loss probes need fentry or a kprobe; with the tracepoint alone (this host) the header says so.
+    if (method === 'tp_btf' || method === 'tracepoint')
+      expect(stderr).toMatch(new RegExp(`^With ${method}: no tail loss probes \\(lossProbes, bcc -l\\)`, 'm'));
+    else expect(['fentry', 'kprobe']).toContain(method);
   });
 
   it('exits 2 with a clear message on bad input and attaches nothing', async () => {

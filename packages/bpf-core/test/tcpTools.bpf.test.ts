@@ -1,7 +1,7 @@
 // tcpconnect, tcpaccept and tcpretrans: bad input is refused with a typed error
 // and nothing attached; the attach methods this kernel cannot attach still load.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startTool } from '../src/index.js';
+import { getTool, startTool } from '../src/index.js';
 import type { ToolError } from '../src/index.js';
 import { kernelProgramIds } from '../src/testing/kernel.js';
 import { loadWithoutAttach } from './methods.js';
@@ -24,12 +24,10 @@ const refused: Array<[tool: string, params: unknown, code: ToolError['code'], me
   ['tcpretrans', { count: 1 }, 'INVALID_PARAMS', /count/],
   ['tcpretrans', { count: true, interval: 0 }, 'INVALID_PARAMS', /interval: .*>=1/],
   ['tcpretrans', { family: 'ipv7' }, 'INVALID_PARAMS', /family/],
-  // Tail loss probes have no tracepoint, and this kernel has neither fentry nor kprobes.
-  ['tcpretrans', { lossProbes: true }, 'UNAVAILABLE', /lossProbes.*fentry or kprobe/],
 ];
 
 describe('TCP tools: bad input and the methods of other kernels', () => {
-  bpfTestResources();
+  const { sessions } = bpfTestResources();
   let before: Set<number>;
   beforeAll(() => {
     before = kernelProgramIds();
@@ -38,6 +36,17 @@ describe('TCP tools: bad input and the methods of other kernels', () => {
   it.each(refused)('%s refuses %j with a typed error and attaches nothing', async (tool, params, code, message) => {
     expectToolError(() => startTool(tool, params), code, message);
     await expectNothingNewLoaded(before);
+  });
+
+  // Tail loss probes have no tracepoint: a kernel without fentry and kprobes (this one) still runs -l, retransmits only.
+  it('tcpretrans lossProbes (bcc -l) runs with the best method here, and one without loss probes says so', () => {
+    const session = startTool('tcpretrans', { lossProbes: true });
+    sessions.push(session);
+    const method = getTool('tcpretrans').attachMethods.find((candidate) => candidate.name === session.attachMethod);
+    const seesLossProbes = session.attachMethod === 'fentry' || session.attachMethod === 'kprobe';
+    // The retransmit program, and the loss probe's where the method has one.
+    expect(session.programIds()).toHaveLength(seesLossProbes ? 2 : 1);
+    if (!seesLossProbes) expect(method?.limitation).toMatch(/^no tail loss probes \(lossProbes, bcc -l\): tcp_send_loss_probe has no tracepoint/);
   });
 
   it('tcpaccept has no tp_btf method (the syscall tracepoints are its fallback)', () => {

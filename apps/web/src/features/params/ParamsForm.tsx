@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { testIds } from '../../testIds';
 import type { FormValues } from './schemaForm';
 import { ProbeSpecInput } from './ProbeSpecInput';
-import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
+import { enumChoices, fieldsFromSchema, fieldTitle, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
 
 interface ParamsFormProps {
   schema: Record<string, unknown>;
@@ -83,7 +83,7 @@ export function ParamsForm({ schema, tool, params, onApply, serverError }: Param
           .join('; ');
         return (
           <div key={field.name} className={`params-form__field ${error ? 'params-form__field--invalid' : ''}`} title={hint}>
-            <label htmlFor={id}>{fieldLabel(field.name)}</label>
+            <label htmlFor={id}>{fieldTitle(field)}</label>
             {field.kind === 'boolean' ? (
               <input
                 id={id}

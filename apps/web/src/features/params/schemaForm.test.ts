@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enumChoices, fieldLabel, fieldsFromSchema, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
+import { enumChoices, fieldLabel, fieldsFromSchema, fieldTitle, formValuesFromParams, paramsFromForm, paramsSummary } from './schemaForm';
 
 // As the agent sends execsnoop's and tcplife's schemas (zod → JSON Schema).
 const schema = {
@@ -80,6 +80,14 @@ describe('schema form', () => {
 
   it('labels camelCase names in words', () => {
     expect(fieldLabel('nameContains')).toBe('name contains');
+  });
+
+  it('labels a number with its unit, from the schema, and sums it up with it', () => {
+    // As the agent sends cachestat's interval (zod's .meta({ unit: 's' })).
+    const [interval] = fieldsFromSchema({ type: 'object', properties: { interval: { default: 1, type: 'integer', minimum: 1, maximum: 3600, unit: 's' } } });
+    expect(interval && fieldTitle(interval)).toBe('interval (s)');
+    expect(paramsSummary(interval ? [interval] : [], { interval: 5 }).others).toEqual(['interval 5 s']);
+    expect(fieldTitle({ name: 'maxArgs' })).toBe('max args');
   });
 });
 

@@ -18,6 +18,8 @@ interface FormField {
   minItems?: number;
   maxItems?: number;
   options?: string[];
+  /** The unit of a number (the params' JSON Schema `unit`, from zod's meta): "s" for an interval. */
+  unit?: string;
 }
 
 /** What the form holds: text for inputs, booleans for checkboxes. */
@@ -30,7 +32,12 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' &
 export function fieldsFromSchema(schema: Schema): FormField[] {
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   return Object.entries(properties).map(([name, property]) => {
-    const base = { name, description: typeof property.description === 'string' ? property.description : '', defaultValue: property.default };
+    const base = {
+      name,
+      description: typeof property.description === 'string' ? property.description : '',
+      defaultValue: property.default,
+      ...(typeof property.unit === 'string' ? { unit: property.unit } : {}),
+    };
     const items = (property.items ?? {}) as Schema;
     if (Array.isArray(property.enum) && property.enum.every((option) => typeof option === 'string')) {
       return { ...base, kind: 'enum', options: property.enum as string[] };
@@ -183,6 +190,11 @@ export function fieldLabel(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
+/** A field's label with its unit, where it has one: "interval (s)". */
+export function fieldTitle(field: Pick<FormField, 'name' | 'unit'>): string {
+  return field.unit === undefined ? fieldLabel(field.name) : `${fieldLabel(field.name)} (${field.unit})`;
+}
+
 /** Applied params in a line, as a command line reads: a custom probe's specs, then the other params set (`pid 1234`). */
 export function paramsSummary(fields: readonly FormField[], params: Record<string, unknown>): { specs: string[]; others: string[] } {
   const specs: string[] = [];
@@ -193,7 +205,10 @@ export function paramsSummary(fields: readonly FormField[], params: Record<strin
     if (field.kind === 'probeSpec' || field.kind === 'probeSpecList') {
       specs.push(...(Array.isArray(value) ? value : [value]).filter((spec): spec is string => typeof spec === 'string' && spec.trim() !== ''));
     } else if (value === true) others.push(fieldLabel(field.name));
-    else others.push(`${fieldLabel(field.name)} ${Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    else {
+      const text = Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      others.push(`${fieldLabel(field.name)} ${text}${field.unit === undefined ? '' : ` ${field.unit}`}`);
+    }
   }
   return { specs, others };
 }

@@ -50,7 +50,7 @@ export const argdistParams = z
       "counts by key, as bcc's argdist -C takes them: p:c:write(int fd):int:fd, t:syscalls:sys_enter_openat():char*:args->filename, p:c:malloc (calls)",
     ),
     ...targetParams,
-    interval: z.number().int().min(1).max(3600).default(1).describe('seconds each count row covers, like bcc -i'),
+    interval: z.number().int().min(1).max(3600).default(1).describe('seconds each count row covers, like bcc -i').meta({ unit: 's' }),
     top: z.number().int().min(1).max(10_000).optional().describe('only the N largest counts of each probe each interval, like bcc -T'),
     linear: z
       .array(

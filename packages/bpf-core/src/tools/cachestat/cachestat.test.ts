@@ -1,4 +1,6 @@
+import { shownColumns } from '@bpfscope/formats';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { formatTableHeader, formatTableRow } from '../../table.js';
 import { cachestat, cachestatParams, cachestatRow } from './cachestat.js';
 
@@ -30,15 +32,22 @@ describe('cachestatRow: bcc cachestat arithmetic', () => {
 });
 
 describe('cachestat decoding and columns', () => {
-  it("prints bcc's header and HITRATIO as a percentage", () => {
-    expect(formatTableHeader(cachestat.columns)).toBe('TIME         HITS   MISSES  DIRTIES HITRATIO   BUFFERS_MB CACHED_MB');
+  it("prints bcc's header, TIME only with -T, and HITRATIO as a percentage", () => {
     const row = cachestatRow({ accessed: 3, added: 1, dirtied: 0, buffersDirtied: 0 }, meminfo, 0);
-    expect(formatTableRow(cachestat.columns, row)).toMatch(/ {7}2 {8}1 {8}0 {3}66\.67% {12}2 10$/);
+    const plain = shownColumns(cachestat.columns, cachestatParams.parse({}));
+    expect(formatTableHeader(plain)).toBe('    HITS   MISSES  DIRTIES HITRATIO   BUFFERS_MB CACHED_MB');
+    expect(formatTableRow(plain, row)).toBe('       2        1        0   66.67%            2 10');
+    const stamped = shownColumns(cachestat.columns, cachestatParams.parse({ timestamp: true }));
+    expect(formatTableHeader(stamped)).toBe('TIME         HITS   MISSES  DIRTIES HITRATIO   BUFFERS_MB CACHED_MB');
+    expect(formatTableRow(stamped, row)).toMatch(/^\d\d:\d\d:\d\d {8}2 {8}1 {8}0 {3}66\.67% {12}2 10$/);
   });
 
   it('takes the interval in whole seconds from 1 to 3600', () => {
-    expect(cachestatParams.parse({})).toEqual({ interval: 1 });
+    expect(cachestatParams.parse({})).toEqual({ interval: 1, timestamp: false });
     for (const interval of [0, 1.5, 3601, -1]) expect(cachestatParams.safeParse({ interval }).success).toBe(false);
-    expect(cachestat.intervalRows?.intervalMs?.({ interval: 5 })).toBe(5000);
+    expect(cachestat.intervalRows?.intervalMs?.({ interval: 5, timestamp: false })).toBe(5000);
+    // The params form labels it with its unit: "interval (s)".
+    const { properties } = z.toJSONSchema(cachestatParams, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
+    expect(properties.interval).toMatchObject({ unit: 's', description: "seconds per row, like cachestat's interval argument" });
   });
 });

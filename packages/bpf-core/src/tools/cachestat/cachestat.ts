@@ -22,7 +22,8 @@ export interface CachestatCounts {
 
 export const cachestatParams = z
   .object({
-    interval: z.number().int().min(1).max(3600).default(1).describe("seconds per row, like cachestat's interval argument"),
+    interval: z.number().int().min(1).max(3600).default(1).describe("seconds per row, like cachestat's interval argument").meta({ unit: 's' }),
+    timestamp: z.boolean().default(false).describe('a TIME column, like bcc -T'),
   })
   .strict();
 
@@ -174,9 +175,9 @@ export const cachestat: TableToolDefinition<CachestatParams, CachestatRow> = {
         'DIRTIES, BUFFERS_MB and CACHED_MB are complete.',
     },
   ],
-  // bcc: "%8s %8s %8s %8s %12s %10s", TIME first with -T (always here: a row per interval).
+  // bcc: "%8s %8s %8s %8s %12s %10s", "%-8s " TIME first with -T (every row still has its time, for the time series).
   columns: [
-    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left' },
+    { header: 'TIME', key: 'time', width: 8, display: 'clockTime', align: 'left', whenParam: 'timestamp' },
     { header: 'HITS', key: 'hits', width: 8, display: 'integer', align: 'right' },
     { header: 'MISSES', key: 'misses', width: 8, display: 'integer', align: 'right' },
     { header: 'DIRTIES', key: 'dirties', width: 8, display: 'integer', align: 'right' },

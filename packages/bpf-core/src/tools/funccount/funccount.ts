@@ -14,7 +14,7 @@ export const funccountParams = z
       "what to count, as bcc's funccount takes it: t:syscalls:sys_enter_* (tracepoints), c:malloc* or p:/path/to/binary:function (user functions), vfs_* (kernel functions, where kprobes work); * and ? match any characters",
     ),
     ...targetParams,
-    interval: z.number().int().min(1).max(3600).default(1).describe('seconds each row counts, like bcc -i'),
+    interval: z.number().int().min(1).max(3600).default(1).describe('seconds each row counts, like bcc -i').meta({ unit: 's' }),
   })
   .strict();
 

@@ -25,7 +25,7 @@ export const profileParams = z
   .object({
     ...stackTargetParams,
     includeIdle: z.boolean().default(false).describe('keep samples of idle CPUs (the idle task, pid 0), like bcc -I'),
-    frequency: z.number().int().min(1).max(1000).default(49).describe('samples per second on each CPU, like bcc -F'),
+    frequency: z.number().int().min(1).max(1000).default(49).describe('samples per second on each CPU, like bcc -F').meta({ unit: 'Hz' }),
     timeline: z.boolean().default(true).describe('count samples per 20 ms slot of the capture as well, for a FlameScope sub-second heat map'),
   })
   .strict()

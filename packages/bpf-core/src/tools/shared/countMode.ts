@@ -7,7 +7,7 @@ import type { IntervalRowsOutput } from '../types.js';
 
 export const countParams = {
   count: z.boolean().default(false).describe('count per flow instead of showing each event, like bcc -c: a row per flow each interval'),
-  interval: z.number().int().min(1).max(3600).optional().describe('count mode: seconds each row counts (default 1)'),
+  interval: z.number().int().min(1).max(3600).optional().describe('count mode: seconds each row counts (default 1)').meta({ unit: 's' }),
 };
 
 /** Rejects params bcc's count mode has no use for (-t, -U, -L print event fields), and an interval without it. */

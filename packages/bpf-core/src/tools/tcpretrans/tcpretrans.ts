@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { u8 } from '../../encode.js';
-import { ToolError } from '../../errors.js';
 import { tracepointAttachMethods } from '../shared/attachMethods.js';
 import { leaveOut } from '../shared/optionalPrograms.js';
 import { countModeConflicts, countModeRows, countParams } from '../shared/countMode.js';
@@ -35,7 +34,10 @@ const RETRANS_COUNT_SIZE = 24;
 
 const tcpretransParams = z
   .object({
-    lossProbes: z.boolean().default(false).describe('also show tail loss probe attempts (L>), like bcc -l; needs fentry or a kprobe'),
+    lossProbes: z
+      .boolean()
+      .default(false)
+      .describe('also show tail loss probe attempts (L>), like bcc -l; they need fentry or a kprobe: without them, retransmits only'),
     family: familyParam,
     ...countParams,
   })
@@ -118,7 +120,9 @@ const attachMethods: readonly AttachMethod[] = [
   },
   ...tracepointAttachMethods({ programs: ['tcpretrans'], tracepoints: ['tcp:tcp_retransmit_skb'], fallback: 'tracepoint' }).map((method) => ({
     ...method,
-    limitation: 'no tail loss probes (lossProbes, bcc -l): tcp_send_loss_probe has no tracepoint, and needs fentry or a kprobe',
+    limitation:
+      'no tail loss probes (lossProbes, bcc -l): tcp_send_loss_probe has no tracepoint and needs fentry or a kprobe, so -l shows ' +
+      'no L> rows; a probe that resends data is still an R> row',
   })),
 ];
 
@@ -141,8 +145,10 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow | T
     'Retransmits from the tcp:tcp_retransmit_skb tracepoint (tp_btf, else the classic tracepoint) with every method: one row per ' +
     'retransmitted skb, whose segments (what RetransSegs adds up) are in each row; attempts that sent nothing (kernel 6.17 and later report ' +
     'them with an error) are left out, SYN-ACK retransmits are not shown, as in bcc. Tail loss probes (lossProbes, bcc -l) have no ' +
-    'tracepoint: they need fentry, else a kprobe, on tcp_send_loss_probe; with tp_btf or tracepoint only, this tool cannot show them. ' +
-    'A probe that resends data is also a retransmit (an R> row). PID is whoever was on CPU: mostly 0, the kernel\u2019s timers and softirqs. ' +
+    'tracepoint: they need fentry, else a kprobe, on tcp_send_loss_probe; with tp_btf or tracepoint only, the tool runs without L> rows ' +
+    'and its header says so. A probe that resends data calls __tcp_retransmit_skb, where the tracepoint and RetransSegs both are on every ' +
+    'kernel with the tracepoint (4.15 on; 6.17 kept it there and added the failed attempts): it is also an R> row, and R> rows add up to ' +
+    'RetransSegs. PID is whoever was on CPU: mostly 0, the kernel\u2019s timers and softirqs. ' +
     'Count mode (bcc -c) counts R> and L> per connection, as bcc, each interval; each row also carries the segments resent.',
   category: 'network',
   outputKind: 'table',
@@ -160,14 +166,7 @@ export const tcpretrans: TableToolDefinition<TcpretransParams, TcpRetransRow | T
   configure(object, params) {
     object.setGlobal('targ_family', familyGlobal(params.family));
     object.setGlobal('targ_count', u8(params.count));
-    const probes = object.selectedPrograms().filter((name) => lossProbePrograms.has(name));
-    if (params.lossProbes && probes.length === 0) {
-      throw new ToolError(
-        'UNAVAILABLE',
-        'tcpretrans lossProbes (bcc -l) needs the fentry or kprobe attach method (tail loss probes have no tracepoint): ' +
-          'this kernel offers neither, or another method was asked for',
-      );
-    }
+    // Without fentry and kprobes, -l still runs: retransmits only, as the method's limitation says in the header.
     if (!params.lossProbes) leaveOut(object, (name) => lossProbePrograms.has(name));
   },
   decode: decodeRetransEvent,
