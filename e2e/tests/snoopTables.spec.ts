@@ -27,6 +27,25 @@ async function expectRowsInView(page: Page, height: number): Promise<void> {
   expect(last.y + last.height).toBeLessThanOrEqual(height);
 }
 
+/** A number column's header text ends where its numbers end (no scrollbar or sort mark pushing it left). */
+async function expectHeaderOverNumbers(page: Page, column: string, header: string): Promise<void> {
+  const edges = await page.evaluate(
+    ([key, title]) => {
+      const textRight = (element: Element | null | undefined) => {
+        if (!element) return Number.NaN;
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        return range.getBoundingClientRect().right;
+      };
+      const heading = [...document.querySelectorAll('[role="columnheader"] .sort-button')].find((button) => button.firstChild?.textContent === title);
+      const cell = document.querySelector(`[data-column="${key}"]`);
+      return { header: textRight(heading), cell: textRight(cell) };
+    },
+    [column, header] as const,
+  );
+  expect(Math.abs(edges.header - edges.cell), `${header}: header text ends at ${edges.header}, its numbers at ${edges.cell}`).toBeLessThanOrEqual(2);
+}
+
 /** Connects to a loopback port nothing listens on: refused by the kernel's RST. */
 async function refusedConnect(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -75,6 +94,8 @@ for (const [width, height] of [
       expect(await cells(page, 'raddr')).toEqual(Array.from({ length: ROWS }, () => '127.0.0.1'));
       expect(await cells(page, 'rport')).toEqual(Array.from({ length: ROWS }, () => String(port)));
       expect(await cells(page, 'result')).toEqual(Array.from({ length: ROWS }, () => 'ECONNREFUSED'));
+      await expectHeaderOverNumbers(page, 'pid', 'PID');
+      await expectHeaderOverNumbers(page, 'rport', 'DPORT');
       await expectRowsInView(page, height);
       await saveScreenshot(page, `71-tcpconnect-${width}x${height}-${theme}`);
     });
