@@ -2,6 +2,7 @@
 // ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
 import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
 import type { HistogramFrame, HostSample, KernelEventKind, KmsgRecord } from '@bpfscope/bpf-core';
+import type { PackedRecords } from '@bpfscope/formats';
 import { PackedRing } from '../history/packedRing.js';
 import type { OverviewBpf, OverviewSample } from './types.js';
 
@@ -103,8 +104,8 @@ export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hos
 /**
  * Memory is bounded by `capacity` samples of bounded size: each holds at most 10 process rows and 20 kernel-log
  * records, plus one row per CPU, disk and interface. They are kept packed (PackedRing), the newest minute also as
- * objects (measured in bench/hostRecorder.ts on a 2-CPU VM with 89 processes, 2 disks and 4 interfaces: 7.2 KiB a
- * sample as objects, 25 MiB for the hour; packed, see the README's table).
+ * objects (measured in bench/hostRecorder.ts on a 2-CPU VM with ~100 processes, 2 disks and 4 interfaces: 7.2 KiB a
+ * sample as objects, 25 MiB for the hour; packed, 1.1 KiB a sample, 4 MiB).
  */
 export class HostRecorder {
   readonly capacity: number;
@@ -268,6 +269,14 @@ export class HostRecorder {
    */
   sampleFields<Field extends keyof OverviewSample>(fields: readonly Field[], sinceMs?: number, untilMs?: number): Array<Pick<OverviewSample, Field>> {
     return this.#inRange(sinceMs, untilMs).map((seq) => this.#sample(seq, fields));
+  }
+
+  /**
+   * samples() on the wire as the ring keeps them, without building a sample: every field's bytes, `fields` (when given)
+   * named as the ones to read.
+   */
+  packedSamples(sinceMs?: number, untilMs?: number, fields?: ReadonlyArray<keyof OverviewSample>): PackedRecords {
+    return this.#ring.packed(this.#inRange(sinceMs, untilMs), fields);
   }
 
   /** The newest `count` samples, oldest first. */
