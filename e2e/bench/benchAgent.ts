@@ -1,7 +1,7 @@
 // What the web benchmarks share: an agent started from one of apps/agent/bench's scripts (a real agent holding
 // what a bench needs already, e.g. an hour of history), and timing a link opened in a fresh browser context.
 import { fileURLToPath } from 'node:url';
-import type { Browser } from '@playwright/test';
+import type { Browser, BrowserContext } from '@playwright/test';
 import type { LaunchedAgent, RunningAgent } from '../support/globalSetup.ts';
 import { launchAgent } from '../support/globalSetup.ts';
 
@@ -23,8 +23,20 @@ export function startBenchAgent(script: string, flags: string[]): Promise<Launch
 }
 
 /** A fresh context that holds a token for each agent, opening `link`: ms from navigation start until every check holds in the page. */
-export async function timeToFilled(browser: Browser, agents: readonly RunningAgent[], link: string, ...checks: Array<() => boolean>): Promise<number> {
+export function timeToFilled(browser: Browser, agents: readonly RunningAgent[], link: string, ...checks: Array<() => boolean>): Promise<number> {
+  return timeToFilledWith(browser, agents, link, {}, ...checks);
+}
+
+/** timeToFilled, `prepare` first given the fresh context (routes that change what the page asks for, for a peer). */
+export async function timeToFilledWith(
+  browser: Browser,
+  agents: readonly RunningAgent[],
+  link: string,
+  options: { prepare?: (context: BrowserContext) => Promise<void> },
+  ...checks: Array<() => boolean>
+): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await options.prepare?.(context);
   await context.addInitScript(
     (entries) => {
       localStorage.setItem('bpfscope.hosts', JSON.stringify(entries.map(([host]) => host)));

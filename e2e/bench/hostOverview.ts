@@ -1,8 +1,10 @@
-// Issue 13's figures: a host's overview opened from its URL in a fresh page, until every panel has data and
-// the agent's hour is in (goal ≤ 1 s), and a dashboard of 6 panels on 2 hosts, until every panel has data
-// (goal ≤ 1.5 s). Medians of 7 fresh browser contexts, timed in the page from its navigation start.
+// Issue 13's figures: a host's overview opened from its URL in a fresh page, until every panel has data and the
+// agent's hour is in (goal ≤ 1 s: "history included"; the page asks for the 15 minutes shown first, then the rest),
+// and a dashboard of 6 panels on 2 hosts, until every panel has data (goal ≤ 1.5 s). Medians of 7 fresh browser
+// contexts, interleaved, timed in the page from its navigation start. The agent holds an hour already
+// (apps/agent/bench/agentWithHistory.ts: 3,600 samples, checked before the pages open).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -10,15 +12,19 @@ import { median, printTable, writeResult } from '@bpfscope/bench-kit';
 import { tcpExchange } from '../support/agent.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAgent } from '../support/globalSetup.ts';
-import { startBenchAgent, timeToFilled } from './benchAgent.ts';
+import type { BrowserContext } from '@playwright/test';
+import { startBenchAgent, timeToFilled, timeToFilledWith } from './benchAgent.ts';
 
 const PAGES = 7;
 const OVERVIEW_GOAL_MS = 1000;
 const DASHBOARD_GOAL_MS = 1500;
-/** Every overview panel has rows and every heat map counts, over the 15 minutes shown (samples of the past included). */
+/**
+ * Every overview panel has rows and every heat map counts, over the 15 minutes shown (samples of the past included:
+ * the first answer holds ~895 of the 900 seconds, the newest still on their way).
+ */
 function overviewDrawn(): boolean {
   const overview = document.querySelector('[data-testid="host-overview"]');
-  if (!overview || Number(overview.getAttribute('data-samples')) < 900) return false;
+  if (!overview || Number(overview.getAttribute('data-samples')) < 850) return false;
   const panels = ['vmstat', 'mpstat', 'pidstat', 'iostat', 'free', 'sar-dev', 'sar-tcp'];
   if (!panels.every((name) => Number(document.querySelector(`[data-testid="overview-panel-${name}"]`)?.getAttribute('data-rows')) > 0)) return false;
   if (document.querySelectorAll('[data-testid^="use-row-"]').length === 0) return false;
@@ -27,9 +33,20 @@ function overviewDrawn(): boolean {
   );
 }
 
-/** The rest of the agent's hour has arrived too (a wider window or a range further back needs no wait). */
+/** The agent's whole hour is in the page too (a wider window or a range further back needs no wait). */
 function overviewHourIn(): boolean {
   return document.querySelector('[data-testid="host-overview"]')?.getAttribute('data-complete') === 'true';
+}
+
+/** The peer: the page as it was before the hour went packed, host.overview answered as JSON (the `form` the page asks for taken out). */
+async function overviewAsJson(context: BrowserContext): Promise<void> {
+  await context.route(/\/trpc\/host\.overview\?/, async (route) => {
+    const url = new URL(route.request().url());
+    const input = JSON.parse(url.searchParams.get('input') ?? '{}') as Record<string, unknown>;
+    delete input.form;
+    url.searchParams.set('input', JSON.stringify(input));
+    await route.continue({ url: url.toString() });
+  });
 }
 
 /** Every dashboard panel shows data: heat maps count, overview tables have rows. */
@@ -77,6 +94,11 @@ export async function benchHostOverview(): Promise<void> {
     const otherHost = new URL(other.url).host;
     // The flight recorder's first frames, so each heat map has counts to draw.
     await new Promise((resolve) => setTimeout(resolve, 3000));
+    const held = await fetch(`${history.url}/trpc/host.overview?input=${encodeURIComponent(JSON.stringify({ form: 'packed' }))}`, {
+      headers: { authorization: `Bearer ${history.token}` },
+    });
+    const samplesHeld = ((await held.json()) as { result: { data: { packedSamples: { count: number } } } }).result.data.packedSamples.count;
+    if (samplesHeld < 3600) throw new Error(`the agent holds ${samplesHeld} samples, not an hour`);
     const overviewLink = `${history.url}/#/host/${encodeURIComponent(host)}`;
     const panels = [
       { host, tool: 'runqlat', w: 2, h: 2 },
@@ -89,26 +111,43 @@ export async function benchHostOverview(): Promise<void> {
     const dashboardLink = `${history.url}/#/host/${encodeURIComponent(host)}/dashboard/bench?panels=${encodeURIComponent(JSON.stringify(panels))}`;
     const overview: number[] = [];
     const complete: number[] = [];
+    const completeJson: number[] = [];
     const dashboard: number[] = [];
     // Interleaved, so the VM's noise falls on all alike.
     for (let round = 0; round < PAGES; round++) {
       overview.push(await timeToFilled(browser, [history, other], overviewLink, overviewDrawn));
       complete.push(await timeToFilled(browser, [history, other], overviewLink, overviewDrawn, overviewHourIn));
+      completeJson.push(await timeToFilledWith(browser, [history, other], overviewLink, { prepare: overviewAsJson }, overviewDrawn, overviewHourIn));
       dashboard.push(await timeToFilled(browser, [history, other], dashboardLink, dashboardFilled));
     }
+    const range = (values: readonly number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
     const result = {
-      overviewMs: { median: median(overview), all: overview, goal: OVERVIEW_GOAL_MS, samplesShown: 900 },
-      overviewHourMs: { median: median(complete), all: complete, hourOfSamples: 3600 },
+      samplesHeld,
+      overviewHourMs: { median: median(complete), all: complete, goal: OVERVIEW_GOAL_MS, samples: 3600 },
+      overviewHourAsJsonMs: { median: median(completeJson), all: completeJson },
+      overviewFirstMs: { median: median(overview), all: overview, samplesShown: 900 },
       dashboardMs: { median: median(dashboard), all: dashboard, goal: DASHBOARD_GOAL_MS, panels: panels.length, hosts: 2 },
+      loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     };
     const file = writeResult('host-overview-web', result);
-    printTable(`host overview and dashboards in Chromium (median of ${PAGES} fresh pages) → ${file}`, [
+    printTable(`host overview and dashboards in Chromium (median of ${PAGES} fresh pages, interleaved) → ${file}`, [
       [
-        'host URL → overview drawn: every panel filled, its 15 minutes of history',
-        `${Math.round(result.overviewMs.median)} ms (goal ≤ ${OVERVIEW_GOAL_MS} ms)`,
+        `host URL → overview drawn, every panel filled and the agent's hour in (${samplesHeld} samples)`,
+        `${Math.round(result.overviewHourMs.median)} ms (${range(complete)}; goal ≤ ${OVERVIEW_GOAL_MS} ms)`,
       ],
-      ['host URL → the rest of the agent’s hour in too (3,600 samples)', `${Math.round(result.overviewHourMs.median)} ms`],
-      ['dashboard of 6 panels on 2 hosts → every panel filled', `${Math.round(result.dashboardMs.median)} ms (goal ≤ ${DASHBOARD_GOAL_MS} ms)`],
+      [
+        'peer: the same with host.overview answered as JSON (the form before; the page otherwise the same)',
+        `${Math.round(result.overviewHourAsJsonMs.median)} ms (${range(completeJson)})`,
+      ],
+      [
+        'host URL → every panel filled with the 15 minutes shown (the rest of the hour still coming)',
+        `${Math.round(result.overviewFirstMs.median)} ms (${range(overview)})`,
+      ],
+      [
+        'dashboard of 6 panels on 2 hosts → every panel filled',
+        `${Math.round(result.dashboardMs.median)} ms (${range(dashboard)}; goal ≤ ${DASHBOARD_GOAL_MS} ms)`,
+      ],
+      ['load average at the end (other work on the machine)', result.loadavg],
     ]);
   } finally {
     stopWorkload();

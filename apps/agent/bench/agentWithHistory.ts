@@ -3,6 +3,7 @@
 // holds in memory, without waiting an hour. The hour is this host's own: a few seconds of its samples, of the flight
 // recorder's frames and of tcplife's rows, read now and repeated back in time, each a copy of its own, fed in
 // through the same paths as live ones. For the benchmarks only: bench code is never part of what the agent serves.
+// BPFSCOPE_BENCH_HOST_RECORDER=off: no host recorder at all (the peer of the host recorder's CPU bench).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { HostSampler, startTool } from '@bpfscope/bpf-core';
@@ -115,12 +116,13 @@ feeding = true;
 startFlightRecorder(services);
 feeding = false;
 for (const feed of feeds) feed();
-for (let second = services.host.capacity; second >= 1; second--) {
+const hostRecorder = process.env.BPFSCOPE_BENCH_HOST_RECORDER !== 'off';
+for (let second = hostRecorder ? services.host.capacity : 0; second >= 1; second--) {
   const reading = structuredClone(readings[second % readings.length] as HostSample);
   const bpf = { runqlatP99Us: 900 + (second % 7) * 50, biolatencyP99Us: 2800, tcpSessions: 2, tcpSessionP99Ms: 35 };
   services.host.push(compactSample({ ...reading, time: now - second * 1000 }, bpf));
 }
-startHostRecorder(services);
+if (hostRecorder) startHostRecorder(services);
 const server = await listen(services);
 keepReleasingFreeMemory();
 process.stdout.write(`bpfscope agent listening on ${server.url}\ntoken: ${tokens.signInToken() ?? ''}\n`);

@@ -74,7 +74,7 @@ export interface MemoryFigures {
  * the probe, into
  * apps/agent/out: the agent runs as built, not under tsx (whose loader and source maps are 70 MB of its own).
  */
-async function compile(): Promise<Scripts> {
+export async function compile(): Promise<Scripts> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const config = fileURLToPath(new URL('./tsconfig.memory.json', import.meta.url));
   const compiler = spawn(process.execPath, [tsc, '-p', config], { stdio: 'inherit' });
@@ -212,14 +212,16 @@ async function startViewers(agent: ChildAgent, overviewPages: number): Promise<V
       ),
     );
   });
-  // Pages with the overview, asking as the web app does: the 15 minutes shown, then the rest of the hour, then a
-  // second at a time.
+  // Pages with the overview, asking as the web app does: the 15 minutes shown and the rest of the hour at once,
+  // packed, then a second at a time.
   await Promise.all(
     clients.slice(0, overviewPages).map(async (client) => {
-      const shown = await client.host.overview.query({ sinceMs: Date.now() - 900_000 });
-      const oldest = shown.samples[0]?.time;
-      const rest = await client.host.overview.query({ untilMs: oldest });
-      if (rest.samples.length + shown.samples.length === 0) throw new Error('the overview has no samples');
+      const since = Date.now() - 900_000;
+      const [shown, rest] = await Promise.all([
+        client.host.overview.query({ sinceMs: since, form: 'packed' }),
+        client.host.overview.query({ untilMs: since, form: 'packed' }),
+      ]);
+      if ((rest.packedSamples?.count ?? 0) + (shown.packedSamples?.count ?? 0) === 0) throw new Error('the overview has no samples');
       subscriptions.push(client.host.overviewStream.subscribe(undefined, { onData: () => undefined, onError: (error) => (failure = error) }));
     }),
   );

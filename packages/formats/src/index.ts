@@ -12,6 +12,20 @@ export { PACKED_FRAMES_FORMAT, packFrames, packedFramesSchema, unpackFrames } fr
 export type { PackedFrames } from './wire/packedFrames.js';
 export { PACKED_PROFILE_FORMAT, packProfile, packedProfileSchema, unpackProfile } from './wire/packedProfile.js';
 export type { PackedProfile } from './wire/packedProfile.js';
+export {
+  PACKED_RECORDS_FORMAT,
+  packRecords,
+  packedRecordsSchema,
+  Reader,
+  readRecord,
+  SHAPE_ID_BYTES,
+  shapeOf,
+  shapeOfSignature,
+  unpackRecords,
+  Writer,
+  writeValue,
+} from './wire/packedRecords.js';
+export type { Packable, PackedRecords, Shape } from './wire/packedRecords.js';
 export { WireFormatError } from './wire/wireError.js';
 export { formatArguments, formatCell, kilobytes, NOT_COUNTED, shownColumns } from './cells.js';
 export type { CellColumn, ColumnDisplay } from './cells.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unpackRecords } from '@bpfscope/formats';
 import { PackedRing } from './packedRing.js';
 import type { Packable } from './packedRing.js';
 
@@ -148,5 +149,26 @@ describe('PackedRing', () => {
     for (let index = 0; index < 5000; index++) ring.push({ [`key${index}`]: index });
     expect(ring.values()).toEqual(Array.from({ length: 10 }, (_, offset) => ({ [`key${4990 + offset}`]: 4990 + offset })));
     expect(ring.shapes).toBeLessThanOrEqual(256 + 10);
+  });
+
+  it('sends a range as the bytes it keeps, which the wire decoder reads back exactly, after wrapping and shape sweeps', () => {
+    const ring = new PackedRing<Packable>(300);
+    const pushed: Packable[] = [];
+    // New shapes often (a key per 7th value), so the table is swept while the ring wraps.
+    for (let index = 0; index < 2000; index++) {
+      const value = { time: index * 1000, load: index / 7, name: `p${index % 13}`, ...(index % 7 === 0 ? { [`only${index}`]: [index, null] } : {}) };
+      pushed.push(value);
+      ring.push(value);
+    }
+    const kept = pushed.slice(-300);
+    const all = Array.from({ length: 300 }, (_, index) => ring.start + index);
+    expect(unpackRecords(JSON.parse(JSON.stringify(ring.packed(all))))).toStrictEqual(kept);
+    // A part of it, and the fields asked for.
+    const part = all.slice(100, 150);
+    expect(unpackRecords(JSON.parse(JSON.stringify(ring.packed(part))), ['time'])).toStrictEqual(
+      kept.slice(100, 150).map((value) => ({ time: (value as { time: number }).time })),
+    );
+    expect(ring.packed([]).count).toBe(0);
+    expect(() => ring.packed([ring.start - 1])).toThrow(RangeError);
   });
 });

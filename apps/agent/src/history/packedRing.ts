@@ -1,29 +1,19 @@
 // The last `capacity` values of a recording (an hour of host samples, of histogram frames), packed into bytes: a
 // value's structure (its keys, array lengths, which leaves are numbers or strings) is kept once in a table of shapes
-// that the values of the same structure share, and only its numbers and strings are written, in shared chunks.
+// that the values of the same structure share, and only its numbers and strings are written, in shared chunks (the
+// codec is @bpfscope/formats' packed records, so a range of the ring goes on the wire as the bytes it holds).
+import { PACKED_RECORDS_FORMAT, Reader, readRecord, SHAPE_ID_BYTES, shapeOf, toBase64, Writer, writeValue } from '@bpfscope/formats';
+import type { Packable, PackedRecords, Shape } from '@bpfscope/formats';
 
-/** What a PackedRing holds, checked as it is pushed: plain objects and arrays of numbers, strings, booleans, null and undefined (JSON, plus undefined). */
-export type Packable = number | string | boolean | null | undefined | readonly Packable[] | { readonly [key: string]: Packable };
-
-type Shape =
-  | { readonly kind: 'number' | 'string' }
-  | { readonly kind: 'constant'; readonly value: boolean | null | undefined }
-  | { readonly kind: 'array'; readonly items: readonly Shape[] }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly values: readonly Shape[] };
+export type { Packable } from '@bpfscope/formats';
 
 /** One record's shape and where it was last used: a shape no kept record uses can leave the table. */
 interface ShapeEntry {
   readonly id: number;
   readonly shape: Shape;
+  readonly signature: string;
   lastSeq: number;
 }
-
-// A number takes one tag byte, then as few bytes as hold it exactly: most of a sample's are small counts.
-const ZERO = 0;
-const UINT8 = 1;
-const UINT16 = 2;
-const INT32 = 3;
-const FLOAT64 = 4;
 
 /** The first chunk's size; each next one doubles, up to MAX_CHUNK_BYTES (a short recording stays small). */
 const MIN_CHUNK_BYTES = 4096;
@@ -32,240 +22,6 @@ const MAX_CHUNK_BYTES = 64 * 1024;
 const SHAPE_TABLE_SWEEP = 256;
 /** Slots a ring starts with; it doubles them as it fills, so a ring of a large capacity costs what it holds. */
 const INITIAL_SLOTS = 64;
-/** A record starts with its shape's id. */
-const SHAPE_ID_BYTES = 4;
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
-
-/** Bytes written for one value, grown as needed and reused. */
-class Writer {
-  bytes = new Uint8Array(1024);
-  view = new DataView(this.bytes.buffer);
-  length = 0;
-
-  reset(length: number): void {
-    this.length = length;
-  }
-
-  #reserve(more: number): void {
-    if (this.length + more <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + more));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  number(value: number): void {
-    this.#reserve(9);
-    const at = this.length;
-    if (Object.is(value, 0)) {
-      this.bytes[at] = ZERO;
-      this.length += 1;
-    } else if (Number.isInteger(value) && value > 0 && value <= 0xff) {
-      this.bytes[at] = UINT8;
-      this.bytes[at + 1] = value;
-      this.length += 2;
-    } else if (Number.isInteger(value) && value > 0 && value <= 0xffff) {
-      this.bytes[at] = UINT16;
-      this.view.setUint16(at + 1, value, true);
-      this.length += 3;
-    } else if (Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff && !Object.is(value, -0)) {
-      this.bytes[at] = INT32;
-      this.view.setInt32(at + 1, value, true);
-      this.length += 5;
-    } else {
-      this.bytes[at] = FLOAT64;
-      this.view.setFloat64(at + 1, value, true);
-      this.length += 9;
-    }
-  }
-
-  /** A length or id: 7 bits a byte, low first. */
-  varint(value: number): void {
-    this.#reserve(5);
-    let rest = value;
-    while (rest >= 0x80) {
-      this.bytes[this.length++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    this.bytes[this.length++] = rest;
-  }
-
-  string(value: string): void {
-    // UTF-8 is at most 3 bytes a UTF-16 unit.
-    this.#reserve(5 + value.length * 3);
-    const lengthAt = this.length;
-    // The byte length goes first: written after the bytes, in the 5 bytes left for it, then moved up.
-    this.length += 5;
-    const { written } = textEncoder.encodeInto(value, this.bytes.subarray(this.length));
-    const end = this.length + written;
-    this.length = lengthAt;
-    this.varint(written);
-    this.bytes.copyWithin(this.length, lengthAt + 5, end);
-    this.length += written;
-  }
-}
-
-/** Reads a record's bytes back in the order its shape says. */
-class Reader {
-  offset: number;
-  readonly view: DataView;
-
-  constructor(
-    readonly bytes: Uint8Array,
-    offset: number,
-  ) {
-    this.offset = offset;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  number(): number {
-    const tag = this.bytes[this.offset] as number;
-    const at = this.offset + 1;
-    switch (tag) {
-      case ZERO:
-        this.offset = at;
-        return 0;
-      case UINT8:
-        this.offset = at + 1;
-        return this.bytes[at] as number;
-      case UINT16:
-        this.offset = at + 2;
-        return this.view.getUint16(at, true);
-      case INT32:
-        this.offset = at + 4;
-        return this.view.getInt32(at, true);
-      case FLOAT64:
-        this.offset = at + 8;
-        return this.view.getFloat64(at, true);
-      default:
-        throw new RangeError(`packed record: unknown number tag ${tag}`);
-    }
-  }
-
-  skipNumber(): void {
-    const tag = this.bytes[this.offset] as number;
-    this.offset += tag === ZERO ? 1 : tag === UINT8 ? 2 : tag === UINT16 ? 3 : tag === INT32 ? 5 : 9;
-  }
-
-  varint(): number {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = this.bytes[this.offset++] as number;
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
-  }
-
-  string(): string {
-    const length = this.varint();
-    const start = this.offset;
-    const end = start + length;
-    this.offset = end;
-    // Short ASCII (device and command names) without TextDecoder's call cost.
-    if (length <= 64) {
-      let text = '';
-      for (let index = start; index < end; index++) {
-        const byte = this.bytes[index] as number;
-        if (byte >= 0x80) return textDecoder.decode(this.bytes.subarray(start, end));
-        text += String.fromCharCode(byte);
-      }
-      return text;
-    }
-    return textDecoder.decode(this.bytes.subarray(start, end));
-  }
-
-  skipString(): void {
-    const length = this.varint();
-    this.offset += length;
-  }
-}
-
-/** Writes the value's numbers and strings, and returns its shape's signature (equal for values of the same structure). */
-function writeValue(value: Packable, writer: Writer): string {
-  if (typeof value === 'number') {
-    writer.number(value);
-    return 'n';
-  }
-  if (typeof value === 'string') {
-    writer.string(value);
-    return 's';
-  }
-  if (value === true) return 't';
-  if (value === false) return 'f';
-  if (value === null) return 'z';
-  if (value === undefined) return 'u';
-  if (Array.isArray(value)) {
-    let signature = '[';
-    for (const item of value as readonly Packable[]) signature += writeValue(item, writer);
-    return `${signature}]`;
-  }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    let signature = '{';
-    for (const key of Object.keys(value)) signature += `${JSON.stringify(key)}:${writeValue((value as Record<string, Packable>)[key], writer)}`;
-    return `${signature}}`;
-  }
-  throw new TypeError(`a PackedRing keeps plain objects, arrays, numbers, strings, booleans and null; got ${Object.prototype.toString.call(value)}`);
-}
-
-function shapeOf(value: Packable): Shape {
-  if (typeof value === 'number') return { kind: 'number' };
-  if (typeof value === 'string') return { kind: 'string' };
-  if (typeof value === 'boolean' || value === null || value === undefined) return { kind: 'constant', value };
-  if (Array.isArray(value)) return { kind: 'array', items: (value as readonly Packable[]).map(shapeOf) };
-  const record = value as Record<string, Packable>;
-  const keys = Object.keys(record);
-  return { kind: 'object', keys, values: keys.map((key) => shapeOf(record[key])) };
-}
-
-function readValue(shape: Shape, reader: Reader): Packable {
-  switch (shape.kind) {
-    case 'number':
-      return reader.number();
-    case 'string':
-      return reader.string();
-    case 'constant':
-      return shape.value;
-    case 'array': {
-      const { items } = shape;
-      const value = new Array<Packable>(items.length);
-      for (let index = 0; index < items.length; index++) value[index] = readValue(items[index] as Shape, reader);
-      return value;
-    }
-    case 'object': {
-      const { keys, values } = shape;
-      const value: Record<string, Packable> = {};
-      for (let index = 0; index < keys.length; index++) setKey(value, keys[index] as string, readValue(values[index] as Shape, reader));
-      return value;
-    }
-  }
-}
-
-/** An own property, even one named __proto__ (as JSON.parse makes it), never the object's prototype. */
-function setKey(object: Record<string, Packable>, key: string, value: Packable): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
-}
-
-function skipValue(shape: Shape, reader: Reader): void {
-  switch (shape.kind) {
-    case 'number':
-      return reader.skipNumber();
-    case 'string':
-      return reader.skipString();
-    case 'constant':
-      return;
-    case 'array':
-      for (const item of shape.items) skipValue(item, reader);
-      return;
-    case 'object':
-      for (const value of shape.values) skipValue(value, reader);
-      return;
-  }
-}
 
 /**
  * The last `capacity` values pushed, oldest first, at a few bytes a number (a zero takes one byte, a count two or
@@ -277,6 +33,8 @@ export class PackedRing<T> {
   /** Each slot's chunk and offset; slot (first + i) % slots holds the i-th oldest. Grown as needed, up to capacity. */
   #chunks: Array<Uint8Array | undefined>;
   #offsets: Uint32Array;
+  /** Each slot's record length in bytes (its shape id included). */
+  #lengths: Uint32Array;
   #first = 0;
   #size = 0;
   /** Values pushed so far: the sequence number of the next. */
@@ -294,6 +52,7 @@ export class PackedRing<T> {
     const slots = Math.min(capacity, INITIAL_SLOTS);
     this.#chunks = new Array<Uint8Array | undefined>(slots);
     this.#offsets = new Uint32Array(slots);
+    this.#lengths = new Uint32Array(slots);
   }
 
   get size(): number {
@@ -344,6 +103,7 @@ export class PackedRing<T> {
     else this.#size++;
     this.#chunks[slot] = chunk;
     this.#offsets[slot] = offset;
+    this.#lengths[slot] = writer.length;
     this.#pushed++;
   }
 
@@ -355,19 +115,43 @@ export class PackedRing<T> {
     const entry = this.#shapesById.get(reader.view.getUint32(reader.offset, true));
     reader.offset += SHAPE_ID_BYTES;
     if (!entry) throw new Error('packed ring: a kept record has no shape');
-    if (keys === undefined || entry.shape.kind !== 'object') return readValue(entry.shape, reader) as T;
-    const { shape } = entry;
-    const value: Record<string, Packable> = {};
-    let wanted = keys.length;
-    for (let index = 0; index < shape.keys.length && wanted > 0; index++) {
-      const key = shape.keys[index] as string;
-      const valueShape = shape.values[index] as Shape;
-      if (keys.includes(key)) {
-        setKey(value, key, readValue(valueShape, reader));
-        wanted--;
-      } else skipValue(valueShape, reader);
+    // Each record is read from its own offset: no need to skip past the keys not asked for.
+    return readRecord(entry.shape, reader, keys, false) as T;
+  }
+
+  /**
+   * The values of sequence numbers `seqs` (each kept: start ≤ seq < end), on the wire: their bytes as kept, their
+   * shapes' signatures; `keys`: the keys the reader is to read (PackedRecords.keys), the others' bytes sent all the same.
+   */
+  packed(seqs: readonly number[], keys?: readonly string[]): PackedRecords {
+    const slots = this.#chunks.length;
+    const slotOf = (seq: number) => {
+      if (!Number.isInteger(seq) || seq < this.start || seq >= this.end)
+        throw new RangeError(`packed ring: ${seq} is not within ${this.start}..${this.end - 1}`);
+      return (this.#first + (seq - this.start)) % slots;
+    };
+    let total = 0;
+    for (const seq of seqs) total += this.#lengths[slotOf(seq)] as number;
+    const bytes = new Uint8Array(total);
+    const ids = new Map<number, string>();
+    let at = 0;
+    for (const seq of seqs) {
+      const slot = slotOf(seq);
+      const chunk = this.#chunks[slot] as Uint8Array;
+      const offset = this.#offsets[slot] as number;
+      const length = this.#lengths[slot] as number;
+      bytes.set(chunk.subarray(offset, offset + length), at);
+      at += length;
+      const id = new DataView(chunk.buffer, chunk.byteOffset + offset, SHAPE_ID_BYTES).getUint32(0, true);
+      if (!ids.has(id)) ids.set(id, (this.#shapesById.get(id) as ShapeEntry).signature);
     }
-    return value as T;
+    return {
+      format: PACKED_RECORDS_FORMAT,
+      count: seqs.length,
+      ...(keys ? { keys: [...keys] } : {}),
+      shapes: [...ids].map(([id, signature]) => ({ id, signature })),
+      bytes: toBase64(bytes),
+    };
   }
 
   /** Values from sequence number `from` (default the oldest), oldest first. */
@@ -390,13 +174,16 @@ export class PackedRing<T> {
     const slots = Math.min(this.capacity, this.#chunks.length * 2);
     const chunks = new Array<Uint8Array | undefined>(slots);
     const offsets = new Uint32Array(slots);
+    const lengths = new Uint32Array(slots);
     for (let index = 0; index < this.#size; index++) {
       const slot = (this.#first + index) % this.#chunks.length;
       chunks[index] = this.#chunks[slot];
       offsets[index] = this.#offsets[slot] as number;
+      lengths[index] = this.#lengths[slot] as number;
     }
     this.#chunks = chunks;
     this.#offsets = offsets;
+    this.#lengths = lengths;
     this.#first = 0;
   }
 
@@ -404,7 +191,7 @@ export class PackedRing<T> {
     const known = this.#shapesBySignature.get(signature);
     if (known) return known;
     if (this.#shapesBySignature.size >= SHAPE_TABLE_SWEEP) this.#sweepShapes();
-    const entry: ShapeEntry = { id: this.#nextShapeId++, shape: shapeOf(value), lastSeq: this.#pushed };
+    const entry: ShapeEntry = { id: this.#nextShapeId++, shape: shapeOf(value), signature, lastSeq: this.#pushed };
     this.#shapesBySignature.set(signature, entry);
     this.#shapesById.set(entry.id, entry);
     return entry;

@@ -107,10 +107,14 @@ export function hostOverview(
   recorder: HostRecorder,
   statuses: readonly RecorderStatus[],
   config: AgentConfig,
-  range: { sinceMs?: number | undefined; untilMs?: number | undefined; fields?: 'checklist' | 'all' | undefined } = {},
+  range: { sinceMs?: number | undefined; untilMs?: number | undefined; fields?: 'checklist' | 'all' | undefined; form?: 'json' | 'packed' | undefined } = {},
 ): HostOverview {
-  const samples =
-    range.fields === 'all' ? recorder.samples(range.sinceMs, range.untilMs) : recorder.sampleFields(CHECKLIST_FIELDS, range.sinceMs, range.untilMs);
+  const packed = range.form === 'packed';
+  const samples = packed
+    ? []
+    : range.fields === 'all'
+      ? recorder.samples(range.sinceMs, range.untilMs)
+      : recorder.sampleFields(CHECKLIST_FIELDS, range.sinceMs, range.untilMs);
   const newest = recorder.latest(1)[0];
   return {
     ...hostIdentity(config),
@@ -118,6 +122,7 @@ export function hostOverview(
     historySeconds: (recorder.capacity * recorder.intervalMs) / 1000,
     intervalMs: recorder.intervalMs,
     samples,
+    ...(packed ? { packedSamples: recorder.packedSamples(range.sinceMs, range.untilMs, range.fields === 'all' ? undefined : CHECKLIST_FIELDS) } : {}),
     use: useOf(recorder, statuses),
     sources: sourcesOf(newest, recorder.running, statuses, config),
   };

@@ -136,6 +136,20 @@ describe('HostRecorder', () => {
     expect(recorder.latest(3).map((s) => s.time)).toEqual([3_697_000, 3_698_000, 3_699_000]);
   });
 
+  it('gives the p99s the fleet draws as the samples hold them, nulls included, without unpacking', () => {
+    const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now), capacity: 300 });
+    for (let second = 0; second < 400; second++) {
+      const bpf = { ...noBpf, runqlatP99Us: second % 3 === 0 ? null : second * 1.5, biolatencyP99Us: second % 5 === 0 ? null : 2000 + second };
+      recorder.push(compactSample(hostSample(second * 1000), bpf));
+    }
+    const fromSamples = recorder
+      .sampleFields(['time', 'bpf'], 150_000)
+      .map(({ time, bpf }) => ({ time, bpf: { runqlatP99Us: bpf.runqlatP99Us, biolatencyP99Us: bpf.biolatencyP99Us } }));
+    expect(fromSamples).toHaveLength(250);
+    expect(recorder.latencyP99s(150_000)).toEqual(fromSamples);
+    expect(recorder.latencyP99s(undefined, 102_000).map((sample) => sample.time)).toEqual([100_000, 101_000]);
+  });
+
   it('gives back each sample as kept: the newest minute the objects pushed, the older ones packed and unpacked equal', () => {
     const recorder = new HostRecorder({ sampler: new FakeSampler(Date.now), capacity: 200 });
     const pushed: OverviewSample[] = [];

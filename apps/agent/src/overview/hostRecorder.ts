@@ -2,6 +2,7 @@
 // ring, shared by every viewer of the overview (a viewer reads what is kept; it never adds a sample).
 import { nextFrameBoundary, percentileFromLog2 } from '@bpfscope/bpf-core';
 import type { HistogramFrame, HostSample, KernelEventKind, KmsgRecord } from '@bpfscope/bpf-core';
+import type { PackedRecords } from '@bpfscope/formats';
 import { PackedRing } from '../history/packedRing.js';
 import type { OverviewBpf, OverviewSample } from './types.js';
 
@@ -103,8 +104,8 @@ export function compactSample(sample: HostSample, bpf: OverviewBpf, limits = hos
 /**
  * Memory is bounded by `capacity` samples of bounded size: each holds at most 10 process rows and 20 kernel-log
  * records, plus one row per CPU, disk and interface. They are kept packed (PackedRing), the newest minute also as
- * objects (measured in bench/hostRecorder.ts on a 2-CPU VM with 89 processes, 2 disks and 4 interfaces: 7.2 KiB a
- * sample as objects, 25 MiB for the hour; packed, see the README's table).
+ * objects (measured in bench/hostRecorder.ts on a 2-CPU VM with ~100 processes, 2 disks and 4 interfaces: 7.2 KiB a
+ * sample as objects, 25 MiB for the hour; packed, 1.1 KiB a sample, 4 MiB).
  */
 export class HostRecorder {
   readonly capacity: number;
@@ -115,6 +116,9 @@ export class HostRecorder {
   readonly #ring: PackedRing<OverviewSample>;
   /** Each kept sample's time, by sequence number modulo capacity: ranges are found without unpacking. */
   readonly #times: Float64Array;
+  /** Each kept sample's runqlat and biolatency p99 (NaN: none), as #times: the fleet's hour without unpacking. */
+  readonly #runqlatP99Us: Float64Array;
+  readonly #biolatencyP99Us: Float64Array;
   /** The newest samples as pushed, oldest first: latest() gives the same objects on every call. */
   readonly #recent: OverviewSample[] = [];
   readonly #listeners = new Set<Listener>();
@@ -138,6 +142,8 @@ export class HostRecorder {
     this.#now = options.now ?? Date.now;
     this.#ring = new PackedRing(this.capacity);
     this.#times = new Float64Array(this.capacity);
+    this.#runqlatP99Us = new Float64Array(this.capacity);
+    this.#biolatencyP99Us = new Float64Array(this.capacity);
   }
 
   get running(): boolean {
@@ -252,6 +258,8 @@ export class HostRecorder {
     const seq = this.#ring.end;
     this.#ring.push(sample);
     this.#times[seq % this.capacity] = sample.time;
+    this.#runqlatP99Us[seq % this.capacity] = sample.bpf.runqlatP99Us ?? NaN;
+    this.#biolatencyP99Us[seq % this.capacity] = sample.bpf.biolatencyP99Us ?? NaN;
     this.#recent.push(sample);
     if (this.#recent.length > Math.min(hostRecorderDefaults.recentSamples, this.capacity)) this.#recent.shift();
     for (const listener of this.#listeners) listener(sample);
@@ -268,6 +276,26 @@ export class HostRecorder {
    */
   sampleFields<Field extends keyof OverviewSample>(fields: readonly Field[], sinceMs?: number, untilMs?: number): Array<Pick<OverviewSample, Field>> {
     return this.#inRange(sinceMs, untilMs).map((seq) => this.#sample(seq, fields));
+  }
+
+  /**
+   * samples() on the wire as the ring keeps them, without building a sample: every field's bytes, `fields` (when given)
+   * named as the ones to read.
+   */
+  packedSamples(sinceMs?: number, untilMs?: number, fields?: ReadonlyArray<keyof OverviewSample>): PackedRecords {
+    return this.#ring.packed(this.#inRange(sinceMs, untilMs), fields);
+  }
+
+  /** sampleFields(['time', 'bpf']) with the two p99s the fleet draws, from arrays kept beside the ring (no unpacking). */
+  latencyP99s(sinceMs?: number, untilMs?: number): Array<Pick<OverviewSample, 'time'> & { bpf: Pick<OverviewBpf, 'runqlatP99Us' | 'biolatencyP99Us'> }> {
+    const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+    return this.#inRange(sinceMs, untilMs).map((seq) => {
+      const slot = seq % this.capacity;
+      return {
+        time: this.#times[slot] as number,
+        bpf: { runqlatP99Us: orNull(this.#runqlatP99Us[slot] as number), biolatencyP99Us: orNull(this.#biolatencyP99Us[slot] as number) },
+      };
+    });
   }
 
   /** The newest `count` samples, oldest first. */

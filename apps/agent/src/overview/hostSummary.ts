@@ -73,8 +73,8 @@ export function hostSummary(services: AgentServices, options: { points: number; 
   const use = useOf(recorder, statuses);
   const newest = recorder.latest(1)[0];
   const window = summaryWindow(newest?.time ?? options.now ?? Date.now(), recorder.capacity * recorder.intervalMs, options.points, recorder.intervalMs);
-  const samples = recorder.sampleFields(['time', 'bpf'], window.from);
-  const series = (pick: (sample: Pick<OverviewSample, 'bpf'>) => number | null) => maxPerPoint(samples, pick, { ...window, points: options.points });
+  const samples = recorder.latencyP99s(window.from);
+  const series = (pick: (sample: (typeof samples)[number]) => number | null) => maxPerPoint(samples, pick, { ...window, points: options.points });
   const recorded = recordedBpfTools(statuses);
   return {
     ...hostIdentity(services.config),

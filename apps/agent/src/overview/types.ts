@@ -1,5 +1,6 @@
 // The host overview as the agent serves it (issue 13): one second of the host, and the USE table of it.
 import type { HostSample } from '@bpfscope/bpf-core';
+import type { PackedRecords } from '@bpfscope/formats';
 
 /** The flight recorder's figures for the same second; null when the tool is not recorded (or had no frame that second). */
 export interface OverviewBpf {
@@ -22,7 +23,7 @@ export type OverviewSample = HostSample & { bpf: OverviewBpf };
 
 /**
  * What the 60-second checklist panels read of a sample: host.overview sends only these unless asked for all,
- * about 60 % of a sample's bytes (an hour of samples is ~15 MB of JSON; the rest feeds the USE table, sent whole).
+ * about 60 % of a sample's bytes (an hour of samples is ~15 MB of JSON, ~9 MB packed; the rest feeds the USE table, sent whole).
  */
 export const CHECKLIST_FIELDS = [
   'time',
@@ -97,8 +98,10 @@ export interface HostOverview {
   /** Seconds of history kept (3600) and the sampling interval (1000 ms). */
   historySeconds: number;
   intervalMs: number;
-  /** Oldest first, one per second, the last hour (or since sinceMs): the checklist's fields, or all of them when asked. */
+  /** Oldest first, one per second, the last hour (or since sinceMs): the checklist's fields, or all of them when asked; empty when packed. */
   samples: ChecklistSample[];
+  /** `form: 'packed'`: the samples as the recorder keeps them, naming the fields asked for (unpackRecords reads those). */
+  packedSamples?: PackedRecords;
   /** The USE table for the newest sample. */
   use: UseRow[];
   /** Where each source came from or why it is missing (PSI absent, kmsg not readable...). */

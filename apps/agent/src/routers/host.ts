@@ -7,6 +7,7 @@ import { computeUse } from '../overview/use.js';
 import { getCapabilitiesSnapshot } from '../services/capabilities.js';
 import { recorderSnapshot } from '../services/flightRecorder.js';
 import { authedProcedure, router } from '../trpc.js';
+import { wireForm } from './wireForm.js';
 
 /** Epoch ms, from 1970 to the largest a Date holds. */
 const overviewInput = z
@@ -15,6 +16,8 @@ const overviewInput = z
     untilMs: z.number().int().min(0).max(8.64e15).optional(),
     /** `all`: every field of each sample, not only the checklist's. */
     fields: z.enum(['checklist', 'all']).optional(),
+    /** `packed`: the samples in packedSamples, as the recorder keeps them (what the web asks for: an hour is ~15 MB as JSON, built in ~1 s). */
+    form: wireForm.optional(),
   })
   .strict()
   .optional();
@@ -57,7 +60,12 @@ export const hostRouter = router({
    */
   overview: authedProcedure.input(overviewInput).query(({ ctx, input }) => {
     const { services } = ctx;
-    return hostOverview(services.host, services.recorder, services.config, { sinceMs: input?.sinceMs, untilMs: input?.untilMs, fields: input?.fields });
+    return hostOverview(services.host, services.recorder, services.config, {
+      sinceMs: input?.sinceMs,
+      untilMs: input?.untilMs,
+      fields: input?.fields,
+      form: input?.form,
+    });
   }),
 
   /**

@@ -45,10 +45,11 @@ export function createAgentClient(address: string, token: string): AgentConnecti
       splitLink({
         condition: (operation) => operation.type === 'subscription',
         true: wsLink({ client: socket }),
-        // PromQL answers can take seconds and weigh megabytes: batched, the quickest would wait for the slowest.
-        // A mutation is one user action (start, stop, save): batching it buys nothing and costs the batch's timer turn.
+        // PromQL answers and the overview's hour can take seconds and weigh megabytes: batched, the quickest would wait
+        // for the slowest. A mutation is one user action (start, stop, save): batching it buys nothing and costs the
+        // batch's timer turn.
         false: splitLink({
-          condition: (operation) => operation.type === 'mutation' || operation.path.startsWith('prometheus.'),
+          condition: (operation) => operation.type === 'mutation' || operation.path.startsWith('prometheus.') || operation.path === 'host.overview',
           true: httpLink({ url, headers: () => authorization }),
           false: httpBatchLink({ url, headers: () => authorization, maxItems: 8 }),
         }),

@@ -1,8 +1,8 @@
-import { packFrames, packProfile, WireFormatError } from '@bpfscope/formats';
+import { packFrames, packProfile, packRecords, WireFormatError } from '@bpfscope/formats';
 import type { FoldedProfile } from '@bpfscope/formats';
 import { describe, expect, it } from 'vitest';
-import type { HistogramFrame, ProfileCapture, Snapshot, StreamBatch } from './types';
-import { batchFrames, captureProfile, snapshotContents } from './wireForms';
+import type { HistogramFrame, HostOverview, ProfileCapture, Snapshot, StreamBatch } from './types';
+import { batchFrames, captureProfile, overviewContents, snapshotContents } from './wireForms';
 
 const frames: HistogramFrame[] = [
   { time: 1_765_064_000_000, intervalMs: 1000, unit: 'usecs', series: [{ label: '', counts: [0, 4, 9] }] },
@@ -78,5 +78,36 @@ describe('wire forms in the web', () => {
     const packedFrames = { ...packFrames(frames), seriesCount: packFrames([]).seriesCount };
     expect(() => batchFrames({ ...batch, packedFrames })).toThrow(WireFormatError);
     expect(() => captureProfile({ ...capture, packedProfile: { ...packProfile(profile), frameNames: [] } })).toThrow(WireFormatError);
+  });
+});
+
+describe('overviewContents', () => {
+  const overview = {
+    hostname: 'db-1',
+    kernel: '6.18.0',
+    cpus: 2,
+    historySeconds: 3600,
+    intervalMs: 1000,
+    use: [],
+    sources: [],
+  };
+  const samples = [
+    { time: 1_765_064_000_000, cpus: 2, loadavg: { one: 0.5, five: 0.25, fifteen: 0.1 }, bpf: { runqlatP99Us: null } },
+    { time: 1_765_064_001_000, cpus: 2, loadavg: { one: 0.75, five: 0.25, fifteen: 0.1 }, bpf: { runqlatP99Us: 900 } },
+  ];
+
+  it('reads packed samples back into the samples the views read, and leaves a JSON answer as it is', () => {
+    const packed = { ...overview, samples: [], packedSamples: packRecords(samples) } as unknown as HostOverview;
+    const read = overviewContents(JSON.parse(JSON.stringify(packed)) as HostOverview);
+    expect(read.samples).toStrictEqual(samples);
+    expect('packedSamples' in read).toBe(false);
+    const plain = { ...overview, samples } as unknown as HostOverview;
+    expect(overviewContents(plain)).toBe(plain);
+  });
+
+  it('throws a WireFormatError for a packed form that does not decode', () => {
+    const packed = packRecords(samples);
+    const broken = { ...overview, samples: [], packedSamples: { ...packed, count: 3 } } as unknown as HostOverview;
+    expect(() => overviewContents(broken)).toThrow(WireFormatError);
   });
 });

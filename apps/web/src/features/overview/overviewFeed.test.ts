@@ -31,29 +31,33 @@ function fakeAgent() {
     pending.shift()?.();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
+  const answerLast = async () => {
+    pending.pop()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
   const tick = (time: number) => handlers?.onData({ sample: sample(time), use: [] } as OverviewUpdate);
-  return { api, queries, answerNext, tick, subscribed: () => handlers !== undefined };
+  return { api, queries, answerNext, answerLast, tick, subscribed: () => handlers !== undefined };
 }
 
 const describeError = (error: unknown): AgentProblem => ({ kind: 'unreachable', message: String(error) }) as AgentProblem;
 
 describe('a host overview feed', () => {
-  it('asks for the minutes shown first, then the rest of the hour, and keeps seconds that came meanwhile', async () => {
+  it('asks for the minutes shown and the rest of the hour at once, and keeps seconds that came meanwhile', async () => {
     const agent = fakeAgent();
     const feed = new OverviewFeed(agent.api, describeError, () => NOW);
     let updates = 0;
     feed.listen(() => updates++);
     feed.start();
     expect(agent.subscribed()).toBe(true);
-    expect(agent.queries).toEqual([{ sinceMs: NOW - FIRST_SECONDS * 1000 }]);
+    const firstSince = NOW - FIRST_SECONDS * 1000;
+    expect(agent.queries).toEqual([{ sinceMs: firstSince }, { untilMs: firstSince }]);
     agent.tick(NOW + 1000);
     await agent.answerNext();
     expect(feed.state.phase).toBe('live');
     expect(feed.state.complete).toBe(false);
     expect(feed.state.samples).toHaveLength(FIRST_SECONDS + 1 + 1);
     expect(feed.state.samples.at(-1)?.time).toBe(NOW + 1000);
-    const oldestShown = feed.state.samples[0]?.time;
-    expect(agent.queries[1]).toEqual({ untilMs: oldestShown });
+    expect(feed.state.samples[0]?.time).toBe(firstSince);
     await agent.answerNext();
     expect(feed.state.complete).toBe(true);
     // The hour is capped at what the agent keeps, oldest dropped: 3,600 samples.
@@ -62,6 +66,19 @@ describe('a host overview feed', () => {
     const times = feed.state.samples.map((s) => s.time);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(updates).toBeGreaterThanOrEqual(3);
+  });
+
+  it('waits for the minutes shown when the rest of the hour comes first, then has the whole hour in order', async () => {
+    const agent = fakeAgent();
+    const feed = new OverviewFeed(agent.api, describeError, () => NOW);
+    feed.start();
+    await agent.answerLast();
+    expect(feed.state.phase).toBe('loading');
+    expect(feed.state.samples).toHaveLength(0);
+    await agent.answerNext();
+    expect(feed.state.complete).toBe(true);
+    const times = feed.state.samples.map((s) => s.time);
+    expect(times).toEqual(secondsBefore(3600, NOW).map((s) => s.time));
   });
 
   it('stops listening when closed and says why when the agent refuses', async () => {

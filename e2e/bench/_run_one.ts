@@ -1,2 +1,0 @@
-import { benchHostOverview } from './hostOverview.ts';
-await benchHostOverview();
