@@ -622,6 +622,25 @@ describe('SessionManager', () => {
       expect(manager.list()[0]).toMatchObject({ recording: true, history: { frames: 5, since: 4 } });
     });
 
+    it('gives a viewer that asks for historySeconds only the frames of that window, then live frames', async () => {
+      manager = createManager({ frameHistoryLimit: 3600 });
+      manager.record('biolatency', {});
+      const session = onlySession() as FakeHistogramSession;
+      for (let second = 1; second <= 60; second++) session.pushFrame(second * 1000);
+      vi.setSystemTime(60_000);
+
+      const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice', historySeconds: 10 });
+      expect(started.historyFrames).toBe(10);
+      const stream = manager.stream(started.id, 'alice', new AbortController().signal);
+      const first = await nextBatch(stream);
+      expect(frameTimes(first)).toEqual([51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((second) => second * 1000));
+      expect(first.counters.droppedFramesForViewer).toBe(0);
+      session.pushFrame(61_000);
+      expect(frameTimes(await nextBatch(stream))).toEqual([61_000]);
+      // Another viewer of the same attachment still gets the whole hour kept.
+      expect(manager.start({ tool: 'biolatency', params: {}, owner: 'bob' }).historyFrames).toBe(61);
+    });
+
     it('sends a long history in batches of batchMaxFrames', async () => {
       manager = createManager({ frameHistoryLimit: 100, batchMaxFrames: 40 });
       manager.record('biolatency', {});

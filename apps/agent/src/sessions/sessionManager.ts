@@ -201,7 +201,7 @@ export class SessionManager {
       if (this.#userAttachmentCount() >= this.#maxSessions) throw new SessionLimitError(this.#maxSessions);
       attachment = this.#attach({ key, tool: input.tool, params, owner: input.owner });
     }
-    const viewer = this.#addViewer(attachment, input.owner);
+    const viewer = this.#addViewer(attachment, input.owner, input.historySeconds);
     this.#audit({
       action: 'viewer-start',
       ...auditBase(attachment),
@@ -509,14 +509,15 @@ export class SessionManager {
     }, attachment.maxDurationMs);
   }
 
-  #addViewer(attachment: Attachment, owner: string): Viewer {
+  #addViewer(attachment: Attachment, owner: string, historySeconds?: number): Viewer {
+    const startedAt = this.#now();
     const viewer: Viewer = {
       id: randomUUID(),
       owner,
-      startedAt: this.#now(),
+      startedAt,
       attachment,
       queue: new ViewerQueue({ maxRows: this.#viewerMaxQueuedRows }),
-      frames: new FrameCursor(attachment.history),
+      frames: new FrameCursor(attachment.history, historySeconds === undefined ? undefined : startedAt - historySeconds * 1000),
       seq: 0,
       activeStream: undefined,
       idleTimer: undefined,

@@ -20,6 +20,8 @@ export interface StartSessionInput {
   tool: string;
   params: unknown;
   owner: string;
+  /** The recorded frames of the last this many seconds first; absent: all the attachment kept. */
+  historySeconds?: number;
 }
 
 export interface StartedSession {

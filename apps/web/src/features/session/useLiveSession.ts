@@ -64,8 +64,11 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
-/** `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment). */
-export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>): LiveSession {
+/**
+ * `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment);
+ * `historySeconds`: the recorded frames of only the last this many seconds (the window shown), not all the agent kept.
+ */
+export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>, historySeconds?: number): LiveSession {
   const { address, token } = useScopeHost();
   const viewParams = useScopedView((view) => view.params);
   // The session restarts when the params change, not each time the view's object does.
@@ -127,7 +130,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
 
     setStatus({ phase: 'starting' });
     client.sessions.start
-      .mutate({ tool, params })
+      .mutate(historySeconds === undefined ? { tool, params } : { tool, params, historySeconds })
       .then((started) => {
         if (cancelled) {
           void client.sessions.stop.mutate({ id: started.id }).catch(() => undefined);
@@ -194,7 +197,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
       if (renderTimer) clearTimeout(renderTimer);
       if (sessionId) void client.sessions.stop.mutate({ id: sessionId }).catch(() => undefined);
     };
-  }, [address, token, tool, paramsKey, enabled, missingKey, runNumber, live]);
+  }, [address, token, tool, paramsKey, historySeconds, enabled, missingKey, runNumber, live]);
 
   const keepWatching = () => {
     const id = sessionIdRef.current;
