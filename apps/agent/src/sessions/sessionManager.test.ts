@@ -707,6 +707,22 @@ describe('SessionManager', () => {
       expect(manager.historyOf(second.id, 'bob').rows?.map((row) => row.n)).toEqual([0, 1, 2, 3]);
     });
 
+    it('a viewer that asks for rows: false is sent no rows, kept or live, while the others are', async () => {
+      const first = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      onlySession().push(numberedRows(3));
+      const framesOnly = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob', rows: false });
+      expect(framesOnly.historyRows).toBe(0);
+      const stream = manager.stream(framesOnly.id, 'bob', new AbortController().signal);
+      onlySession().push(numberedRows(1, 3));
+      await vi.advanceTimersByTimeAsync(200);
+      expect(rowNumbers(await nextBatch(manager.stream(first.id, 'alice', new AbortController().signal)))).toEqual([0, 1, 2, 3]);
+      // Nothing for bob but the heartbeat: not a row of the four.
+      const next = stream.next();
+      await vi.advanceTimersByTimeAsync(30_000);
+      const heartbeat = await next;
+      expect(heartbeat.done ? [] : heartbeat.value.rows).toEqual([]);
+    });
+
     it('keeps at most the configured rows and age, and none for histogram tools', async () => {
       manager = createManager({ rowHistory: { maxRows: 5, maxAgeMs: 60_000, maxBytes: 1 << 20 } });
       const viewer = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });

@@ -64,11 +64,18 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
+/** What a heat map alone needs of a session: frames only, and of the past only the window it shows. */
+export interface HeatMapOnly {
+  /** The recorded frames of only the last this many seconds, not all the agent kept. */
+  historySeconds: number;
+}
+
 /**
  * `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment);
- * `historySeconds`: the recorded frames of only the last this many seconds (the window shown), not all the agent kept.
+ * `heatMapOnly`: no rows, past or live, and the frames of its window (a small multiple of a table tool such as tcplife).
  */
-export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>, historySeconds?: number): LiveSession {
+export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>, heatMapOnly?: HeatMapOnly): LiveSession {
+  const historySeconds = heatMapOnly?.historySeconds;
   const { address, token } = useScopeHost();
   const viewParams = useScopedView((view) => view.params);
   // The session restarts when the params change, not each time the view's object does.
@@ -130,7 +137,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
 
     setStatus({ phase: 'starting' });
     client.sessions.start
-      .mutate(historySeconds === undefined ? { tool, params } : { tool, params, historySeconds })
+      .mutate(historySeconds === undefined ? { tool, params } : { tool, params, historySeconds, rows: false })
       .then((started) => {
         if (cancelled) {
           void client.sessions.stop.mutate({ id: started.id }).catch(() => undefined);
