@@ -128,7 +128,14 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
     let sessionId: string | undefined;
     let unsubscribe: (() => void) | undefined;
     let renderTimer: ReturnType<typeof setTimeout> | undefined;
+    let shown = false;
     const scheduleRender = () => {
+      // The first batch (the history) is drawn at once: the throttle is for the live batches after it.
+      if (!shown) {
+        shown = true;
+        setVersion(live.version);
+        return;
+      }
       renderTimer ??= setTimeout(() => {
         renderTimer = undefined;
         setVersion(live.version);
