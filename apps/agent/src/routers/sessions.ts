@@ -8,7 +8,17 @@ import { batchInForm, wireForm } from './wireForm.js';
 // `historySeconds`: the recorded frames of only the last this many seconds (the overview's 15 minutes, not the hour);
 // `rows: false`: frames only (a heat map of a table tool need not be sent its hour of rows).
 const startInput = z
-  .object({ tool: toolName, params: toolParams, historySeconds: z.number().int().min(1).max(7 * 86_400).optional(), rows: z.boolean().optional() })
+  .object({
+    tool: toolName,
+    params: toolParams,
+    historySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .optional(),
+    rows: z.boolean().optional(),
+  })
   .strict();
 // tRPC's subscription link sends back the last tracked id when it reconnects; the
 // viewer's queue already resumes from where it was, so the id is accepted and unused.
