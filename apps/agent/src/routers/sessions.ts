@@ -5,7 +5,21 @@ import { authedProcedure, requireRole, router } from '../trpc.js';
 import { idInput, toolName, toolParams } from './inputs.js';
 import { batchInForm, wireForm } from './wireForm.js';
 
-const startInput = z.object({ tool: toolName, params: toolParams }).strict();
+// `historySeconds`: the recorded frames of only the last this many seconds (the overview's 15 minutes, not the hour);
+// `rows: false`: frames only (a heat map of a table tool need not be sent its hour of rows).
+const startInput = z
+  .object({
+    tool: toolName,
+    params: toolParams,
+    historySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .optional(),
+    rows: z.boolean().optional(),
+  })
+  .strict();
 // tRPC's subscription link sends back the last tracked id when it reconnects; the
 // viewer's queue already resumes from where it was, so the id is accepted and unused.
 // `form: 'packed'`: histogram frames in packedFrames, typed arrays rather than an object per frame.
@@ -22,7 +36,8 @@ export const sessionsRouter = router({
       if (ctx.services.backend.outputKind(input.tool) === 'stacks') {
         throw new TRPCError({ code: 'BAD_REQUEST', message: `${input.tool} captures stacks for a duration: use profiles.start` });
       }
-      return ctx.services.sessions.start({ tool: input.tool, params: input.params, owner: ctx.caller });
+      const { historySeconds, rows } = input;
+      return ctx.services.sessions.start({ tool: input.tool, params: input.params, owner: ctx.caller, historySeconds, rows });
     } catch (error) {
       throw toTRPCError(error);
     }

@@ -72,6 +72,20 @@ describe('FrameCursor', () => {
     expect(away.dropped).toBe(2);
   });
 
+  it('starts after `since` when asked: only the frames that end after it, none counted as lost', () => {
+    const history = new FrameHistory(4);
+    for (const time of [1000, 2000, 3000, 4000, 5000, 6000]) history.push(frame(time));
+    expect(new FrameCursor(history, 4000).take(10).map((entry) => entry.time)).toEqual([5000, 6000]);
+    expect(new FrameCursor(history, 4500).take(10).map((entry) => entry.time)).toEqual([5000, 6000]);
+    // Before the oldest kept: the whole history; at or after the newest: nothing yet, the next frame first.
+    expect(new FrameCursor(history, 0).take(10).map((entry) => entry.time)).toEqual([3000, 4000, 5000, 6000]);
+    const caughtUp = new FrameCursor(history, 6000);
+    expect([caughtUp.length, caughtUp.dropped]).toEqual([0, 0]);
+    history.push(frame(7000));
+    expect(caughtUp.take(10).map((entry) => entry.time)).toEqual([7000]);
+    expect(new FrameCursor(undefined, 4000).length).toBe(0);
+  });
+
   it('has nothing for an attachment without frames', () => {
     const cursor = new FrameCursor(undefined);
     expect([cursor.length, cursor.dropped, cursor.take(5)]).toEqual([0, 0, []]);

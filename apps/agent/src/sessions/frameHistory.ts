@@ -45,6 +45,19 @@ export class FrameHistory {
     return frames;
   }
 
+  /** The number of the oldest kept frame whose interval ends after `time` (epoch ms); `end` when none does. */
+  firstAfter(time: number): number {
+    // Frames are pushed in time order: a binary search reads log2(3600) ≈ 12 times, unpacking nothing else.
+    let low = this.start;
+    let high = this.end;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.#ring.get(middle, ['time']).time > time) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
+
   get oldestTime(): number | undefined {
     return this.size === 0 ? undefined : this.#ring.get(this.start, ['time']).time;
   }
@@ -59,9 +72,15 @@ export class FrameCursor {
   #next: number;
   #dropped = 0;
 
-  /** Starts at the oldest frame kept: a new viewer gets the history first. */
-  constructor(readonly history: FrameHistory | undefined) {
-    this.#next = history?.start ?? 0;
+  /**
+   * Starts at the oldest frame kept: a new viewer gets the history first; `since` (epoch ms): only the frames that end
+   * after it (a view of the last 15 minutes need not be sent the hour).
+   */
+  constructor(
+    readonly history: FrameHistory | undefined,
+    since?: number,
+  ) {
+    this.#next = history === undefined ? 0 : since === undefined ? history.start : history.firstAfter(since);
   }
 
   /** Frames waiting. */

@@ -622,6 +622,25 @@ describe('SessionManager', () => {
       expect(manager.list()[0]).toMatchObject({ recording: true, history: { frames: 5, since: 4 } });
     });
 
+    it('gives a viewer that asks for historySeconds only the frames of that window, then live frames', async () => {
+      manager = createManager({ frameHistoryLimit: 3600 });
+      manager.record('biolatency', {});
+      const session = onlySession() as FakeHistogramSession;
+      for (let second = 1; second <= 60; second++) session.pushFrame(second * 1000);
+      vi.setSystemTime(60_000);
+
+      const started = manager.start({ tool: 'biolatency', params: {}, owner: 'alice', historySeconds: 10 });
+      expect(started.historyFrames).toBe(10);
+      const stream = manager.stream(started.id, 'alice', new AbortController().signal);
+      const first = await nextBatch(stream);
+      expect(frameTimes(first)).toEqual([51, 52, 53, 54, 55, 56, 57, 58, 59, 60].map((second) => second * 1000));
+      expect(first.counters.droppedFramesForViewer).toBe(0);
+      session.pushFrame(61_000);
+      expect(frameTimes(await nextBatch(stream))).toEqual([61_000]);
+      // Another viewer of the same attachment still gets the whole hour kept.
+      expect(manager.start({ tool: 'biolatency', params: {}, owner: 'bob' }).historyFrames).toBe(61);
+    });
+
     it('sends a long history in batches of batchMaxFrames', async () => {
       manager = createManager({ frameHistoryLimit: 100, batchMaxFrames: 40 });
       manager.record('biolatency', {});
@@ -686,6 +705,22 @@ describe('SessionManager', () => {
       await vi.advanceTimersByTimeAsync(200);
       expect(rowNumbers(await nextBatch(manager.stream(second.id, 'bob', new AbortController().signal)))).toEqual([0, 1, 2, 3]);
       expect(manager.historyOf(second.id, 'bob').rows?.map((row) => row.n)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('a viewer that asks for rows: false is sent no rows, kept or live, while the others are', async () => {
+      const first = manager.start({ tool: 'execsnoop', params: {}, owner: 'alice' });
+      onlySession().push(numberedRows(3));
+      const framesOnly = manager.start({ tool: 'execsnoop', params: {}, owner: 'bob', rows: false });
+      expect(framesOnly.historyRows).toBe(0);
+      const stream = manager.stream(framesOnly.id, 'bob', new AbortController().signal);
+      onlySession().push(numberedRows(1, 3));
+      await vi.advanceTimersByTimeAsync(200);
+      expect(rowNumbers(await nextBatch(manager.stream(first.id, 'alice', new AbortController().signal)))).toEqual([0, 1, 2, 3]);
+      // Nothing for bob but the heartbeat: not a row of the four.
+      const next = stream.next();
+      await vi.advanceTimersByTimeAsync(30_000);
+      const heartbeat = await next;
+      expect(heartbeat.done ? [] : heartbeat.value.rows).toEqual([]);
     });
 
     it('keeps at most the configured rows and age, and none for histogram tools', async () => {

@@ -131,6 +131,8 @@ interface Viewer {
   readonly queue: ViewerQueue;
   /** Frames not yet streamed, oldest first; starts with the attachment's history (and counts the frames it lost). */
   readonly frames: FrameCursor;
+  /** False: a heat map's viewer, sent frames only (no rows, past or live). */
+  readonly rows: boolean;
   seq: number;
   activeStream: ViewerStream | undefined;
   idleTimer: Timer | undefined;
@@ -201,7 +203,7 @@ export class SessionManager {
       if (this.#userAttachmentCount() >= this.#maxSessions) throw new SessionLimitError(this.#maxSessions);
       attachment = this.#attach({ key, tool: input.tool, params, owner: input.owner });
     }
-    const viewer = this.#addViewer(attachment, input.owner);
+    const viewer = this.#addViewer(attachment, input.owner, input);
     this.#audit({
       action: 'viewer-start',
       ...auditBase(attachment),
@@ -509,21 +511,24 @@ export class SessionManager {
     }, attachment.maxDurationMs);
   }
 
-  #addViewer(attachment: Attachment, owner: string): Viewer {
+  #addViewer(attachment: Attachment, owner: string, wants: Pick<StartSessionInput, 'historySeconds' | 'rows'> = {}): Viewer {
+    const { historySeconds } = wants;
+    const startedAt = this.#now();
     const viewer: Viewer = {
       id: randomUUID(),
       owner,
-      startedAt: this.#now(),
+      startedAt,
       attachment,
       queue: new ViewerQueue({ maxRows: this.#viewerMaxQueuedRows }),
-      frames: new FrameCursor(attachment.history),
+      frames: new FrameCursor(attachment.history, historySeconds === undefined ? undefined : startedAt - historySeconds * 1000),
+      rows: wants.rows !== false,
       seq: 0,
       activeStream: undefined,
       idleTimer: undefined,
       released: false,
     };
     // A table's viewer starts with what the attachment kept: the flight recorder's hour, or what others saw so far.
-    const pastRows = attachment.rowHistory?.rows(viewer.startedAt).slice(-this.#viewerMaxQueuedRows) ?? [];
+    const pastRows = (viewer.rows ? attachment.rowHistory?.rows(viewer.startedAt).slice(-this.#viewerMaxQueuedRows) : undefined) ?? [];
     if (pastRows.length > 0) viewer.queue.push(pastRows, viewer.startedAt);
     this.#viewers.set(viewer.id, viewer);
     attachment.viewers.add(viewer);
@@ -538,6 +543,7 @@ export class SessionManager {
     const arrivedAt = this.#now();
     attachment.rowHistory?.push(rows, arrivedAt);
     for (const viewer of attachment.viewers) {
+      if (!viewer.rows) continue;
       const wasEmpty = viewer.queue.size === 0;
       viewer.queue.push(rows, arrivedAt);
       // A waiting stream only needs to recompute when a batch deadline starts or a full batch is ready.

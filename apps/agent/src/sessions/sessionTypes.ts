@@ -20,6 +20,10 @@ export interface StartSessionInput {
   tool: string;
   params: unknown;
   owner: string;
+  /** The recorded frames of the last this many seconds first; absent: all the attachment kept. */
+  historySeconds?: number;
+  /** False: histogram frames only, no rows past or live (a heat map of a table tool: the overview's tcplife). */
+  rows?: boolean;
 }
 
 export interface StartedSession {

@@ -427,7 +427,8 @@ export function HeatMapMultiple({ tool, recorded }: { tool: ToolInfo; recorded: 
 
 /** The tool's default params join the flight recorder's attachment, and its hour. */
 function RecordedHeatMap({ tool, windowSeconds }: { tool: ToolInfo; windowSeconds: number }) {
-  const session = useLiveSession(tool, NO_PARAMS);
+  // Only the window shown, and no rows: the agent sends (and this page unpacks) 15 minutes of frames, not its hour.
+  const session = useLiveSession(tool, NO_PARAMS, { historySeconds: windowSeconds });
   const { selection } = useOverview();
   const { setSelection } = useViewActions();
   const frames = useMemo(() => framesForSeries(session.frames, undefined), [session.frames]);

@@ -64,8 +64,18 @@ export interface LiveSession {
 const RENDER_INTERVAL_MS = 150;
 const zeroCounters: AgentCounters = { events: 0, kernelDrops: 0, droppedForViewer: 0, droppedFramesForViewer: 0 };
 
-/** `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment). */
-export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>): LiveSession {
+/** What a heat map alone needs of a session: frames only, and of the past only the window it shows. */
+export interface HeatMapOnly {
+  /** The recorded frames of only the last this many seconds, not all the agent kept. */
+  historySeconds: number;
+}
+
+/**
+ * `params`: these instead of the view's (the overview's small multiples use the tool's defaults: the recorded attachment);
+ * `heatMapOnly`: no rows, past or live, and the frames of its window (a small multiple of a table tool such as tcplife).
+ */
+export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unknown>, heatMapOnly?: HeatMapOnly): LiveSession {
+  const historySeconds = heatMapOnly?.historySeconds;
   const { address, token } = useScopeHost();
   const viewParams = useScopedView((view) => view.params);
   // The session restarts when the params change, not each time the view's object does.
@@ -118,7 +128,14 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
     let sessionId: string | undefined;
     let unsubscribe: (() => void) | undefined;
     let renderTimer: ReturnType<typeof setTimeout> | undefined;
+    let shown = false;
     const scheduleRender = () => {
+      // The first batch (the history) is drawn at once: the throttle is for the live batches after it.
+      if (!shown) {
+        shown = true;
+        setVersion(live.version);
+        return;
+      }
       renderTimer ??= setTimeout(() => {
         renderTimer = undefined;
         setVersion(live.version);
@@ -127,7 +144,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
 
     setStatus({ phase: 'starting' });
     client.sessions.start
-      .mutate({ tool, params })
+      .mutate(historySeconds === undefined ? { tool, params } : { tool, params, historySeconds, rows: false })
       .then((started) => {
         if (cancelled) {
           void client.sessions.stop.mutate({ id: started.id }).catch(() => undefined);
@@ -194,7 +211,7 @@ export function useLiveSession(toolInfo: ToolInfo, params?: Record<string, unkno
       if (renderTimer) clearTimeout(renderTimer);
       if (sessionId) void client.sessions.stop.mutate({ id: sessionId }).catch(() => undefined);
     };
-  }, [address, token, tool, paramsKey, enabled, missingKey, runNumber, live]);
+  }, [address, token, tool, paramsKey, historySeconds, enabled, missingKey, runNumber, live]);
 
   const keepWatching = () => {
     const id = sessionIdRef.current;
