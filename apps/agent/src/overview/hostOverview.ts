@@ -23,9 +23,15 @@ export function useOptions(recorder: readonly RecorderStatus[]): UseOptions {
   return { recorded: { runqlat: tools.includes('runqlat'), biolatency: tools.includes('biolatency'), tcplife: tools.includes('tcplife') } };
 }
 
-/** The host recorder of this agent's --procfs, --sysfs and --kmsg; started by startHostRecorder. */
+/** The host recorder of this agent's --procfs, --sysfs, --kmsg and --host-processes; started by startHostRecorder. */
 export function createHostRecorder(config: AgentConfig, recorder: () => readonly RecorderStatus[]): HostRecorder {
-  const sampler = new HostSampler({ procfs: config.procfs, sysfs: config.sysfs, kmsg: config.kmsg, topProcesses: hostRecorderDefaults.topProcesses });
+  const sampler = new HostSampler({
+    procfs: config.procfs,
+    sysfs: config.sysfs,
+    kmsg: config.kmsg,
+    processSource: config.hostProcesses,
+    topProcesses: hostRecorderDefaults.topProcesses,
+  });
   return new HostRecorder({ sampler, recordedTools: () => recordedBpfTools(recorder()) });
 }
 
