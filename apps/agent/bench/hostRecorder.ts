@@ -103,7 +103,13 @@ export async function benchHostRecorder(): Promise<object> {
       const withoutPercent = cpuPercent(from[1], sampleCpu(without.pid));
       const withFilesPercent = cpuPercent(from[2], sampleCpu(withFiles.pid));
       const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-      rounds.push({ withPercent, withoutPercent, differencePercent: withPercent - withoutPercent, procFilesDifferencePercent: withFilesPercent - withoutPercent, loadavg });
+      rounds.push({
+        withPercent,
+        withoutPercent,
+        differencePercent: withPercent - withoutPercent,
+        procFilesDifferencePercent: withFilesPercent - withoutPercent,
+        loadavg,
+      });
       console.log(
         `  round ${round + 1}: with ${withPercent.toFixed(2)} %, with /proc files ${withFilesPercent.toFixed(2)} %, without ${withoutPercent.toFixed(2)} % (load ${loadavg})`,
       );

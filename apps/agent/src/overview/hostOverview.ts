@@ -76,6 +76,12 @@ function sourcesOf(newest: OverviewSample | undefined, running: boolean, statuse
           : { source: `${config.procfs}/pressure/${resource}`, ok: false, message: pressure.reason },
       );
     }
+    if (newest.pidstat)
+      sources.push({
+        source: 'pidstat process table',
+        ok: true,
+        message: newest.pidstat.source === 'bpf-iter' ? 'one pass of the taskstat BPF task iterator' : `${config.procfs}/<pid>/stat files`,
+      });
     if (config.kmsg === null) sources.push({ source: 'kernel log', ok: false, message: 'not read (--kmsg none)' });
     else
       sources.push(

@@ -120,9 +120,10 @@ export function cputimeAdjust(
  * monotonic. ppid, minflt, majflt and delayacct are not read by the iterator and are 0: pidstat -u uses none of them.
  */
 export function taskGroupReadings(groups: ReadonlyMap<number, TaskGroup>, max: number, previous: ReadonlyMap<number, ProcessReading>): ProcessReading[] {
-  const tgids = [...groups.keys()].sort((a, b) => a - b).slice(0, max);
+  const tgids = [...groups.keys()].sort((a, b) => a - b);
   const readings: ProcessReading[] = [];
   for (const tgid of tgids) {
+    if (readings.length >= max) break;
     const group = groups.get(tgid) as TaskGroup;
     if (group.leaderRunDelayNs === null) continue; // the leader exited between threads: read next pass
     const starttime = Math.floor(group.startBoottimeNs / NS_PER_TICK);
