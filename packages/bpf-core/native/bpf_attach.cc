@@ -455,9 +455,10 @@ Napi::Value NativeBpfObject::ReadIter(const Napi::CallbackInfo &info)
 	close(fd);
 	if (err)
 		return ThrowBpfError(env, err,
-				     err == ENOSPC ? "readIter: more than " +
-							     std::to_string(buffer.Length()) + " bytes"
-						   : std::string("readIter: ") + strerror(err));
+				     err == ENOSPC
+					     ? "readIter: more than " +
+						       std::to_string(buffer.Length()) + " bytes"
+					     : std::string("readIter: ") + strerror(err));
 	return Napi::Number::New(env, static_cast<double>(used));
 }
 

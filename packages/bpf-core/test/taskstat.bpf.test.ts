@@ -1,7 +1,6 @@
 // The taskstat BPF task iterator against /proc/<pid>/stat: the same per-process CPU, threads summed, exited threads
 // kept, and nothing left in the kernel once the sampler closes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -162,8 +162,8 @@ export interface HostSample {
   fileNr: FileNr | null;
   /** Threads against the nearer of kernel.threads-max and kernel.pid_max: the scheduler's task capacity. */
   tasks: TaskUsage | null;
-  /** pidstat 1: the busiest processes. */
-  pidstat: { rows: PidstatRow[]; active: number; processes: number; read: number; truncated: boolean; source: ProcessSource } | null;
+  /** pidstat 1: the busiest processes; `source`, what the table was read from (the sampler always says; hand-made samples may not). */
+  pidstat: { rows: PidstatRow[]; active: number; processes: number; read: number; truncated: boolean; source?: ProcessSource } | null;
   /** New kernel log records, classified; `available` false (and a SourceError) when the log cannot be read. */
   kernelLog: { available: boolean; records: KmsgRecord[]; lost: number };
   errors: SourceError[];
