@@ -86,7 +86,7 @@ describe('taskstat BPF iterator', () => {
     expect(after.iter.threads).toBeLessThan(before.iter.threads);
     const iterDelta = after.iter.ticks - before.iter.ticks;
     const procDelta = after.proc - before.proc;
-    expect(procDelta).toBeGreaterThan(150);
+    expect(procDelta).toBeGreaterThan(100); // the workers did spin (their main thread idles meanwhile)
     expect(Math.abs(iterDelta - procDelta)).toBeLessThanOrEqual(TOLERANCE_TICKS);
   });
 
