@@ -8,24 +8,13 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "core_fixes.bpf.h"
 #include "taskstat.h"
 
 /* Architectures whose task_struct holds cpu itself rather than in thread_info. */
 struct task_struct___cpu {
 	unsigned int cpu;
 } __attribute__((preserve_access_index));
-
-/* Before Linux 5.14 the state was a long named state. */
-struct task_struct___old {
-	long state;
-} __attribute__((preserve_access_index));
-
-static __always_inline __u32 task_state_of(const struct task_struct *task)
-{
-	if (bpf_core_field_exists(task->__state))
-		return BPF_CORE_READ(task, __state);
-	return BPF_CORE_READ((struct task_struct___old *)task, state);
-}
 
 static __always_inline __u32 task_cpu_of(const struct task_struct *task)
 {
@@ -58,7 +47,7 @@ int taskstat(struct bpf_iter__task *ctx)
 		record.dead_gtime = BPF_CORE_READ(task, signal, gtime);
 	}
 	record.cpu = task_cpu_of(task);
-	record.state = task_state_of(task);
+	record.state = task_state(task);
 	BPF_CORE_READ_STR_INTO(&record.comm, task, comm);
 	bpf_seq_write(seq, &record, sizeof(record));
 	return 0;
