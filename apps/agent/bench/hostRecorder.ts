@@ -90,18 +90,29 @@ export async function benchHostRecorder(): Promise<object> {
   const record = ['--record', parseAgentConfig([], {}).record.join(',')];
   const withRecorder = await spawnAgent(record, { script: scripts.withHistory });
   const without = await spawnAgent(record, { script: scripts.withHistory, env: { BPFSCOPE_BENCH_HOST_RECORDER: 'off' } });
+  // The same host recorder reading /proc/<pid>/stat files instead of the BPF task iterator: what the iterator saves.
+  const withFiles = await spawnAgent([...record, '--host-processes', 'proc'], { script: scripts.withHistory });
   try {
     // Past start-up and V8's first compilations, as agents that have run for a while.
     await sleep(20_000);
-    const rounds: Array<{ withPercent: number; withoutPercent: number; differencePercent: number; loadavg: string }> = [];
+    const rounds: Array<{ withPercent: number; withoutPercent: number; differencePercent: number; procFilesDifferencePercent: number; loadavg: string }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const from = [sampleCpu(withRecorder.pid), sampleCpu(without.pid)] as const;
+      const from = [sampleCpu(withRecorder.pid), sampleCpu(without.pid), sampleCpu(withFiles.pid)] as const;
       await sleep(ROUND_SECONDS * 1000);
       const withPercent = cpuPercent(from[0], sampleCpu(withRecorder.pid));
       const withoutPercent = cpuPercent(from[1], sampleCpu(without.pid));
+      const withFilesPercent = cpuPercent(from[2], sampleCpu(withFiles.pid));
       const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-      rounds.push({ withPercent, withoutPercent, differencePercent: withPercent - withoutPercent, loadavg });
-      console.log(`  round ${round + 1}: with ${withPercent.toFixed(2)} %, without ${withoutPercent.toFixed(2)} % (load ${loadavg})`);
+      rounds.push({
+        withPercent,
+        withoutPercent,
+        differencePercent: withPercent - withoutPercent,
+        procFilesDifferencePercent: withFilesPercent - withoutPercent,
+        loadavg,
+      });
+      console.log(
+        `  round ${round + 1}: with ${withPercent.toFixed(2)} %, with /proc files ${withFilesPercent.toFixed(2)} %, without ${withoutPercent.toFixed(2)} % (load ${loadavg})`,
+      );
     }
     // Resident now, before an answer of the hour (megabytes) raises it.
     const rss = { with: residentBytes(withRecorder.pid), without: residentBytes(without.pid) };
@@ -111,11 +122,14 @@ export async function benchHostRecorder(): Promise<object> {
     const alone = await samplerAlone();
     const memory = hourOfSamples(alone.samples);
     const differences = rounds.map((entry) => entry.differencePercent);
+    const fileDifferences = rounds.map((entry) => entry.procFilesDifferencePercent);
     const result = {
       cpuGoalPercent: CPU_GOAL_PERCENT,
       roundSeconds: ROUND_SECONDS,
       rounds,
       hostRecorderCpuPercent: { median: median(differences), min: Math.min(...differences), max: Math.max(...differences) },
+      processSource: alone.samples.at(-1)?.pidstat?.source ?? null,
+      hostRecorderProcFilesCpuPercent: { median: median(fileDifferences), min: Math.min(...fileDifferences), max: Math.max(...fileDifferences) },
       agentSamplesKept: samplesKept,
       agentRssBytes: rss,
       samplerAloneCpuPercent: alone.cpuPercent,
@@ -141,6 +155,10 @@ export async function benchHostRecorder(): Promise<object> {
         `${result.hostRecorderCpuPercent.median.toFixed(2)} % (${range(differences)})`,
       ],
       [
+        `the same with the process table from /proc/<pid>/stat files (--host-processes proc) instead of the ${result.processSource ?? '?'} source`,
+        `${result.hostRecorderProcFilesCpuPercent.median.toFixed(2)} % (${range(fileDifferences)})`,
+      ],
+      [
         `HostSampler alone at 1 s in this process, CPU of one core in sample() / the whole process (${SECONDS} s)`,
         `${alone.cpuPercent.toFixed(2)} % / ${alone.processCpuPercent.toFixed(2)} %`,
       ],
@@ -155,6 +173,6 @@ export async function benchHostRecorder(): Promise<object> {
     ]);
     return result;
   } finally {
-    await Promise.all([stopAgent(withRecorder.process), stopAgent(without.process)]);
+    await Promise.all([stopAgent(withRecorder.process), stopAgent(without.process), stopAgent(withFiles.process)]);
   }
 }

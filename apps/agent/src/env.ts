@@ -66,6 +66,8 @@ export const agentConfigSchema = z
     // Where procfs and sysfs are mounted and the kernel log to read, as node_exporter's --path.procfs ("none": no kernel log).
     procfs: z.string().min(1).default('/proc'),
     sysfs: z.string().min(1).default('/sys'),
+    // pidstat's process table: one pass of a BPF task iterator (bpf), /proc/<pid>/stat files (proc), or the iterator where it loads (auto).
+    hostProcesses: z.enum(['auto', 'bpf', 'proc']).default('auto'),
     kmsg: z
       .string()
       .min(1)
@@ -113,6 +115,7 @@ const flagNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   '--snapshot-retention-days': 'snapshotRetentionDays',
   '--procfs': 'procfs',
   '--sysfs': 'sysfs',
+  '--host-processes': 'hostProcesses',
   '--kmsg': 'kmsg',
   '--audit': 'audit',
   '--prometheus-url': 'prometheusUrl',
@@ -142,6 +145,7 @@ const envNames: Record<string, keyof z.input<typeof agentConfigSchema>> = {
   BPFSCOPE_SNAPSHOT_RETENTION_DAYS: 'snapshotRetentionDays',
   BPFSCOPE_PROCFS: 'procfs',
   BPFSCOPE_SYSFS: 'sysfs',
+  BPFSCOPE_HOST_PROCESSES: 'hostProcesses',
   BPFSCOPE_KMSG: 'kmsg',
   BPFSCOPE_AUDIT: 'audit',
   BPFSCOPE_PROMETHEUS_URL: 'prometheusUrl',

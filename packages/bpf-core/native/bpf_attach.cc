@@ -407,6 +407,61 @@ Napi::Value NativeBpfObject::AttachPerfEvent(const Napi::CallbackInfo &info)
 	return Napi::Number::New(env, static_cast<double>(links_.size() - first_new));
 }
 
+// attachIter(program): a BPF iterator's link (iter/task...), kept open so each read needs no attach.
+Napi::Value NativeBpfObject::AttachIter(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	struct bpf_program *program = FindProgram(env, info[0]);
+	if (program == nullptr)
+		return env.Undefined();
+	if (!loaded_)
+		return ThrowBpfError(env, EINVAL, "attachIter: object not loaded");
+	ClearLibbpfLog();
+	return AddLink(env, bpf_program__attach_iter(program, nullptr), bpf_program__name(program));
+}
+
+// readIter(link, buffer) → bytes: one full pass of the iterator into the caller's buffer (reused every
+// second); ENOSPC when the pass does not fit, so the caller grows the buffer and reads again.
+Napi::Value NativeBpfObject::ReadIter(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	if (!info[0].IsNumber() || !info[1].IsBuffer())
+		return ThrowBpfError(env, EINVAL, "readIter(link, buffer) expected");
+	int64_t index = info[0].As<Napi::Number>().Int64Value();
+	if (index < 0 || static_cast<size_t>(index) >= links_.size() || links_[index] == nullptr)
+		return ThrowBpfError(env, EINVAL, "readIter: no such link");
+	Napi::Buffer<char> buffer = info[1].As<Napi::Buffer<char>>();
+	int fd = bpf_iter_create(bpf_link__fd(links_[index]));
+	if (fd < 0)
+		return ThrowBpfError(env, -fd, std::string("bpf_iter_create: ") + strerror(-fd));
+	size_t used = 0;
+	int err = 0;
+	for (;;) {
+		if (used == buffer.Length()) {
+			err = ENOSPC;
+			break;
+		}
+		ssize_t got = read(fd, buffer.Data() + used, buffer.Length() - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = errno;
+			break;
+		}
+		if (got == 0)
+			break;
+		used += static_cast<size_t>(got);
+	}
+	close(fd);
+	if (err)
+		return ThrowBpfError(env, err,
+				     err == ENOSPC
+					     ? "readIter: more than " +
+						       std::to_string(buffer.Length()) + " bytes"
+					     : std::string("readIter: ") + strerror(err));
+	return Napi::Number::New(env, static_cast<double>(used));
+}
+
 // linkIds(): kernel ids of BPF links (-1 where the attachment is not a BPF link).
 Napi::Value NativeBpfObject::LinkIds(const Napi::CallbackInfo &info)
 {

@@ -44,6 +44,8 @@ Napi::Function NativeBpfObject::Define(Napi::Env env)
 			InstanceMethod("openUprobeEvents", &NativeBpfObject::OpenUprobeEvents),
 			InstanceMethod("attachKprobe", &NativeBpfObject::AttachKprobe),
 			InstanceMethod("attachPerfEvent", &NativeBpfObject::AttachPerfEvent),
+			InstanceMethod("attachIter", &NativeBpfObject::AttachIter),
+			InstanceMethod("readIter", &NativeBpfObject::ReadIter),
 			InstanceMethod("linkIds", &NativeBpfObject::LinkIds),
 			InstanceMethod("mapLookup", &NativeBpfObject::MapLookup),
 			InstanceMethod("mapUpdate", &NativeBpfObject::MapUpdate),

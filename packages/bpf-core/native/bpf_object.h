@@ -45,6 +45,8 @@ private:
 	Napi::Value AttachUprobeAt(const Napi::CallbackInfo &info);
 	Napi::Value AttachKprobe(const Napi::CallbackInfo &info);
 	Napi::Value AttachPerfEvent(const Napi::CallbackInfo &info);
+	Napi::Value AttachIter(const Napi::CallbackInfo &info);
+	Napi::Value ReadIter(const Napi::CallbackInfo &info);
 	Napi::Value LinkIds(const Napi::CallbackInfo &info);
 	Napi::Value AddLink(Napi::Env env, struct bpf_link *link, const std::string &what);
 

@@ -198,6 +198,16 @@ export class BpfObject {
     return this.#native.attachPerfEvent(program, options);
   }
 
+  /** Attaches a BPF iterator program (iter/task…); returns its link, for readIter. */
+  attachIter(program: string): number {
+    return this.#native.attachIter(program);
+  }
+
+  /** One full pass of an iterator into `buffer`; returns the bytes written (BpfError ENOSPC when it does not fit). */
+  readIter(link: number, buffer: Buffer): number {
+    return this.#native.readIter(link, buffer);
+  }
+
   /** Kernel ids of the loaded programs (for audits and leak tests). */
   programIds(): number[] {
     return this.programs()

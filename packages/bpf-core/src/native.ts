@@ -71,6 +71,8 @@ export interface NativeBpfObject {
   attachKprobe(program: string, functionName: string, retprobe: boolean, cookie: number): number;
   openUprobeEvents(targets: NativeUprobeTarget[]): boolean;
   attachPerfEvent(program: string, options: NativePerfEventOptions): number;
+  attachIter(program: string): number;
+  readIter(link: number, buffer: Buffer): number;
   linkIds(): number[];
   mapLookup(map: string, key: Buffer): Buffer | null;
   mapUpdate(map: string, key: Buffer, value: Buffer): void;

@@ -23,9 +23,15 @@ export function useOptions(recorder: readonly RecorderStatus[]): UseOptions {
   return { recorded: { runqlat: tools.includes('runqlat'), biolatency: tools.includes('biolatency'), tcplife: tools.includes('tcplife') } };
 }
 
-/** The host recorder of this agent's --procfs, --sysfs and --kmsg; started by startHostRecorder. */
+/** The host recorder of this agent's --procfs, --sysfs, --kmsg and --host-processes; started by startHostRecorder. */
 export function createHostRecorder(config: AgentConfig, recorder: () => readonly RecorderStatus[]): HostRecorder {
-  const sampler = new HostSampler({ procfs: config.procfs, sysfs: config.sysfs, kmsg: config.kmsg, topProcesses: hostRecorderDefaults.topProcesses });
+  const sampler = new HostSampler({
+    procfs: config.procfs,
+    sysfs: config.sysfs,
+    kmsg: config.kmsg,
+    processSource: config.hostProcesses,
+    topProcesses: hostRecorderDefaults.topProcesses,
+  });
   return new HostRecorder({ sampler, recordedTools: () => recordedBpfTools(recorder()) });
 }
 
@@ -70,6 +76,12 @@ function sourcesOf(newest: OverviewSample | undefined, running: boolean, statuse
           : { source: `${config.procfs}/pressure/${resource}`, ok: false, message: pressure.reason },
       );
     }
+    if (newest.pidstat)
+      sources.push({
+        source: 'pidstat process table',
+        ok: true,
+        message: newest.pidstat.source === 'bpf-iter' ? 'one pass of the taskstat BPF task iterator' : `${config.procfs}/<pid>/stat files`,
+      });
     if (config.kmsg === null) sources.push({ source: 'kernel log', ok: false, message: 'not read (--kmsg none)' });
     else
       sources.push(

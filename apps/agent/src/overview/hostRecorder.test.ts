@@ -75,7 +75,7 @@ function frame(time: number, counts: number[], unit: HistogramFrame['unit'] = 'u
 describe('compactSample', () => {
   it('keeps the 10 busiest processes and the newest 20 classified kernel-log records, messages cut', () => {
     const sample = hostSample(1, {
-      pidstat: { rows: Array.from({ length: 30 }, (_, i) => pidstatRow(i)), active: 30, processes: 100, read: 100, truncated: false },
+      pidstat: { rows: Array.from({ length: 30 }, (_, i) => pidstatRow(i)), active: 30, processes: 100, read: 100, truncated: false, source: 'procfs' },
       kernelLog: { available: true, lost: 2, records: Array.from({ length: 60 }, (_, i) => record(i, i % 2 === 0)) },
     });
     const kept = compactSample(sample, noBpf);
@@ -164,6 +164,7 @@ describe('HostRecorder', () => {
             processes: 90,
             read: 90,
             truncated: false,
+            source: 'procfs',
           },
           kernelLog: {
             available: true,

@@ -81,7 +81,7 @@ describe('averageSamples: a range as sar prints its Average: line', () => {
   });
 
   it('keeps the newest second’s time, uptime, processes and kernel log; one second is itself; none is undefined', () => {
-    const newest = second(3000, { pidstat: { rows: [], active: 3, processes: 9, read: 9, truncated: false } });
+    const newest = second(3000, { pidstat: { rows: [], active: 3, processes: 9, read: 9, truncated: false, source: 'procfs' } });
     const average = averageSamples([second(1000, {}), second(2000, {}), newest]);
     expect(average).toMatchObject({ time: 3000, uptime: 3, interval: 1, cpus: 2, pidstat: newest.pidstat, kernelLog: newest.kernelLog });
     expect(averageSamples([newest])).toBe(newest);

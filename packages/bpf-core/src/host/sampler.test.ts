@@ -195,7 +195,7 @@ describe('HostSampler on fixture trees', () => {
 
 describe('HostSampler on this host', () => {
   let sampler: HostSampler | undefined;
-  beforeEach(() => (sampler = new HostSampler()));
+  beforeEach(() => (sampler = new HostSampler({ processSource: 'proc' })));
   afterEach(() => sampler?.close());
 
   it('reads every source of the running kernel without an error, well within a second', async () => {
