@@ -6,6 +6,7 @@ import type { Capabilities } from '@bpfscope/bpf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSet } from '../src/auth/tokens.js';
 import { parseAgentConfig } from '../src/env.js';
+import { USE_THRESHOLDS } from '../src/overview/use.js';
 import { listen } from '../src/server.js';
 import type { RunningServer } from '../src/server.js';
 import type { ToolBackend } from '../src/sessions/backend.js';
@@ -56,7 +57,8 @@ describe('the PromQL proxy with a real Prometheus', () => {
     expect(up).toMatchObject({ resultType: 'vector', result: [{ metric: { job: 'bpfscope-0', agent: 'agent-0' }, value: [expect.any(Number), '1'] }] });
     await expect(client.prometheus.status.query()).resolves.toEqual({ configured: true, origin: prometheus?.url });
     const thresholds = await client.prometheus.query.query({ query: 'count(bpfscope_use_threshold_info)' });
-    expect(thresholds).toMatchObject({ resultType: 'vector', result: [{ value: [expect.any(Number), '19'] }] });
+    // Every threshold of the one table, as scraped.
+    expect(thresholds).toMatchObject({ resultType: 'vector', result: [{ value: [expect.any(Number), String(Object.keys(USE_THRESHOLDS).length)] }] });
 
     await sleep(3000);
     const now = Math.floor(Date.now() / 1000);
