@@ -24,6 +24,11 @@ export function u16Array(values: readonly number[], length: number): Buffer {
   return buffer;
 }
 
+/** A little-endian u64 as a number, without a BigInt per read; values beyond 2^53 come out inexact. */
+export function readU64(buffer: Buffer, offset: number): number {
+  return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * 2 ** 32;
+}
+
 /** A fixed-size C char array from the kernel: up to the first NUL. */
 export function cString(buffer: Buffer, offset: number, length: number): string {
   const end = buffer.indexOf(0, offset);

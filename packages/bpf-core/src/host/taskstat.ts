@@ -3,6 +3,7 @@
 // thread) was most of the host sampler's cost.
 import { BpfError } from '../errors.js';
 import { BpfObject } from '../bpfObject.js';
+import { cString, readU64 } from '../encode.js';
 import { bpfObjectPath } from '../paths.js';
 import type { ProcessReading } from './pidstat.js';
 import { USER_HZ } from './pidstat.js';
@@ -40,10 +41,6 @@ function stateLetter(state: number): string {
   return '?';
 }
 
-function u64(buffer: Buffer, offset: number): number {
-  return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * 2 ** 32;
-}
-
 /** Sums the per-thread records of one iterator pass by thread group (little-endian records, as this host writes them). */
 export function groupTaskRecords(buffer: Buffer, bytes: number): Map<number, TaskGroup> {
   const groups = new Map<number, TaskGroup>();
@@ -68,22 +65,20 @@ export function groupTaskRecords(buffer: Buffer, bytes: number): Map<number, Tas
       groups.set(tgid, group);
     }
     group.threads += 1;
-    group.runtimeNs += u64(buffer, at + 8);
-    group.rawUtimeNs += u64(buffer, at + 16);
-    group.rawStimeNs += u64(buffer, at + 24);
-    group.gtimeNs += u64(buffer, at + 32);
-    group.startBoottimeNs = u64(buffer, at + 48);
+    group.runtimeNs += readU64(buffer, at + 8);
+    group.rawUtimeNs += readU64(buffer, at + 16);
+    group.rawStimeNs += readU64(buffer, at + 24);
+    group.gtimeNs += readU64(buffer, at + 32);
+    group.startBoottimeNs = readU64(buffer, at + 48);
     if (pid === tgid) {
-      group.leaderRunDelayNs = u64(buffer, at + 40);
-      group.runtimeNs += u64(buffer, at + 56);
-      group.rawUtimeNs += u64(buffer, at + 64);
-      group.rawStimeNs += u64(buffer, at + 72);
-      group.gtimeNs += u64(buffer, at + 80);
+      group.leaderRunDelayNs = readU64(buffer, at + 40);
+      group.runtimeNs += readU64(buffer, at + 56);
+      group.rawUtimeNs += readU64(buffer, at + 64);
+      group.rawStimeNs += readU64(buffer, at + 72);
+      group.gtimeNs += readU64(buffer, at + 80);
       group.processor = buffer.readUInt32LE(at + 88);
       group.state = stateLetter(buffer.readUInt32LE(at + 92));
-      const comm = buffer.subarray(at + 96, at + 112);
-      const end = comm.indexOf(0);
-      group.comm = comm.toString('utf8', 0, end === -1 ? comm.length : end);
+      group.comm = cString(buffer, at + 96, 16);
     }
   }
   return groups;

@@ -5,6 +5,7 @@
 // orders and truncated or corrupt files give a reason string or an empty table,
 // never an exception: stacks are symbolized best effort.
 import { readSync } from 'node:fs';
+import { readU64 } from '../encode.js';
 
 /** Random access to the bytes of an ELF image: a file, or a buffer (the vdso, tests). */
 export interface ByteSource {
@@ -102,11 +103,6 @@ const HEADER_SIZE = 64;
 const PROGRAM_HEADER_SIZE = 56;
 const SECTION_HEADER_SIZE = 64;
 const SYMBOL_SIZE = 24;
-
-/** A 64-bit field as a number; values beyond 2^53 come out inexact and fail later range checks. */
-function readU64(buffer: Buffer, offset: number): number {
-  return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * 2 ** 32;
-}
 
 function cString(buffer: Buffer, offset: number): string {
   if (offset >= buffer.length) return '';
