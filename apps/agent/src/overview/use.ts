@@ -332,6 +332,19 @@ const failedOpensDrill: UseDrill = { tool: 'opensnoop', view: 'table', params: {
 /** The errors the kernel logs (OOM kills, I/O errors, lockups) are counted from the kernel log: the dmesg panel shows them. */
 const kernelLogDrill: UseDrill = { panel: 'dmesg' };
 
+/** runqlat's p99 judged at the one level: the scheduler's saturation, and the CPUs' where there is no PSI (`why`). */
+function runqLatencyCell(runqP99: number, basis: UseBasis, what: string, why?: string): UseCell {
+  const inMs = { warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 };
+  return cell(
+    runqP99,
+    'usecs',
+    estimatedDuration(runqP99),
+    grade(runqP99, RUNQ_LATENCY_P99_US),
+    `${levels(inMs, 'ms')} (${what}, ${basis.smoothing}, ${ESTIMATE_NOTE}${why === undefined ? '' : `; ${why}`})`,
+    runqlatDrill,
+  );
+}
+
 function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
   const newest = basis.figures;
   const all = newest.mpstat?.rows.find((row) => row.CPU === 'all');
@@ -366,14 +379,7 @@ function cpuRow(basis: UseBasis, options: UseOptions): UseRow {
       runqDetail,
     );
   } else if (runqP99 !== null) {
-    saturation = cell(
-      runqP99,
-      'usecs',
-      estimatedDuration(runqP99),
-      grade(runqP99, RUNQ_LATENCY_P99_US),
-      `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (the scheduler row's runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE}; ${cpuPressure.reason})`,
-      runqlatDrill,
-    );
+    saturation = runqLatencyCell(runqP99, basis, `the scheduler row's runqlat p99 run-queue latency`, cpuPressure.reason);
   } else if (newest.loadavg && newest.cpus) {
     const perCpu = newest.loadavg.load1 / newest.cpus;
     saturation = cell(
@@ -421,14 +427,7 @@ function schedulerRow(basis: UseBasis, options: UseOptions): UseRow {
   const saturation =
     runqP99 === null
       ? unknown('usecs', options.recorded.runqlat ? 'no runqlat frame yet' : 'runqlat is not recorded by this agent (its --record list)', runqlatDrill)
-      : cell(
-          runqP99,
-          'usecs',
-          estimatedDuration(runqP99),
-          grade(runqP99, RUNQ_LATENCY_P99_US),
-          `${levels({ warning: RUNQ_LATENCY_P99_US.warning / 1000, critical: RUNQ_LATENCY_P99_US.critical / 1000 }, 'ms')} (runqlat p99 run-queue latency, ${basis.smoothing}, ${ESTIMATE_NOTE})`,
-          runqlatDrill,
-        );
+      : runqLatencyCell(runqP99, basis, 'runqlat p99 run-queue latency');
   const errors = newest.kernelLog.available
     ? (() => {
         const hung = kernelEvents(basis, 'hung-task').length;
