@@ -119,8 +119,13 @@ test('tcplife opens with the sessions recorded before; a heat-map cell shows the
   for (let i = 0; i < 4; i++) before.push(await tcpExchange(700, 3000));
   await signIn(page);
   await openTool(page, 'tcplife');
+  // Each exchange's client side by both its ports: a later exchange's listener may take an earlier client's port.
   await expect
-    .poll(async () => (await columnTexts(page, 'lport')).filter((port) => before.some((exchange) => String(exchange.clientPort) === port)).length)
+    .poll(async () => {
+      const [lports, rports] = [await columnTexts(page, 'lport'), await columnTexts(page, 'rport')];
+      return lports.filter((port, row) => before.some((exchange) => String(exchange.clientPort) === port && String(exchange.serverPort) === rports[row]))
+        .length;
+    })
     .toBe(4);
   for (let i = 0; i < 6; i++) await tcpExchange(700, 3000);
 
